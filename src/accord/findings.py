@@ -1,0 +1,45 @@
+"""Finding: one result of a check, as every rule reports it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a rule found wrong, located at a file and a 1-based line.
+
+    ``path`` is relative to the directory the command was pointed at (the
+    requirements repo for ``validate``). ``line`` is ``None`` when the finding
+    is about a file as a whole.
+    """
+
+    rule: str
+    severity: Severity
+    path: str
+    line: int | None
+    message: str
+    fix: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "path": self.path,
+            "line": self.line,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Order findings by file, then line, then rule, so output is stable."""
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.rule, f.message))
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)

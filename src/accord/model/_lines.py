@@ -1,0 +1,71 @@
+"""Split requirements-file text into logical lines without losing a byte.
+
+pip's rules: a physical line ending in a backslash continues on the next one;
+a ``#`` at the start of a line or after whitespace starts a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+_PHYSICAL_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
+_COMMENT = re.compile(r"(^|\s)#")
+
+
+class RawLine(NamedTuple):
+    """One logical line: its first physical line number, text and ending."""
+
+    lineno: int
+    text: str  # every physical line of it, inner endings included
+    ending: str  # "\n", "\r\n", "\r", or "" at the end of the file
+
+
+def split_logical_lines(text: str) -> list[RawLine]:
+    """Split ``text`` so that ``"".join(l.text + l.ending)`` gives it back."""
+    physical: list[tuple[str, str]] = []
+    for match in _PHYSICAL_LINE.finditer(text):
+        body, ending = match.group(1), match.group(2)
+        if not body and not ending:
+            break  # the empty match at the very end
+        physical.append((body, ending))
+
+    lines: list[RawLine] = []
+    index = 0
+    while index < len(physical):
+        start = index
+        parts = [physical[index][0]]
+        # A continuation joins the next physical line, unless the backslash
+        # sits inside a comment (pip strips comments first).
+        while (
+            _continues(physical[index][0])
+            and physical[index][1]
+            and index + 1 < len(physical)
+        ):
+            parts.append(physical[index][1])
+            index += 1
+            parts.append(physical[index][0])
+        lines.append(RawLine(start + 1, "".join(parts), physical[index][1]))
+        index += 1
+    return lines
+
+
+def _continues(body: str) -> bool:
+    return body.endswith("\\") and _COMMENT.search(body) is None
+
+
+def join_continuations(text: str) -> str:
+    """The logical content of a (possibly continued) line, as pip reads it."""
+    physical = re.split(r"\r\n|\n|\r", text)
+    return "".join(p[:-1] if p.endswith("\\") else p for p in physical)
+
+
+def split_comment(content: str) -> tuple[str, str | None]:
+    """Split ``content`` into what precedes a comment and the comment text.
+
+    The comment text is everything after the ``#``, untouched.
+    """
+    match = _COMMENT.search(content)
+    if match is None:
+        return content, None
+    return content[: match.start()], content[match.end() :]

@@ -1,0 +1,152 @@
+"""A requirements file as a sequence of lines that remembers its exact text.
+
+Parsing never fails: a line that cannot be read becomes an :class:`InvalidLine`
+carrying the reason, so a check can report it and carry on with the rest.
+Writing an unchanged file gives back the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TypeAlias
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import NormalizedName, canonicalize_name
+
+from accord.model._lines import join_continuations, split_comment, split_logical_lines
+
+# A per-requirement option (``--hash=...``, ``--config-settings``) after the
+# requirement on the same line.
+_TRAILING_OPTION = re.compile(r"\s+--?[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class BlankLine:
+    lineno: int
+    text: str
+    ending: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentLine:
+    lineno: int
+    text: str
+    ending: str
+
+    @property
+    def comment(self) -> str:
+        """The comment's words, without the ``#`` and surrounding space."""
+        return self.text.strip().lstrip("#").strip()
+
+
+@dataclass(frozen=True, slots=True)
+class OptionLine:
+    """``-r``, ``-c``, ``-e``, ``--index-url`` and every other pip option."""
+
+    lineno: int
+    text: str
+    ending: str
+    option: str  # "-r", "--index-url", ...
+    value: str  # the rest of the line, comment removed, stripped
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementLine:
+    lineno: int
+    text: str
+    ending: str
+    requirement: Requirement
+    comment: str | None  # text after "#", untouched; None when there is none
+    options: str = ""  # per-requirement options such as "--hash=sha256:..."
+
+    @property
+    def name(self) -> NormalizedName:
+        return canonicalize_name(self.requirement.name)
+
+    def with_requirement(
+        self, requirement: Requirement, comment: str | None
+    ) -> RequirementLine:
+        """This line with a new requirement and comment, rendered afresh."""
+        text = str(requirement)
+        if self.options:
+            text += f" {self.options}"
+        if comment is not None:
+            text += f"  #{comment}" if comment.startswith(" ") else f"  # {comment}"
+        return replace(self, text=text, requirement=requirement, comment=comment)
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidLine:
+    """A line that is neither blank, comment, option nor a valid requirement."""
+
+    lineno: int
+    text: str
+    ending: str
+    error: str
+
+
+Line: TypeAlias = BlankLine | CommentLine | OptionLine | RequirementLine | InvalidLine
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementsFile:
+    """The lines of one requirements-format file, and where it lives."""
+
+    path: str
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text + line.ending for line in self.lines)
+
+    def requirements(self) -> Iterator[RequirementLine]:
+        for line in self.lines:
+            if isinstance(line, RequirementLine):
+                yield line
+
+    def invalid_lines(self) -> Iterator[InvalidLine]:
+        for line in self.lines:
+            if isinstance(line, InvalidLine):
+                yield line
+
+    def replace_line(self, old: Line, new: Line) -> RequirementsFile:
+        lines = tuple(new if line is old else line for line in self.lines)
+        return replace(self, lines=lines)
+
+
+def parse_requirements_file(text: str, path: str) -> RequirementsFile:
+    """Read requirements-format ``text``; ``path`` is only remembered."""
+    return RequirementsFile(
+        path, tuple(parse_line(raw.lineno, raw.text, raw.ending) for raw in
+                    split_logical_lines(text))
+    )
+
+
+def parse_line(lineno: int, text: str, ending: str = "") -> Line:
+    content, comment = split_comment(join_continuations(text))
+    stripped = content.strip()
+    if not stripped:
+        if comment is None:
+            return BlankLine(lineno, text, ending)
+        return CommentLine(lineno, text, ending)
+    if stripped.startswith("-"):
+        option, _, value = stripped.partition(" ")
+        if "=" in option and option.startswith("--"):
+            option, _, value = stripped.partition("=")
+        return OptionLine(lineno, text, ending, option, value.strip())
+    options = ""
+    trailing = _TRAILING_OPTION.search(stripped)
+    if trailing is not None:
+        stripped, options = stripped[: trailing.start()], stripped[trailing.start() :]
+        options = options.strip()
+    try:
+        requirement = Requirement(stripped)
+    except InvalidRequirement as error:
+        return InvalidLine(lineno, text, ending, _first_line(str(error)))
+    return RequirementLine(lineno, text, ending, requirement, comment, options)
+
+
+def _first_line(message: str) -> str:
+    return message.splitlines()[0] if message else "not a valid requirement"
