@@ -1,0 +1,90 @@
+"""Load a requirements repo's central files into model values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from accord.config import CONFIG_FILE, DEFAULT_CONFIG, Config, parse_config
+from accord.errors import InputError
+from accord.files import read_text
+from accord.model.constraints import Constraints, parse_constraints
+from accord.model.global_list import GlobalList, parse_global_list
+from accord.model.name_lists import (
+    NameList,
+    ProjectList,
+    parse_name_list,
+    parse_project_list,
+)
+
+GLOBAL_REQUIREMENTS = "global-requirements.txt"
+UPPER_CONSTRAINTS = "upper-constraints.txt"
+DENYLISTS = ("denylist.txt", "blacklist.txt")  # the second is the old name
+PROJECTS = "projects.txt"
+BACKPORTS = "backports.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class CentralRepo:
+    """Everything in a requirements repo; optional files are ``None`` if absent."""
+
+    root: Path
+    config: Config
+    global_list: GlobalList
+    constraints: Constraints | None
+    denylist: NameList | None
+    projects: ProjectList | None
+    backports: NameList | None
+
+
+def load_central_repo(root: Path) -> CentralRepo:
+    if not root.exists():
+        raise InputError(
+            "requirements repo does not exist",
+            path=str(root),
+            hint="pass --requirements DIR",
+        )
+    if not root.is_dir():
+        raise InputError("requirements repo is not a directory", path=str(root))
+    if not (root / GLOBAL_REQUIREMENTS).exists():
+        raise InputError(
+            f"no {GLOBAL_REQUIREMENTS} here, so this is not a requirements repo",
+            path=str(root),
+            hint="pass --requirements DIR",
+        )
+
+    def optional(name: str) -> str | None:
+        path = root / name
+        if not path.exists() and not path.is_symlink():
+            return None
+        return read_text(path, name)
+
+    config_text = optional(CONFIG_FILE)
+    config = DEFAULT_CONFIG if config_text is None else parse_config(config_text)
+    global_list = parse_global_list(
+        read_text(root / GLOBAL_REQUIREMENTS, GLOBAL_REQUIREMENTS), GLOBAL_REQUIREMENTS
+    )
+    constraints_text = optional(UPPER_CONSTRAINTS)
+    denylist = None
+    for name in DENYLISTS:
+        text = optional(name)
+        if text is not None:
+            denylist = parse_name_list(text, name)
+            break
+    projects_text = optional(PROJECTS)
+    backports_text = optional(BACKPORTS)
+    return CentralRepo(
+        root=root,
+        config=config,
+        global_list=global_list,
+        constraints=None
+        if constraints_text is None
+        else parse_constraints(constraints_text, UPPER_CONSTRAINTS),
+        denylist=denylist,
+        projects=None
+        if projects_text is None
+        else parse_project_list(projects_text, PROJECTS),
+        backports=None
+        if backports_text is None
+        else parse_name_list(backports_text, BACKPORTS),
+    )

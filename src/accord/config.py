@@ -1,0 +1,177 @@
+"""accord.toml: the requirements repo's settings, validated, all optional.
+
+Every key has a default, so a missing or empty file works. Unknown keys and
+wrong types are errors naming the file and line, since a typo would otherwise
+silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from accord.errors import ConfigError
+from accord.licenses import DEFAULT_POLICY, LicensePolicy
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE = "accord.toml"
+LowerBoundPolicy = Literal["project", "central"]
+LOWER_BOUND_POLICIES: tuple[LowerBoundPolicy, ...] = ("project", "central")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    python_versions: tuple[str, ...] = ("3.10", "3.11", "3.12", "3.13")
+    lower_bounds: LowerBoundPolicy = "project"
+    # Installers themselves: pinning them in constraints breaks environments.
+    unpinned: frozenset[NormalizedName] = field(
+        default_factory=lambda: frozenset(
+            canonicalize_name(n) for n in ("pip", "setuptools", "wheel")
+        )
+    )
+    licenses: LicensePolicy = DEFAULT_POLICY
+
+
+DEFAULT_CONFIG = Config()
+
+_TOP_KEYS = ("python-versions", "lower-bounds", "unpinned", "licenses")
+_LICENSE_KEYS = ("allowed", "forbidden", "aliases")
+
+
+def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
+    """Build a :class:`Config` from accord.toml's text, or explain what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            f"invalid TOML: {error}",
+            path=path,
+            line=_decode_error_line(error),
+            hint="fix the TOML syntax",
+        ) from error
+    reader = _Reader(text, path)
+    reader.reject_unknown(data, _TOP_KEYS, "")
+    config = DEFAULT_CONFIG
+    python_versions = config.python_versions
+    if "python-versions" in data:
+        python_versions = reader.python_versions(data["python-versions"])
+    lower_bounds = config.lower_bounds
+    if "lower-bounds" in data:
+        lower_bounds = reader.choice(
+            data["lower-bounds"], "lower-bounds", LOWER_BOUND_POLICIES
+        )
+    unpinned = config.unpinned
+    if "unpinned" in data:
+        unpinned = frozenset(
+            canonicalize_name(n)
+            for n in reader.strings(data["unpinned"], "unpinned")
+        )
+    licenses = config.licenses
+    if "licenses" in data:
+        licenses = reader.licenses(data["licenses"], licenses)
+    return Config(python_versions, lower_bounds, unpinned, licenses)
+
+
+class _Reader:
+    """Type checks that point at the offending key's line."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+
+    def fail(self, key: str, message: str, hint: str | None = None) -> ConfigError:
+        return ConfigError(
+            message, path=self.path, line=_key_line(self.text, key), hint=hint
+        )
+
+    def reject_unknown(
+        self, data: Mapping[str, Any], known: tuple[str, ...], prefix: str
+    ) -> None:
+        for key in data:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"did you mean '{prefix}{close[0]}'?" if close else (
+                    "known keys: " + ", ".join(prefix + k for k in known)
+                )
+                raise self.fail(key, f"unknown key '{prefix}{key}'", hint)
+
+    def strings(self, value: object, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"'{key}' must be a list of strings")
+        return tuple(cast(list[str], value))
+
+    def choice(
+        self, value: object, key: str, choices: tuple[LowerBoundPolicy, ...]
+    ) -> LowerBoundPolicy:
+        if value not in choices:
+            raise self.fail(
+                key,
+                f"'{key}' is {value!r}",
+                "use one of: " + ", ".join(repr(c) for c in choices),
+            )
+        return cast(LowerBoundPolicy, value)
+
+    def python_versions(self, value: object) -> tuple[str, ...]:
+        versions = self.strings(value, "python-versions")
+        for version in versions:
+            try:
+                parsed = Version(version)
+            except InvalidVersion:
+                parsed = None
+            if parsed is None or len(parsed.release) != 2 or str(parsed) != version:
+                raise self.fail(
+                    "python-versions",
+                    f"'{version}' is not a Python version of the form X.Y",
+                )
+        if not versions:
+            raise self.fail("python-versions", "'python-versions' is empty")
+        return versions
+
+    def licenses(self, value: object, default: LicensePolicy) -> LicensePolicy:
+        if not isinstance(value, dict):
+            raise self.fail("licenses", "'licenses' must be a table")
+        self.reject_unknown(value, _LICENSE_KEYS, "licenses.")
+        allowed = default.allowed
+        forbidden = default.forbidden
+        aliases = default.aliases
+        if "allowed" in value:
+            allowed = self.strings(value["allowed"], "allowed")
+        if "forbidden" in value:
+            forbidden = self.strings(value["forbidden"], "forbidden")
+        if "aliases" in value:
+            table = value["aliases"]
+            if not isinstance(table, dict) or not all(
+                isinstance(v, str) for v in table.values()
+            ):
+                raise self.fail(
+                    "aliases", "'licenses.aliases' must map licence text to SPDX"
+                )
+            aliases = tuple(cast(dict[str, str], table).items()) + aliases
+        return LicensePolicy(allowed, forbidden, aliases)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    pattern = re.compile(
+        rf"^\s*(\[+\s*)?([\w.-]+\.)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M
+    )
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _decode_error_line(error: Exception) -> int | None:
+    lineno = getattr(error, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else None

@@ -1,0 +1,294 @@
+"""Licence comments: map free-form licence names to SPDX and judge them.
+
+Each line of global-requirements.txt carries a licence comment written by
+hand over many years (``# BSD``, ``# Apache 2.0 License``, ``# LGPLv2.1+``).
+``normalize_license`` turns such text into an SPDX expression and
+``assess_license`` weighs that expression against a ``LicensePolicy``.
+
+Real SPDX expressions are validated and canonicalised by
+``packaging.licenses``; this module only knows the free-form names, in one
+table of patterns, and how people write "or" and "and" in plain words.
+Everything here is pure: no I/O, no global state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Literal
+
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
+LicenseVerdict = Literal["allowed", "forbidden", "review"]
+
+
+@dataclass(frozen=True, slots=True)
+class LicensePolicy:
+    """Which SPDX ids a requirements repo accepts.
+
+    ``allowed`` and ``forbidden`` are ``fnmatch`` globs matched against the
+    whole SPDX id, case-insensitively, so ``GPL-*`` does not match
+    ``LGPL-2.1-only``. When both lists match, forbidden wins. ``aliases``
+    maps extra free-form text to an SPDX expression and is consulted first.
+    """
+
+    allowed: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+DEFAULT_POLICY = LicensePolicy(
+    allowed=(
+        "Apache-2.0", "BSD-*", "0BSD", "MIT", "MIT-0", "ISC", "PSF-2.0",
+        "Python-2.0", "MPL-2.0", "LGPL-*", "Unlicense", "Zlib", "HPND", "ZPL-2.1",
+    ),  # fmt: skip
+    forbidden=("GPL-*", "AGPL-*"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseAssessment:
+    """The verdict on one licence text, with the sentence that explains it."""
+
+    text: str
+    expression: str | None
+    verdict: LicenseVerdict
+    reason: str
+
+
+# Free-form names, matched in full against the text's key (see _key). In the
+# SPDX side "{}" becomes "or-later" when the key ends in "+", else "only".
+_TABLE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), spdx)
+    for pattern, spdx in (
+        # Unversioned "Apache" means 2.0 in practice: 1.x predates PyPI.
+        (r"(?:apache(?: software)?|asl) ?-?v?2(?:\.0)?|apache(?: software)?", "Apache-2.0"),
+        (r"bsd[- ]?(?:2|two)(?:[- ]?clause)?|(?:simplified|freebsd) bsd", "BSD-2-Clause"),
+        # Plain "BSD" is read as the 3-clause ("new") text: it is what Python
+        # projects ship almost always, and the stricter of the two variants.
+        # "(prior)" in OpenStack's file dates the licence, it is not a variant.
+        (r"bsd(?:[- ]?(?:3|three)(?:[- ]?clause)?| new| modified| prior)?", "BSD-3-Clause"),
+        (r"(?:new|modified|revised) bsd", "BSD-3-Clause"),
+        (r"mit(?: expat)?|expat", "MIT"),
+        (r"psfl?|psf-?2(?:\.0)?|python software foundation", "PSF-2.0"),
+        (r"python(?: ?2(?:\.0)?)?", "Python-2.0"),
+        # "GLGPLv3+" is a typo for LGPLv3+ in OpenStack's file.
+        (r"g?lgpl ?v?2\.1\+?", "LGPL-2.1-{}"),
+        (r"g?lgpl ?v?2(?:\.0)?\+?", "LGPL-2.0-{}"),
+        (r"g?lgpl ?v?3(?:\.0)?\+?", "LGPL-3.0-{}"),
+        # Unversioned LGPL: 2.1 is the text Python projects ship when they
+        # say just "LGPL", and an unversioned grant lets you take any later one.
+        (r"lgpl\+?", "LGPL-2.1-or-later"),
+        (r"gpl ?v?2(?:\.0)?\+?", "GPL-2.0-{}"),
+        (r"gpl ?v?3(?:\.0)?\+?", "GPL-3.0-{}"),
+        (r"gpl\+?", "GPL-2.0-or-later"),  # same reasoning as plain LGPL
+        (r"agpl ?v?3(?:\.0)?\+?", "AGPL-3.0-{}"),
+        (r"agpl", "AGPL-3.0-or-later"),
+        # MySQL Connector/Python, which OpenStack notes this way, is GPLv2 with
+        # Oracle's Universal FOSS Exception; it stays a GPL for the policy.
+        (r"gpl (?:with|\+) (?:universal )?foss exception", "GPL-2.0-only WITH Universal-FOSS-exception-1.0"),
+        # Unversioned MPL: 1.x is superseded and unused by maintained packages.
+        (r"mpl(?: ?v?2(?:\.0)?)?|mozilla public(?: 2(?:\.0)?)?", "MPL-2.0"),
+        # Zope packages all ship ZPL 2.1.
+        (r"zpl(?: ?v?2(?:\.1)?)?|zope public(?: 2\.1)?", "ZPL-2.1"),
+        (r"(?:sil )?(?:ofl|open font)(?: ?-?v?1\.1)?", "OFL-1.1"),
+        # PIL's licence is the Historical Permission Notice and Disclaimer.
+        (r"pil|historical permission notice and disclaimer", "HPND"),
+        # SPDX has no id for the public domain: give it a LicenseRef so a
+        # policy can name it; by default it is neither allowed nor forbidden.
+        (r"public domain", "LicenseRef-Public-Domain"),
+    )
+)  # fmt: skip
+
+_PREFIX = re.compile(r"^licen[cs]e\s*:\s*", re.IGNORECASE)
+# "X (+ dual licensed Y)" offers a choice, so it becomes "X or Y".
+_DUAL = re.compile(r"\(\s*\+\s*dual[- ]licen[cs]ed\s+([^()]+?)\s*\)", re.IGNORECASE)
+_URL = re.compile(r"://")
+# Between names, "/", "or" and "+" (one that starts a new name, not the
+# trailing "or later" one) offer a choice; "," and "and" mean both apply.
+_OR = re.compile(r"\s*/\s*|\s+or\s+(?!(?:any\s+)?later\b)|\+(?=[a-z])", re.IGNORECASE)
+_AND = re.compile(r"\s*,\s*(?!version\b)|\s+and\s+", re.IGNORECASE)
+# Words that carry no meaning for the table: "The MIT License" is "mit".
+_NOISE = re.compile(r"\b(?:the|licen[cs]es?|version)\b|[\s,_()]+")
+_LATER = re.compile(r"\s*\bor (?:any )?later\b")
+_COMPOUND = re.compile(r"[()]| (?:AND|OR) ")
+_RANK: dict[LicenseVerdict, int] = {"forbidden": 0, "review": 1, "allowed": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaf:
+    text: str  # as written, for messages
+    expression: str | None  # one SPDX term, or None when not recognised
+
+
+@dataclass(frozen=True, slots=True)
+class _Op:
+    op: Literal["AND", "OR"]
+    parts: tuple[_Node, ...]
+
+
+_Node = _Leaf | _Op
+
+
+def _clean(text: str) -> str:
+    text = _PREFIX.sub("", text.strip())
+    return " ".join(_DUAL.sub(r" or \1", text).split())
+
+
+def _key(text: str) -> str:
+    """Lower-case ``text`` and drop the words no licence name depends on."""
+    key = _LATER.sub("+", text.casefold())
+    return " ".join(_NOISE.sub(" ", key).split())
+
+
+def _canonical(text: str) -> str | None:
+    try:
+        return canonicalize_license_expression(text) if text else None
+    except InvalidLicenseExpression:
+        return None
+
+
+def _lookup(text: str, aliases: dict[str, str], spdx_only: bool) -> str | None:
+    """SPDX for ``text`` taken whole: aliases, then SPDX itself, then the table."""
+    if spdx_only:
+        return _canonical(text)
+    alias = aliases.get(text.casefold())
+    if alias is not None:
+        expression = _canonical(alias)
+        if expression is None:
+            msg = f"licence alias {text!r} maps to {alias!r}, not an SPDX expression"
+            raise ValueError(msg)
+        return expression
+    expression = _canonical(text)
+    if expression is not None:
+        return expression
+    key = _key(text)
+    for pattern, spdx in _TABLE:
+        if pattern.fullmatch(key):
+            return spdx.format("or-later" if key.endswith("+") else "only")
+    return _canonical(key)
+
+
+def _split(text: str, separator: re.Pattern[str]) -> list[str]:
+    """Split ``text`` at ``separator``, outside parentheses, dropping blanks."""
+    masked, depth = [], 0
+    for char in text:
+        depth -= char == ")" and depth > 0
+        masked.append(char if depth == 0 else "\0")
+        depth += char == "("
+    parts, start = [], 0
+    for match in separator.finditer("".join(masked)):
+        parts.append(text[start : match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _parse(text: str, aliases: dict[str, str], spdx_only: bool = False) -> _Node:
+    text = _clean(text)
+    expression = _lookup(text, aliases, spdx_only)
+    if expression is not None:
+        if not _COMPOUND.search(expression):
+            return _Leaf(text, expression)
+        # A compound SPDX expression: take it apart with the same splitter, but
+        # as plain SPDX, so an alias cannot expand into itself.
+        return _parse(expression, aliases, spdx_only=True)
+    if not _URL.search(text):  # a URL's "/" separates nothing
+        for op, separator in (("OR", _OR), ("AND", _AND)):
+            parts = _split(text, separator)
+            if len(parts) > 1:
+                return _Op(op, tuple(_parse(p, aliases, spdx_only) for p in parts))
+        if text.startswith("(") and text.endswith(")") and len(_split(text, _AND)) == 1:
+            inner = text[1:-1]
+            if inner.count("(") == inner.count(")"):
+                return _parse(inner, aliases, spdx_only)
+    return _Leaf(text, None)
+
+
+def _render(node: _Node) -> str | None:
+    if isinstance(node, _Leaf):
+        return node.expression
+    rendered = []
+    for part in node.parts:
+        expression = _render(part)
+        if expression is None:
+            return None
+        nested = isinstance(part, _Op) and part.op != node.op
+        rendered.append(f"({expression})" if nested else expression)
+    return f" {node.op} ".join(rendered)
+
+
+def _alias_table(aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {_clean(name).casefold(): spdx for name, spdx in aliases}
+
+
+def normalize_license(text: str, aliases: tuple[tuple[str, str], ...] = ()) -> str | None:
+    """The SPDX expression ``text`` names, or ``None`` if any part is unknown.
+
+    ``aliases`` (free-form text -> SPDX) are checked before the built-in
+    table; an alias whose value is not valid SPDX raises ``ValueError``.
+    """
+    expression = _render(_parse(text, _alias_table(aliases)))
+    return None if expression is None else canonicalize_license_expression(expression)
+
+
+def _judge_leaf(leaf: _Leaf, policy: LicensePolicy) -> LicenseVerdict:
+    if leaf.expression is None:
+        return "review"
+    # An exception ("X WITH Y") only adds permissions, so X's globs apply too.
+    ids = {leaf.expression.casefold(), leaf.expression.split(" WITH ")[0].casefold()}
+    if any(fnmatchcase(i, g.casefold()) for i in ids for g in policy.forbidden):
+        return "forbidden"
+    if any(fnmatchcase(i, g.casefold()) for i in ids for g in policy.allowed):
+        return "allowed"
+    return "review"
+
+
+def _judge(node: _Node, policy: LicensePolicy) -> tuple[LicenseVerdict, list[_Leaf]]:
+    """The verdict on ``node`` and the leaves that decided it."""
+    if isinstance(node, _Leaf):
+        return _judge_leaf(node, policy), [node]
+    judged = [_judge(part, policy) for part in node.parts]
+    # A choice (OR) is as good as its best side; AND is as bad as its worst.
+    pick = max if node.op == "OR" else min
+    verdict = pick((v for v, _ in judged), key=_RANK.__getitem__)
+    return verdict, [leaf for v, leaves in judged if v == verdict for leaf in leaves]
+
+
+def _names(names: list[str]) -> str:
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _reason(verdict: LicenseVerdict, leaves: list[_Leaf]) -> str:
+    known = [leaf.expression for leaf in leaves if leaf.expression is not None]
+    unknown = [repr(leaf.text) for leaf in leaves if leaf.expression is None]
+    is_are = "is" if len(set(known)) == 1 else "are"
+    if verdict != "review":
+        return f"{_names(known)} {is_are} {verdict} by the licence policy"
+    sentences = []
+    if unknown:
+        what = "is not a licence" if len(set(unknown)) == 1 else "are not licences"
+        sentences.append(
+            f"{_names(unknown)} {what} accord recognises; "
+            "add an alias in accord.toml [licenses.aliases] or review it"
+        )
+    if known:
+        sentences.append(
+            f"{_names(known)} {is_are} neither allowed nor forbidden by the licence "
+            "policy; review it"
+        )
+    return "; ".join(sentences)
+
+
+def assess_license(text: str, policy: LicensePolicy = DEFAULT_POLICY) -> LicenseAssessment:
+    """Judge the licence ``text`` against ``policy``, with a one-line reason."""
+    if not _clean(text):
+        return LicenseAssessment(text, None, "review", "no licence is given")
+    node = _parse(text, _alias_table(policy.aliases))
+    expression = _render(node)
+    if expression is not None:
+        expression = canonicalize_license_expression(expression)
+    verdict, leaves = _judge(node, policy)
+    return LicenseAssessment(text, expression, verdict, _reason(verdict, leaves))

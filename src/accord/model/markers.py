@@ -1,0 +1,107 @@
+"""Compare environment markers by meaning, and ask where they apply.
+
+Two markers are equivalent when they agree on every environment accord cares
+about: each supported Python on each common platform. Text differences such as
+quotes, spacing or operand order never matter.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+
+from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
+
+# Pythons to probe when a caller names none: wide enough that markers written
+# for old and new interpreters are told apart.
+PROBE_PYTHONS = tuple(f"3.{minor}" for minor in range(6, 16)) + ("2.7",)
+
+_PLATFORMS: tuple[Mapping[str, str], ...] = (
+    {
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "platform_machine": "x86_64",
+    },
+    {
+        "sys_platform": "win32",
+        "platform_system": "Windows",
+        "os_name": "nt",
+        "platform_machine": "AMD64",
+    },
+    {
+        "sys_platform": "darwin",
+        "platform_system": "Darwin",
+        "os_name": "posix",
+        "platform_machine": "arm64",
+    },
+)
+_IMPLEMENTATIONS: tuple[Mapping[str, str], ...] = (
+    {"implementation_name": "cpython", "platform_python_implementation": "CPython"},
+    {"implementation_name": "pypy", "platform_python_implementation": "PyPy"},
+)
+
+
+def environments(pythons: Iterable[str] = PROBE_PYTHONS) -> Iterator[dict[str, str]]:
+    """Marker environments for each Python on each common platform."""
+    for python, platform, implementation in itertools.product(
+        pythons, _PLATFORMS, _IMPLEMENTATIONS
+    ):
+        yield python_environment(python, platform, implementation)
+
+
+def python_environment(
+    python: str,
+    platform: Mapping[str, str] = _PLATFORMS[0],
+    implementation: Mapping[str, str] = _IMPLEMENTATIONS[0],
+) -> dict[str, str]:
+    return {
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "implementation_version": f"{python}.0",
+        "platform_release": "",
+        "platform_version": "",
+        "extra": "",
+        **platform,
+        **implementation,
+    }
+
+
+def evaluate(marker: Marker | None, environment: Mapping[str, str]) -> bool:
+    """Whether ``marker`` holds in ``environment``; no marker always holds."""
+    if marker is None:
+        return True
+    try:
+        return marker.evaluate(dict(environment))
+    except (UndefinedComparison, UndefinedEnvironmentName):
+        # A comparison packaging cannot decide (e.g. a non-PEP 440 version)
+        # is taken to hold, so a check errs towards looking at the line.
+        return True
+
+
+@lru_cache(maxsize=4096)
+def _truth_table(marker_text: str) -> tuple[bool, ...]:
+    marker = Marker(marker_text) if marker_text else None
+    return tuple(evaluate(marker, env) for env in _ENVIRONMENTS)
+
+
+_ENVIRONMENTS = tuple(environments())
+
+
+def marker_key(marker: Marker | None) -> tuple[bool, ...]:
+    """A value equal for two markers exactly when they mean the same here."""
+    return _truth_table(str(marker) if marker is not None else "")
+
+
+def markers_equivalent(left: Marker | None, right: Marker | None) -> bool:
+    if left is None and right is None:
+        return True
+    if left is not None and right is not None and str(left) == str(right):
+        return True
+    return marker_key(left) == marker_key(right)
+
+
+def applies_to_python(marker: Marker | None, python: str) -> bool:
+    """Whether ``marker`` holds for ``python`` on at least one platform."""
+    return any(evaluate(marker, env) for env in environments((python,)))

@@ -1,0 +1,350 @@
+"""Rules for the central files (G*): each a pure function yielding findings.
+
+``validate`` runs every rule and returns all findings; no rule stops another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import combinations
+
+from packaging.specifiers import Specifier
+
+from accord.central import CentralRepo
+from accord.findings import Finding, sort_findings
+from accord.licenses import assess_license
+from accord.model.constraints import Pin
+from accord.model.global_list import GlobalEntry
+from accord.model.markers import environments, evaluate, markers_equivalent
+from accord.model.requirements_file import RequirementsFile
+
+Rule = Callable[[CentralRepo], Iterator[Finding]]
+
+CAP_OPERATORS = frozenset({"<", "<=", "~=", "==", "==="})
+MINIMUM_OPERATORS = frozenset({">=", ">", "~=", "==", "==="})
+
+
+def check_unparseable_lines(repo: CentralRepo) -> Iterator[Finding]:
+    """G001: a line that is not a requirement, comment, option or blank."""
+    files: list[RequirementsFile] = [repo.global_list.file]
+    for name_list in (repo.denylist, repo.backports):
+        if name_list is not None:
+            files.append(name_list.file)
+    if repo.constraints is not None:
+        files.append(repo.constraints.file)
+    for file in files:
+        for line in file.invalid_lines():
+            yield Finding(
+                "G001",
+                "error",
+                file.path,
+                line.lineno,
+                f"cannot parse {line.text.strip()!r}: {line.error}",
+                "write it as name[extras]specifier;marker  # Licence (PEP 508)",
+            )
+
+
+def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
+    """G002: the same library (canonical name) with the same marker twice."""
+    for name in sorted(repo.global_list.names()):
+        entries = repo.global_list.entries_for(name)
+        reported: set[int] = set()
+        for first, second in combinations(entries, 2):
+            if second.lineno in reported:
+                continue
+            if markers_equivalent(first.requirement.marker, second.requirement.marker):
+                reported.add(second.lineno)
+                yield Finding(
+                    "G002",
+                    "error",
+                    repo.global_list.path,
+                    second.lineno,
+                    f"{second.requirement.name} is listed again (first at line "
+                    f"{first.lineno}) with the same marker",
+                    "merge the two lines into one entry",
+                )
+
+
+def check_licences(repo: CentralRepo) -> Iterator[Finding]:
+    """G003 missing, G004 forbidden, G005 unrecognised licence."""
+    path = repo.global_list.path
+    for entry in repo.global_list.entries:
+        name = entry.requirement.name
+        if entry.licence is None:
+            yield Finding(
+                "G003",
+                "error",
+                path,
+                entry.lineno,
+                f"{name} has no licence comment",
+                "end the line with '  # <licence>', e.g. '  # Apache-2.0'",
+            )
+            continue
+        assessment = assess_license(entry.licence, repo.config.licenses)
+        if assessment.verdict == "forbidden":
+            yield Finding(
+                "G004",
+                "error",
+                path,
+                entry.lineno,
+                f"{name}: {assessment.reason}",
+                "remove the library or change the licence policy in accord.toml",
+            )
+        elif assessment.verdict == "review":
+            yield Finding(
+                "G005",
+                "warning",
+                path,
+                entry.lineno,
+                f"{name}: {assessment.reason}",
+                "review the licence; map it with [licenses.aliases] in accord.toml",
+            )
+
+
+def check_uncommented_caps(repo: CentralRepo) -> Iterator[Finding]:
+    """G006: a cap with no comment directly above saying why."""
+    for entry in repo.global_list.entries:
+        caps = [s for s in entry.requirement.specifier if s.operator in CAP_OPERATORS]
+        if caps and not entry.rationale:
+            shown = ",".join(sorted(str(s) for s in caps))
+            yield Finding(
+                "G006",
+                "warning",
+                repo.global_list.path,
+                entry.lineno,
+                f"{entry.requirement.name} is capped ({shown}) with no comment "
+                "saying why",
+                "add a comment line directly above with the reason and a link",
+            )
+
+
+def check_minimum_policy(repo: CentralRepo) -> Iterator[Finding]:
+    """G007: minimums against the lower-bound policy."""
+    policy = repo.config.lower_bounds
+    for entry in repo.global_list.entries:
+        minimums = [_ for _ in entry.requirement.specifier if _is_minimum(_)]
+        name = entry.requirement.name
+        if policy == "project" and minimums:
+            shown = ",".join(sorted(str(s) for s in minimums))
+            yield Finding(
+                "G007",
+                "error",
+                repo.global_list.path,
+                entry.lineno,
+                f"{name} carries a minimum ({shown}), but under lower-bounds = "
+                "'project' each project declares its own",
+                f"remove {shown}, or set lower-bounds = 'central' in accord.toml",
+            )
+        elif policy == "central" and not minimums and entry.requirement.url is None:
+            yield Finding(
+                "G007",
+                "error",
+                repo.global_list.path,
+                entry.lineno,
+                f"{name} has no minimum version, but under lower-bounds = "
+                "'central' the global list carries the minimums",
+                f"add a minimum such as '{name}>=X.Y'",
+            )
+
+
+def _is_minimum(spec: Specifier) -> bool:
+    return spec.operator in MINIMUM_OPERATORS
+
+
+def check_pins_allowed(repo: CentralRepo) -> Iterator[Finding]:
+    """G008: a pin whose version the global list excludes or caps."""
+    constraints = repo.constraints
+    if constraints is None:
+        return
+    for name in sorted(repo.global_list.names()):
+        entries = repo.global_list.entries_for(name)
+        for pin in constraints.pins_for(name):
+            for entry in entries:
+                pythons = _pythons_where_refused(repo, pin, entry)
+                if pythons:
+                    yield Finding(
+                        "G008",
+                        "error",
+                        constraints.path,
+                        pin.lineno,
+                        f"{pin.line.requirement.name}==={pin.version} is not allowed "
+                        f"by the global list ({entry.requirement} at "
+                        f"{repo.global_list.path}:{entry.lineno}) on Python "
+                        f"{', '.join(pythons)}",
+                        "pin a version the global list allows, or change the entry",
+                    )
+
+
+def _pythons_where_refused(
+    repo: CentralRepo, pin: Pin, entry: GlobalEntry
+) -> list[str]:
+    specifier = entry.requirement.specifier
+    if specifier.contains(pin.version, prereleases=True):
+        return []
+    return [
+        python
+        for python in repo.config.python_versions
+        if any(
+            evaluate(pin.marker, env) and evaluate(entry.requirement.marker, env)
+            for env in environments((python,))
+        )
+    ]
+
+
+def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
+    """G009: an entry with no pin on a Python where it applies."""
+    constraints = repo.constraints
+    if constraints is None:
+        return
+    exempt = repo.config.unpinned | _denylisted(repo)
+    for entry in repo.global_list.entries:
+        if entry.name in exempt:
+            continue
+        pins = constraints.pins_for(entry.name)
+        missing = [
+            python
+            for python in repo.config.python_versions
+            if any(
+                evaluate(entry.requirement.marker, env)
+                and not any(evaluate(pin.marker, env) for pin in pins)
+                for env in environments((python,))
+            )
+        ]
+        if missing:
+            yield Finding(
+                "G009",
+                "error",
+                repo.global_list.path,
+                entry.lineno,
+                f"{entry.requirement.name} is not pinned in {constraints.path} "
+                f"for Python {', '.join(missing)}",
+                f"add '{entry.requirement.name}===<version>' to {constraints.path}, "
+                "or list it in unpinned / the denylist",
+            )
+
+
+def check_denylisted_pins(repo: CentralRepo) -> Iterator[Finding]:
+    """G010: a denylisted library that is pinned anyway."""
+    if repo.constraints is None or repo.denylist is None:
+        return
+    denied = repo.denylist.names()
+    for pin in repo.constraints.pins:
+        if pin.name in denied:
+            yield Finding(
+                "G010",
+                "error",
+                repo.constraints.path,
+                pin.lineno,
+                f"{pin.line.requirement.name} is in {repo.denylist.path} but pinned",
+                f"remove the pin, or remove it from {repo.denylist.path}",
+            )
+
+
+def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
+    """G011: a constraints line that is not ``name===version``."""
+    if repo.constraints is None:
+        return
+    for malformed in repo.constraints.malformed:
+        yield Finding(
+            "G011",
+            "error",
+            repo.constraints.path,
+            malformed.line.lineno,
+            f"{malformed.line.requirement.name}: {malformed.reason}",
+            "write it as name===version, with a ;python_version marker if needed",
+        )
+
+
+def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
+    """G012: two pins for one library that apply to the same environment."""
+    if repo.constraints is None:
+        return
+    for name, pins in sorted(repo.constraints.index.items()):
+        reported: set[int] = set()
+        for first, second in combinations(pins, 2):
+            if second.lineno in reported:
+                continue
+            overlap = [
+                env["python_version"]
+                for env in environments()
+                if evaluate(first.marker, env) and evaluate(second.marker, env)
+            ]
+            if overlap:
+                reported.add(second.lineno)
+                yield Finding(
+                    "G012",
+                    "error",
+                    repo.constraints.path,
+                    second.lineno,
+                    f"{second.line.requirement.name} is pinned twice for the same "
+                    f"Python (first at line {first.lineno})",
+                    "keep one pin, or give each a python_version marker",
+                )
+
+
+def check_duplicate_projects(repo: CentralRepo) -> Iterator[Finding]:
+    """G013: a project listed twice in projects.txt."""
+    if repo.projects is None:
+        return
+    seen: dict[str, int] = {}
+    for project in repo.projects.projects:
+        key = project.name.casefold().rstrip("/")
+        if key in seen:
+            yield Finding(
+                "G013",
+                "warning",
+                repo.projects.path,
+                project.lineno,
+                f"{project.name} is listed again (first at line {seen[key]})",
+                "remove the second line",
+            )
+        else:
+            seen[key] = project.lineno
+
+
+def check_stale_pins(
+    repo: CentralRepo, reachable: frozenset[str] | None = None
+) -> Iterator[Finding]:
+    """G014: pins that resolving the global list no longer reaches.
+
+    Knowing what is reachable needs a resolution; until a resolver supplies
+    ``reachable`` this rule has nothing to say.
+    """
+    if repo.constraints is None or reachable is None:
+        return
+    for pin in repo.constraints.pins:
+        if pin.name not in reachable:
+            yield Finding(
+                "G014",
+                "warning",
+                repo.constraints.path,
+                pin.lineno,
+                f"{pin.line.requirement.name} is pinned but nothing in the global "
+                "list needs it any more",
+                "remove the pin",
+            )
+
+
+def _denylisted(repo: CentralRepo) -> frozenset[str]:
+    return repo.denylist.names() if repo.denylist is not None else frozenset()
+
+
+RULES: tuple[Rule, ...] = (
+    check_unparseable_lines,
+    check_duplicate_entries,
+    check_licences,
+    check_uncommented_caps,
+    check_minimum_policy,
+    check_pins_allowed,
+    check_unpinned_entries,
+    check_denylisted_pins,
+    check_malformed_pins,
+    check_duplicate_pins,
+    check_duplicate_projects,
+    check_stale_pins,
+)
+
+
+def validate(repo: CentralRepo, rules: Iterable[Rule] = RULES) -> list[Finding]:
+    """Every finding of every rule about the central files, in a stable order."""
+    return sort_findings(finding for rule in rules for finding in rule(repo))

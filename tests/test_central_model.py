@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from packaging.markers import Marker
+
+from accord.model.constraints import MalformedPin, parse_constraints
+from accord.model.global_list import parse_global_list, split_licence
+from accord.model.markers import applies_to_python, markers_equivalent
+from accord.model.name_lists import parse_name_list, parse_project_list
+
+GLOBAL = """\
+### header, not a rationale
+
+## section:general
+
+# 1.2.0 broke migrations
+# see bug 1201
+alembic!=1.2.0  # MIT
+oslo.config  # Apache-2.0
+
+dnspython>=1.14;python_version=='2.7'  # LGPL # a note
+dnspython>=2;python_version>='3.0'  #license: ISC
+## section:test
+nose
+"""
+
+EQUIVALENT_MARKERS = [
+    pytest.param("sys_platform != 'win32'", 'sys_platform!="win32"', id="quotes-space"),
+    pytest.param(
+        "python_version>='3.8' and os_name=='posix'",
+        "os_name == 'posix' and python_version >= '3.8'",
+        id="operand-order",
+    ),
+    pytest.param("python_version>='3'", "python_version>'2.7'", id="same-meaning"),
+]
+DIFFERENT_MARKERS = [
+    pytest.param("python_version>='3.8'", "python_version>='3.9'", id="bound"),
+    pytest.param("sys_platform=='win32'", "sys_platform!='win32'", id="negated"),
+    pytest.param("python_version<'3.11'", None, id="vs-none"),
+]
+
+
+def test_global_list_sections_licences_and_rationale() -> None:
+    global_list = parse_global_list(GLOBAL, "global-requirements.txt")
+    assert global_list.sections == ("general", "test")
+    by_line = {entry.lineno: entry for entry in global_list.entries}
+    alembic = by_line[7]
+    assert (alembic.section, alembic.licence) == ("general", "MIT")
+    assert alembic.rationale == ("1.2.0 broke migrations", "see bug 1201")
+    assert by_line[8].rationale == ()
+    assert [e.lineno for e in global_list.entries_for("dnspython")] == [10, 11]
+    assert by_line[10].note == "a note"
+    assert by_line[11].licence == "ISC"
+    nose = by_line[13]
+    assert (nose.section, nose.licence) == ("test", None)
+
+
+def test_global_list_finds_names_canonically() -> None:
+    global_list = parse_global_list(GLOBAL, "g")
+    assert global_list.entries_for("oslo-config")[0].requirement.name == "oslo.config"
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        (" MIT", ("MIT", None)),
+        ("license: MIT", ("MIT", None)),
+        (" LGPLv2.1 # breaks pylint 1.4.4", ("LGPLv2.1", "breaks pylint 1.4.4")),
+        ("   ", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_split_licence(comment: str | None, expected: tuple[str | None, ...]) -> None:
+    assert split_licence(comment) == expected
+
+
+def test_constraints_pins_and_malformed_lines() -> None:
+    text = (
+        "# header kept\n"
+        "Babel===2.9.1\n"
+        "pytest===4.6.5;python_version=='2.7'\n"
+        "pytest===5.1.2;python_version>='3.5'\n"
+        "loose>=1.0\n"
+        "wild==1.*\n"
+    )
+    constraints = parse_constraints(text, "upper-constraints.txt")
+    assert constraints.file.text == text
+    assert [str(p.version) for p in constraints.pins_for("pytest")] == ["4.6.5", "5.1.2"]
+    assert constraints.pins_for("babel")[0].lineno == 2
+    assert [m.line.lineno for m in constraints.malformed] == [5, 6]
+    assert all(isinstance(m, MalformedPin) for m in constraints.malformed)
+
+
+def test_denylist_and_projects() -> None:
+    denylist = parse_name_list("# linters\nflake8\nPyLint  # GPL\n", "denylist.txt")
+    assert denylist.names() == {"flake8", "pylint"}
+    projects = parse_project_list("# c\nopenstack/nova\n\nopenstack/neutron # x\n", "p")
+    assert [(p.name, p.lineno) for p in projects.projects] == [
+        ("openstack/nova", 2),
+        ("openstack/neutron", 4),
+    ]
+
+
+@pytest.mark.parametrize(("left", "right"), EQUIVALENT_MARKERS)
+def test_markers_equivalent_by_meaning(left: str, right: str) -> None:
+    assert markers_equivalent(Marker(left), Marker(right))
+
+
+@pytest.mark.parametrize(("left", "right"), DIFFERENT_MARKERS)
+def test_markers_different_by_meaning(left: str, right: str | None) -> None:
+    assert not markers_equivalent(Marker(left), Marker(right) if right else None)
+
+
+def test_applies_to_python() -> None:
+    marker = Marker("python_version>='3.11' and python_version<'3.13'")
+    assert [applies_to_python(marker, p) for p in ("3.10", "3.11", "3.12", "3.13")] == [
+        False, True, True, False,
+    ]
+    assert applies_to_python(Marker("sys_platform=='win32'"), "3.12")
+
+
+@pytest.mark.parametrize("dataset", ["openstack", "openstack-2017", "openstack-2019"])
+def test_real_global_lists_parse(shared_data: Path, dataset: str) -> None:
+    text = (shared_data / dataset / "global-requirements.txt").read_text()
+    global_list = parse_global_list(text, "global-requirements.txt")
+    assert len(global_list.entries) > 300
+    assert bool(global_list.sections) == (dataset == "openstack")

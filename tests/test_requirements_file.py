@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from packaging.requirements import Requirement
+
+from accord.model.requirements_file import (
+    BlankLine,
+    CommentLine,
+    InvalidLine,
+    OptionLine,
+    RequirementLine,
+    parse_requirements_file,
+)
+
+ROUND_TRIP_TEXTS = [
+    pytest.param("", id="empty"),
+    pytest.param("requests>=2\n", id="one-line"),
+    pytest.param("requests>=2", id="no-final-newline"),
+    pytest.param("a\r\nb\r\n", id="crlf"),
+    pytest.param("a\rb\r", id="old-mac-cr"),
+    pytest.param("a\n\r\nb", id="mixed-endings"),
+    pytest.param("foo>=1,\\\n    <2  # MIT\n", id="continuation"),
+    pytest.param("foo \\\n", id="continuation-at-eof"),
+    pytest.param("-r other.txt\n-c upper.txt\n-e git+https://x/y#egg=y\n", id="opts"),
+    pytest.param("pkg @ https://example.org/pkg.whl#sha256=abc\n", id="url"),
+    pytest.param("\n\n# only comments\n   \n", id="blank-and-comments"),
+    pytest.param("foo>=\nbar\n", id="invalid-line-kept"),
+]
+
+
+@pytest.mark.parametrize("text", ROUND_TRIP_TEXTS)
+def test_unchanged_file_round_trips(text: str) -> None:
+    assert parse_requirements_file(text, "r.txt").text == text
+
+
+# Text built from requirement-file fragments: comments, continuations, every
+# line ending, options, junk.
+_FRAGMENTS = st.sampled_from(
+    [
+        "requests", ">=2.0", "!=2.1", ";python_version<'3.11'", "[socks]", " ",
+        "  # MIT", "#", "\\", "\n", "\r\n", "\r", "-r base.txt", "--hash=sha256:00",
+        "@ https://x.org/a.whl", "é", "\t", "===1.0", "foo", ",", "-e .",
+    ]
+)
+
+
+@given(st.lists(_FRAGMENTS, max_size=40).map("".join))
+def test_any_text_round_trips_byte_for_byte(text: str) -> None:
+    assert parse_requirements_file(text, "r.txt").text == text
+
+
+@given(st.text(max_size=200))
+def test_arbitrary_unicode_round_trips(text: str) -> None:
+    assert parse_requirements_file(text, "r.txt").text == text
+
+
+def test_line_kinds_and_numbers() -> None:
+    text = (
+        "# header\n"
+        "\n"
+        "-r base.txt\n"
+        "requests[socks]>=2.0,!=2.1;python_version>='3.10'  # Apache-2.0\n"
+        "foo>=1,\\\n"
+        "  <2\n"
+        "bar>=\n"
+        "--index-url=https://pypi.example/simple\n"
+    )
+    lines = parse_requirements_file(text, "r.txt").lines
+    assert [type(line) for line in lines] == [
+        CommentLine, BlankLine, OptionLine, RequirementLine, RequirementLine,
+        InvalidLine, OptionLine,
+    ]
+    assert [line.lineno for line in lines] == [1, 2, 3, 4, 5, 7, 8]
+    requirement = lines[3]
+    assert isinstance(requirement, RequirementLine)
+    assert requirement.name == "requests"
+    assert requirement.requirement.extras == {"socks"}
+    assert requirement.comment == " Apache-2.0"
+    continued = lines[4]
+    assert isinstance(continued, RequirementLine)
+    assert str(continued.requirement.specifier) == "<2,>=1"
+    option = lines[2]
+    assert isinstance(option, OptionLine)
+    assert (option.option, option.value) == ("-r", "base.txt")
+    index = lines[6]
+    assert isinstance(index, OptionLine)
+    assert index.option == "--index-url"
+
+
+def test_per_requirement_hash_option_is_kept_apart() -> None:
+    (line,) = parse_requirements_file("foo==1.0 --hash=sha256:ab\n", "r").lines
+    assert isinstance(line, RequirementLine)
+    assert str(line.requirement) == "foo==1.0"
+    assert line.options == "--hash=sha256:ab"
+
+
+def test_hash_in_url_is_not_a_comment() -> None:
+    (line,) = parse_requirements_file("pkg @ https://x.org/p.whl#sha1=ab\n", "r").lines
+    assert isinstance(line, RequirementLine)
+    assert line.comment is None
+    assert line.requirement.url == "https://x.org/p.whl#sha1=ab"
+
+
+def test_invalid_line_says_why_and_the_rest_is_read() -> None:
+    file = parse_requirements_file("good>=1\nbad>=\nalso-good\n", "r.txt")
+    (invalid,) = file.invalid_lines()
+    assert invalid.lineno == 2
+    assert "version" in invalid.error.lower() or "expected" in invalid.error.lower()
+    assert [line.name for line in file.requirements()] == ["good", "also-good"]
+
+
+def test_with_requirement_rewrites_only_that_line() -> None:
+    file = parse_requirements_file("a>=1  # MIT\r\nb>=2\r\n", "r.txt")
+    first = next(file.requirements())
+    changed = file.replace_line(
+        first, first.with_requirement(Requirement("a>=1,!=1.5"), first.comment)
+    )
+    assert changed.text == "a!=1.5,>=1  # MIT\r\nb>=2\r\n"
+
+
+@pytest.mark.parametrize("name", ["global-requirements.txt", "upper-constraints.txt"])
+@pytest.mark.parametrize("dataset", ["openstack", "openstack-2017", "openstack-2019"])
+def test_real_central_files_round_trip(shared_data: Path, dataset: str, name: str) -> None:
+    text = (shared_data / dataset / name).read_bytes().decode()
+    file = parse_requirements_file(text, name)
+    assert file.text == text
+    assert not list(file.invalid_lines())
