@@ -87,7 +87,10 @@ def test_constraints_pins_and_malformed_lines() -> None:
     )
     constraints = parse_constraints(text, "upper-constraints.txt")
     assert constraints.file.text == text
-    assert [str(p.version) for p in constraints.pins_for("pytest")] == ["4.6.5", "5.1.2"]
+    assert [str(p.version) for p in constraints.pins_for("pytest")] == [
+        "4.6.5",
+        "5.1.2",
+    ]
     assert constraints.pins_for("babel")[0].lineno == 2
     assert [m.line.lineno for m in constraints.malformed] == [5, 6]
     assert all(isinstance(m, MalformedPin) for m in constraints.malformed)
@@ -116,7 +119,10 @@ def test_markers_different_by_meaning(left: str, right: str | None) -> None:
 def test_applies_to_python() -> None:
     marker = Marker("python_version>='3.11' and python_version<'3.13'")
     assert [applies_to_python(marker, p) for p in ("3.10", "3.11", "3.12", "3.13")] == [
-        False, True, True, False,
+        False,
+        True,
+        True,
+        False,
     ]
     assert applies_to_python(Marker("sys_platform=='win32'"), "3.12")
 

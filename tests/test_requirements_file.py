@@ -41,9 +41,27 @@ def test_unchanged_file_round_trips(text: str) -> None:
 # line ending, options, junk.
 _FRAGMENTS = st.sampled_from(
     [
-        "requests", ">=2.0", "!=2.1", ";python_version<'3.11'", "[socks]", " ",
-        "  # MIT", "#", "\\", "\n", "\r\n", "\r", "-r base.txt", "--hash=sha256:00",
-        "@ https://x.org/a.whl", "é", "\t", "===1.0", "foo", ",", "-e .",
+        "requests",
+        ">=2.0",
+        "!=2.1",
+        ";python_version<'3.11'",
+        "[socks]",
+        " ",
+        "  # MIT",
+        "#",
+        "\\",
+        "\n",
+        "\r\n",
+        "\r",
+        "-r base.txt",
+        "--hash=sha256:00",
+        "@ https://x.org/a.whl",
+        "é",
+        "\t",
+        "===1.0",
+        "foo",
+        ",",
+        "-e .",
     ]
 )
 
@@ -71,8 +89,13 @@ def test_line_kinds_and_numbers() -> None:
     )
     lines = parse_requirements_file(text, "r.txt").lines
     assert [type(line) for line in lines] == [
-        CommentLine, BlankLine, OptionLine, RequirementLine, RequirementLine,
-        InvalidLine, OptionLine,
+        CommentLine,
+        BlankLine,
+        OptionLine,
+        RequirementLine,
+        RequirementLine,
+        InvalidLine,
+        OptionLine,
     ]
     assert [line.lineno for line in lines] == [1, 2, 3, 4, 5, 7, 8]
     requirement = lines[3]
@@ -124,7 +147,9 @@ def test_with_requirement_rewrites_only_that_line() -> None:
 
 @pytest.mark.parametrize("name", ["global-requirements.txt", "upper-constraints.txt"])
 @pytest.mark.parametrize("dataset", ["openstack", "openstack-2017", "openstack-2019"])
-def test_real_central_files_round_trip(shared_data: Path, dataset: str, name: str) -> None:
+def test_real_central_files_round_trip(
+    shared_data: Path, dataset: str, name: str
+) -> None:
     text = (shared_data / dataset / name).read_bytes().decode()
     file = parse_requirements_file(text, name)
     assert file.text == text

@@ -57,7 +57,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         raise ConfigError(
             f"invalid TOML: {error}",
             path=path,
-            line=_decode_error_line(error),
+            line=toml_error_line(error, text),
             hint="fix the TOML syntax",
         ) from error
     reader = _Reader(text, path)
@@ -74,8 +74,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     unpinned = config.unpinned
     if "unpinned" in data:
         unpinned = frozenset(
-            canonicalize_name(n)
-            for n in reader.strings(data["unpinned"], "unpinned")
+            canonicalize_name(n) for n in reader.strings(data["unpinned"], "unpinned")
         )
     licenses = config.licenses
     if "licenses" in data:
@@ -101,8 +100,10 @@ class _Reader:
         for key in data:
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1)
-                hint = f"did you mean '{prefix}{close[0]}'?" if close else (
-                    "known keys: " + ", ".join(prefix + k for k in known)
+                hint = (
+                    f"did you mean '{prefix}{close[0]}'?"
+                    if close
+                    else ("known keys: " + ", ".join(prefix + k for k in known))
                 )
                 raise self.fail(key, f"unknown key '{prefix}{key}'", hint)
 
@@ -114,13 +115,14 @@ class _Reader:
     def choice(
         self, value: object, key: str, choices: tuple[LowerBoundPolicy, ...]
     ) -> LowerBoundPolicy:
-        if value not in choices:
-            raise self.fail(
-                key,
-                f"'{key}' is {value!r}",
-                "use one of: " + ", ".join(repr(c) for c in choices),
-            )
-        return cast(LowerBoundPolicy, value)
+        for choice in choices:
+            if value == choice:
+                return choice
+        raise self.fail(
+            key,
+            f"'{key}' is {value!r}",
+            "use one of: " + ", ".join(repr(c) for c in choices),
+        )
 
     def python_versions(self, value: object) -> tuple[str, ...]:
         versions = self.strings(value, "python-versions")
@@ -163,15 +165,20 @@ class _Reader:
 
 def _key_line(text: str, key: str) -> int | None:
     pattern = re.compile(
-        rf"^\s*(\[+\s*)?([\w.-]+\.)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M
+        rf"^[ \t]*(\[+[ \t]*)?([\w.-]+\.)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M
     )
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _decode_error_line(error: Exception) -> int | None:
+def toml_error_line(error: Exception, text: str) -> int | None:
+    """The 1-based line a TOML parse error is about."""
     lineno = getattr(error, "lineno", None)
     if isinstance(lineno, int):
         return lineno
     match = re.search(r"line (\d+)", str(error))
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    if "end of document" in str(error):
+        return max(1, len(text.rstrip().splitlines()))
+    return None

@@ -20,7 +20,9 @@ MAX_BYTES = 20 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 
-def read_text(path: Path, display: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+def read_text(
+    path: Path, display: str | None = None, max_bytes: int = MAX_BYTES
+) -> str:
     """The UTF-8 text of ``path``; ``display`` is how messages name it."""
     name = display if display is not None else str(path)
     try:

@@ -20,6 +20,8 @@ from typing import Literal
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
+from accord.errors import ConfigError
+
 LicenseVerdict = Literal["allowed", "forbidden", "review"]
 
 
@@ -42,9 +44,9 @@ DEFAULT_POLICY = LicensePolicy(
     allowed=(
         "Apache-2.0", "BSD-*", "0BSD", "MIT", "MIT-0", "ISC", "PSF-2.0",
         "Python-2.0", "MPL-2.0", "LGPL-*", "Unlicense", "Zlib", "HPND", "ZPL-2.1",
-    ),  # fmt: skip
+    ),
     forbidden=("GPL-*", "AGPL-*"),
-)
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,59 +61,65 @@ class LicenseAssessment:
 
 # Free-form names, matched in full against the text's key (see _key). In the
 # SPDX side "{}" becomes "or-later" when the key ends in "+", else "only".
-_TABLE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), spdx)
-    for pattern, spdx in (
-        # Unversioned "Apache" means 2.0 in practice: 1.x predates PyPI.
-        (r"(?:apache(?: software)?|asl) ?-?v?2(?:\.0)?|apache(?: software)?", "Apache-2.0"),
-        (r"bsd[- ]?(?:2|two)(?:[- ]?clause)?|(?:simplified|freebsd) bsd", "BSD-2-Clause"),
-        # Plain "BSD" is read as the 3-clause ("new") text: it is what Python
-        # projects ship almost always, and the stricter of the two variants.
-        # "(prior)" in OpenStack's file dates the licence, it is not a variant.
-        (r"bsd(?:[- ]?(?:3|three)(?:[- ]?clause)?| new| modified| prior)?", "BSD-3-Clause"),
-        (r"(?:new|modified|revised) bsd", "BSD-3-Clause"),
-        (r"mit(?: expat)?|expat", "MIT"),
-        (r"psfl?|psf-?2(?:\.0)?|python software foundation", "PSF-2.0"),
-        (r"python(?: ?2(?:\.0)?)?", "Python-2.0"),
-        # "GLGPLv3+" is a typo for LGPLv3+ in OpenStack's file.
-        (r"g?lgpl ?v?2\.1\+?", "LGPL-2.1-{}"),
-        (r"g?lgpl ?v?2(?:\.0)?\+?", "LGPL-2.0-{}"),
-        (r"g?lgpl ?v?3(?:\.0)?\+?", "LGPL-3.0-{}"),
-        # Unversioned LGPL: 2.1 is the text Python projects ship when they
-        # say just "LGPL", and an unversioned grant lets you take any later one.
-        (r"lgpl\+?", "LGPL-2.1-or-later"),
-        (r"gpl ?v?2(?:\.0)?\+?", "GPL-2.0-{}"),
-        (r"gpl ?v?3(?:\.0)?\+?", "GPL-3.0-{}"),
-        (r"gpl\+?", "GPL-2.0-or-later"),  # same reasoning as plain LGPL
-        (r"agpl ?v?3(?:\.0)?\+?", "AGPL-3.0-{}"),
-        (r"agpl", "AGPL-3.0-or-later"),
-        # MySQL Connector/Python, which OpenStack notes this way, is GPLv2 with
-        # Oracle's Universal FOSS Exception; it stays a GPL for the policy.
-        (r"gpl (?:with|\+) (?:universal )?foss exception", "GPL-2.0-only WITH Universal-FOSS-exception-1.0"),
-        # Unversioned MPL: 1.x is superseded and unused by maintained packages.
-        (r"mpl(?: ?v?2(?:\.0)?)?|mozilla public(?: 2(?:\.0)?)?", "MPL-2.0"),
-        # Zope packages all ship ZPL 2.1.
-        (r"zpl(?: ?v?2(?:\.1)?)?|zope public(?: 2\.1)?", "ZPL-2.1"),
-        (r"(?:sil )?(?:ofl|open font)(?: ?-?v?1\.1)?", "OFL-1.1"),
-        # PIL's licence is the Historical Permission Notice and Disclaimer.
-        (r"pil|historical permission notice and disclaimer", "HPND"),
-        # SPDX has no id for the public domain: give it a LicenseRef so a
-        # policy can name it; by default it is neither allowed nor forbidden.
-        (r"public domain", "LicenseRef-Public-Domain"),
-    )
-)  # fmt: skip
+_NAMES: tuple[tuple[str, str], ...] = (
+    # Unversioned "Apache" means 2.0 in practice: 1.x predates PyPI.
+    ("Apache-2.0", r"(?:apache(?: software)?|asl)(?: ?-?v?2(?:\.0)?)?"),
+    ("BSD-2-Clause", r"bsd[- ]?(?:2|two)(?:[- ]?clause)?|(?:simplified|freebsd) bsd"),
+    # Plain "BSD" is read as the 3-clause ("new") text: it is what Python
+    # projects ship almost always, and the stricter of the two variants.
+    # "(prior)" in OpenStack's file dates the licence, it is not a variant.
+    ("BSD-3-Clause", r"bsd(?:[- ]?(?:3|three)(?:[- ]?clause)?| new| prior)?"),
+    ("BSD-3-Clause", r"(?:new|modified|revised) bsd"),
+    ("MIT", r"mit(?: expat)?|expat"),
+    ("PSF-2.0", r"psfl?(?: ?-?v?2(?:\.0)?)?|python software foundation"),
+    ("Python-2.0", r"python(?: ?2(?:\.0)?)?"),
+    # "GLGPLv3+" is a typo for LGPLv3+ in OpenStack's file.
+    ("LGPL-2.1-{}", r"g?lgpl ?v?2\.1\+?"),
+    ("LGPL-2.0-{}", r"g?lgpl ?v?2(?:\.0)?\+?"),
+    ("LGPL-3.0-{}", r"g?lgpl ?v?3(?:\.0)?\+?"),
+    # Unversioned LGPL: 2.1 is the text Python projects ship when they say
+    # just "LGPL", and an unversioned grant lets users take any later one.
+    ("LGPL-2.1-or-later", r"lgpl\+?"),
+    ("GPL-2.0-{}", r"gpl ?v?2(?:\.0)?\+?"),
+    ("GPL-3.0-{}", r"gpl ?v?3(?:\.0)?\+?"),
+    ("GPL-2.0-or-later", r"gpl\+?"),  # same reasoning as plain LGPL
+    ("AGPL-3.0-{}", r"agpl ?v?3(?:\.0)?\+?"),
+    ("AGPL-3.0-or-later", r"agpl\+?"),
+    # MySQL Connector/Python, which OpenStack notes this way, is GPLv2 with
+    # Oracle's Universal FOSS Exception; for the policy it is still a GPL.
+    (
+        "GPL-2.0-only WITH Universal-FOSS-exception-1.0",
+        r"gpl (?:with|\+) (?:universal )?foss exception",
+    ),
+    # Unversioned MPL: 1.x is superseded and no maintained package uses it.
+    ("MPL-2.0", r"(?:mpl|mozilla public)(?: ?v?2(?:\.0)?)?"),
+    ("ZPL-2.1", r"(?:zpl|zope public)(?: ?v?2(?:\.1)?)?"),  # Zope ships 2.1
+    ("OFL-1.1", r"(?:sil )?(?:ofl|open font)(?: ?-?v?1\.1)?"),
+    # PIL's licence is the Historical Permission Notice and Disclaimer.
+    ("HPND", r"pil|historical permission notice and disclaimer"),
+    # SPDX has no id for the public domain: a LicenseRef lets a policy name
+    # it; by default it is neither allowed nor forbidden, so it gets review.
+    ("LicenseRef-Public-Domain", r"public domain"),
+)
+_TABLE = tuple((re.compile(pattern), spdx) for spdx, pattern in _NAMES)
 
 _PREFIX = re.compile(r"^licen[cs]e\s*:\s*", re.IGNORECASE)
 # "X (+ dual licensed Y)" offers a choice, so it becomes "X or Y".
 _DUAL = re.compile(r"\(\s*\+\s*dual[- ]licen[cs]ed\s+([^()]+?)\s*\)", re.IGNORECASE)
-_URL = re.compile(r"://")
+# A URL names a licence, it does not combine them: its "/" separates nothing.
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s,()]*", re.IGNORECASE)
 # Between names, "/", "or" and "+" (one that starts a new name, not the
 # trailing "or later" one) offer a choice; "," and "and" mean both apply.
 _OR = re.compile(r"\s*/\s*|\s+or\s+(?!(?:any\s+)?later\b)|\+(?=[a-z])", re.IGNORECASE)
 _AND = re.compile(r"\s*,\s*(?!version\b)|\s+and\s+", re.IGNORECASE)
+# OR first: as in SPDX, AND binds tighter ("A or B, C" is A OR (B AND C)).
+_SEPARATORS: tuple[tuple[Literal["AND", "OR"], re.Pattern[str]], ...] = (
+    ("OR", _OR),
+    ("AND", _AND),
+)
 # Words that carry no meaning for the table: "The MIT License" is "mit".
 _NOISE = re.compile(r"\b(?:the|licen[cs]es?|version)\b|[\s,_()]+")
-_LATER = re.compile(r"\s*\bor (?:any )?later\b")
+_LATER = re.compile(r"\s*(?:\bor (?:any )?later\b|\+)")  # all mean "or later"
 _COMPOUND = re.compile(r"[()]| (?:AND|OR) ")
 _RANK: dict[LicenseVerdict, int] = {"forbidden": 0, "review": 1, "allowed": 2}
 
@@ -145,8 +153,8 @@ def _key(text: str) -> str:
 def _canonical(text: str) -> str | None:
     try:
         return canonicalize_license_expression(text) if text else None
-    except InvalidLicenseExpression:
-        return None
+    except (InvalidLicenseExpression, KeyError):  # packaging 26 raises KeyError
+        return None  # on a suffixed LicenseRef such as "LicenseRef-x+"
 
 
 def _lookup(text: str, aliases: dict[str, str], spdx_only: bool) -> str | None:
@@ -157,8 +165,10 @@ def _lookup(text: str, aliases: dict[str, str], spdx_only: bool) -> str | None:
     if alias is not None:
         expression = _canonical(alias)
         if expression is None:
-            msg = f"licence alias {text!r} maps to {alias!r}, not an SPDX expression"
-            raise ValueError(msg)
+            raise ConfigError(
+                f"licence alias {text!r} maps to {alias!r}, not an SPDX expression",
+                hint="write an SPDX expression such as 'MIT' or 'MIT OR Apache-2.0'",
+            )
         return expression
     expression = _canonical(text)
     if expression is not None:
@@ -170,15 +180,24 @@ def _lookup(text: str, aliases: dict[str, str], spdx_only: bool) -> str | None:
     return _canonical(key)
 
 
-def _split(text: str, separator: re.Pattern[str]) -> list[str]:
-    """Split ``text`` at ``separator``, outside parentheses, dropping blanks."""
+def _mask(text: str) -> str:
+    """``text`` with URLs and everything inside parentheses blanked out."""
     masked, depth = [], 0
     for char in text:
-        depth -= char == ")" and depth > 0
-        masked.append(char if depth == 0 else "\0")
-        depth += char == "("
+        if char == ")" and depth:
+            depth -= 1
+        masked.append("\0" if depth else char)
+        if char == "(":
+            depth += 1
+    for url in _URL.finditer(text):
+        masked[url.start() : url.end()] = "\0" * (url.end() - url.start())
+    return "".join(masked)
+
+
+def _split(text: str, separator: re.Pattern[str]) -> list[str]:
+    """Split ``text`` at ``separator``, outside parentheses, dropping blanks."""
     parts, start = [], 0
-    for match in separator.finditer("".join(masked)):
+    for match in separator.finditer(_mask(text)):
         parts.append(text[start : match.start()])
         start = match.end()
     parts.append(text[start:])
@@ -188,21 +207,20 @@ def _split(text: str, separator: re.Pattern[str]) -> list[str]:
 def _parse(text: str, aliases: dict[str, str], spdx_only: bool = False) -> _Node:
     text = _clean(text)
     expression = _lookup(text, aliases, spdx_only)
-    if expression is not None:
-        if not _COMPOUND.search(expression):
-            return _Leaf(text, expression)
+    if expression is not None and not _COMPOUND.search(expression):
+        return _Leaf(text, expression)
+    if expression is not None and not spdx_only:
         # A compound SPDX expression: take it apart with the same splitter, but
         # as plain SPDX, so an alias cannot expand into itself.
         return _parse(expression, aliases, spdx_only=True)
-    if not _URL.search(text):  # a URL's "/" separates nothing
-        for op, separator in (("OR", _OR), ("AND", _AND)):
-            parts = _split(text, separator)
-            if len(parts) > 1:
-                return _Op(op, tuple(_parse(p, aliases, spdx_only) for p in parts))
-        if text.startswith("(") and text.endswith(")") and len(_split(text, _AND)) == 1:
-            inner = text[1:-1]
-            if inner.count("(") == inner.count(")"):
-                return _parse(inner, aliases, spdx_only)
+    for op, separator in _SEPARATORS:
+        parts = _split(text, separator)
+        if len(parts) > 1:
+            return _Op(op, tuple(_parse(p, aliases, spdx_only) for p in parts))
+    # "(X)" as a whole: one top-level group spanning the text.
+    if text[:1] == "(" and text[-1:] == ")" and _mask(text).count("(") == 1:
+        if text[1:-1].strip():
+            return _parse(text[1:-1], aliases, spdx_only)
     return _Leaf(text, None)
 
 
@@ -223,11 +241,13 @@ def _alias_table(aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return {_clean(name).casefold(): spdx for name, spdx in aliases}
 
 
-def normalize_license(text: str, aliases: tuple[tuple[str, str], ...] = ()) -> str | None:
+def normalize_license(
+    text: str, aliases: tuple[tuple[str, str], ...] = ()
+) -> str | None:
     """The SPDX expression ``text`` names, or ``None`` if any part is unknown.
 
     ``aliases`` (free-form text -> SPDX) are checked before the built-in
-    table; an alias whose value is not valid SPDX raises ``ValueError``.
+    table; an alias whose value is not valid SPDX raises ``ConfigError``.
     """
     expression = _render(_parse(text, _alias_table(aliases)))
     return None if expression is None else canonicalize_license_expression(expression)
@@ -256,8 +276,8 @@ def _judge(node: _Node, policy: LicensePolicy) -> tuple[LicenseVerdict, list[_Le
     return verdict, [leaf for v, leaves in judged if v == verdict for leaf in leaves]
 
 
-def _names(names: list[str]) -> str:
-    names = list(dict.fromkeys(names))
+def _names(items: list[str]) -> str:
+    names = list(dict.fromkeys(items))
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
@@ -282,7 +302,9 @@ def _reason(verdict: LicenseVerdict, leaves: list[_Leaf]) -> str:
     return "; ".join(sentences)
 
 
-def assess_license(text: str, policy: LicensePolicy = DEFAULT_POLICY) -> LicenseAssessment:
+def assess_license(
+    text: str, policy: LicensePolicy = DEFAULT_POLICY
+) -> LicenseAssessment:
     """Judge the licence ``text`` against ``policy``, with a one-line reason."""
     if not _clean(text):
         return LicenseAssessment(text, None, "review", "no licence is given")

@@ -8,14 +8,14 @@ quotes, spacing or operand order never matter.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 
 # Pythons to probe when a caller names none: wide enough that markers written
 # for old and new interpreters are told apart.
-PROBE_PYTHONS = tuple(f"3.{minor}" for minor in range(6, 16)) + ("2.7",)
+PROBE_PYTHONS = ("2.7", *(f"3.{minor}" for minor in range(6, 16)))
 
 _PLATFORMS: tuple[Mapping[str, str], ...] = (
     {
@@ -43,12 +43,19 @@ _IMPLEMENTATIONS: tuple[Mapping[str, str], ...] = (
 )
 
 
-def environments(pythons: Iterable[str] = PROBE_PYTHONS) -> Iterator[dict[str, str]]:
+def environments(pythons: Iterable[str] = PROBE_PYTHONS) -> tuple[dict[str, str], ...]:
     """Marker environments for each Python on each common platform."""
-    for python, platform, implementation in itertools.product(
-        pythons, _PLATFORMS, _IMPLEMENTATIONS
-    ):
-        yield python_environment(python, platform, implementation)
+    return _environments(tuple(pythons))
+
+
+@lru_cache(maxsize=256)
+def _environments(pythons: tuple[str, ...]) -> tuple[dict[str, str], ...]:
+    return tuple(
+        python_environment(python, platform, implementation)
+        for python, platform, implementation in itertools.product(
+            pythons, _PLATFORMS, _IMPLEMENTATIONS
+        )
+    )
 
 
 def python_environment(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from packaging.utils import NormalizedName
 
-from accord.model.requirements_file import RequirementsFile, parse_requirements_file
 from accord.model._lines import split_comment, split_logical_lines
+from accord.model.requirements_file import RequirementsFile, parse_requirements_file
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,8 +119,11 @@ class RequirementsFile:
 def parse_requirements_file(text: str, path: str) -> RequirementsFile:
     """Read requirements-format ``text``; ``path`` is only remembered."""
     return RequirementsFile(
-        path, tuple(parse_line(raw.lineno, raw.text, raw.ending) for raw in
-                    split_logical_lines(text))
+        path,
+        tuple(
+            parse_line(raw.lineno, raw.text, raw.ending)
+            for raw in split_logical_lines(text)
+        ),
     )
 
 

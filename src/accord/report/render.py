@@ -47,14 +47,18 @@ def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> No
         table.add_column("where", overflow="fold")
         table.add_column("message", overflow="fold", ratio=1)
         for finding in findings:
-            where = finding.path if finding.line is None else (
-                f"{finding.path}:{finding.line}"
+            where = (
+                finding.path
+                if finding.line is None
+                else (f"{finding.path}:{finding.line}")
             )
             message = Text(finding.message)
             if finding.fix:
                 message.append(f"\nfix: {finding.fix}", style="dim")
             style = "bold red" if finding.severity == "error" else "yellow"
-            table.add_row(Text(finding.severity, style=style), finding.rule, where, message)
+            table.add_row(
+                Text(finding.severity, style=style), finding.rule, where, message
+            )
         console.print(table)
     verdict = "[bold red]failed[/]" if counts["errors"] else "[green]ok[/]"
     console.print(

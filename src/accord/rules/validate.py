@@ -201,6 +201,8 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
         if entry.name in exempt:
             continue
         pins = constraints.pins_for(entry.name)
+        if any(pin.marker is None for pin in pins):
+            continue  # pinned everywhere
         missing = [
             python
             for python in repo.config.python_versions
@@ -259,7 +261,7 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
     """G012: two pins for one library that apply to the same environment."""
     if repo.constraints is None:
         return
-    for name, pins in sorted(repo.constraints.index.items()):
+    for _, pins in sorted(repo.constraints.index.items()):
         reported: set[int] = set()
         for first, second in combinations(pins, 2):
             if second.lineno in reported:

@@ -1,0 +1,475 @@
+"""Read the requirement lists of a pyproject.toml, with the line of each entry.
+
+tomllib gives values but no positions, so :class:`_Locator` walks the raw text
+once (the text is known to be valid TOML by then) and records, for every key
+path, the line of the key or table header and the line each array element
+starts on. Values are then matched to lines by key path and array index,
+which keeps duplicated strings and keys repeated in other tables apart.
+
+The ``Raw*`` records are shared with the setup.cfg reader;
+:mod:`accord.model.sources` turns them into the public types.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from bisect import bisect_left
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple, TypeGuard
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from accord.errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from accord.model.sources import SourceKind
+
+KeyPath = tuple[str | int, ...]  # table and key names; array indexes as ints
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_SCALAR = re.compile(r"[^,\]}\r\n#]+")  # numbers, booleans, dates
+_ERROR_AT = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
+
+
+class RawRequirement(NamedTuple):
+    requirement: Requirement
+    line: int
+    text: str
+
+
+class RawProblem(NamedTuple):
+    line: int | None
+    message: str
+
+
+@dataclass(slots=True)
+class RawSource:
+    kind: SourceKind
+    group: str | None
+    line: int | None
+    requirements: list[RawRequirement] = field(default_factory=list)
+    problems: list[RawProblem] = field(default_factory=list)
+
+
+def read_requirement(
+    text: str, line: int, problems: list[RawProblem]
+) -> RawRequirement | None:
+    """``text`` as a requirement, or ``None`` after adding a problem."""
+    try:
+        return RawRequirement(Requirement(text), line, text)
+    except InvalidRequirement as error:
+        reason = str(error).splitlines()[0] if str(error) else "unreadable"
+        problems.append(
+            RawProblem(
+                line,
+                f"'{text}' is not a valid requirement: {reason} "
+                "(write it in PEP 508 form, e.g. 'name>=1.0')",
+            )
+        )
+        return None
+
+
+class _ScanError(Exception):
+    """The text is not laid out as the locator expects."""
+
+
+class _Locator:
+    """Lines of keys, table headers and array elements in TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.keys: dict[KeyPath, int] = {}  # first line defining each path
+        self.items: dict[KeyPath, list[int]] = {}  # start line of each element
+        self._newlines = [i for i, char in enumerate(text) if char == "\n"]
+
+    def line_at(self, pos: int) -> int:
+        return bisect_left(self._newlines, pos) + 1
+
+    def item_lines(self, path: KeyPath, count: int) -> list[int | None]:
+        """The line of each of ``count`` elements, ``None`` when unknown."""
+        lines = self.items.get(path)
+        if lines is None or len(lines) != count:
+            return [None] * count
+        return list(lines)
+
+    def run(self) -> None:
+        # On a surprise keep what was found; callers fall back to the key's line.
+        with suppress(_ScanError, IndexError):
+            self._document()
+
+    def _document(self) -> None:
+        table: KeyPath = ()
+        while True:
+            self._skip_blank()
+            if self.pos >= len(self.text):
+                return
+            if self.text[self.pos] != "[":
+                self._key_value(table)
+                continue
+            # [table] or [[array.of.tables]]; elements of the latter share a
+            # path, which does not matter for the keys accord reads.
+            line = self.line_at(self.pos)
+            double = self.text.startswith("[[", self.pos)
+            self.pos += 2 if double else 1
+            table = self._key()
+            self._expect("]]" if double else "]")
+            self.keys.setdefault(table, line)
+
+    def _key_value(self, table: KeyPath) -> None:
+        line = self.line_at(self.pos)
+        key = self._key()
+        for end in range(1, len(key) + 1):  # a dotted key defines its tables
+            self.keys.setdefault((*table, *key[:end]), line)
+        self._expect("=")
+        self._skip_spaces()
+        self._value((*table, *key))
+
+    def _key(self) -> tuple[str, ...]:
+        parts: list[str] = []
+        while True:
+            self._skip_spaces()
+            if self.text[self.pos] in "\"'":
+                start = self.pos
+                self._string()
+                literal = self.text[start : self.pos]
+                parts.append(str(tomllib.loads(f"k = {literal}")["k"]))
+            else:
+                match = _BARE_KEY.match(self.text, self.pos)
+                if match is None:
+                    raise _ScanError
+                parts.append(match.group())
+                self.pos = match.end()
+            self._skip_spaces()
+            if not self.text.startswith(".", self.pos):
+                return tuple(parts)
+            self.pos += 1
+
+    def _value(self, path: KeyPath) -> None:
+        char = self.text[self.pos]
+        if char in "\"'":
+            self._string()
+        elif char in "[{":
+            self._container(path, "]" if char == "[" else "}")
+        else:
+            match = _SCALAR.match(self.text, self.pos)
+            if match is None:
+                raise _ScanError
+            self.pos = match.end()
+
+    def _container(self, path: KeyPath, close: str) -> None:
+        """An array (``close`` is ``]``) or an inline table (``}``)."""
+        self.pos += 1
+        lines: list[int] = []
+        if close == "]":
+            self.items[path] = lines
+        while True:
+            self._skip_blank()
+            if self.text[self.pos] == close:
+                self.pos += 1
+                return
+            if close == "]":
+                lines.append(self.line_at(self.pos))
+                self._value((*path, len(lines) - 1))
+            else:
+                self._key_value(path)
+            self._skip_blank()
+            if self.text[self.pos] == ",":
+                self.pos += 1
+            elif self.text[self.pos] != close:
+                raise _ScanError
+
+    def _string(self) -> None:
+        text, pos = self.text, self.pos
+        quote = text[pos]
+        if text.startswith(quote * 3, pos):
+            pos += 3
+            while not text.startswith(quote * 3, pos):
+                pos += 2 if quote == '"' and text[pos] == "\\" else 1
+                if pos >= len(text):
+                    raise _ScanError
+            end = pos + 3  # up to two more quotes still belong to the string
+            while end < len(text) and text[end] == quote and end - pos < 5:
+                end += 1
+            self.pos = end
+            return
+        pos += 1
+        while text[pos] != quote:
+            pos += 2 if quote == '"' and text[pos] == "\\" else 1
+        self.pos = pos + 1
+
+    def _skip_spaces(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] in " \t":
+            self.pos += 1
+
+    def _skip_blank(self) -> None:
+        """Skip spaces, newlines and comments."""
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char in " \t\r\n":
+                self.pos += 1
+            elif char == "#":
+                end = self.text.find("\n", self.pos)
+                self.pos = len(self.text) if end < 0 else end
+            else:
+                return
+
+    def _expect(self, token: str) -> None:
+        self._skip_spaces()
+        if not self.text.startswith(token, self.pos):
+            raise _ScanError
+        self.pos += len(token)
+
+
+def parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, line = _decode_error(error, text)
+        raise InputError(
+            message, path=path, line=line, hint="fix the TOML syntax"
+        ) from error
+    where = _Locator(text)
+    where.run()
+    sources: list[RawSource] = []
+    if "project" in data:
+        sources += _project(data["project"], where)
+    if "dependency-groups" in data:
+        sources += _dependency_groups(data["dependency-groups"], where)
+    build = data.get("build-system")
+    if include_build_system and build is not None:
+        if not isinstance(build, dict):
+            sources.append(
+                _not_a_table("build-system", ("build-system",), build, where)
+            )
+        elif "requires" in build:
+            sources.append(_list_source("build-system", None, build["requires"], where))
+    return sources
+
+
+def _decode_error(error: tomllib.TOMLDecodeError, text: str) -> tuple[str, int]:
+    """The message and line of a TOML error (3.14 and tomli have attributes)."""
+    message, line = getattr(error, "msg", None), getattr(error, "lineno", None)
+    if isinstance(message, str) and isinstance(line, int):
+        return f"not valid TOML: {message}", line
+    message, end = str(error), text.count("\n") + 1
+    match = _ERROR_AT.search(message)
+    if match is None:
+        return f"not valid TOML: {message}", end
+    line = int(match.group(1)) if match.group(1) else end
+    return f"not valid TOML: {message[: match.start()]}", line
+
+
+# Where each kind lives in pyproject.toml, and how messages name it.
+_PATHS: dict[str, KeyPath] = {
+    "project.dependencies": ("project", "dependencies"),
+    "project.optional-dependencies": ("project", "optional-dependencies"),
+    "dependency-groups": ("dependency-groups",),
+    "build-system": ("build-system", "requires"),
+}
+_NAMES: dict[str, str] = {
+    "project.dependencies": "[project] dependencies",
+    "project.optional-dependencies": "[project.optional-dependencies]",
+    "dependency-groups": "[dependency-groups]",
+    "build-system": "[build-system] requires",
+}
+
+
+def _project(project: object, where: _Locator) -> list[RawSource]:
+    if not isinstance(project, dict):
+        return [_not_a_table("project.dependencies", ("project",), project, where)]
+    # accord never runs a build backend, so it cannot learn metadata listed in
+    # ``dynamic``: such a field simply has no static requirements to check.
+    listed = project.get("dynamic")
+    dynamic = (
+        {f for f in listed if isinstance(f, str)} if isinstance(listed, list) else set()
+    )
+    sources: list[RawSource] = []
+    if "dependencies" in project:
+        source = _list_source(
+            "project.dependencies", None, project["dependencies"], where
+        )
+        if "dependencies" in dynamic:
+            source.problems.insert(0, _static_and_dynamic("dependencies", source.line))
+        sources.append(source)
+    kind: SourceKind = "project.optional-dependencies"
+    extras = project.get("optional-dependencies")
+    if extras is None:
+        return sources
+    if not isinstance(extras, dict):
+        return [*sources, _not_a_table(kind, _PATHS[kind], extras, where)]
+    if "optional-dependencies" in dynamic:
+        line = where.keys.get(_PATHS[kind])
+        problem = _static_and_dynamic("optional-dependencies", line)
+        sources.append(RawSource(kind, None, line, [], [problem]))
+    return sources + [
+        _list_source(kind, extra, value, where) for extra, value in extras.items()
+    ]
+
+
+Include = tuple[str, int]  # an include-group entry: the group named, its line
+Entry = RawRequirement | Include
+
+
+def _list_source(
+    kind: SourceKind, group: str | None, value: object, where: _Locator
+) -> RawSource:
+    """A source whose value must be an array of requirement strings."""
+    source, entries = _read(kind, group, value, where)
+    source.requirements += [e for e in entries if isinstance(e, RawRequirement)]
+    return source
+
+
+def _read(
+    kind: SourceKind, group: str | None, value: object, where: _Locator
+) -> tuple[RawSource, list[Entry]]:
+    """The source declared by array ``value``, with its entries and problems.
+
+    Include-group tables are entries only in dependency groups; anything else
+    that is not a valid requirement string becomes a problem.
+    """
+    path = _PATHS[kind] if group is None else (*_PATHS[kind], group)
+    name = _NAMES[kind] if group is None else f"{_NAMES[kind]} {group}"
+    source = RawSource(kind, group, where.keys.get(path))
+    if not isinstance(value, list):
+        source.problems.append(RawProblem(source.line, _not_an_array(name, value)))
+        return source, []
+    entries: list[Entry] = []
+    for item, item_line in zip(value, where.item_lines(path, len(value)), strict=True):
+        at = item_line or source.line or 1
+        if isinstance(item, str):
+            if (requirement := read_requirement(item, at, source.problems)) is not None:
+                entries.append(requirement)
+        elif kind == "dependency-groups" and _is_include(item):
+            entries.append((item["include-group"], at))
+        else:
+            source.problems.append(RawProblem(at, _not_a_requirement(name, item)))
+    return source, entries
+
+
+def _is_include(item: object) -> TypeGuard[dict[str, str]]:
+    return (
+        isinstance(item, dict)
+        and list(item) == ["include-group"]
+        and isinstance(item["include-group"], str)
+    )
+
+
+# Dependency groups by normalised name: the name as written and the entries.
+Groups = dict[str, tuple[str, list[Entry]]]
+
+
+def _dependency_groups(table: object, where: _Locator) -> list[RawSource]:
+    """PEP 735 groups, each with the requirements of the groups it includes."""
+    kind: SourceKind = "dependency-groups"
+    if not isinstance(table, dict):
+        return [_not_a_table(kind, _PATHS[kind], table, where)]
+    groups: Groups = {}
+    read: list[tuple[RawSource, list[Entry]]] = []
+    for name, value in table.items():
+        source, entries = _read(kind, name, value, where)
+        first, _ = groups.setdefault(canonicalize_name(name), (name, entries))
+        if first != name:
+            source.problems.append(RawProblem(source.line, _same_name(name, first)))
+        read.append((source, entries))
+    for source, entries in read:
+        _check_includes(source, entries, groups)
+        done: set[str] = {canonicalize_name(str(source.group))}
+        _expand(entries, groups, done, source.requirements)
+    return [source for source, _ in read]
+
+
+def _check_includes(source: RawSource, entries: list[Entry], groups: Groups) -> None:
+    """Report includes of unknown groups, and includes that lead back here."""
+    name = str(source.group)
+    for entry in entries:
+        if isinstance(entry, RawRequirement):
+            continue
+        target, line = entry
+        if canonicalize_name(target) not in groups:
+            message = f"includes group '{target}', which does not exist: add it or "
+            message += "remove the include"
+        else:
+            reached: set[str] = {canonicalize_name(target)}
+            _expand(groups[canonicalize_name(target)][1], groups, reached, [])
+            if canonicalize_name(name) not in reached:
+                continue
+            message = f"includes '{target}', which leads back to '{name}': remove "
+            message += "an include-group entry to break the cycle"
+        source.problems.append(
+            RawProblem(line, f"[dependency-groups] {name} {message}")
+        )
+
+
+def _expand(
+    entries: list[Entry], groups: Groups, done: set[str], out: list[RawRequirement]
+) -> None:
+    """Append the requirements of ``entries`` to ``out``, includes expanded.
+
+    A group already in ``done`` is skipped, which ends cycles (reported by
+    :func:`_check_includes`) and keeps diamond-shaped includes from repeating.
+    """
+    for entry in entries:
+        if isinstance(entry, RawRequirement):
+            out.append(entry)
+            continue
+        key = canonicalize_name(entry[0])
+        if key in groups and key not in done:
+            done.add(key)
+            _expand(groups[key][1], groups, done, out)
+
+
+_TYPES = {bool: "a boolean", str: "a string", int: "an integer", float: "a float"}
+
+
+def _describe(value: object) -> str:
+    for kind, text in (*_TYPES.items(), (list, "an array"), (dict, "a table")):
+        if isinstance(value, kind):
+            return text
+    return "a date or time"
+
+
+def _not_a_table(
+    kind: SourceKind, path: KeyPath, value: object, where: _Locator
+) -> RawSource:
+    line = where.keys.get(path)
+    name = "[" + ".".join(map(str, path)) + "]"
+    message = f"{name} must be a table, not {_describe(value)}: fix its declaration"
+    return RawSource(kind, None, line, [], [RawProblem(line, message)])
+
+
+def _not_an_array(name: str, value: object) -> str:
+    return (
+        f"{name} must be an array of requirement strings, not {_describe(value)}: "
+        'write it as ["name>=1.0", ...]'
+    )
+
+
+def _not_a_requirement(name: str, item: object) -> str:
+    what = "a requirement string"
+    if name.startswith("[dependency-groups]"):
+        what += ' or {include-group = "name"}'
+    return f"{name} holds {_describe(item)} where {what} belongs: fix or remove it"
+
+
+def _same_name(name: str, first: str) -> str:
+    return (
+        f"[dependency-groups] {name} has the same normalised name as '{first}', "
+        "which PEP 735 forbids: merge or rename them"
+    )
+
+
+def _static_and_dynamic(field: str, line: int | None) -> RawProblem:
+    return RawProblem(
+        line,
+        f"'{field}' is listed in [project] dynamic but also given statically, "
+        "which PEP 621 forbids: drop it from dynamic or remove the static value",
+    )

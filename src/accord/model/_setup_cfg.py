@@ -1,0 +1,118 @@
+"""Read the requirement lists of a setup.cfg, with the line of each entry.
+
+configparser reads these values but forgets where each line was, and accord
+must point at lines; so this is a small line scanner that follows the rules
+configparser applies when setuptools reads setup.cfg:
+
+* ``[section]`` headers; ``key = value`` or ``key: value`` lines;
+* a line indented deeper than its key continues the key's value;
+* blank lines inside a value are allowed, and so are whole-line comments
+  (``#`` or ``;``), which do not end the value.
+
+setuptools then takes one requirement per line and drops `` #`` comments.
+Only ``[options] install_requires``, ``[options.extras_require]`` and pbr's
+``[extras]`` are read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from accord.model._pyproject import RawProblem, RawSource, read_requirement
+
+if TYPE_CHECKING:
+    from accord.model.sources import SourceKind
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SECTION = re.compile(r"\[(?P<header>.+)\]")  # as configparser matches it
+_OPTION = re.compile(r"(?P<key>.*?)\s*[=:]\s*(?P<value>.*)$")
+_INLINE_COMMENT = re.compile(r"\s#")
+
+
+def parse(text: str) -> list[RawSource]:
+    sources: list[RawSource] = []
+    seen: dict[tuple[str, str], int] = {}  # (section, key) -> line
+    section: str | None = None
+    key: str | None = None  # the key whose value continues on indented lines
+    key_indent = 0
+    source: RawSource | None = None  # the source being read, if key is one
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", ";")):
+            continue
+        indent = len(line) - len(line.lstrip())
+        if key is not None and indent > key_indent:
+            if source is not None:
+                _add(source, stripped, number)
+            continue
+        key_indent = indent
+        header = _SECTION.match(stripped)
+        if header is not None:
+            section, key, source = header.group("header"), None, None
+            continue
+        option = _OPTION.match(stripped)
+        if option is None:
+            # configparser rejects such a line and keeps the key open.
+            if source is not None:
+                source.problems.append(RawProblem(number, _not_indented(stripped)))
+            continue
+        key = option.group("key")
+        source = _source(section, key, number)
+        if source is None:
+            continue
+        sources.append(source)
+        first = seen.setdefault((str(section), key), number)
+        if first != number:
+            source.problems.append(RawProblem(number, _duplicate(key, first)))
+        if option.group("value"):
+            _add(source, option.group("value"), number)
+    return sources
+
+
+def _source(section: str | None, key: str, line: int) -> RawSource | None:
+    """A source for ``key`` in ``section`` if it holds requirements."""
+    kind: SourceKind
+    if section == "options" and key.replace("-", "_") == "install_requires":
+        return RawSource("setup.cfg install_requires", None, line)
+    if section == "options.extras_require":
+        kind = "setup.cfg extras_require"
+    elif section == "extras":
+        kind = "pbr extras"
+    else:
+        return None
+    return RawSource(kind, key, line)
+
+
+def _add(source: RawSource, value: str, line: int) -> None:
+    """Add one line of a value: a requirement, once its comment is dropped."""
+    text = _INLINE_COMMENT.split(value, maxsplit=1)[0].strip()
+    if not text:
+        return
+    if text.startswith("file:"):
+        files = text.removeprefix("file:").strip()
+        source.problems.append(
+            RawProblem(
+                line,
+                f"the requirements are read from {files} ('file:'), which accord "
+                "does not follow here: check that file as a requirements file",
+            )
+        )
+        return
+    requirement = read_requirement(text, line, source.problems)
+    if requirement is not None:
+        source.requirements.append(requirement)
+
+
+def _not_indented(text: str) -> str:
+    return (
+        f"'{text}' is neither 'key = value' nor indented under the key above, "
+        "so setuptools cannot read this file: indent it to continue that value"
+    )
+
+
+def _duplicate(key: str, first: int) -> str:
+    return (
+        f"'{key}' is also set on line {first} of this section, which configparser "
+        "refuses: merge the two into one"
+    )

@@ -1,0 +1,128 @@
+"""Where a project declares its requirements, each requirement with its line.
+
+A project declares requirements in several places: requirements files,
+``pyproject.toml`` (``[project]`` dependencies and extras, PEP 735 dependency
+groups, ``[build-system] requires``) and ``setup.cfg`` (setuptools' options,
+pbr's extras). Each such list is a :class:`RequirementSource`; every entry in
+it knows the file and 1-based line it was written on, so a finding can point
+at it and a fix can edit it.
+
+Reading never stops at a bad entry: an entry that cannot be read becomes a
+:class:`SourceProblem` and the rest of the list is still read. Only a file
+that cannot be read at all (invalid TOML) raises :class:`~accord.errors.InputError`.
+accord never runs a build backend, so requirements computed at build time
+(``dynamic`` metadata, ``setup.py``) are not seen here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from accord.model import _pyproject, _setup_cfg
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from packaging.requirements import Requirement
+
+SourceKind = Literal[
+    "requirements",
+    "project.dependencies",
+    "project.optional-dependencies",
+    "dependency-groups",
+    "build-system",
+    "setup.cfg install_requires",
+    "setup.cfg extras_require",
+    "pbr extras",
+]
+
+# How each kind reads in a label, after the file name.
+_SECTIONS: dict[str, str] = {
+    "requirements": "",
+    "project.dependencies": "[project] dependencies",
+    "project.optional-dependencies": "[project.optional-dependencies]",
+    "dependency-groups": "[dependency-groups]",
+    "build-system": "[build-system] requires",
+    "setup.cfg install_requires": "[options] install_requires",
+    "setup.cfg extras_require": "[options.extras_require]",
+    "pbr extras": "[extras]",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRequirement:
+    """One requirement string and where it was written."""
+
+    requirement: Requirement
+    path: str  # the file, as given by the caller
+    line: int  # 1-based line of the requirement string in that file
+    text: str  # the requirement string as written (its value, without quotes)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProblem:
+    """An entry that could not be read; the rest of its source still was."""
+
+    path: str
+    line: int | None
+    message: str  # says what is wrong and what to do about it
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementSource:
+    """One list of requirements: main dependencies, an extra or a group."""
+
+    path: str
+    kind: SourceKind
+    group: str | None  # extra / dependency-group name as written; None for main
+    requirements: tuple[SourceRequirement, ...]
+    problems: tuple[SourceProblem, ...]
+    line: int | None  # line of the key or header that declares this source
+
+    @property
+    def label(self) -> str:
+        """Where this source is, e.g. ``pyproject.toml [dependency-groups] dev``."""
+        parts = [self.path, _SECTIONS[self.kind]]
+        if self.group is not None:
+            parts.append(self.group)
+        return " ".join(part for part in parts if part)
+
+
+def parse_pyproject(
+    text: str, path: str, *, include_build_system: bool = False
+) -> tuple[RequirementSource, ...]:
+    """The requirement sources declared statically in pyproject.toml ``text``.
+
+    ``path`` is only remembered (and named in errors). Raises
+    :class:`~accord.errors.InputError` when ``text`` is not valid TOML.
+    """
+    raw = _pyproject.parse(text, path, include_build_system=include_build_system)
+    return _build(path, raw)
+
+
+def parse_setup_cfg(text: str, path: str) -> tuple[RequirementSource, ...]:
+    """The requirement sources in setup.cfg ``text``; never raises."""
+    return _build(path, _setup_cfg.parse(text))
+
+
+def _build(
+    path: str, raw_sources: Iterable[_pyproject.RawSource]
+) -> tuple[RequirementSource, ...]:
+    return tuple(
+        RequirementSource(
+            path=path,
+            kind=raw.kind,
+            group=raw.group,
+            requirements=tuple(
+                SourceRequirement(item.requirement, path, item.line, item.text)
+                for item in raw.requirements
+            ),
+            problems=tuple(
+                SourceProblem(path, problem.line, problem.message)
+                for problem in raw.problems
+            ),
+            line=raw.line,
+        )
+        for raw in raw_sources
+    )

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from accord.config import DEFAULT_CONFIG, parse_config
+from accord.errors import ConfigError
+from accord.licenses import assess_license
+
+BAD_CONFIGS = [
+    pytest.param("python-versions = '3.12'\n", 1, "list of strings", id="not-a-list"),
+    pytest.param("python-versions = ['3']\n", 1, "X.Y", id="not-x-y"),
+    pytest.param("python-versions = []\n", 1, "empty", id="empty-list"),
+    pytest.param(
+        "lower-bound = 'project'\n", 1, "did you mean 'lower-bounds'", id="typo"
+    ),
+    pytest.param(
+        "\n\n[licenses]\nallow = []\n", 4, "licenses.allowed", id="typo-in-table"
+    ),
+    pytest.param("licenses = 3\n", 1, "table", id="licenses-not-table"),
+    pytest.param("[licenses.aliases]\nx = 1\n", 1, "SPDX", id="alias-not-string"),
+    pytest.param("a = [\n", 1, "invalid TOML", id="syntax"),
+]
+
+
+def test_empty_file_is_all_defaults() -> None:
+    assert parse_config("") == DEFAULT_CONFIG
+    assert DEFAULT_CONFIG.lower_bounds == "project"
+    assert {"pip", "setuptools", "wheel"} <= DEFAULT_CONFIG.unpinned
+
+
+def test_every_key_read() -> None:
+    config = parse_config(
+        'python-versions = ["3.11", "3.12"]\n'
+        'lower-bounds = "central"\n'
+        'unpinned = ["Pip"]\n'
+        "[licenses]\n"
+        'allowed = ["MIT"]\n'
+        'forbidden = ["Apache-*"]\n'
+        "[licenses.aliases]\n"
+        '"Our Licence" = "MIT"\n'
+    )
+    assert config.python_versions == ("3.11", "3.12")
+    assert config.lower_bounds == "central"
+    assert config.unpinned == {"pip"}
+    assert assess_license("Our Licence", config.licenses).verdict == "allowed"
+    assert assess_license("Apache-2.0", config.licenses).verdict == "forbidden"
+
+
+@pytest.mark.parametrize(("text", "line", "words"), BAD_CONFIGS)
+def test_bad_config_names_the_line(text: str, line: int, words: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text, "accord.toml")
+    assert raised.value.line == line
+    assert words in str(raised.value)
+    assert str(raised.value).startswith(f"accord.toml:{line}: ")
