@@ -19,6 +19,9 @@ BAD_CONFIGS = [
     pytest.param("licenses = 3\n", 1, "table", id="licenses-not-table"),
     pytest.param("[licenses.aliases]\nx = 1\n", 1, "SPDX", id="alias-not-string"),
     pytest.param("a = [\n", 1, "invalid TOML", id="syntax"),
+    pytest.param(
+        '[licenses.aliases]\n"Corp" = "not spdx!"\n', 2, "SPDX", id="alias-not-spdx"
+    ),
 ]
 
 

@@ -12,12 +12,14 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.errors import ConfigError
+from accord.findings import Severity
 from accord.licenses import DEFAULT_POLICY, LicensePolicy
 
 if sys.version_info >= (3, 11):
@@ -28,6 +30,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 CONFIG_FILE = "accord.toml"
 LowerBoundPolicy = Literal["project", "central"]
 LOWER_BOUND_POLICIES: tuple[LowerBoundPolicy, ...] = ("project", "central")
+SEVERITIES: tuple[Severity, ...] = ("warning", "error")
+_C = TypeVar("_C", bound=str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +45,30 @@ class Config:
         )
     )
     licenses: LicensePolicy = DEFAULT_POLICY
+    # Where a project's requirements files are, as globs from its root;
+    # files they pull in with -r are followed too.
+    requirement_files: tuple[str, ...] = (
+        "requirements.txt",
+        "*-requirements.txt",
+        "requirements-*.txt",
+        "doc/requirements.txt",
+        "docs/requirements.txt",
+    )
+    check_build_system: bool = False
+    minimum_above_pin: Severity = "warning"
 
 
 DEFAULT_CONFIG = Config()
 
-_TOP_KEYS = ("python-versions", "lower-bounds", "unpinned", "licenses")
+_TOP_KEYS = (
+    "python-versions",
+    "lower-bounds",
+    "unpinned",
+    "licenses",
+    "requirement-files",
+    "check-build-system",
+    "minimum-above-pin",
+)
 _LICENSE_KEYS = ("allowed", "forbidden", "aliases")
 
 
@@ -79,7 +102,30 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     licenses = config.licenses
     if "licenses" in data:
         licenses = reader.licenses(data["licenses"], licenses)
-    return Config(python_versions, lower_bounds, unpinned, licenses)
+    requirement_files = config.requirement_files
+    if "requirement-files" in data:
+        requirement_files = reader.strings(
+            data["requirement-files"], "requirement-files"
+        )
+    check_build_system = config.check_build_system
+    if "check-build-system" in data:
+        check_build_system = reader.boolean(
+            data["check-build-system"], "check-build-system"
+        )
+    minimum_above_pin = config.minimum_above_pin
+    if "minimum-above-pin" in data:
+        minimum_above_pin = reader.choice(
+            data["minimum-above-pin"], "minimum-above-pin", SEVERITIES
+        )
+    return Config(
+        python_versions,
+        lower_bounds,
+        unpinned,
+        licenses,
+        requirement_files,
+        check_build_system,
+        minimum_above_pin,
+    )
 
 
 class _Reader:
@@ -112,9 +158,12 @@ class _Reader:
             raise self.fail(key, f"'{key}' must be a list of strings")
         return tuple(cast(list[str], value))
 
-    def choice(
-        self, value: object, key: str, choices: tuple[LowerBoundPolicy, ...]
-    ) -> LowerBoundPolicy:
+    def boolean(self, value: object, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, f"'{key}' must be true or false")
+        return value
+
+    def choice(self, value: object, key: str, choices: tuple[_C, ...]) -> _C:
         for choice in choices:
             if value == choice:
                 return choice
@@ -159,6 +208,16 @@ class _Reader:
                 raise self.fail(
                     "aliases", "'licenses.aliases' must map licence text to SPDX"
                 )
+            for text, expression in cast(dict[str, str], table).items():
+                try:
+                    canonicalize_license_expression(expression)
+                except (InvalidLicenseExpression, KeyError) as error:
+                    raise self.fail(
+                        text,
+                        f"licence alias {text!r} maps to {expression!r}, "
+                        "which is not an SPDX expression",
+                        "use SPDX ids such as 'MIT' or 'LicenseRef-Name'",
+                    ) from error
             aliases = tuple(cast(dict[str, str], table).items()) + aliases
         return LicensePolicy(allowed, forbidden, aliases)
 

@@ -218,9 +218,9 @@ def _parse(text: str, aliases: dict[str, str], spdx_only: bool = False) -> _Node
         if len(parts) > 1:
             return _Op(op, tuple(_parse(p, aliases, spdx_only) for p in parts))
     # "(X)" as a whole: one top-level group spanning the text.
-    if text[:1] == "(" and text[-1:] == ")" and _mask(text).count("(") == 1:
-        if text[1:-1].strip():
-            return _parse(text[1:-1], aliases, spdx_only)
+    inner = text[1:-1].strip()
+    if text[:1] + text[-1:] == "()" and _mask(text).count("(") == 1 and inner:
+        return _parse(inner, aliases, spdx_only)
     return _Leaf(text, None)
 
 

@@ -65,6 +65,12 @@ class RequirementLine:
     def name(self) -> NormalizedName:
         return canonicalize_name(self.requirement.name)
 
+    @property
+    def content(self) -> str:
+        """The requirement as written, without comment or trailing options."""
+        content = split_comment(join_continuations(self.text))[0].strip()
+        return content[: -len(self.options)].rstrip() if self.options else content
+
     def with_requirement(
         self, requirement: Requirement, comment: str | None
     ) -> RequirementLine:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from accord.model import _pyproject, _setup_cfg
+from accord.model.requirements_file import RequirementsFile
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -125,4 +126,24 @@ def _build(
             line=raw.line,
         )
         for raw in raw_sources
+    )
+
+
+def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
+    """A requirements-format file as one source; invalid lines are problems."""
+    requirements = tuple(
+        SourceRequirement(line.requirement, file.path, line.lineno, line.content)
+        for line in file.requirements()
+    )
+    problems = tuple(
+        SourceProblem(
+            file.path,
+            line.lineno,
+            f"cannot parse {line.text.strip()!r}: {line.error}; "
+            "write it as name[extras]specifier;marker (PEP 508)",
+        )
+        for line in file.invalid_lines()
+    )
+    return RequirementSource(
+        file.path, "requirements", None, requirements, problems, None
     )

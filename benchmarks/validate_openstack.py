@@ -1,0 +1,105 @@
+"""Benchmark: `accord validate` on OpenStack's real central files.
+
+Prints the median whole-process time of `accord validate`, beside two
+baselines measured in the same run: a bare `python -c pass` (the floor any
+Python tool pays on this machine) and, when it is installed, OpenStack's own
+`validate-constraints` (pass its path with --openstack-tool). Then the
+in-process parse time per entry and the rule time. Ratios, not thresholds.
+
+    python benchmarks/validate_openstack.py [--repo DIR] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REPO = ROOT.parent / "shared" / "data" / "openstack"
+
+
+def median_wall(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_call(function: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, default=DEFAULT_REPO)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--openstack-tool",
+        default=shutil.which("validate-constraints"),
+        help="path to OpenStack's validate-constraints, if installed",
+    )
+    args = parser.parse_args()
+    repo: Path = args.repo
+
+    accord = [sys.executable, "-m", "accord", "validate", str(repo)]
+    floor = median_wall([sys.executable, "-c", "pass"], args.runs)
+    ours = median_wall([*accord, "--format", "json"], args.runs)
+    print(f"python -c pass            {floor * 1000:7.1f} ms (interpreter floor)")
+    print(
+        f"accord validate (json)    {ours * 1000:7.1f} ms  "
+        f"= floor + {(ours - floor) * 1000:.1f} ms ({ours / floor:.2f}x floor)"
+    )
+    table = median_wall(accord, args.runs)
+    print(f"accord validate (table)   {table * 1000:7.1f} ms")
+    if args.openstack_tool:
+        denylist = repo / "denylist.txt"
+        if not denylist.exists():
+            denylist = repo / "blacklist.txt"
+        theirs = median_wall(
+            [
+                args.openstack_tool,
+                str(repo / "global-requirements.txt"),
+                str(repo / "upper-constraints.txt"),
+                str(denylist),
+            ],
+            args.runs,
+        )
+        print(
+            f"validate-constraints      {theirs * 1000:7.1f} ms  "
+            f"(accord/openstack = {ours / theirs:.2f})"
+        )
+    else:
+        print("validate-constraints      not installed (pass --openstack-tool PATH)")
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from accord.central import load_central_repo
+    from accord.rules.validate import validate
+
+    loaded = load_central_repo(repo)
+    lines = len(loaded.global_list.file.lines)
+    if loaded.constraints is not None:
+        lines += len(loaded.constraints.file.lines)
+    parse = median_call(lambda: load_central_repo(repo), args.runs)
+    rules = median_call(lambda: validate(loaded), args.runs)
+    print(
+        f"in-process parse          {parse * 1000:7.1f} ms for {lines} lines "
+        f"= {parse / lines * 1e6:.1f} us/line"
+    )
+    print(f"in-process rules          {rules * 1000:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
