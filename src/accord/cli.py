@@ -71,6 +71,60 @@ def validate(repo: Path | None, requirements: Path | None, output_format: str) -
     _finish("validate", findings, output_format, f"validate {root}")
 
 
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@requirements_option
+@format_option
+def check(project: Path, requirements: Path | None, output_format: str) -> None:
+    """Check a project's requirements against the central files (rules C*).
+
+    Paths in the output are relative to PROJECT.
+    """
+    from accord.central import load_central_repo
+    from accord.project import load_project
+    from accord.rules.check import check_project
+
+    central = load_central_repo(requirements or Path())
+    findings = check_project(load_project(project, central.config), central)
+    _finish("check", findings, output_format, f"check {project}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@requirements_option
+@format_option
+@click.option("--diff", is_flag=True, help="Show a unified diff; write nothing.")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Exit 1 if sync would change a file."
+)
+@click.option(
+    "--prune", is_flag=True, help="Remove lines naming libraries not in the list."
+)
+def sync(
+    project: Path,
+    requirements: Path | None,
+    output_format: str,
+    diff: bool,
+    check_only: bool,
+    prune: bool,
+) -> None:
+    """Rewrite a project's requirement sources to honour the global list."""
+    from accord.central import load_central_repo
+    from accord.project import load_project
+    from accord.report.render import render_sync
+    from accord.sync.apply import write_updates
+    from accord.sync.plan import plan_sync
+
+    central = load_central_repo(requirements or Path())
+    plan = plan_sync(load_project(project, central.config), central, prune=prune)
+    write = not (diff or check_only or plan.blocked)
+    if write:
+        write_updates(project, plan.updates)
+    click.echo(render_sync(plan, output_format, project, written=write, diff=diff))
+    failed = has_errors(plan.findings) or (check_only and bool(plan.updates))
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
 def _finish(
     command: str, findings: Sequence[Finding], output_format: str, title: str
 ) -> None:

@@ -7,11 +7,16 @@ The JSON shape is documented in the README and stable:
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Sequence
-from typing import IO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from accord.findings import Finding
+
+if TYPE_CHECKING:
+    from accord.sync.plan import SyncPlan
 
 JSON_SCHEMA_VERSION = 1
 
@@ -38,7 +43,9 @@ def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> No
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=stream, highlight=False, soft_wrap=False)
+    # Off a terminal (CI logs, pipes) rich would wrap at 80 columns.
+    width = None if stream.isatty() else 160
+    console = Console(file=stream, highlight=False, soft_wrap=False, width=width)
     counts = summarize(findings)
     if findings:
         table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
@@ -65,3 +72,57 @@ def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> No
         f"{title}: {verdict} — {counts['errors']} error(s), "
         f"{counts['warnings']} warning(s)"
     )
+
+
+def render_sync(
+    plan: SyncPlan, output_format: str, project: Path, written: bool, diff: bool
+) -> str:
+    """What a sync changed (or would change), and what is still wrong."""
+    if output_format == "json":
+        return json.dumps(
+            {
+                "schema": JSON_SCHEMA_VERSION,
+                "command": "sync",
+                "written": written,
+                "changes": [
+                    {"path": c.path, "line": c.line, "old": c.old, "new": c.new}
+                    for c in plan.changes
+                ],
+                "files": [u.path for u in plan.updates],
+                "findings": [f.as_dict() for f in plan.findings],
+                "summary": summarize(plan.findings),
+            },
+            indent=2,
+        )
+    out: list[str] = []
+    if diff:
+        for update in plan.updates:
+            out.extend(
+                difflib.unified_diff(
+                    update.old_text.splitlines(keepends=True),
+                    update.new_text.splitlines(keepends=True),
+                    f"a/{update.path}",
+                    f"b/{update.path}",
+                )
+            )
+        if out and not out[-1].endswith("\n"):
+            out.append("\n")
+    else:
+        for change in plan.changes:
+            new = "(removed)" if change.new is None else change.new
+            out.append(f"{change.path}:{change.line}: {change.old}  ->  {new}\n")
+    for finding in plan.findings:
+        where = (
+            finding.path if finding.line is None else f"{finding.path}:{finding.line}"
+        )
+        out.append(f"{where}: {finding.severity} {finding.rule} {finding.message}\n")
+    if plan.blocked:
+        verdict = "not written: a source could not be read"
+    elif not plan.updates:
+        verdict = "already in sync"
+    elif written:
+        verdict = f"wrote {len(plan.updates)} file(s)"
+    else:
+        verdict = f"would change {len(plan.updates)} file(s)"
+    out.append(f"sync {project}: {verdict}")
+    return "".join(out)

@@ -1,0 +1,194 @@
+"""Rules for a consuming project against the central files (C*).
+
+``check_project`` reads nothing: it takes a loaded project and the central
+repo and returns every finding, each at the file and line of the requirement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import combinations
+
+from packaging.specifiers import SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+
+from accord.central import CentralRepo
+from accord.findings import Finding, sort_findings
+from accord.model.markers import environments, evaluate, markers_equivalent
+from accord.model.sources import RequirementSource, SourceRequirement
+from accord.project import Project
+from accord.rules.contract import Judgement, judge, minimum_of, select_entries
+
+
+def check_project(project: Project, central: CentralRepo) -> list[Finding]:
+    findings: set[Finding] = set()
+    for problem in project.problems:
+        findings.add(
+            Finding("C001", "error", problem.path, problem.line, problem.message)
+        )
+    for source in project.sources:
+        findings.update(_check_source(source, central))
+    if not project.sources:
+        findings.add(
+            Finding(
+                "C009",
+                "warning",
+                ".",
+                None,
+                "no requirement sources found (requirements files, setup.cfg, "
+                "pyproject.toml)",
+                "add the project's requirements, or set requirement-files in "
+                "accord.toml",
+            )
+        )
+    return sort_findings(findings)
+
+
+def _check_source(source: RequirementSource, central: CentralRepo) -> Iterator[Finding]:
+    for problem in source.problems:
+        yield Finding("C001", "error", problem.path, problem.line, problem.message)
+    yield from check_duplicates(source)
+    for item in source.requirements:
+        yield from check_requirement(item, central)
+
+
+def check_requirement(
+    item: SourceRequirement, central: CentralRepo
+) -> Iterator[Finding]:
+    requirement = item.requirement
+    name = requirement.name
+    canonical = _canonical(item)
+    if central.denylist is not None and canonical in central.denylist.names():
+        return
+    entries = central.global_list.entries_for(canonical)
+    where = (item.path, item.line)
+    if not entries:
+        yield Finding(
+            "C002",
+            "error",
+            *where,
+            f"{name} is not in the global list",
+            "propose adding it to global-requirements.txt (see accord review), "
+            "or remove it",
+        )
+        return
+    overlapping = select_entries(requirement, entries)
+    if len(overlapping) > 1:
+        yield Finding(
+            "C010",
+            "warning",
+            *where,
+            f"the global list has {len(overlapping)} lines for {name} with "
+            "different markers, and this line covers several of them",
+            "write one line per central marker",
+        )
+        return
+    backport = central.backports is not None and canonical in central.backports.names()
+    entry = overlapping[0] if overlapping else entries[0]
+    verdict = judge(requirement, entry, entries, central.config.lower_bounds, backport)
+    yield from _verdict_findings(item, verdict, central)
+
+
+def _verdict_findings(
+    item: SourceRequirement, verdict: Judgement, central: CentralRepo
+) -> Iterator[Finding]:
+    name = item.requirement.name
+    where = (item.path, item.line)
+    assert verdict.entry is not None
+    entry_at = f"{central.global_list.path}:{verdict.entry.lineno}"
+    central_text = str(verdict.entry.requirement)
+    for spec in verdict.extra:
+        kind = "exclusion" if spec.operator == "!=" else "cap"
+        yield Finding(
+            "C003",
+            "error",
+            *where,
+            f"{name}: the {kind} {spec} is not in the global list "
+            f"({central_text} at {entry_at})",
+            "remove it (accord sync does), or propose it for the global list",
+        )
+    for spec in verdict.missing:
+        kind = "exclusion" if spec.operator == "!=" else "cap"
+        yield Finding(
+            "C004",
+            "warning",
+            *where,
+            f"{name}: the global list's {kind} {spec} is missing, so the range "
+            "still allows it",
+            f"add {spec} (accord sync does)",
+        )
+    if verdict.conflict is not None:
+        yield Finding("C011", "error", *where, f"{name}: {verdict.conflict}")
+    if verdict.marker_problem is not None:
+        central_marker = verdict.entry.requirement.marker or "none"
+        yield Finding(
+            "C005",
+            "error",
+            *where,
+            f"{name}: {verdict.marker_problem}",
+            f"use the global list's marker ({central_marker}) or narrow it by "
+            "python_version only",
+        )
+    if verdict.minimum_problem is not None:
+        yield Finding(
+            "C006",
+            "error",
+            *where,
+            f"{name}: {verdict.minimum_problem}",
+            f"declare the lowest version the project works with, e.g. {name}>=X.Y",
+        )
+    yield from _minimum_above_pin(item, central)
+
+
+def _minimum_above_pin(
+    item: SourceRequirement, central: CentralRepo
+) -> Iterator[Finding]:
+    if central.constraints is None:
+        return
+    floor = minimum_of(item.requirement.specifier)
+    if floor is None:
+        return
+    pins = central.constraints.pins_for(_canonical(item))
+    floor_only = SpecifierSet(f">={floor}")
+    for pin in pins:
+        applies = any(
+            evaluate(pin.marker, env) and evaluate(item.requirement.marker, env)
+            for env in environments(central.config.python_versions)
+        )
+        if applies and not floor_only.contains(pin.version, prereleases=True):
+            yield Finding(
+                "C007",
+                central.config.minimum_above_pin,
+                item.path,
+                item.line,
+                f"{item.requirement.name}: the minimum {floor} is above the pinned "
+                f"{pin.version} ({central.constraints.path}:{pin.lineno}), so the "
+                "project cannot install under the pins",
+                "bump the pin first (accord constraints bump), or lower the minimum",
+            )
+
+
+def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
+    seen: set[tuple[str, int]] = set()
+    for first, second in combinations(source.requirements, 2):
+        if (first.path, first.line) == (second.path, second.line):
+            continue  # the same line reached twice through include-group
+        if (second.path, second.line) in seen:
+            continue
+        if _canonical(first) == _canonical(second) and markers_equivalent(
+            first.requirement.marker, second.requirement.marker
+        ):
+            seen.add((second.path, second.line))
+            yield Finding(
+                "C008",
+                "error",
+                second.path,
+                second.line,
+                f"{second.requirement.name} is listed again in {source.label} "
+                f"(first at line {first.line})",
+                "merge the two lines",
+            )
+
+
+def _canonical(item: SourceRequirement) -> NormalizedName:
+    return canonicalize_name(item.requirement.name)

@@ -1,0 +1,204 @@
+"""The contract between one project requirement and the global list.
+
+``judge`` compares a requirement a project declares with the central entries
+for its name and says, as values, everything ``check`` reports and everything
+``sync`` would change: the specifiers the project adds that the list lacks,
+the central exclusions and caps the project still lets through, marker and
+minimum problems, and the specifier and marker the project should have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.specifiers import Specifier, SpecifierSet
+from packaging.version import Version
+
+from accord.config import LowerBoundPolicy
+from accord.model.global_list import GlobalEntry
+from accord.model.markers import environments, evaluate, markers_equivalent
+
+MINIMUM = frozenset({">=", ">"})
+PINNING = frozenset({"~=", "==", "==="})  # a minimum and a cap at once
+EXCLUSION = "!="
+CAP = frozenset({"<", "<="})
+_PYTHON_VARIABLES = ("python_version", "python_full_version")
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What the global list says of one requirement of a project."""
+
+    entry: GlobalEntry | None  # the central entry compared with
+    extra: tuple[Specifier, ...]  # exclusions/caps the central entry lacks
+    missing: tuple[Specifier, ...]  # central exclusions/caps still allowed
+    marker_problem: str | None
+    minimum_problem: str | None
+    conflict: str | None  # e.g. the project's minimum is above the central cap
+    target_specifiers: tuple[Specifier, ...]  # what the line should say
+    target_marker: Marker | None
+    marker_changed: bool
+
+    @property
+    def conforms(self) -> bool:
+        return not (self.extra or self.missing or self.marker_changed) and (
+            self.minimum_problem is None
+        )
+
+
+def minimum_of(specifiers: SpecifierSet) -> Version | None:
+    """The lowest version ``specifiers`` allow by their minimum, if any."""
+    floors = [
+        Version(s.version.removesuffix(".*"))
+        for s in specifiers
+        if s.operator in MINIMUM or s.operator in PINNING
+    ]
+    return max(floors) if floors else None
+
+
+def select_entries(
+    requirement: Requirement, entries: Sequence[GlobalEntry]
+) -> tuple[GlobalEntry, ...]:
+    """The central entries whose marker overlaps the requirement's."""
+    marker = requirement.marker
+    for entry in entries:
+        if markers_equivalent(entry.requirement.marker, marker):
+            return (entry,)
+    return tuple(
+        entry
+        for entry in entries
+        if any(
+            evaluate(entry.requirement.marker, env) and evaluate(marker, env)
+            for env in environments()
+        )
+    )
+
+
+def judge(
+    requirement: Requirement,
+    entry: GlobalEntry,
+    all_entries: Sequence[GlobalEntry],
+    policy: LowerBoundPolicy,
+    backport: bool = False,
+) -> Judgement:
+    central = list(entry.requirement.specifier)
+    kept: list[Specifier] = []
+    extra: list[Specifier] = []
+    for spec in requirement.specifier:
+        if spec.operator in MINIMUM or spec in central:
+            kept.append(spec)
+        elif spec.operator in PINNING:
+            extra.append(spec)
+            kept.append(Specifier(f">={spec.version.removesuffix('.*')}"))
+        else:
+            extra.append(spec)
+
+    minimum_problem = None
+    conflict = None
+    project_minimum = minimum_of(requirement.specifier)
+    central_minimum = minimum_of(entry.requirement.specifier)
+    if (
+        policy == "central"
+        and central_minimum is not None
+        and (project_minimum is None or project_minimum < central_minimum)
+    ):
+        minimum_problem = f"the global list's minimum is {central_minimum}, " + (
+            "and this line has none"
+            if project_minimum is None
+            else f"and this line allows {project_minimum}"
+        )
+        kept = [s for s in kept if s.operator not in MINIMUM]
+        kept.insert(0, Specifier(f">={central_minimum}"))
+    elif project_minimum is None and requirement.url is None:
+        minimum_problem = "it has no minimum version; each project declares its own"
+
+    in_range = SpecifierSet(",".join(str(s) for s in kept if s.operator in MINIMUM))
+    missing: list[Specifier] = []
+    floor = minimum_of(in_range)
+    for spec in central:
+        if spec.operator in MINIMUM:
+            continue
+        is_cap = spec.operator != EXCLUSION
+        if is_cap and floor is not None and not spec.contains(floor, prereleases=True):
+            conflict = (
+                f"its minimum {floor} is above the global list's {spec}; "
+                "lower the minimum or raise the cap in the global list"
+            )
+            continue
+        if spec in kept:
+            continue
+        if spec.operator != EXCLUSION or in_range.contains(
+            spec.version, prereleases=True
+        ):
+            missing.append(spec)
+    target = [*kept, *missing]
+
+    marker_problem = marker_contradiction(requirement, all_entries, backport)
+    target_marker = requirement.marker
+    marker_changed = False
+    if marker_problem is not None:
+        target_marker = entry.requirement.marker
+        marker_changed = not markers_equivalent(target_marker, requirement.marker)
+    return Judgement(
+        entry,
+        tuple(extra),
+        tuple(missing),
+        marker_problem,
+        minimum_problem,
+        conflict,
+        tuple(target),
+        target_marker,
+        marker_changed,
+    )
+
+
+def marker_contradiction(
+    requirement: Requirement, entries: Sequence[GlobalEntry], backport: bool
+) -> str | None:
+    """Why the requirement's marker contradicts the central ones, if it does.
+
+    A project may narrow an entry to some Python versions; it may not use a
+    library where the list does not allow it, nor narrow it by platform.
+    Backports may carry any Python-version marker.
+    """
+    marker = requirement.marker
+    if marker is None and all(e.requirement.marker is None for e in entries):
+        return None
+    if backport and _only_python(marker):
+        return None
+    central = [e.requirement.marker for e in entries]
+    shown = " or ".join(f"'{m}'" for m in central if m is not None) or "none"
+    by_python: dict[str, set[bool]] = {}
+    for env in environments():
+        allowed = any(evaluate(m, env) for m in central)
+        used = evaluate(marker, env)
+        if used and not allowed:
+            return f"its marker '{marker}' allows environments the global list's " + (
+                f"marker {shown} does not"
+            )
+        if allowed:
+            by_python.setdefault(env["python_version"], set()).add(used)
+    if any(len(values) > 1 for values in by_python.values()):
+        return (
+            f"its marker '{marker}' narrows the global list's ({shown}) by more than "
+            "the Python version"
+        )
+    return None
+
+
+def _only_python(marker: Marker | None) -> bool:
+    if marker is None:
+        return True
+    text = str(marker)
+    for variable in _PYTHON_VARIABLES:
+        text = text.replace(variable, "")
+    return not any(
+        name in text
+        for name in (
+            "sys_platform", "platform_", "os_name", "implementation_",
+            "extra", "_version",
+        )
+    )  # fmt: skip

@@ -1,0 +1,208 @@
+"""Plan a sync: the exact new text of each project file, computed, not written.
+
+A line that already conforms is never touched. What sync cannot decide (a
+library not in the global list without ``--prune``, a missing minimum, a
+conflict) is left as written and reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packaging.utils import canonicalize_name
+
+from accord.central import CentralRepo
+from accord.errors import InputError
+from accord.findings import Finding, sort_findings
+from accord.model.requirements_file import parse_requirements_file
+from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
+from accord.project import Project
+from accord.rules.check import check_duplicates, check_requirement
+from accord.rules.contract import judge, select_entries
+from accord.sync.splice import (
+    SpliceError,
+    remove_line,
+    render_requirement_text,
+    replace_on_line,
+    split_lines,
+)
+
+# Findings that sync resolves by rewriting the line; all others remain.
+_FIXED_BY_SYNC = frozenset({"C003", "C004", "C005"})
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    path: str
+    line: int
+    old: str
+    new: str | None  # None: the line is removed (--prune)
+
+
+@dataclass(frozen=True, slots=True)
+class FileUpdate:
+    path: str
+    old_text: str
+    new_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPlan:
+    changes: tuple[Change, ...]
+    updates: tuple[FileUpdate, ...]
+    findings: tuple[Finding, ...]  # what is still wrong after the sync
+    blocked: bool  # a source could not be read: nothing may be written
+
+
+def plan_sync(project: Project, central: CentralRepo, prune: bool = False) -> SyncPlan:
+    findings: list[Finding] = [
+        Finding("C001", "error", p.path, p.line, p.message + "; nothing was written")
+        for p in project.problems
+    ]
+    changes: dict[tuple[str, int], Change] = {}
+    for source in project.sources:
+        findings.extend(
+            Finding(
+                "C001", "error", p.path, p.line, p.message + "; nothing was written"
+            )
+            for p in source.problems
+        )
+        findings.extend(check_duplicates(source))
+        for item in source.requirements:
+            if (item.path, item.line) in changes:
+                continue
+            change = _change_for(item, central, prune)
+            if change is not None:
+                changes[(item.path, item.line)] = change
+            findings.extend(
+                f
+                for f in check_requirement(item, central)
+                if not (change is not None and f.rule in _FIXED_BY_SYNC)
+                and not (change is not None and change.new is None)
+            )
+    updates: list[FileUpdate] = []
+    by_path: dict[str, list[Change]] = {}
+    for change in changes.values():
+        by_path.setdefault(change.path, []).append(change)
+    for path, file_changes in sorted(by_path.items()):
+        old_text = project.text_of(path)
+        new_text, failures = _apply(path, old_text, file_changes)
+        findings.extend(failures)
+        failure = _verify(path, new_text)
+        if failure is not None:
+            findings.append(failure)
+            new_text = old_text
+        if new_text != old_text:
+            updates.append(FileUpdate(path, old_text, new_text))
+    blocked = any(f.rule == "C001" for f in findings)
+    applied = tuple(
+        c
+        for c in changes.values()
+        if not any(
+            f.rule == "C012" and (f.path, f.line) == (c.path, c.line) for f in findings
+        )
+    )
+    return SyncPlan(
+        applied, tuple(updates), tuple(sort_findings(set(findings))), blocked
+    )
+
+
+def _change_for(
+    item: SourceRequirement, central: CentralRepo, prune: bool
+) -> Change | None:
+    name = canonicalize_name(item.requirement.name)
+    if central.denylist is not None and name in central.denylist.names():
+        return None
+    entries = central.global_list.entries_for(name)
+    if not entries:
+        return Change(item.path, item.line, item.text, None) if prune else None
+    overlapping = select_entries(item.requirement, entries)
+    if len(overlapping) > 1:
+        return None
+    entry = overlapping[0] if overlapping else entries[0]
+    backport = central.backports is not None and name in central.backports.names()
+    verdict = judge(
+        item.requirement, entry, entries, central.config.lower_bounds, backport
+    )
+    if verdict.conflict is not None:
+        return None
+    same_specifiers = set(verdict.target_specifiers) == set(item.requirement.specifier)
+    if same_specifiers and not verdict.marker_changed:
+        return None
+    central_marker = _marker_text(entry.line.content)
+    new = render_requirement_text(
+        item.text,
+        ",".join(str(s) for s in verdict.target_specifiers),
+        central_marker,
+        keep_marker=not verdict.marker_changed,
+    )
+    return Change(item.path, item.line, item.text, new)
+
+
+def _marker_text(requirement_text: str) -> str | None:
+    """The marker as the global list writes it, e.g. ``sys_platform!='win32'``."""
+    head, _, marker = requirement_text.partition(";")
+    del head
+    return marker.strip() or None
+
+
+def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:
+    toml = path.endswith(".toml")
+    failures: list[Finding] = []
+    # Bottom-up, so removing a line does not move the lines still to edit.
+    for change in sorted(changes, key=lambda c: c.line, reverse=True):
+        try:
+            if change.new is None:
+                text = _remove(text, change, toml)
+            else:
+                text = replace_on_line(text, change.line, change.old, change.new, toml)
+        except SpliceError as error:
+            wanted = "remove it" if change.new is None else f"write {change.new!r}"
+            failures.append(
+                Finding(
+                    "C012",
+                    "error",
+                    path,
+                    change.line,
+                    f"accord cannot rewrite this line itself ({error})",
+                    f"{wanted} by hand",
+                )
+            )
+    return text, failures
+
+
+def _remove(text: str, change: Change, toml: bool) -> str:
+    current = split_lines(text)[change.line - 1] if change.line else ""
+    body = current.split("#", 1)[0].strip().rstrip(",").strip()
+    literals = (
+        {change.old, f'"{change.old}"', f"'{change.old}'"} if toml else {change.old}
+    )
+    if body not in literals:
+        raise SpliceError("it does not stand alone on its line")
+    return remove_line(text, change.line)
+
+
+def _verify(path: str, text: str) -> Finding | None:
+    """Re-read an edited file; an edit must never make it unreadable."""
+    try:
+        if path.endswith("pyproject.toml"):
+            sources = parse_pyproject(text, path)
+            broken = any(source.problems for source in sources)
+        elif path.endswith("setup.cfg"):
+            broken = any(source.problems for source in parse_setup_cfg(text, path))
+        else:
+            broken = any(
+                True for _ in parse_requirements_file(text, path).invalid_lines()
+            )
+    except InputError:
+        broken = True
+    if not broken:
+        return None
+    return Finding(
+        "C012",
+        "error",
+        path,
+        None,
+        "the rewritten file would not read back cleanly, so it was left as it was",
+        "sync this file by hand and report the case to the accord developers",
+    )

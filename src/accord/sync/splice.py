@@ -1,0 +1,91 @@
+"""Edit one requirement in a file's text, leaving every other byte alone.
+
+A requirement is found on its known line by its exact literal (quoted for
+TOML) and replaced there; the rest of the file is untouched, so comments,
+layout and line endings survive. tomlkit renders new TOML string literals so
+quoting and escaping are right.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tomlkit
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
+_SPEC_START = re.compile(r"[<>=!~;@(]")
+
+
+class SpliceError(ValueError):
+    """The requirement is not where the model says it is (or is ambiguous)."""
+
+
+def split_lines(text: str) -> list[str]:
+    return [m.group(0) for m in _LINE.finditer(text) if m.group(0)]
+
+
+def render_requirement_text(
+    original: str,
+    specifiers: str,
+    marker: str | None,
+    keep_marker: bool,
+) -> str:
+    """``original`` with its specifiers (and perhaps marker) replaced.
+
+    The name as spelled, its extras and spacing before the marker are kept.
+    """
+    head, tail = _split_marker(original)
+    match = _SPEC_START.search(head)
+    name_part = head if match is None else head[: match.start()]
+    name_part = name_part.rstrip()
+    new_marker = "" if marker is None else f";{marker}"
+    marker_part = tail if keep_marker else new_marker
+    return f"{name_part}{specifiers}{marker_part}"
+
+
+def _split_marker(text: str) -> tuple[str, str]:
+    # After a URL a marker needs " ;", since URLs may contain ";".
+    is_url = "@" in text.split(";", 1)[0]
+    index = text.find(" ;") if is_url else text.find(";")
+    if index == -1:
+        return text, ""
+    head = text[:index]
+    # Keep the spaces the user put before the ";".
+    stripped = head.rstrip()
+    return stripped, text[len(stripped) :]
+
+
+def replace_on_line(
+    text: str, line: int, old: str, new: str, toml: bool = False
+) -> str:
+    """``text`` with literal ``old`` on 1-based ``line`` replaced by ``new``."""
+    lines = split_lines(text)
+    if not 1 <= line <= len(lines):
+        raise SpliceError(f"line {line} is not in the file")
+    current = lines[line - 1]
+    if toml:
+        candidates = [
+            (f'"{old}"', _toml_literal(new, '"')),
+            (f"'{old}'", _toml_literal(new, "'")),
+        ]
+    else:
+        candidates = [(old, new)]
+    for needle, replacement in candidates:
+        if current.count(needle) == 1:
+            lines[line - 1] = current.replace(needle, replacement)
+            return "".join(lines)
+    raise SpliceError(f"could not find {old!r} exactly once on line {line}")
+
+
+def remove_line(text: str, line: int) -> str:
+    lines = split_lines(text)
+    if not 1 <= line <= len(lines):
+        raise SpliceError(f"line {line} is not in the file")
+    del lines[line - 1]
+    return "".join(lines)
+
+
+def _toml_literal(value: str, quote: str) -> str:
+    if quote == "'" and "'" not in value and "\n" not in value:
+        return f"'{value}'"
+    return tomlkit.string(value).as_string()

@@ -1,0 +1,235 @@
+"""accord check: a project's requirements against the central files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from accord.cli import main
+
+from .conftest import EXAMPLES
+
+GLOBAL = """\
+## section:general
+# 1.2.0 broke migrations
+alembic!=1.2.0  # MIT
+oslo.config  # Apache-2.0
+PyYAML  # MIT
+# 2.1 drops the legacy API
+SQLAlchemy<2.1  # MIT
+xattr;sys_platform!='win32'  # MIT
+importlib-metadata;python_version<'3.10'  # Apache-2.0
+tomli;python_version<'3.11'  # MIT
+"""
+PINS = """\
+alembic===1.16.5
+oslo.config===10.0.0
+PyYAML===6.0.3
+SQLAlchemy===2.0.44
+xattr===1.2.0
+importlib-metadata===8.0.0;python_version<'3.10'
+tomli===2.3.0;python_version=='3.10'
+"""
+
+# (requirement line, expected rules)
+CASES = [
+    pytest.param("alembic>=1.0,!=1.2.0", set(), id="conforms"),
+    pytest.param("oslo_config>=9.0", set(), id="canonical-name"),
+    pytest.param("pyyaml>=6.0", set(), id="case-insensitive"),
+    pytest.param("alembic>=1.0", {"C004"}, id="central-exclusion-missing"),
+    pytest.param("alembic>=1.3", set(), id="exclusion-below-minimum-not-needed"),
+    pytest.param("alembic>=1.0,!=1.2.0,!=1.4.0", {"C003"}, id="own-exclusion"),
+    pytest.param("alembic>=1.0,!=1.2.0,<2", {"C003"}, id="own-cap"),
+    pytest.param("alembic~=1.10,!=1.2.0", {"C003"}, id="compatible-release-caps"),
+    pytest.param("SQLAlchemy>=2.0", {"C004"}, id="central-cap-missing"),
+    pytest.param("SQLAlchemy>=2.2,<2.1", {"C011", "C007"}, id="minimum-above-cap"),
+    pytest.param("SQLAlchemy>=2.2", {"C011", "C007"}, id="minimum-above-cap-absent"),
+    pytest.param("simplejson>=3", {"C002"}, id="not-in-list"),
+    pytest.param("flake8>=7", set(), id="denylisted-exempt"),
+    pytest.param("alembic!=1.2.0", {"C006"}, id="no-minimum"),
+    pytest.param("PyYAML>=7.0", {"C007"}, id="minimum-above-pin"),
+    pytest.param("xattr>=1.0;sys_platform!='win32'", set(), id="marker-same"),
+    pytest.param('xattr>=1.0; sys_platform != "win32"', set(), id="marker-by-meaning"),
+    pytest.param("xattr>=1.0", {"C005"}, id="marker-missing"),
+    pytest.param(
+        "xattr>=1.0;sys_platform!='win32' and python_version>='3.11'",
+        set(),
+        id="narrowed-by-python",
+    ),
+    pytest.param(
+        "PyYAML>=6;sys_platform=='linux'", {"C005"}, id="narrowed-by-platform"
+    ),
+    pytest.param("tomli>=2;python_version<'3.12'", {"C005"}, id="marker-widened"),
+    pytest.param(
+        "importlib-metadata>=4;python_version<'3.12'", set(), id="backport-any-python"
+    ),
+]
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Path:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    (repo / "denylist.txt").write_text("flake8\n")
+    (repo / "backports.txt").write_text("importlib-metadata\n")
+    return repo
+
+
+def check(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[dict[str, object]]]:
+    code = main(
+        ["check", str(project), "--requirements", str(central), "--format", "json"]
+    )
+    out = capsys.readouterr().out
+    return code, json.loads(out)["findings"] if out.strip() else []
+
+
+@pytest.mark.parametrize(("line", "rules"), CASES)
+def test_one_requirement(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    rules: set[str],
+) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(f"# c\n{line}\n")
+    code, findings = check(project, central, capsys)
+    assert {f["rule"] for f in findings} == rules
+    for finding in findings:
+        assert (finding["path"], finding["line"]) == ("requirements.txt", 2)
+    errors = any(f["severity"] == "error" for f in findings)
+    assert code == (1 if errors else 0)
+
+
+def test_every_kind_of_source_is_read(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    (project / "doc").mkdir(parents=True)
+    (project / "requirements.txt").write_text("-r extra.txt\nalembic>=1.0,!=1.2.0\n")
+    (project / "extra.txt").write_text("stray1>=1\n")
+    (project / "test-requirements.txt").write_text("stray2>=1\n")
+    (project / "doc" / "requirements.txt").write_text("stray3>=1\n")
+    (project / "setup.cfg").write_text(
+        "[options]\ninstall_requires =\n    stray4>=1\n[extras]\nx =\n  stray5>=1\n"
+    )
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\ndependencies = ["stray6>=1"]\n'
+        '[project.optional-dependencies]\nx = ["stray7>=1"]\n'
+        '[dependency-groups]\ng = ["stray8>=1"]\n'
+        '[build-system]\nrequires = ["stray9"]\n'
+    )
+    code, findings = check(project, central, capsys)
+    assert code == 1
+    located = {(f["path"], f["line"]) for f in findings if f["rule"] == "C002"}
+    assert located == {
+        ("extra.txt", 1),
+        ("test-requirements.txt", 1),
+        ("doc/requirements.txt", 1),
+        ("setup.cfg", 3),
+        ("setup.cfg", 6),
+        ("pyproject.toml", 3),
+        ("pyproject.toml", 5),
+        ("pyproject.toml", 7),
+    }
+    (central / "accord.toml").write_text("check-build-system = true\n")
+    _, findings = check(project, central, capsys)
+    assert ("pyproject.toml", 9) in {(f["path"], f["line"]) for f in findings}
+
+
+def test_duplicates_within_a_source(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("PyYAML>=6\npyyaml>=6.0\n")
+    code, findings = check(project, central, capsys)
+    assert code == 1
+    assert [(f["rule"], f["line"]) for f in findings] == [("C008", 2)]
+
+
+def test_minimum_above_pin_can_be_an_error(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("PyYAML>=7\n")
+    assert check(project, central, capsys)[0] == 0
+    (central / "accord.toml").write_text('minimum-above-pin = "error"\n')
+    assert check(project, central, capsys)[0] == 1
+
+
+def test_central_lower_bounds(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (central / "global-requirements.txt").write_text("PyYAML>=5.4  # MIT\n")
+    (central / "accord.toml").write_text('lower-bounds = "central"\n')
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(
+        "PyYAML>=5.1\nPyYAML>=6;python_version>='3.12'\n"
+    )
+    _, findings = check(project, central, capsys)
+    assert [(f["rule"], f["line"]) for f in findings] == [("C006", 1)]
+
+
+def test_broken_source_is_reported_and_the_rest_checked(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(
+        "PyYAML>=\nsimplejson>=1\n-r missing.txt\n"
+    )
+    code, findings = check(project, central, capsys)
+    assert code == 1
+    assert {(f["rule"], f["line"]) for f in findings} == {
+        ("C001", 1),
+        ("C002", 2),
+        ("C001", 3),
+    }
+
+
+@pytest.mark.parametrize(
+    ("setup", "where"),
+    [
+        pytest.param(lambda p: None, "does not exist", id="missing"),
+        pytest.param(lambda p: p.write_text("x"), "not a directory", id="a-file"),
+        pytest.param(
+            lambda p: (p.mkdir(), (p / "pyproject.toml").write_text("[project\n")),
+            "pyproject.toml:1",
+            id="invalid-toml",
+        ),
+        pytest.param(
+            lambda p: (p.mkdir(), (p / "requirements.txt").write_bytes(b"\xff\n")),
+            "requirements.txt:1",
+            id="not-utf8",
+        ),
+    ],
+)
+def test_unreadable_project_exits_2(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    setup: object,
+    where: str,
+) -> None:
+    project = tmp_path / "proj"
+    setup(project)  # type: ignore[operator]
+    assert main(["check", str(project), "--requirements", str(central)]) == 2
+    err = capsys.readouterr().err
+    assert where in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("project", "code"), [("billing", 0), ("catalog", 0), ("legacy-reports", 1)]
+)
+def test_examples(capsys: pytest.CaptureFixture[str], project: str, code: int) -> None:
+    assert check(EXAMPLES / project, EXAMPLES / "requirements", capsys)[0] == code
