@@ -1,0 +1,252 @@
+"""accord sync: rewrite a project's sources, keeping everything else."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accord.cli import main
+
+from .test_check import GLOBAL, PINS
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Path:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    (repo / "denylist.txt").write_text("flake8\n")
+    return repo
+
+
+def make_project(tmp_path: Path, **files: str) -> Path:
+    project = tmp_path / "proj"
+    for name, text in files.items():
+        path = project / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode())
+    return project
+
+
+def sync(project: Path, central: Path, *extra: str) -> int:
+    return main(["sync", str(project), "--requirements", str(central), *extra])
+
+
+def read(project: Path, name: str) -> str:
+    return (project / name).read_bytes().decode()
+
+
+REQUIREMENTS_BEFORE = (
+    "# our deps\r\n"
+    "-c https://example.org/upper.txt\r\n"
+    "\r\n"
+    "alembic>=1.0  # MIT, needed for migrations\r\n"
+    "oslo.config>=9.0  # Apache-2.0\r\n"
+    "SQLAlchemy>=2.0,<3,!=2.0.5\r\n"
+    "xattr>=1.0\r\n"
+    "-e git+https://example.org/x.git#egg=x\r\n"
+    "simplejson>=3\r\n"
+    "flake8<8"
+)
+REQUIREMENTS_AFTER = (
+    "# our deps\r\n"
+    "-c https://example.org/upper.txt\r\n"
+    "\r\n"
+    "alembic>=1.0,!=1.2.0  # MIT, needed for migrations\r\n"
+    "oslo.config>=9.0  # Apache-2.0\r\n"
+    "SQLAlchemy>=2.0,<2.1\r\n"
+    "xattr>=1.0;sys_platform!='win32'\r\n"
+    "-e git+https://example.org/x.git#egg=x\r\n"
+    "simplejson>=3\r\n"
+    "flake8<8"
+)
+
+PYPROJECT_BEFORE = """\
+[build-system]
+requires = ["setuptools"]  # not checked
+
+[project]
+name = "p"
+version = "1"
+dependencies = [
+    # the ORM
+    'SQLAlchemy >= 2.0',  # MIT
+    "oslo.config>=9.0",
+    "simplejson",
+]
+
+[project.optional-dependencies]
+yaml = ["PyYAML>=6; sys_platform == 'win32'", "alembic>=1.3"]
+
+[dependency-groups]
+test = ["alembic>=1.0", {include-group = "lint"}]
+lint = ["flake8"]
+
+[tool.other]
+keep = "me"   # untouched
+"""
+
+
+def test_requirements_file_rewritten_line_by_line(
+    tmp_path: Path, central: Path
+) -> None:
+    project = make_project(tmp_path, **{"requirements.txt": REQUIREMENTS_BEFORE})
+    assert sync(project, central) == 1  # simplejson remains: not in the list
+    assert read(project, "requirements.txt") == REQUIREMENTS_AFTER
+    assert sync(project, central) == 1
+    assert read(project, "requirements.txt") == REQUIREMENTS_AFTER
+
+
+def test_pyproject_keeps_layout_comments_and_quotes(
+    tmp_path: Path, central: Path
+) -> None:
+    project = make_project(tmp_path, **{"pyproject.toml": PYPROJECT_BEFORE})
+    sync(project, central)
+    after = read(project, "pyproject.toml")
+    expected = (
+        PYPROJECT_BEFORE.replace("'SQLAlchemy >= 2.0'", "'SQLAlchemy>=2.0,<2.1'")
+        .replace("\"PyYAML>=6; sys_platform == 'win32'\"", '"PyYAML>=6"')
+        .replace('"alembic>=1.0"', '"alembic>=1.0,!=1.2.0"')
+    )
+    assert after == expected
+
+
+def test_prune_removes_unlisted_and_says_so(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(
+        tmp_path,
+        **{"pyproject.toml": PYPROJECT_BEFORE, "requirements.txt": REQUIREMENTS_BEFORE},
+    )
+    assert sync(project, central, "--prune") == 0
+    out = capsys.readouterr().out
+    assert "simplejson  ->  (removed)" in out
+    assert "simplejson" not in read(project, "pyproject.toml")
+    assert "simplejson" not in read(project, "requirements.txt")
+    assert "flake8" in read(project, "requirements.txt")  # denylisted: left alone
+
+
+def test_diff_and_check_write_nothing(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path, **{"requirements.txt": "alembic>=1.0\n"})
+    assert sync(project, central, "--diff") == 0
+    out = capsys.readouterr().out
+    assert "-alembic>=1.0\n+alembic>=1.0,!=1.2.0\n" in out
+    assert sync(project, central, "--check") == 1
+    assert read(project, "requirements.txt") == "alembic>=1.0\n"
+    assert sync(project, central) == 0
+    assert sync(project, central, "--check") == 0
+
+
+def test_unreadable_source_blocks_every_write(tmp_path: Path, central: Path) -> None:
+    project = make_project(
+        tmp_path,
+        **{
+            "requirements.txt": "alembic>=1.0\n",
+            "test-requirements.txt": "SQLAlchemy>=2.0\nbroken>=\n",
+        },
+    )
+    assert sync(project, central) == 1
+    assert read(project, "requirements.txt") == "alembic>=1.0\n"
+    assert read(project, "test-requirements.txt") == "SQLAlchemy>=2.0\nbroken>=\n"
+
+
+def test_setup_cfg_edited_in_place(tmp_path: Path, central: Path) -> None:
+    text = (
+        "[metadata]\nname = p\n\n[options]\ninstall_requires =\n"
+        "    alembic>=1.0  # MIT\n    PyYAML>=6\n\n[extras]\nx =\n  SQLAlchemy>=2\n"
+    )
+    project = make_project(tmp_path, **{"setup.cfg": text})
+    assert sync(project, central) == 0
+    assert read(project, "setup.cfg") == text.replace(
+        "alembic>=1.0", "alembic>=1.0,!=1.2.0"
+    ).replace("SQLAlchemy>=2\n", "SQLAlchemy>=2,<2.1\n")
+
+
+def test_json_output(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path, **{"requirements.txt": "alembic>=1.0\nzzz>=1\n"})
+    assert sync(project, central, "--format", "json", "--diff") == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["written"] is False
+    assert document["changes"] == [
+        {
+            "path": "requirements.txt",
+            "line": 1,
+            "old": "alembic>=1.0",
+            "new": "alembic>=1.0,!=1.2.0",
+        }
+    ]
+    assert [(f["rule"], f["line"]) for f in document["findings"]] == [("C002", 2)]
+
+
+_NAMES = st.sampled_from(
+    ["alembic", "oslo.config", "PyYAML", "SQLAlchemy", "xattr", "tomli"]
+)
+_SPECS = st.lists(
+    st.sampled_from(
+        [">=1.0", ">=2.0", "!=1.2.0", "<2.1", "<3", "!=2.0.5", ">=1.3", "!=1.4"]
+    ),
+    min_size=1,
+    max_size=3,
+    unique=True,
+)
+_MARKERS = st.sampled_from(
+    [
+        "",
+        ";sys_platform!='win32'",
+        ";python_version<'3.11'",
+        "; sys_platform == 'linux'",
+    ]
+)
+_LINES = st.builds(lambda n, s, m: f"{n}{','.join(s)}{m}", _NAMES, _SPECS, _MARKERS)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        _LINES,
+        max_size=6,
+        unique_by=lambda line: line.split(">")[0].split("<")[0].split("!")[0],
+    )
+)
+def test_sync_is_idempotent_and_leaves_no_fixable_findings(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str]
+) -> None:
+    base = tmp_path_factory.mktemp("prop")
+    repo = base / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    project = base / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("\n".join(lines) + "\n")
+    sync(project, repo)
+    once = read(project, "requirements.txt")
+    sync(project, repo)
+    assert read(project, "requirements.txt") == once
+    after = _json(["sync", str(project), "--requirements", str(repo), "--check"])
+    assert after["changes"] == []
+    findings = _json(["check", str(project), "--requirements", str(repo)])["findings"]
+    assert not {"C003", "C004", "C005"} & {f["rule"] for f in findings}
+
+
+def _json(args: list[str]) -> dict[str, Any]:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        main([*args, "--format", "json"])
+    return dict(json.loads(buffer.getvalue()))
