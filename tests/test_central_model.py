@@ -98,7 +98,7 @@ def test_constraints_pins_and_malformed_lines() -> None:
 
 def test_denylist_and_projects() -> None:
     denylist = parse_name_list("# linters\nflake8\nPyLint  # GPL\n", "denylist.txt")
-    assert denylist.names() == {"flake8", "pylint"}
+    assert denylist.names == {"flake8", "pylint"}
     projects = parse_project_list("# c\nopenstack/nova\n\nopenstack/neutron # x\n", "p")
     assert [(p.name, p.lineno) for p in projects.projects] == [
         ("openstack/nova", 2),

@@ -15,17 +15,16 @@ class NameList:
     """A requirements-format file read only for the names it lists."""
 
     file: RequirementsFile
+    names: frozenset[NormalizedName]
 
     @property
     def path(self) -> str:
         return self.file.path
 
-    def names(self) -> frozenset[NormalizedName]:
-        return frozenset(line.name for line in self.file.requirements())
-
 
 def parse_name_list(text: str, path: str) -> NameList:
-    return NameList(parse_requirements_file(text, path))
+    file = parse_requirements_file(text, path)
+    return NameList(file, frozenset(line.name for line in file.requirements()))
 
 
 @dataclass(frozen=True, slots=True)

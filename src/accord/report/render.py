@@ -17,6 +17,7 @@ from accord.findings import Finding
 
 if TYPE_CHECKING:
     from accord.sync.plan import SyncPlan
+    from accord.usage import Use
 
 JSON_SCHEMA_VERSION = 1
 
@@ -126,3 +127,35 @@ def render_sync(
         verdict = f"would change {len(plan.updates)} file(s)"
     out.append(f"sync {project}: {verdict}")
     return "".join(out)
+
+
+def render_users(
+    name: str, uses: Sequence[Use], problems: Sequence[str], output_format: str
+) -> str:
+    if output_format == "json":
+        return json.dumps(
+            {
+                "schema": JSON_SCHEMA_VERSION,
+                "command": "who-uses",
+                "name": name,
+                "uses": [
+                    {
+                        "project": u.project,
+                        "path": u.path,
+                        "line": u.line,
+                        "source": u.source,
+                        "requirement": u.requirement,
+                    }
+                    for u in uses
+                ],
+                "unreadable": list(problems),
+            },
+            indent=2,
+        )
+    lines = [
+        f"{u.project}/{u.path}:{u.line}: {u.requirement}  ({u.source})" for u in uses
+    ]
+    lines.extend(f"not read: {problem}" for problem in problems)
+    projects = len({u.project for u in uses})
+    lines.append(f"{name}: used {len(uses)} time(s) by {projects} project(s)")
+    return "\n".join(lines)

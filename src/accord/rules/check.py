@@ -7,9 +7,9 @@ repo and returns every finding, each at the file and line of the requirement.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import combinations
 
-from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 
 from accord.central import CentralRepo
@@ -29,19 +29,19 @@ def check_project(project: Project, central: CentralRepo) -> list[Finding]:
     for source in project.sources:
         findings.update(_check_source(source, central))
     if not project.sources:
-        findings.add(
-            Finding(
-                "C009",
-                "warning",
-                ".",
-                None,
-                "no requirement sources found (requirements files, setup.cfg, "
-                "pyproject.toml)",
-                "add the project's requirements, or set requirement-files in "
-                "accord.toml",
-            )
-        )
+        findings.add(no_sources_finding())
     return sort_findings(findings)
+
+
+def no_sources_finding() -> Finding:
+    return Finding(
+        "C009",
+        "warning",
+        ".",
+        None,
+        "no requirement sources found (requirements files, setup.cfg, pyproject.toml)",
+        "add the project's requirements, or set requirement-files in accord.toml",
+    )
 
 
 def _check_source(source: RequirementSource, central: CentralRepo) -> Iterator[Finding]:
@@ -52,18 +52,31 @@ def _check_source(source: RequirementSource, central: CentralRepo) -> Iterator[F
         yield from check_requirement(item, central)
 
 
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """One requirement weighed against the global list, for check and sync."""
+
+    findings: tuple[Finding, ...]
+    listed: bool  # False: the global list does not have it
+    judgement: Judgement | None  # None unless compared with one central entry
+
+
 def check_requirement(
     item: SourceRequirement, central: CentralRepo
 ) -> Iterator[Finding]:
+    return iter(assess_requirement(item, central).findings)
+
+
+def assess_requirement(item: SourceRequirement, central: CentralRepo) -> Assessment:
     requirement = item.requirement
     name = requirement.name
     canonical = _canonical(item)
-    if central.denylist is not None and canonical in central.denylist.names():
-        return
+    if central.denylist is not None and canonical in central.denylist.names:
+        return Assessment((), True, None)
     entries = central.global_list.entries_for(canonical)
     where = (item.path, item.line)
     if not entries:
-        yield Finding(
+        unlisted = Finding(
             "C002",
             "error",
             *where,
@@ -71,10 +84,10 @@ def check_requirement(
             "propose adding it to global-requirements.txt (see accord review), "
             "or remove it",
         )
-        return
+        return Assessment((unlisted,), False, None)
     overlapping = select_entries(requirement, entries)
     if len(overlapping) > 1:
-        yield Finding(
+        ambiguous = Finding(
             "C010",
             "warning",
             *where,
@@ -82,11 +95,11 @@ def check_requirement(
             "different markers, and this line covers several of them",
             "write one line per central marker",
         )
-        return
-    backport = central.backports is not None and canonical in central.backports.names()
+        return Assessment((ambiguous,), True, None)
+    backport = central.backports is not None and canonical in central.backports.names
     entry = overlapping[0] if overlapping else entries[0]
     verdict = judge(requirement, entry, entries, central.config.lower_bounds, backport)
-    yield from _verdict_findings(item, verdict, central)
+    return Assessment(tuple(_verdict_findings(item, verdict, central)), True, verdict)
 
 
 def _verdict_findings(
@@ -149,13 +162,15 @@ def _minimum_above_pin(
     if floor is None:
         return
     pins = central.constraints.pins_for(_canonical(item))
-    floor_only = SpecifierSet(f">={floor}")
+    marker = item.requirement.marker
     for pin in pins:
-        applies = any(
-            evaluate(pin.marker, env) and evaluate(item.requirement.marker, env)
+        if pin.version >= floor:
+            continue
+        applies = (pin.marker is None and marker is None) or any(
+            evaluate(pin.marker, env) and evaluate(marker, env)
             for env in environments(central.config.python_versions)
         )
-        if applies and not floor_only.contains(pin.version, prereleases=True):
+        if applies:
             yield Finding(
                 "C007",
                 central.config.minimum_above_pin,
@@ -169,25 +184,29 @@ def _minimum_above_pin(
 
 
 def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
-    seen: set[tuple[str, int]] = set()
-    for first, second in combinations(source.requirements, 2):
-        if (first.path, first.line) == (second.path, second.line):
-            continue  # the same line reached twice through include-group
-        if (second.path, second.line) in seen:
+    by_name: dict[NormalizedName, list[SourceRequirement]] = {}
+    for item in source.requirements:
+        by_name.setdefault(_canonical(item), []).append(item)
+    for items in by_name.values():
+        if len(items) < 2:
             continue
-        if _canonical(first) == _canonical(second) and markers_equivalent(
-            first.requirement.marker, second.requirement.marker
-        ):
-            seen.add((second.path, second.line))
-            yield Finding(
-                "C008",
-                "error",
-                second.path,
-                second.line,
-                f"{second.requirement.name} is listed again in {source.label} "
-                f"(first at line {first.line})",
-                "merge the two lines",
-            )
+        seen: set[tuple[str, int]] = set()
+        for first, second in combinations(items, 2):
+            if (first.path, first.line) == (second.path, second.line):
+                continue  # the same line reached twice through include-group
+            if (second.path, second.line) in seen:
+                continue
+            if markers_equivalent(first.requirement.marker, second.requirement.marker):
+                seen.add((second.path, second.line))
+                yield Finding(
+                    "C008",
+                    "error",
+                    second.path,
+                    second.line,
+                    f"{second.requirement.name} is listed again in {source.label} "
+                    f"(first at line {first.line})",
+                    "merge the two lines",
+                )
 
 
 def _canonical(item: SourceRequirement) -> NormalizedName:

@@ -9,12 +9,14 @@ minimum problems, and the specifier and marker the project should have.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import Specifier, SpecifierSet
+from packaging.utils import canonicalize_version
 from packaging.version import Version
 
 from accord.config import LowerBoundPolicy
@@ -47,6 +49,26 @@ class Judgement:
         return not (self.extra or self.missing or self.marker_changed) and (
             self.minimum_problem is None
         )
+
+
+def spec_key(spec: Specifier) -> tuple[str, str]:
+    """What makes two specifiers equal (as packaging compares them), cached.
+
+    Fleet runs compare the same few thousand specifiers millions of times;
+    packaging recomputes the canonical version on every comparison.
+    """
+    return _spec_key(spec.operator, spec.version)
+
+
+@lru_cache(maxsize=16384)
+def _spec_key(operator: str, version: str) -> tuple[str, str]:
+    if operator == "===":
+        return operator, version
+    return operator, canonicalize_version(version, strip_trailing_zero=operator != "~=")
+
+
+def same_specifiers(left: Iterable[Specifier], right: Iterable[Specifier]) -> bool:
+    return {spec_key(s) for s in left} == {spec_key(s) for s in right}
 
 
 def minimum_of(specifiers: SpecifierSet) -> Version | None:
@@ -85,10 +107,11 @@ def judge(
     backport: bool = False,
 ) -> Judgement:
     central = list(entry.requirement.specifier)
+    central_keys = {spec_key(s) for s in central}
     kept: list[Specifier] = []
     extra: list[Specifier] = []
     for spec in requirement.specifier:
-        if spec.operator in MINIMUM or spec in central:
+        if spec.operator in MINIMUM or spec_key(spec) in central_keys:
             kept.append(spec)
         elif spec.operator in PINNING:
             extra.append(spec)
@@ -118,6 +141,7 @@ def judge(
     in_range = SpecifierSet(",".join(str(s) for s in kept if s.operator in MINIMUM))
     missing: list[Specifier] = []
     floor = minimum_of(in_range)
+    kept_keys = {spec_key(s) for s in kept}
     for spec in central:
         if spec.operator in MINIMUM:
             continue
@@ -128,7 +152,7 @@ def judge(
                 "lower the minimum or raise the cap in the global list"
             )
             continue
-        if spec in kept:
+        if spec_key(spec) in kept_keys:
             continue
         if spec.operator != EXCLUSION or in_range.contains(
             spec.version, prereleases=True

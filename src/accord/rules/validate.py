@@ -229,7 +229,7 @@ def check_denylisted_pins(repo: CentralRepo) -> Iterator[Finding]:
     """G010: a denylisted library that is pinned anyway."""
     if repo.constraints is None or repo.denylist is None:
         return
-    denied = repo.denylist.names()
+    denied = repo.denylist.names
     for pin in repo.constraints.pins:
         if pin.name in denied:
             yield Finding(
@@ -328,7 +328,7 @@ def check_stale_pins(
 
 
 def _denylisted(repo: CentralRepo) -> frozenset[str]:
-    return repo.denylist.names() if repo.denylist is not None else frozenset()
+    return repo.denylist.names if repo.denylist is not None else frozenset()
 
 
 RULES: tuple[Rule, ...] = (

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from packaging.utils import canonicalize_name
-
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
 from accord.model.requirements_file import parse_requirements_file
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
-from accord.rules.check import check_duplicates, check_requirement
-from accord.rules.contract import judge, select_entries
+from accord.rules.check import Assessment, assess_requirement, check_duplicates
+from accord.rules.contract import same_specifiers
 from accord.sync.splice import (
     SpliceError,
     remove_line,
@@ -52,88 +50,85 @@ class SyncPlan:
     updates: tuple[FileUpdate, ...]
     findings: tuple[Finding, ...]  # what is still wrong after the sync
     blocked: bool  # a source could not be read: nothing may be written
+    check_findings: tuple[Finding, ...] = ()  # what check reports before it
 
 
-def plan_sync(project: Project, central: CentralRepo, prune: bool = False) -> SyncPlan:
-    findings: list[Finding] = [
-        Finding("C001", "error", p.path, p.line, p.message + "; nothing was written")
-        for p in project.problems
+def plan_sync(
+    project: Project, central: CentralRepo, prune: bool = False, verify: bool = True
+) -> SyncPlan:
+    """The changes sync would make; ``verify`` re-reads each edited file."""
+    problems: list[Finding] = [
+        Finding("C001", "error", p.path, p.line, p.message) for p in project.problems
     ]
+    remaining: list[Finding] = []
+    reported: list[Finding] = []  # everything check reports
     changes: dict[tuple[str, int], Change] = {}
     for source in project.sources:
-        findings.extend(
-            Finding(
-                "C001", "error", p.path, p.line, p.message + "; nothing was written"
-            )
-            for p in source.problems
+        problems.extend(
+            Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
         )
-        findings.extend(check_duplicates(source))
+        duplicates = list(check_duplicates(source))
+        remaining.extend(duplicates)
+        reported.extend(duplicates)
         for item in source.requirements:
             if (item.path, item.line) in changes:
                 continue
-            change = _change_for(item, central, prune)
+            assessment = assess_requirement(item, central)
+            reported.extend(assessment.findings)
+            change = _change_for(item, assessment, prune)
             if change is not None:
                 changes[(item.path, item.line)] = change
-            findings.extend(
+            remaining.extend(
                 f
-                for f in check_requirement(item, central)
-                if not (change is not None and f.rule in _FIXED_BY_SYNC)
-                and not (change is not None and change.new is None)
+                for f in assessment.findings
+                if change is None
+                or (change.new is not None and f.rule not in _FIXED_BY_SYNC)
             )
     updates: list[FileUpdate] = []
     by_path: dict[str, list[Change]] = {}
     for change in changes.values():
         by_path.setdefault(change.path, []).append(change)
+    failed: set[tuple[str, int | None]] = set()
     for path, file_changes in sorted(by_path.items()):
         old_text = project.text_of(path)
         new_text, failures = _apply(path, old_text, file_changes)
-        findings.extend(failures)
-        failure = _verify(path, new_text)
+        failure = _verify(path, new_text) if verify else None
         if failure is not None:
-            findings.append(failure)
+            failures.append(failure)
             new_text = old_text
+        remaining.extend(failures)
+        failed.update((f.path, f.line) for f in failures)
         if new_text != old_text:
             updates.append(FileUpdate(path, old_text, new_text))
-    blocked = any(f.rule == "C001" for f in findings)
     applied = tuple(
         c
         for c in changes.values()
-        if not any(
-            f.rule == "C012" and (f.path, f.line) == (c.path, c.line) for f in findings
-        )
+        if (c.path, c.line) not in failed and (c.path, None) not in failed
     )
     return SyncPlan(
-        applied, tuple(updates), tuple(sort_findings(set(findings))), blocked
+        applied,
+        tuple(updates),
+        tuple(sort_findings(set(problems + remaining))),
+        blocked=bool(problems),
+        check_findings=tuple(sort_findings(set(problems + reported))),
     )
 
 
 def _change_for(
-    item: SourceRequirement, central: CentralRepo, prune: bool
+    item: SourceRequirement, assessment: Assessment, prune: bool
 ) -> Change | None:
-    name = canonicalize_name(item.requirement.name)
-    if central.denylist is not None and name in central.denylist.names():
-        return None
-    entries = central.global_list.entries_for(name)
-    if not entries:
+    if not assessment.listed:
         return Change(item.path, item.line, item.text, None) if prune else None
-    overlapping = select_entries(item.requirement, entries)
-    if len(overlapping) > 1:
+    verdict = assessment.judgement
+    if verdict is None or verdict.entry is None or verdict.conflict is not None:
         return None
-    entry = overlapping[0] if overlapping else entries[0]
-    backport = central.backports is not None and name in central.backports.names()
-    verdict = judge(
-        item.requirement, entry, entries, central.config.lower_bounds, backport
-    )
-    if verdict.conflict is not None:
+    unchanged = same_specifiers(verdict.target_specifiers, item.requirement.specifier)
+    if unchanged and not verdict.marker_changed:
         return None
-    same_specifiers = set(verdict.target_specifiers) == set(item.requirement.specifier)
-    if same_specifiers and not verdict.marker_changed:
-        return None
-    central_marker = _marker_text(entry.line.content)
     new = render_requirement_text(
         item.text,
         ",".join(str(s) for s in verdict.target_specifiers),
-        central_marker,
+        _marker_text(verdict.entry.line.content),
         keep_marker=not verdict.marker_changed,
     )
     return Change(item.path, item.line, item.text, new)

@@ -1,0 +1,51 @@
+"""Who uses a library: every project, source and line that names it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from packaging.utils import canonicalize_name
+
+from accord.central import CentralRepo
+from accord.errors import AccordError
+from accord.fleet import Member
+from accord.project import load_project
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    project: str
+    path: str
+    line: int
+    source: str  # the source's label, e.g. "pyproject.toml [dependency-groups] test"
+    requirement: str  # as written
+
+
+def find_users(
+    central: CentralRepo, members: Sequence[Member], name: str
+) -> tuple[list[Use], list[str]]:
+    """The uses of ``name`` in the fleet, and the projects that could not be read."""
+    wanted = canonicalize_name(name)
+    uses: dict[tuple[str, str, int], Use] = {}
+    problems: list[str] = []
+    for member in members:
+        if not member.path.is_dir():
+            problems.append(f"{member.name}: no directory at {member.path}")
+            continue
+        try:
+            project = load_project(member.path, central.config)
+        except AccordError as error:
+            problems.append(f"{member.name}: {error}")
+            continue
+        for source in project.sources:
+            for item in source.requirements:
+                key = (member.name, item.path, item.line)
+                if (
+                    canonicalize_name(item.requirement.name) == wanted
+                    and key not in uses
+                ):
+                    uses[key] = Use(
+                        member.name, item.path, item.line, source.label, item.text
+                    )
+    return list(uses.values()), problems
