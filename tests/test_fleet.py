@@ -1,0 +1,157 @@
+"""accord fleet check/sync and who-uses over projects.txt."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from accord.cli import main
+
+from .conftest import EXAMPLES
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLES, tmp_path / "ws")
+    return tmp_path / "ws"
+
+
+def run_json(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, object]]:
+    code = main([*args, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def projects_of(document: dict[str, object]) -> dict[str, dict[str, object]]:
+    return {str(p["project"]): p for p in document["projects"]}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fleet_check_examples(
+    workspace: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    repo = str(workspace / "requirements")
+    code, document = run_json(
+        ["fleet", "check", "--requirements", repo, "--jobs", jobs], capsys
+    )
+    assert code == 1
+    projects = projects_of(document)
+    assert list(projects) == ["billing", "catalog", "legacy-reports"]
+    assert projects["billing"]["status"] == "ok"
+    assert projects["legacy-reports"]["status"] == "failed"
+    assert projects["legacy-reports"]["changed_files"] == [
+        "requirements.txt",
+        "test-requirements.txt",
+    ]
+    # The fleet reports exactly what accord check reports for each project.
+    code, single = run_json(
+        ["check", str(workspace / "legacy-reports"), "--requirements", repo], capsys
+    )
+    assert projects["legacy-reports"]["findings"] == single["findings"]
+
+
+def test_missing_and_broken_projects_do_not_stop_the_others(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workspace / "requirements" / "projects.txt").write_text(
+        "billing\nghost\nbroken\ncatalog\n"
+    )
+    (workspace / "broken").mkdir()
+    (workspace / "broken" / "pyproject.toml").write_text("[project\n")
+    code, document = run_json(
+        [
+            "fleet",
+            "check",
+            "--requirements",
+            str(workspace / "requirements"),
+            "--jobs",
+            "2",
+        ],
+        capsys,
+    )
+    assert code == 1
+    statuses = {name: p["status"] for name, p in projects_of(document).items()}
+    assert statuses == {
+        "billing": "ok",
+        "ghost": "missing",
+        "broken": "broken",
+        "catalog": "ok",
+    }
+    assert "pyproject.toml:1" in str(projects_of(document)["broken"]["message"])
+
+
+def test_shards_split_the_fleet(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = str(workspace / "requirements")
+    seen: list[str] = []
+    for shard in ("1/2", "2/2"):
+        _, document = run_json(
+            ["fleet", "check", "--requirements", repo, "--shard", shard], capsys
+        )
+        seen.extend(projects_of(document))
+    assert sorted(seen) == ["billing", "catalog", "legacy-reports"]
+    assert main(["fleet", "check", "--requirements", repo, "--shard", "3/2"]) == 2
+    assert main(["fleet", "check", "--requirements", repo, "--shard", "x"]) == 2
+
+
+def test_fleet_sync_then_check_is_clean_of_fixable_findings(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = str(workspace / "requirements")
+    assert main(["fleet", "sync", "--requirements", repo, "--check"]) == 1
+    capsys.readouterr()
+    before = (workspace / "legacy-reports" / "requirements.txt").read_text()
+    main(["fleet", "sync", "--requirements", repo, "--diff"])
+    assert (workspace / "legacy-reports" / "requirements.txt").read_text() == before
+    main(["fleet", "sync", "--requirements", repo, "--jobs", "2"])
+    capsys.readouterr()
+    _, document = run_json(["fleet", "check", "--requirements", repo], capsys)
+    rules = {f["rule"] for p in projects_of(document).values() for f in p["findings"]}  # type: ignore[attr-defined]
+    assert rules == {"C002", "C006", "C008"}  # what sync leaves to people
+    _, document = run_json(["fleet", "sync", "--requirements", repo, "--check"], capsys)
+    assert all(not p["changed_files"] for p in projects_of(document).values())
+
+
+def test_workspace_option(
+    tmp_path: Path, workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "elsewhere" / "requirements"
+    shutil.copytree(workspace / "requirements", repo)
+    _, document = run_json(
+        ["fleet", "check", "--requirements", str(repo), "--workspace", str(workspace)],
+        capsys,
+    )
+    assert [p["status"] for p in projects_of(document).values()] == [
+        "ok",
+        "ok",
+        "failed",
+    ]
+    _code, document = run_json(["fleet", "check", "--requirements", str(repo)], capsys)
+    assert {p["status"] for p in projects_of(document).values()} == {"missing"}
+
+
+def test_who_uses(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, document = run_json(
+        ["who-uses", "pyyaml", "--requirements", str(workspace / "requirements")],
+        capsys,
+    )
+    assert code == 0
+    uses = [(u["project"], u["path"], u["line"]) for u in document["uses"]]  # type: ignore[attr-defined]
+    assert uses == [
+        ("billing", "setup.cfg", 13),
+        ("catalog", "pyproject.toml", 17),
+        ("legacy-reports", "requirements.txt", 3),
+    ]
+
+
+def test_fleet_without_projects_txt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "global-requirements.txt").write_text("x  # MIT\n")
+    assert main(["fleet", "check", "--requirements", str(tmp_path)]) == 2
+    assert "projects.txt" in capsys.readouterr().err
