@@ -7,7 +7,7 @@ from pathlib import Path
 
 from accord.config import CONFIG_FILE, DEFAULT_CONFIG, Config, parse_config
 from accord.errors import InputError
-from accord.files import read_text
+from accord.files import decode, read_text
 from accord.model.constraints import Constraints, parse_constraints
 from accord.model.global_list import GlobalList, parse_global_list
 from accord.model.name_lists import (
@@ -16,6 +16,7 @@ from accord.model.name_lists import (
     parse_name_list,
     parse_project_list,
 )
+from accord.vcs.git import read_at
 
 GLOBAL_REQUIREMENTS = "global-requirements.txt"
 UPPER_CONSTRAINTS = "upper-constraints.txt"
@@ -35,9 +36,11 @@ class CentralRepo:
     denylist: NameList | None
     projects: ProjectList | None
     backports: NameList | None
+    commit: str | None = None  # read from this git commit, not the work tree
 
 
-def load_central_repo(root: Path) -> CentralRepo:
+def load_central_repo(root: Path, commit: str | None = None) -> CentralRepo:
+    """Read the central files from ``root``, or from git at ``commit``."""
     if not root.exists():
         raise InputError(
             "requirements repo does not exist",
@@ -46,7 +49,7 @@ def load_central_repo(root: Path) -> CentralRepo:
         )
     if not root.is_dir():
         raise InputError("requirements repo is not a directory", path=str(root))
-    if not (root / GLOBAL_REQUIREMENTS).exists():
+    if commit is None and not (root / GLOBAL_REQUIREMENTS).exists():
         raise InputError(
             f"no {GLOBAL_REQUIREMENTS} here, so this is not a requirements repo",
             path=str(root),
@@ -54,16 +57,21 @@ def load_central_repo(root: Path) -> CentralRepo:
         )
 
     def optional(name: str) -> str | None:
+        if commit is not None:
+            data = read_at(root, commit, name)
+            return None if data is None else decode(data, f"{name}@{commit[:12]}")
         path = root / name
         if not path.exists() and not path.is_symlink():
             return None
         return read_text(path, name)
 
+    global_text = optional(GLOBAL_REQUIREMENTS)
+    if global_text is None:
+        raise InputError(f"no {GLOBAL_REQUIREMENTS} at commit {commit}", path=str(root))
+
     config_text = optional(CONFIG_FILE)
     config = DEFAULT_CONFIG if config_text is None else parse_config(config_text)
-    global_list = parse_global_list(
-        read_text(root / GLOBAL_REQUIREMENTS, GLOBAL_REQUIREMENTS), GLOBAL_REQUIREMENTS
-    )
+    global_list = parse_global_list(global_text, GLOBAL_REQUIREMENTS)
     constraints_text = optional(UPPER_CONSTRAINTS)
     denylist = None
     for name in DENYLISTS:
@@ -87,4 +95,5 @@ def load_central_repo(root: Path) -> CentralRepo:
         backports=None
         if backports_text is None
         else parse_name_list(backports_text, BACKPORTS),
+        commit=commit,
     )

@@ -84,13 +84,22 @@ def check(project: Path, requirements: Path | None, output_format: str) -> None:
 
     Paths in the output are relative to PROJECT.
     """
-    from accord.central import load_central_repo
+    from accord.depends_on import central_for_project
     from accord.project import load_project
     from accord.rules.check import check_project
 
-    central = load_central_repo(requirements or Path())
+    central, notes = central_for_project(requirements or Path(), project)
     findings = check_project(load_project(project, central.config), central)
-    _finish("check", findings, output_format, f"check {project}")
+    title = f"check {project}"
+    if central.commit is not None:
+        title += f" against {central.root} at {central.commit[:12]} (Depends-On)"
+    _finish(
+        "check",
+        [*findings, *notes],
+        output_format,
+        title,
+        central={"path": str(central.root), "commit": central.commit},
+    )
 
 
 @cli.command()
@@ -292,12 +301,18 @@ def who_uses(
 
 
 def _finish(
-    command: str, findings: Sequence[Finding], output_format: str, title: str
+    command: str,
+    findings: Sequence[Finding],
+    output_format: str,
+    title: str,
+    **extra: object,
 ) -> None:
+    from accord.findings import sort_findings
     from accord.report.render import render_json, render_table
 
+    findings = sort_findings(findings)
     if output_format == "json":
-        click.echo(render_json(command, findings))
+        click.echo(render_json(command, findings, **extra))
     else:
         render_table(findings, sys.stdout, title)
     sys.exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
