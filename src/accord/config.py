@@ -14,13 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast
 
-from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.errors import ConfigError
 from accord.findings import Severity
-from accord.licenses import DEFAULT_POLICY, LicensePolicy
+from accord.license_policy import DEFAULT_POLICY, LicensePolicy
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -208,6 +207,11 @@ class _Reader:
                 raise self.fail(
                     "aliases", "'licenses.aliases' must map licence text to SPDX"
                 )
+            from packaging.licenses import (
+                InvalidLicenseExpression,
+                canonicalize_license_expression,
+            )
+
             for text, expression in cast(dict[str, str], table).items():
                 try:
                     canonicalize_license_expression(expression)

@@ -21,32 +21,18 @@ from typing import Literal
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
 from accord.errors import ConfigError
+from accord.license_policy import DEFAULT_POLICY, LicensePolicy
 
 LicenseVerdict = Literal["allowed", "forbidden", "review"]
 
-
-@dataclass(frozen=True, slots=True)
-class LicensePolicy:
-    """Which SPDX ids a requirements repo accepts.
-
-    ``allowed`` and ``forbidden`` are ``fnmatch`` globs matched against the
-    whole SPDX id, case-insensitively, so ``GPL-*`` does not match
-    ``LGPL-2.1-only``. When both lists match, forbidden wins. ``aliases``
-    maps extra free-form text to an SPDX expression and is consulted first.
-    """
-
-    allowed: tuple[str, ...]
-    forbidden: tuple[str, ...]
-    aliases: tuple[tuple[str, str], ...] = ()
-
-
-DEFAULT_POLICY = LicensePolicy(
-    allowed=(
-        "Apache-2.0", "BSD-*", "0BSD", "MIT", "MIT-0", "ISC", "PSF-2.0",
-        "Python-2.0", "MPL-2.0", "LGPL-*", "Unlicense", "Zlib", "HPND", "ZPL-2.1",
-    ),
-    forbidden=("GPL-*", "AGPL-*"),
-)  # fmt: skip
+__all__ = [
+    "DEFAULT_POLICY",
+    "LicenseAssessment",
+    "LicensePolicy",
+    "LicenseVerdict",
+    "assess_license",
+    "normalize_license",
+]
 
 
 @dataclass(frozen=True, slots=True)
