@@ -149,7 +149,9 @@ def test_duplicates_within_a_source(
 ) -> None:
     project = tmp_path / "proj"
     project.mkdir()
-    (project / "requirements.txt").write_text("PyYAML>=6\npyyaml>=6.0\n")
+    (project / "requirements.txt").write_text(
+        "PyYAML>=6\npyyaml>=6.0\nPyYAML[libyaml]>=6\n"  # other extras: no duplicate
+    )
     code, findings = check(project, central, capsys)
     assert code == 1
     assert [(f["rule"], f["line"]) for f in findings] == [("C008", 2)]
@@ -233,3 +235,15 @@ def test_unreadable_project_exits_2(
 )
 def test_examples(capsys: pytest.CaptureFixture[str], project: str, code: int) -> None:
     assert check(EXAMPLES / project, EXAMPLES / "requirements", capsys)[0] == code
+
+
+@pytest.mark.parametrize("project", ["nova", "cinder", "neutron"])
+def test_real_openstack_projects_pass(
+    shared_data: Path, capsys: pytest.CaptureFixture[str], project: str
+) -> None:
+    """Files that pass OpenStack's gate pass accord check (no false positives)."""
+    data = Path(__file__).parent / "data" / "projects" / project
+    code, findings = check(data, shared_data / "openstack", capsys)
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert code == 0, errors
+    assert {f["rule"] for f in findings} <= {"C004", "C007"}

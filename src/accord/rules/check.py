@@ -184,9 +184,11 @@ def _minimum_above_pin(
 
 
 def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
-    by_name: dict[NormalizedName, list[SourceRequirement]] = {}
+    # The same library with other extras is not a duplicate: pip merges them.
+    by_name: dict[tuple[NormalizedName, frozenset[str]], list[SourceRequirement]] = {}
     for item in source.requirements:
-        by_name.setdefault(_canonical(item), []).append(item)
+        extras = frozenset(canonicalize_name(e) for e in item.requirement.extras)
+        by_name.setdefault((_canonical(item), extras), []).append(item)
     for items in by_name.values():
         if len(items) < 2:
             continue
