@@ -185,6 +185,7 @@ def test_json_output(
             "line": 1,
             "old": "alembic>=1.0",
             "new": "alembic>=1.0,!=1.2.0",
+            "licence": None,
         }
     ]
     assert [(f["rule"], f["line"]) for f in document["findings"]] == [("C002", 2)]
@@ -250,3 +251,32 @@ def _json(args: list[str]) -> dict[str, Any]:
     with contextlib.redirect_stdout(buffer):
         main([*args, "--format", "json"])
     return dict(json.loads(buffer.getvalue()))
+
+
+def test_licence_comments_follow_the_global_list(tmp_path: Path, central: Path) -> None:
+    requirements = (
+        "alembic>=1.0,!=1.2.0  # BSD\n"  # conforms, but the licence is wrong
+        "oslo.config>=9.0  # Apache 2.0 License\n"  # same licence, other words
+        "PyYAML>=6  # MIT, pinned by ops\n"  # the user's words: left alone
+        "SQLAlchemy>=2.0  # GPL # keep this note\n"
+    )
+    pyproject = (
+        '[project]\nname = "p"\nversion = "1"\ndependencies = [\n'
+        '    "oslo.config>=9.0",  # BSD\n'
+        '    "alembic>=1.0", "PyYAML>=6",  # BSD\n'
+        "]\n"
+    )
+    project = make_project(
+        tmp_path, **{"requirements.txt": requirements, "pyproject.toml": pyproject}
+    )
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == (
+        "alembic>=1.0,!=1.2.0  # MIT\n"
+        "oslo.config>=9.0  # Apache 2.0 License\n"
+        "PyYAML>=6  # MIT, pinned by ops\n"
+        "SQLAlchemy>=2.0,<2.1  # MIT # keep this note\n"
+    )
+    assert read(project, "pyproject.toml") == pyproject.replace(
+        '"oslo.config>=9.0",  # BSD', '"oslo.config>=9.0",  # Apache-2.0'
+    ).replace('"alembic>=1.0"', '"alembic>=1.0,!=1.2.0"')
+    assert sync(project, central, "--check") == 0

@@ -86,7 +86,15 @@ def render_sync(
                 "command": "sync",
                 "written": written,
                 "changes": [
-                    {"path": c.path, "line": c.line, "old": c.old, "new": c.new}
+                    {
+                        "path": c.path,
+                        "line": c.line,
+                        "old": c.old,
+                        "new": c.new,
+                        "licence": None
+                        if c.licence is None
+                        else {"old": c.licence[0], "new": c.licence[1]},
+                    }
                     for c in plan.changes
                 ],
                 "files": [u.path for u in plan.updates],
@@ -111,7 +119,12 @@ def render_sync(
     else:
         for change in plan.changes:
             new = "(removed)" if change.new is None else change.new
-            out.append(f"{change.path}:{change.line}: {change.old}  ->  {new}\n")
+            where = f"{change.path}:{change.line}"
+            if new != change.old:
+                out.append(f"{where}: {change.old}  ->  {new}\n")
+            if change.licence is not None:
+                old_licence, new_licence = change.licence
+                out.append(f"{where}: licence {old_licence}  ->  {new_licence}\n")
     for finding in plan.findings:
         where = (
             finding.path if finding.line is None else f"{finding.path}:{finding.line}"

@@ -7,11 +7,15 @@ conflict) is left as written and reported.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
+from accord.licenses import normalize_license
+from accord.model._lines import split_comment
+from accord.model.global_list import split_licence
 from accord.model.requirements_file import parse_requirements_file
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
@@ -21,6 +25,7 @@ from accord.sync.splice import (
     SpliceError,
     remove_line,
     render_requirement_text,
+    replace_in_comment,
     replace_on_line,
     split_lines,
 )
@@ -35,6 +40,7 @@ class Change:
     line: int
     old: str
     new: str | None  # None: the line is removed (--prune)
+    licence: tuple[str, str] | None = None  # (old, new) licence comment
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,11 @@ def plan_sync(
     remaining: list[Finding] = []
     reported: list[Finding] = []  # everything check reports
     changes: dict[tuple[str, int], Change] = {}
+    items_per_line = Counter(
+        (item.path, item.line)
+        for source in project.sources
+        for item in {(i.path, i.line, i.text): i for i in source.requirements}.values()
+    )
     for source in project.sources:
         problems.extend(
             Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
@@ -76,6 +87,10 @@ def plan_sync(
             assessment = assess_requirement(item, central)
             reported.extend(assessment.findings)
             change = _change_for(item, assessment, prune)
+            licence = _licence_change(project, item, assessment, items_per_line)
+            if licence is not None and (change is None or change.new is not None):
+                new = item.text if change is None else change.new
+                change = Change(item.path, item.line, item.text, new, licence)
             if change is not None:
                 changes[(item.path, item.line)] = change
             remaining.extend(
@@ -134,6 +149,35 @@ def _change_for(
     return Change(item.path, item.line, item.text, new)
 
 
+def _licence_change(
+    project: Project,
+    item: SourceRequirement,
+    assessment: Assessment,
+    items_per_line: Counter[tuple[str, int]],
+) -> tuple[str, str] | None:
+    """The licence comment to correct on the item's line, if it names another.
+
+    Only a comment that reads as a licence is touched, and only its licence
+    part: "# MIT, for migrations" is the user's words and stays.
+    """
+    verdict = assessment.judgement
+    if verdict is None or verdict.entry is None or verdict.entry.licence is None:
+        return None
+    if items_per_line[(item.path, item.line)] != 1:
+        return None  # a comment after several requirements belongs to none
+    lines = split_lines(project.text_of(item.path))
+    if item.line > len(lines):
+        return None
+    _, comment = split_comment(lines[item.line - 1].rstrip("\r\n"))
+    written, _ = split_licence(comment)
+    if written is None or (normalized := normalize_license(written)) is None:
+        return None
+    wanted = verdict.entry.licence
+    if normalized == normalize_license(wanted):
+        return None
+    return written, wanted
+
+
 def _marker_text(requirement_text: str) -> str | None:
     """The marker as the global list writes it, e.g. ``sys_platform!='win32'``."""
     head, _, marker = requirement_text.partition(";")
@@ -149,8 +193,10 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
         try:
             if change.new is None:
                 text = _remove(text, change, toml)
-            else:
+            elif change.new != change.old:
                 text = replace_on_line(text, change.line, change.old, change.new, toml)
+            if change.licence is not None and change.new is not None:
+                text = replace_in_comment(text, change.line, *change.licence)
         except SpliceError as error:
             wanted = "remove it" if change.new is None else f"write {change.new!r}"
             failures.append(

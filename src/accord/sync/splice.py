@@ -14,6 +14,7 @@ import tomlkit
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _SPEC_START = re.compile(r"[<>=!~;@(]")
+_COMMENT = re.compile(r"(^|\s)#")
 
 
 class SpliceError(ValueError):
@@ -89,3 +90,17 @@ def _toml_literal(value: str, quote: str) -> str:
     if quote == "'" and "'" not in value and "\n" not in value:
         return f"'{value}'"
     return tomlkit.string(value).as_string()
+
+
+def replace_in_comment(text: str, line: int, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced by ``new`` in the comment on ``line``."""
+    lines = split_lines(text)
+    if not 1 <= line <= len(lines):
+        raise SpliceError(f"line {line} is not in the file")
+    current = lines[line - 1]
+    match = _COMMENT.search(current)
+    if match is None or old not in current[match.end() :]:
+        raise SpliceError(f"no comment with {old!r} on line {line}")
+    start = match.end()
+    lines[line - 1] = current[:start] + current[start:].replace(old, new, 1)
+    return "".join(lines)
