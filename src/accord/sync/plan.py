@@ -74,6 +74,8 @@ def plan_sync(
         for source in project.sources
         for item in {(i.path, i.line, i.text): i for i in source.requirements}.values()
     )
+    texts = dict(project.texts)
+    file_lines = {path: split_lines(texts[path]) for path in texts}
     for source in project.sources:
         problems.extend(
             Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
@@ -87,7 +89,7 @@ def plan_sync(
             assessment = assess_requirement(item, central)
             reported.extend(assessment.findings)
             change = _change_for(item, assessment, prune)
-            licence = _licence_change(project, item, assessment, items_per_line)
+            licence = _licence_change(item, assessment, items_per_line, file_lines)
             if licence is not None and (change is None or change.new is not None):
                 new = item.text if change is None else change.new
                 change = Change(item.path, item.line, item.text, new, licence)
@@ -150,10 +152,10 @@ def _change_for(
 
 
 def _licence_change(
-    project: Project,
     item: SourceRequirement,
     assessment: Assessment,
     items_per_line: Counter[tuple[str, int]],
+    file_lines: dict[str, list[str]],
 ) -> tuple[str, str] | None:
     """The licence comment to correct on the item's line, if it names another.
 
@@ -165,7 +167,7 @@ def _licence_change(
         return None
     if items_per_line[(item.path, item.line)] != 1:
         return None  # a comment after several requirements belongs to none
-    lines = split_lines(project.text_of(item.path))
+    lines = file_lines.get(item.path, [])
     if item.line > len(lines):
         return None
     _, comment = split_comment(lines[item.line - 1].rstrip("\r\n"))
