@@ -20,6 +20,7 @@ from accord.errors import AccordError
 from accord.findings import Finding, has_errors
 
 if TYPE_CHECKING:
+    from accord._config_resolution import IndexSettings
     from accord.fleet import Outcome, SyncOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -298,6 +299,124 @@ def who_uses(
     users, problems = find_users(central, fleet_members(central, workspace), name)
     click.echo(render_users(name, users, problems, output_format))
     sys.exit(EXIT_OK)
+
+
+@cli.group()
+def constraints() -> None:
+    """Generate and maintain the exact pins (upper-constraints.txt)."""
+
+
+def index_options(function: F) -> F:
+    function = click.option(
+        "--index-url",
+        default=None,
+        help="Package index (default: accord.toml, then PyPI).",
+    )(function)
+    function = click.option(
+        "--extra-index-url", multiple=True, help="Another index to search."
+    )(function)
+    function = click.option(
+        "--find-links", multiple=True, help="A directory or page of distributions."
+    )(function)
+    return click.option(
+        "--no-index", is_flag=True, default=None, help="Use only --find-links."
+    )(function)
+
+
+@constraints.command("generate")
+@requirements_option
+@format_option
+@index_options
+@click.option(
+    "--python",
+    "pythons",
+    multiple=True,
+    metavar="X.Y",
+    help="Resolve for this Python (repeatable; default: python-versions).",
+)
+@click.option(
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write here instead of the repo's upper-constraints.txt ('-': stdout).",
+)
+@click.option("--diff", is_flag=True, help="Show the change; write nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def constraints_generate(
+    requirements: Path | None,
+    output_format: str,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool | None,
+    pythons: tuple[str, ...],
+    output: str | None,
+    diff: bool,
+    jobs: int | None,
+) -> None:
+    """Resolve the global list once per Python and merge the pins."""
+    from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    from accord.files import write_atomic
+    from accord.report.constraints import render_generated
+    from accord.resolve.generate import generate
+    from accord.resolve.uv import UvResolver
+
+    root = requirements or Path()
+    central = load_central_repo(root)
+    settings = central.config.resolution
+    index = _index_settings(
+        settings.index, index_url, extra_index_url, find_links, no_index
+    )
+    targets = pythons or central.config.python_versions
+    _check_pythons(targets)
+    resolver = UvResolver(index, settings.platform, settings.static_metadata, root)
+    with _progress(len(targets)) as advance:
+        result = generate(
+            central, targets, resolver, jobs or len(targets), lambda _: advance()
+        )
+    target = root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
+    old_text = central.constraints.file.text if central.constraints else ""
+    written = None
+    if result.text is not None and not diff:
+        if output == "-":
+            click.echo(result.text, nl=False)
+        else:
+            write_atomic(target, result.text)
+            written = str(target)
+    report = render_generated(result, output_format, old_text, written, diff)
+    if report:
+        click.echo(report, err=output == "-")
+    sys.exit(EXIT_FINDINGS if result.failures else EXIT_OK)
+
+
+def _index_settings(
+    base: IndexSettings,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool | None,
+) -> IndexSettings:
+    from dataclasses import replace
+
+    return replace(
+        base,
+        url=index_url or base.url,
+        extra_urls=extra_index_url or base.extra_urls,
+        find_links=tuple(str(Path(link).resolve()) for link in find_links)
+        or base.find_links,
+        no_index=base.no_index if no_index is None else no_index,
+    )
+
+
+def _check_pythons(pythons: Sequence[str]) -> None:
+    import re
+
+    for python in pythons:
+        if not re.fullmatch(r"[23]\.\d{1,2}", python):
+            raise click.BadParameter(
+                f"{python!r} is not a Python version such as 3.12",
+                param_hint="--python",
+            )
 
 
 def _finish(

@@ -11,12 +11,14 @@ import difflib
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar, cast
 
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from accord._config_resolution import KEYS as RESOLUTION_KEYS
+from accord._config_resolution import ResolutionConfig, parse_resolution
 from accord.errors import ConfigError
 from accord.findings import Severity
 from accord.license_policy import DEFAULT_POLICY, LicensePolicy
@@ -55,6 +57,7 @@ class Config:
     )
     check_build_system: bool = False
     minimum_above_pin: Severity = "warning"
+    resolution: ResolutionConfig = field(default_factory=ResolutionConfig)
 
 
 DEFAULT_CONFIG = Config()
@@ -67,6 +70,7 @@ _TOP_KEYS = (
     "requirement-files",
     "check-build-system",
     "minimum-above-pin",
+    *RESOLUTION_KEYS,
 )
 _LICENSE_KEYS = ("allowed", "forbidden", "aliases")
 
@@ -116,6 +120,13 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         minimum_above_pin = reader.choice(
             data["minimum-above-pin"], "minimum-above-pin", SEVERITIES
         )
+    resolution = parse_resolution(data, reader.fail)
+    resolution = replace(
+        resolution,
+        holds=tuple(
+            replace(hold, line=_hold_line(text, hold.name)) for hold in resolution.holds
+        ),
+    )
     return Config(
         python_versions,
         lower_bounds,
@@ -124,6 +135,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         requirement_files,
         check_build_system,
         minimum_above_pin,
+        resolution,
     )
 
 
@@ -244,4 +256,16 @@ def toml_error_line(error: Exception, text: str) -> int | None:
         return int(match.group(1))
     if "end of document" in str(error):
         return max(1, len(text.rstrip().splitlines()))
+    return None
+
+
+def _hold_line(text: str, name: str) -> int | None:
+    """The line of a hold's ``name = ...`` key, for findings about the hold."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        key, _, value = line.partition("=")
+        if (
+            key.strip() == "name"
+            and canonicalize_name(value.strip().strip("\"'")) == name
+        ):
+            return number
     return None

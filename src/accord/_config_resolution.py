@@ -1,0 +1,180 @@
+"""The resolution part of accord.toml: holds, static metadata, the index."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from accord.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Keep a library within ``specifier`` while ``reason`` stands."""
+
+    name: NormalizedName
+    specifier: SpecifierSet
+    reason: str
+    link: str | None = None
+    expires: datetime.date | None = None
+    line: int | None = None  # in accord.toml
+
+    def expired(self, today: datetime.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+
+@dataclass(frozen=True, slots=True)
+class StaticMetadata:
+    """Metadata declared for a package whose own needs a build to learn."""
+
+    name: str
+    version: str
+    requires_dist: tuple[str, ...] = ()
+    requires_python: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSettings:
+    url: str | None = None  # None: the resolver's default (PyPI)
+    extra_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionConfig:
+    holds: tuple[Hold, ...] = ()
+    static_metadata: tuple[StaticMetadata, ...] = ()
+    index: IndexSettings = field(default_factory=IndexSettings)
+    platform: str = "linux"
+
+
+KEYS = ("holds", "static-metadata", "index", "platform")
+_HOLD_KEYS = ("name", "specifier", "reason", "link", "expires")
+_STATIC_KEYS = ("name", "version", "requires-dist", "requires-python")
+_INDEX_KEYS = ("url", "extra-urls", "find-links", "no-index")
+
+Fail = Callable[[str, str, str | None], ConfigError]
+
+
+def parse_resolution(data: Mapping[str, Any], fail: Fail) -> ResolutionConfig:
+    holds = tuple(_hold(item, fail) for item in _tables(data, "holds", fail))
+    static = tuple(
+        _static(item, fail) for item in _tables(data, "static-metadata", fail)
+    )
+    index = IndexSettings()
+    if "index" in data:
+        table = data["index"]
+        if not isinstance(table, dict):
+            raise fail("index", "'index' must be a table", None)
+        _known(table, _INDEX_KEYS, "index", fail)
+        index = IndexSettings(
+            url=_string(table, "url", fail),
+            extra_urls=_strings(table, "extra-urls", fail),
+            find_links=_strings(table, "find-links", fail),
+            no_index=_boolean(table, "no-index", fail),
+        )
+    platform = _string(data, "platform", fail) or "linux"
+    return ResolutionConfig(holds, static, index, platform)
+
+
+def _tables(data: Mapping[str, Any], key: str, fail: Fail) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise fail(key, f"'{key}' must be an array of tables ([[{key}]])", None)
+    return value
+
+
+def _known(
+    table: Mapping[str, Any], known: tuple[str, ...], where: str, fail: Fail
+) -> None:
+    for key in table:
+        if key not in known:
+            raise fail(
+                key, f"unknown key '{key}' in {where}", "known: " + ", ".join(known)
+            )
+
+
+def _hold(table: dict[str, Any], fail: Fail) -> Hold:
+    _known(table, _HOLD_KEYS, "[[holds]]", fail)
+    name = _required(table, "name", "[[holds]]", fail)
+    text = _required(table, "specifier", "[[holds]]", fail)
+    try:
+        specifier = SpecifierSet(text)
+    except InvalidSpecifier:
+        raise fail(
+            "specifier", f"hold for {name}: {text!r} is not a specifier", "e.g. '<0.9'"
+        ) from None
+    reason = _required(table, "reason", "[[holds]]", fail)
+    expires = table.get("expires")
+    if expires is not None and not isinstance(expires, datetime.date):
+        raise fail(
+            "expires",
+            f"hold for {name}: 'expires' must be a date",
+            "e.g. expires = 2026-12-31",
+        )
+    return Hold(
+        canonicalize_name(name),
+        specifier,
+        reason,
+        _string(table, "link", fail),
+        expires,
+    )
+
+
+def _static(table: dict[str, Any], fail: Fail) -> StaticMetadata:
+    _known(table, _STATIC_KEYS, "[[static-metadata]]", fail)
+    name = _required(table, "name", "[[static-metadata]]", fail)
+    version = _required(table, "version", "[[static-metadata]]", fail)
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise fail(
+            "version", f"static metadata for {name}: {version!r} is not a version", None
+        ) from None
+    requires = _strings(table, "requires-dist", fail)
+    for requirement in requires:
+        try:
+            Requirement(requirement)
+        except InvalidRequirement as error:
+            raise fail(
+                "requires-dist", f"static metadata for {name}: {error}", None
+            ) from None
+    return StaticMetadata(
+        name, version, requires, _string(table, "requires-python", fail)
+    )
+
+
+def _required(table: Mapping[str, Any], key: str, where: str, fail: Fail) -> str:
+    value = _string(table, key, fail)
+    if not value:
+        raise fail(key, f"{where} needs '{key}'", None)
+    return value
+
+
+def _string(table: Mapping[str, Any], key: str, fail: Fail) -> str | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        raise fail(key, f"'{key}' must be a string", None)
+    return value
+
+
+def _strings(table: Mapping[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(key, f"'{key}' must be a list of strings", None)
+    return tuple(value)
+
+
+def _boolean(table: Mapping[str, Any], key: str, fail: Fail) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise fail(key, f"'{key}' must be true or false", None)
+    return value

@@ -1,0 +1,84 @@
+"""Render the result of `accord constraints generate`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+from accord.report.render import JSON_SCHEMA_VERSION
+from accord.resolve.generate import Generated
+
+
+def render_generated(
+    result: Generated,
+    output_format: str,
+    old_text: str,
+    written: str | None,
+    diff: bool,
+) -> str:
+    if output_format == "json":
+        return json.dumps(
+            {
+                "schema": JSON_SCHEMA_VERSION,
+                "command": "constraints generate",
+                "written": written,
+                "changes": [
+                    {
+                        "name": c.name,
+                        "python": c.python,
+                        "old": None if c.old is None else str(c.old),
+                        "new": None if c.new is None else str(c.new),
+                    }
+                    for c in result.changes
+                ],
+                "holds": [
+                    {
+                        "name": h.name,
+                        "specifier": str(h.specifier),
+                        "reason": h.reason,
+                        "link": h.link,
+                        "expires": None if h.expires is None else h.expires.isoformat(),
+                    }
+                    for h in result.holds
+                ],
+                "failures": [
+                    {"python": f.python, "package": f.package, "reason": f.reason}
+                    for f in result.failures
+                ],
+                "pins": len(result.lines),
+            },
+            indent=2,
+        )
+    out: list[str] = []
+    if diff and result.text is not None:
+        out.extend(
+            line.rstrip("\n")
+            for line in difflib.unified_diff(
+                old_text.splitlines(keepends=True),
+                result.text.splitlines(keepends=True),
+                "a/upper-constraints.txt",
+                "b/upper-constraints.txt",
+            )
+        )
+    else:
+        grouped: dict[tuple[str, str, str], list[str]] = {}
+        for change in result.changes:
+            old = "-" if change.old is None else str(change.old)
+            new = "-" if change.new is None else str(change.new)
+            grouped.setdefault((change.name, old, new), []).append(change.python)
+        for (name, old, new), pythons in grouped.items():
+            out.append(f"{name}: {old} -> {new} (Python {', '.join(pythons)})")
+    for hold in result.holds:
+        link = f" {hold.link}" if hold.link else ""
+        out.append(f"held: {hold.name}{hold.specifier} ({hold.reason}){link}")
+    for failure in result.failures:
+        package = f"{failure.package}: " if failure.package else ""
+        out.append(f"failed on Python {failure.python}: {package}{failure.reason}")
+    counts = f"{len(result.lines)} pins, {len(result.changes)} change(s)"
+    if result.failures:
+        out.append("nothing was written")
+    elif written:
+        out.append(f"wrote {written}: {counts}")
+    elif not diff:
+        out.append(counts)
+    return "\n".join(out)

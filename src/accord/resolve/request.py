@@ -1,0 +1,34 @@
+"""What a resolver is asked and what it answers: the protocol the core uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from accord.resolve.merge import ResolvedPin
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveRequest:
+    python: str  # "3.12"
+    requirements: tuple[str, ...]  # PEP 508 lines to resolve together
+    constraints: tuple[str, ...] = ()  # holds and the like: limits, not needs
+    preferences: tuple[str, ...] = ()  # "name==version": keep these if possible
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveFailure:
+    python: str
+    package: str | None  # the package that failed (to build), if known
+    reason: str  # one paragraph, not a wall of output
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveOutcome:
+    python: str
+    pins: tuple[ResolvedPin, ...]
+    failure: ResolveFailure | None = None
+
+
+class Resolver(Protocol):
+    def resolve(self, request: ResolveRequest) -> ResolveOutcome: ...

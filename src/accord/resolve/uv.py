@@ -1,0 +1,183 @@
+"""The resolver adapter: ``uv pip compile``, via the uv package's binary.
+
+One run per Python (``--python-version``), never downloading a Python.
+Previous pins become preferences by seeding the output file, which uv keeps
+unless it must move them. Static metadata for packages that need a build
+goes to uv as ``dependency-metadata`` in a generated uv.toml.
+uv's output and error formats are parsed only here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from accord._config_resolution import IndexSettings, StaticMetadata
+from accord.errors import AccordError
+from accord.resolve.merge import ResolvedPin
+from accord.resolve.request import ResolveFailure, ResolveOutcome, ResolveRequest
+
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)\s*$")
+_BUILD_FAILED = re.compile(
+    r"Failed to (?:build|download and build|resolve build requirements for) `([^`=]+)"
+)
+_TIMEOUT = 30 * 60
+
+
+class ResolverUnavailable(AccordError):
+    """uv is not installed where accord can find it."""
+
+
+def find_uv() -> str:
+    try:
+        from uv import find_uv_bin
+    except ImportError as error:
+        raise ResolverUnavailable(
+            "the uv package is not installed; pip install uv"
+        ) from error
+    return str(find_uv_bin())
+
+
+class UvResolver:
+    def __init__(
+        self,
+        index: IndexSettings,
+        platform: str = "linux",
+        static_metadata: Sequence[StaticMetadata] = (),
+        base: Path | None = None,
+        uv: str | None = None,
+    ) -> None:
+        self.index = index
+        self.platform = platform
+        self.static_metadata = tuple(static_metadata)
+        self.base = base or Path()
+        self.uv = uv or find_uv()
+
+    def resolve(self, request: ResolveRequest) -> ResolveOutcome:
+        with tempfile.TemporaryDirectory(prefix="accord-uv-") as tmp:
+            work = Path(tmp)
+            (work / "requirements.in").write_text(
+                "\n".join(request.requirements) + "\n"
+            )
+            output = work / "pins.txt"
+            output.write_text("\n".join(request.preferences) + "\n")
+            command = [
+                self.uv, "pip", "compile", str(work / "requirements.in"),
+                "--output-file", str(output),
+                "--python-version", request.python,
+                "--python-platform", self.platform,
+                "--no-header", "--no-annotate", "--quiet",
+                "--no-python-downloads",
+            ]  # fmt: skip
+            if request.constraints:
+                (work / "holds.txt").write_text("\n".join(request.constraints) + "\n")
+                command += ["--constraint", str(work / "holds.txt")]
+            command += self._index_arguments()
+            command += self._config_arguments(work)
+            try:
+                result = subprocess.run(
+                    command,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    timeout=_TIMEOUT,
+                    env={**os.environ, "UV_NO_PROGRESS": "1"},
+                )
+            except (OSError, subprocess.TimeoutExpired) as error:
+                return ResolveOutcome(
+                    request.python, (), ResolveFailure(request.python, None, str(error))
+                )
+            if result.returncode != 0:
+                return ResolveOutcome(
+                    request.python, (), summarize_failure(request.python, result.stderr)
+                )
+            return ResolveOutcome(request.python, parse_pins(output.read_text()))
+
+    def _index_arguments(self) -> list[str]:
+        arguments: list[str] = []
+        if self.index.no_index:
+            arguments.append("--no-index")
+        if self.index.url:
+            arguments += ["--index-url", self.index.url]
+        for url in self.index.extra_urls:
+            arguments += ["--extra-index-url", url]
+        for link in self.index.find_links:
+            local = "://" not in link
+            arguments += [
+                "--find-links",
+                str((self.base / link).resolve()) if local else link,
+            ]
+        return arguments
+
+    def _config_arguments(self, work: Path) -> list[str]:
+        if not self.static_metadata:
+            return ["--no-config"]
+        config = work / "uv.toml"
+        config.write_text(render_dependency_metadata(self.static_metadata))
+        return ["--config-file", str(config)]
+
+
+def render_dependency_metadata(entries: Sequence[StaticMetadata]) -> str:
+    """uv.toml ``[[dependency-metadata]]`` tables (JSON strings are TOML)."""
+    blocks = []
+    for entry in entries:
+        lines = [
+            "[[dependency-metadata]]",
+            f"name = {json.dumps(entry.name)}",
+            f"version = {json.dumps(entry.version)}",
+            f"requires-dist = {json.dumps(list(entry.requires_dist))}",
+        ]
+        if entry.requires_python:
+            lines.append(f"requires-python = {json.dumps(entry.requires_python)}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def parse_pins(text: str) -> tuple[ResolvedPin, ...]:
+    pins = []
+    for line in text.splitlines():
+        match = _PIN.match(line.strip())
+        if not match:
+            continue
+        name, version = match.groups()
+        try:
+            pins.append(ResolvedPin(canonicalize_name(name), name, Version(version)))
+        except InvalidVersion:
+            continue
+    return tuple(pins)
+
+
+def summarize_failure(python: str, stderr: str) -> ResolveFailure:
+    """The package and the gist of why, from uv's error tree."""
+    text = _strip_ansi(stderr)
+    match = _BUILD_FAILED.search(text)
+    package = match.group(1).strip() if match else None
+    lines = [line.strip(" │├╰─▶×\t") for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("help:")]
+    if package is not None:
+        # The innermost cause of a build failure is its last non-empty line
+        # before any captured build output.
+        reason = next(
+            (
+                line
+                for line in reversed(lines)
+                if not line.startswith(("[stdout]", "[stderr]"))
+            ),
+            "the build failed",
+        )
+        reason = f"needs a build, and the build failed: {reason}"
+    else:
+        reason = " ".join(lines[:12]) or "uv failed without saying why"
+    return ResolveFailure(python, package, reason[:1000])
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

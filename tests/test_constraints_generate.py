@@ -1,0 +1,238 @@
+"""accord constraints generate, against a local wheelhouse (no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from accord.cli import main
+from accord.resolve.merge import ResolvedPin, merge_pins
+
+from .wheelhouse import make_failing_sdist, make_wheel
+
+PYTHONS = '["3.10", "3.11", "3.12", "3.13"]'
+
+
+@pytest.fixture
+def wheelhouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    house = tmp_path / "wheels"
+    house.mkdir()
+    make_wheel(house, "alpha", "9.0", requires_python=">=3.10")
+    make_wheel(house, "alpha", "10.0", requires_python=">=3.12")
+    make_wheel(house, "mid", "1.0", requires_python=">=3.10")
+    make_wheel(house, "mid", "2.0", requires_python=">=3.11")
+    make_wheel(house, "mid", "3.0", requires_python=">=3.13")
+    make_wheel(house, "beta", "1.0", ["gamma>=1"])
+    make_wheel(house, "gamma", "1.0")
+    make_wheel(house, "gamma", "2.0")
+    make_wheel(house, "delta", "1.1")
+    make_wheel(house, "delta", "1.2")
+    make_wheel(house, "epsilon", "0.8")
+    make_wheel(house, "epsilon", "0.9")
+    make_wheel(house, "lint", "1.0")
+    return house
+
+
+def make_repo(
+    tmp_path: Path, house: Path, extra_config: str = "", pins: str | None = None
+) -> Path:
+    repo = tmp_path / "requirements"
+    repo.mkdir(exist_ok=True)
+    (repo / "global-requirements.txt").write_text(
+        "## section:general\n"
+        "alpha  # MIT\n"
+        "mid  # MIT\n"
+        "beta  # MIT\n"
+        "# 1.2 breaks us\n"
+        "delta!=1.2  # MIT\n"
+        "epsilon  # MIT\n"
+        "lint  # MIT\n"
+    )
+    (repo / "denylist.txt").write_text("lint\n")
+    (repo / "accord.toml").write_text(
+        f"python-versions = {PYTHONS}\n"
+        f'[index]\nno-index = true\nfind-links = ["{house}"]\n'
+        '[[holds]]\nname = "epsilon"\nspecifier = "<0.9"\n'
+        'reason = "0.9 breaks the scheduler"\nlink = "https://bugs.example.org/9"\n'
+        + extra_config
+    )
+    if pins is not None:
+        (repo / "upper-constraints.txt").write_text(pins)
+    return repo
+
+
+def generate(
+    repo: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, dict[str, object]]:
+    code = main(
+        [
+            "constraints",
+            "generate",
+            "--requirements",
+            str(repo),
+            "--format",
+            "json",
+            *extra,
+        ]
+    )
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_generate_merges_pythons_with_valid_markers(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="# Our pins.\n# Keep this header.\n\n")
+    code, document = generate(repo, capsys)
+    assert code == 0, document
+    assert (repo / "upper-constraints.txt").read_text() == (
+        "# Our pins.\n"
+        "# Keep this header.\n"
+        "\n"
+        "alpha===9.0;python_version<'3.12'\n"
+        "alpha===10.0;python_version>='3.12'\n"
+        "beta===1.0\n"
+        "delta===1.1\n"
+        "epsilon===0.8\n"
+        "gamma===2.0\n"
+        "mid===1.0;python_version<'3.11'\n"
+        "mid===2.0;python_version>='3.11' and python_version<'3.13'\n"
+        "mid===3.0;python_version>='3.13'\n"
+    )
+    assert [h["name"] for h in document["holds"]] == ["epsilon"]  # type: ignore[index]
+    # What accord writes, accord accepts.
+    assert main(["validate", str(repo)]) == 0
+
+
+def test_previous_pins_are_preferences(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="gamma===1.0\nalpha===9.0\n")
+    code, document = generate(repo, capsys)
+    assert code == 0
+    text = (repo / "upper-constraints.txt").read_text()
+    assert "gamma===1.0\n" in text  # still allowed: not moved
+    assert "alpha===9.0\n" in text  # 9.0 installs on every Python: kept
+    changes = {(c["name"], c["old"], c["new"]) for c in document["changes"]}  # type: ignore[union-attr]
+    assert ("gamma", "1.0", "1.0") not in changes
+    # A second run with nothing new changes nothing.
+    code, document = generate(repo, capsys)
+    assert document["changes"] == []
+    assert (repo / "upper-constraints.txt").read_text() == text
+
+
+def test_failed_build_is_reported_by_package_and_nothing_written(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_failing_sdist(wheelhouse, "virt", "1.0")
+    repo = make_repo(tmp_path, wheelhouse, pins="alpha===9.0\n")
+    (repo / "global-requirements.txt").write_text("alpha  # MIT\nvirt  # LGPLv2+\n")
+    code, document = generate(repo, capsys, "--python", "3.12")
+    assert code == 1
+    (failure,) = document["failures"]  # type: ignore[misc]
+    assert failure["package"] == "virt"
+    assert failure["python"] == "3.12"
+    assert len(failure["reason"]) < 1000
+    assert (repo / "upper-constraints.txt").read_text() == "alpha===9.0\n"
+    # Static metadata in accord.toml lets generation work without a build.
+    with (repo / "accord.toml").open("a") as config:
+        config.write(
+            '[[static-metadata]]\nname = "virt"\nversion = "1.0"\nrequires-dist = []\n'
+        )
+    code, document = generate(repo, capsys, "--python", "3.12")
+    assert code == 0, document
+    assert "virt===1.0\n" in (repo / "upper-constraints.txt").read_text()
+
+
+def test_diff_and_stdout_write_nothing(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="alpha===9.0\n")
+    assert (
+        main(
+            [
+                "constraints",
+                "generate",
+                "--requirements",
+                str(repo),
+                "--diff",
+                "--python",
+                "3.12",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "+beta===1.0" in out
+    assert (repo / "upper-constraints.txt").read_text() == "alpha===9.0\n"
+    assert (
+        main(
+            [
+                "constraints",
+                "generate",
+                "--requirements",
+                str(repo),
+                "--output",
+                "-",
+                "--python",
+                "3.12",
+            ]
+        )
+        == 0
+    )
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# Exact pins") and "beta===1.0" in captured.out
+    assert (repo / "upper-constraints.txt").read_text() == "alpha===9.0\n"
+
+
+def test_bad_python_is_usage_error(tmp_path: Path, wheelhouse: Path) -> None:
+    repo = make_repo(tmp_path, wheelhouse)
+    assert (
+        main(
+            [
+                "constraints",
+                "generate",
+                "--requirements",
+                str(repo),
+                "--python",
+                "three",
+            ]
+        )
+        == 2
+    )
+
+
+MERGE_CASES = [
+    pytest.param({"3.10": "1", "3.11": "1"}, ["x===1"], id="all-agree"),
+    pytest.param(
+        {"3.9": "9.0", "3.10": "10.0"},
+        ["x===9.0;python_version<'3.10'", "x===10.0;python_version>='3.10'"],
+        id="pythons-as-versions-not-strings",
+    ),
+    pytest.param(
+        {"3.10": "1", "3.12": "1"},
+        ["x===1"],
+        id="two-pythons",
+    ),
+    pytest.param(
+        {"3.10": "1", "3.11": "2", "3.12": "1"},
+        [
+            "x===1;python_version<'3.11'",
+            "x===2;python_version=='3.11'",
+            "x===1;python_version>='3.12'",
+        ],
+        id="non-contiguous",
+    ),
+]
+
+
+@pytest.mark.parametrize(("versions", "lines"), MERGE_CASES)
+def test_merge(versions: dict[str, str], lines: list[str]) -> None:
+    per_python = {
+        python: {"x": ResolvedPin("x", "x", Version(v))}  # type: ignore[arg-type]
+        for python, v in versions.items()
+    }
+    assert [line.text for line in merge_pins(per_python)] == lines  # type: ignore[arg-type]

@@ -1,0 +1,72 @@
+"""Build tiny wheels and sdists for offline resolver tests."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import tarfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def make_wheel(
+    directory: Path,
+    name: str,
+    version: str,
+    requires: Sequence[str] = (),
+    requires_python: str | None = None,
+) -> Path:
+    """A pure-Python wheel with just enough metadata for a resolver."""
+    stem = f"{name.replace('-', '_')}-{version}"
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    if requires_python:
+        metadata += f"Requires-Python: {requires_python}\n"
+    metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
+    files = {
+        f"{name.replace('-', '_')}/__init__.py": "",
+        f"{stem}.dist-info/METADATA": metadata,
+        f"{stem}.dist-info/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: accord-tests\n"
+            "Root-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
+    }
+    record = "".join(
+        f"{path},sha256={_digest(text)},{len(text)}\n" for path, text in files.items()
+    )
+    files[f"{stem}.dist-info/RECORD"] = record + f"{stem}.dist-info/RECORD,,\n"
+    path = directory / f"{stem}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, text in files.items():
+            archive.writestr(member, text)
+    return path
+
+
+def make_failing_sdist(directory: Path, name: str, version: str) -> Path:
+    """An sdist whose metadata needs a build, and whose build fails."""
+    stem = f"{name.replace('-', '_')}-{version}"
+    files = {
+        f"{stem}/PKG-INFO": (
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        ),
+        f"{stem}/setup.py": (
+            "raise SystemExit('error: libvirt.h: No such file or directory')\n"
+        ),
+        f"{stem}/pyproject.toml": (
+            '[build-system]\nrequires = []\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+    }
+    path = directory / f"{stem}.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for member, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _digest(text: str) -> str:
+    digest = hashlib.sha256(text.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
