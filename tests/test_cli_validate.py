@@ -305,3 +305,34 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["summary"]["errors"] == 0
+
+
+def test_expired_hold_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path,
+        **{
+            "accord.toml": (
+                "[[holds]]\n"
+                'name = "requests"\n'
+                'specifier = "<3"\n'
+                'reason = "3.0 drops py2 shims"\n'
+                "expires = 2001-01-01\n"
+                "[[holds]]\n"
+                'name = "idna"\n'
+                'specifier = "<4"\n'
+                'reason = "later"\n'
+                "expires = 2999-01-01\n"
+            )
+        },
+    )
+    code, out, _ = run(["validate", str(repo), "--format", "json"], capsys)
+    assert code == 0
+    (finding,) = findings_of(out)
+    assert (finding["rule"], finding["path"], finding["line"]) == (
+        "G015",
+        "accord.toml",
+        2,
+    )
+    assert "2001-01-01" in str(finding["message"])

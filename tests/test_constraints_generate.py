@@ -136,6 +136,7 @@ def test_failed_build_is_reported_by_package_and_nothing_written(
     assert failure["package"] == "virt"
     assert failure["python"] == "3.12"
     assert len(failure["reason"]) < 1000
+    assert "the build said" in failure["reason"]
     assert (repo / "upper-constraints.txt").read_text() == "alpha===9.0\n"
     # Static metadata in accord.toml lets generation work without a build.
     with (repo / "accord.toml").open("a") as config:

@@ -156,26 +156,33 @@ def parse_pins(text: str) -> tuple[ResolvedPin, ...]:
 
 
 def summarize_failure(python: str, stderr: str) -> ResolveFailure:
-    """The package and the gist of why, from uv's error tree."""
-    text = _strip_ansi(stderr)
-    match = _BUILD_FAILED.search(text)
+    """The package and the gist of why, from uv's error report.
+
+    Keeps uv's causes and the last line a failed build printed (the real
+    error, e.g. a missing header); drops hints and the rest of the output.
+    """
+    causes: list[str] = []
+    captured: list[str] = []
+    in_output = False
+    for raw in _strip_ansi(stderr).splitlines():
+        line = raw.strip(" │├╰─▶×\t")
+        if line.startswith("hint:"):
+            break
+        if line in ("[stdout]", "[stderr]"):
+            in_output = True
+        elif in_output:
+            if line:
+                captured.append(line)
+        elif line.startswith(("error:", "cause:")):
+            causes.append(line.split(":", 1)[1].strip())
+        elif line and causes:
+            causes[-1] += " " + line  # a cause wrapped onto the next line
+    match = _BUILD_FAILED.search(stderr)
     package = match.group(1).strip() if match else None
-    lines = [line.strip(" │├╰─▶×\t") for line in text.splitlines()]
-    lines = [line for line in lines if line and not line.startswith("help:")]
-    if package is not None:
-        # The innermost cause of a build failure is its last non-empty line
-        # before any captured build output.
-        reason = next(
-            (
-                line
-                for line in reversed(lines)
-                if not line.startswith(("[stdout]", "[stderr]"))
-            ),
-            "the build failed",
-        )
-        reason = f"needs a build, and the build failed: {reason}"
-    else:
-        reason = " ".join(lines[:12]) or "uv failed without saying why"
+    parts = causes[1:] if len(causes) > 1 else causes
+    reason = "; ".join(parts) or "uv failed without saying why"
+    if captured:
+        reason += f"; the build said: {captured[-1]}"
     return ResolveFailure(python, package, reason[:1000])
 
 

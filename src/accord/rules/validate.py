@@ -5,12 +5,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
 
 from packaging.specifiers import Specifier
 
 from accord.central import CentralRepo
+from accord.config import CONFIG_FILE
 from accord.findings import Finding, sort_findings
 from accord.licenses import assess_license
 from accord.model.constraints import Pin
@@ -327,6 +329,24 @@ def check_stale_pins(
             )
 
 
+def check_expired_holds(
+    repo: CentralRepo, today: datetime.date | None = None
+) -> Iterator[Finding]:
+    """G015: a hold past its expiry date: lift it or renew it."""
+    today = today or datetime.date.today()
+    for hold in repo.config.resolution.holds:
+        if hold.expired(today):
+            yield Finding(
+                "G015",
+                "warning",
+                CONFIG_FILE,
+                hold.line,
+                f"the hold keeping {hold.name}{hold.specifier} ({hold.reason}) "
+                f"expired on {hold.expires}",
+                "remove the hold and regenerate the pins, or set a later 'expires'",
+            )
+
+
 def _denylisted(repo: CentralRepo) -> frozenset[str]:
     return repo.denylist.names if repo.denylist is not None else frozenset()
 
@@ -344,6 +364,7 @@ RULES: tuple[Rule, ...] = (
     check_duplicate_pins,
     check_duplicate_projects,
     check_stale_pins,
+    check_expired_holds,
 )
 
 
