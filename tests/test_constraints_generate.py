@@ -237,3 +237,38 @@ def test_merge(versions: dict[str, str], lines: list[str]) -> None:
         for python, v in versions.items()
     }
     assert [line.text for line in merge_pins(per_python)] == lines  # type: ignore[arg-type]
+
+
+def verify(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[dict[str, object]]]:
+    code = main(
+        ["constraints", "verify", "--requirements", str(repo), "--format", "json"]
+    )
+    return code, json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_verify(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_wheel(wheelhouse, "zeta", "1.0")
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    assert generate(repo, capsys)[0] == 0
+    assert verify(repo, capsys) == (0, [])
+    pins = (repo / "upper-constraints.txt").read_text()
+    (repo / "upper-constraints.txt").write_text(pins + "zeta===1.0\n")
+    code, findings = verify(repo, capsys)
+    assert code == 0
+    assert [(f["rule"], f["line"]) for f in findings] == [
+        ("G014", pins.count("\n") + 1)
+    ]
+    (repo / "upper-constraints.txt").write_text(pins.replace("gamma===2.0\n", ""))
+    code, findings = verify(repo, capsys)
+    assert code == 1
+    assert {f["rule"] for f in findings} == {"V003"}
+    (repo / "upper-constraints.txt").write_text(
+        pins.replace("gamma===2.0", "gamma===0.5")
+    )
+    code, findings = verify(repo, capsys)
+    assert code == 1
+    assert "V002" in {f["rule"] for f in findings}

@@ -389,6 +389,43 @@ def constraints_generate(
     sys.exit(EXIT_FINDINGS if result.failures else EXIT_OK)
 
 
+@constraints.command("verify")
+@requirements_option
+@format_option
+@index_options
+@click.option("--python", "pythons", multiple=True, metavar="X.Y")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def constraints_verify(
+    requirements: Path | None,
+    output_format: str,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool | None,
+    pythons: tuple[str, ...],
+    jobs: int | None,
+) -> None:
+    """Check that the pins install together and are complete, per Python."""
+    from accord.central import load_central_repo
+    from accord.resolve.uv import UvResolver
+    from accord.resolve.verify import verify_constraints
+
+    root = requirements or Path()
+    central = load_central_repo(root)
+    settings = central.config.resolution
+    index = _index_settings(
+        settings.index, index_url, extra_index_url, find_links, no_index
+    )
+    targets = pythons or central.config.python_versions
+    _check_pythons(targets)
+    resolver = UvResolver(index, settings.platform, settings.static_metadata, root)
+    with _progress(len(targets)) as advance:
+        findings = verify_constraints(
+            central, targets, resolver, jobs or len(targets), lambda _: advance()
+        )
+    _finish("constraints verify", findings, output_format, f"verify {root}")
+
+
 def _index_settings(
     base: IndexSettings,
     index_url: str | None,

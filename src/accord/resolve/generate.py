@@ -54,7 +54,7 @@ def build_requests(
     holds: Sequence[Hold],
     only_preferences: bool = True,
 ) -> list[ResolveRequest]:
-    excluded = _excluded(central)
+    excluded = excluded_names(central)
     requirements = tuple(
         entry.line.content
         for entry in central.global_list.entries
@@ -106,7 +106,7 @@ def generate(
     requests = build_requests(central, pythons, holds)
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
     failures = tuple(o.failure for o in outcomes if o.failure is not None)
-    excluded = _excluded(central)
+    excluded = excluded_names(central)
     per_python = {
         o.python: {p.name: p for p in o.pins if p.name not in excluded}
         for o in outcomes
@@ -142,7 +142,7 @@ def render_constraints(central: CentralRepo, lines: Iterable[MergedLine]) -> str
     return ending.join([*header, *body]) + ending
 
 
-def _excluded(central: CentralRepo) -> frozenset[NormalizedName]:
+def excluded_names(central: CentralRepo) -> frozenset[NormalizedName]:
     denied = central.denylist.names if central.denylist is not None else frozenset()
     return denied | central.config.unpinned
 

@@ -1,0 +1,84 @@
+"""Benchmark: `accord constraints generate` for OpenStack's real global list.
+
+Uses the network (the real index): not part of CI. Runs generation for
+Pythons 3.11-3.14 twice, cold (an empty uv cache) and warm (the same cache,
+previous pins as preferences), and reports wall time, peak memory of the
+children, and how many of the resulting pins match OpenStack's own
+upper-constraints.txt (same name and version).
+
+    python benchmarks/constraints_generate.py [--pythons 3.11,3.12,3.13,3.14]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "data" / "openstack"
+
+
+def pins(path: Path) -> dict[tuple[str, str], str]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from accord.model.constraints import parse_constraints
+
+    constraints = parse_constraints(path.read_text(), path.name)
+    return {(p.name, str(p.marker or "")): str(p.version) for p in constraints.pins}
+
+
+def run(repo: Path, pythons: list[str], cache: Path) -> tuple[float, int, str]:
+    command = [sys.executable, "-m", "accord", "constraints", "generate"]
+    command += ["--requirements", str(repo)]
+    for python in pythons:
+        command += ["--python", python]
+    start = time.perf_counter()
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "UV_CACHE_DIR": str(cache)},
+    )
+    return time.perf_counter() - start, result.returncode, result.stdout + result.stderr
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pythons", default="3.11,3.12,3.13,3.14")
+    args = parser.parse_args()
+    pythons = args.pythons.split(",")
+    work = Path(tempfile.mkdtemp(prefix="accord-generate-"))
+    repo = work / "requirements"
+    shutil.copytree(REAL, repo)
+    original = pins(repo / "upper-constraints.txt")
+    (repo / "upper-constraints.txt").unlink()  # cold: no preferences either
+    cache = work / "uv-cache"
+    cold, code, output = run(repo, pythons, cache)
+    print(f"cold: {cold:6.1f} s  exit {code}")
+    if code != 0:
+        print(output[-3000:])
+    else:
+        ours = pins(repo / "upper-constraints.txt")
+        plain = {name: version for (name, marker), version in ours.items()}
+        theirs = {name: version for (name, marker), version in original.items()}
+        same = sum(1 for name, version in theirs.items() if plain.get(name) == version)
+        print(
+            f"pins: {len(ours)} lines; of OpenStack's {len(theirs)} pinned names, "
+            f"{same} have the same version, {len(set(theirs) - set(plain))} absent"
+        )
+        warm, code, output = run(repo, pythons, cache)
+        print(f"warm: {warm:6.1f} s  exit {code} (previous pins as preferences)")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS of a child: {peak:.0f} MB")
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

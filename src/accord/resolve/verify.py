@@ -1,0 +1,107 @@
+"""Verify the pins: per Python, the global list resolved under the pins must
+give back exactly the pins (co-installable and complete), and every pin must
+still be needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from packaging.utils import NormalizedName
+
+from accord.central import CentralRepo
+from accord.findings import Finding
+from accord.model.constraints import Pin
+from accord.model.markers import applies_to_python
+from accord.resolve.generate import build_requests, excluded_names, resolve_all
+from accord.resolve.merge import sort_pythons
+from accord.resolve.request import ResolveOutcome, Resolver, ResolveRequest
+from accord.rules.validate import validate
+
+
+def verify_constraints(
+    central: CentralRepo,
+    pythons: Sequence[str],
+    resolver: Resolver,
+    jobs: int = 4,
+    on_outcome: Callable[[ResolveOutcome], None] = lambda outcome: None,
+) -> list[Finding]:
+    """Every finding of validate's pin rules plus the resolution checks."""
+    constraints = central.constraints
+    if constraints is None:
+        return [
+            Finding(
+                "V001", "error", "upper-constraints.txt", None,
+                "there is no upper-constraints.txt to verify",
+                "run accord constraints generate",
+            )
+        ]  # fmt: skip
+    pythons = sort_pythons(pythons)
+    requests = [
+        ResolveRequest(
+            request.python,
+            request.requirements,
+            tuple(
+                f"{pin.line.requirement.name}=={pin.version}"
+                for pin in _pins_for(central, request.python)
+            ),
+            request.preferences,
+        )
+        for request in build_requests(central, pythons, ())
+    ]
+    outcomes = resolve_all(requests, resolver, jobs, on_outcome)
+    findings = [f for f in validate(central) if f.path == constraints.path]
+    excluded = excluded_names(central)
+    reachable: dict[NormalizedName, set[str]] = {}
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            findings.append(
+                Finding(
+                    "V002",
+                    "error",
+                    constraints.path,
+                    None,
+                    f"on Python {outcome.python} the global list does not install "
+                    f"under the pins: {outcome.failure.reason}",
+                    "regenerate the pins (accord constraints generate)",
+                )
+            )
+            continue
+        pinned = {pin.name: pin for pin in _pins_for(central, outcome.python)}
+        for resolved in outcome.pins:
+            if resolved.name in excluded:
+                continue
+            reachable.setdefault(resolved.name, set()).add(outcome.python)
+            if resolved.name not in pinned:
+                findings.append(
+                    Finding(
+                        "V003",
+                        "error",
+                        constraints.path,
+                        None,
+                        f"{resolved.display} {resolved.version} is needed on Python "
+                        f"{outcome.python} but not pinned",
+                        "add the pin, or regenerate the pins",
+                    )
+                )
+    resolved_pythons = {o.python for o in outcomes if o.failure is None}
+    for pin in constraints.pins:
+        pythons_here = [p for p in resolved_pythons if applies_to_python(pin.marker, p)]
+        if pythons_here and not reachable.get(pin.name, set()) & set(pythons_here):
+            findings.append(
+                Finding(
+                    "G014",
+                    "warning",
+                    constraints.path,
+                    pin.lineno,
+                    f"{pin.line.requirement.name} is pinned but nothing in the global "
+                    "list needs it any more",
+                    "remove the pin",
+                )
+            )
+    return findings
+
+
+def _pins_for(central: CentralRepo, python: str) -> list[Pin]:
+    assert central.constraints is not None
+    return [p for p in central.constraints.pins if applies_to_python(p.marker, python)]
