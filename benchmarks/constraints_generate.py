@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "data" / "openstack"
+STATIC = ("systemd-python", "libvirt-python")
 
 
 def pins(path: Path) -> dict[tuple[str, str], str]:
@@ -59,6 +60,15 @@ def main() -> None:
     shutil.copytree(REAL, repo)
     original = pins(repo / "upper-constraints.txt")
     (repo / "upper-constraints.txt").unlink()  # cold: no preferences either
+    # sdists whose metadata needs system libraries to build: declared, as a
+    # requirements team would in its accord.toml.
+    (repo / "accord.toml").write_text(
+        f"python-versions = {pythons!r}\n"
+        + "".join(
+            f'[[static-metadata]]\nname = "{name}"\nrequires-dist = []\n'
+            for name in STATIC
+        )
+    )
     cache = work / "uv-cache"
     cold, code, output = run(repo, pythons, cache)
     print(f"cold: {cold:6.1f} s  exit {code}")

@@ -35,7 +35,7 @@ class StaticMetadata:
     """Metadata declared for a package whose own needs a build to learn."""
 
     name: str
-    version: str
+    version: str | None  # None: every version of the package
     requires_dist: tuple[str, ...] = ()
     requires_python: str | None = None
 

@@ -132,9 +132,10 @@ def render_dependency_metadata(entries: Sequence[StaticMetadata]) -> str:
         lines = [
             "[[dependency-metadata]]",
             f"name = {json.dumps(entry.name)}",
-            f"version = {json.dumps(entry.version)}",
             f"requires-dist = {json.dumps(list(entry.requires_dist))}",
         ]
+        if entry.version is not None:
+            lines.append(f"version = {json.dumps(entry.version)}")
         if entry.requires_python:
             lines.append(f"requires-python = {json.dumps(entry.requires_python)}")
         blocks.append("\n".join(lines))
