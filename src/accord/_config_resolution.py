@@ -132,9 +132,10 @@ def _hold(table: dict[str, Any], fail: Fail) -> Hold:
 def _static(table: dict[str, Any], fail: Fail) -> StaticMetadata:
     _known(table, _STATIC_KEYS, "[[static-metadata]]", fail)
     name = _required(table, "name", "[[static-metadata]]", fail)
-    version = _required(table, "version", "[[static-metadata]]", fail)
+    version = _string(table, "version", fail)
     try:
-        Version(version)
+        if version is not None:
+            Version(version)
     except InvalidVersion:
         raise fail(
             "version", f"static metadata for {name}: {version!r} is not a version", None
