@@ -272,3 +272,30 @@ def test_verify(
     code, findings = verify(repo, capsys)
     assert code == 1
     assert "V002" in {f["rule"] for f in findings}
+
+
+def test_bump_moves_only_what_is_named(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path, wheelhouse, pins="gamma===1.0\ndelta===1.1\nbeta===1.0\n"
+    )
+    (repo / "projects.txt").write_text("org/gamma\n")
+    assert generate(repo, capsys, "--python", "3.12")[0] == 0
+    assert "gamma===1.0\n" in (repo / "upper-constraints.txt").read_text()
+    make_wheel(wheelhouse, "delta", "1.3")
+    base = ["constraints", "bump", "--requirements", str(repo), "--python", "3.12"]
+    assert main([*base, "gamma", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [(c["name"], c["old"], c["new"]) for c in document["changes"]] == [
+        ("gamma", "1.0", "2.0")
+    ]
+    text = (repo / "upper-constraints.txt").read_text()
+    assert "gamma===2.0\n" in text and "delta===1.1\n" in text  # delta not named
+    # On a stable branch only the organisation's libraries move.
+    assert main([*base, "--stable", "delta"]) == 2
+    assert "not one" in capsys.readouterr().err
+    assert main([*base, "--stable", "--all"]) == 2
+    assert main([*base, "--stable", "--force", "delta"]) == 0
+    assert "delta===1.3\n" in (repo / "upper-constraints.txt").read_text()
+    assert main([*base]) == 2  # neither names nor --all

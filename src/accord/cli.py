@@ -389,6 +389,78 @@ def constraints_generate(
     sys.exit(EXIT_FINDINGS if result.failures else EXIT_OK)
 
 
+@constraints.command("bump")
+@click.argument("names", nargs=-1)
+@click.option("--all", "bump_all", is_flag=True, help="Move every pin that can move.")
+@click.option(
+    "--stable",
+    is_flag=True,
+    help="A stable branch: only the organisation's own libraries may move.",
+)
+@click.option("--force", is_flag=True, help="With --stable, move other libraries too.")
+@requirements_option
+@format_option
+@index_options
+@click.option("--python", "pythons", multiple=True, metavar="X.Y")
+@click.option("--diff", is_flag=True, help="Show the change; write nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def constraints_bump(
+    names: tuple[str, ...],
+    bump_all: bool,
+    stable: bool,
+    force: bool,
+    requirements: Path | None,
+    output_format: str,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool | None,
+    pythons: tuple[str, ...],
+    diff: bool,
+    jobs: int | None,
+) -> None:
+    """Move NAME... (or --all) to the newest versions the list and holds allow."""
+    from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    from accord.files import write_atomic
+    from accord.report.constraints import render_generated
+    from accord.resolve.generate import generate
+    from accord.resolve.stable import refuse_on_stable
+    from accord.resolve.uv import UvResolver
+
+    if bool(names) == bump_all:
+        raise click.UsageError("name the libraries to bump, or pass --all (not both)")
+    root = requirements or Path()
+    central = load_central_repo(root)
+    if stable and not force:
+        refused = refuse_on_stable(central, names, bump_all)
+        if refused:
+            raise click.UsageError(refused)
+    settings = central.config.resolution
+    index = _index_settings(
+        settings.index, index_url, extra_index_url, find_links, no_index
+    )
+    targets = pythons or central.config.python_versions
+    _check_pythons(targets)
+    resolver = UvResolver(index, settings.platform, settings.static_metadata, root)
+    with _progress(len(targets)) as advance:
+        result = generate(
+            central,
+            targets,
+            resolver,
+            jobs or len(targets),
+            lambda _: advance(),
+            upgrade=names,
+            upgrade_all=bump_all,
+        )
+    old_text = central.constraints.file.text if central.constraints else ""
+    written = None
+    if result.text is not None and not diff:
+        write_atomic(root / UPPER_CONSTRAINTS, result.text)
+        written = str(root / UPPER_CONSTRAINTS)
+    click.echo(render_generated(result, output_format, old_text, written, diff))
+    sys.exit(EXIT_FINDINGS if result.failures else EXIT_OK)
+
+
 @constraints.command("verify")
 @requirements_option
 @format_option

@@ -58,6 +58,9 @@ class Config:
     check_build_system: bool = False
     minimum_above_pin: Severity = "warning"
     resolution: ResolutionConfig = field(default_factory=ResolutionConfig)
+    # The organisation's own libraries (stable-branch bumps); empty: the
+    # names in projects.txt.
+    own_libraries: frozenset[NormalizedName] = frozenset()
 
 
 DEFAULT_CONFIG = Config()
@@ -71,6 +74,7 @@ _TOP_KEYS = (
     "check-build-system",
     "minimum-above-pin",
     *RESOLUTION_KEYS,
+    "own-libraries",
 )
 _LICENSE_KEYS = ("allowed", "forbidden", "aliases")
 
@@ -127,6 +131,10 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
             replace(hold, line=_hold_line(text, hold.name)) for hold in resolution.holds
         ),
     )
+    own_libraries = frozenset(
+        canonicalize_name(name)
+        for name in reader.strings(data.get("own-libraries", []), "own-libraries")
+    )
     return Config(
         python_versions,
         lower_bounds,
@@ -136,6 +144,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         check_build_system,
         minimum_above_pin,
         resolution,
+        own_libraries,
     )
 
 

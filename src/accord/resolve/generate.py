@@ -53,6 +53,7 @@ def build_requests(
     pythons: Sequence[str],
     holds: Sequence[Hold],
     only_preferences: bool = True,
+    upgrade: Sequence[str] = (),
 ) -> list[ResolveRequest]:
     excluded = excluded_names(central)
     requirements = tuple(
@@ -75,7 +76,11 @@ def build_requests(
                     for hold in holds
                 )
             )
-        requests.append(ResolveRequest(python, requirements, constraints, preferences))
+        requests.append(
+            ResolveRequest(
+                python, requirements, constraints, preferences, tuple(upgrade)
+            )
+        )
     return requests
 
 
@@ -100,10 +105,17 @@ def generate(
     resolver: Resolver,
     jobs: int = 4,
     on_outcome: Callable[[ResolveOutcome], None] = lambda outcome: None,
+    upgrade: Sequence[str] = (),
+    upgrade_all: bool = False,
 ) -> Generated:
+    """Pins for ``pythons``; previous pins are kept where they still work,
+    except for the names in ``upgrade`` (or all of them with ``upgrade_all``),
+    which move to the newest versions the list and the holds allow."""
     pythons = sort_pythons(pythons)
     holds = central.config.resolution.holds
-    requests = build_requests(central, pythons, holds)
+    requests = build_requests(
+        central, pythons, holds, only_preferences=not upgrade_all, upgrade=upgrade
+    )
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
     failures = tuple(o.failure for o in outcomes if o.failure is not None)
     excluded = excluded_names(central)

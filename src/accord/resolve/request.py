@@ -14,6 +14,7 @@ class ResolveRequest:
     requirements: tuple[str, ...]  # PEP 508 lines to resolve together
     constraints: tuple[str, ...] = ()  # holds and the like: limits, not needs
     preferences: tuple[str, ...] = ()  # "name==version": keep these if possible
+    upgrade: tuple[str, ...] = ()  # names to move to their newest allowed version
 
 
 @dataclass(frozen=True, slots=True)
