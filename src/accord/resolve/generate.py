@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
@@ -90,13 +90,27 @@ def resolve_all(
     jobs: int,
     on_outcome: Callable[[ResolveOutcome], None] = lambda outcome: None,
 ) -> list[ResolveOutcome]:
-    def run(request: ResolveRequest) -> ResolveOutcome:
-        outcome = resolver.resolve(request)
+    """Resolve every request; the first online, the rest from its fresh cache.
+
+    Most of a resolution's time is asking the index whether pages changed.
+    The first Python asks (and so refreshes the cache); the others then run
+    offline in parallel, and any that needs something not yet cached runs
+    again online. Results are the same as all-online, minus the round trips.
+    """
+    if not requests:
+        return []
+    lead = resolver.resolve(requests[0])
+    on_outcome(lead)
+
+    def follow(request: ResolveRequest) -> ResolveOutcome:
+        outcome = resolver.resolve(replace(request, offline=True))
+        if outcome.failure is not None:
+            outcome = resolver.resolve(request)
         on_outcome(outcome)
         return outcome
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(run, requests))
+        return [lead, *pool.map(follow, requests[1:])]
 
 
 def generate(

@@ -15,6 +15,7 @@ class ResolveRequest:
     constraints: tuple[str, ...] = ()  # holds and the like: limits, not needs
     preferences: tuple[str, ...] = ()  # "name==version": keep these if possible
     upgrade: tuple[str, ...] = ()  # names to move to their newest allowed version
+    offline: bool = False  # use only what the resolver's cache already holds
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,8 @@ class UvResolver:
             if request.constraints:
                 (work / "holds.txt").write_text("\n".join(request.constraints) + "\n")
                 command += ["--constraint", str(work / "holds.txt")]
+            if request.offline:
+                command.append("--offline")
             for name in request.upgrade:
                 command += ["--upgrade-package", name]
             command += self._index_arguments()
