@@ -299,3 +299,65 @@ def test_bump_moves_only_what_is_named(
     assert main([*base, "--stable", "--force", "delta"]) == 0
     assert "delta===1.3\n" in (repo / "upper-constraints.txt").read_text()
     assert main([*base]) == 2  # neither names nor --all
+
+
+def test_coinstall_names_the_colliding_projects(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    assert generate(repo, capsys, "--python", "3.12")[0] == 0
+    (repo / "projects.txt").write_text("org/a\norg/b\n")
+    for name, line in (("a", "gamma>=2.0\nbeta>=1.0\n"), ("b", "alpha>=9\n")):
+        project = tmp_path / "org" / name
+        project.mkdir(parents=True)
+        (project / "requirements.txt").write_text(line)
+    base = [
+        "coinstall",
+        "--requirements",
+        str(repo),
+        "--python",
+        "3.12",
+        "--format",
+        "json",
+    ]
+    assert main(base) == 0
+    capsys.readouterr()
+    (tmp_path / "org" / "b" / "test-requirements.txt").write_text("gamma<2\n")
+    assert main(base) == 0  # test sources are left out by default
+    capsys.readouterr()
+    assert main([*base, "--with-tests"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert {(f["rule"], f["path"], f["line"]) for f in findings} == {
+        ("K001", "org/a/requirements.txt", 1),
+        ("K001", "org/b/test-requirements.txt", 1),
+    }
+
+
+def test_lower_bounds(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("beta>=1.0\ngamma>=1.0\n")
+    base = [
+        "lower-bounds",
+        str(project),
+        "--requirements",
+        str(repo),
+        "--format",
+        "json",
+    ]
+    assert main(base) == 0
+    capsys.readouterr()
+    (project / "requirements.txt").write_text("beta>=1.0\nalpha>=10.0\n")
+    assert main(base) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    located = {(f["rule"], f["path"], f["line"]) for f in findings}
+    assert located == {("L001", "requirements.txt", 2)}
+    assert {
+        m for f in findings for m in ("3.10", "3.11") if m in str(f["message"])
+    } == {
+        "3.10",
+        "3.11",
+    }

@@ -21,7 +21,9 @@ from accord.findings import Finding, has_errors
 
 if TYPE_CHECKING:
     from accord._config_resolution import IndexSettings
+    from accord.central import CentralRepo
     from accord.fleet import Outcome, SyncOptions
+    from accord.resolve.uv import UvResolver
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -496,6 +498,126 @@ def constraints_verify(
             central, targets, resolver, jobs or len(targets), lambda _: advance()
         )
     _finish("constraints verify", findings, output_format, f"verify {root}")
+
+
+def _resolver_for(
+    central: CentralRepo,
+    root: Path,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool | None,
+) -> UvResolver:
+    from accord.resolve.uv import UvResolver
+
+    settings = central.config.resolution
+    index = _index_settings(
+        settings.index, index_url, extra_index_url, find_links, no_index
+    )
+    return UvResolver(index, settings.platform, settings.static_metadata, root)
+
+
+@cli.command("coinstall")
+@requirements_option
+@format_option
+@index_options
+@click.option("--python", "pythons", multiple=True, metavar="X.Y")
+@click.option(
+    "--workspace",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where projects.txt entries live.",
+)
+@click.option("--with-tests", is_flag=True, help="Include the projects' test sources.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def coinstall_command(
+    requirements: Path | None,
+    output_format: str,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool | None,
+    pythons: tuple[str, ...],
+    workspace: Path | None,
+    with_tests: bool,
+    jobs: int | None,
+) -> None:
+    """Can every project in projects.txt install into one environment?"""
+    from accord.central import load_central_repo
+    from accord.fleet import fleet_members
+    from accord.project import load_project
+    from accord.resolve.together import coinstall
+
+    root = requirements or Path()
+    central = load_central_repo(root)
+    targets = pythons or central.config.python_versions
+    _check_pythons(targets)
+    projects = []
+    findings: list[Finding] = []
+    for member in fleet_members(central, workspace):
+        try:
+            projects.append((member.name, load_project(member.path, central.config)))
+        except AccordError as error:
+            findings.append(
+                Finding("K002", "error", member.name, None, f"not read: {error}")
+            )
+    resolver = _resolver_for(
+        central, root, index_url, extra_index_url, find_links, no_index
+    )
+    with _progress(len(targets)) as advance:
+        findings += coinstall(
+            central,
+            projects,
+            targets,
+            resolver,
+            with_tests,
+            jobs or len(targets),
+            lambda _: advance(),
+        )
+    _finish("coinstall", findings, output_format, f"coinstall {root}")
+
+
+@cli.command("lower-bounds")
+@click.argument("project", type=click.Path(path_type=Path))
+@requirements_option
+@format_option
+@index_options
+@click.option("--python", "pythons", multiple=True, metavar="X.Y")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def lower_bounds_command(
+    project: Path,
+    requirements: Path | None,
+    output_format: str,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool | None,
+    pythons: tuple[str, ...],
+    jobs: int | None,
+) -> None:
+    """Do PROJECT's declared minimums install together, on each Python?"""
+    from accord.central import load_central_repo
+    from accord.project import load_project
+    from accord.resolve.together import lower_bounds
+
+    root = requirements or Path()
+    central = load_central_repo(root)
+    targets = pythons or central.config.python_versions
+    _check_pythons(targets)
+    loaded = load_project(project, central.config)
+    resolver = _resolver_for(
+        central, root, index_url, extra_index_url, find_links, no_index
+    )
+    with _progress(len(targets)) as advance:
+        findings = lower_bounds(
+            central,
+            loaded,
+            targets,
+            resolver,
+            jobs or len(targets),
+            lambda _: advance(),
+        )
+    _finish("lower-bounds", findings, output_format, f"lower-bounds {project}")
 
 
 def _index_settings(

@@ -16,6 +16,7 @@ class ResolveRequest:
     preferences: tuple[str, ...] = ()  # "name==version": keep these if possible
     upgrade: tuple[str, ...] = ()  # names to move to their newest allowed version
     offline: bool = False  # use only what the resolver's cache already holds
+    lowest_direct: bool = False  # pick the lowest allowed version of direct needs
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,8 @@ class UvResolver:
                 command += ["--constraint", str(work / "holds.txt")]
             if request.offline:
                 command.append("--offline")
+            if request.lowest_direct:
+                command += ["--resolution", "lowest-direct"]
             for name in request.upgrade:
                 command += ["--upgrade-package", name]
             command += self._index_arguments()
