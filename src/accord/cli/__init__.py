@@ -12,7 +12,12 @@ from collections.abc import Sequence
 
 import click
 
-from accord.cli import _central, _constraints, _fleet  # noqa: F401 - they register commands
+from accord.cli import (  # noqa: F401 - importing registers the commands
+    _central,
+    _constraints,
+    _fleet,
+    _propose,
+)
 from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, cli
 from accord.errors import AccordError
 

@@ -1,0 +1,121 @@
+"""`accord propose`: send sync changes to every consuming repository."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from accord.cli._app import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    cli,
+    format_option,
+    progress,
+    requirements_option,
+)
+
+
+@cli.command("propose")
+@requirements_option
+@format_option
+@click.option(
+    "--git-base",
+    default=None,
+    metavar="URL",
+    help="Clone org/name entries from URL/org/name (e.g. https://opendev.org/).",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(".accord-work"),
+    show_default=True,
+    help="Where the cached clones live.",
+)
+@click.option("--branch", default=None, help="Target branch (default: the default).")
+@click.option("--topic", default="accord/sync", show_default=True)
+@click.option("--push", is_flag=True, help="Push the proposals (default: show them).")
+@click.option(
+    "--push-url",
+    default=None,
+    metavar="PATTERN",
+    help="Push to PATTERN.format(name=entry).",
+)
+@click.option("--change-id", is_flag=True, help="Add a Gerrit Change-Id trailer.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=4, show_default=True)
+def propose(
+    requirements: Path | None,
+    output_format: str,
+    git_base: str | None,
+    workdir: Path,
+    branch: str | None,
+    topic: str,
+    push: bool,
+    push_url: str | None,
+    change_id: bool,
+    jobs: int,
+) -> None:
+    """Commit sync changes on a topic branch in every project; --push sends them."""
+    from accord.central import load_central_repo
+    from accord.propose import ProposeOptions, propose_all
+    from accord.vcs import remote
+
+    root = requirements or Path()
+    central = load_central_repo(root)
+    if central.projects is None:
+        raise click.UsageError(f"no projects.txt in {root}")
+    commit = remote.head_sha(root) if (root / ".git").exists() else None
+    if branch is None and (root / ".git").exists():
+        current = remote.current_branch(root)
+        if current is not None and current.startswith("stable/"):
+            branch = current  # a stable branch proposes to the same stable branch
+    options = ProposeOptions(
+        workdir.resolve(), git_base, branch, topic, push, push_url, change_id
+    )
+    entries = list(dict.fromkeys(p.name for p in central.projects.projects))
+    with progress(len(entries)) as advance:
+        proposals = propose_all(
+            central, entries, options, commit, jobs, lambda _: advance()
+        )
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "schema": 1,
+                    "command": "propose",
+                    "pushed": push,
+                    "proposals": [
+                        {
+                            "project": p.project,
+                            "status": p.status,
+                            "branch": p.branch,
+                            "files": list(p.files),
+                            "commit": p.commit,
+                            "message": p.message,
+                        }
+                        for p in proposals
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+        if not push:
+            for p in proposals:
+                if p.diff:
+                    console.print(f"[bold]{p.project}[/] ({p.branch}):", markup=True)
+                    console.out(p.diff, highlight=False)
+        table = Table(title="propose" + ("" if push else " (dry run: nothing pushed)"))
+        for column in ("project", "branch", "changed files", "proposal"):
+            table.add_column(column)
+        for p in proposals:
+            status = p.status if p.message is None else f"{p.status}: {p.message}"
+            table.add_row(p.project, p.branch or "-", ", ".join(p.files) or "-", status)
+        console.print(table)
+    sys.exit(EXIT_FINDINGS if any(p.status == "failed" for p in proposals) else EXIT_OK)

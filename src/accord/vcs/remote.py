@@ -1,0 +1,182 @@
+"""Git operations for proposals: clone or fetch, branch, commit, push.
+
+Every call is an argument list (no shell), with prompts disabled so a
+missing credential fails instead of hanging. Credentials come from the
+user's git configuration; URLs are redacted before they reach a message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from accord.errors import AccordError
+
+_CREDENTIALS = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@:\s]+)(:[^/@\s]*)?@"
+)
+_TIMEOUT = 300
+
+
+class GitError(AccordError):
+    """A git command failed; the message is git's, with secrets removed."""
+
+
+def redact(text: str) -> str:
+    """``text`` with any password (or token) in a URL replaced by ``***``."""
+    return _CREDENTIALS.sub(
+        lambda m: f"{m.group('scheme')}{m.group('user')}:***@", text
+    )
+
+
+def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "",
+        "SSH_ASKPASS": "",
+        "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
+        "LC_ALL": "C",
+    }
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=_TIMEOUT,
+            env=env,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise GitError(redact(f"git {args[0]}: {error}")) from error
+    if check and result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        reason = detail[-1] if detail else f"exit status {result.returncode}"
+        raise GitError(redact(f"git {args[0]} failed: {reason}"))
+    return result.stdout
+
+
+def valid_branch(name: str) -> bool:
+    """Whether ``name`` is a well-formed branch name (git's own rules)."""
+    if not name or name.startswith("-"):
+        return False
+    result = subprocess.run(
+        ["git", "check-ref-format", "--branch", name],
+        capture_output=True,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def clone_or_fetch(url: str, directory: Path) -> None:
+    """A local clone of ``url`` at ``directory``, fetched, never re-cloned."""
+    if (directory / ".git").is_dir():
+        git("remote", "set-url", "origin", url, cwd=directory)
+        git("fetch", "--prune", "--quiet", "origin", cwd=directory)
+        return
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    git("clone", "--quiet", "--no-checkout", "--", url, str(directory))
+
+
+def default_branch(directory: Path) -> str:
+    output = git("ls-remote", "--symref", "origin", "HEAD", cwd=directory)
+    for line in output.splitlines():
+        if line.startswith("ref: refs/heads/"):
+            return line.split()[1].removeprefix("refs/heads/")
+    raise GitError("the remote has no default branch (empty repository?)")
+
+
+def remote_branch_sha(
+    directory: Path, branch: str, remote: str = "origin"
+) -> str | None:
+    output = git("ls-remote", remote, f"refs/heads/{branch}", cwd=directory)
+    for line in output.splitlines():
+        sha, _, ref = line.partition("\t")
+        if ref == f"refs/heads/{branch}":
+            return sha
+    return None
+
+
+def reset_to(directory: Path, branch: str) -> str:
+    """Check out ``origin/branch`` cleanly on a scratch branch; its sha."""
+    git(
+        "checkout",
+        "--quiet",
+        "--force",
+        "-B",
+        "accord-work",
+        f"origin/{branch}",
+        cwd=directory,
+    )
+    git("clean", "--quiet", "-fdx", cwd=directory)
+    return git("rev-parse", "HEAD", cwd=directory).strip()
+
+
+def commit_all(directory: Path, message: str) -> str:
+    git("add", "--all", cwd=directory)
+    identity: list[str] = []
+    if not git("config", "user.email", cwd=directory, check=False).strip():
+        identity = ["-c", "user.name=accord", "-c", "user.email=accord@localhost"]
+    _commit(directory, message, identity)
+    return git("rev-parse", "HEAD", cwd=directory).strip()
+
+
+def _commit(directory: Path, message: str, identity: list[str]) -> None:
+    message_file = directory / ".git" / "ACCORD_COMMIT_MSG"
+    message_file.write_text(message)
+    try:
+        git(
+            *identity,
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "-F",
+            str(message_file),
+            cwd=directory,
+        )
+    finally:
+        message_file.unlink(missing_ok=True)
+
+
+def tree_of(directory: Path, revision: str) -> str | None:
+    output = git(
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        f"{revision}^{{tree}}",
+        cwd=directory,
+        check=False,
+    )
+    return output.strip() or None
+
+
+def fetch_commit(directory: Path, remote: str, branch: str) -> None:
+    """Make the tip of ``remote``'s ``branch`` available as refs/accord/proposed."""
+    git(
+        "fetch",
+        "--quiet",
+        remote,
+        f"+refs/heads/{branch}:refs/accord/proposed",
+        cwd=directory,
+    )
+
+
+def push(directory: Path, target: str, branch: str, expected: str | None) -> None:
+    """Push HEAD to ``branch`` at ``target``, replacing only what we expect."""
+    lease = f"--force-with-lease=refs/heads/{branch}:{expected or ''}"
+    git("push", "--quiet", lease, target, f"HEAD:refs/heads/{branch}", cwd=directory)
+
+
+def current_branch(directory: Path) -> str | None:
+    output = git(
+        "symbolic-ref", "--quiet", "--short", "HEAD", cwd=directory, check=False
+    )
+    return output.strip() or None
+
+
+def head_sha(directory: Path) -> str | None:
+    output = git("rev-parse", "--verify", "--quiet", "HEAD", cwd=directory, check=False)
+    return output.strip() or None
