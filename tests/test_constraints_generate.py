@@ -361,3 +361,56 @@ def test_lower_bounds(
         "3.10",
         "3.11",
     }
+
+
+def _git(cwd: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+@pytest.mark.parametrize("group", [False, True])
+def test_bump_propose_commits(
+    tmp_path: Path,
+    wheelhouse: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    group: bool,
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    assert generate(repo, capsys, "--python", "3.12")[0] == 0
+    (repo / "notes.txt").write_text("not part of any bump\n")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "global-requirements.txt", "upper-constraints.txt", "accord.toml")
+    _git(
+        repo, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "base"
+    )
+    text = (repo / "upper-constraints.txt").read_text()
+    (repo / "upper-constraints.txt").write_text(
+        text.replace("gamma===2.0", "gamma===1.0").replace("delta===1.1", "delta===1.1")
+    )
+    _git(
+        repo, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-am", "old"
+    )
+    make_wheel(wheelhouse, "delta", "1.3")
+    args = ["constraints", "bump", "gamma", "delta", "--requirements", str(repo)]
+    args += ["--python", "3.12", "--propose"] + (["--group"] if group else [])
+    assert main(args) == 0
+    log = _git(repo, "log", "--format=%s", "-3").splitlines()
+    if group:
+        assert log[0] == "Bump gamma, delta" or log[0] == "Bump delta, gamma"
+    else:
+        assert log[:2] == ["Bump gamma to 2.0", "Bump delta to 1.3"]
+        first = _git(repo, "show", "HEAD~1:upper-constraints.txt")
+        assert "delta===1.3" in first and "gamma===1.0" in first  # one at a time
+    body = _git(repo, "log", "-1", "--format=%b")
+    assert "(Python 3.12)" in body
+    assert _git(repo, "status", "--porcelain").splitlines() == [
+        "?? denylist.txt",
+        "?? notes.txt",
+    ]  # untracked files stay out of the bump commits
+    final = (repo / "upper-constraints.txt").read_text()
+    assert "gamma===2.0\n" in final and "delta===1.3\n" in final

@@ -104,6 +104,12 @@ def constraints_generate(
     help="A stable branch: only the organisation's own libraries may move.",
 )
 @click.option("--force", is_flag=True, help="With --stable, move other libraries too.")
+@click.option(
+    "--propose",
+    is_flag=True,
+    help="Commit the bump in the requirements repo (one commit per library).",
+)
+@click.option("--group", is_flag=True, help="With --propose, one commit for all.")
 @requirements_option
 @format_option
 @index_options
@@ -115,6 +121,8 @@ def constraints_bump(
     bump_all: bool,
     stable: bool,
     force: bool,
+    propose: bool,
+    group: bool,
     requirements: Path | None,
     output_format: str,
     index_url: str | None,
@@ -136,6 +144,8 @@ def constraints_bump(
     if bool(names) == bump_all:
         raise click.UsageError("name the libraries to bump, or pass --all (not both)")
     root = requirements or Path()
+    if propose and not (root / ".git").exists():
+        raise click.UsageError(f"--propose needs {root} to be a git repository")
     central = load_central_repo(root)
     if stable and not force:
         refused = refuse_on_stable(central, names, bump_all)
@@ -160,10 +170,18 @@ def constraints_bump(
         )
     old_text = central.constraints.file.text if central.constraints else ""
     written = None
+    commits: list[str] = []
     if result.text is not None and not diff:
-        write_atomic(root / UPPER_CONSTRAINTS, result.text)
+        if propose:
+            from accord.resolve.bump_commits import commit_bump
+
+            commits = commit_bump(root, central, result, group)
+        else:
+            write_atomic(root / UPPER_CONSTRAINTS, result.text)
         written = str(root / UPPER_CONSTRAINTS)
     click.echo(render_generated(result, output_format, old_text, written, diff))
+    for sha in commits:
+        click.echo(f"committed {sha[:12]}", err=output_format == "json")
     sys.exit(EXIT_FINDINGS if result.failures else EXIT_OK)
 
 

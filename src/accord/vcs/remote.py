@@ -115,19 +115,25 @@ def reset_to(directory: Path, branch: str) -> str:
     return git("rev-parse", "HEAD", cwd=directory).strip()
 
 
-def commit_all(directory: Path, message: str) -> str:
-    git("add", "--all", cwd=directory)
+def commit_all(
+    directory: Path, message: str, paths: tuple[str, ...] | None = None
+) -> str:
+    """Commit everything (or only ``paths``); the new commit's sha."""
+    git("add", "--all", "--", *(paths or ()), cwd=directory)
     identity: list[str] = []
     if not git("config", "user.email", cwd=directory, check=False).strip():
         identity = ["-c", "user.name=accord", "-c", "user.email=accord@localhost"]
-    _commit(directory, message, identity)
+    _commit(directory, message, identity, paths)
     return git("rev-parse", "HEAD", cwd=directory).strip()
 
 
-def _commit(directory: Path, message: str, identity: list[str]) -> None:
+def _commit(
+    directory: Path, message: str, identity: list[str], paths: tuple[str, ...] | None
+) -> None:
     message_file = directory / ".git" / "ACCORD_COMMIT_MSG"
     message_file.write_text(message)
     try:
+        only = ["--", *paths] if paths else []
         git(
             *identity,
             "commit",
@@ -135,6 +141,7 @@ def _commit(directory: Path, message: str, identity: list[str]) -> None:
             "--no-verify",
             "-F",
             str(message_file),
+            *only,
             cwd=directory,
         )
     finally:
