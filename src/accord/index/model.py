@@ -1,0 +1,76 @@
+"""What a package index tells about a project, as value types.
+
+Filled by the index client (PEP 691 JSON or PEP 503 HTML simple API, PEP 658
+core metadata, PEP 700 upload times, PyPI's JSON API); read by the review
+criteria, which do no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from packaging.utils import NormalizedName
+from packaging.version import Version
+
+
+@dataclass(frozen=True, slots=True)
+class DistFile:
+    """One file of a project on the index."""
+
+    filename: str
+    url: str  # absolute
+    version: Version | None  # parsed from the filename; None if it cannot be
+    requires_python: str | None
+    yanked: str | None  # None: not yanked; "" yanked without a reason
+    upload_time: datetime.datetime | None  # PEP 700; None if the index omits it
+    metadata_url: str | None  # PEP 658/714 core metadata, None if not served
+    is_wheel: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectPage:
+    name: NormalizedName
+    files: tuple[DistFile, ...]
+    versions: tuple[Version, ...]  # PEP 700 "versions", else from the files; sorted
+
+    def files_for(self, version: Version) -> tuple[DistFile, ...]:
+        return tuple(f for f in self.files if f.version == version)
+
+
+@dataclass(frozen=True, slots=True)
+class CoreMetadata:
+    """The fields of a distribution's METADATA that reviews use."""
+
+    name: str
+    version: str
+    summary: str | None = None
+    license: str | None = None
+    license_expression: str | None = None
+    classifiers: tuple[str, ...] = ()
+    requires_python: str | None = None
+    requires_dist: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    project_urls: tuple[tuple[str, str], ...] = ()  # (label, url)
+    home_page: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vulnerability:
+    id: str
+    summary: str
+    aliases: tuple[str, ...] = ()
+    fixed_in: tuple[str, ...] = ()
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PyPIRelease:
+    """What PyPI's JSON API adds for one release."""
+
+    name: str
+    version: str
+    metadata: CoreMetadata
+    vulnerabilities: tuple[Vulnerability, ...] = ()
+    yanked: bool = False
+    yanked_reason: str | None = None
