@@ -46,6 +46,14 @@ class IndexSettings:
     extra_urls: tuple[str, ...] = ()
     find_links: tuple[str, ...] = ()
     no_index: bool = False
+    pypi_json_url: str | None = None  # None: PyPI's /pypi/ for PyPI, else none
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewThresholds:
+    warn_after_years: float = 2.0
+    fail_after_years: float = 3.0
+    duplicate_threshold: float = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +62,14 @@ class ResolutionConfig:
     static_metadata: tuple[StaticMetadata, ...] = ()
     index: IndexSettings = field(default_factory=IndexSettings)
     platform: str = "linux"
+    review: ReviewThresholds = field(default_factory=ReviewThresholds)
 
 
-KEYS = ("holds", "static-metadata", "index", "platform")
+KEYS = ("holds", "static-metadata", "index", "platform", "review")
+_REVIEW_KEYS = ("warn-after-years", "fail-after-years", "duplicate-threshold")
 _HOLD_KEYS = ("name", "specifier", "reason", "link", "expires")
 _STATIC_KEYS = ("name", "version", "requires-dist", "requires-python")
-_INDEX_KEYS = ("url", "extra-urls", "find-links", "no-index")
+_INDEX_KEYS = ("url", "extra-urls", "find-links", "no-index", "pypi-json-url")
 
 Fail = Callable[[str, str, str | None], ConfigError]
 
@@ -80,9 +90,29 @@ def parse_resolution(data: Mapping[str, Any], fail: Fail) -> ResolutionConfig:
             extra_urls=_strings(table, "extra-urls", fail),
             find_links=_strings(table, "find-links", fail),
             no_index=_boolean(table, "no-index", fail),
+            pypi_json_url=_string(table, "pypi-json-url", fail),
         )
     platform = _string(data, "platform", fail) or "linux"
-    return ResolutionConfig(holds, static, index, platform)
+    return ResolutionConfig(holds, static, index, platform, _review(data, fail))
+
+
+def _review(data: Mapping[str, Any], fail: Fail) -> ReviewThresholds:
+    table = data.get("review", {})
+    if not isinstance(table, dict):
+        raise fail("review", "'review' must be a table", None)
+    _known(table, _REVIEW_KEYS, "[review]", fail)
+    values: dict[str, float] = {}
+    for key in _REVIEW_KEYS:
+        if key in table:
+            value = table[key]
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or value < 0
+            ):
+                raise fail(key, f"'{key}' must be a number >= 0", None)
+            values[key.replace("-", "_")] = float(value)
+    return ReviewThresholds(**values)
 
 
 def _tables(data: Mapping[str, Any], key: str, fail: Fail) -> list[dict[str, Any]]:

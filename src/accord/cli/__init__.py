@@ -17,6 +17,7 @@ from accord.cli import (  # noqa: F401 - importing registers the commands
     _constraints,
     _fleet,
     _propose,
+    _review,
 )
 from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, cli
 from accord.errors import AccordError

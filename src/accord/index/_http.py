@@ -1,0 +1,261 @@
+"""HTTP GET with retries and an on-disk cache that revalidates.
+
+One cache entry per (URL, Accept) pair: ``<cache_dir>/<h[:2]>/<h>`` where
+``h`` is the SHA-256 of the pair. The file is one JSON line (the validators,
+the fetch time, ``max-age``, the final URL and content type), a newline, then
+the body bytes; it is replaced atomically so threads and processes sharing
+the cache never read half an entry. A fresh entry (younger than its
+``Cache-Control: max-age``) answers without a request; a stale one is
+revalidated with ``If-None-Match`` / ``If-Modified-Since`` and reused on 304.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import http.client
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import IO
+
+from accord.errors import AccordError
+
+_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_NOT_FOUND = frozenset({404, 410})
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+
+
+class IndexUnavailable(AccordError):
+    """The index could not be read: network or HTTP failure after retries."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url  # redacted
+
+
+def redact(url: str) -> str:
+    """``url`` without its credentials: ``https://***@host/...``."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
+
+
+def _split_credentials(url: str) -> tuple[str, str | None]:
+    """``url`` without userinfo, and the Basic ``Authorization`` it implies."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    token = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
+    bare = urllib.parse.urlunsplit(parts._replace(netloc=host))
+    return bare, "Basic " + base64.b64encode(token.encode()).decode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    url: str  # after redirects, credentials removed: the base for relative links
+    body: bytes
+    content_type: str
+    from_cache: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    url: str
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+    fetched: float
+    max_age: int | None
+    body: bytes
+
+    def fresh(self, now: float) -> bool:
+        return self.max_age is not None and now - self.fetched < self.max_age
+
+
+def _max_age(headers: Message) -> int | None:
+    """Seconds the response stays fresh: ``max-age`` less ``Age``; 0 for
+    ``no-cache``; None if the server says nothing."""
+    control = headers.get("Cache-Control", "")
+    if re.search(r"no-cache|no-store", control, re.IGNORECASE):
+        return 0
+    match = _MAX_AGE.search(control)
+    if match is None:
+        return None
+    age = headers.get("Age", "0").strip()
+    return max(0, int(match.group(1)) - (int(age) if age.isdigit() else 0))
+
+
+class _SameHostAuthRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects, but sends credentials only to the host they were for."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        old_host = urllib.parse.urlsplit(req.full_url).netloc
+        if new is not None and urllib.parse.urlsplit(new.full_url).netloc != old_host:
+            new.remove_header("Authorization")
+        return new
+
+
+class Fetcher:
+    """GETs URLs; thread-safe: the only shared state is the cache files and
+    the credentials learnt per host, which a lock guards."""
+
+    def __init__(
+        self,
+        cache_dir: Path | None,
+        timeout: float,
+        retries: int,
+        backoff: float = 0.2,
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._opener = urllib.request.build_opener(_SameHostAuthRedirects)
+        self._lock = threading.Lock()
+        self._authorization: dict[str, str] = {}  # netloc -> header value
+
+    def remember_credentials(self, url: str) -> None:
+        """Send the credentials in ``url`` to every URL on its host."""
+        bare, authorization = _split_credentials(url)
+        if authorization is not None:
+            with self._lock:
+                self._authorization[urllib.parse.urlsplit(bare).netloc] = authorization
+
+    def get(self, url: str, accept: str) -> Response | None:
+        """The body at ``url``; None on 404/410; IndexUnavailable otherwise."""
+        self.remember_credentials(url)
+        bare, _ = _split_credentials(url)
+        key = hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
+        entry = self._load(key)
+        if entry is not None and entry.fresh(time.time()):
+            return Response(entry.url, entry.body, entry.content_type, True)
+        headers = {"Accept": accept, "User-Agent": "accord"}
+        with self._lock:
+            authorization = self._authorization.get(urllib.parse.urlsplit(bare).netloc)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        if entry is not None and entry.etag:
+            headers["If-None-Match"] = entry.etag
+        if entry is not None and entry.last_modified:
+            headers["If-Modified-Since"] = entry.last_modified
+        shown = redact(url)
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            tries = f" (after {attempt + 1} attempts)" if attempt else ""
+            try:
+                request = urllib.request.Request(bare, headers=headers)
+                with self._opener.open(request, timeout=self.timeout) as reply:
+                    body: bytes = reply.read()
+                    final: str = reply.geturl()
+                    got: Message = reply.headers
+            except urllib.error.HTTPError as error:
+                error.close()
+                if error.code == 304 and entry is not None:
+                    self._store(key, entry, error.headers)
+                    return Response(entry.url, entry.body, entry.content_type, True)
+                if error.code in _NOT_FOUND:
+                    return None
+                if error.code in _RETRY_STATUS and not last:
+                    self._sleep(attempt)
+                    continue
+                raise IndexUnavailable(
+                    f"HTTP {error.code} {error.reason} from {shown}{tries}", url=shown
+                ) from error
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+                if not last:
+                    self._sleep(attempt)
+                    continue
+                reason = getattr(error, "reason", None) or error
+                raise IndexUnavailable(
+                    f"cannot reach {shown}: {reason}{tries}", url=shown
+                ) from error
+            content_type = got.get("Content-Type", "")
+            self._store(
+                key, _Entry(final, content_type, None, None, 0, None, body), got
+            )
+            return Response(final, body, content_type)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _sleep(self, attempt: int) -> None:
+        time.sleep(self.backoff * 2**attempt)
+
+    def _path(self, key: str) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / key[:2] / key
+
+    def _load(self, key: str) -> _Entry | None:
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            head, _, body = path.read_bytes().partition(b"\n")
+            meta = json.loads(head)
+            return _Entry(
+                url=str(meta["url"]),
+                content_type=str(meta["content_type"]),
+                etag=meta["etag"],
+                last_modified=meta["last_modified"],
+                fetched=float(meta["fetched"]),
+                max_age=meta["max_age"],
+                body=body,
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or damaged: a miss
+
+    def _store(self, key: str, entry: _Entry, headers: Message) -> None:
+        """Record ``entry`` with the validators in ``headers``; best effort."""
+        path = self._path(key)
+        if path is None or "no-store" in headers.get("Cache-Control", "").lower():
+            return
+        meta = {
+            "url": entry.url,
+            "content_type": entry.content_type,
+            "etag": headers.get("ETag") or entry.etag,
+            "last_modified": headers.get("Last-Modified") or entry.last_modified,
+            "fetched": time.time(),
+            "max_age": _max_age(headers),
+        }
+        if (
+            meta["etag"] is None
+            and meta["last_modified"] is None
+            and not meta["max_age"]
+        ):
+            return  # could never be reused
+        with contextlib.suppress(OSError):
+            _write_atomic(path, json.dumps(meta).encode() + b"\n" + entry.body)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(temporary).unlink()
+        raise

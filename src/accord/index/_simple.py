@@ -1,0 +1,223 @@
+"""Parse a simple-API project page: PEP 691 JSON or PEP 503 HTML.
+
+Both give the same :class:`ProjectPage`; HTML cannot carry PEP 700's upload
+times or version list, so those come out as ``None`` and "from the files".
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from html.parser import HTMLParser
+from typing import Any
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from accord.index._http import IndexUnavailable, redact
+from accord.index.model import DistFile, ProjectPage
+
+_LEGACY_SUFFIXES = (".tar.bz2", ".tar.xz", ".tgz", ".tar", ".egg", ".exe", ".msi")
+_FRACTION = re.compile(r"\.(\d+)")
+
+
+def parse_page(
+    body: bytes, content_type: str, page_url: str, name: NormalizedName
+) -> ProjectPage:
+    """The page at ``page_url``, JSON or HTML according to ``content_type``."""
+    if "json" in content_type.lower():
+        return parse_json(body, page_url, name)
+    return parse_html(body, page_url, name)
+
+
+def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        api = str(data.get("meta", {}).get("api-version", "1.0"))
+        if api.split(".", maxsplit=1)[0] != "1":
+            raise ValueError(f"unsupported simple-API version {api}")
+        files = tuple(_json_file(entry, page_url, name) for entry in data["files"])
+        listed = data.get("versions")
+        versions = (
+            _versions(str(v) for v in listed)
+            if isinstance(listed, list)
+            else _versions_of(files)
+        )
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        shown = redact(page_url)
+        raise IndexUnavailable(
+            f"{shown} is not a valid simple-API JSON page: {error}", url=shown
+        ) from error
+    return ProjectPage(name=name, files=files, versions=versions)
+
+
+def _json_file(entry: Mapping[str, Any], page_url: str, name: str) -> DistFile:
+    filename = str(entry["filename"])
+    url = _absolute(page_url, str(entry["url"]))
+    yanked = entry.get("yanked", False)
+    metadata = entry.get("core-metadata", entry.get("dist-info-metadata", False))
+    requires_python = entry.get("requires-python")
+    upload = entry.get("upload-time")
+    return DistFile(
+        filename=filename,
+        url=url,
+        version=version_of(filename, name),
+        requires_python=str(requires_python) if requires_python else None,
+        yanked=_yanked(yanked),
+        upload_time=parse_time(str(upload)) if upload else None,
+        metadata_url=url + ".metadata" if metadata else None,
+        is_wheel=filename.endswith(".whl"),
+    )
+
+
+def _yanked(value: object) -> str | None:
+    if value is False or value is None:
+        return None
+    return value if isinstance(value, str) else ""
+
+
+def parse_html(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
+    parser = _Anchors()
+    parser.feed(body.decode("utf-8", errors="replace"))
+    parser.close()
+    base = _absolute(page_url, parser.base) if parser.base else page_url
+    files = []
+    for attrs, text in parser.anchors:
+        href = attrs.get("href")
+        if not href:
+            continue
+        url = _absolute(base, href)
+        filename = text.strip() or urllib.parse.unquote(url.rsplit("/", 1)[-1])
+        metadata = attrs.get("data-core-metadata", attrs.get("data-dist-info-metadata"))
+        requires_python = attrs.get("data-requires-python")
+        files.append(
+            DistFile(
+                filename=filename,
+                url=url,
+                version=version_of(filename, name),
+                requires_python=requires_python or None,
+                yanked=attrs.get("data-yanked"),
+                upload_time=None,
+                metadata_url=(
+                    url + ".metadata"
+                    if metadata is not None and metadata.lower() != "false"
+                    else None
+                ),
+                is_wheel=filename.endswith(".whl"),
+            )
+        )
+    found = tuple(files)
+    return ProjectPage(name=name, files=found, versions=_versions_of(found))
+
+
+class _Anchors(HTMLParser):
+    """Collects ``<a>`` attributes (unescaped by HTMLParser) and text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: list[tuple[dict[str, str], str]] = []
+        self.base: str | None = None
+        self._open: dict[str, str] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: "" if value is None else value for key, value in attrs}
+        if tag == "base" and self.base is None and values.get("href"):
+            self.base = values["href"]
+        elif tag == "a":
+            self._finish()
+            self._open, self._text = values, []
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._finish()
+
+    def close(self) -> None:
+        super().close()
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._open is not None:
+            self.anchors.append((self._open, "".join(self._text)))
+            self._open = None
+
+
+def _absolute(base: str, href: str) -> str:
+    """``href`` resolved against ``base``, without its ``#hash`` fragment."""
+    return urllib.parse.urldefrag(urllib.parse.urljoin(base, href))[0]
+
+
+def version_of(filename: str, name: str) -> Version | None:
+    """The version a distribution's filename names, or None."""
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[1]
+        if filename.endswith((".tar.gz", ".zip")):
+            return parse_sdist_filename(filename)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        pass
+    return _legacy_version(filename, canonicalize_name(name))
+
+
+def _legacy_version(filename: str, name: str) -> Version | None:
+    """``name-1.0.tar.bz2``, ``name-1.0-py2.7.egg``: the version after the name."""
+    stem = filename
+    for suffix in (".tar.gz", ".zip", *_LEGACY_SUFFIXES):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    else:
+        return None
+    for index, char in enumerate(stem):
+        if char == "-" and canonicalize_name(stem[:index]) == name:
+            try:
+                return Version(stem[index + 1 :].split("-")[0])
+            except InvalidVersion:
+                return None
+    return None
+
+
+def _versions(texts: Iterable[str]) -> tuple[Version, ...]:
+    found = set()
+    for text in texts:
+        try:
+            found.add(Version(text))
+        except InvalidVersion:
+            continue
+    return tuple(sorted(found))
+
+
+def _versions_of(files: Iterable[DistFile]) -> tuple[Version, ...]:
+    return tuple(sorted({f.version for f in files if f.version is not None}))
+
+
+def parse_time(text: str) -> datetime.datetime | None:
+    """An ISO 8601 time as an aware datetime (UTC if it names no zone)."""
+    text = text.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    # Python 3.10's fromisoformat takes only 3 or 6 fraction digits.
+    text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment

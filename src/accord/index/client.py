@@ -1,0 +1,175 @@
+"""The package-index client: every request accord makes to an index.
+
+Reads the simple API (PEP 691 JSON by content negotiation, else PEP 503
+HTML), PEP 658 core metadata, and PyPI's JSON API, through an on-disk HTTP
+cache (see :mod:`accord.index._http`). Thread-safe; :meth:`projects` fetches
+many pages at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import urllib.parse
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from packaging.utils import (
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_wheel_filename,
+)
+from packaging.version import Version
+
+from accord.errors import AccordError, InputError
+from accord.index._http import Fetcher, IndexUnavailable, redact
+from accord.index._metadata import parse_core_metadata, parse_release
+from accord.index._simple import parse_page
+from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
+
+__all__ = ["IndexClient", "IndexUnavailable", "PackageNotFound", "default_cache_dir"]
+
+SIMPLE_ACCEPT = (
+    "application/vnd.pypi.simple.v1+json, "
+    "application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
+)
+
+
+class PackageNotFound(InputError):  # a misspelt name is the user's input
+    """The index has no project of that name (404)."""
+
+    def __init__(self, name: str, index_url: str) -> None:
+        super().__init__(f"no project {name!r} on {redact(index_url)}")
+        self.name = name
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/accord/http``, else ``~/.cache/accord/http``."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "accord" / "http"
+
+
+def _base(url: str, what: str) -> str:
+    scheme = urllib.parse.urlsplit(url).scheme
+    if scheme not in {"http", "https"}:
+        raise InputError(f"{what} {redact(url)!r} is not an http(s) URL")
+    return url if url.endswith("/") else url + "/"
+
+
+class IndexClient:
+    """Reads one package index (and optionally PyPI's JSON API)."""
+
+    def __init__(
+        self,
+        index_url: str = "https://pypi.org/simple/",
+        pypi_json_url: str | None = "https://pypi.org/pypi/",
+        cache_dir: Path | None = None,
+        timeout: float = 15.0,
+        retries: int = 3,
+        max_workers: int = 16,
+    ) -> None:
+        self.index_url = _base(index_url, "index URL")
+        self.pypi_json_url = (
+            None if pypi_json_url is None else _base(pypi_json_url, "JSON API URL")
+        )
+        self.cache_dir = default_cache_dir() if cache_dir is None else cache_dir
+        self.max_workers = max(1, max_workers)
+        self.fetcher = Fetcher(self.cache_dir, timeout=timeout, retries=retries)
+        self.fetcher.remember_credentials(self.index_url)
+        if self.pypi_json_url is not None:
+            self.fetcher.remember_credentials(self.pypi_json_url)
+
+    def project(self, name: str) -> ProjectPage:
+        """The project's page; PackageNotFound if the index has none."""
+        canonical = canonicalize_name(name)
+        url = urllib.parse.urljoin(self.index_url, f"{canonical}/")
+        response = self.fetcher.get(url, SIMPLE_ACCEPT)
+        if response is None:
+            raise PackageNotFound(name, self.index_url)
+        return parse_page(response.body, response.content_type, response.url, canonical)
+
+    def projects(self, names: Sequence[str]) -> dict[str, ProjectPage | AccordError]:
+        """Each name's page, or the error reading it; fetched concurrently."""
+        unique = list(dict.fromkeys(names))
+        if not unique:
+            return {}
+
+        def one(name: str) -> ProjectPage | AccordError:
+            try:
+                return self.project(name)
+            except AccordError as error:
+                return error
+
+        workers = min(self.max_workers, len(unique))
+        with ThreadPoolExecutor(workers, thread_name_prefix="accord-index") as pool:
+            return dict(zip(unique, pool.map(one, unique), strict=True))
+
+    def core_metadata(self, file: DistFile) -> CoreMetadata | None:
+        """The file's PEP 658 metadata; None if the index serves none."""
+        if file.metadata_url is None:
+            return None
+        response = self.fetcher.get(file.metadata_url, "*/*")
+        if response is None:
+            return None
+        version = "" if file.version is None else str(file.version)
+        return parse_core_metadata(response.body, _project_of(file), version)
+
+    def release(self, name: str, version: str | None = None) -> PyPIRelease | None:
+        """PyPI's JSON for the release (latest if no version); None if absent."""
+        if self.pypi_json_url is None:
+            return None
+        path = canonicalize_name(name) + ("" if version is None else f"/{version}")
+        url = urllib.parse.urljoin(self.pypi_json_url, f"{path}/json")
+        response = self.fetcher.get(url, "application/json")
+        if response is None:
+            return None
+        try:
+            return parse_release(response.body, name, version)
+        except ValueError as error:  # json.JSONDecodeError is a ValueError
+            shown = redact(url)
+            raise IndexUnavailable(
+                f"{shown} is not a valid JSON API document: {error}", url=shown
+            ) from error
+
+    def latest_metadata(
+        self, page: ProjectPage, version: Version | None = None
+    ) -> CoreMetadata | None:
+        """Metadata of ``version``, else of the newest installable release.
+
+        From a wheel's PEP 658 metadata if one is served, else from the JSON
+        API; None if neither has it.
+        """
+        chosen = version if version is not None else newest_version(page)
+        if chosen is None:
+            return None
+        for file in page.files_for(chosen):
+            if file.is_wheel and file.metadata_url is not None:
+                metadata = self.core_metadata(file)
+                if metadata is not None:
+                    return metadata
+        release = self.release(page.name, str(chosen))
+        return None if release is None else release.metadata
+
+
+def newest_version(page: ProjectPage) -> Version | None:
+    """The newest version with a file that is not yanked (PEP 592).
+
+    Final releases win over pre-releases, as installers choose; a project
+    with only pre-releases gives its newest pre-release.
+    """
+    installable = [
+        v for v in page.versions if any(f.yanked is None for f in page.files_for(v))
+    ]
+    finals = [v for v in installable if not v.is_prerelease]
+    candidates = finals or installable
+    return max(candidates) if candidates else None
+
+
+def _project_of(file: DistFile) -> str:
+    """The project name a filename starts with, for metadata lacking one."""
+    if file.is_wheel:
+        with contextlib.suppress(InvalidWheelFilename):
+            return parse_wheel_filename(file.filename)[0]
+    return file.filename.partition("-")[0]

@@ -1,0 +1,247 @@
+"""Gather the evidence for a library review: the index, the distro lists,
+the central list. All I/O of the review is here; the verdicts are in
+``accord.rules.review``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
+
+from accord.central import CentralRepo, load_central_repo
+from accord.distro import (
+    DebianIndex,
+    DistroSource,
+    debian_lists,
+    load_plugins,
+    lookup_all,
+)
+from accord.errors import AccordError, InputError
+from accord.fleet import fleet_members
+from accord.index.client import IndexClient
+from accord.index.model import CoreMetadata, ProjectPage
+from accord.rules.review import Criterion, Evidence, ReviewPolicy, Verdict, review
+from accord.rules.review_change import change_questions, diff_central
+from accord.usage import find_users
+from accord.vcs import remote
+
+
+def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:
+    """``NAME``, ``NAME==VERSION`` or ``NAME<specifier>`` from the command line."""
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement as error:
+        raise InputError(
+            f"{text!r} is not NAME[==VERSION] or NAME<specifier>: {error}"
+        ) from error
+    specs = list(requirement.specifier)
+    if (
+        len(specs) == 1
+        and specs[0].operator in ("==", "===")
+        and "*" not in specs[0].version
+    ):
+        return requirement.name, Version(specs[0].version), None
+    return requirement.name, None, requirement.specifier if specs else None
+
+
+def choose_version(
+    page: ProjectPage, version: Version | None, specifier: SpecifierSet | None
+) -> Version:
+    if version is not None:
+        if version not in page.versions:
+            raise InputError(
+                f"{page.name} has no version {version} on the index",
+                hint="versions: " + ", ".join(str(v) for v in page.versions[-5:]),
+            )
+        return version
+    candidates = [
+        v
+        for v in page.versions
+        if not v.is_prerelease
+        and any(f.yanked is None for f in page.files_for(v))
+        and (specifier is None or specifier.contains(v))
+    ]
+    if not candidates:
+        raise InputError(f"{page.name} has no released version to review")
+    return max(candidates)
+
+
+def distro_sources(paths: Sequence[Path]) -> tuple[list[DistroSource], list[str]]:
+    """The distro sources to ask: given files, else apt's lists, plus plugins."""
+    files = list(paths) or debian_lists()
+    sources: list[DistroSource] = [DebianIndex(files)] if files else []
+    sources.extend(load_plugins())
+    return sources, [source.name for source in sources]
+
+
+def central_metadata(
+    client: IndexClient, names: Sequence[str], workers: int = 16
+) -> dict[NormalizedName, CoreMetadata]:
+    """The newest metadata of every central library, for the duplicates check."""
+    pages = client.projects(list(names))
+
+    def fetch(item: tuple[str, object]) -> tuple[NormalizedName, CoreMetadata | None]:
+        name, page = item
+        if not isinstance(page, ProjectPage):
+            return canonicalize_name(name), None
+        try:
+            return canonicalize_name(name), client.latest_metadata(page)
+        except Exception:
+            return canonicalize_name(name), None
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        found = dict(pool.map(fetch, pages.items()))
+    return {name: meta for name, meta in found.items() if meta is not None}
+
+
+def gather(
+    target: str,
+    central: CentralRepo,
+    client: IndexClient,
+    sources: Sequence[DistroSource] | None,
+    source_names: Sequence[str] = (),
+    compare: dict[NormalizedName, CoreMetadata] | None = None,
+    today: datetime.date | None = None,
+) -> Evidence:
+    name, version, specifier = parse_target(target)
+    page = client.project(name)
+    chosen = choose_version(page, version, specifier)
+    metadata = client.latest_metadata(page, chosen)
+    release = client.release(name, str(chosen))
+    distro = None
+    if sources:
+        found = lookup_all(list(sources), name)
+        distro = tuple((p.distro, p.package, p.version) for p in found)
+    return Evidence(
+        name=name,
+        version=chosen,
+        page=page,
+        metadata=metadata or (release.metadata if release else None),
+        release=release,
+        today=today or datetime.date.today(),
+        config=central.config,
+        central_names=central.global_list.names(),
+        central_metadata=compare or {},
+        distro=distro,
+        distro_sources=tuple(source_names),
+        specifier=specifier,
+    )
+
+
+def review_policy(central: CentralRepo) -> ReviewPolicy:
+    thresholds = central.config.resolution.review
+    return ReviewPolicy(
+        warn_after_years=thresholds.warn_after_years,
+        fail_after_years=thresholds.fail_after_years,
+        duplicate_threshold=thresholds.duplicate_threshold,
+    )
+
+
+def pin_facts(
+    client: IndexClient,
+    moved: Sequence[tuple[NormalizedName, str, Version | None, Version | None]],
+) -> list[Criterion]:
+    """Release date, yanked and known vulnerabilities of each pin that moved."""
+    facts = []
+    for name, marker, old, new in moved:
+        where = f" ({marker})" if marker else ""
+        if new is None:
+            facts.append(
+                Criterion("pin-removed", "pass", f"{name} {old} unpinned{where}")
+            )
+            continue
+        try:
+            page = client.project(name)
+        except AccordError as error:
+            facts.append(
+                Criterion("pin-moved", "unknown", f"{name} -> {new}{where}: {error}")
+            )
+            continue
+        files = page.files_for(new)
+        dates = sorted(f.upload_time.date() for f in files if f.upload_time is not None)
+        yanked = bool(files) and all(f.yanked is not None for f in files)
+        release = client.release(name, str(new))
+        vulnerabilities = release.vulnerabilities if release else ()
+        detail = f"{name} {old or '-'} -> {new}{where}"
+        if dates:
+            detail += f", released {dates[0].isoformat()}"
+        verdict: Verdict = "pass"
+        if not files:
+            verdict, detail = "fail", detail + ", not on the index"
+        if yanked:
+            verdict, detail = "fail", detail + ", yanked"
+        if vulnerabilities:
+            verdict = "fail"
+            detail += ", vulnerable: " + ", ".join(v.id for v in vulnerabilities)
+        facts.append(Criterion("pin-moved", verdict, detail))
+    return facts
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReport:
+    base: str
+    base_sha: str
+    questions: tuple[Criterion, ...]
+    pins: tuple[Criterion, ...]
+    reviews: tuple[tuple[Evidence, tuple[Criterion, ...]], ...]
+
+    @property
+    def failed(self) -> bool:
+        every = [
+            *self.questions,
+            *self.pins,
+            *(c for _, cs in self.reviews for c in cs),
+        ]
+        return any(c.verdict == "fail" for c in every)
+
+
+def review_central_change(
+    root: Path,
+    base: str | None,
+    client: IndexClient,
+    sources: Sequence[DistroSource],
+    source_names: Sequence[str],
+    workspace: Path | None,
+) -> ChangeReport:
+    """Review the change between ``base`` and the work tree of ``root``."""
+    if base is None:
+        upstream = remote.git(
+            "rev-parse", "--abbrev-ref", "@{upstream}", cwd=root, check=False
+        ).strip()
+        base = upstream or "HEAD~1"
+    base_sha = remote.git(
+        "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", cwd=root, check=False
+    ).strip()
+    if not base_sha:
+        raise InputError(f"{base!r} is not a commit of {root}", hint="pass --base REF")
+    before = load_central_repo(root, commit=base_sha)
+    after = load_central_repo(root)
+    diff = diff_central(before, after)
+    message = remote.git("log", "-1", "--format=%B", cwd=root, check=False)
+    members = fleet_members(after, workspace) if after.projects else []
+    users_of: dict[NormalizedName, Sequence[str]] = {}
+    for entry in diff.removed:
+        uses, _ = find_users(after, members, entry.requirement.name)
+        users_of[entry.name] = sorted({use.project for use in uses})
+    questions = change_questions(diff, message, users_of, [m.name for m in members])
+    policy = review_policy(after)
+    reviews = []
+    for entry in diff.added:
+        target = f"{entry.requirement.name}{entry.requirement.specifier}"
+        evidence = gather(target, after, client, sources, source_names, {})
+        reviews.append((evidence, tuple(review(evidence, policy))))
+    return ChangeReport(
+        base,
+        base_sha,
+        tuple(questions),
+        tuple(pin_facts(client, diff.moved_pins)),
+        tuple(reviews),
+    )

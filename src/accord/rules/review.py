@@ -1,0 +1,442 @@
+"""The new-library review: one verdict per criterion, each with its evidence.
+
+Every criterion is a pure function of the gathered :class:`Evidence`; the
+gathering (index, distro lists) happens in ``accord.review``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
+
+from accord.config import Config
+from accord.index.model import CoreMetadata, ProjectPage, PyPIRelease
+from accord.licenses import assess_license
+
+Verdict = Literal["pass", "warn", "fail", "unknown"]
+VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail", "unknown")
+
+# Very popular PyPI names, the usual targets of typosquatting.
+POPULAR = (
+    "boto3", "botocore", "urllib3", "requests", "setuptools", "certifi",
+    "charset-normalizer", "idna", "typing-extensions", "python-dateutil",
+    "packaging", "s3transfer", "aiobotocore", "six", "numpy", "pyyaml",
+    "s3fs", "fsspec", "pip", "cryptography", "google-api-core", "pydantic",
+    "cffi", "attrs", "protobuf", "pycparser", "wheel", "pandas", "jmespath",
+    "rsa", "importlib-metadata", "pyasn1", "zipp", "click", "platformdirs",
+    "markupsafe", "jinja2", "pytz", "colorama", "filelock", "tomli",
+    "virtualenv", "pluggy", "pytest", "wrapt", "pyjwt", "awscli", "psutil",
+    "sqlalchemy", "requests-oauthlib", "oauthlib", "grpcio", "docutils",
+    "werkzeug", "flask", "django", "pillow", "scipy", "matplotlib", "lxml",
+    "beautifulsoup4", "paramiko", "greenlet", "aiohttp", "multidict", "yarl",
+    "httpx", "rich", "tqdm", "decorator", "simplejson", "redis", "pymysql",
+    "psycopg2", "psycopg2-binary", "eventlet", "kombu", "celery", "babel",
+)  # fmt: skip
+_STOPWORDS = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "for",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "python",
+        "library",
+        "module",
+        "package",
+        "tool",
+        "tools",
+        "simple",
+        "based",
+        "using",
+        "support",
+    )
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    verdict: Verdict
+    detail: str
+    evidence: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPolicy:
+    warn_after_years: float = 2.0  # no release for this long: warn
+    fail_after_years: float = 3.0  # ... for this long: fail
+    duplicate_threshold: float = 0.35  # similarity score that warns
+    popular: tuple[str, ...] = POPULAR
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    name: str
+    version: Version | None  # the version under review
+    page: ProjectPage
+    metadata: CoreMetadata | None
+    release: PyPIRelease | None
+    today: datetime.date
+    config: Config
+    central_names: frozenset[NormalizedName] = frozenset()
+    central_metadata: Mapping[NormalizedName, CoreMetadata] = field(
+        default_factory=dict
+    )
+    distro: tuple[tuple[str, str, str], ...] | None = None  # (distro, package, version)
+    distro_sources: tuple[str, ...] = ()
+    specifier: SpecifierSet | None = None
+
+
+def check_maintained(ev: Evidence, policy: ReviewPolicy) -> Criterion:
+    uploads = [
+        (f.upload_time.date(), f.version)
+        for f in ev.page.files
+        if f.upload_time is not None and f.version is not None and f.yanked is None
+    ]
+    status = _classifier(ev.metadata, "Development Status :: ")
+    if not uploads:
+        return Criterion("maintained", "unknown", "the index gives no upload times")
+    latest_date, latest_version = max(uploads, key=lambda item: item[0])
+    age = (ev.today - latest_date).days / 365.25
+    recent = {v for d, v in uploads if (ev.today - d).days <= 2 * 365.25}
+    newest = max(ev.page.versions) if ev.page.versions else None
+    yanked_newest = newest is not None and all(
+        f.yanked is not None for f in ev.page.files_for(newest)
+    )
+    evidence = (
+        ("latest release", f"{latest_version} on {latest_date.isoformat()}"),
+        ("releases in the last two years", str(len(recent))),
+        ("development status", status or "not declared"),
+    )
+    verdict: Verdict = "pass"
+    reasons = [f"last release {latest_date.isoformat()} ({age:.1f} years ago)"]
+    if age > policy.fail_after_years:
+        verdict = "fail"
+    elif age > policy.warn_after_years:
+        verdict = "warn"
+    if status and status.startswith("7"):
+        verdict, reasons = "fail", [*reasons, f"declared '{status}'"]
+    elif status and status.startswith(("1", "2")) and verdict == "pass":
+        verdict, reasons = "warn", [*reasons, f"declared '{status}'"]
+    if yanked_newest:
+        reasons.append(f"the newest version {newest} is yanked")
+        verdict = "warn" if verdict == "pass" else verdict
+    return Criterion("maintained", verdict, "; ".join(reasons), evidence)
+
+
+def check_license(ev: Evidence, policy: ReviewPolicy) -> Criterion:
+    del policy
+    meta = ev.metadata
+    if meta is None:
+        return Criterion("license", "unknown", "no metadata to read a licence from")
+    text, source = None, None
+    if meta.license_expression:
+        text, source = meta.license_expression, "License-Expression"
+    elif meta.license and len(meta.license) <= 80 and "\n" not in meta.license:
+        text, source = meta.license, "License"
+    else:
+        licences = [
+            c.rsplit(" :: ", 1)[-1]
+            for c in meta.classifiers
+            if c.startswith("License :: ")
+        ]
+        licences = [name for name in licences if name != "OSI Approved"]
+        if licences:
+            text, source = (
+                " OR ".join(_classifier_licence(name) for name in licences),
+                "classifiers",
+            )
+    if text is None:
+        return Criterion("license", "unknown", "the metadata declares no licence")
+    assessment = assess_license(text, ev.config.licenses)
+    verdict = _LICENCE_VERDICTS[assessment.verdict]
+    return Criterion(
+        "license",
+        verdict,
+        f"{assessment.expression or text} (from {source}): {assessment.reason}",
+        (("declared", text), ("spdx", assessment.expression or "not recognised")),
+    )
+
+
+_LICENCE_VERDICTS: dict[str, Verdict] = {
+    "allowed": "pass",
+    "review": "warn",
+    "forbidden": "fail",
+}
+_CLASSIFIER_LICENCES = {
+    "MIT License": "MIT",
+    "BSD License": "BSD-3-Clause",
+    "Apache Software License": "Apache-2.0",
+    "ISC License (ISCL)": "ISC",
+    "Python Software Foundation License": "PSF-2.0",
+    "Mozilla Public License 2.0 (MPL 2.0)": "MPL-2.0",
+    "GNU General Public License v2 (GPLv2)": "GPL-2.0-only",
+    "GNU General Public License v3 (GPLv3)": "GPL-3.0-only",
+    "GNU Affero General Public License v3": "AGPL-3.0-only",
+    "GNU Lesser General Public License v2 (LGPLv2)": "LGPL-2.0-only",
+    "GNU Lesser General Public License v3 (LGPLv3)": "LGPL-3.0-only",
+}
+
+
+def _classifier_licence(name: str) -> str:
+    return _CLASSIFIER_LICENCES.get(name, name)
+
+
+def check_python3(ev: Evidence, policy: ReviewPolicy) -> Criterion:
+    del policy
+    meta = ev.metadata
+    classifiers = meta.classifiers if meta else ()
+    if "Programming Language :: Python :: 2 :: Only" in classifiers:
+        return Criterion("python3", "fail", "declares 'Python :: 2 :: Only'")
+    wheels = [f for f in ev.page.files if f.is_wheel and f.version == ev.version]
+    if wheels and all(re.search(r"-(py2|cp2\d)[^-]*-", f.filename) for f in wheels):
+        return Criterion("python3", "fail", "only Python 2 wheels for this version")
+    requires = (meta.requires_python if meta else None) or next(
+        (f.requires_python for f in wheels if f.requires_python), None
+    )
+    supported = ev.config.python_versions
+    if requires:
+        try:
+            specifier = SpecifierSet(requires)
+        except InvalidSpecifier:
+            return Criterion(
+                "python3", "warn", f"Requires-Python {requires!r} is invalid"
+            )
+        covered = [
+            p for p in supported if specifier.contains(f"{p}.0", prereleases=True)
+        ]
+        missing = [p for p in supported if p not in covered]
+        evidence = (
+            ("Requires-Python", requires),
+            ("supported here", ", ".join(supported)),
+        )
+        if not covered:
+            return Criterion(
+                "python3",
+                "fail",
+                f"Requires-Python {requires} covers none of {', '.join(supported)}",
+                evidence,
+            )
+        if missing:
+            return Criterion(
+                "python3",
+                "warn",
+                f"Requires-Python {requires} leaves out {', '.join(missing)}",
+                evidence,
+            )
+        return Criterion(
+            "python3",
+            "pass",
+            f"Requires-Python {requires} covers {', '.join(supported)}",
+            evidence,
+        )
+    if any(c.startswith("Programming Language :: Python :: 3") for c in classifiers):
+        return Criterion(
+            "python3", "pass", "classifiers declare Python 3 (no Requires-Python)"
+        )
+    return Criterion(
+        "python3", "unknown", "no Requires-Python and no Python classifiers"
+    )
+
+
+def check_distro(ev: Evidence, policy: ReviewPolicy) -> Criterion:
+    del policy
+    if ev.distro is None:
+        return Criterion(
+            "distro",
+            "unknown",
+            "no distribution package lists (give --distro-index FILE)",
+        )
+    if not ev.distro:
+        return Criterion(
+            "distro",
+            "warn",
+            f"not packaged in {', '.join(ev.distro_sources) or 'the lists given'}",
+        )
+    shown = "; ".join(f"{d}: {p} {v}" for d, p, v in ev.distro)
+    return Criterion(
+        "distro", "pass", shown, tuple((d, f"{p} {v}") for d, p, v in ev.distro)
+    )
+
+
+def check_duplicates(ev: Evidence, policy: ReviewPolicy) -> Criterion:
+    if ev.metadata is None or not ev.central_metadata:
+        return Criterion(
+            "duplicates", "unknown", "no metadata to compare with the central list"
+        )
+    mine = _profile(ev.metadata)
+    scores = sorted(
+        (
+            (_similarity(mine, _profile(other)), name)
+            for name, other in ev.central_metadata.items()
+            if name != canonicalize_name(ev.name)
+        ),
+        reverse=True,
+    )[:3]
+    top = [(round(score, 2), name) for score, name in scores if score > 0]
+    evidence = tuple((name, f"{score:.2f}") for score, name in top)
+    if top and top[0][0] >= policy.duplicate_threshold:
+        listed = ", ".join(f"{name} ({score:.2f})" for score, name in top)
+        return Criterion("duplicates", "warn", f"looks like {listed}", evidence)
+    return Criterion(
+        "duplicates", "pass", "no central library looks the same", evidence
+    )
+
+
+def _profile(meta: CoreMetadata) -> frozenset[str]:
+    words = set(_WORD.findall((meta.summary or "").lower())) - _STOPWORDS
+    words |= {k.lower() for k in meta.keywords}
+    words |= {f"topic:{c}" for c in meta.classifiers if c.startswith("Topic :: ")}
+    return frozenset(words)
+
+
+def _similarity(left: frozenset[str], right: frozenset[str]) -> float:
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def check_typosquat(ev: Evidence, policy: ReviewPolicy) -> Criterion:
+    name = canonicalize_name(ev.name)
+    if name in ev.central_names or name in policy.popular:
+        return Criterion("typosquat", "pass", f"{name} is itself a known library")
+    near = []
+    for other in sorted(
+        ev.central_names | {canonicalize_name(p) for p in policy.popular}
+    ):
+        limit = 1 if min(len(name), len(other)) < 6 else 2
+        distance = edit_distance(name, other, limit)
+        if distance <= limit:
+            near.append((distance, other))
+    if near:
+        shown = ", ".join(f"{other} (distance {d})" for d, other in sorted(near)[:5])
+        return Criterion("typosquat", "warn", f"the name is close to {shown}")
+    return Criterion("typosquat", "pass", "no known library has a close name")
+
+
+def edit_distance(left: str, right: str, limit: int) -> int:
+    """Levenshtein distance, stopping early above ``limit``.
+
+    Hand-written: a dozen lines, and no dependency for it is worth adding.
+    """
+    if abs(len(left) - len(right)) > limit:
+        return limit + 1
+    previous = list(range(len(right) + 1))
+    for i, a in enumerate(left, start=1):
+        current = [i]
+        for j, b in enumerate(right, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def check_vulnerabilities(ev: Evidence, policy: ReviewPolicy) -> Criterion:
+    del policy
+    if ev.release is None:
+        return Criterion(
+            "vulnerabilities", "unknown", "no vulnerability data (PyPI JSON API)"
+        )
+    if not ev.release.vulnerabilities:
+        return Criterion(
+            "vulnerabilities", "pass", f"none known for {ev.release.version}"
+        )
+    shown = "; ".join(
+        f"{v.id}: {v.summary[:80]}"
+        + (f" (fixed in {', '.join(v.fixed_in)})" if v.fixed_in else "")
+        for v in ev.release.vulnerabilities
+    )
+    return Criterion(
+        "vulnerabilities",
+        "fail",
+        shown,
+        tuple(
+            (v.id, ", ".join(v.fixed_in) or "no fix")
+            for v in ev.release.vulnerabilities
+        ),
+    )
+
+
+def check_specifier(ev: Evidence, policy: ReviewPolicy) -> Criterion | None:
+    del policy
+    if ev.specifier is None:
+        return None
+    released = set(ev.page.versions)
+    problems: list[str] = []
+    verdict: Verdict = "pass"
+    minimums = [s for s in ev.specifier if s.operator in (">=", ">")]
+    caps = [s for s in ev.specifier if s.operator in ("<", "<=", "~=", "==", "===")]
+    if caps:
+        verdict = "fail"
+        shown = ",".join(str(c) for c in caps)
+        problems.append(f"caps {shown} (the list takes no caps without a reason)")
+    for spec in ev.specifier:
+        if (
+            spec.operator == "!="
+            and not spec.version.endswith(".*")
+            and Version(spec.version) not in released
+        ):
+            problems.append(f"excludes {spec.version}, which was never released")
+            verdict = "warn" if verdict == "pass" else verdict
+    policy_name = ev.config.lower_bounds
+    if policy_name == "central":
+        if not minimums:
+            verdict = "fail"
+            problems.append("no minimum, but lower-bounds = 'central'")
+        for spec in minimums:
+            if Version(spec.version) not in released:
+                verdict = "fail"
+                problems.append(f"minimum {spec.version} was never released")
+    elif minimums:
+        verdict = "warn" if verdict == "pass" else verdict
+        problems.append("a minimum in the global list, but lower-bounds = 'project'")
+    detail = "; ".join(problems) or f"{ev.specifier or 'no specifier'} is fine"
+    return Criterion("specifier", verdict, detail, (("specifier", str(ev.specifier)),))
+
+
+def _classifier(meta: CoreMetadata | None, prefix: str) -> str | None:
+    if meta is None:
+        return None
+    for classifier in meta.classifiers:
+        if classifier.startswith(prefix):
+            return classifier.removeprefix(prefix)
+    return None
+
+
+CRITERIA: tuple[Callable[[Evidence, ReviewPolicy], Criterion | None], ...] = (
+    check_maintained,
+    check_license,
+    check_python3,
+    check_distro,
+    check_duplicates,
+    check_typosquat,
+    check_vulnerabilities,
+    check_specifier,
+)
+
+
+def review(ev: Evidence, policy: ReviewPolicy = ReviewPolicy()) -> list[Criterion]:
+    return [c for check in CRITERIA if (c := check(ev, policy)) is not None]
+
+
+def summarize(criteria: Sequence[Criterion]) -> dict[str, int]:
+    return {v: sum(1 for c in criteria if c.verdict == v) for v in VERDICTS}
