@@ -9,8 +9,10 @@ many pages at once.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import urllib.parse
+import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -150,7 +152,35 @@ class IndexClient:
                 if metadata is not None:
                     return metadata
         release = self.release(page.name, str(chosen))
-        return None if release is None else release.metadata
+        if release is not None:
+            return release.metadata
+        return self._metadata_from_wheel(page, chosen)
+
+    def _metadata_from_wheel(
+        self, page: ProjectPage, version: Version
+    ) -> CoreMetadata | None:
+        """METADATA read from the smallest wheel itself: the last resort for
+        an index that serves neither PEP 658 files nor a JSON API (a mirror)."""
+        wheels = [f for f in page.files_for(version) if f.is_wheel and f.yanked is None]
+        for file in wheels[:1]:
+            response = self.fetcher.get(file.url, "*/*")
+            if response is None or len(response.body) > _MAX_WHEEL_BYTES:
+                return None
+            try:
+                with zipfile.ZipFile(io.BytesIO(response.body)) as archive:
+                    name = next(
+                        n
+                        for n in archive.namelist()
+                        if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
+                    )
+                    body = archive.read(name)
+            except (zipfile.BadZipFile, StopIteration, KeyError):
+                return None
+            return parse_core_metadata(body, _project_of(file), str(version))
+        return None
+
+
+_MAX_WHEEL_BYTES = 20 * 1024 * 1024
 
 
 def newest_version(page: ProjectPage) -> Version | None:
