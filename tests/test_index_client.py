@@ -391,8 +391,15 @@ def test_latest_metadata_falls_back_to_json_api(
     assert "/pypi/alpha/2.0/json" in test_index.requests
     assert not any(path.endswith(".metadata") for path in test_index.requests)
 
+    # Neither PEP 658 nor a JSON API (a bare mirror): the wheel itself is
+    # read, and an sdist-only release has no metadata to give.
     no_json = IndexClient(test_index.simple_url, None, cache_dir=tmp_path / "c")
-    assert no_json.latest_metadata(no_json.project("alpha")) is None
+    from_wheel = no_json.latest_metadata(no_json.project("alpha"))
+    if release.wheel:
+        assert from_wheel is not None and from_wheel.summary == "A library"
+        assert "/files/alpha-2.0-py3-none-any.whl" in test_index.requests
+    else:
+        assert from_wheel is None
 
 
 def test_latest_metadata_of_a_given_version(

@@ -1,0 +1,197 @@
+"""accord review and review-change against a local index (no network)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from accord.cli import main
+from accord.rules.review import edit_distance
+
+from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
+
+TODAY = datetime.date.today()
+RECENT = (TODAY - datetime.timedelta(days=40)).isoformat()
+OLD = "2015-03-01"
+PY3 = ["Programming Language :: Python :: 3"]
+GLOBAL = "## section:general\nhttpthing  # MIT\nrequests  # Apache-2.0\n"
+
+
+@pytest.fixture
+def index(
+    test_index: TestIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> TestIndex:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    test_index.add("goodlib", [
+        Release("0.9", uploaded="2023-01-01", license_expression="MIT"),
+        Release("1.0", uploaded=RECENT, summary="Parse calendar files",
+                license_expression="MIT", requires_python=">=3.9", classifiers=PY3),
+    ])  # fmt: skip
+    test_index.add(
+        "oldlib", [Release("1.0", uploaded=OLD, license="MIT", classifiers=PY3)]
+    )
+    test_index.add(
+        "gpllib", [Release("1.0", uploaded=RECENT, license_expression="GPL-3.0-only")]
+    )
+    test_index.add("py2lib", [Release("1.0", uploaded=RECENT, license="MIT",
+        classifiers=["Programming Language :: Python :: 2 :: Only"])])  # fmt: skip
+    test_index.add("vulnlib", [Release("1.0", uploaded=RECENT, license="MIT",
+        vulnerabilities=[{"id": "PYSEC-2026-1", "summary": "remote code execution",
+                          "fixed_in": ["1.1"]}])])  # fmt: skip
+    test_index.add("reqeusts", [Release("1.0", uploaded=RECENT, license="MIT")])
+    http = ["http", "client"]
+    test_index.add("httpthing", [Release("2.0", uploaded=RECENT, license="MIT",
+        summary="Friendly HTTP client for humans", keywords=http)])  # fmt: skip
+    test_index.add("httpclone", [Release("1.0", uploaded=RECENT, license="MIT",
+        summary="An HTTP client for humans", keywords=http)])  # fmt: skip
+    test_index.add("requests", [Release("2.0", uploaded=RECENT, license="Apache-2.0")])
+    return test_index
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text("httpthing===2.0\nrequests===2.0\n")
+    (tmp_path / "Packages").write_text(
+        "Package: python3-goodlib\nVersion: 1.0-2\nArchitecture: all\n\n"
+    )
+    return repo
+
+
+def review(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, dict[str, str]]:
+    code = main([
+        "review", *args, "--requirements", str(repo), "--format", "json",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(repo.parent / "Packages"),
+    ])  # fmt: skip
+    out = capsys.readouterr().out
+    if code == 2:
+        return code, {}
+    document = json.loads(out)
+    return code, {c["id"]: c["verdict"] for c in document["criteria"]}
+
+
+CASES = [
+    pytest.param("goodlib", {"maintained": "pass", "license": "pass",
+        "python3": "pass", "distro": "pass", "typosquat": "pass",
+        "vulnerabilities": "pass"}, 0, id="good"),
+    pytest.param("oldlib", {"maintained": "fail", "distro": "warn"}, 1,
+                 id="unmaintained"),
+    pytest.param("gpllib", {"license": "fail"}, 1, id="gpl"),
+    pytest.param("py2lib", {"python3": "fail"}, 1, id="python2-only"),
+    pytest.param("vulnlib", {"vulnerabilities": "fail"}, 1, id="vulnerable"),
+    pytest.param("reqeusts", {"typosquat": "warn"}, 0, id="typosquat"),
+    pytest.param("httpclone", {"duplicates": "warn"}, 0, id="duplicate"),
+    pytest.param("goodlib<2", {"specifier": "fail"}, 1, id="cap"),
+    pytest.param("goodlib!=0.5", {"specifier": "warn"}, 0,
+                 id="exclusion-never-released"),
+    pytest.param("goodlib==0.9", {"python3": "unknown"}, 0, id="older-version"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("target", "expected", "code"), CASES)
+def test_review_criteria(
+    index: TestIndex,
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    target: str,
+    expected: dict[str, str],
+    code: int,
+) -> None:
+    got_code, verdicts = review(index, repo, capsys, target)
+    assert {key: verdicts[key] for key in expected} == expected
+    assert got_code == code
+
+
+def test_markdown_report(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main([
+        "review", "vulnlib", "--requirements", str(repo), "--no-compare",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(repo.parent / "Packages"),
+    ])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith("### Review of `vulnlib 1.0`")
+    fixed = "PYSEC-2026-1: remote code execution (fixed in 1.1)"
+    assert f"| vulnerabilities | FAIL | {fixed} |" in out
+
+
+def test_central_minimum_policy(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "accord.toml").write_text('lower-bounds = "central"\n')
+    assert review(index, repo, capsys, "goodlib>=0.9")[1]["specifier"] == "pass"
+    assert review(index, repo, capsys, "goodlib>=0.5")[1]["specifier"] == "fail"
+
+
+def test_unknown_package_is_bad_input(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main([
+        "review", "nosuchlib", "--requirements", str(repo),
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+    ])  # fmt: skip
+    assert code == 2
+    assert "no project 'nosuchlib'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "distance"),
+    [
+        ("requests", "reqeusts", 2),
+        ("six", "six", 0),
+        ("flask", "flask2", 1),
+        ("abc", "xyz", 3),
+    ],
+)
+def test_edit_distance(left: str, right: str, distance: int) -> None:
+    assert edit_distance(left, right, 5) == distance
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args],
+        cwd=cwd, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+
+
+def test_review_change(
+    index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "projects.txt").write_text("org/calendar\n")
+    project = tmp_path / "org" / "calendar"
+    project.mkdir(parents=True)
+    (project / "requirements.txt").write_text("requests>=1.0\n")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    (repo / "global-requirements.txt").write_text(
+        "## section:general\nhttpthing<3  # MIT\ngoodlib  # MIT\n"
+    )
+    (repo / "upper-constraints.txt").write_text("httpthing===2.0\ngoodlib===1.0\n")
+    _git(repo, "commit", "-q", "-am", "Add goodlib, drop requests")
+    code = main([
+        "review-change", str(repo), "--format", "json",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(tmp_path / "Packages"),
+    ])  # fmt: skip
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1
+    change = {c["id"]: c for c in document["change"]}
+    assert change["removed-in-use"]["verdict"] == "fail"
+    assert "org/calendar" in change["removed-in-use"]["detail"]
+    assert change["new-cap"]["verdict"] == "fail"  # no comment above the cap
+    assert change["consumer-named"]["verdict"] == "warn"
+    assert [lib["package"] for lib in document["libraries"]] == ["goodlib"]
+    pins = {c["detail"].split()[0]: c["verdict"] for c in document["pins"]}
+    assert pins == {"goodlib": "pass", "requests": "pass"}
