@@ -245,3 +245,23 @@ def review_central_change(
         tuple(pin_facts(client, diff.moved_pins)),
         tuple(reviews),
     )
+
+
+def review_many(
+    targets: Sequence[str],
+    central: CentralRepo,
+    client: IndexClient,
+    sources: Sequence[DistroSource] | None,
+    source_names: Sequence[str],
+    compare: dict[NormalizedName, CoreMetadata],
+    workers: int = 16,
+) -> list[tuple[Evidence, tuple[Criterion, ...]]]:
+    """Review each target, in parallel, in the order given."""
+    policy = review_policy(central)
+
+    def one(target: str) -> tuple[Evidence, tuple[Criterion, ...]]:
+        evidence = gather(target, central, client, sources, source_names, compare)
+        return evidence, tuple(review(evidence, policy))
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
+        return list(pool.map(one, targets))

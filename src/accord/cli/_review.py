@@ -61,8 +61,7 @@ def review(
     """Review libraries proposed for the global list, one verdict per criterion."""
     from accord.central import load_central_repo
     from accord.report.review import as_dict, render_markdown
-    from accord.review import central_metadata, distro_sources, gather, review_policy
-    from accord.rules.review import review as run_review
+    from accord.review import central_metadata, distro_sources, review_many
 
     central = load_central_repo(requirements or Path())
     client = _client(central, index_url, pypi_json_url)
@@ -70,14 +69,8 @@ def review(
     compare_with = (
         central_metadata(client, sorted(central.global_list.names())) if compare else {}
     )
-    policy = review_policy(central)
-    reports = []
-    failed = False
-    for target in targets:
-        evidence = gather(target, central, client, sources, names, compare_with)
-        criteria = run_review(evidence, policy)
-        failed = failed or any(c.verdict == "fail" for c in criteria)
-        reports.append((evidence, criteria))
+    reports = review_many(targets, central, client, sources, names, compare_with)
+    failed = any(c.verdict == "fail" for _, criteria in reports for c in criteria)
     if output_format == "json":
         documents = [as_dict(ev, criteria) for ev, criteria in reports]
         payload: object = documents[0] if len(documents) == 1 else documents

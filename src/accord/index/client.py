@@ -163,6 +163,11 @@ class IndexClient:
         an index that serves neither PEP 658 files nor a JSON API (a mirror)."""
         wheels = [f for f in page.files_for(version) if f.is_wheel and f.yanked is None]
         for file in wheels[:1]:
+            # Some mirrors serve PEP 658 files without advertising them; one
+            # small request may save downloading the whole wheel.
+            probe = self.fetcher.get(f"{file.url}.metadata", "*/*")
+            if probe is not None and probe.body.startswith(b"Metadata-Version"):
+                return parse_core_metadata(probe.body, _project_of(file), str(version))
             response = self.fetcher.get(file.url, "*/*")
             if response is None or len(response.body) > _MAX_WHEEL_BYTES:
                 return None
