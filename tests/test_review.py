@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from accord.cli import main
-from accord.rules.review import edit_distance
+from accord.rules.review_names import edit_distance
 
 from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
 

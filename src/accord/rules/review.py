@@ -19,54 +19,10 @@ from packaging.version import Version
 from accord.config import Config
 from accord.index.model import CoreMetadata, ProjectPage, PyPIRelease
 from accord.licenses import assess_license
+from accord.rules.review_names import POPULAR, edit_distance, profile, similarity
 
 Verdict = Literal["pass", "warn", "fail", "unknown"]
 VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail", "unknown")
-
-# Very popular PyPI names, the usual targets of typosquatting.
-POPULAR = (
-    "boto3", "botocore", "urllib3", "requests", "setuptools", "certifi",
-    "charset-normalizer", "idna", "typing-extensions", "python-dateutil",
-    "packaging", "s3transfer", "aiobotocore", "six", "numpy", "pyyaml",
-    "s3fs", "fsspec", "pip", "cryptography", "google-api-core", "pydantic",
-    "cffi", "attrs", "protobuf", "pycparser", "wheel", "pandas", "jmespath",
-    "rsa", "importlib-metadata", "pyasn1", "zipp", "click", "platformdirs",
-    "markupsafe", "jinja2", "pytz", "colorama", "filelock", "tomli",
-    "virtualenv", "pluggy", "pytest", "wrapt", "pyjwt", "awscli", "psutil",
-    "sqlalchemy", "requests-oauthlib", "oauthlib", "grpcio", "docutils",
-    "werkzeug", "flask", "django", "pillow", "scipy", "matplotlib", "lxml",
-    "beautifulsoup4", "paramiko", "greenlet", "aiohttp", "multidict", "yarl",
-    "httpx", "rich", "tqdm", "decorator", "simplejson", "redis", "pymysql",
-    "psycopg2", "psycopg2-binary", "eventlet", "kombu", "celery", "babel",
-)  # fmt: skip
-_STOPWORDS = frozenset(
-    (
-        "a",
-        "an",
-        "and",
-        "for",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-        "python",
-        "library",
-        "module",
-        "package",
-        "tool",
-        "tools",
-        "simple",
-        "based",
-        "using",
-        "support",
-    )
-)
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,10 +236,10 @@ def check_duplicates(ev: Evidence, policy: ReviewPolicy) -> Criterion:
         return Criterion(
             "duplicates", "unknown", "no metadata to compare with the central list"
         )
-    mine = _profile(ev.metadata)
+    mine = profile(ev.metadata)
     scores = sorted(
         (
-            (_similarity(mine, _profile(other)), name)
+            (similarity(mine, profile(other)), name)
             for name, other in ev.central_metadata.items()
             if name != canonicalize_name(ev.name)
         ),
@@ -297,19 +253,6 @@ def check_duplicates(ev: Evidence, policy: ReviewPolicy) -> Criterion:
     return Criterion(
         "duplicates", "pass", "no central library looks the same", evidence
     )
-
-
-def _profile(meta: CoreMetadata) -> frozenset[str]:
-    words = set(_WORD.findall((meta.summary or "").lower())) - _STOPWORDS
-    words |= {k.lower() for k in meta.keywords}
-    words |= {f"topic:{c}" for c in meta.classifiers if c.startswith("Topic :: ")}
-    return frozenset(words)
-
-
-def _similarity(left: frozenset[str], right: frozenset[str]) -> float:
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
 
 
 def check_typosquat(ev: Evidence, policy: ReviewPolicy) -> Criterion:
@@ -328,26 +271,6 @@ def check_typosquat(ev: Evidence, policy: ReviewPolicy) -> Criterion:
         shown = ", ".join(f"{other} (distance {d})" for d, other in sorted(near)[:5])
         return Criterion("typosquat", "warn", f"the name is close to {shown}")
     return Criterion("typosquat", "pass", "no known library has a close name")
-
-
-def edit_distance(left: str, right: str, limit: int) -> int:
-    """Levenshtein distance, stopping early above ``limit``.
-
-    Hand-written: a dozen lines, and no dependency for it is worth adding.
-    """
-    if abs(len(left) - len(right)) > limit:
-        return limit + 1
-    previous = list(range(len(right) + 1))
-    for i, a in enumerate(left, start=1):
-        current = [i]
-        for j, b in enumerate(right, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
 
 
 def check_vulnerabilities(ev: Evidence, policy: ReviewPolicy) -> Criterion:
