@@ -195,3 +195,18 @@ def test_review_change(
     assert [lib["package"] for lib in document["libraries"]] == ["goodlib"]
     pins = {c["detail"].split()[0]: c["verdict"] for c in document["pins"]}
     assert pins == {"goodlib": "pass", "requests": "pass"}
+
+
+@pytest.mark.parametrize(
+    ("filename", "python3"),
+    [
+        pytest.param("six-1.16.0-py2.py3-none-any.whl", True, id="universal"),
+        pytest.param("old-1.0-py2-none-any.whl", False, id="py2-only"),
+        pytest.param("fast-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", True, id="cp3"),
+        pytest.param("legacy-1.0-cp27-cp27mu-manylinux1_x86_64.whl", False, id="cp27"),
+    ],
+)
+def test_python3_wheel_tags(filename: str, python3: bool) -> None:
+    from accord.rules.review import _python3_wheel
+
+    assert _python3_wheel(filename) is python3

@@ -7,13 +7,17 @@ gathering (index, distro lists) happens in ``accord.review``.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import (
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_wheel_filename,
+)
 from packaging.version import Version
 
 from accord.config import Config
@@ -161,7 +165,7 @@ def check_python3(ev: Evidence, policy: ReviewPolicy) -> Criterion:
     if "Programming Language :: Python :: 2 :: Only" in classifiers:
         return Criterion("python3", "fail", "declares 'Python :: 2 :: Only'")
     wheels = [f for f in ev.page.files if f.is_wheel and f.version == ev.version]
-    if wheels and all(re.search(r"-(py2|cp2\d)[^-]*-", f.filename) for f in wheels):
+    if wheels and not any(_python3_wheel(f.filename) for f in wheels):
         return Criterion("python3", "fail", "only Python 2 wheels for this version")
     requires = (meta.requires_python if meta else None) or next(
         (f.requires_python for f in wheels if f.requires_python), None
@@ -209,6 +213,15 @@ def check_python3(ev: Evidence, policy: ReviewPolicy) -> Criterion:
     return Criterion(
         "python3", "unknown", "no Requires-Python and no Python classifiers"
     )
+
+
+def _python3_wheel(filename: str) -> bool:
+    """Whether a wheel installs on some Python 3 (``py2.py3`` counts)."""
+    try:
+        tags = parse_wheel_filename(filename)[3]
+    except InvalidWheelFilename:
+        return True  # not ours to judge
+    return any(tag.interpreter.startswith(("py3", "cp3", "pp3")) for tag in tags)
 
 
 def check_distro(ev: Evidence, policy: ReviewPolicy) -> Criterion:
