@@ -36,6 +36,7 @@ import lzma
 import re
 import shutil
 import subprocess
+import threading
 import warnings
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -268,10 +269,12 @@ class DebianIndex:
         distros = dict.fromkeys(distro_name_from_list(p) for p in self.paths)
         self.name = name or ", ".join(distros) or "debian"
         self._index: dict[str, list[_Hit]] | None = None
+        self._lock = threading.Lock()  # reviews look up from many threads
 
     def lookup(self, project: str) -> list[DistroPackage]:
-        if self._index is None:
-            self._index = self._build()
+        with self._lock:
+            if self._index is None:
+                self._index = self._build()
         hits = {h for key in _project_keys(project) for h in self._index.get(key, [])}
         return _best(sorted(hits, key=lambda h: (h.rank, h.package.package)))
 

@@ -6,7 +6,8 @@ the central list. All I/O of the review is here; the verdicts are in
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,11 +83,42 @@ def distro_sources(paths: Sequence[Path]) -> tuple[list[DistroSource], list[str]
     return sources, [source.name for source in sources]
 
 
+class PageMemo:
+    """Each project page parsed once per run, shared by all the reviews in it
+    (a page of thousands of files costs more to parse than to read)."""
+
+    def __init__(self, client: IndexClient) -> None:
+        self.client = client
+        self._pages: dict[NormalizedName, ProjectPage] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, pages: Mapping[str, object]) -> None:
+        with self._lock:
+            for name, page in pages.items():
+                if isinstance(page, ProjectPage):
+                    self._pages[canonicalize_name(name)] = page
+
+    def project(self, name: str) -> ProjectPage:
+        canonical = canonicalize_name(name)
+        with self._lock:
+            page = self._pages.get(canonical)
+        if page is None:
+            page = self.client.project(name)
+            with self._lock:
+                self._pages[canonical] = page
+        return page
+
+
 def central_metadata(
-    client: IndexClient, names: Sequence[str], workers: int = 16
+    client: IndexClient,
+    names: Sequence[str],
+    workers: int = 16,
+    memo: PageMemo | None = None,
 ) -> dict[NormalizedName, CoreMetadata]:
     """The newest metadata of every central library, for the duplicates check."""
     pages = client.projects(list(names))
+    if memo is not None:
+        memo.remember(pages)
 
     def fetch(item: tuple[str, object]) -> tuple[NormalizedName, CoreMetadata | None]:
         name, page = item
@@ -110,9 +142,10 @@ def gather(
     source_names: Sequence[str] = (),
     compare: dict[NormalizedName, CoreMetadata] | None = None,
     today: datetime.date | None = None,
+    memo: PageMemo | None = None,
 ) -> Evidence:
     name, version, specifier = parse_target(target)
-    page = client.project(name)
+    page = memo.project(name) if memo is not None else client.project(name)
     chosen = choose_version(page, version, specifier)
     metadata = client.latest_metadata(page, chosen)
     release = client.release(name, str(chosen))
@@ -255,12 +288,15 @@ def review_many(
     source_names: Sequence[str],
     compare: dict[NormalizedName, CoreMetadata],
     workers: int = 16,
+    memo: PageMemo | None = None,
 ) -> list[tuple[Evidence, tuple[Criterion, ...]]]:
     """Review each target, in parallel, in the order given."""
     policy = review_policy(central)
 
     def one(target: str) -> tuple[Evidence, tuple[Criterion, ...]]:
-        evidence = gather(target, central, client, sources, source_names, compare)
+        evidence = gather(
+            target, central, client, sources, source_names, compare, memo=memo
+        )
         return evidence, tuple(review(evidence, policy))
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:

@@ -61,15 +61,25 @@ def review(
     """Review libraries proposed for the global list, one verdict per criterion."""
     from accord.central import load_central_repo
     from accord.report.review import as_dict, render_markdown
-    from accord.review import central_metadata, distro_sources, review_many
+    from accord.review import (
+        PageMemo,
+        central_metadata,
+        distro_sources,
+        review_many,
+    )
 
     central = load_central_repo(requirements or Path())
     client = _client(central, index_url, pypi_json_url)
     sources, names = distro_sources(distro_files)
+    memo = PageMemo(client)
     compare_with = (
-        central_metadata(client, sorted(central.global_list.names())) if compare else {}
+        central_metadata(client, sorted(central.global_list.names()), memo=memo)
+        if compare
+        else {}
     )
-    reports = review_many(targets, central, client, sources, names, compare_with)
+    reports = review_many(
+        targets, central, client, sources, names, compare_with, memo=memo
+    )
     failed = any(c.verdict == "fail" for _, criteria in reports for c in criteria)
     if output_format == "json":
         documents = [as_dict(ev, criteria) for ev, criteria in reports]

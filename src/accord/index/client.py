@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import threading
 import urllib.parse
 import zipfile
 from collections.abc import Sequence
@@ -82,6 +83,10 @@ class IndexClient:
         self.fetcher.remember_credentials(self.index_url)
         if self.pypi_json_url is not None:
             self.fetcher.remember_credentials(self.pypi_json_url)
+        # Release answers (404s included, which the HTTP cache does not keep)
+        # for the client's life: a review asks for the same release twice.
+        self._releases: dict[tuple[str, str | None], PyPIRelease | None] = {}
+        self._lock = threading.Lock()
 
     def project(self, name: str) -> ProjectPage:
         """The project's page; PackageNotFound if the index has none."""
@@ -122,6 +127,17 @@ class IndexClient:
         """PyPI's JSON for the release (latest if no version); None if absent."""
         if self.pypi_json_url is None:
             return None
+        key = (canonicalize_name(name), version)
+        with self._lock:
+            if key in self._releases:
+                return self._releases[key]
+        release = self._fetch_release(name, version)
+        with self._lock:
+            self._releases[key] = release
+        return release
+
+    def _fetch_release(self, name: str, version: str | None) -> PyPIRelease | None:
+        assert self.pypi_json_url is not None
         path = canonicalize_name(name) + ("" if version is None else f"/{version}")
         url = urllib.parse.urljoin(self.pypi_json_url, f"{path}/json")
         response = self.fetcher.get(url, "application/json")

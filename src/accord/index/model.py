@@ -8,7 +8,8 @@ criteria, which do no I/O.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
@@ -33,9 +34,22 @@ class ProjectPage:
     name: NormalizedName
     files: tuple[DistFile, ...]
     versions: tuple[Version, ...]  # PEP 700 "versions", else from the files; sorted
+    # Files by version, built once: pages such as botocore's hold thousands of
+    # files, and every criterion asks for one version's files.
+    by_version: Mapping[Version | None, tuple[DistFile, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        grouped: dict[Version | None, list[DistFile]] = {}
+        for file in self.files:
+            grouped.setdefault(file.version, []).append(file)
+        object.__setattr__(
+            self, "by_version", {v: tuple(files) for v, files in grouped.items()}
+        )
 
     def files_for(self, version: Version) -> tuple[DistFile, ...]:
-        return tuple(f for f in self.files if f.version == version)
+        return self.by_version.get(version, ())
 
 
 @dataclass(frozen=True, slots=True)
