@@ -210,3 +210,14 @@ def test_python3_wheel_tags(filename: str, python3: bool) -> None:
     from accord.rules.review import _python3_wheel
 
     assert _python3_wheel(filename) is python3
+
+
+def test_pinned_central_metadata_is_kept(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert review(index, repo, capsys, "httpclone")[1]["duplicates"] == "warn"
+    assert any("httpthing" in path for path in index.requests)
+    index.clear_requests()
+    # The pinned releases' metadata never changes: asked once, kept on disk.
+    assert review(index, repo, capsys, "httpclone")[1]["duplicates"] == "warn"
+    assert not any("httpthing" in path for path in index.requests)

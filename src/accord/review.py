@@ -5,12 +5,15 @@ the central list. All I/O of the review is here; the verdicts are in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -26,6 +29,7 @@ from accord.distro import (
     lookup_all,
 )
 from accord.errors import AccordError, InputError
+from accord.files import write_atomic
 from accord.fleet import fleet_members
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, ProjectPage
@@ -114,24 +118,97 @@ def central_metadata(
     names: Sequence[str],
     workers: int = 16,
     memo: PageMemo | None = None,
+    pins: Mapping[NormalizedName, Version] | None = None,
 ) -> dict[NormalizedName, CoreMetadata]:
-    """The newest metadata of every central library, for the duplicates check."""
-    pages = client.projects(list(names))
+    """The metadata of every central library, for the duplicates check.
+
+    For a pinned library the pinned release's metadata is read, and kept on
+    disk: a release's metadata never changes, so a later review asks the
+    index nothing about it. Others use their newest release.
+    """
+    store = MetadataStore(client.cache_dir.parent / "metadata")
+    pins = pins or {}
+    found: dict[NormalizedName, CoreMetadata] = {}
+    missing = []
+    for name in names:
+        canonical = canonicalize_name(name)
+        version = pins.get(canonical)
+        cached = store.get(canonical, version) if version is not None else None
+        if cached is not None:
+            found[canonical] = cached
+        else:
+            missing.append(name)
+    pages = client.projects(missing)
     if memo is not None:
         memo.remember(pages)
 
     def fetch(item: tuple[str, object]) -> tuple[NormalizedName, CoreMetadata | None]:
         name, page = item
+        canonical = canonicalize_name(name)
         if not isinstance(page, ProjectPage):
-            return canonicalize_name(name), None
+            return canonical, None
+        version = pins.get(canonical)
+        if version is not None and version not in page.versions:
+            version = None
         try:
-            return canonicalize_name(name), client.latest_metadata(page)
-        except Exception:
-            return canonicalize_name(name), None
+            meta = client.latest_metadata(page, version)
+        except AccordError:  # one library's metadata must not stop a review
+            return canonical, None
+        if meta is not None and version is not None:
+            store.put(canonical, version, meta)
+        return canonical, meta
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        found = dict(pool.map(fetch, pages.items()))
-    return {name: meta for name, meta in found.items() if meta is not None}
+        for canonical, meta in pool.map(fetch, pages.items()):
+            if meta is not None:
+                found[canonical] = meta
+    return found
+
+
+def _metadata_from_json(data: dict[str, Any]) -> CoreMetadata:
+    def strings(key: str) -> tuple[str, ...]:
+        return tuple(str(item) for item in data.get(key) or ())
+
+    return CoreMetadata(
+        name=str(data["name"]),
+        version=str(data["version"]),
+        summary=data.get("summary"),
+        license=data.get("license"),
+        license_expression=data.get("license_expression"),
+        classifiers=strings("classifiers"),
+        requires_python=data.get("requires_python"),
+        requires_dist=strings("requires_dist"),
+        keywords=strings("keywords"),
+        project_urls=tuple(
+            (str(label), str(url)) for label, url in data.get("project_urls") or ()
+        ),
+        home_page=data.get("home_page"),
+    )
+
+
+class MetadataStore:
+    """Core metadata of released versions on disk (it never changes)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, name: str, version: Version) -> Path:
+        return self.directory / name / f"{version}.json"
+
+    def get(self, name: str, version: Version) -> CoreMetadata | None:
+        try:
+            data = json.loads(self._path(name, version).read_text())
+            return _metadata_from_json(data)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def put(self, name: str, version: Version, metadata: CoreMetadata) -> None:
+        path = self._path(name, version)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(dataclasses.asdict(metadata)))
+        except OSError:
+            pass  # a cache that cannot be written is only slower
 
 
 def gather(
@@ -301,3 +378,13 @@ def review_many(
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         return list(pool.map(one, targets))
+
+
+def pinned(central: CentralRepo) -> dict[NormalizedName, Version]:
+    """Each pinned library's version (the newest where Pythons differ)."""
+    versions: dict[NormalizedName, Version] = {}
+    if central.constraints is not None:
+        for pin in central.constraints.pins:
+            if pin.name not in versions or pin.version > versions[pin.name]:
+                versions[pin.name] = pin.version
+    return versions

@@ -65,6 +65,7 @@ def review(
         PageMemo,
         central_metadata,
         distro_sources,
+        pinned,
         review_many,
     )
 
@@ -73,7 +74,9 @@ def review(
     sources, names = distro_sources(distro_files)
     memo = PageMemo(client)
     compare_with = (
-        central_metadata(client, sorted(central.global_list.names()), memo=memo)
+        central_metadata(
+            client, sorted(central.global_list.names()), memo=memo, pins=pinned(central)
+        )
         if compare
         else {}
     )
