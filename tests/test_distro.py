@@ -7,6 +7,7 @@ import gzip
 import importlib.metadata
 import itertools
 import lzma
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -500,3 +501,25 @@ def test_lookup_all_warns_about_a_failing_source(tmp_path: Path) -> None:
     assert found == [fedora]
     with pytest.raises(InputError):
         lookup_all([DebianIndex([tmp_path / BOOKWORM])], "requests")
+
+
+def test_built_index_is_cached_until_the_lists_change(tmp_path: Path) -> None:
+    packages = tmp_path / "Packages"
+    packages.write_text("Package: python3-requests\nVersion: 6.0-3\n\n")
+    cache = tmp_path / "cache"
+    first = distro.DebianIndex([packages], cache_dir=cache)
+    assert [p.package for p in first.lookup("requests")] == ["python3-requests"]
+    assert len(list(cache.iterdir())) == 1
+
+    second = distro.DebianIndex([packages], cache_dir=cache)
+
+    def refuse() -> None:
+        raise AssertionError("the lists were parsed again")
+
+    second._build = refuse  # type: ignore[method-assign,assignment]
+    assert [p.version for p in second.lookup("requests")] == ["6.0-3"]
+
+    packages.write_text("Package: python3-requests\nVersion: 6.0-4\n\n")
+    os.utime(packages, ns=(1, 1))
+    third = distro.DebianIndex([packages], cache_dir=cache)
+    assert [p.version for p in third.lookup("requests")] == ["6.0-4"]

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import hashlib
 import itertools
+import json
 import lzma
 import re
 import shutil
@@ -49,6 +51,7 @@ from typing import Literal, Protocol, runtime_checkable
 from packaging.utils import canonicalize_name
 
 from accord.errors import AccordError, InputError
+from accord.files import write_atomic
 
 __all__ = [
     "DebianIndex",
@@ -263,8 +266,14 @@ def _project_keys(project: str) -> set[str]:
 class DebianIndex:
     """apt ``Packages``/``Sources`` lists, read on the first lookup."""
 
-    def __init__(self, paths: Sequence[Path], name: str | None = None) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        name: str | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.paths = [Path(p) for p in paths]
+        self.cache_dir = cache_dir  # where the built index is kept, if anywhere
         self._distro = name
         distros = dict.fromkeys(distro_name_from_list(p) for p in self.paths)
         self.name = name or ", ".join(distros) or "debian"
@@ -274,9 +283,45 @@ class DebianIndex:
     def lookup(self, project: str) -> list[DistroPackage]:
         with self._lock:
             if self._index is None:
-                self._index = self._build()
+                self._index = self._cached_build()
         hits = {h for key in _project_keys(project) for h in self._index.get(key, [])}
         return _best(sorted(hits, key=lambda h: (h.rank, h.package.package)))
+
+    def _cached_build(self) -> dict[str, list[_Hit]]:
+        """The index, from the cache while the list files are unchanged.
+
+        Decompressing and parsing apt's lists takes seconds; the few
+        thousand Python entries they yield load in milliseconds.
+        """
+        if self.cache_dir is None:
+            return self._build()
+        stamp = json.dumps(
+            [self._distro, *[(str(p), *_stat(p)) for p in self.paths]]
+        ).encode()
+        path = self.cache_dir / f"{hashlib.sha256(stamp).hexdigest()}.json"
+        try:
+            rows = json.loads(path.read_text())
+            return {
+                key: [_Hit(DistroPackage(*package), rank) for *package, rank in hits]
+                for key, hits in rows.items()
+            }
+        except (OSError, ValueError, TypeError):
+            pass
+        index = self._build()
+        rows = {
+            key: [
+                [h.package.distro, h.package.package, h.package.version,
+                 h.package.upstream_version, h.package.kind, h.rank]
+                for h in hits
+            ]
+            for key, hits in index.items()
+        }  # fmt: skip
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(rows))
+        except OSError:
+            pass  # a cache that cannot be written is only slower
+        return index
 
     def _build(self) -> dict[str, list[_Hit]]:
         index: dict[str, list[_Hit]] = {}
@@ -288,6 +333,14 @@ class DebianIndex:
                 for key, hit in _stanza_hits(fields, distro, sources=sources):
                     index.setdefault(key, []).append(hit)
         return index
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (0, 0)
+    return status.st_mtime_ns, status.st_size
 
 
 def _stanza_hits(

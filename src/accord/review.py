@@ -79,10 +79,14 @@ def choose_version(
     return max(candidates)
 
 
-def distro_sources(paths: Sequence[Path]) -> tuple[list[DistroSource], list[str]]:
+def distro_sources(
+    paths: Sequence[Path], cache_dir: Path | None = None
+) -> tuple[list[DistroSource], list[str]]:
     """The distro sources to ask: given files, else apt's lists, plus plugins."""
     files = list(paths) or debian_lists()
-    sources: list[DistroSource] = [DebianIndex(files)] if files else []
+    sources: list[DistroSource] = (
+        [DebianIndex(files, cache_dir=cache_dir)] if files else []
+    )
     sources.extend(load_plugins())
     return sources, [source.name for source in sources]
 
@@ -133,6 +137,8 @@ def central_metadata(
     for name in names:
         canonical = canonicalize_name(name)
         version = pins.get(canonical)
+        if version is not None and store.known_missing(canonical, version):
+            continue
         cached = store.get(canonical, version) if version is not None else None
         if cached is not None:
             found[canonical] = cached
@@ -154,8 +160,11 @@ def central_metadata(
             meta = client.latest_metadata(page, version)
         except AccordError:  # one library's metadata must not stop a review
             return canonical, None
-        if meta is not None and version is not None:
-            store.put(canonical, version, meta)
+        if version is not None:
+            if meta is not None:
+                store.put(canonical, version, meta)
+            else:
+                store.put_missing(canonical, version)
         return canonical, meta
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -201,6 +210,18 @@ class MetadataStore:
             return _metadata_from_json(data)
         except (OSError, ValueError, TypeError, KeyError):
             return None
+
+    def known_missing(self, name: str, version: Version) -> bool:
+        return self._path(name, version).with_suffix(".none").exists()
+
+    def put_missing(self, name: str, version: Version) -> None:
+        """Remember that this release has no metadata to be had."""
+        path = self._path(name, version).with_suffix(".none")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+        except OSError:
+            pass
 
     def put(self, name: str, version: Version, metadata: CoreMetadata) -> None:
         path = self._path(name, version)

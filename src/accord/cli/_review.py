@@ -71,7 +71,7 @@ def review(
 
     central = load_central_repo(requirements or Path())
     client = _client(central, index_url, pypi_json_url)
-    sources, names = distro_sources(distro_files)
+    sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
     memo = PageMemo(client)
     compare_with = (
         central_metadata(
@@ -137,7 +137,7 @@ def review_change(
         raise click.UsageError(f"{root} is not a git repository")
     central = load_central_repo(root)
     client = _client(central, index_url, pypi_json_url)
-    sources, names = distro_sources(distro_files)
+    sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
     report = review_central_change(root, base, client, sources, names, workspace)
     if output_format == "json":
         click.echo(render_change_json(report))
