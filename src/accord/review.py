@@ -409,3 +409,12 @@ def pinned(central: CentralRepo) -> dict[NormalizedName, Version]:
             if pin.name not in versions or pin.version > versions[pin.name]:
                 versions[pin.name] = pin.version
     return versions
+
+
+def comparable_names(central: CentralRepo) -> list[str]:
+    """The central libraries a new one is compared with for duplicates:
+    all but the denylisted tools and the installers left unpinned."""
+    skipped = central.config.unpinned
+    if central.denylist is not None:
+        skipped = skipped | central.denylist.names
+    return sorted(name for name in central.global_list.names() if name not in skipped)

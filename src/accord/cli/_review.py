@@ -64,6 +64,7 @@ def review(
     from accord.review import (
         PageMemo,
         central_metadata,
+        comparable_names,
         distro_sources,
         pinned,
         review_many,
@@ -75,7 +76,7 @@ def review(
     memo = PageMemo(client)
     compare_with = (
         central_metadata(
-            client, sorted(central.global_list.names()), memo=memo, pins=pinned(central)
+            client, comparable_names(central), memo=memo, pins=pinned(central)
         )
         if compare
         else {}
