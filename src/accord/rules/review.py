@@ -7,6 +7,7 @@ gathering (index, distro lists) happens in ``accord.review``.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -249,13 +250,18 @@ def check_duplicates(ev: Evidence, policy: ReviewPolicy) -> Criterion:
         return Criterion(
             "duplicates", "unknown", "no metadata to compare with the central list"
         )
-    mine = profile(ev.metadata)
+    others = {
+        name: profile(meta)
+        for name, meta in ev.central_metadata.items()
+        if name != canonicalize_name(ev.name)
+    }
+    # Words most central libraries share ("openstack", "client", "api") say
+    # nothing about purpose: drop those found in more than 3% of them.
+    frequency = Counter(word for words in others.values() for word in words)
+    common = {w for w, n in frequency.items() if n > max(3, len(others) * 0.03)}
+    mine = profile(ev.metadata) - common
     scores = sorted(
-        (
-            (similarity(mine, profile(other)), name)
-            for name, other in ev.central_metadata.items()
-            if name != canonicalize_name(ev.name)
-        ),
+        ((similarity(mine, words - common), name) for name, words in others.items()),
         reverse=True,
     )[:3]
     top = [(round(score, 2), name) for score, name in scores if score > 0]
