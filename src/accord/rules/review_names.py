@@ -60,9 +60,11 @@ def profile(meta: CoreMetadata) -> frozenset[str]:
 
 
 def similarity(left: frozenset[str], right: frozenset[str]) -> float:
-    if not left or not right:
+    """Jaccard similarity; one shared word between tiny profiles is chance."""
+    shared = len(left & right)
+    if shared < 2:
         return 0.0
-    return len(left & right) / len(left | right)
+    return shared / len(left | right)
 
 
 def edit_distance(left: str, right: str, limit: int) -> int:
