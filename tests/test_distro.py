@@ -339,7 +339,9 @@ def test_lists_are_read_lazily_and_once(tmp_path: Path) -> None:
         missing.lookup("six")
 
 
-@pytest.mark.parametrize(("smaller", "larger"), itertools.pairwise(ORDERED_VERSIONS))
+@pytest.mark.parametrize(
+    ("smaller", "larger"), list(itertools.pairwise(ORDERED_VERSIONS))
+)
 def test_debian_version_order(smaller: str, larger: str) -> None:
     assert debian_version_key(smaller) < debian_version_key(larger)
 
