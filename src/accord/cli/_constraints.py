@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,13 +19,69 @@ from accord.cli._app import (
     finish,
     format_option,
     index_options,
-    index_settings,
     progress,
     requirements_option,
     resolver_for,
 )
 from accord.errors import AccordError
 from accord.findings import Finding
+
+if TYPE_CHECKING:
+    from accord.central import CentralRepo
+    from accord.resolve.generate import Generated
+    from accord.resolve.uv import UvResolver
+
+
+@dataclass(frozen=True)
+class Resolving:
+    """What every resolving command starts from, built from its options."""
+
+    root: Path
+    central: CentralRepo
+    pythons: tuple[str, ...]
+    resolver: UvResolver
+    jobs: int
+
+
+def resolving_options(function: Callable[..., None]) -> Callable[..., None]:
+    """The shared options (repo, format, index, --python, --jobs), turned into
+    one ``resolving`` argument when the command runs."""
+
+    @functools.wraps(function)
+    def command(
+        *args: Any,
+        requirements: Path | None,
+        index_url: str | None,
+        extra_index_url: tuple[str, ...],
+        find_links: tuple[str, ...],
+        no_index: bool | None,
+        pythons: tuple[str, ...],
+        jobs: int | None,
+        **kwargs: Any,
+    ) -> None:
+        from accord.central import load_central_repo
+
+        root = requirements or Path()
+        central = load_central_repo(root)
+        targets = tuple(pythons or central.config.python_versions)
+        check_pythons(targets)
+        resolver = resolver_for(
+            central, root, index_url, extra_index_url, find_links, no_index
+        )
+        resolving = Resolving(root, central, targets, resolver, jobs or len(targets))
+        function(*args, resolving=resolving, **kwargs)
+
+    command = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)(
+        command
+    )
+    command = click.option(
+        "--python",
+        "pythons",
+        multiple=True,
+        metavar="X.Y",
+        help="Resolve for this Python (repeatable; default: python-versions).",
+    )(command)
+    return format_option(requirements_option(index_options(command)))
 
 
 @cli.group()
@@ -30,16 +90,7 @@ def constraints() -> None:
 
 
 @constraints.command("generate")
-@requirements_option
-@format_option
-@index_options
-@click.option(
-    "--python",
-    "pythons",
-    multiple=True,
-    metavar="X.Y",
-    help="Resolve for this Python (repeatable; default: python-versions).",
-)
+@resolving_options
 @click.option(
     "--output",
     default=None,
@@ -47,41 +98,25 @@ def constraints() -> None:
     help="Write here instead of the repo's upper-constraints.txt ('-': stdout).",
 )
 @click.option("--diff", is_flag=True, help="Show the change; write nothing.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def constraints_generate(
-    requirements: Path | None,
-    output_format: str,
-    index_url: str | None,
-    extra_index_url: tuple[str, ...],
-    find_links: tuple[str, ...],
-    no_index: bool | None,
-    pythons: tuple[str, ...],
-    output: str | None,
-    diff: bool,
-    jobs: int | None,
+    resolving: Resolving, output_format: str, output: str | None, diff: bool
 ) -> None:
     """Resolve the global list once per Python and merge the pins."""
-    from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    from accord.central import UPPER_CONSTRAINTS
     from accord.files import write_atomic
-    from accord.report.constraints import render_generated
     from accord.resolve.generate import generate
-    from accord.resolve.uv import UvResolver
 
-    root = requirements or Path()
-    central = load_central_repo(root)
-    settings = central.config.resolution
-    index = index_settings(
-        settings.index, index_url, extra_index_url, find_links, no_index
-    )
-    targets = pythons or central.config.python_versions
-    check_pythons(targets)
-    resolver = UvResolver(index, settings.platform, settings.static_metadata, root)
-    with progress(len(targets)) as advance:
+    with progress(len(resolving.pythons)) as advance:
         result = generate(
-            central, targets, resolver, jobs or len(targets), lambda _: advance()
+            resolving.central,
+            resolving.pythons,
+            resolving.resolver,
+            resolving.jobs,
+            lambda _: advance(),
         )
-    target = root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
-    old_text = central.constraints.file.text if central.constraints else ""
+    target = (
+        resolving.root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
+    )
     written = None
     if result.text is not None and not diff:
         if output == "-":
@@ -89,10 +124,7 @@ def constraints_generate(
         else:
             write_atomic(target, result.text)
             written = str(target)
-    report = render_generated(result, output_format, old_text, written, diff)
-    if report:
-        click.echo(report, err=output == "-")
-    sys.exit(EXIT_FINDINGS if result.failures else EXIT_OK)
+    _report(resolving, result, output_format, written, diff, to_stderr=output == "-")
 
 
 @constraints.command("bump")
@@ -110,12 +142,8 @@ def constraints_generate(
     help="Commit the bump in the requirements repo (one commit per library).",
 )
 @click.option("--group", is_flag=True, help="With --propose, one commit for all.")
-@requirements_option
-@format_option
-@index_options
-@click.option("--python", "pythons", multiple=True, metavar="X.Y")
 @click.option("--diff", is_flag=True, help="Show the change; write nothing.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+@resolving_options
 def constraints_bump(
     names: tuple[str, ...],
     bump_all: bool,
@@ -123,110 +151,86 @@ def constraints_bump(
     force: bool,
     propose: bool,
     group: bool,
-    requirements: Path | None,
-    output_format: str,
-    index_url: str | None,
-    extra_index_url: tuple[str, ...],
-    find_links: tuple[str, ...],
-    no_index: bool | None,
-    pythons: tuple[str, ...],
     diff: bool,
-    jobs: int | None,
+    resolving: Resolving,
+    output_format: str,
 ) -> None:
     """Move NAME... (or --all) to the newest versions the list and holds allow."""
-    from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    from accord.central import UPPER_CONSTRAINTS
     from accord.files import write_atomic
-    from accord.report.constraints import render_generated
+    from accord.resolve.bump_commits import commit_bump
     from accord.resolve.generate import generate
     from accord.resolve.stable import refuse_on_stable
-    from accord.resolve.uv import UvResolver
 
+    root, central = resolving.root, resolving.central
     if bool(names) == bump_all:
         raise click.UsageError("name the libraries to bump, or pass --all (not both)")
-    root = requirements or Path()
     if propose and not (root / ".git").exists():
         raise click.UsageError(f"--propose needs {root} to be a git repository")
-    central = load_central_repo(root)
     if stable and not force:
         refused = refuse_on_stable(central, names, bump_all)
         if refused:
             raise click.UsageError(refused)
-    settings = central.config.resolution
-    index = index_settings(
-        settings.index, index_url, extra_index_url, find_links, no_index
-    )
-    targets = pythons or central.config.python_versions
-    check_pythons(targets)
-    resolver = UvResolver(index, settings.platform, settings.static_metadata, root)
-    with progress(len(targets)) as advance:
+    with progress(len(resolving.pythons)) as advance:
         result = generate(
             central,
-            targets,
-            resolver,
-            jobs or len(targets),
+            resolving.pythons,
+            resolving.resolver,
+            resolving.jobs,
             lambda _: advance(),
             upgrade=names,
             upgrade_all=bump_all,
         )
-    old_text = central.constraints.file.text if central.constraints else ""
     written = None
     commits: list[str] = []
     if result.text is not None and not diff:
         if propose:
-            from accord.resolve.bump_commits import commit_bump
-
             commits = commit_bump(root, central, result, group)
         else:
             write_atomic(root / UPPER_CONSTRAINTS, result.text)
         written = str(root / UPPER_CONSTRAINTS)
-    click.echo(render_generated(result, output_format, old_text, written, diff))
     for sha in commits:
-        click.echo(f"committed {sha[:12]}", err=output_format == "json")
+        click.echo(f"committed {sha[:12]}", err=True)
+    _report(resolving, result, output_format, written, diff)
+
+
+def _report(
+    resolving: Resolving,
+    result: Generated,
+    output_format: str,
+    written: str | None,
+    diff: bool,
+    to_stderr: bool = False,
+) -> None:
+    from accord.report.constraints import render_generated
+
+    constraints = resolving.central.constraints
+    old_text = constraints.file.text if constraints else ""
+    report = render_generated(result, output_format, old_text, written, diff)
+    if report:
+        click.echo(report, err=to_stderr)
     sys.exit(EXIT_FINDINGS if result.failures else EXIT_OK)
 
 
 @constraints.command("verify")
-@requirements_option
-@format_option
-@index_options
-@click.option("--python", "pythons", multiple=True, metavar="X.Y")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
-def constraints_verify(
-    requirements: Path | None,
-    output_format: str,
-    index_url: str | None,
-    extra_index_url: tuple[str, ...],
-    find_links: tuple[str, ...],
-    no_index: bool | None,
-    pythons: tuple[str, ...],
-    jobs: int | None,
-) -> None:
+@resolving_options
+def constraints_verify(resolving: Resolving, output_format: str) -> None:
     """Check that the pins install together and are complete, per Python."""
-    from accord.central import load_central_repo
-    from accord.resolve.uv import UvResolver
     from accord.resolve.verify import verify_constraints
 
-    root = requirements or Path()
-    central = load_central_repo(root)
-    settings = central.config.resolution
-    index = index_settings(
-        settings.index, index_url, extra_index_url, find_links, no_index
-    )
-    targets = pythons or central.config.python_versions
-    check_pythons(targets)
-    resolver = UvResolver(index, settings.platform, settings.static_metadata, root)
-    with progress(len(targets)) as advance:
+    with progress(len(resolving.pythons)) as advance:
         findings = verify_constraints(
-            central, targets, resolver, jobs or len(targets), lambda _: advance()
+            resolving.central,
+            resolving.pythons,
+            resolving.resolver,
+            resolving.jobs,
+            lambda _: advance(),
         )
-    finish("constraints verify", findings, output_format, f"verify {root}")
+    finish("constraints verify", findings, output_format, f"verify {resolving.root}")
 
 
 @cli.command("coinstall")
-@requirements_option
-@format_option
-@index_options
-@click.option("--python", "pythons", multiple=True, metavar="X.Y")
+@resolving_options
 @click.option(
     "--workspace",
     type=click.Path(path_type=Path, file_okay=False),
@@ -234,29 +238,15 @@ def constraints_verify(
     help="Where projects.txt entries live.",
 )
 @click.option("--with-tests", is_flag=True, help="Include the projects' test sources.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def coinstall_command(
-    requirements: Path | None,
-    output_format: str,
-    index_url: str | None,
-    extra_index_url: tuple[str, ...],
-    find_links: tuple[str, ...],
-    no_index: bool | None,
-    pythons: tuple[str, ...],
-    workspace: Path | None,
-    with_tests: bool,
-    jobs: int | None,
+    resolving: Resolving, output_format: str, workspace: Path | None, with_tests: bool
 ) -> None:
     """Can every project in projects.txt install into one environment?"""
-    from accord.central import load_central_repo
     from accord.fleet import fleet_members
     from accord.project import load_project
     from accord.resolve.together import coinstall
 
-    root = requirements or Path()
-    central = load_central_repo(root)
-    targets = pythons or central.config.python_versions
-    check_pythons(targets)
+    central = resolving.central
     projects = []
     findings: list[Finding] = []
     for member in fleet_members(central, workspace):
@@ -266,60 +256,37 @@ def coinstall_command(
             findings.append(
                 Finding("K002", "error", member.name, None, f"not read: {error}")
             )
-    resolver = resolver_for(
-        central, root, index_url, extra_index_url, find_links, no_index
-    )
-    with progress(len(targets)) as advance:
+    with progress(len(resolving.pythons)) as advance:
         findings += coinstall(
             central,
             projects,
-            targets,
-            resolver,
+            resolving.pythons,
+            resolving.resolver,
             with_tests,
-            jobs or len(targets),
+            resolving.jobs,
             lambda _: advance(),
         )
-    finish("coinstall", findings, output_format, f"coinstall {root}")
+    finish("coinstall", findings, output_format, f"coinstall {resolving.root}")
 
 
 @cli.command("lower-bounds")
 @click.argument("project", type=click.Path(path_type=Path))
-@requirements_option
-@format_option
-@index_options
-@click.option("--python", "pythons", multiple=True, metavar="X.Y")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+@resolving_options
 def lower_bounds_command(
-    project: Path,
-    requirements: Path | None,
-    output_format: str,
-    index_url: str | None,
-    extra_index_url: tuple[str, ...],
-    find_links: tuple[str, ...],
-    no_index: bool | None,
-    pythons: tuple[str, ...],
-    jobs: int | None,
+    project: Path, resolving: Resolving, output_format: str
 ) -> None:
     """Do PROJECT's declared minimums install together, on each Python?"""
-    from accord.central import load_central_repo
     from accord.project import load_project
     from accord.resolve.together import lower_bounds
 
-    root = requirements or Path()
-    central = load_central_repo(root)
-    targets = pythons or central.config.python_versions
-    check_pythons(targets)
-    loaded = load_project(project, central.config)
-    resolver = resolver_for(
-        central, root, index_url, extra_index_url, find_links, no_index
-    )
-    with progress(len(targets)) as advance:
+    loaded = load_project(project, resolving.central.config)
+    with progress(len(resolving.pythons)) as advance:
         findings = lower_bounds(
-            central,
+            resolving.central,
             loaded,
-            targets,
-            resolver,
-            jobs or len(targets),
+            resolving.pythons,
+            resolving.resolver,
+            resolving.jobs,
             lambda _: advance(),
         )
     finish("lower-bounds", findings, output_format, f"lower-bounds {project}")
