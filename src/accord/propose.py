@@ -9,7 +9,6 @@ differs (force-with-lease); an identical proposal is left alone.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from accord.errors import AccordError, InputError
 from accord.project import load_project
 from accord.sync.apply import write_updates
 from accord.sync.plan import Change, SyncPlan, plan_sync
+from accord.textdiff import unified_diff
 from accord.vcs import remote as git
 
 Status = Literal["new", "updated", "unchanged", "none", "failed"]
@@ -167,14 +167,8 @@ def _propose(
     )
     files = tuple(update.path for update in plan.updates)
     diff = "".join(
-        line
+        unified_diff(update.path, update.old_text, update.new_text)
         for update in plan.updates
-        for line in difflib.unified_diff(
-            update.old_text.splitlines(keepends=True),
-            update.new_text.splitlines(keepends=True),
-            f"a/{update.path}",
-            f"b/{update.path}",
-        )
     )
     target = options.push_url.format(name=entry) if options.push_url else "origin"
     existing = git.remote_branch_sha(directory, options.topic, target)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 
 from accord.report.render import JSON_SCHEMA_VERSION
-from accord.resolve.generate import Generated
+from accord.resolve.generate import Generated, describe_changes
+from accord.textdiff import unified_diff
 
 
 def render_generated(
@@ -51,23 +51,10 @@ def render_generated(
         )
     out: list[str] = []
     if diff and result.text is not None:
-        out.extend(
-            line.rstrip("\n")
-            for line in difflib.unified_diff(
-                old_text.splitlines(keepends=True),
-                result.text.splitlines(keepends=True),
-                "a/upper-constraints.txt",
-                "b/upper-constraints.txt",
-            )
-        )
+        diff_text = unified_diff("upper-constraints.txt", old_text, result.text)
+        out.extend(diff_text.splitlines())
     else:
-        grouped: dict[tuple[str, str, str], list[str]] = {}
-        for change in result.changes:
-            old = "-" if change.old is None else str(change.old)
-            new = "-" if change.new is None else str(change.new)
-            grouped.setdefault((change.name, old, new), []).append(change.python)
-        for (name, old, new), pythons in grouped.items():
-            out.append(f"{name}: {old} -> {new} (Python {', '.join(pythons)})")
+        out.extend(describe_changes(result.changes))
     for hold in result.holds:
         link = f" {hold.link}" if hold.link else ""
         out.append(f"held: {hold.name}{hold.specifier} ({hold.reason}){link}")

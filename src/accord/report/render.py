@@ -7,13 +7,13 @@ The JSON shape is documented in the README and stable:
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from accord.findings import Finding
+from accord.textdiff import unified_diff
 
 if TYPE_CHECKING:
     from accord.sync.plan import SyncPlan
@@ -105,17 +105,10 @@ def render_sync(
         )
     out: list[str] = []
     if diff:
-        for update in plan.updates:
-            out.extend(
-                difflib.unified_diff(
-                    update.old_text.splitlines(keepends=True),
-                    update.new_text.splitlines(keepends=True),
-                    f"a/{update.path}",
-                    f"b/{update.path}",
-                )
-            )
-        if out and not out[-1].endswith("\n"):
-            out.append("\n")
+        out.extend(
+            unified_diff(update.path, update.old_text, update.new_text)
+            for update in plan.updates
+        )
     else:
         for change in plan.changes:
             new = "(removed)" if change.new is None else change.new

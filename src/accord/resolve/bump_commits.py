@@ -12,21 +12,18 @@ from packaging.utils import NormalizedName
 
 from accord.central import UPPER_CONSTRAINTS, CentralRepo
 from accord.files import write_atomic
-from accord.resolve.generate import Generated, PinChange, render_constraints
+from accord.resolve.generate import (
+    Generated,
+    PinChange,
+    describe_changes,
+    render_constraints,
+)
 from accord.resolve.merge import MergedLine
 from accord.vcs import remote as git
 
 
 def describe(changes: Sequence[PinChange]) -> list[str]:
-    grouped: dict[tuple[str, str, str], list[str]] = {}
-    for change in changes:
-        old = "-" if change.old is None else str(change.old)
-        new = "-" if change.new is None else str(change.new)
-        grouped.setdefault((change.name, old, new), []).append(change.python)
-    return [
-        f"- {name} {old} -> {new} (Python {', '.join(pythons)})"
-        for (name, old, new), pythons in grouped.items()
-    ]
+    return [f"- {line}" for line in describe_changes(changes)]
 
 
 def commit_bump(

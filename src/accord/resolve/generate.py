@@ -199,3 +199,16 @@ def _changes(
             if old.get(name) != new:
                 changes.append(PinChange(name, python, old.get(name), new))
     return changes
+
+
+def describe_changes(changes: Sequence[PinChange]) -> list[str]:
+    """``name: old -> new (Python X.Y, ...)``, one line per distinct move."""
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for change in changes:
+        old = "-" if change.old is None else str(change.old)
+        new = "-" if change.new is None else str(change.new)
+        grouped.setdefault((change.name, old, new), []).append(change.python)
+    return [
+        f"{name}: {old} -> {new} (Python {', '.join(pythons)})"
+        for (name, old, new), pythons in grouped.items()
+    ]
