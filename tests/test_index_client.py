@@ -742,3 +742,19 @@ def test_core_metadata_details() -> None:
     assert metadata.keywords == ("alpha", "beta")
     assert metadata.project_urls == (("Home", "https://x.example"),)
     assert parse_core_metadata(b"", "foo", "1.0") == CoreMetadata("foo", "1.0")
+
+
+def test_absent_json_api_is_given_up_after_a_few_misses(
+    test_index: TestIndex, tmp_path: Path
+) -> None:
+    for number in range(8):
+        test_index.add(f"lib{number}", [Release("1.0")])
+    mirror = IndexClient(
+        test_index.simple_url,
+        test_index.base_url + "/nojson/",
+        cache_dir=tmp_path / "c",
+    )
+    for number in range(8):
+        assert mirror.release(f"lib{number}", "1.0") is None
+    asked = [path for path in test_index.requests if path.startswith("/nojson/")]
+    assert len(asked) == 5

@@ -85,6 +85,7 @@ class IndexClient:
             self.fetcher.remember_credentials(self.pypi_json_url)
         # Release answers (404s included, which the HTTP cache does not keep)
         # for the client's life: a review asks for the same release twice.
+        self._json_misses = 0
         self._releases: dict[tuple[str, str | None], PyPIRelease | None] = {}
         self._lock = threading.Lock()
 
@@ -137,12 +138,19 @@ class IndexClient:
         return release
 
     def _fetch_release(self, name: str, version: str | None) -> PyPIRelease | None:
-        assert self.pypi_json_url is not None
+        if self.pypi_json_url is None or self._json_misses >= _JSON_API_GIVE_UP:
+            return None
         path = canonicalize_name(name) + ("" if version is None else f"/{version}")
         url = urllib.parse.urljoin(self.pypi_json_url, f"{path}/json")
         response = self.fetcher.get(url, "application/json")
         if response is None:
+            # Asked only about projects the simple index has: a JSON API
+            # that knows none of several is absent (a mirror), so stop asking.
+            with self._lock:
+                self._json_misses += 1
             return None
+        with self._lock:
+            self._json_misses = -(10**9)  # it answers: never give up on it
         try:
             return parse_release(response.body, name, version)
         except ValueError as error:  # json.JSONDecodeError is a ValueError
@@ -202,6 +210,7 @@ class IndexClient:
 
 
 _MAX_WHEEL_BYTES = 20 * 1024 * 1024
+_JSON_API_GIVE_UP = 5  # consecutive misses before the JSON API counts as absent
 
 
 def newest_version(page: ProjectPage) -> Version | None:
