@@ -758,3 +758,20 @@ def test_absent_json_api_is_given_up_after_a_few_misses(
         assert mirror.release(f"lib{number}", "1.0") is None
     asked = [path for path in test_index.requests if path.startswith("/nojson/")]
     assert len(asked) == 5
+
+
+@pytest.mark.parametrize(("assumed", "kept"), [(600, True), (0, False)])
+def test_response_without_cache_headers_is_assumed_fresh(
+    tmp_path: Path, assumed: int, kept: bool
+) -> None:
+    from accord.index._http import Fetcher, _Entry
+
+    fetcher = Fetcher(tmp_path, timeout=1, retries=0, assumed_max_age=assumed)
+    entry = _Entry("http://mirror/simple/x/", "text/html", None, None, 0.0, None, b"x")
+    fetcher._store("key", entry, email.message.Message())
+    loaded = fetcher._load("key")
+    if kept:
+        assert loaded is not None and loaded.max_age == 600
+        assert loaded.fresh(time.time())
+    else:
+        assert loaded is None

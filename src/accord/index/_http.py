@@ -129,8 +129,13 @@ class Fetcher:
         timeout: float,
         retries: int,
         backoff: float = 0.2,
+        assumed_max_age: int = 600,
     ) -> None:
         self.cache_dir = cache_dir
+        # A response that says nothing about caching (some mirrors send no
+        # Cache-Control, ETag or Last-Modified) is taken as fresh this long:
+        # PyPI's own pages say max-age=600.
+        self.assumed_max_age = assumed_max_age
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
@@ -241,9 +246,12 @@ class Fetcher:
         if (
             meta["etag"] is None
             and meta["last_modified"] is None
-            and not meta["max_age"]
+            and meta["max_age"] is None
+            and "no-cache" not in headers.get("Cache-Control", "").lower()
         ):
-            return  # could never be reused
+            if not self.assumed_max_age:
+                return  # could never be reused
+            meta["max_age"] = self.assumed_max_age
         with contextlib.suppress(OSError):
             _write_atomic(path, json.dumps(meta).encode() + b"\n" + entry.body)
 
