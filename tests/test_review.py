@@ -221,3 +221,12 @@ def test_pinned_central_metadata_is_kept(
     # The pinned releases' metadata never changes: asked once, kept on disk.
     assert review(index, repo, capsys, "httpclone")[1]["duplicates"] == "warn"
     assert not any("httpthing" in path for path in index.requests)
+
+
+def test_malformed_target_is_one_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["review", "foo>=", "--requirements", str(repo), "--no-compare"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "'foo>=' is not NAME[==VERSION]" in err

@@ -44,8 +44,9 @@ def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
+        reason = str(error).splitlines()[0]
         raise InputError(
-            f"{text!r} is not NAME[==VERSION] or NAME<specifier>: {error}"
+            f"{text!r} is not NAME[==VERSION] or NAME<specifier>: {reason}"
         ) from error
     specs = list(requirement.specifier)
     if (
