@@ -34,8 +34,10 @@ def pins(path: Path) -> dict[tuple[str, str], str]:
     return {(p.name, str(p.marker or "")): str(p.version) for p in constraints.pins}
 
 
-def run(repo: Path, pythons: list[str], cache: Path) -> tuple[float, int, str]:
-    command = [sys.executable, "-m", "accord", "constraints", "generate"]
+def run(
+    repo: Path, pythons: list[str], cache: Path, *extra: str
+) -> tuple[float, int, str]:
+    command = [sys.executable, "-m", "accord", "constraints", "generate", *extra]
     command += ["--requirements", str(repo)]
     for python in pythons:
         command += ["--python", python]
@@ -45,7 +47,11 @@ def run(repo: Path, pythons: list[str], cache: Path) -> tuple[float, int, str]:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "UV_CACHE_DIR": str(cache)},
+        env={
+            **os.environ,
+            "UV_CACHE_DIR": str(cache),
+            "XDG_CACHE_HOME": str(cache.parent / "accord-cache"),
+        },
     )
     return time.perf_counter() - start, result.returncode, result.stdout + result.stderr
 
@@ -84,7 +90,11 @@ def main() -> None:
             f"{same} have the same version, {len(set(theirs) - set(plain))} absent"
         )
         warm, code, output = run(repo, pythons, cache)
-        print(f"warm: {warm:6.1f} s  exit {code} (previous pins as preferences)")
+        print(f"warm: {warm:6.1f} s  exit {code} (inputs unchanged: no resolution)")
+        again, code, output = run(repo, pythons, cache, "--refresh")
+        print(
+            f"warm --refresh: {again:6.1f} s  exit {code} (resolved, pins as preferences)"
+        )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS of a child: {peak:.0f} MB")
     shutil.rmtree(work)

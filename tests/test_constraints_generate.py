@@ -19,6 +19,7 @@ PYTHONS = '["3.10", "3.11", "3.12", "3.13"]'
 @pytest.fixture
 def wheelhouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     house = tmp_path / "wheels"
     house.mkdir()
     make_wheel(house, "alpha", "9.0", requires_python=">=3.10")
@@ -414,3 +415,27 @@ def test_bump_propose_commits(
     ]  # untracked files stay out of the bump commits
     final = (repo / "upper-constraints.txt").read_text()
     assert "gamma===2.0\n" in final and "delta===1.3\n" in final
+
+
+def test_unchanged_inputs_skip_the_resolution(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    assert generate(repo, capsys, "--python", "3.12")[0] == 0
+    pins = (repo / "upper-constraints.txt").read_text()
+    shutil.rmtree(wheelhouse)  # any resolution would now fail
+    code = main(
+        ["constraints", "generate", "--requirements", str(repo), "--python", "3.12"]
+    )
+    assert code == 0
+    assert "nothing to resolve" in capsys.readouterr().err
+    assert (repo / "upper-constraints.txt").read_text() == pins
+    # --refresh, another Python, or a changed input resolves again.
+    assert generate(repo, capsys, "--python", "3.12", "--refresh")[0] == 1
+    assert generate(repo, capsys, "--python", "3.11")[0] == 1
+    with (repo / "global-requirements.txt").open("a") as handle:
+        handle.write("zeta  # MIT\n")
+    assert generate(repo, capsys, "--python", "3.12")[0] == 1
+    assert (repo / "upper-constraints.txt").read_text() == pins

@@ -98,22 +98,49 @@ def constraints() -> None:
     help="Write here instead of the repo's upper-constraints.txt ('-': stdout).",
 )
 @click.option("--diff", is_flag=True, help="Show the change; write nothing.")
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Resolve even if every input is what produced the current pins.",
+)
 def constraints_generate(
-    resolving: Resolving, output_format: str, output: str | None, diff: bool
+    resolving: Resolving,
+    output_format: str,
+    output: str | None,
+    diff: bool,
+    refresh: bool,
 ) -> None:
     """Resolve the global list once per Python and merge the pins."""
-    from accord.central import UPPER_CONSTRAINTS
+    from accord.central import UPPER_CONSTRAINTS, load_central_repo
     from accord.files import write_atomic
-    from accord.resolve.generate import generate
+    from accord.index.client import default_cache_dir
+    from accord.resolve.generate import build_requests, generate, unchanged_result
+    from accord.resolve.merge import sort_pythons
+    from accord.resolve.stamp import StampStore, generation_stamp
 
-    with progress(len(resolving.pythons)) as advance:
-        result = generate(
-            resolving.central,
-            resolving.pythons,
-            resolving.resolver,
-            resolving.jobs,
-            lambda _: advance(),
+    central = resolving.central
+    requests = build_requests(
+        central, sort_pythons(resolving.pythons), central.config.resolution.holds
+    )
+    stamp = generation_stamp(requests, resolving.resolver.identity())
+    store = StampStore(default_cache_dir().parent / "generate")
+    current = central.constraints.file.text if central.constraints else None
+    if not refresh and store.unchanged(resolving.root, stamp, current):
+        click.echo(
+            "every input is what produced the current pins: nothing to resolve "
+            "(--refresh resolves anyway)",
+            err=True,
         )
+        result = unchanged_result(central)
+    else:
+        with progress(len(resolving.pythons)) as advance:
+            result = generate(
+                central,
+                resolving.pythons,
+                resolving.resolver,
+                resolving.jobs,
+                lambda _: advance(),
+            )
     target = (
         resolving.root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
     )
@@ -124,6 +151,19 @@ def constraints_generate(
         else:
             write_atomic(target, result.text)
             written = str(target)
+            if target == resolving.root / UPPER_CONSTRAINTS:
+                # The stamp of the inputs that produce this file: the file
+                # becomes the next run's preferences, so stamp those.
+                after = build_requests(
+                    load_central_repo(resolving.root),
+                    sort_pythons(resolving.pythons),
+                    central.config.resolution.holds,
+                )
+                store.remember(
+                    resolving.root,
+                    generation_stamp(after, resolving.resolver.identity()),
+                    result.text,
+                )
     _report(resolving, result, output_format, written, diff, to_stderr=output == "-")
 
 

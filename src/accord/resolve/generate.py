@@ -212,3 +212,21 @@ def describe_changes(changes: Sequence[PinChange]) -> list[str]:
         f"{name}: {old} -> {new} (Python {', '.join(pythons)})"
         for (name, old, new), pythons in grouped.items()
     ]
+
+
+def unchanged_result(central: CentralRepo) -> Generated:
+    """The current pins as a result: nothing to resolve, nothing changed."""
+    assert central.constraints is not None
+    lines = tuple(
+        MergedLine(
+            pin.name,
+            pin.line.requirement.name,
+            pin.version,
+            (),
+            pin.line.content.partition(";")[2].strip() or None,
+        )
+        for pin in central.constraints.pins
+    )
+    names = {line.name for line in lines}
+    holds = tuple(h for h in central.config.resolution.holds if h.name in names)
+    return Generated(central.constraints.file.text, lines, (), holds, ())

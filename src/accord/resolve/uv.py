@@ -107,6 +107,25 @@ class UvResolver:
                 )
             return ResolveOutcome(request.python, parse_pins(output.read_text()))
 
+    def identity(self) -> str:
+        """What besides the requests decides this resolver's answers."""
+        try:
+            version = subprocess.run(
+                [self.uv, "--version"], capture_output=True, text=True, check=False
+            ).stdout.strip()
+        except OSError:
+            version = "unknown"
+        return json.dumps(
+            [
+                version,
+                self.platform,
+                self._index_arguments(),
+                render_dependency_metadata(self.static_metadata)
+                if self.static_metadata
+                else "",
+            ]
+        )
+
     def _index_arguments(self) -> list[str]:
         arguments: list[str] = []
         if self.index.no_index:
