@@ -93,7 +93,8 @@ def main() -> None:
         print(f"warm: {warm:6.1f} s  exit {code} (inputs unchanged: no resolution)")
         again, code, output = run(repo, pythons, cache, "--refresh")
         print(
-            f"warm --refresh: {again:6.1f} s  exit {code} (resolved, pins as preferences)"
+            f"warm --refresh: {again:6.1f} s  exit {code} "
+            "(resolved, pins as preferences)"
         )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS of a child: {peak:.0f} MB")
