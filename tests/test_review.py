@@ -230,3 +230,23 @@ def test_malformed_target_is_one_line(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert "'foo>=' is not NAME[==VERSION]" in err
+
+
+def test_verify_reports_yanked_and_missing_pins(
+    index: TestIndex, tmp_path: Path
+) -> None:
+    from accord.central import load_central_repo
+    from accord.index.client import IndexClient
+    from accord.resolve.verify import yanked_pins
+
+    index.add("shaky", [Release("1.0"), Release("1.1", yanked="broke imports")])
+    repo = tmp_path / "pins"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text("shaky  # MIT\ngoodlib  # MIT\n")
+    (repo / "upper-constraints.txt").write_text(
+        "goodlib===1.0\nshaky===1.1\ngoodlib===7.0;python_version>='3.14'\n"
+    )
+    client = IndexClient(index.simple_url, None, cache_dir=tmp_path / "c")
+    found = yanked_pins(load_central_repo(repo), client)
+    assert [(f.rule, f.line) for f in found] == [("V004", 2), ("V005", 3)]
+    assert "broke imports" in found[0].message

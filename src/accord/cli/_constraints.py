@@ -256,7 +256,8 @@ def _report(
 @resolving_options
 def constraints_verify(resolving: Resolving, output_format: str) -> None:
     """Check that the pins install together and are complete, per Python."""
-    from accord.resolve.verify import verify_constraints
+    from accord.index.client import IndexClient
+    from accord.resolve.verify import verify_constraints, yanked_pins
 
     with progress(len(resolving.pythons)) as advance:
         findings = verify_constraints(
@@ -266,6 +267,10 @@ def constraints_verify(resolving: Resolving, output_format: str) -> None:
             resolving.jobs,
             lambda _: advance(),
         )
+    index = resolving.resolver.index
+    if not index.no_index:  # yanked is a property of an index's pages
+        client = IndexClient(index.url or "https://pypi.org/simple/", None)
+        findings += yanked_pins(resolving.central, client)
     finish("constraints verify", findings, output_format, f"verify {resolving.root}")
 
 

@@ -11,6 +11,8 @@ from packaging.utils import NormalizedName
 
 from accord.central import CentralRepo
 from accord.findings import Finding
+from accord.index.client import IndexClient
+from accord.index.model import ProjectPage
 from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
 from accord.resolve.generate import build_requests, excluded_names, resolve_all
@@ -105,3 +107,44 @@ def verify_constraints(
 def _pins_for(central: CentralRepo, python: str) -> list[Pin]:
     assert central.constraints is not None
     return [p for p in central.constraints.pins if applies_to_python(p.marker, python)]
+
+
+def yanked_pins(central: CentralRepo, client: IndexClient) -> list[Finding]:
+    """V004: a pin whose every file the index marks as yanked (PEP 592)."""
+    if central.constraints is None:
+        return []
+    constraints = central.constraints
+    pages = client.projects(
+        sorted({pin.line.requirement.name for pin in constraints.pins})
+    )
+    findings = []
+    for pin in constraints.pins:
+        page = pages.get(pin.line.requirement.name)
+        if not isinstance(page, ProjectPage):
+            continue
+        files = page.files_for(pin.version)
+        if files and all(f.yanked is not None for f in files):
+            reason = next((f.yanked for f in files if f.yanked), "")
+            findings.append(
+                Finding(
+                    "V004",
+                    "error",
+                    constraints.path,
+                    pin.lineno,
+                    f"{pin.line.requirement.name} {pin.version} is yanked"
+                    + (f": {reason}" if reason else ""),
+                    "regenerate the pins with --refresh, or bump it",
+                )
+            )
+        elif not files:
+            findings.append(
+                Finding(
+                    "V005",
+                    "error",
+                    constraints.path,
+                    pin.lineno,
+                    f"{pin.line.requirement.name} {pin.version} is not on the index",
+                    "regenerate the pins, or check the index settings",
+                )
+            )
+    return findings
