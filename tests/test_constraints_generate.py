@@ -439,3 +439,18 @@ def test_unchanged_inputs_skip_the_resolution(
         handle.write("zeta  # MIT\n")
     assert generate(repo, capsys, "--python", "3.12")[0] == 1
     assert (repo / "upper-constraints.txt").read_text() == pins
+
+
+def test_pin_order_can_follow_the_file(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="gamma===2.0\ndelta===1.1\n")
+    config = repo / "accord.toml"
+    config.write_text('pin-order = "file"\n' + config.read_text())
+    assert generate(repo, capsys, "--python", "3.12")[0] == 0
+    names = [
+        line.split("===")[0]
+        for line in (repo / "upper-constraints.txt").read_text().splitlines()
+        if "===" in line
+    ]
+    assert names == ["gamma", "delta", "alpha", "beta", "epsilon", "mid"]

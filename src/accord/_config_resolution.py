@@ -63,9 +63,11 @@ class ResolutionConfig:
     index: IndexSettings = field(default_factory=IndexSettings)
     platform: str = "linux"
     review: ReviewThresholds = field(default_factory=ReviewThresholds)
+    pin_order: str = "alphabetical"  # or "file": keep the current file's order
 
 
-KEYS = ("holds", "static-metadata", "index", "platform", "review")
+KEYS = ("holds", "static-metadata", "index", "platform", "review", "pin-order")
+PIN_ORDERS = ("alphabetical", "file")
 _REVIEW_KEYS = ("warn-after-years", "fail-after-years", "duplicate-threshold")
 _HOLD_KEYS = ("name", "specifier", "reason", "link", "expires")
 _STATIC_KEYS = ("name", "version", "requires-dist", "requires-python")
@@ -93,7 +95,12 @@ def parse_resolution(data: Mapping[str, Any], fail: Fail) -> ResolutionConfig:
             pypi_json_url=_string(table, "pypi-json-url", fail),
         )
     platform = _string(data, "platform", fail) or "linux"
-    return ResolutionConfig(holds, static, index, platform, _review(data, fail))
+    order = _string(data, "pin-order", fail) or "alphabetical"
+    if order not in PIN_ORDERS:
+        raise fail(
+            "pin-order", f"'pin-order' is {order!r}", "use 'alphabetical' or 'file'"
+        )
+    return ResolutionConfig(holds, static, index, platform, _review(data, fail), order)
 
 
 def _review(data: Mapping[str, Any], fail: Fail) -> ReviewThresholds:

@@ -139,7 +139,7 @@ def generate(
     }
     if failures:
         return Generated(None, (), (), (), failures)
-    lines = tuple(merge_pins(per_python, _spellings(central)))
+    lines = tuple(_ordered(central, merge_pins(per_python, _spellings(central))))
     resolved_names = {name for pins in per_python.values() for name in pins}
     return Generated(
         render_constraints(central, lines),
@@ -148,6 +148,18 @@ def generate(
         tuple(h for h in holds if h.name in resolved_names),
         (),
     )
+
+
+def _ordered(central: CentralRepo, lines: list[MergedLine]) -> list[MergedLine]:
+    """Alphabetical by canonical name, or the current file's order with new
+    names after it (alphabetically) when ``pin-order = "file"``."""
+    if central.config.resolution.pin_order != "file" or central.constraints is None:
+        return lines
+    position: dict[NormalizedName, int] = {}
+    for pin in central.constraints.pins:
+        position.setdefault(pin.name, len(position))
+    last = len(position)
+    return sorted(lines, key=lambda line: (position.get(line.name, last), line.name))
 
 
 def render_constraints(central: CentralRepo, lines: Iterable[MergedLine]) -> str:
