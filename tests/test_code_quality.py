@@ -72,3 +72,12 @@ def test_every_module_imports_on_its_own(module: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     importlib.import_module(module)
+
+
+def test_every_command_is_in_the_lazy_map() -> None:
+    """Each command module registers exactly the commands the map names."""
+    from accord.cli._app import COMMAND_MODULES, cli
+
+    for module in set(COMMAND_MODULES.values()):
+        importlib.import_module(f"accord.cli.{module}")
+    assert set(cli.commands) == set(COMMAND_MODULES)

@@ -12,13 +12,6 @@ from collections.abc import Sequence
 
 import click
 
-from accord.cli import (  # noqa: F401 - importing registers the commands
-    _central,
-    _constraints,
-    _fleet,
-    _propose,
-    _review,
-)
 from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, cli
 from accord.errors import AccordError
 

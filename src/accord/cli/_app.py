@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -63,7 +64,37 @@ def index_options(function: F) -> F:
     )(function)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each command's module, imported only when that command runs (or for
+# --help): a CI check should not pay for importing the resolver commands.
+COMMAND_MODULES = {
+    "validate": "_central",
+    "check": "_central",
+    "sync": "_central",
+    "who-uses": "_central",
+    "fleet": "_fleet",
+    "constraints": "_constraints",
+    "coinstall": "_constraints",
+    "lower-bounds": "_constraints",
+    "propose": "_propose",
+    "review": "_review",
+    "review-change": "_review",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands register themselves when their module loads."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"accord.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="accord")
 def cli() -> None:
     """Keep many Python projects on one coherent, reviewed set of dependencies."""
