@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO
 
 from accord.errors import AccordError
+from accord.index._pool import Pool
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
@@ -140,6 +141,8 @@ class Fetcher:
         self.retries = retries
         self.backoff = backoff
         self._opener = urllib.request.build_opener(_SameHostAuthRedirects)
+        # Direct keep-alive connections unless the environment asks for a proxy.
+        self._pool = None if urllib.request.getproxies() else Pool(timeout)
         self._lock = threading.Lock()
         self._authorization: dict[str, str] = {}  # netloc -> header value
 
@@ -172,11 +175,7 @@ class Fetcher:
             last = attempt == self.retries
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
-                request = urllib.request.Request(bare, headers=headers)
-                with self._opener.open(request, timeout=self.timeout) as reply:
-                    body: bytes = reply.read()
-                    final: str = reply.geturl()
-                    got: Message = reply.headers
+                body, final, got = self._open(bare, headers)
             except urllib.error.HTTPError as error:
                 error.close()
                 if error.code == 304 and entry is not None:
@@ -204,6 +203,20 @@ class Fetcher:
             )
             return Response(final, body, content_type)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _open(self, url: str, headers: dict[str, str]) -> tuple[bytes, str, Message]:
+        """One GET: through the keep-alive pool, or urllib when a proxy is set
+        (the pool speaks to hosts directly). Errors as urllib raises them."""
+        if self._pool is None:
+            request = urllib.request.Request(url, headers=headers)
+            with self._opener.open(request, timeout=self.timeout) as reply:
+                return reply.read(), reply.geturl(), reply.headers
+        reply = self._pool.get(url, headers)
+        if reply.status >= 300:
+            raise urllib.error.HTTPError(
+                reply.url, reply.status, reply.reason, reply.headers, None
+            )
+        return reply.body, reply.url, reply.headers
 
     def _sleep(self, attempt: int) -> None:
         time.sleep(self.backoff * 2**attempt)
