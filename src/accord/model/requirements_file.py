@@ -66,6 +66,11 @@ class RequirementLine:
         return canonicalize_name(self.requirement.name)
 
     @property
+    def marker_text(self) -> str | None:
+        """The marker as written on the line (``sys_platform!='win32'``)."""
+        return self.content.partition(";")[2].strip() or None
+
+    @property
     def content(self) -> str:
         """The requirement as written, without comment or trailing options."""
         content = split_comment(join_continuations(self.text))[0].strip()

@@ -66,17 +66,13 @@ def _partial(
                 pin.line.requirement.name,
                 pin.version,
                 (),
-                _marker_text(pin.line.content),
+                pin.line.marker_text,
             )
             for pin in central.constraints.pins
             if pin.name not in done
         )
     kept.sort(key=lambda line: (line.name, line.version))
     return render_constraints(central, kept)
-
-
-def _marker_text(content: str) -> str | None:
-    return content.partition(";")[2].strip() or None
 
 
 def _commit(root: Path, subject: str, body: list[str]) -> str:

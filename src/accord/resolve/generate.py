@@ -235,7 +235,7 @@ def unchanged_result(central: CentralRepo) -> Generated:
             pin.line.requirement.name,
             pin.version,
             (),
-            pin.line.content.partition(";")[2].strip() or None,
+            pin.line.marker_text,
         )
         for pin in central.constraints.pins
     )

@@ -145,7 +145,7 @@ def _change_for(
     new = render_requirement_text(
         item.text,
         ",".join(str(s) for s in verdict.target_specifiers),
-        _marker_text(verdict.entry.line.content),
+        verdict.entry.line.marker_text,
         keep_marker=not verdict.marker_changed,
     )
     return Change(item.path, item.line, item.text, new)
@@ -178,13 +178,6 @@ def _licence_change(
     if normalized == normalize_license(wanted):
         return None
     return written, wanted
-
-
-def _marker_text(requirement_text: str) -> str | None:
-    """The marker as the global list writes it, e.g. ``sys_platform!='win32'``."""
-    head, _, marker = requirement_text.partition(";")
-    del head
-    return marker.strip() or None
 
 
 def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:
