@@ -14,6 +14,7 @@ Links on the simple pages are relative (``../../files/...``) unless
 ``If-None-Match`` with 304; ``max_age`` adds ``Cache-Control: max-age``;
 ``fail()`` makes a path answer an error status a number of times,
 ``stall()`` makes it answer late and ``redirect()`` sends it elsewhere;
+``ranges`` makes it answer ``Range`` requests (206, one range);
 ``auth`` demands HTTP Basic credentials.
 Every request is recorded in ``requests`` (paths) and ``log`` (with headers).
 
@@ -86,6 +87,7 @@ class TestIndex:
         self.json_api = json_api
         self.absolute_urls = absolute_urls
         self.max_age: int | None = None
+        self.ranges = False  # True: answer Range requests with 206
         self.auth: tuple[str, str] | None = None
         self.requests: list[str] = []
         self.log: list[LoggedRequest] = []
@@ -402,10 +404,16 @@ def _handler(index: TestIndex) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:
+        def do_HEAD(self) -> None:
+            self.do_GET(send_body=False)
+
+        def do_GET(self, send_body: bool = True) -> None:
             path = self.path.split("?", 1)[0]
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, out, body = index._answer(path, headers)
+            wanted = headers.get("range", "")
+            if index.ranges and status == 200 and wanted.startswith("bytes="):
+                status, out, body = _ranged(wanted[6:], out, body)
             with index._lock:
                 index.requests.append(path)
                 index.log.append(LoggedRequest(path, headers, status))
@@ -414,8 +422,10 @@ def _handler(index: TestIndex) -> type[BaseHTTPRequestHandler]:
                 for key, value in out.items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
+                if index.ranges:
+                    self.send_header("Accept-Ranges", "bytes")
                 self.end_headers()
-                if status != 304:
+                if status != 304 and send_body:
                     self.wfile.write(body)
             except OSError:
                 pass  # the client gave up (a timeout test)
@@ -424,6 +434,21 @@ def _handler(index: TestIndex) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def _ranged(
+    wanted: str, out: dict[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """A 206 answer to ``Range: bytes=<wanted>`` (one range)."""
+    first, _, last = wanted.partition("-")
+    size = len(body)
+    start = max(0, size - int(last)) if not first else int(first)
+    end = size - 1 if not first or not last else min(int(last), size - 1)
+    return (
+        206,
+        {**out, "Content-Range": f"bytes {start}-{end}/{size}"},
+        body[start : end + 1],
+    )
 
 
 def serve_index(root: Path, **options: bool) -> TestIndex:

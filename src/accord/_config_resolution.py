@@ -47,6 +47,7 @@ class IndexSettings:
     find_links: tuple[str, ...] = ()
     no_index: bool = False
     pypi_json_url: str | None = None  # None: PyPI's /pypi/ for PyPI, else none
+    relay: bool = True  # put accord's local relay between uv and the index
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,14 @@ PIN_ORDERS = ("alphabetical", "file")
 _REVIEW_KEYS = ("warn-after-years", "fail-after-years", "duplicate-threshold")
 _HOLD_KEYS = ("name", "specifier", "reason", "link", "expires")
 _STATIC_KEYS = ("name", "version", "requires-dist", "requires-python")
-_INDEX_KEYS = ("url", "extra-urls", "find-links", "no-index", "pypi-json-url")
+_INDEX_KEYS = (
+    "url",
+    "extra-urls",
+    "find-links",
+    "no-index",
+    "pypi-json-url",
+    "relay",
+)
 
 Fail = Callable[[str, str, str | None], ConfigError]
 
@@ -93,6 +101,7 @@ def parse_resolution(data: Mapping[str, Any], fail: Fail) -> ResolutionConfig:
             find_links=_strings(table, "find-links", fail),
             no_index=_boolean(table, "no-index", fail),
             pypi_json_url=_string(table, "pypi-json-url", fail),
+            relay=_boolean(table, "relay", fail, default=True),
         )
     platform = _string(data, "platform", fail) or "linux"
     order = _string(data, "pin-order", fail) or "alphabetical"
@@ -211,8 +220,10 @@ def _strings(table: Mapping[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _boolean(table: Mapping[str, Any], key: str, fail: Fail) -> bool:
-    value = table.get(key, False)
+def _boolean(
+    table: Mapping[str, Any], key: str, fail: Fail, default: bool = False
+) -> bool:
+    value = table.get(key, default)
     if not isinstance(value, bool):
         raise fail(key, f"'{key}' must be true or false", None)
     return value

@@ -69,7 +69,8 @@ def resolving_options(function: Callable[..., None]) -> Callable[..., None]:
             central, root, index_url, extra_index_url, find_links, no_index
         )
         resolving = Resolving(root, central, targets, resolver, jobs or len(targets))
-        function(*args, resolving=resolving, **kwargs)
+        with resolver:
+            function(*args, resolving=resolving, **kwargs)
 
     command = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)(
         command

@@ -204,6 +204,40 @@ class Fetcher:
             return Response(final, body, content_type)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def get_range(self, url: str, byte_range: str) -> tuple[bytes, int | None]:
+        """Part of ``url`` (``byte_range`` as in a Range header, e.g.
+        ``0-99`` or ``-4096``) and the whole size, uncached; a server that
+        ignores ranges answers with everything (then the size is None)."""
+        self.remember_credentials(url)
+        bare, _ = _split_credentials(url)
+        headers = {"Range": f"bytes={byte_range}", "User-Agent": "accord"}
+        with self._lock:
+            authorization = self._authorization.get(urllib.parse.urlsplit(bare).netloc)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        for attempt in range(self.retries + 1):
+            try:
+                body, _, got = self._open(bare, headers)
+            except urllib.error.HTTPError as error:
+                error.close()
+                if error.code in _RETRY_STATUS and attempt < self.retries:
+                    self._sleep(attempt)
+                    continue
+                raise IndexUnavailable(
+                    f"HTTP {error.code} {error.reason} from {redact(url)}",
+                    url=redact(url),
+                ) from error
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+                if attempt < self.retries:
+                    self._sleep(attempt)
+                    continue
+                raise IndexUnavailable(
+                    f"cannot reach {redact(url)}: {error}", url=redact(url)
+                ) from error
+            total = got.get("Content-Range", "").rpartition("/")[2]
+            return body, int(total) if total.isdigit() else None
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def _open(self, url: str, headers: dict[str, str]) -> tuple[bytes, str, Message]:
         """One GET: through the keep-alive pool, or urllib when a proxy is set
         (the pool speaks to hosts directly). Errors as urllib raises them."""

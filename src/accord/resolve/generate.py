@@ -99,6 +99,7 @@ def resolve_all(
     """
     if not requests:
         return []
+    resolver.prepare(requests)
     lead = resolver.resolve(requests[0])
     on_outcome(lead)
 

@@ -14,8 +14,11 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -30,6 +33,13 @@ _BUILD_FAILED = re.compile(
     r"Failed to (?:build|download and build|resolve build requirements for) `([^`=]+)"
 )
 _TIMEOUT = 30 * 60
+_PYPI = "https://pypi.org/simple/"
+# Set, these choose uv's index behind accord's back: then accord relays nothing.
+_UV_INDEX_VARIABLES = ("UV_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX")
+
+if TYPE_CHECKING:
+    from accord.index.prefetch import Prefetch
+    from accord.index.relay import Relay
 
 
 class ResolverUnavailable(AccordError):
@@ -60,6 +70,78 @@ class UvResolver:
         self.static_metadata = tuple(static_metadata)
         self.base = base or Path()
         self.uv = uv or find_uv()
+        self._relay: Relay | None = None
+        self._prefetch: Prefetch | None = None
+        self._relay_lock = threading.Lock()
+
+    def prepare(self, requests: Sequence[ResolveRequest]) -> None:
+        """Start fetching, through the relay, what ``requests`` will need."""
+        relay = self._started_relay()
+        if relay is None:
+            return
+        from accord.index.prefetch import Prefetch, Want
+
+        wants = [
+            Want(r.python, r.requirements, r.constraints, r.preferences)
+            for r in requests
+            if not r.offline
+        ]
+        with self._relay_lock:
+            if self._prefetch is not None:
+                self._prefetch.stop()
+            self._prefetch = Prefetch(relay, wants, self.platform)
+            self._prefetch.start()
+
+    def close(self) -> None:
+        """Stop the prefetch and the relay, if they were started."""
+        with self._relay_lock:
+            if self._prefetch is not None:
+                self._prefetch.stop()
+                self._prefetch = None
+            if self._relay is not None:
+                self._relay.close()
+                self._relay = None
+
+    def __enter__(self) -> UvResolver:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def relayed_indexes(self) -> tuple[str, ...]:
+        """The index URLs uv reaches through accord's relay; () for none.
+
+        All or nothing: http(s) indexes only, and not when uv's own
+        environment variables choose the index.
+        """
+        if not self.index.relay or self.index.no_index:
+            return ()
+        default = self.index.url
+        if default is None:
+            if any(os.environ.get(name) for name in _UV_INDEX_VARIABLES):
+                return ()
+            default = _PYPI
+        urls = (default, *self.index.extra_urls)
+        if not all(url.startswith(("http://", "https://")) for url in urls):
+            return ()
+        return urls
+
+    def _started_relay(self) -> Relay | None:
+        upstreams = self.relayed_indexes()
+        if not upstreams:
+            return None
+        with self._relay_lock:
+            if self._relay is None:
+                from accord.index._http import Fetcher
+                from accord.index.relay import Relay
+
+                self._relay = Relay(upstreams, Fetcher(None, timeout=60.0, retries=3))
+            return self._relay
 
     def resolve(self, request: ResolveRequest) -> ResolveOutcome:
         with tempfile.TemporaryDirectory(prefix="accord-uv-") as tmp:
@@ -80,14 +162,24 @@ class UvResolver:
             if request.constraints:
                 (work / "holds.txt").write_text("\n".join(request.constraints) + "\n")
                 command += ["--constraint", str(work / "holds.txt")]
-            if request.offline:
+            relay = self._started_relay()
+            # Through the relay an online run asks only for what uv's cache
+            # lacks: cheaper than failing offline and running again.
+            if request.offline and relay is None:
                 command.append("--offline")
             if request.lowest_direct:
                 command += ["--resolution", "lowest-direct"]
             for name in request.upgrade:
                 command += ["--upgrade-package", name]
-            command += self._index_arguments()
+            command += self._index_arguments(relay)
             command += self._config_arguments(work)
+            environment = {**os.environ, "UV_NO_PROGRESS": "1"}
+            if relay is not None:
+                # The relay is local: an HTTP proxy in the environment must
+                # not be asked for it.
+                for name in ("NO_PROXY", "no_proxy"):
+                    kept = environment.get(name, "")
+                    environment[name] = ",".join(filter(None, [kept, "127.0.0.1"]))
             try:
                 result = subprocess.run(
                     command,
@@ -95,7 +187,7 @@ class UvResolver:
                     text=True,
                     check=False,
                     timeout=_TIMEOUT,
-                    env={**os.environ, "UV_NO_PROGRESS": "1"},
+                    env=environment,
                 )
             except (OSError, subprocess.TimeoutExpired) as error:
                 return ResolveOutcome(
@@ -126,13 +218,17 @@ class UvResolver:
             ]
         )
 
-    def _index_arguments(self) -> list[str]:
+    def _index_arguments(self, relay: Relay | None = None) -> list[str]:
         arguments: list[str] = []
         if self.index.no_index:
             arguments.append("--no-index")
-        if self.index.url:
+        if relay is not None:
+            arguments += ["--index-url", relay.url(0)]
+            for number in range(1, len(relay.upstreams)):
+                arguments += ["--extra-index-url", relay.url(number)]
+        elif self.index.url:
             arguments += ["--index-url", self.index.url]
-        for url in self.index.extra_urls:
+        for url in () if relay is not None else self.index.extra_urls:
             arguments += ["--extra-index-url", url]
         for link in self.index.find_links:
             local = "://" not in link
