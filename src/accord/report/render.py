@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from accord.findings import Finding
-from accord.textdiff import unified_diff
 
 if TYPE_CHECKING:
     from accord.sync.plan import SyncPlan
@@ -117,6 +114,9 @@ def _wrapper(stream: IO[str], indent: int) -> Callable[[str], list[str]]:
     """Splits a message into the lines of the message column."""
     if not stream.isatty():
         return str.splitlines
+    import shutil
+    import textwrap
+
     width = max(shutil.get_terminal_size().columns - indent, 30)
 
     def wrap(text: str) -> list[str]:
@@ -162,6 +162,8 @@ def render_sync(
         )
     out: list[str] = []
     if diff:
+        from accord.textdiff import unified_diff
+
         out.extend(
             unified_diff(update.path, update.old_text, update.new_text)
             for update in plan.updates
