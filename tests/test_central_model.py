@@ -3,7 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from packaging.markers import Marker
+from packaging.utils import canonicalize_name
 
 from accord.model.constraints import MalformedPin, parse_constraints
 from accord.model.global_list import parse_global_list, split_licence
@@ -133,3 +136,88 @@ def test_real_global_lists_parse(shared_data: Path, dataset: str) -> None:
     global_list = parse_global_list(text, "global-requirements.txt")
     assert len(global_list.entries) > 300
     assert bool(global_list.sections) == (dataset == "openstack")
+
+
+# Lines whose leading run of name characters is not the name packaging reads
+# (all invalid), beside valid ones, so that reading by name is tested where
+# the cheap index could disagree with the parser.
+_LIST_FRAGMENTS = st.sampled_from(
+    [
+        "oslo.config",
+        "oslo_config",
+        "Oslo-Config",
+        "foo",
+        "foo.",
+        "foo-",
+        "foo_",
+        "foo-bar",
+        "é",
+        ">=2.0",
+        "===1.0",
+        "!=2.1",
+        ";python_version<'3.11'",
+        "[socks]",
+        "@ https://x.org/a.whl",
+        " ",
+        "\t",
+        "  # MIT",
+        "# why",
+        "## section:test",
+        "#",
+        "\\",
+        "\n",
+        "\n",
+        "\r\n",
+        "-r base.txt",
+        "--hash=sha256:00",
+    ]
+)
+_NAMES = ["oslo-config", "foo", "foo-bar", "foo-bar-x", "x"]
+
+
+def _entry_values(entries: object) -> list[object]:
+    return [
+        (e.line, e.section, e.licence, e.note, e.rationale)
+        for e in entries  # type: ignore[attr-defined]
+    ]
+
+
+@given(st.lists(_LIST_FRAGMENTS, max_size=40).map("".join))
+def test_reading_by_name_finds_what_the_whole_parse_finds(text: str) -> None:
+    whole = parse_global_list(text, "g.txt")
+    pins = parse_constraints(text, "u.txt")
+    names = parse_name_list(text, "d.txt")
+    for name in [*whole.index, *_NAMES]:
+        canonical = canonicalize_name(name)
+        lazy = parse_global_list(text, "g.txt").entries_for(canonical)
+        assert _entry_values(lazy) == _entry_values(whole.entries_for(canonical))
+        lazy_pins = parse_constraints(text, "u.txt").pins_for(canonical)
+        assert lazy_pins == pins.index.get(canonical, ())
+        assert parse_name_list(text, "d.txt").has(canonical) == (
+            canonical in names.names
+        )
+
+
+@pytest.mark.parametrize("dataset", ["openstack", "openstack-2017", "openstack-2019"])
+def test_real_files_read_by_name_as_a_whole(shared_data: Path, dataset: str) -> None:
+    repo = shared_data / dataset
+    global_text = (repo / "global-requirements.txt").read_text()
+    pins_text = (repo / "upper-constraints.txt").read_text()
+    whole = parse_global_list(global_text, "global-requirements.txt")
+    whole_pins = parse_constraints(pins_text, "upper-constraints.txt")
+    lazy = parse_global_list(global_text, "global-requirements.txt")
+    lazy_pins = parse_constraints(pins_text, "upper-constraints.txt")
+    for name in whole.names() | set(whole_pins.index):
+        assert _entry_values(lazy.entries_for(name)) == _entry_values(
+            whole.entries_for(name)
+        )
+        assert lazy_pins.pins_for(name) == whole_pins.pins_for(name)
+    assert lazy.sections == whole.sections
+
+
+def test_entries_read_by_name_are_the_whole_parse_entries() -> None:
+    global_list = parse_global_list(GLOBAL, "global-requirements.txt")
+    first = global_list.entries_for(canonicalize_name("dnspython"))
+    assert all(any(entry is other for other in global_list.entries) for entry in first)
+    assert global_list.entries_for(canonicalize_name("dnspython")) == first
+    assert global_list.file.text == GLOBAL

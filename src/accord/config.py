@@ -7,7 +7,6 @@ silently fall back to a default.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections.abc import Mapping
@@ -22,11 +21,6 @@ from accord._config_resolution import ResolutionConfig, parse_resolution
 from accord.errors import ConfigError
 from accord.findings import Severity
 from accord.license_policy import DEFAULT_POLICY, LicensePolicy
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 CONFIG_FILE = "accord.toml"
 LowerBoundPolicy = Literal["project", "central"]
@@ -81,6 +75,13 @@ _LICENSE_KEYS = ("allowed", "forbidden", "aliases")
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     """Build a :class:`Config` from accord.toml's text, or explain what is wrong."""
+    # Imported here: most requirements repos have no accord.toml, and a
+    # check should not pay for the TOML parser then.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -165,6 +166,8 @@ class _Reader:
     ) -> None:
         for key in data:
             if key not in known:
+                import difflib
+
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = (
                     f"did you mean '{prefix}{close[0]}'?"

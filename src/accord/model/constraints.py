@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from packaging.markers import Marker
 from packaging.utils import NormalizedName
 from packaging.version import InvalidVersion, Version
 
-from accord.model.requirements_file import (
-    RequirementLine,
-    RequirementsFile,
-    parse_requirements_file,
-)
+from accord.model._indexed import IndexedFile
+from accord.model.requirements_file import RequirementLine, RequirementsFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,42 +36,78 @@ class MalformedPin:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
 class Constraints:
-    file: RequirementsFile
-    pins: tuple[Pin, ...]
-    malformed: tuple[MalformedPin, ...]
-    index: Mapping[NormalizedName, tuple[Pin, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    """The pins, parsed a name at a time (see :mod:`accord.model._indexed`).
+
+    ``pins_for`` parses only that name's lines; ``file``, ``pins``,
+    ``malformed`` and ``index`` parse the whole file, once.
+    """
+
+    __slots__ = ("_index", "_lines", "_parsed", "_pins")
+
+    def __init__(self, text: str, path: str) -> None:
+        self._lines = IndexedFile(text, path)
+        self._parsed: dict[int, Pin | MalformedPin] = {}
+        self._pins: tuple[tuple[Pin, ...], tuple[MalformedPin, ...]] | None = None
+        self._index: dict[NormalizedName, tuple[Pin, ...]] | None = None
 
     @property
     def path(self) -> str:
-        return self.file.path
+        return self._lines.path
+
+    @property
+    def file(self) -> RequirementsFile:
+        return self._lines.file()
+
+    @property
+    def pins(self) -> tuple[Pin, ...]:
+        return self._all()[0]
+
+    @property
+    def malformed(self) -> tuple[MalformedPin, ...]:
+        return self._all()[1]
+
+    @property
+    def index(self) -> Mapping[NormalizedName, tuple[Pin, ...]]:
+        if self._index is None:
+            grouped: dict[NormalizedName, list[Pin]] = {}
+            for pin in self.pins:
+                grouped.setdefault(pin.name, []).append(pin)
+            self._index = {name: tuple(group) for name, group in grouped.items()}
+        return self._index
 
     def pins_for(self, name: NormalizedName) -> tuple[Pin, ...]:
-        return self.index.get(name, ())
+        if self._index is not None:
+            return self._index.get(name, ())
+        return tuple(
+            result
+            for position, line in self._lines.requirements_named(name)
+            if isinstance(result := self._pin(position, line), Pin)
+        )
+
+    def _all(self) -> tuple[tuple[Pin, ...], tuple[MalformedPin, ...]]:
+        if self._pins is None:
+            pins: list[Pin] = []
+            malformed: list[MalformedPin] = []
+            for position, line in enumerate(self.file.lines):
+                if isinstance(line, RequirementLine):
+                    result = self._pin(position, line)
+                    if isinstance(result, Pin):
+                        pins.append(result)
+                    else:
+                        malformed.append(result)
+            self._pins = (tuple(pins), tuple(malformed))
+        return self._pins
+
+    def _pin(self, position: int, line: RequirementLine) -> Pin | MalformedPin:
+        result = self._parsed.get(position)
+        if result is None:
+            result = self._parsed[position] = pin_from_line(line)
+        return result
 
 
 def parse_constraints(text: str, path: str) -> Constraints:
-    file = parse_requirements_file(text, path)
-    pins: list[Pin] = []
-    malformed: list[MalformedPin] = []
-    for line in file.requirements():
-        result = pin_from_line(line)
-        if isinstance(result, Pin):
-            pins.append(result)
-        else:
-            malformed.append(result)
-    index: dict[NormalizedName, list[Pin]] = {}
-    for pin in pins:
-        index.setdefault(pin.name, []).append(pin)
-    return Constraints(
-        file,
-        tuple(pins),
-        tuple(malformed),
-        {name: tuple(group) for name, group in index.items()},
-    )
+    return Constraints(text, path)
 
 
 def pin_from_line(line: RequirementLine) -> Pin | MalformedPin:

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
 
+from accord.model._indexed import IndexedFile
 from accord.model.requirements_file import (
-    CommentLine,
     InvalidLine,
     RequirementLine,
     RequirementsFile,
-    parse_requirements_file,
 )
 
 _SECTION = re.compile(r"^\s*##\s*section\s*:\s*(?P<name>\S.*?)\s*$")
@@ -47,54 +46,98 @@ class GlobalEntry:
         return self.line.lineno
 
 
-@dataclass(frozen=True, slots=True)
 class GlobalList:
-    file: RequirementsFile
-    entries: tuple[GlobalEntry, ...]
-    sections: tuple[str, ...]
-    index: Mapping[NormalizedName, tuple[GlobalEntry, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    """The global list, parsed a name at a time (see :mod:`accord.model._indexed`).
+
+    ``entries_for`` parses only that name's lines; ``file``, ``entries``,
+    ``index`` and ``names`` parse the whole file, once. Either way the
+    entries are the same objects, so a finding does not depend on which was
+    asked first.
+    """
+
+    __slots__ = ("_context", "_entries", "_index", "_lines", "_parsed", "sections")
+
+    def __init__(self, text: str, path: str) -> None:
+        self._lines = IndexedFile(text, path)
+        # For each requirement line: its section and the comments above it,
+        # read without parsing any requirement.
+        self._context: dict[int, tuple[str | None, tuple[str, ...]]] = {}
+        self._parsed: dict[int, GlobalEntry] = {}
+        self._entries: tuple[GlobalEntry, ...] | None = None
+        self._index: dict[NormalizedName, tuple[GlobalEntry, ...]] | None = None
+        sections: list[str] = []
+        section: str | None = None
+        rationale: list[str] = []
+        for position, (raw, kind) in enumerate(
+            zip(self._lines.raw, self._lines.kinds, strict=True)
+        ):
+            if kind == "comment":
+                match = _SECTION.match(raw.text)
+                if match:
+                    section = match.group("name")
+                    sections.append(section)
+                    rationale = []
+                else:
+                    rationale.append(raw.text.strip().lstrip("#").strip())
+                continue
+            if kind == "requirement":
+                self._context[position] = (section, tuple(rationale))
+            rationale = []
+        self.sections: tuple[str, ...] = tuple(sections)
 
     @property
     def path(self) -> str:
-        return self.file.path
+        return self._lines.path
+
+    @property
+    def file(self) -> RequirementsFile:
+        return self._lines.file()
+
+    @property
+    def entries(self) -> tuple[GlobalEntry, ...]:
+        if self._entries is None:
+            self._entries = tuple(
+                self._entry(position, line)
+                for position in self._context
+                if isinstance(line := self._lines.line(position), RequirementLine)
+            )
+        return self._entries
+
+    @property
+    def index(self) -> Mapping[NormalizedName, tuple[GlobalEntry, ...]]:
+        if self._index is None:
+            grouped: dict[NormalizedName, list[GlobalEntry]] = {}
+            for entry in self.entries:
+                grouped.setdefault(entry.name, []).append(entry)
+            self._index = {name: tuple(group) for name, group in grouped.items()}
+        return self._index
 
     def invalid_lines(self) -> Iterator[InvalidLine]:
         return self.file.invalid_lines()
 
     def entries_for(self, name: NormalizedName) -> tuple[GlobalEntry, ...]:
-        return self.index.get(name, ())
+        if self._index is not None:
+            return self._index.get(name, ())
+        return tuple(
+            self._entry(position, line)
+            for position, line in self._lines.requirements_named(name)
+        )
 
     def names(self) -> frozenset[NormalizedName]:
         return frozenset(self.index)
 
+    def _entry(self, position: int, line: RequirementLine) -> GlobalEntry:
+        entry = self._parsed.get(position)
+        if entry is None:
+            section, rationale = self._context[position]
+            licence, note = split_licence(line.comment)
+            entry = GlobalEntry(line, section, licence, note, rationale)
+            self._parsed[position] = entry
+        return entry
+
 
 def parse_global_list(text: str, path: str) -> GlobalList:
-    file = parse_requirements_file(text, path)
-    entries: list[GlobalEntry] = []
-    sections: list[str] = []
-    section: str | None = None
-    rationale: list[str] = []
-    for line in file.lines:
-        if isinstance(line, CommentLine):
-            match = _SECTION.match(line.text)
-            if match:
-                section = match.group("name")
-                sections.append(section)
-                rationale = []
-            else:
-                rationale.append(line.comment)
-            continue
-        if isinstance(line, RequirementLine):
-            licence, note = split_licence(line.comment)
-            entries.append(GlobalEntry(line, section, licence, note, tuple(rationale)))
-        rationale = []
-    grouped: dict[NormalizedName, list[GlobalEntry]] = {}
-    for entry in entries:
-        grouped.setdefault(entry.name, []).append(entry)
-    index = {name: tuple(group) for name, group in grouped.items()}
-    return GlobalList(file, tuple(entries), tuple(sections), index)
+    return GlobalList(text, path)
 
 
 def split_licence(comment: str | None) -> tuple[str | None, str | None]:

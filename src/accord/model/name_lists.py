@@ -6,25 +6,46 @@ from dataclasses import dataclass
 
 from packaging.utils import NormalizedName
 
+from accord.model._indexed import IndexedFile
 from accord.model._lines import split_comment, split_logical_lines
-from accord.model.requirements_file import RequirementsFile, parse_requirements_file
+from accord.model.requirements_file import RequirementsFile
 
 
-@dataclass(frozen=True, slots=True)
 class NameList:
-    """A requirements-format file read only for the names it lists."""
+    """A requirements-format file read only for the names it lists.
 
-    file: RequirementsFile
-    names: frozenset[NormalizedName]
+    ``has`` parses only that name's lines; ``file`` and ``names`` parse the
+    whole file, once (see :mod:`accord.model._indexed`).
+    """
+
+    __slots__ = ("_lines", "_names")
+
+    def __init__(self, text: str, path: str) -> None:
+        self._lines = IndexedFile(text, path)
+        self._names: frozenset[NormalizedName] | None = None
 
     @property
     def path(self) -> str:
-        return self.file.path
+        return self._lines.path
+
+    @property
+    def file(self) -> RequirementsFile:
+        return self._lines.file()
+
+    @property
+    def names(self) -> frozenset[NormalizedName]:
+        if self._names is None:
+            self._names = frozenset(line.name for line in self.file.requirements())
+        return self._names
+
+    def has(self, name: NormalizedName) -> bool:
+        if self._names is not None:
+            return name in self._names
+        return bool(self._lines.requirements_named(name))
 
 
 def parse_name_list(text: str, path: str) -> NameList:
-    file = parse_requirements_file(text, path)
-    return NameList(file, frozenset(line.name for line in file.requirements()))
+    return NameList(text, path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,9 +138,14 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
     )
 
 
-def parse_line(lineno: int, text: str, ending: str = "") -> Line:
+def line_content(text: str) -> tuple[str, str | None]:
+    """A logical line's content, stripped, and its comment (None if none)."""
     content, comment = split_comment(join_continuations(text))
-    stripped = content.strip()
+    return content.strip(), comment
+
+
+def parse_line(lineno: int, text: str, ending: str = "") -> Line:
+    stripped, comment = line_content(text)
     if not stripped:
         if comment is None:
             return BlankLine(lineno, text, ending)

@@ -8,12 +8,13 @@ The JSON shape is documented in the README and stable:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from accord.findings import Finding
-from accord.textdiff import unified_diff
 
 if TYPE_CHECKING:
     from accord.sync.plan import SyncPlan
@@ -39,40 +40,96 @@ def render_json(command: str, findings: Sequence[Finding], **extra: object) -> s
 
 
 def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> None:
-    # rich costs tens of milliseconds to import; only pay it when rendering.
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    """Findings as aligned columns, then the verdict line.
 
-    # Off a terminal (CI logs, pipes) rich would wrap at 80 columns.
-    width = None if stream.isatty() else 160
-    console = Console(file=stream, highlight=False, soft_wrap=False, width=width)
+    Plain text, not rich: importing rich cost more than the whole check.
+    Off a terminal nothing is wrapped or coloured, so each finding stays on
+    one line for grep; on a terminal the message column wraps to its width.
+    """
     counts = summarize(findings)
+    colour = _wants_colour(stream)
+    out: list[str] = []
     if findings:
-        table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-        table.add_column("severity")
-        table.add_column("rule")
-        table.add_column("where", overflow="fold")
-        table.add_column("message", overflow="fold", ratio=1)
-        for finding in findings:
-            where = (
-                finding.path
-                if finding.line is None
-                else (f"{finding.path}:{finding.line}")
+        rows = [
+            (f.severity, f.rule, f.path if f.line is None else f"{f.path}:{f.line}")
+            for f in findings
+        ]
+        widths = [
+            max(len(header), *(len(row[column]) for row in rows))
+            for column, header in enumerate(_COLUMNS[:3])
+        ]
+        indent = sum(widths) + 2 * len(widths)
+        wrap = _wrapper(stream, indent)
+        header = (
+            "  ".join(h.ljust(w) for h, w in zip(_COLUMNS[:3], widths, strict=True))
+            + "  message"
+        )
+        out.append(_style(header, _BOLD, colour))
+        for finding, (severity, rule, where) in zip(findings, rows, strict=True):
+            style = _BOLD_RED if severity == "error" else _YELLOW
+            lead = (
+                _style(severity, style, colour)
+                + " " * (widths[0] - len(severity) + 2)
+                + rule.ljust(widths[1] + 2)
+                + where.ljust(widths[2] + 2)
             )
-            message = Text(finding.message)
+            message = wrap(finding.message) or [""]
             if finding.fix:
-                message.append(f"\nfix: {finding.fix}", style="dim")
-            style = "bold red" if finding.severity == "error" else "yellow"
-            table.add_row(
-                Text(finding.severity, style=style), finding.rule, where, message
-            )
-        console.print(table)
-    verdict = "[bold red]failed[/]" if counts["errors"] else "[green]ok[/]"
-    console.print(
+                message += [
+                    _style(line, _DIM, colour) for line in wrap(f"fix: {finding.fix}")
+                ]
+            out.append(lead + message[0])
+            out.extend(" " * indent + line for line in message[1:])
+    verdict = (
+        _style("failed", _BOLD_RED, colour)
+        if counts["errors"]
+        else _style("ok", _GREEN, colour)
+    )
+    out.append(
         f"{title}: {verdict} — {counts['errors']} error(s), "
         f"{counts['warnings']} warning(s)"
     )
+    stream.write("\n".join(out) + "\n")
+
+
+_COLUMNS = ("severity", "rule", "where", "message")
+_BOLD, _DIM, _BOLD_RED, _YELLOW, _GREEN = "1", "2", "1;31", "33", "32"
+
+
+def _wants_colour(stream: IO[str]) -> bool:
+    # NO_COLOR: https://no-color.org; Windows consoles need VT mode turned on.
+    return (
+        stream.isatty()
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM") != "dumb"
+        and sys.platform != "win32"
+    )
+
+
+def _style(text: str, code: str, colour: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if colour else text
+
+
+def _wrapper(stream: IO[str], indent: int) -> Callable[[str], list[str]]:
+    """Splits a message into the lines of the message column."""
+    if not stream.isatty():
+        return str.splitlines
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns - indent, 30)
+
+    def wrap(text: str) -> list[str]:
+        return [
+            part
+            for line in text.splitlines()
+            for part in textwrap.wrap(
+                line, width, break_on_hyphens=False, drop_whitespace=True
+            )
+            or [""]
+        ]
+
+    return wrap
 
 
 def render_sync(
@@ -105,6 +162,8 @@ def render_sync(
         )
     out: list[str] = []
     if diff:
+        from accord.textdiff import unified_diff
+
         out.extend(
             unified_diff(update.path, update.old_text, update.new_text)
             for update in plan.updates

@@ -71,7 +71,7 @@ def assess_requirement(item: SourceRequirement, central: CentralRepo) -> Assessm
     requirement = item.requirement
     name = requirement.name
     canonical = _canonical(item)
-    if central.denylist is not None and canonical in central.denylist.names:
+    if central.denylist is not None and central.denylist.has(canonical):
         return Assessment((), True, None)
     entries = central.global_list.entries_for(canonical)
     where = (item.path, item.line)
@@ -96,7 +96,7 @@ def assess_requirement(item: SourceRequirement, central: CentralRepo) -> Assessm
             "write one line per central marker",
         )
         return Assessment((ambiguous,), True, None)
-    backport = central.backports is not None and canonical in central.backports.names
+    backport = central.backports is not None and central.backports.has(canonical)
     entry = overlapping[0] if overlapping else entries[0]
     verdict = judge(requirement, entry, entries, central.config.lower_bounds, backport)
     return Assessment(tuple(_verdict_findings(item, verdict, central)), True, verdict)

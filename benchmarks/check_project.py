@@ -1,0 +1,175 @@
+"""Benchmark: whole-process `accord check` of one project (nova, ~60 entries).
+
+Prints the median wall time of `accord check` against OpenStack's real
+central files, for JSON and for the table people read, beside baselines
+measured in the same run: a bare `python -c pass` (the floor any Python tool
+pays on this machine) and, when given, OpenStack's own gate check of the same
+project files against the same global list. Ratios, not thresholds.
+
+OpenStack's gate logic lives in the openstack-requirements sdist
+(playbooks/files/project-requirements-change.py) and needs its package
+installed; put both in a separate venv, e.g.
+
+    python3 -m venv /tmp/osvenv
+    /tmp/osvenv/bin/pip install openstack-requirements==1.2.0
+    pip download --no-deps --no-binary :all: openstack-requirements==1.2.0
+
+and pass --openstack-python /tmp/osvenv/bin/python --openstack-script
+<sdist>/playbooks/files/project-requirements-change.py. The script's main()
+is run as it is, with --local (no git checkout of the parent commit); only
+its set-up step, which builds a virtualenv and pip-installs the requirements
+repo, is replaced by importing the already installed package.
+
+    python benchmarks/check_project.py [--repo DIR] [--project DIR] [--runs N]
+        [--python PY] [--openstack-python PY --openstack-script PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REPO = ROOT.parent / "shared" / "data" / "openstack"
+DEFAULT_PROJECT = ROOT / "tests" / "data" / "projects" / "nova"
+
+# Written to a temp dir at run time: it drives OpenStack's code, it is not
+# a copy of it.
+OPENSTACK_DRIVER = textwrap.dedent(
+    """
+    import importlib.util
+    import os
+    import sys
+
+    from openstack_requirements import project, requirement
+
+    script, home, checked = sys.argv[1:4]
+    spec = importlib.util.spec_from_file_location("gate", script)
+    gate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gate)
+
+
+    def installed(reqroot, reqdir):
+        gate.project, gate.requirement = project, requirement
+
+
+    gate.install_and_load_requirements = installed
+    # The script reads the requirements repo from a fixed path under ~.
+    os.environ["HOME"] = home
+    sys.argv = ["project-requirements-change.py", "--local", checked]
+    gate.main()
+    """
+)
+
+
+def median_wall(command: list[str], runs: int, env: dict[str, str]) -> float:
+    # One unmeasured run first: it writes the bytecode a real install has.
+    subprocess.run(command, capture_output=True, check=False, env=env)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def openstack_home(home: Path, repo: Path) -> Path:
+    """A fake ~ holding the requirements repo where the gate script looks."""
+    reqdir = home / "src" / "git.openstack.org" / "openstack" / "requirements"
+    reqdir.mkdir(parents=True)
+    (reqdir / "global-requirements.txt").symlink_to(
+        (repo / "global-requirements.txt").resolve()
+    )
+    denylist = repo / "denylist.txt"
+    if not denylist.exists():
+        denylist = repo / "blacklist.txt"
+    (reqdir / "blacklist.txt").symlink_to(denylist.resolve())
+    return home
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, default=DEFAULT_REPO)
+    parser.add_argument("--project", type=Path, default=DEFAULT_PROJECT)
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter to run accord with (it needs accord's dependencies); "
+        "a venv without this machine's extra .pth files lowers the floor",
+    )
+    parser.add_argument(
+        "--openstack-python", help="a Python with openstack-requirements installed"
+    )
+    parser.add_argument(
+        "--openstack-script",
+        type=Path,
+        help="the sdist's playbooks/files/project-requirements-change.py",
+    )
+    args = parser.parse_args()
+
+    # This checkout's accord, with bytecode written as an install would.
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {**plain, "PYTHONPATH": str(ROOT / "src")}
+    python = args.python
+    accord = [
+        python,
+        "-m",
+        "accord",
+        "check",
+        str(args.project),
+        "--requirements",
+        str(args.repo),
+    ]
+    floor = median_wall([python, "-c", "pass"], args.runs, env)
+    ours = median_wall([*accord, "--format", "json"], args.runs, env)
+    table = median_wall(accord, args.runs, env)
+    print(f"python -c pass            {floor * 1000:7.1f} ms (interpreter floor)")
+    for label, value in (("json", ours), ("table", table)):
+        print(
+            f"accord check ({label + ')':6}     {value * 1000:7.1f} ms  "
+            f"= floor + {(value - floor) * 1000:.1f} ms ({value / floor:.2f}x floor)"
+        )
+    if not (args.openstack_python and args.openstack_script):
+        print(
+            "openstack gate check      not run (pass --openstack-python "
+            "and --openstack-script)"
+        )
+        return
+    with tempfile.TemporaryDirectory() as temp:
+        driver = Path(temp) / "driver.py"
+        driver.write_text(OPENSTACK_DRIVER)
+        home = openstack_home(Path(temp) / "home", args.repo)
+        theirs = median_wall(
+            [
+                args.openstack_python,
+                str(driver),
+                str(args.openstack_script.resolve()),
+                str(home),
+                str(args.project.resolve()),
+            ],
+            args.runs,
+            plain,
+        )
+        their_floor = median_wall([args.openstack_python, "-c", "pass"], 5, plain)
+    print(
+        f"openstack gate check    {theirs * 1000:7.1f} ms  "
+        f"= floor + {(theirs - their_floor) * 1000:.1f} ms"
+    )
+    print(
+        f"accord/openstack          json {ours / theirs:.2f}, "
+        f"table {table / theirs:.2f}; above the floor: "
+        f"json {(ours - floor) / (theirs - their_floor):.2f}, "
+        f"table {(table - floor) / (theirs - their_floor):.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""A requirements-format file whose requirement lines are parsed when asked.
+
+Splitting a file into lines and reading the name each requirement line
+starts with is cheap; packaging's parser costs about 10 us a line. A check of
+one project needs the central lines of a few dozen names out of ~1,100, so
+the central files parse a name's lines when that name is asked for, and
+every line only when something wants the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from packaging.utils import NormalizedName, canonicalize_name
+
+from accord.model._lines import RawLine, split_logical_lines
+from accord.model.requirements_file import (
+    Line,
+    RequirementLine,
+    RequirementsFile,
+    line_content,
+    parse_line,
+)
+
+_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9._-]+")
+
+
+# "requirement" also for a line that then fails to parse as one.
+Kind = Literal["blank", "comment", "option", "requirement"]
+
+
+def leading_name(content: str) -> NormalizedName | None:
+    """The canonical name a requirement line's content starts with.
+
+    For a line packaging accepts this is its name: packaging reads the
+    longest run of name characters back to a word boundary, and a line where
+    that run is longer than the name is one it rejects (no requirement goes
+    on with ``.``, ``-`` or ``_``). So it picks the lines to parse for a
+    name; whether they parse is still packaging's answer.
+    """
+    match = _NAME_CHARACTERS.match(content)
+    return None if match is None else canonicalize_name(match.group())
+
+
+class IndexedFile:
+    """The lines of one file, classified at once and parsed one by one."""
+
+    __slots__ = ("_by_name", "_file", "_parsed", "kinds", "path", "raw")
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self.raw: list[RawLine] = split_logical_lines(text)
+        self.kinds: list[Kind] = []
+        self._by_name: dict[NormalizedName, list[int]] = {}
+        self._parsed: dict[int, Line] = {}
+        self._file: RequirementsFile | None = None
+        for index, raw in enumerate(self.raw):
+            content, comment = line_content(raw.text)
+            if not content:
+                self.kinds.append("blank" if comment is None else "comment")
+            elif content.startswith("-"):
+                self.kinds.append("option")
+            else:
+                self.kinds.append("requirement")
+                name = leading_name(content)
+                if name is not None:
+                    self._by_name.setdefault(name, []).append(index)
+
+    def line(self, index: int) -> Line:
+        """Line ``index`` (0-based) parsed, the same object every time."""
+        line = self._parsed.get(index)
+        if line is None:
+            raw = self.raw[index]
+            line = self._parsed[index] = parse_line(raw.lineno, raw.text, raw.ending)
+        return line
+
+    def requirements_named(
+        self, name: NormalizedName
+    ) -> list[tuple[int, RequirementLine]]:
+        """The valid requirement lines for ``name``, with their indexes, in order."""
+        found = []
+        for index in self._by_name.get(name, ()):
+            line = self.line(index)
+            if isinstance(line, RequirementLine) and line.name == name:
+                found.append((index, line))
+        return found
+
+    def file(self) -> RequirementsFile:
+        """Every line parsed: what validate, sync and the resolvers read."""
+        if self._file is None:
+            self._file = RequirementsFile(
+                self.path, tuple(self.line(i) for i in range(len(self.raw)))
+            )
+        return self._file
