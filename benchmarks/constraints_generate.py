@@ -1,12 +1,15 @@
 """Benchmark: `accord constraints generate` for OpenStack's real global list.
 
 Uses the network (the real index): not part of CI. Runs generation for
-Pythons 3.11-3.14 twice, cold (an empty uv cache) and warm (the same cache,
-previous pins as preferences), and reports wall time, peak memory of the
-children, and how many of the resulting pins match OpenStack's own
-upper-constraints.txt (same name and version).
+Pythons 3.11-3.14 cold (an empty uv cache), then warm (the same cache,
+previous pins as preferences: once unchanged, once forced with --refresh),
+and reports wall time, peak memory of the children, and how many of the
+resulting pins match OpenStack's own upper-constraints.txt (same name and
+version). The baseline, in the same run: the same cold generation with the
+relay turned off (uv talking to the index itself), so the relay's ratio.
 
     python benchmarks/constraints_generate.py [--pythons 3.11,3.12,3.13,3.14]
+        [--no-baseline]
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pythons", default="3.11,3.12,3.13,3.14")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the run without the relay"
+    )
     args = parser.parse_args()
     pythons = args.pythons.split(",")
     work = Path(tempfile.mkdtemp(prefix="accord-generate-"))
@@ -76,11 +82,13 @@ def main() -> None:
         )
     )
     cache = work / "uv-cache"
+    cold_text = ""
     cold, code, output = run(repo, pythons, cache)
     print(f"cold: {cold:6.1f} s  exit {code}")
     if code != 0:
         print(output[-3000:])
     else:
+        cold_text = (repo / "upper-constraints.txt").read_text()
         ours = pins(repo / "upper-constraints.txt")
         plain = {name: version for (name, marker), version in ours.items()}
         theirs = {name: version for (name, marker), version in original.items()}
@@ -98,6 +106,26 @@ def main() -> None:
         )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS of a child: {peak:.0f} MB")
+    if not args.no_baseline:
+        direct = work / "direct"
+        shutil.copytree(REAL, direct)
+        (direct / "upper-constraints.txt").unlink()
+        config = (repo / "accord.toml").read_text()
+        (direct / "accord.toml").write_text(
+            config.replace(
+                "[[static-metadata]]",
+                "[index]\nrelay = false\n\n[[static-metadata]]",
+                1,
+            )
+        )
+        baseline, code, output = run(direct, pythons, work / "uv-cache-direct")
+        print(
+            f"cold without the relay: {baseline:6.1f} s  exit {code}  "
+            f"(relay/direct = {cold / baseline:.2f})"
+        )
+        if code == 0:
+            same = (direct / "upper-constraints.txt").read_text() == cold_text
+            print(f"same pins as the relayed run: {'yes' if same else 'NO'}")
     shutil.rmtree(work)
 
 

@@ -1,4 +1,4 @@
-"""The local relay between uv and the index, and the prefetch ahead of uv.
+"""The local relay between uv and the index.
 
 A real local index (tests/indexserver.py) and real uv runs: no network.
 """
@@ -8,27 +8,17 @@ from __future__ import annotations
 import io
 import json
 import os
-import time
+import re
 import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
 
 from accord.cli import main
 from accord.index._http import Fetcher
-from accord.index.prefetch import (
-    Prefetch,
-    Want,
-    catalog,
-    choose_wheel,
-    dependencies,
-    wheel_tags,
-)
-from accord.index.relay import FILE_CACHE, PAGE_CACHE, Listed, Relay, _RemoteFile
+from accord.index.relay import FILE_CACHE, PAGE_CACHE, Relay, _RemoteFile
 
 from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
 
@@ -39,6 +29,14 @@ def relay_index(test_index: TestIndex) -> TestIndex:
     test_index.add("beta", [Release("1.0"), Release("1.5", metadata=False)])
     test_index.add("gamma", [Release("3.0", requires_python=">=3.13")])
     return test_index
+
+
+def wheel_link(relay: Relay, name: str, filename: str) -> str:
+    """The relay's link to ``filename`` on its page for ``name``."""
+    body = relay.page(0, name).body.decode()
+    found = re.search(re.escape(relay.base) + r'f/[^"#\s]*' + re.escape(filename), body)
+    assert found is not None, body
+    return found.group()
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -63,24 +61,20 @@ def test_pages_point_at_the_relay_and_advertise_metadata(
         assert headers["Cache-Control"] == PAGE_CACHE
         text = body.decode()
         assert relay_index.base_url not in text  # every link goes through the relay
-        files = [relay.listed(entry) for entry in relay.listing(relay.page(0, "beta"))]
-        wheel = next(
-            f for f in files if f and f.filename == "beta-1.5-py3-none-any.whl"
-        )
+        filename = "beta-1.5-py3-none-any.whl"
+        link = wheel_link(relay, "beta", filename)
         # The index serves no .metadata for 1.5; the relay advertises it anyway
         # and reads it out of the wheel.
         if json_api:
             entry = next(
-                e for e in json.loads(body)["files"] if e["filename"] == wheel.filename
+                e for e in json.loads(body)["files"] if e["filename"] == filename
             )
             assert entry["core-metadata"] is True
             assert "#sha256=" in entry["url"] or entry["hashes"]
         else:
             assert 'data-core-metadata="true"' in text
             assert "#sha256=" in text  # the file hash uv checks is kept
-        status, headers, metadata = get(
-            relay.base.rstrip("/") + wheel.path + ".metadata"
-        )
+        status, headers, metadata = get(link + ".metadata")
         assert status == 200
         assert headers["Cache-Control"] == FILE_CACHE
         assert b"Name: beta\nVersion: 1.5\n" in metadata
@@ -89,12 +83,9 @@ def test_pages_point_at_the_relay_and_advertise_metadata(
 def test_metadata_the_index_lacks_is_read_with_ranges(relay_index: TestIndex) -> None:
     relay_index.ranges = True
     with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
-        files = [relay.listed(e) for e in relay.listing(relay.page(0, "beta"))]
-        wheel = next(
-            f for f in files if f and f.filename.endswith("1.5-py3-none-any.whl")
-        )
+        link = wheel_link(relay, "beta", "beta-1.5-py3-none-any.whl")
         relay_index.clear_requests()
-        reply = relay.file(wheel.path + ".metadata")
+        reply = relay.file(link.removeprefix(relay.base.rstrip("/")) + ".metadata")
         assert reply.status == 200 and b"Version: 1.5" in reply.body
         wheel_requests = [r for r in relay_index.log if r.path.endswith(".whl")]
         assert wheel_requests and all("range" in r.headers for r in wheel_requests)
@@ -201,91 +192,27 @@ def test_a_relay_setting_that_is_not_a_boolean_is_bad_input(
     assert "'relay' must be true or false" in capsys.readouterr().err
 
 
-# -- the prefetch's guesses ------------------------------------------------
+def test_an_extra_index_is_relayed_too(
+    relay_index: TestIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from .indexserver import serve_index
 
-
-def listed(
-    filename: str, requires_python: str | None = None, yanked: bool = False
-) -> Listed:
-    return Listed(
-        filename, f"/f/https/files.example.org/{filename}", requires_python, yanked
-    )
-
-
-FILES = [
-    listed("demo-1.0-py3-none-any.whl"),
-    listed("demo-1.0.tar.gz"),
-    listed("demo-2.0-py3-none-any.whl", requires_python=">=3.12"),
-    listed("demo-2.0.tar.gz", requires_python=">=3.12"),
-    listed("demo-2.1-py3-none-any.whl", yanked=True),
-    listed("demo-3.0rc1-py3-none-any.whl"),
-    listed("demo-1.5-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"),
-    listed("demo-1.5-cp311-cp311-win_amd64.whl"),
-    listed("demo-1.5-cp312-cp312-manylinux_2_17_x86_64.whl"),
-    listed("demo-1.5-py3-none-any.whl"),
-    listed("demo-1.7.tar.gz"),
-]
-
-
-def choose(
-    python: str,
-    allowed: str = "",
-    preferred: str | None = None,
-    files: list[Listed] = FILES,
-) -> str | None:
-    chosen = choose_wheel(
-        catalog(files),
-        lambda entry: entry if isinstance(entry, Listed) else None,
-        SpecifierSet(allowed),
-        Version(preferred) if preferred else None,
-        python,
-        wheel_tags(python, "linux"),
-    )
-    return None if chosen is None else chosen.filename
-
-
-def test_the_guess_is_the_newest_final_release_for_that_python() -> None:
-    assert choose("3.12") == "demo-2.0-py3-none-any.whl"  # 2.1 is yanked, 3.0rc1 a pre
-    assert choose("3.11", "<1.7") == (
-        "demo-1.5-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
-    )  # the most specific wheel for that Python, as uv picks
-    assert choose("3.12", "<1.7") == "demo-1.5-cp312-cp312-manylinux_2_17_x86_64.whl"
-    assert choose("3.13", "<1.7") == "demo-1.5-py3-none-any.whl"
-
-
-def test_a_preference_wins_when_allowed_and_sdists_are_left_to_uv() -> None:
-    assert choose("3.12", preferred="1.0") == "demo-1.0-py3-none-any.whl"
-    assert choose("3.12", "<1.0", preferred="1.0") is None  # nothing allowed
-    assert choose("3.12", "<2.0", preferred="1.7") is None  # 1.7 has only an sdist
-    only_pre = [listed("demo-3.0rc1-py3-none-any.whl")]
-    assert choose("3.12", files=only_pre) == "demo-3.0rc1-py3-none-any.whl"
-
-
-def test_dependencies_follow_markers_and_extras() -> None:
-    metadata = (
-        b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"
-        b"Requires-Dist: always>=1\n"
-        b"Requires-Dist: old; python_version<'3.12'\n"
-        b"Requires-Dist: windows; sys_platform=='win32'\n"
-        b"Requires-Dist: socks; extra=='socks'\n"
-        b"Requires-Dist: not a requirement (\n"
-    )
-    names = lambda found: [r.name for r in found]  # noqa: E731
-    assert names(dependencies(metadata, "3.11")) == ["always", "old"]
-    assert names(dependencies(metadata, "3.12")) == ["always"]
-    assert names(dependencies(metadata, "3.12", ["socks"])) == ["always", "socks"]
-
-
-def test_the_prefetch_walks_dependencies_before_uv_asks(relay_index: TestIndex) -> None:
-    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
-        prefetch = Prefetch(relay, [Want("3.12", ("alpha",))], "linux", workers=2)
-        prefetch.start()
-        deadline = time.monotonic() + 10
-        while (
-            "/simple/beta/" not in relay_index.requests and time.monotonic() < deadline
-        ):
-            time.sleep(0.02)
-        prefetch.stop()
-        # alpha 2.0's metadata named beta: its page was fetched, unasked.
-        assert "/simple/beta/" in relay_index.requests
-        assert "/simple/gamma/" not in relay_index.requests
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with serve_index(tmp_path / "extra") as extra:
+        extra.add("delta", [Release("4.0")])
+        (tmp_path / "global-requirements.txt").write_text(
+            "alpha  # MIT\ndelta  # MIT\n"
+        )
+        (tmp_path / "accord.toml").write_text(
+            'python-versions = ["3.12"]\n'
+            f'[index]\nurl = "{relay_index.simple_url}"\n'
+            f'extra-urls = ["{extra.simple_url}"]\n'
+        )
+        code = main(["constraints", "generate", "--requirements", str(tmp_path)])
+        assert code == 0, capsys.readouterr()
+        assert "delta===4.0\n" in (tmp_path / "upper-constraints.txt").read_text()
+        assert {r.headers.get("user-agent") for r in extra.log} == {"accord"}

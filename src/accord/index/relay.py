@@ -13,9 +13,7 @@ it again, because uv cannot be told to trust its cache
   and each wheel's core metadata advertised;
 - a file is served ``immutable`` (a file on an index never changes);
 - a wheel's metadata is the index's ``.metadata`` file or, where the index
-  has none, the METADATA read out of the wheel;
-- ahead of uv, :mod:`accord.index.prefetch` fetches many pages and metadata
-  files at a time: the ones uv is about to ask for.
+  has none, the METADATA read out of the wheel by range requests.
 
 Each URL is fetched at most once per relay (concurrent askers wait for the
 same fetch). Only hosts that the index's own pages link to are relayed.
@@ -32,7 +30,7 @@ import sys
 import threading
 import urllib.parse
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,16 +57,6 @@ _ADVERTISE_JSON = rb'\1, "core-metadata": true, "dist-info-metadata": true'
 _BASE = re.compile(r"<base\s[^>]*href\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
 _PORT_RANGE = (30000, 60000)
 _KEEP_AT_MOST = 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """A file a relayed page lists, as the prefetch needs it."""
-
-    filename: str
-    path: str  # the relay's path for it: /f/<scheme>/<host>/<path>
-    requires_python: str | None
-    yanked: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +114,24 @@ class Relay:
     ) -> None:
         self.close()
 
-    # -- what uv (and the prefetch) ask for ---------------------------------
+    # -- what uv asks for ---------------------------------
 
-    def page(self, index: int, name: str) -> Reply:
-        """The project page ``name`` of ``upstreams[index]``, relayed."""
+    def page(self, index: int, name: str, *, keep: bool = True) -> Reply:
+        """The project page ``name`` of ``upstreams[index]``, relayed.
+
+        ``keep=False`` (uv's own request) lets the relay forget the page
+        once answered: uv keeps it for ten minutes itself, and pages are most
+        of what a run would otherwise hold in memory.
+        """
         if not 0 <= index < len(self.upstreams) or not name or "/" in name:
             return _NOT_FOUND
         upstream = urllib.parse.urljoin(self.upstreams[index], f"{name}/")
-        return self._once(f"page {upstream}", lambda: self._fetch_page(upstream))
+        key = f"page {upstream}"
+        reply = self._once(key, lambda: self._fetch_page(upstream))
+        if not keep:
+            with self._lock:
+                self._flights.pop(key, None)
+        return reply
 
     def file(self, path: str) -> Reply:
         """The file at relay ``path`` (``/f/<scheme>/<host>/...``), relayed."""
@@ -191,48 +189,6 @@ class Relay:
         return _NOT_FOUND if metadata is None else Reply(200, metadata)
 
     # -- rewriting pages ----------------------------------------------------
-
-    def listing(self, page: Reply) -> list[Listed | Mapping[str, Any]]:
-        """The files a page served by the relay lists: for JSON pages the
-        raw entries (a page may list thousands; :meth:`listed` reads the
-        few that matter), for HTML pages read already."""
-        if "json" in page.content_type.lower():
-            try:
-                entries = json.loads(page.body).get("files", [])
-            except (ValueError, AttributeError):
-                return []
-            return [e for e in entries if isinstance(e, dict) and "filename" in e]
-        text = page.body.decode("utf-8", errors="replace")
-        found: list[Listed | Mapping[str, Any]] = []
-        for match in _ANCHOR.finditer(text):
-            attributes = _attributes(match.group(1))
-            href = attributes.get("href", "")
-            if href.startswith(self.base):
-                path = "/" + href[len(self.base) :].partition("#")[0]
-                found.append(
-                    Listed(
-                        match.group(2).strip() or path.rsplit("/", 1)[-1],
-                        path,
-                        attributes.get("data-requires-python") or None,
-                        "data-yanked" in attributes,
-                    )
-                )
-        return found
-
-    def listed(self, entry: Listed | Mapping[str, Any]) -> Listed | None:
-        """One entry of :meth:`listing` as a :class:`Listed`."""
-        if isinstance(entry, Listed):
-            return entry
-        url = entry.get("url")
-        if not isinstance(url, str) or not url.startswith(self.base):
-            return None
-        requires_python = entry.get("requires-python")
-        return Listed(
-            str(entry.get("filename", "")),
-            "/" + url[len(self.base) :].partition("#")[0],
-            str(requires_python) if requires_python else None,
-            entry.get("yanked") not in (None, False),
-        )
 
     def _relay_path(self, base: str, url: str) -> tuple[str, str]:
         """The relay's path for ``url`` (as linked from ``base``), and its
@@ -474,7 +430,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             index, _, rest = path.path.strip("/").partition("/")
             reply = (
-                relay.page(int(index), rest.strip("/"))
+                relay.page(int(index), rest.strip("/"), keep=False)
                 if index.isdigit()
                 else _NOT_FOUND
             )

@@ -99,7 +99,6 @@ def resolve_all(
     """
     if not requests:
         return []
-    resolver.prepare(requests)
     lead = resolver.resolve(requests[0])
     on_outcome(lead)
 

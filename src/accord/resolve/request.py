@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,8 +34,4 @@ class ResolveOutcome:
 
 
 class Resolver(Protocol):
-    def prepare(self, requests: Sequence[ResolveRequest]) -> None:
-        """Called once with every request about to be resolved (a resolver
-        may start fetching ahead); resolving works without it."""
-
     def resolve(self, request: ResolveRequest) -> ResolveOutcome: ...

@@ -38,7 +38,6 @@ _PYPI = "https://pypi.org/simple/"
 _UV_INDEX_VARIABLES = ("UV_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX")
 
 if TYPE_CHECKING:
-    from accord.index.prefetch import Prefetch
     from accord.index.relay import Relay
 
 
@@ -71,33 +70,11 @@ class UvResolver:
         self.base = base or Path()
         self.uv = uv or find_uv()
         self._relay: Relay | None = None
-        self._prefetch: Prefetch | None = None
         self._relay_lock = threading.Lock()
 
-    def prepare(self, requests: Sequence[ResolveRequest]) -> None:
-        """Start fetching, through the relay, what ``requests`` will need."""
-        relay = self._started_relay()
-        if relay is None:
-            return
-        from accord.index.prefetch import Prefetch, Want
-
-        wants = [
-            Want(r.python, r.requirements, r.constraints, r.preferences)
-            for r in requests
-            if not r.offline
-        ]
-        with self._relay_lock:
-            if self._prefetch is not None:
-                self._prefetch.stop()
-            self._prefetch = Prefetch(relay, wants, self.platform)
-            self._prefetch.start()
-
     def close(self) -> None:
-        """Stop the prefetch and the relay, if they were started."""
+        """Stop the relay, if one was started."""
         with self._relay_lock:
-            if self._prefetch is not None:
-                self._prefetch.stop()
-                self._prefetch = None
             if self._relay is not None:
                 self._relay.close()
                 self._relay = None
