@@ -9,7 +9,7 @@ version). The baseline, in the same run: the same cold generation with the
 relay turned off (uv talking to the index itself), so the relay's ratio.
 
     python benchmarks/constraints_generate.py [--pythons 3.11,3.12,3.13,3.14]
-        [--no-baseline]
+        [--no-baseline] [--uv-cache-dir DIR]
 """
 
 from __future__ import annotations
@@ -65,6 +65,13 @@ def main() -> None:
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip the run without the relay"
     )
+    parser.add_argument(
+        "--uv-cache-dir",
+        type=Path,
+        default=None,
+        help="where uv's (emptied) caches go, e.g. /dev/shm: unpacking sdists "
+        "is much of a cold run's time on a slow filesystem (default: a temp dir)",
+    )
     args = parser.parse_args()
     pythons = args.pythons.split(",")
     work = Path(tempfile.mkdtemp(prefix="accord-generate-"))
@@ -81,7 +88,8 @@ def main() -> None:
             for name in STATIC
         )
     )
-    cache = work / "uv-cache"
+    caches = Path(tempfile.mkdtemp(dir=args.uv_cache_dir, prefix="accord-uv-"))
+    cache = caches / "uv-cache"
     cold_text = ""
     cold, code, output = run(repo, pythons, cache)
     print(f"cold: {cold:6.1f} s  exit {code}")
@@ -118,7 +126,7 @@ def main() -> None:
                 1,
             )
         )
-        baseline, code, output = run(direct, pythons, work / "uv-cache-direct")
+        baseline, code, output = run(direct, pythons, caches / "uv-cache-direct")
         print(
             f"cold without the relay: {baseline:6.1f} s  exit {code}  "
             f"(relay/direct = {cold / baseline:.2f})"
@@ -127,6 +135,7 @@ def main() -> None:
             same = (direct / "upper-constraints.txt").read_text() == cold_text
             print(f"same pins as the relayed run: {'yes' if same else 'NO'}")
     shutil.rmtree(work)
+    shutil.rmtree(caches)
 
 
 if __name__ == "__main__":
