@@ -392,7 +392,10 @@ def _bind(
 
 
 class _RelayServer(ThreadingHTTPServer):
-    allow_reuse_address = False  # two relays must not share a port
+    # The same port run after run (see _bind): reuse it past TIME_WAIT. On
+    # Linux and macOS a second listener still cannot bind it; Windows'
+    # SO_REUSEADDR would let one, so not there.
+    allow_reuse_address = sys.platform != "win32"
     request_queue_size = 128  # uv opens dozens of connections at once
 
     def handle_error(self, request: Any, client_address: Any) -> None:
