@@ -227,3 +227,23 @@ def test_the_port_is_the_same_each_run_and_never_shared(relay_index: TestIndex) 
             assert get(second.url(0) + "alpha/")[0] == 200
     with Relay([relay_index.simple_url], fetcher) as again:
         assert again.base == port  # so uv's cache keys stay the same
+
+
+def test_a_mirror_that_advertises_no_metadata_gets_it_advertised(
+    relay_index: TestIndex,
+) -> None:
+    # Like this sandbox's PyPI mirror: absolute links, no PEP 658 anywhere.
+    relay_index.absolute_urls = True
+    relay_index.add(
+        "beta", [Release("1.0", metadata=False), Release("1.5", metadata=False)]
+    )
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+        status, _, body = get(relay.url(0) + "beta/")
+        files = json.loads(body)["files"]
+        wheels = [f for f in files if f["filename"].endswith(".whl")]
+        assert status == 200 and len(wheels) == 2
+        assert all(f["core-metadata"] is True for f in wheels)
+        assert not any("core-metadata" in f for f in files if f not in wheels)
+        assert all(f["url"].startswith(relay.base + "f/http/") for f in files)
+        link = wheel_link(relay, "beta", "beta-1.0-py3-none-any.whl")
+        assert b"Version: 1.0" in get(link + ".metadata")[2]
