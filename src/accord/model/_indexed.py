@@ -93,3 +93,22 @@ class IndexedFile:
                 self.path, tuple(self.line(i) for i in range(len(self.raw)))
             )
         return self._file
+
+
+class IndexedDocument:
+    """A central file read through an :class:`IndexedFile`: the base of the
+    global list, the pins and the name lists."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, text: str, path: str) -> None:
+        self._lines = IndexedFile(text, path)
+
+    @property
+    def path(self) -> str:
+        return self._lines.path
+
+    @property
+    def file(self) -> RequirementsFile:
+        """Every line parsed."""
+        return self._lines.file()

@@ -9,8 +9,8 @@ from packaging.markers import Marker
 from packaging.utils import NormalizedName
 from packaging.version import InvalidVersion, Version
 
-from accord.model._indexed import IndexedFile
-from accord.model.requirements_file import RequirementLine, RequirementsFile
+from accord.model._indexed import IndexedDocument
+from accord.model.requirements_file import RequirementLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,28 +36,20 @@ class MalformedPin:
     reason: str
 
 
-class Constraints:
+class Constraints(IndexedDocument):
     """The pins, parsed a name at a time (see :mod:`accord.model._indexed`).
 
     ``pins_for`` parses only that name's lines; ``file``, ``pins``,
     ``malformed`` and ``index`` parse the whole file, once.
     """
 
-    __slots__ = ("_index", "_lines", "_parsed", "_pins")
+    __slots__ = ("_index", "_parsed", "_pins")
 
     def __init__(self, text: str, path: str) -> None:
-        self._lines = IndexedFile(text, path)
+        super().__init__(text, path)
         self._parsed: dict[int, Pin | MalformedPin] = {}
         self._pins: tuple[tuple[Pin, ...], tuple[MalformedPin, ...]] | None = None
         self._index: dict[NormalizedName, tuple[Pin, ...]] | None = None
-
-    @property
-    def path(self) -> str:
-        return self._lines.path
-
-    @property
-    def file(self) -> RequirementsFile:
-        return self._lines.file()
 
     @property
     def pins(self) -> tuple[Pin, ...]:

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
 
-from accord.model._indexed import IndexedFile
+from accord.model._indexed import IndexedDocument
 from accord.model.requirements_file import (
     InvalidLine,
     RequirementLine,
-    RequirementsFile,
 )
 
 _SECTION = re.compile(r"^\s*##\s*section\s*:\s*(?P<name>\S.*?)\s*$")
@@ -46,7 +45,7 @@ class GlobalEntry:
         return self.line.lineno
 
 
-class GlobalList:
+class GlobalList(IndexedDocument):
     """The global list, parsed a name at a time (see :mod:`accord.model._indexed`).
 
     ``entries_for`` parses only that name's lines; ``file``, ``entries``,
@@ -55,10 +54,10 @@ class GlobalList:
     asked first.
     """
 
-    __slots__ = ("_context", "_entries", "_index", "_lines", "_parsed", "sections")
+    __slots__ = ("_context", "_entries", "_index", "_parsed", "sections")
 
     def __init__(self, text: str, path: str) -> None:
-        self._lines = IndexedFile(text, path)
+        super().__init__(text, path)
         # For each requirement line: its section and the comments above it,
         # read without parsing any requirement.
         self._context: dict[int, tuple[str | None, tuple[str, ...]]] = {}
@@ -84,14 +83,6 @@ class GlobalList:
                 self._context[position] = (section, tuple(rationale))
             rationale = []
         self.sections: tuple[str, ...] = tuple(sections)
-
-    @property
-    def path(self) -> str:
-        return self._lines.path
-
-    @property
-    def file(self) -> RequirementsFile:
-        return self._lines.file()
 
     @property
     def entries(self) -> tuple[GlobalEntry, ...]:

@@ -6,31 +6,22 @@ from dataclasses import dataclass
 
 from packaging.utils import NormalizedName
 
-from accord.model._indexed import IndexedFile
+from accord.model._indexed import IndexedDocument
 from accord.model._lines import split_comment, split_logical_lines
-from accord.model.requirements_file import RequirementsFile
 
 
-class NameList:
+class NameList(IndexedDocument):
     """A requirements-format file read only for the names it lists.
 
     ``has`` parses only that name's lines; ``file`` and ``names`` parse the
     whole file, once (see :mod:`accord.model._indexed`).
     """
 
-    __slots__ = ("_lines", "_names")
+    __slots__ = ("_names",)
 
     def __init__(self, text: str, path: str) -> None:
-        self._lines = IndexedFile(text, path)
+        super().__init__(text, path)
         self._names: frozenset[NormalizedName] | None = None
-
-    @property
-    def path(self) -> str:
-        return self._lines.path
-
-    @property
-    def file(self) -> RequirementsFile:
-        return self._lines.file()
 
     @property
     def names(self) -> frozenset[NormalizedName]:
