@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from accord.errors import InputError
@@ -79,6 +78,8 @@ def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` in one step, keeping its permissions."""
     directory = path.parent
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    import tempfile  # only writers pay for it (a check writes nothing)
+
     handle, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".accord-tmp", dir=directory
     )

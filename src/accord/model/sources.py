@@ -19,13 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from accord.model import _pyproject, _setup_cfg
 from accord.model.requirements_file import RequirementsFile
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from packaging.requirements import Requirement
+
+    from accord.model import _pyproject
 
 SourceKind = Literal[
     "requirements",
@@ -98,12 +99,18 @@ def parse_pyproject(
     ``path`` is only remembered (and named in errors). Raises
     :class:`~accord.errors.InputError` when ``text`` is not valid TOML.
     """
+    # Imported here: most projects checked have only requirements files, and
+    # these parsers (with tomllib) cost a start-up of every command ~10 ms.
+    from accord.model import _pyproject
+
     raw = _pyproject.parse(text, path, include_build_system=include_build_system)
     return _build(path, raw)
 
 
 def parse_setup_cfg(text: str, path: str) -> tuple[RequirementSource, ...]:
     """The requirement sources in setup.cfg ``text``; never raises."""
+    from accord.model import _setup_cfg
+
     return _build(path, _setup_cfg.parse(text))
 
 
