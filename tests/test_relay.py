@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -120,10 +121,20 @@ def test_a_large_wheel_is_read_by_its_end_and_one_member() -> None:
     assert fetched < len(whole)  # the 300 kB member was never downloaded
 
 
-def test_only_hosts_the_index_links_to_are_relayed(relay_index: TestIndex) -> None:
+def test_the_relay_relays_distributions_and_nothing_else(
+    relay_index: TestIndex,
+) -> None:
+    host = relay_index.base_url.removeprefix("http://").rstrip("/")
     with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
-        status, _, _ = get(relay.base + "f/https/evil.example.org/x.whl")
-        assert status == 404
+        # A fresh relay, no page read yet: uv, holding pages from an earlier
+        # run (they stay fresh ten minutes), asks for a file they link to.
+        status, _, body = get(
+            f"{relay.base}f/http/{host}/files/alpha-1.0-py3-none-any.whl"
+        )
+        assert status == 200 and body[:2] == b"PK"
+        status, headers, _ = get(f"{relay.base}f/http/{host}/simple/alpha/index.json")
+        assert status == 404 and headers["Cache-Control"] == "no-store"
+        assert get(f"{relay.base}f/ftp/{host}/files/x.whl")[0] == 404
         assert get(relay.url(0) + "no-such-project/")[0] == 404
         assert get(relay.url(7) + "alpha/")[0] == 404
 
@@ -247,3 +258,41 @@ def test_a_mirror_that_advertises_no_metadata_gets_it_advertised(
         assert all(f["url"].startswith(relay.base + "f/http/") for f in files)
         link = wheel_link(relay, "beta", "beta-1.0-py3-none-any.whl")
         assert b"Version: 1.0" in get(link + ".metadata")[2]
+
+
+def test_the_other_pythons_wheel_metadata_is_fetched_ahead(
+    relay_index: TestIndex,
+) -> None:
+    files = relay_index.root / "files"
+    entries = []
+    for tag in ("cp310", "cp311", "cp312", "cp313"):
+        name = f"demo-1.0-{tag}-{tag}-manylinux_2_17_x86_64.whl"
+        (files / name).write_bytes(b"not read")
+        (files / f"{name}.metadata").write_text("Name: demo\nVersion: 1.0\n")
+        entries.append(
+            {"filename": name, "url": relay_index.base_url + "files/" + name}
+        )
+    page = relay_index.root / "simple" / "demo"
+    page.mkdir(parents=True)
+    (page / "index.json").write_text(
+        json.dumps({"meta": {"api-version": "1.1"}, "name": "demo", "files": entries})
+    )
+    with Relay(
+        [relay_index.simple_url], Fetcher(None, 10, 0), ["3.11", "3.12", "3.13"]
+    ) as relay:
+        link = wheel_link(
+            relay, "demo", "demo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl"
+        )
+        assert get(link + ".metadata")[0] == 200
+        wanted = {
+            f"/files/demo-1.0-{tag}-{tag}-manylinux_2_17_x86_64.whl.metadata"
+            for tag in ("cp312", "cp313")
+        }
+        deadline = time.monotonic() + 10
+        while not wanted <= set(relay_index.requests) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert wanted <= set(relay_index.requests)
+        # Not for a Python the run does not resolve for, and each only once.
+        assert not any("cp310" in r for r in relay_index.requests)
+        assert get(link + ".metadata")[0] == 200
+        assert sorted(relay_index.requests).count(sorted(wanted)[0]) == 1

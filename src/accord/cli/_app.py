@@ -120,6 +120,7 @@ def resolver_for(
     extra_index_url: tuple[str, ...],
     find_links: tuple[str, ...],
     no_index: bool | None,
+    pythons: Sequence[str] = (),
 ) -> UvResolver:
     from accord.resolve.uv import UvResolver
 
@@ -127,7 +128,9 @@ def resolver_for(
     index = index_settings(
         settings.index, index_url, extra_index_url, find_links, no_index
     )
-    return UvResolver(index, settings.platform, settings.static_metadata, root)
+    return UvResolver(
+        index, settings.platform, settings.static_metadata, root, pythons=pythons
+    )
 
 
 def index_settings(

@@ -66,7 +66,7 @@ def resolving_options(function: Callable[..., None]) -> Callable[..., None]:
         targets = tuple(pythons or central.config.python_versions)
         check_pythons(targets)
         resolver = resolver_for(
-            central, root, index_url, extra_index_url, find_links, no_index
+            central, root, index_url, extra_index_url, find_links, no_index, targets
         )
         resolving = Resolving(root, central, targets, resolver, jobs or len(targets))
         with resolver:

@@ -21,6 +21,7 @@ same fetch). Only hosts that the index's own pages link to are relayed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import io
@@ -31,7 +32,7 @@ import threading
 import urllib.parse
 import zipfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -55,6 +56,13 @@ _JSON_ABSOLUTE_URL = re.compile(rb'"url"\s*:\s*"(https?)://([^/"]+)/')
 _JSON_WHEEL = re.compile(rb'("filename"\s*:\s*"[^"]+\.whl")')
 _ADVERTISE_JSON = rb'\1, "core-metadata": true, "dist-info-metadata": true'
 _BASE = re.compile(r"<base\s[^>]*href\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+# A relay path of a wheel built for one CPython on Linux x86_64 (uv's
+# "linux"): /f/.../<dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
+_PER_PYTHON = re.compile(
+    r"(?P<path>/f/[^\"'#\s]*/(?P<release>[A-Za-z0-9_.]+-[^-/\"'#\s]+)-"
+    r"(?P<python>cp3\d+)-cp3\d+t?-"
+    r"(?P<platform>[^-/\"'#\s]*linux[^-/\"'#\s]*x86_64)\.whl)(?=[\"'#]|$)"
+)
 _PORT_RANGE = (30000, 60000)
 _KEEP_AT_MOST = 1024 * 1024
 
@@ -68,6 +76,10 @@ class Reply:
 
 
 _NOT_FOUND = Reply(404, b"not found\n", "text/plain", PAGE_CACHE)
+_FILE_NOT_FOUND = Reply(404, b"not found\n", "text/plain", "no-store")
+# What the relay refuses must not stick in uv's cache.
+_REFUSED = Reply(404, b"not relayed\n", "text/plain", "no-store")
+_DISTRIBUTIONS = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tar")
 
 
 class Relay:
@@ -76,7 +88,9 @@ class Relay:
     ``url(i)`` is the relay's address for ``upstreams[i]``.
     """
 
-    def __init__(self, upstreams: Sequence[str], fetcher: Fetcher) -> None:
+    def __init__(
+        self, upstreams: Sequence[str], fetcher: Fetcher, pythons: Sequence[str] = ()
+    ) -> None:
         self.upstreams = tuple(u if u.endswith("/") else u + "/" for u in upstreams)
         self.fetcher = fetcher
         for upstream in self.upstreams:
@@ -84,6 +98,14 @@ class Relay:
         self._flights: dict[str, Future[Reply]] = {}
         self._hosts: set[tuple[str, str]] = set()  # (scheme, netloc) seen linked
         self._lock = threading.Lock()
+        # (distribution-version, platform) -> {python tag: relay path} of the
+        # per-Python wheels the pages list, to fetch siblings ahead.
+        self._per_python: dict[tuple[str, str], dict[str, str]] = {}
+        self._siblings_fetched: set[tuple[str, str]] = set()
+        # The wheels worth fetching ahead: those of the run's Pythons (all,
+        # if not told).
+        self._python_tags = frozenset(f"cp{p.replace('.', '')}" for p in pythons)
+        self._ahead = ThreadPoolExecutor(8, thread_name_prefix="accord-relay")
         self._server = _bind(_Handler, self, self.upstreams)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -100,6 +122,7 @@ class Relay:
         return f"{self.base}{index}/"
 
     def close(self) -> None:
+        self._ahead.shutdown(wait=False, cancel_futures=True)
         self._server.shutdown()
         self._server.server_close()
 
@@ -124,7 +147,7 @@ class Relay:
         of what a run would otherwise hold in memory.
         """
         if not 0 <= index < len(self.upstreams) or not name or "/" in name:
-            return _NOT_FOUND
+            return _REFUSED
         upstream = urllib.parse.urljoin(self.upstreams[index], f"{name}/")
         key = f"page {upstream}"
         reply = self._once(key, lambda: self._fetch_page(upstream))
@@ -133,12 +156,39 @@ class Relay:
                 self._flights.pop(key, None)
         return reply
 
-    def file(self, path: str) -> Reply:
-        """The file at relay ``path`` (``/f/<scheme>/<host>/...``), relayed."""
+    def file(self, path: str, *, siblings: bool = True) -> Reply:
+        """The file at relay ``path`` (``/f/<scheme>/<host>/...``), relayed.
+
+        Asked for a per-Python wheel's metadata, the relay also starts
+        fetching the metadata of the same release's wheels for the run's
+        other Pythons (unless ``siblings`` is false): the next Pythons ask
+        for exactly those, and little else the first one did not.
+        """
         upstream = self._upstream(path)
         if upstream is None:
-            return _NOT_FOUND
+            return _REFUSED
+        if siblings and path.endswith(".whl.metadata"):
+            self._fetch_siblings(path.removesuffix(".metadata"))
         return self._once(f"file {upstream}", lambda: self._fetch_file(upstream))
+
+    def _fetch_siblings(self, path: str) -> None:
+        match = _PER_PYTHON.search(path)
+        if match is None:
+            return
+        key = (match["release"], match["platform"])
+        with self._lock:
+            if key in self._siblings_fetched:
+                return
+            self._siblings_fetched.add(key)
+            others = [
+                other
+                for tag, other in self._per_python.get(key, {}).items()
+                if tag != match["python"]
+                and (not self._python_tags or tag in self._python_tags)
+            ]
+        for other in others:
+            with contextlib.suppress(RuntimeError):  # closed meanwhile
+                self._ahead.submit(self.file, other + ".metadata", siblings=False)
 
     def _once(self, key: str, fetch: Callable[[], Reply]) -> Reply:
         with self._lock:
@@ -174,7 +224,17 @@ class Relay:
             body = self._rewrite_json(response.body, response.url)
         else:
             body = self._rewrite_html(response.body, response.url)
+        self._note_per_python(body)
         return Reply(200, body, response.content_type, PAGE_CACHE)
+
+    def _note_per_python(self, body: bytes) -> None:
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        for match in _PER_PYTHON.finditer(body.decode("utf-8", "replace")):
+            key = (match["release"], match["platform"])
+            found.setdefault(key, {})[match["python"]] = match["path"]
+        if found:
+            with self._lock:
+                self._per_python.update(found)
 
     def _fetch_file(self, upstream: str) -> Reply:
         response = self.fetcher.get(upstream, "*/*")
@@ -182,11 +242,11 @@ class Relay:
             return Reply(200, response.body)
         wheel = upstream.removesuffix(".metadata")
         if wheel == upstream or not wheel.endswith(".whl"):
-            return _NOT_FOUND
+            return _FILE_NOT_FOUND
         # The relay advertised metadata the index does not serve: read it
         # out of the wheel with range requests, as uv would have.
         metadata = _wheel_metadata(_RemoteFile(self.fetcher, wheel))
-        return _NOT_FOUND if metadata is None else Reply(200, metadata)
+        return _FILE_NOT_FOUND if metadata is None else Reply(200, metadata)
 
     # -- rewriting pages ----------------------------------------------------
 
@@ -207,13 +267,25 @@ class Relay:
                 self._hosts.add((scheme, host))
 
     def _upstream(self, path: str) -> str | None:
+        """The index URL behind relay ``path``, or None if not relayed.
+
+        A host a page of this run linked to is relayed; so is a distribution
+        file (or its metadata) on any http(s) host, because uv keeps pages
+        for ten minutes and asks a later run's relay (on the same port) for
+        the files they link. Nothing else: the relay is no open proxy.
+        """
         if not path.startswith("/f/"):
             return None
         scheme, _, rest = path.removeprefix("/f/").partition("/")
         netloc, _, tail = rest.partition("/")
+        if scheme not in ("http", "https") or not netloc or not tail:
+            return None
         with self._lock:
             known = (scheme, netloc) in self._hosts
-        return f"{scheme}://{netloc}/{tail}" if known else None
+        filename = tail.partition("?")[0].removesuffix(".metadata")
+        if not known and not filename.endswith(_DISTRIBUTIONS):
+            return None
+        return f"{scheme}://{netloc}/{tail}"
 
     def _rewrite_json(self, body: bytes, page_url: str) -> bytes:
         # Pages such as botocore's list thousands of files. When every link
@@ -435,7 +507,7 @@ class _Handler(BaseHTTPRequestHandler):
             reply = (
                 relay.page(int(index), rest.strip("/"), keep=False)
                 if index.isdigit()
-                else _NOT_FOUND
+                else _REFUSED
             )
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)

@@ -63,12 +63,14 @@ class UvResolver:
         static_metadata: Sequence[StaticMetadata] = (),
         base: Path | None = None,
         uv: str | None = None,
+        pythons: Sequence[str] = (),
     ) -> None:
         self.index = index
         self.platform = platform
         self.static_metadata = tuple(static_metadata)
         self.base = base or Path()
         self.uv = uv or find_uv()
+        self.pythons = tuple(pythons)  # the run's, if known: the relay fetches ahead
         self._relay: Relay | None = None
         self._relay_lock = threading.Lock()
 
@@ -117,7 +119,9 @@ class UvResolver:
                 from accord.index._http import Fetcher
                 from accord.index.relay import Relay
 
-                self._relay = Relay(upstreams, Fetcher(None, timeout=60.0, retries=3))
+                self._relay = Relay(
+                    upstreams, Fetcher(None, timeout=60.0, retries=3), self.pythons
+                )
             return self._relay
 
     def resolve(self, request: ResolveRequest) -> ResolveOutcome:
