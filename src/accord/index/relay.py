@@ -13,10 +13,14 @@ it again, because uv cannot be told to trust its cache
   and each wheel's core metadata advertised;
 - a file is served ``immutable`` (a file on an index never changes);
 - a wheel's metadata is the index's ``.metadata`` file or, where the index
-  has none, the METADATA read out of the wheel by range requests.
+  has none, the METADATA read out of the wheel by range requests;
+- asked for one CPython's wheel metadata, it fetches that release's wheels
+  for the run's other Pythons in the background (what they will ask next).
 
 Each URL is fetched at most once per relay (concurrent askers wait for the
-same fetch). Only hosts that the index's own pages link to are relayed.
+same fetch). Relayed are the hosts the index's pages link to and, on any
+http(s) host, distribution files (uv may hold pages from an earlier run);
+nothing else.
 """
 
 from __future__ import annotations
@@ -137,7 +141,7 @@ class Relay:
     ) -> None:
         self.close()
 
-    # -- what uv asks for ---------------------------------
+    # -- what uv asks for ---------------------------------------------------
 
     def page(self, index: int, name: str, *, keep: bool = True) -> Reply:
         """The project page ``name`` of ``upstreams[index]``, relayed.
