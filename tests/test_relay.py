@@ -296,3 +296,36 @@ def test_the_other_pythons_wheel_metadata_is_fetched_ahead(
         assert not any("cp310" in r for r in relay_index.requests)
         assert get(link + ".metadata")[0] == 200
         assert sorted(relay_index.requests).count(sorted(wanted)[0]) == 1
+
+
+@pytest.mark.parametrize(
+    ("settings", "environment", "relayed"),
+    [
+        ({}, {}, ("https://pypi.org/simple/",)),
+        (
+            {"url": "https://mirror.example/simple", "extra_urls": ("http://x/s",)},
+            {},
+            ("https://mirror.example/simple", "http://x/s"),
+        ),
+        ({}, {"UV_INDEX_URL": "https://other.example/simple"}, ()),
+        ({"url": "file:///srv/index"}, {}, ()),
+        ({"no_index": True}, {}, ()),
+        ({"relay": False}, {}, ()),
+    ],
+    ids=["pypi", "configured", "uv-env", "file-index", "no-index", "off"],
+)
+def test_which_indexes_are_relayed(
+    settings: dict[str, object],
+    environment: dict[str, str],
+    relayed: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from accord._config_resolution import IndexSettings
+    from accord.resolve.uv import UvResolver
+
+    for name in ("UV_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    resolver = UvResolver(IndexSettings(**settings), uv="uv")  # type: ignore[arg-type]
+    assert resolver.relayed_indexes() == relayed
