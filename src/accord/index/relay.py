@@ -30,13 +30,14 @@ import hashlib
 import html
 import io
 import json
+import queue
 import re
 import sys
 import threading
 import urllib.parse
 import zipfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -69,6 +70,7 @@ _PER_PYTHON = re.compile(
 )
 _PORT_RANGE = (30000, 60000)
 _KEEP_AT_MOST = 1024 * 1024
+_AHEAD_THREADS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,14 @@ class Relay:
         # The wheels worth fetching ahead: those of the run's Pythons (all,
         # if not told).
         self._python_tags = frozenset(f"cp{p.replace('.', '')}" for p in pythons)
-        self._ahead = ThreadPoolExecutor(8, thread_name_prefix="accord-relay")
+        # Fetches ahead run on daemon threads: nobody waits for them, and a
+        # slow one must not hold the process open after the command is done
+        # (an executor's threads would be joined at exit).
+        self._ahead: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        for number in range(_AHEAD_THREADS):
+            threading.Thread(
+                target=self._fetch_ahead, name=f"accord-relay-{number}", daemon=True
+            ).start()
         self._server = _bind(_Handler, self, self.upstreams)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -126,7 +135,8 @@ class Relay:
         return f"{self.base}{index}/"
 
     def close(self) -> None:
-        self._ahead.shutdown(wait=False, cancel_futures=True)
+        for _ in range(_AHEAD_THREADS):
+            self._ahead.put(None)
         self._server.shutdown()
         self._server.server_close()
 
@@ -191,8 +201,12 @@ class Relay:
                 and (not self._python_tags or tag in self._python_tags)
             ]
         for other in others:
-            with contextlib.suppress(RuntimeError):  # closed meanwhile
-                self._ahead.submit(self.file, other + ".metadata", siblings=False)
+            self._ahead.put(other + ".metadata")
+
+    def _fetch_ahead(self) -> None:
+        while (path := self._ahead.get()) is not None:
+            with contextlib.suppress(Exception):  # only a guess: uv will ask
+                self.file(path, siblings=False)
 
     def _once(self, key: str, fetch: Callable[[], Reply]) -> Reply:
         with self._lock:
