@@ -34,6 +34,7 @@ from accord.index._pool import Pool
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
+_ANSWERED = _NOT_FOUND | {304}  # statuses get() gives a meaning
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
@@ -161,28 +162,64 @@ class Fetcher:
         entry = self._load(key)
         if entry is not None and entry.fresh(time.time()):
             return Response(entry.url, entry.body, entry.content_type, True)
-        headers = {"Accept": accept, "User-Agent": "accord"}
-        with self._lock:
-            authorization = self._authorization.get(urllib.parse.urlsplit(bare).netloc)
-        if authorization is not None:
-            headers["Authorization"] = authorization
+        headers = {"Accept": accept}
         if entry is not None and entry.etag:
             headers["If-None-Match"] = entry.etag
         if entry is not None and entry.last_modified:
             headers["If-Modified-Since"] = entry.last_modified
+        try:
+            body, final, got = self._send(url, headers, answered=_ANSWERED)
+        except urllib.error.HTTPError as error:
+            if error.code == 304 and entry is not None:
+                self._store(key, entry, error.headers)
+                return Response(entry.url, entry.body, entry.content_type, True)
+            if error.code in _NOT_FOUND:
+                return None
+            shown = redact(url)
+            raise IndexUnavailable(
+                f"HTTP {error.code} {error.reason} from {shown}", url=shown
+            ) from error
+        content_type = got.get("Content-Type", "")
+        self._store(key, _Entry(final, content_type, None, None, 0, None, body), got)
+        return Response(final, body, content_type)
+
+    def get_range(self, url: str, byte_range: str) -> tuple[bytes, int | None]:
+        """Part of ``url`` (``byte_range`` as in a Range header, e.g.
+        ``0-99`` or ``-4096``) and the whole size, uncached; a server that
+        ignores ranges answers with everything (then the size is None)."""
+        body, _, got = self._send(url, {"Range": f"bytes={byte_range}"})
+        total = got.get("Content-Range", "").rpartition("/")[2]
+        return body, int(total) if total.isdigit() else None
+
+    def _send(
+        self,
+        url: str,
+        headers: dict[str, str],
+        answered: frozenset[int] = frozenset(),
+    ) -> tuple[bytes, str, Message]:
+        """GET ``url`` with its host's credentials, retrying what may pass.
+
+        A status in ``answered`` comes back as the HTTPError (the caller has
+        a meaning for it); any other failure, after the retries, raises
+        IndexUnavailable naming the URL without its credentials.
+        """
+        self.remember_credentials(url)
+        bare, _ = _split_credentials(url)
+        headers = {**headers, "User-Agent": "accord"}
+        with self._lock:
+            authorization = self._authorization.get(urllib.parse.urlsplit(bare).netloc)
+        if authorization is not None:
+            headers["Authorization"] = authorization
         shown = redact(url)
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
-                body, final, got = self._open(bare, headers)
+                return self._open(bare, headers)
             except urllib.error.HTTPError as error:
                 error.close()
-                if error.code == 304 and entry is not None:
-                    self._store(key, entry, error.headers)
-                    return Response(entry.url, entry.body, entry.content_type, True)
-                if error.code in _NOT_FOUND:
-                    return None
+                if error.code in answered:
+                    raise
                 if error.code in _RETRY_STATUS and not last:
                     self._sleep(attempt)
                     continue
@@ -197,45 +234,6 @@ class Fetcher:
                 raise IndexUnavailable(
                     f"cannot reach {shown}: {reason}{tries}", url=shown
                 ) from error
-            content_type = got.get("Content-Type", "")
-            self._store(
-                key, _Entry(final, content_type, None, None, 0, None, body), got
-            )
-            return Response(final, body, content_type)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def get_range(self, url: str, byte_range: str) -> tuple[bytes, int | None]:
-        """Part of ``url`` (``byte_range`` as in a Range header, e.g.
-        ``0-99`` or ``-4096``) and the whole size, uncached; a server that
-        ignores ranges answers with everything (then the size is None)."""
-        self.remember_credentials(url)
-        bare, _ = _split_credentials(url)
-        headers = {"Range": f"bytes={byte_range}", "User-Agent": "accord"}
-        with self._lock:
-            authorization = self._authorization.get(urllib.parse.urlsplit(bare).netloc)
-        if authorization is not None:
-            headers["Authorization"] = authorization
-        for attempt in range(self.retries + 1):
-            try:
-                body, _, got = self._open(bare, headers)
-            except urllib.error.HTTPError as error:
-                error.close()
-                if error.code in _RETRY_STATUS and attempt < self.retries:
-                    self._sleep(attempt)
-                    continue
-                raise IndexUnavailable(
-                    f"HTTP {error.code} {error.reason} from {redact(url)}",
-                    url=redact(url),
-                ) from error
-            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
-                if attempt < self.retries:
-                    self._sleep(attempt)
-                    continue
-                raise IndexUnavailable(
-                    f"cannot reach {redact(url)}: {error}", url=redact(url)
-                ) from error
-            total = got.get("Content-Range", "").rpartition("/")[2]
-            return body, int(total) if total.isdigit() else None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _open(self, url: str, headers: dict[str, str]) -> tuple[bytes, str, Message]:
