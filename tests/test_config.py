@@ -22,6 +22,12 @@ BAD_CONFIGS = [
     pytest.param(
         '[licenses.aliases]\n"Corp" = "not spdx!"\n', 2, "SPDX", id="alias-not-spdx"
     ),
+    pytest.param(
+        '[[static-metadata]]\nname = "x"\nrequires-dist = ["a===1.0,a"]\n',
+        3,
+        "static metadata for x",
+        id="static-requirement-packaging-rejects-as-specifier",
+    ),
 ]
 
 

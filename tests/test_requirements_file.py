@@ -136,6 +136,14 @@ def test_invalid_line_says_why_and_the_rest_is_read() -> None:
     assert [line.name for line in file.requirements()] == ["good", "also-good"]
 
 
+def test_a_line_packaging_rejects_with_a_specifier_error_is_an_invalid_line() -> None:
+    # packaging 26 raises InvalidSpecifier, not InvalidRequirement, for it.
+    file = parse_requirements_file("requests===1.0,requests\nok>=1\n", "r.txt")
+    (invalid,) = file.invalid_lines()
+    assert invalid.lineno == 1 and "requests" in invalid.error
+    assert file.text == "requests===1.0,requests\nok>=1\n"
+
+
 def test_with_requirement_rewrites_only_that_line() -> None:
     file = parse_requirements_file("a>=1  # MIT\r\nb>=2\r\n", "r.txt")
     first = next(file.requirements())

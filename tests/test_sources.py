@@ -571,3 +571,12 @@ def test_generated_layouts_keep_order_and_lines(
     sources = parse_pyproject(text, "pyproject.toml")
     assert _lines(sources) == {label: list(zip(items, numbers, strict=True))}
     assert _problems(sources) == []
+
+
+def test_a_dependency_packaging_rejects_with_a_specifier_error_is_a_problem() -> None:
+    sources = parse_pyproject(
+        '[project]\nname = "x"\ndependencies = ["requests===1.0,requests"]\n',
+        "pyproject.toml",
+    )
+    (problem,) = _problems(sources)
+    assert problem.line == 3 and "requests" in problem.message

@@ -190,7 +190,7 @@ def _static(table: dict[str, Any], fail: Fail) -> StaticMetadata:
     for requirement in requires:
         try:
             Requirement(requirement)
-        except InvalidRequirement as error:
+        except (InvalidRequirement, InvalidSpecifier) as error:
             raise fail(
                 "requires-dist", f"static metadata for {name}: {error}", None
             ) from None

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
@@ -43,7 +43,7 @@ def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:
     """``NAME``, ``NAME==VERSION`` or ``NAME<specifier>`` from the command line."""
     try:
         requirement = Requirement(text)
-    except InvalidRequirement as error:
+    except (InvalidRequirement, InvalidSpecifier) as error:
         reason = str(error).splitlines()[0]
         raise InputError(
             f"{text!r} is not NAME[==VERSION] or NAME<specifier>: {reason}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier
 from packaging.utils import canonicalize_name
 
 from accord.errors import InputError
@@ -60,7 +61,7 @@ def read_requirement(
     """``text`` as a requirement, or ``None`` after adding a problem."""
     try:
         return RawRequirement(Requirement(text), line, text)
-    except InvalidRequirement as error:
+    except (InvalidRequirement, InvalidSpecifier) as error:
         reason = str(error).splitlines()[0] if str(error) else "unreadable"
         problems.append(
             RawProblem(

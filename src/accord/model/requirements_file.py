@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TypeAlias
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier
 from packaging.utils import NormalizedName, canonicalize_name
 
 from accord.model._lines import join_continuations, split_comment, split_logical_lines
@@ -160,9 +161,11 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     if trailing is not None:
         stripped, options = stripped[: trailing.start()], stripped[trailing.start() :]
         options = options.strip()
+    # packaging 26 lets InvalidSpecifier out of Requirement() for some
+    # lines ("a===1.0,a"): bad input all the same.
     try:
         requirement = Requirement(stripped)
-    except InvalidRequirement as error:
+    except (InvalidRequirement, InvalidSpecifier) as error:
         return InvalidLine(lineno, text, ending, _first_line(str(error)))
     return RequirementLine(lineno, text, ending, requirement, comment, options)
 
