@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,16 @@ _FRAGMENTS = st.sampled_from(
 @given(st.lists(_FRAGMENTS, max_size=40).map("".join))
 def test_any_text_round_trips_byte_for_byte(text: str) -> None:
     assert parse_requirements_file(text, "r.txt").text == text
+
+
+@given(st.lists(_FRAGMENTS, max_size=40).map("".join))
+def test_line_numbers_count_physical_lines(text: str) -> None:
+    """A line's number is where it starts, with or without continuations."""
+    seen = ""
+    for line in parse_requirements_file(text, "r.txt").lines:
+        starts = seen.count("\r\n") + len(re.findall(r"\r(?!\n)|(?<!\r)\n", seen))
+        assert line.lineno == starts + 1
+        seen += line.text + line.ending
 
 
 @given(st.text(max_size=200))

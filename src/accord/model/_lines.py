@@ -23,12 +23,15 @@ class RawLine(NamedTuple):
 
 def split_logical_lines(text: str) -> list[RawLine]:
     """Split ``text`` so that ``"".join(l.text + l.ending)`` gives it back."""
-    physical: list[tuple[str, str]] = []
-    for match in _PHYSICAL_LINE.finditer(text):
-        body, ending = match.group(1), match.group(2)
-        if not body and not ending:
-            break  # the empty match at the very end
-        physical.append((body, ending))
+    physical = _PHYSICAL_LINE.findall(text)
+    physical.pop()  # the empty match at the very end
+    if "\\" not in text:
+        # No continuations (most files): one logical line per physical one.
+        # The central files are split on every run, so this path counts.
+        return [
+            RawLine(number, body, ending)
+            for number, (body, ending) in enumerate(physical, 1)
+        ]
 
     lines: list[RawLine] = []
     index = 0
@@ -56,6 +59,8 @@ def _continues(body: str) -> bool:
 
 def join_continuations(text: str) -> str:
     """The logical content of a (possibly continued) line, as pip reads it."""
+    if "\\" not in text:
+        return text
     physical = re.split(r"\r\n|\n|\r", text)
     return "".join(p[:-1] if p.endswith("\\") else p for p in physical)
 
@@ -65,6 +70,8 @@ def split_comment(content: str) -> tuple[str, str | None]:
 
     The comment text is everything after the ``#``, untouched.
     """
+    if "#" not in content:
+        return content, None
     match = _COMMENT.search(content)
     if match is None:
         return content, None
