@@ -97,3 +97,23 @@ def test_unknown_depends_on_is_a_warning(
     rules = [f["rule"] for f in document["findings"]]  # type: ignore[attr-defined]
     assert "C013" in rules and "C002" in rules
     assert code == 1
+
+
+def test_depends_on_with_a_plain_directory_as_requirements_is_a_warning(
+    repos: tuple[Path, Path, str],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """A trailer that cannot be looked up is said, not silently ignored."""
+    _, project, proposed = repos
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "global-requirements.txt").write_text(
+        "PyYAML  # MIT\nrequests  # Apache-2.0\n"
+    )
+    git(project, "commit", "-q", "-m", f"x\n\nDepends-On: {proposed}\n")
+    code, document = check(project, plain, capsys)
+    (note,) = document["findings"]  # type: ignore[misc]
+    assert note["rule"] == "C013" and note["severity"] == "warning"
+    assert "not a git repository" in note["message"]
+    assert code == 0

@@ -19,28 +19,28 @@ def central_for_project(
     requirements: Path, project: Path
 ) -> tuple[CentralRepo, list[Finding]]:
     """The central repo to check ``project`` against, and notes on the choice."""
-    if not (is_git_repo(project) and is_git_repo(requirements)):
-        return load_central_repo(requirements), []
-    message = head_message(project)
+    # One git command in the common case (no trailer): every project's CI
+    # runs this on every change, and each git process costs milliseconds.
+    message = head_message(project) if (project / ".git").exists() else None
     references = depends_on(message) if message else []
-    for reference in references:
-        commit = find_commit(requirements, reference)
-        if commit is not None:
-            return load_central_repo(requirements, commit), []
-    notes = []
-    if references:
-        notes.append(
-            Finding(
-                "C013",
-                "warning",
-                ".",
-                None,
-                "Depends-On: "
-                + ", ".join(references)
-                + " not found in the requirements repo's refs; checked against "
-                "its work tree",
-                "fetch the central change into the requirements repo "
-                "(e.g. git fetch origin refs/changes/...)",
-            )
-        )
-    return load_central_repo(requirements), notes
+    if not references:
+        return load_central_repo(requirements), []
+    if is_git_repo(requirements):
+        for reference in references:
+            commit = find_commit(requirements, reference)
+            if commit is not None:
+                return load_central_repo(requirements, commit), []
+        where = "not found in the requirements repo's refs"
+    else:
+        where = "not looked up: the requirements repo is not a git repository"
+    note = Finding(
+        "C013",
+        "warning",
+        ".",
+        None,
+        "Depends-On: " + ", ".join(references) + f" {where}; checked against "
+        "its work tree",
+        "fetch the central change into the requirements repo "
+        "(e.g. git fetch origin refs/changes/...)",
+    )
+    return load_central_repo(requirements), [note]
