@@ -8,10 +8,19 @@ from hypothesis import strategies as st
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
+from accord.model._indexed import IndexedFile
 from accord.model.constraints import MalformedPin, parse_constraints
 from accord.model.global_list import parse_global_list, split_licence
 from accord.model.markers import applies_to_python, markers_equivalent
 from accord.model.name_lists import parse_name_list, parse_project_list
+from accord.model.requirements_file import (
+    BlankLine,
+    CommentLine,
+    InvalidLine,
+    OptionLine,
+    RequirementLine,
+    parse_requirements_file,
+)
 
 GLOBAL = """\
 ### header, not a rationale
@@ -196,6 +205,23 @@ def test_reading_by_name_finds_what_the_whole_parse_finds(text: str) -> None:
         assert parse_name_list(text, "d.txt").has(canonical) == (
             canonical in names.names
         )
+
+
+_KIND_OF_LINE = {
+    BlankLine: "blank",
+    CommentLine: "comment",
+    OptionLine: "option",
+    RequirementLine: "requirement",
+    InvalidLine: "requirement",
+}
+
+
+@given(st.lists(_LIST_FRAGMENTS, max_size=40).map("".join))
+def test_line_kinds_read_quickly_match_the_full_parse(text: str) -> None:
+    """The index's shortcut sorts lines as parsing every line would."""
+    indexed = IndexedFile(text, "g.txt")
+    parsed = parse_requirements_file(text, "g.txt").lines
+    assert indexed.kinds == [_KIND_OF_LINE[type(line)] for line in parsed]
 
 
 @pytest.mark.parametrize("dataset", ["openstack", "openstack-2017", "openstack-2019"])

@@ -56,7 +56,16 @@ class IndexedFile:
         self._parsed: dict[int, Line] = {}
         self._file: RequirementsFile | None = None
         for index, raw in enumerate(self.raw):
-            content, comment = line_content(raw.text)
+            if "\\" in raw.text:
+                content, comment = line_content(raw.text)
+            else:
+                # No continuation: the content starts where the text does,
+                # and a "#" first means a comment (what line_content finds,
+                # without splitting; every central line passes here).
+                content = raw.text.lstrip()
+                comment = "" if content.startswith("#") else None
+                if comment is not None:
+                    content = ""
             if not content:
                 self.kinds.append("blank" if comment is None else "comment")
             elif content.startswith("-"):
