@@ -67,7 +67,7 @@ class ResolutionConfig:
     pin_order: str = "alphabetical"  # or "file": keep the current file's order
 
 
-KEYS = ("holds", "static-metadata", "index", "platform", "review", "pin-order")
+DEFAULT_RESOLUTION = ResolutionConfig()
 PIN_ORDERS = ("alphabetical", "file")
 _REVIEW_KEYS = ("warn-after-years", "fail-after-years", "duplicate-threshold")
 _HOLD_KEYS = ("name", "specifier", "reason", "link", "expires")

@@ -11,16 +11,17 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from accord._config_resolution import KEYS as RESOLUTION_KEYS
-from accord._config_resolution import ResolutionConfig, parse_resolution
 from accord.errors import ConfigError
 from accord.findings import Severity
 from accord.license_policy import DEFAULT_POLICY, LicensePolicy
+
+if TYPE_CHECKING:
+    from accord._config_resolution import ResolutionConfig
 
 CONFIG_FILE = "accord.toml"
 LowerBoundPolicy = Literal["project", "central"]
@@ -51,14 +52,34 @@ class Config:
     )
     check_build_system: bool = False
     minimum_above_pin: Severity = "warning"
-    resolution: ResolutionConfig = field(default_factory=ResolutionConfig)
+    # None: every resolution default. check and sync never read these, and
+    # their module costs a check ~5-9 ms of start-up (five dataclasses).
+    resolution_settings: ResolutionConfig | None = None
     # The organisation's own libraries (stable-branch bumps); empty: the
     # names in projects.txt.
     own_libraries: frozenset[NormalizedName] = frozenset()
 
+    @property
+    def resolution(self) -> ResolutionConfig:
+        """Holds, static metadata, the index, review thresholds, pin order."""
+        if self.resolution_settings is not None:
+            return self.resolution_settings
+        from accord._config_resolution import DEFAULT_RESOLUTION
+
+        return DEFAULT_RESOLUTION
+
 
 DEFAULT_CONFIG = Config()
 
+# The top-level keys accord._config_resolution reads.
+RESOLUTION_KEYS = (
+    "holds",
+    "static-metadata",
+    "index",
+    "platform",
+    "review",
+    "pin-order",
+)
 _TOP_KEYS = (
     "python-versions",
     "lower-bounds",
@@ -125,13 +146,18 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         minimum_above_pin = reader.choice(
             data["minimum-above-pin"], "minimum-above-pin", SEVERITIES
         )
-    resolution = parse_resolution(data, reader.fail)
-    resolution = replace(
-        resolution,
-        holds=tuple(
-            replace(hold, line=_hold_line(text, hold.name)) for hold in resolution.holds
-        ),
-    )
+    resolution = None
+    if any(key in data for key in RESOLUTION_KEYS):
+        from accord._config_resolution import parse_resolution
+
+        resolution = parse_resolution(data, reader.fail)
+        resolution = replace(
+            resolution,
+            holds=tuple(
+                replace(hold, line=_hold_line(text, hold.name))
+                for hold in resolution.holds
+            ),
+        )
     own_libraries = frozenset(
         canonicalize_name(name)
         for name in reader.strings(data.get("own-libraries", []), "own-libraries")
