@@ -20,14 +20,21 @@ is run as it is, with --local (no git checkout of the parent commit); only
 its set-up step, which builds a virtualenv and pip-installs the requirements
 repo, is replaced by importing the already installed package.
 
+With --callgrind, each command also runs once under valgrind's callgrind
+and the instructions it executed are printed: a count that does not move
+with the machine's load, where wall times here swing by a third.
+
     python benchmarks/check_project.py [--repo DIR] [--project DIR] [--runs N]
         [--python PY] [--openstack-python PY --openstack-script PATH]
+        [--callgrind]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -80,6 +87,39 @@ def median_wall(command: list[str], runs: int, env: dict[str, str]) -> float:
     return statistics.median(times)
 
 
+def instructions(command: list[str], env: dict[str, str]) -> int:
+    """Instructions ``command`` executes, counted by callgrind."""
+    result = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            *command,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    match = re.search(r"refs:\s+([\d,]+)", result.stderr)
+    if match is None:
+        raise SystemExit(f"callgrind gave no count:\n{result.stderr[-2000:]}")
+    return int(match.group(1).replace(",", ""))
+
+
+def print_instructions(counts: dict[str, int]) -> None:
+    for label, count in counts.items():
+        print(f"instructions: {label:24} {count / 1e6:8.1f} M")
+    floor = counts["python -c pass"]
+    ours = counts["accord check (json)"]
+    theirs = counts.get("openstack gate check")
+    if theirs is not None:
+        print(
+            f"instructions accord/openstack: {ours / theirs:.2f}; "
+            f"above each floor: {(ours - floor) / (theirs - counts['gate floor']):.2f}"
+        )
+
+
 def openstack_home(home: Path, repo: Path) -> Path:
     """A fake ~ holding the requirements repo where the gate script looks."""
     reqdir = home / "src" / "git.openstack.org" / "openstack" / "requirements"
@@ -113,7 +153,14 @@ def main() -> None:
         type=Path,
         help="the sdist's playbooks/files/project-requirements-change.py",
     )
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="also count instructions under valgrind (steady under load)",
+    )
     args = parser.parse_args()
+    if args.callgrind and shutil.which("valgrind") is None:
+        parser.error("--callgrind needs valgrind on PATH")
 
     # This checkout's accord, with bytecode written as an install would.
     plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -130,6 +177,10 @@ def main() -> None:
     ]
     floor = median_wall([python, "-c", "pass"], args.runs, env)
     ours = median_wall([*accord, "--format", "json"], args.runs, env)
+    counts: dict[str, int] = {}
+    if args.callgrind:
+        counts["python -c pass"] = instructions([python, "-c", "pass"], env)
+        counts["accord check (json)"] = instructions([*accord, "--format", "json"], env)
     table = median_wall(accord, args.runs, env)
     print(f"python -c pass            {floor * 1000:7.1f} ms (interpreter floor)")
     for label, value in (("json", ours), ("table", table)):
@@ -142,23 +193,27 @@ def main() -> None:
             "openstack gate check      not run (pass --openstack-python "
             "and --openstack-script)"
         )
+        if counts:
+            print_instructions(counts)
         return
     with tempfile.TemporaryDirectory() as temp:
         driver = Path(temp) / "driver.py"
         driver.write_text(OPENSTACK_DRIVER)
         home = openstack_home(Path(temp) / "home", args.repo)
-        theirs = median_wall(
-            [
-                args.openstack_python,
-                str(driver),
-                str(args.openstack_script.resolve()),
-                str(home),
-                str(args.project.resolve()),
-            ],
-            args.runs,
-            plain,
-        )
+        gate = [
+            args.openstack_python,
+            str(driver),
+            str(args.openstack_script.resolve()),
+            str(home),
+            str(args.project.resolve()),
+        ]
+        theirs = median_wall(gate, args.runs, plain)
         their_floor = median_wall([args.openstack_python, "-c", "pass"], 5, plain)
+        if counts:
+            counts["openstack gate check"] = instructions(gate, plain)
+            counts["gate floor"] = instructions(
+                [args.openstack_python, "-c", "pass"], plain
+            )
     print(
         f"openstack gate check    {theirs * 1000:7.1f} ms  "
         f"= floor + {(theirs - their_floor) * 1000:.1f} ms"
@@ -169,6 +224,8 @@ def main() -> None:
         f"json {(ours - floor) / (theirs - their_floor):.2f}, "
         f"table {(table - floor) / (theirs - their_floor):.2f}"
     )
+    if counts:
+        print_instructions(counts)
 
 
 if __name__ == "__main__":
