@@ -15,7 +15,7 @@ import pytest
 
 import accord
 
-from .conftest import ROOT
+from .conftest import EXAMPLES, ROOT
 
 
 def _tool(name: str) -> list[str]:
@@ -106,3 +106,35 @@ def test_every_command_dispatches_to_a_handler_taking_its_options() -> None:
         options = {action.dest for action in parser._actions} - {"help"}
         run = handler(parser.get_default(HANDLER))
         assert set(inspect.signature(run).parameters) == options, path
+
+
+def test_check_imports_no_other_command() -> None:
+    """The CI command pays only for itself: not for click, rich, tomlkit,
+    the resolver or the other commands' modules."""
+    script = (
+        "import sys\n"
+        "from accord.cli import main\n"
+        f"code = main(['check', {str(EXAMPLES / 'billing')!r}, '--requirements', "
+        f"{str(EXAMPLES / 'requirements')!r}, '--format', 'json'])\n"
+        "print(code, ' '.join(sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    code, modules = result.stderr.splitlines()[-1].split(" ", 1)
+    assert code == "0", result.stderr
+    loaded = set(modules.split())
+    assert "accord.cli._central" in loaded
+    other_commands = (
+        "accord.resolve",
+        "accord.review",
+        "accord.propose",
+        "accord.cli.",
+    )
+    unwanted = {
+        m
+        for m in loaded
+        if m.split(".")[0] in {"click", "rich", "tomlkit"}
+        or m.startswith(other_commands)
+    } - {"accord.cli._app", "accord.cli._parser", "accord.cli._central"}
+    assert not unwanted
