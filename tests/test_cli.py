@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 from accord import __version__
 from accord.cli import main
-from accord.cli._parser import parse
+from accord.cli._parser import COMMANDS, Command, build_parser, parse
 
 from .conftest import EXAMPLES
 
 REQUIREMENTS = str(EXAMPLES / "requirements")
+
+
+def _paths(
+    commands: Mapping[str, Command] = COMMANDS, words: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
+    for name, command in commands.items():
+        if command.commands:
+            yield from _paths(command.commands, (*words, name))
+        else:
+            yield (*words, name)
+
+
+@pytest.mark.parametrize("words", list(_paths()), ids=" ".join)
+def test_a_command_reads_as_in_the_whole_tree(
+    capsys: pytest.CaptureFixture[str], words: tuple[str, ...]
+) -> None:
+    """A run builds only its command's parser: it is the tree's, to the letter."""
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([*words, "--help"])
+    in_tree = capsys.readouterr().out
+    assert main([*words, "--help"]) == 0
+    assert capsys.readouterr().out == in_tree
+
+
+def test_running_a_command_builds_only_its_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def whole_tree() -> None:
+        raise AssertionError("built the whole tree to run one command")
+
+    monkeypatch.setattr("accord.cli._parser.build_parser", whole_tree)
+    assert parse(["fleet", "check", "-j", "2"]).jobs == 2
+    assert parse(["check", "x"]).project == Path("x")
 
 
 def test_an_option_value_may_start_with_a_dash() -> None:

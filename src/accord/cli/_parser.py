@@ -2,9 +2,14 @@
 
 Only argparse is imported here. Each command names its handler as a
 ``module:function`` string that :func:`accord.cli.main` imports when the
-command runs, so building the whole tree stays cheap and ``accord check``
-never loads the resolver, review or propose code. Each handler takes the
-parsed options as keyword arguments named by their ``dest``.
+command runs, so ``accord check`` never loads the resolver, review or
+propose code. Each handler takes the parsed options as keyword arguments
+named by their ``dest``.
+
+Building an argparse parser is not free (each one looks up translations and
+the terminal's width), so a run builds only the parser of the command it
+runs; the whole tree is built only to show the top level's or a group's help,
+or to say that a command does not exist.
 
 The command line is read as accord has always read it (it was a click
 application): an option's value is the next argument even when that starts
@@ -15,20 +20,26 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from accord import __version__
-
-if TYPE_CHECKING:
-    from typing import TypeAlias
-
-    Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 # Where main() finds what to run: the handler, and the parser whose usage
 # a usage error found after parsing should show.
 HANDLER, PARSER = "_handler", "_parser"
+
+DESCRIPTION = "Keep many Python projects on one coherent, reviewed set of dependencies."
+
+
+class Command(NamedTuple):
+    """A command (a handler and its arguments) or a group of commands."""
+
+    description: str
+    handler: str | None = None  # "module:function"; None for a group
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    commands: Mapping[str, Command] = {}
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -36,19 +47,78 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
     Exits through argparse (status 2) on bad usage, and for --help.
     """
-    parser = build_parser()
-    argv = _arrange(parser, sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    words, command = _find_command(argv)
+    if command is not None and command.handler is not None:
+        parser = _new_parser(" ".join(["accord", *words]), command)
+        argv = _arrange(parser, argv[len(words) :])
+    else:
+        parser = build_parser()
     options, unknown = parser.parse_known_args(argv)
     if unknown:
         # Reported by the command's parser, not the top one as parse_args()
-        # would: the usage shown is then the command's own.
-        command: argparse.ArgumentParser = getattr(options, PARSER)
-        command.error(f"unrecognized arguments: {' '.join(unknown)}")
+        # would with the whole tree: the usage shown is then the command's.
+        command_parser: argparse.ArgumentParser = getattr(options, PARSER)
+        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     return options
 
 
+def build_parser() -> argparse.ArgumentParser:
+    """The whole tree, every command a subparser of its group."""
+    parser = _new_parser("accord", Command(DESCRIPTION, commands=COMMANDS))
+    parser.add_argument(
+        "--version", action="version", version=f"accord, version {__version__}"
+    )
+    return parser
+
+
+def _find_command(argv: Sequence[str]) -> tuple[list[str], Command | None]:
+    """The words naming a command at the start of ``argv``, and the command."""
+    words: list[str] = []
+    command, commands = None, COMMANDS
+    for word in argv:
+        if word not in commands:
+            break
+        words.append(word)
+        command = commands[word]
+        commands = command.commands
+    return words, command
+
+
+def _new_parser(prog: str, command: Command) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=command.description,
+        # The descriptions are written as paragraphs: keep their breaks.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        # Accepting --req for --requirements would make every later option
+        # starting with the same letters a breaking change.
+        allow_abbrev=False,
+    )
+    return _fill(parser, command)
+
+
+def _fill(parser: argparse.ArgumentParser, command: Command) -> argparse.ArgumentParser:
+    parser.set_defaults(**{HANDLER: command.handler, PARSER: parser})
+    if command.arguments is not None:
+        command.arguments(parser)
+    if command.commands:
+        group = parser.add_subparsers(title="commands", metavar="COMMAND")
+        for name, subcommand in command.commands.items():
+            subparser = group.add_parser(
+                name,
+                help=subcommand.description.split("\n", 1)[0],
+                description=subcommand.description,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+                allow_abbrev=False,
+            )
+            _fill(subparser, subcommand)
+    return parser
+
+
 def _arrange(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
-    """``argv`` rewritten so that argparse reads it as accord's users write it.
+    """A command's ``argv`` rewritten so that argparse reads it as accord's
+    users write it.
 
     argparse will not take ``-x`` as the value in ``--branch -x``, and stops
     reading NAME... at the first option in ``bump a --diff b``. So every
@@ -56,25 +126,15 @@ def _arrange(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
     moved after the options. Anything argparse should reject is left for it
     to reject, with its usual message.
     """
-    arranged: list[str] = []
-    rest = iter(argv)
-    while (commands := _subcommands(parser)) is not None:
-        for word in rest:
-            arranged.append(word)
-            if word in commands:
-                parser = commands[word]
-                break
-            if not word.startswith("-"):
-                return [*arranged, *rest]  # not a command: argparse says so
-        else:
-            return arranged
     takes_value = {
         option
         for action in parser._actions
         if action.nargs is None
         for option in action.option_strings
     }
+    arranged: list[str] = []
     positionals: list[str] = []
+    rest = iter(argv)
     for word in rest:
         if word == "--":
             positionals.extend(rest)
@@ -88,58 +148,6 @@ def _arrange(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
     if any(word.startswith("-") for word in positionals):
         arranged.append("--")
     return [*arranged, *positionals]
-
-
-def _subcommands(
-    parser: argparse.ArgumentParser,
-) -> dict[str, argparse.ArgumentParser] | None:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return None
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="accord",
-        description="Keep many Python projects on one coherent, reviewed set of "
-        "dependencies.",
-        allow_abbrev=False,
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"accord, version {__version__}"
-    )
-    parser.set_defaults(**{HANDLER: None, PARSER: parser})
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    _central_commands(commands)
-    _fleet_commands(commands)
-    _resolving_commands(commands)
-    _propose_command(commands)
-    _review_commands(commands)
-    return parser
-
-
-def _command(
-    commands: Commands, name: str, handler: str | None, description: str
-) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        name,
-        help=description.split("\n", 1)[0],
-        description=description,
-        # The descriptions are written as paragraphs: keep their breaks.
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        # Accepting --req for --requirements would make every later option
-        # starting with the same letters a breaking change.
-        allow_abbrev=False,
-    )
-    parser.set_defaults(**{HANDLER: handler, PARSER: parser})
-    return parser
-
-
-def _group(commands: Commands, name: str, description: str) -> Commands:
-    return _command(commands, name, None, description).add_subparsers(
-        title="commands", metavar="COMMAND"
-    )
 
 
 # Argument types: each failure is reported by argparse as a usage error
@@ -253,258 +261,183 @@ def _resolving_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N")
 
 
-def _central_commands(commands: Commands) -> None:
-    validate = _command(
-        commands,
-        "validate",
-        "accord.cli._central:validate",
-        "Lint the central files of a requirements repo (rules G*).\n\n"
-        "REPO is the requirements repo; --requirements says the same.",
-    )
-    validate.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
-    _central_options(validate)
+# The commands: the arguments of each, then the tree.
 
-    check = _command(
-        commands,
-        "check",
-        "accord.cli._central:check",
-        "Check a project's requirements against the central files (rules C*).\n\n"
-        "Paths in the output are relative to PROJECT.",
-    )
-    check.add_argument("project", type=Path, metavar="PROJECT")
-    _central_options(check)
 
-    sync = _command(
-        commands,
-        "sync",
-        "accord.cli._central:sync",
-        "Rewrite a project's requirement sources to honour the global list.",
-    )
-    sync.add_argument("project", type=Path, metavar="PROJECT")
-    _central_options(sync)
-    sync.add_argument(
+def _validate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
+    _central_options(parser)
+
+
+def _project(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", type=Path, metavar="PROJECT")
+    _central_options(parser)
+
+
+def _sync(parser: argparse.ArgumentParser) -> None:
+    _project(parser)
+    parser.add_argument(
         "--diff", action="store_true", help="Show a unified diff; write nothing."
     )
-    sync.add_argument(
+    parser.add_argument(
         "--check",
         dest="check_only",
         action="store_true",
         help="Exit 1 if sync would change a file.",
     )
-    sync.add_argument(
+    parser.add_argument(
         "--prune",
         action="store_true",
         help="Remove lines naming libraries not in the list.",
     )
 
-    who_uses = _command(
-        commands,
-        "who-uses",
-        "accord.cli._central:who_uses",
-        "Every project, file and line that uses library NAME.",
+
+def _who_uses(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME")
+    _central_options(parser)
+    _workspace_option(parser, "Where projects.txt entries live.")
+
+
+def _fleet_check(parser: argparse.ArgumentParser) -> None:
+    _central_options(parser)
+    _workspace_option(
+        parser,
+        "Where projects.txt entries live (default: the directory "
+        "holding the requirements repo).",
     )
-    who_uses.add_argument("name", metavar="NAME")
-    _central_options(who_uses)
-    _workspace_option(who_uses, "Where projects.txt entries live.")
-
-
-def _fleet_commands(commands: Commands) -> None:
-    fleet = _group(
-        commands, "fleet", "Check or sync every project named in projects.txt."
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="Worker processes (default: one per CPU).",
+    )
+    parser.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="Take only the I-th of N slices of the fleet (CI matrices).",
     )
 
-    def fleet_options(parser: argparse.ArgumentParser) -> None:
-        _central_options(parser)
-        _workspace_option(
-            parser,
-            "Where projects.txt entries live (default: the directory "
-            "holding the requirements repo).",
-        )
-        parser.add_argument(
-            "-j",
-            "--jobs",
-            type=_positive_int,
-            default=None,
-            metavar="N",
-            help="Worker processes (default: one per CPU).",
-        )
-        parser.add_argument(
-            "--shard",
-            default=None,
-            metavar="I/N",
-            help="Take only the I-th of N slices of the fleet (CI matrices).",
-        )
 
-    check = _command(
-        fleet,
-        "check",
-        "accord.cli._fleet:fleet_check",
-        "Run accord check on every project, in parallel.",
-    )
-    fleet_options(check)
-
-    sync = _command(
-        fleet,
-        "sync",
-        "accord.cli._fleet:fleet_sync",
-        "Run accord sync on every project, in parallel.",
-    )
-    fleet_options(sync)
-    sync.add_argument(
+def _fleet_sync(parser: argparse.ArgumentParser) -> None:
+    _fleet_check(parser)
+    parser.add_argument(
         "--diff",
         action="store_true",
         help="Write nothing; report what would change.",
     )
-    sync.add_argument(
+    parser.add_argument(
         "--check",
         dest="check_only",
         action="store_true",
         help="Exit 1 if any project would change.",
     )
-    sync.add_argument(
+    parser.add_argument(
         "--prune", action="store_true", help="Remove libraries not in the list."
     )
 
 
-def _resolving_commands(commands: Commands) -> None:
-    constraints = _group(
-        commands,
-        "constraints",
-        "Generate and maintain the exact pins (upper-constraints.txt).",
-    )
-
-    generate = _command(
-        constraints,
-        "generate",
-        "accord.cli._constraints:constraints_generate",
-        "Resolve the global list once per Python and merge the pins.",
-    )
-    _resolving_options(generate)
-    generate.add_argument(
+def _generate(parser: argparse.ArgumentParser) -> None:
+    _resolving_options(parser)
+    parser.add_argument(
         "--output",
         default=None,
         metavar="FILE",
         help="Write here instead of the repo's upper-constraints.txt ('-': stdout).",
     )
-    generate.add_argument(
+    parser.add_argument(
         "--diff", action="store_true", help="Show the change; write nothing."
     )
-    generate.add_argument(
+    parser.add_argument(
         "--refresh",
         action="store_true",
         help="Resolve even if every input is what produced the current pins.",
     )
 
-    bump = _command(
-        constraints,
-        "bump",
-        "accord.cli._constraints:constraints_bump",
-        "Move NAME... (or --all) to the newest versions the list and holds allow.",
-    )
-    bump.add_argument("names", nargs="*", metavar="NAME")
-    bump.add_argument(
+
+def _bump(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("names", nargs="*", metavar="NAME")
+    parser.add_argument(
         "--all",
         dest="bump_all",
         action="store_true",
         help="Move every pin that can move.",
     )
-    bump.add_argument(
+    parser.add_argument(
         "--stable",
         action="store_true",
         help="A stable branch: only the organisation's own libraries may move.",
     )
-    bump.add_argument(
+    parser.add_argument(
         "--force",
         action="store_true",
         help="With --stable, move other libraries too.",
     )
-    bump.add_argument(
+    parser.add_argument(
         "--propose",
         action="store_true",
         help="Commit the bump in the requirements repo (one commit per library).",
     )
-    bump.add_argument(
+    parser.add_argument(
         "--group", action="store_true", help="With --propose, one commit for all."
     )
-    bump.add_argument(
+    parser.add_argument(
         "--diff", action="store_true", help="Show the change; write nothing."
     )
-    _resolving_options(bump)
+    _resolving_options(parser)
 
-    verify = _command(
-        constraints,
-        "verify",
-        "accord.cli._constraints:constraints_verify",
-        "Check that the pins install together and are complete, per Python.",
-    )
-    _resolving_options(verify)
 
-    coinstall = _command(
-        commands,
-        "coinstall",
-        "accord.cli._constraints:coinstall_command",
-        "Can every project in projects.txt install into one environment?",
-    )
-    _resolving_options(coinstall)
-    _workspace_option(coinstall, "Where projects.txt entries live.")
-    coinstall.add_argument(
+def _coinstall(parser: argparse.ArgumentParser) -> None:
+    _resolving_options(parser)
+    _workspace_option(parser, "Where projects.txt entries live.")
+    parser.add_argument(
         "--with-tests",
         action="store_true",
         help="Include the projects' test sources.",
     )
 
-    lower_bounds = _command(
-        commands,
-        "lower-bounds",
-        "accord.cli._constraints:lower_bounds_command",
-        "Do PROJECT's declared minimums install together, on each Python?",
-    )
-    lower_bounds.add_argument("project", type=Path, metavar="PROJECT")
-    _resolving_options(lower_bounds)
+
+def _lower_bounds(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", type=Path, metavar="PROJECT")
+    _resolving_options(parser)
 
 
-def _propose_command(commands: Commands) -> None:
-    propose = _command(
-        commands,
-        "propose",
-        "accord.cli._propose:propose",
-        "Commit sync changes on a topic branch in every project; --push sends them.",
-    )
-    _central_options(propose)
-    propose.add_argument(
+def _propose(parser: argparse.ArgumentParser) -> None:
+    _central_options(parser)
+    parser.add_argument(
         "--git-base",
         default=None,
         metavar="URL",
         help="Clone org/name entries from URL/org/name (e.g. https://opendev.org/).",
     )
-    propose.add_argument(
+    parser.add_argument(
         "--workdir",
         type=_directory,
         default=".accord-work",
         metavar="DIRECTORY",
         help="Where the cached clones live. (default: %(default)s)",
     )
-    propose.add_argument(
+    parser.add_argument(
         "--branch", default=None, help="Target branch (default: the default)."
     )
-    propose.add_argument(
-        "--topic", default="accord/sync", help="(default: %(default)s)"
-    )
-    propose.add_argument(
+    parser.add_argument("--topic", default="accord/sync", help="(default: %(default)s)")
+    parser.add_argument(
         "--push",
         action="store_true",
         help="Push the proposals (default: show them).",
     )
-    propose.add_argument(
+    parser.add_argument(
         "--push-url",
         default=None,
         metavar="PATTERN",
         help="Push to PATTERN.format(name=entry).",
     )
-    propose.add_argument(
+    parser.add_argument(
         "--change-id", action="store_true", help="Add a Gerrit Change-Id trailer."
     )
-    propose.add_argument(
+    parser.add_argument(
         "-j",
         "--jobs",
         type=_positive_int,
@@ -514,29 +447,23 @@ def _propose_command(commands: Commands) -> None:
     )
 
 
-def _review_commands(commands: Commands) -> None:
-    review = _command(
-        commands,
-        "review",
-        "accord.cli._review:review",
-        "Review libraries proposed for the global list, one verdict per criterion.",
-    )
-    review.add_argument("targets", nargs="+", metavar="NAME[==VERSION]")
-    _requirements_option(review)
-    _format_option(review, ("markdown", "json"), help_text="")
-    review.add_argument(
+def _review(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("targets", nargs="+", metavar="NAME[==VERSION]")
+    _requirements_option(parser)
+    _format_option(parser, ("markdown", "json"), help_text="")
+    parser.add_argument(
         "--index-url",
         default=None,
         metavar="URL",
         help="Simple API (default: accord.toml, PyPI).",
     )
-    review.add_argument(
+    parser.add_argument(
         "--pypi-json-url",
         default=None,
         metavar="URL",
         help="PyPI-style JSON API (default: PyPI's /pypi/).",
     )
-    review.add_argument(
+    parser.add_argument(
         "--distro-index",
         dest="distro_files",
         action="append",
@@ -545,31 +472,27 @@ def _review_commands(commands: Commands) -> None:
         metavar="FILE",
         help="A Debian Packages/Sources file (repeatable; default: apt's lists).",
     )
-    review.add_argument(
+    parser.add_argument(
         "--compare",
         action=argparse.BooleanOptionalAction,
         default=True,
         help="Fetch the central libraries' metadata to look for duplicates.",
     )
 
-    change = _command(
-        commands,
-        "review-change",
-        "accord.cli._review:review_change",
-        "Review a change to the central files: one report for the whole change.",
-    )
-    change.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
-    _requirements_option(change)
-    change.add_argument(
+
+def _review_change(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
+    _requirements_option(parser)
+    parser.add_argument(
         "--base",
         default=None,
         metavar="REF",
         help="Compare with REF (default: upstream, else HEAD~1).",
     )
-    _format_option(change, ("markdown", "json"), help_text="")
-    change.add_argument("--index-url", default=None, metavar="URL")
-    change.add_argument("--pypi-json-url", default=None, metavar="URL")
-    change.add_argument(
+    _format_option(parser, ("markdown", "json"), help_text="")
+    parser.add_argument("--index-url", default=None, metavar="URL")
+    parser.add_argument("--pypi-json-url", default=None, metavar="URL")
+    parser.add_argument(
         "--distro-index",
         dest="distro_files",
         action="append",
@@ -577,4 +500,91 @@ def _review_commands(commands: Commands) -> None:
         type=_file,
         metavar="FILE",
     )
-    _workspace_option(change, None)
+    _workspace_option(parser, None)
+
+
+COMMANDS: Mapping[str, Command] = {
+    "validate": Command(
+        "Lint the central files of a requirements repo (rules G*).\n\n"
+        "REPO is the requirements repo; --requirements says the same.",
+        "accord.cli._central:validate",
+        _validate,
+    ),
+    "check": Command(
+        "Check a project's requirements against the central files (rules C*).\n\n"
+        "Paths in the output are relative to PROJECT.",
+        "accord.cli._central:check",
+        _project,
+    ),
+    "sync": Command(
+        "Rewrite a project's requirement sources to honour the global list.",
+        "accord.cli._central:sync",
+        _sync,
+    ),
+    "who-uses": Command(
+        "Every project, file and line that uses library NAME.",
+        "accord.cli._central:who_uses",
+        _who_uses,
+    ),
+    "fleet": Command(
+        "Check or sync every project named in projects.txt.",
+        commands={
+            "check": Command(
+                "Run accord check on every project, in parallel.",
+                "accord.cli._fleet:fleet_check",
+                _fleet_check,
+            ),
+            "sync": Command(
+                "Run accord sync on every project, in parallel.",
+                "accord.cli._fleet:fleet_sync",
+                _fleet_sync,
+            ),
+        },
+    ),
+    "constraints": Command(
+        "Generate and maintain the exact pins (upper-constraints.txt).",
+        commands={
+            "generate": Command(
+                "Resolve the global list once per Python and merge the pins.",
+                "accord.cli._constraints:constraints_generate",
+                _generate,
+            ),
+            "bump": Command(
+                "Move NAME... (or --all) to the newest versions the list and "
+                "holds allow.",
+                "accord.cli._constraints:constraints_bump",
+                _bump,
+            ),
+            "verify": Command(
+                "Check that the pins install together and are complete, per Python.",
+                "accord.cli._constraints:constraints_verify",
+                _resolving_options,
+            ),
+        },
+    ),
+    "coinstall": Command(
+        "Can every project in projects.txt install into one environment?",
+        "accord.cli._constraints:coinstall_command",
+        _coinstall,
+    ),
+    "lower-bounds": Command(
+        "Do PROJECT's declared minimums install together, on each Python?",
+        "accord.cli._constraints:lower_bounds_command",
+        _lower_bounds,
+    ),
+    "propose": Command(
+        "Commit sync changes on a topic branch in every project; --push sends them.",
+        "accord.cli._propose:propose",
+        _propose,
+    ),
+    "review": Command(
+        "Review libraries proposed for the global list, one verdict per criterion.",
+        "accord.cli._review:review",
+        _review,
+    ),
+    "review-change": Command(
+        "Review a change to the central files: one report for the whole change.",
+        "accord.cli._review:review_change",
+        _review_change,
+    ),
+}
