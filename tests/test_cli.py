@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -47,6 +49,25 @@ def test_running_a_command_builds_only_its_parser(
     monkeypatch.setattr("accord.cli._parser.build_parser", whole_tree)
     assert parse(["fleet", "check", "-j", "2"]).jobs == 2
     assert parse(["check", "x"]).project == Path("x")
+
+
+def test_parsing_does_not_import_shutil() -> None:
+    """argparse's help formatter would, for the terminal's width, and shutil
+    loads zlib, bz2 and lzma: slower than all of check's parsing."""
+    script = (
+        "import sys\n"
+        "if 'shutil' in sys.modules:\n"
+        "    sys.exit(3)  # this interpreter's start-up imports it already\n"
+        "from accord.cli._parser import parse\n"
+        "parse(['constraints', 'bump', 'a', '--python', '3.12', '-j', '2'])\n"
+        "assert 'shutil' not in sys.modules, 'shutil imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    if result.returncode == 3:
+        pytest.skip("the interpreter imports shutil on start-up")
+    assert result.returncode == 0, result.stderr
 
 
 def test_an_option_value_may_start_with_a_dash() -> None:

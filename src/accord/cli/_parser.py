@@ -85,12 +85,24 @@ def _find_command(argv: Sequence[str]) -> tuple[list[str], Command | None]:
     return words, command
 
 
+class _Building(argparse.RawDescriptionHelpFormatter):
+    """The formatter of a parser being built.
+
+    argparse makes a formatter for every argument added, only to check its
+    metavar, and the usual one asks shutil for the terminal's width:
+    importing shutil (which loads zlib, bz2 and lzma) costs more than all
+    of ``accord check``'s parsing. The width plays no part in that check.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=80)
+
+
 def _new_parser(prog: str, command: Command) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description=command.description,
-        # The descriptions are written as paragraphs: keep their breaks.
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Building,
         # Accepting --req for --requirements would make every later option
         # starting with the same letters a breaking change.
         allow_abbrev=False,
@@ -109,10 +121,13 @@ def _fill(parser: argparse.ArgumentParser, command: Command) -> argparse.Argumen
                 name,
                 help=subcommand.description.split("\n", 1)[0],
                 description=subcommand.description,
-                formatter_class=argparse.RawDescriptionHelpFormatter,
+                formatter_class=_Building,
                 allow_abbrev=False,
             )
             _fill(subparser, subcommand)
+    # Help and usage errors, once built, wrap to the terminal's width; the
+    # descriptions are written as paragraphs, so their breaks are kept.
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 
