@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import inspect
 import pkgutil
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
 import accord
 
-from .conftest import ROOT
+from .conftest import EXAMPLES, ROOT
 
 
 def _tool(name: str) -> list[str]:
@@ -74,10 +77,64 @@ def test_every_module_imports_on_its_own(module: str) -> None:
     importlib.import_module(module)
 
 
-def test_every_command_is_in_the_lazy_map() -> None:
-    """Each command module registers exactly the commands the map names."""
-    from accord.cli._app import COMMAND_MODULES, cli
+def _commands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every runnable command in the tree, with its words (``fleet check``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _commands(sub, (*path, name))
+            return
+    yield path, parser
 
-    for module in set(COMMAND_MODULES.values()):
-        importlib.import_module(f"accord.cli.{module}")
-    assert set(cli.commands) == set(COMMAND_MODULES)
+
+def test_every_command_dispatches_to_a_handler_taking_its_options() -> None:
+    """Each command's handler imports, and its parameters are exactly the
+    command's options: main() passes them by name, so a renamed dest or a
+    forgotten parameter fails here rather than when a user runs it."""
+    from accord.cli import handler
+    from accord.cli._parser import HANDLER, build_parser
+
+    commands = dict(_commands(build_parser()))
+    assert {" ".join(path) for path in commands} == {
+        "validate", "check", "sync", "who-uses", "fleet check", "fleet sync",
+        "constraints generate", "constraints bump", "constraints verify",
+        "coinstall", "lower-bounds", "propose", "review", "review-change",
+    }  # fmt: skip
+    for path, parser in commands.items():
+        options = {action.dest for action in parser._actions} - {"help"}
+        run = handler(parser.get_default(HANDLER))
+        assert set(inspect.signature(run).parameters) == options, path
+
+
+def test_check_imports_no_other_command() -> None:
+    """The CI command pays only for itself: not for click, rich, tomlkit,
+    the resolver or the other commands' modules."""
+    script = (
+        "import sys\n"
+        "from accord.cli import main\n"
+        f"code = main(['check', {str(EXAMPLES / 'billing')!r}, '--requirements', "
+        f"{str(EXAMPLES / 'requirements')!r}, '--format', 'json'])\n"
+        "print(code, ' '.join(sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    code, modules = result.stderr.splitlines()[-1].split(" ", 1)
+    assert code == "0", result.stderr
+    loaded = set(modules.split())
+    assert "accord.cli._central" in loaded
+    other_commands = (
+        "accord.resolve",
+        "accord.review",
+        "accord.propose",
+        "accord.cli.",
+    )
+    unwanted = {
+        m
+        for m in loaded
+        if m.split(".")[0] in {"click", "rich", "tomlkit"}
+        or m.startswith(other_commands)
+    } - {"accord.cli._app", "accord.cli._parser", "accord.cli._central"}
+    assert not unwanted

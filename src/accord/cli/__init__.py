@@ -7,36 +7,46 @@ in one place, :func:`main`.
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-import click
-
-from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, cli
+from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, UsageError
+from accord.cli._parser import HANDLER, PARSER, build_parser, parse
 from accord.errors import AccordError
 
-__all__ = ["cli", "main"]
+__all__ = ["build_parser", "handler", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="accord", standalone_mode=False)
-    except click.exceptions.Exit as stop:
-        return stop.exit_code
-    except click.ClickException as error:
-        error.show()
-        return EXIT_BAD_INPUT
-    except click.exceptions.Abort:
-        click.echo("accord: aborted", err=True)
-        return EXIT_BAD_INPUT
+        options = vars(parse(argv))
+        name: str | None = options.pop(HANDLER)
+        parser: argparse.ArgumentParser = options.pop(PARSER)
+        if name is None:  # `accord` or a group such as `accord fleet` alone
+            parser.print_help(sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            return handler(name)(**options)
+        except UsageError as error:
+            parser.error(str(error))
     except AccordError as error:
-        click.echo(f"accord: error: {error}", err=True)
+        print(f"accord: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SystemExit as stop:
+        # argparse exits for --help, --version and usage errors; a caller
+        # such as a test gets the status instead of losing its process.
         return stop.code if isinstance(stop.code, int) else EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
-    return EXIT_OK
+
+
+def handler(name: str) -> Callable[..., int]:
+    """The function a ``module:function`` name from the parser stands for."""
+    module, _, function = name.partition(":")
+    run: Callable[..., int] = getattr(importlib.import_module(module), function)
+    return run
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,45 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-import click
-
-from accord.cli._app import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    cli,
-    format_option,
-    progress,
-    requirements_option,
-)
+from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, progress
 
 
-@cli.command("propose")
-@requirements_option
-@format_option
-@click.option(
-    "--git-base",
-    default=None,
-    metavar="URL",
-    help="Clone org/name entries from URL/org/name (e.g. https://opendev.org/).",
-)
-@click.option(
-    "--workdir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path(".accord-work"),
-    show_default=True,
-    help="Where the cached clones live.",
-)
-@click.option("--branch", default=None, help="Target branch (default: the default).")
-@click.option("--topic", default="accord/sync", show_default=True)
-@click.option("--push", is_flag=True, help="Push the proposals (default: show them).")
-@click.option(
-    "--push-url",
-    default=None,
-    metavar="PATTERN",
-    help="Push to PATTERN.format(name=entry).",
-)
-@click.option("--change-id", is_flag=True, help="Add a Gerrit Change-Id trailer.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=4, show_default=True)
 def propose(
     requirements: Path | None,
     output_format: str,
@@ -56,8 +20,7 @@ def propose(
     push_url: str | None,
     change_id: bool,
     jobs: int,
-) -> None:
-    """Commit sync changes on a topic branch in every project; --push sends them."""
+) -> int:
     from accord.central import load_central_repo
     from accord.propose import ProposeOptions, propose_all
     from accord.vcs import remote
@@ -65,7 +28,7 @@ def propose(
     root = requirements or Path()
     central = load_central_repo(root)
     if central.projects is None:
-        raise click.UsageError(f"no projects.txt in {root}")
+        raise UsageError(f"no projects.txt in {root}")
     commit = remote.head_sha(root) if (root / ".git").exists() else None
     if branch is None and (root / ".git").exists():
         current = remote.current_branch(root)
@@ -80,7 +43,7 @@ def propose(
             central, entries, options, commit, jobs, lambda _: advance()
         )
     if output_format == "json":
-        click.echo(
+        print(
             json.dumps(
                 {
                     "schema": 1,
@@ -118,4 +81,4 @@ def propose(
             status = p.status if p.message is None else f"{p.status}: {p.message}"
             table.add_row(p.project, p.branch or "-", ", ".join(p.files) or "-", status)
         console.print(table)
-    sys.exit(EXIT_FINDINGS if any(p.status == "failed" for p in proposals) else EXIT_OK)
+    return EXIT_FINDINGS if any(p.status == "failed" for p in proposals) else EXIT_OK

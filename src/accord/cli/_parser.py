@@ -1,0 +1,605 @@
+"""The ``accord`` command tree: every command's arguments, help and handler.
+
+Only argparse is imported here. Each command names its handler as a
+``module:function`` string that :func:`accord.cli.main` imports when the
+command runs, so ``accord check`` never loads the resolver, review or
+propose code. Each handler takes the parsed options as keyword arguments
+named by their ``dest``.
+
+Building an argparse parser is not free (each one looks up translations and
+the terminal's width), so a run builds only the parser of the command it
+runs; the whole tree is built only to show the top level's or a group's help,
+or to say that a command does not exist.
+
+The command line is read as accord has always read it (it was a click
+application): an option's value is the next argument even when that starts
+with ``-``, and arguments may come between options. See :func:`_arrange`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from accord import __version__
+
+# Where main() finds what to run: the handler, and the parser whose usage
+# a usage error found after parsing should show.
+HANDLER, PARSER = "_handler", "_parser"
+
+DESCRIPTION = "Keep many Python projects on one coherent, reviewed set of dependencies."
+
+
+class Command(NamedTuple):
+    """A command (a handler and its arguments) or a group of commands."""
+
+    description: str
+    handler: str | None = None  # "module:function"; None for a group
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    commands: Mapping[str, Command] = {}
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The options, plus the handler to run and the parser that read them.
+
+    Exits through argparse (status 2) on bad usage, and for --help.
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    words, command = _find_command(argv)
+    if command is not None and command.handler is not None:
+        parser = _new_parser(" ".join(["accord", *words]), command)
+        argv = _arrange(parser, argv[len(words) :])
+    else:
+        parser = build_parser()
+    options, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Reported by the command's parser, not the top one as parse_args()
+        # would with the whole tree: the usage shown is then the command's.
+        command_parser: argparse.ArgumentParser = getattr(options, PARSER)
+        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return options
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole tree, every command a subparser of its group."""
+    parser = _new_parser("accord", Command(DESCRIPTION, commands=COMMANDS))
+    parser.add_argument(
+        "--version", action="version", version=f"accord, version {__version__}"
+    )
+    return parser
+
+
+def _find_command(argv: Sequence[str]) -> tuple[list[str], Command | None]:
+    """The words naming a command at the start of ``argv``, and the command."""
+    words: list[str] = []
+    command, commands = None, COMMANDS
+    for word in argv:
+        if word not in commands:
+            break
+        words.append(word)
+        command = commands[word]
+        commands = command.commands
+    return words, command
+
+
+class _Building(argparse.RawDescriptionHelpFormatter):
+    """The formatter of a parser being built.
+
+    argparse makes a formatter for every argument added, only to check its
+    metavar, and the usual one asks shutil for the terminal's width:
+    importing shutil (which loads zlib, bz2 and lzma) costs more than all
+    of ``accord check``'s parsing. The width plays no part in that check.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=80)
+
+
+def _new_parser(prog: str, command: Command) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=command.description,
+        formatter_class=_Building,
+        # Accepting --req for --requirements would make every later option
+        # starting with the same letters a breaking change.
+        allow_abbrev=False,
+    )
+    return _fill(parser, command)
+
+
+def _fill(parser: argparse.ArgumentParser, command: Command) -> argparse.ArgumentParser:
+    parser.set_defaults(**{HANDLER: command.handler, PARSER: parser})
+    if command.arguments is not None:
+        command.arguments(parser)
+    if command.commands:
+        group = parser.add_subparsers(title="commands", metavar="COMMAND")
+        for name, subcommand in command.commands.items():
+            subparser = group.add_parser(
+                name,
+                help=subcommand.description.split("\n", 1)[0],
+                description=subcommand.description,
+                formatter_class=_Building,
+                allow_abbrev=False,
+            )
+            _fill(subparser, subcommand)
+    # Help and usage errors, once built, wrap to the terminal's width; the
+    # descriptions are written as paragraphs, so their breaks are kept.
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    return parser
+
+
+def _arrange(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """A command's ``argv`` rewritten so that argparse reads it as accord's
+    users write it.
+
+    argparse will not take ``-x`` as the value in ``--branch -x``, and stops
+    reading NAME... at the first option in ``bump a --diff b``. So every
+    value is joined to its option (``--branch=-x``) and the positionals are
+    moved after the options. Anything argparse should reject is left for it
+    to reject, with its usual message.
+    """
+    takes_value = {
+        option
+        for action in parser._actions
+        if action.nargs is None
+        for option in action.option_strings
+    }
+    arranged: list[str] = []
+    positionals: list[str] = []
+    rest = iter(argv)
+    for word in rest:
+        if word == "--":
+            positionals.extend(rest)
+        elif word in takes_value:
+            value = next(rest, None)
+            arranged.append(word if value is None else f"{word}={value}")
+        elif word.startswith("-") and word != "-":
+            arranged.append(word)
+        else:
+            positionals.append(word)
+    if any(word.startswith("-") for word in positionals):
+        arranged.append("--")
+    return [*arranged, *positionals]
+
+
+# Argument types: each failure is reported by argparse as a usage error
+# naming the option.
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
+def _directory(text: str) -> Path:
+    """A directory, or a path where one may be created."""
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"directory {text!r} is a file")
+    return path
+
+
+def _file(text: str) -> Path:
+    """A file, or a path where one may be."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"file {text!r} is a directory")
+    return path
+
+
+# Options several commands share.
+
+
+def _requirements_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--requirements",
+        type=Path,
+        default=None,
+        metavar="REPO",
+        help="The requirements repo holding the central files "
+        "(default: the current directory).",
+    )
+
+
+def _format_option(
+    parser: argparse.ArgumentParser,
+    choices: tuple[str, ...] = ("table", "json"),
+    help_text: str = "table for people, json for machines.",
+) -> None:
+    parser.add_argument(
+        "--format",
+        dest="output_format",
+        choices=choices,
+        default=choices[0],
+        help=f"{help_text} (default: %(default)s)".lstrip(),
+    )
+
+
+def _workspace_option(parser: argparse.ArgumentParser, help_text: str | None) -> None:
+    parser.add_argument(
+        "--workspace",
+        type=_directory,
+        default=None,
+        metavar="DIRECTORY",
+        help=help_text,
+    )
+
+
+def _central_options(parser: argparse.ArgumentParser) -> None:
+    _requirements_option(parser)
+    _format_option(parser)
+
+
+def _resolving_options(parser: argparse.ArgumentParser) -> None:
+    """What every resolving command starts from: repo, format, index, Pythons."""
+    _central_options(parser)
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        metavar="URL",
+        help="Package index (default: accord.toml, then PyPI).",
+    )
+    parser.add_argument(
+        "--extra-index-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="Another index to search.",
+    )
+    parser.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="A directory or page of distributions.",
+    )
+    # None, not False: an absent flag leaves accord.toml's setting alone.
+    parser.add_argument(
+        "--no-index", action="store_true", default=None, help="Use only --find-links."
+    )
+    parser.add_argument(
+        "--python",
+        dest="pythons",
+        action="append",
+        default=[],
+        metavar="X.Y",
+        help="Resolve for this Python (repeatable; default: python-versions).",
+    )
+    parser.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N")
+
+
+# The commands: the arguments of each, then the tree.
+
+
+def _validate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
+    _central_options(parser)
+
+
+def _project(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", type=Path, metavar="PROJECT")
+    _central_options(parser)
+
+
+def _sync(parser: argparse.ArgumentParser) -> None:
+    _project(parser)
+    parser.add_argument(
+        "--diff", action="store_true", help="Show a unified diff; write nothing."
+    )
+    parser.add_argument(
+        "--check",
+        dest="check_only",
+        action="store_true",
+        help="Exit 1 if sync would change a file.",
+    )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="Remove lines naming libraries not in the list.",
+    )
+
+
+def _who_uses(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME")
+    _central_options(parser)
+    _workspace_option(parser, "Where projects.txt entries live.")
+
+
+def _fleet_check(parser: argparse.ArgumentParser) -> None:
+    _central_options(parser)
+    _workspace_option(
+        parser,
+        "Where projects.txt entries live (default: the directory "
+        "holding the requirements repo).",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="Worker processes (default: one per CPU).",
+    )
+    parser.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="Take only the I-th of N slices of the fleet (CI matrices).",
+    )
+
+
+def _fleet_sync(parser: argparse.ArgumentParser) -> None:
+    _fleet_check(parser)
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="Write nothing; report what would change.",
+    )
+    parser.add_argument(
+        "--check",
+        dest="check_only",
+        action="store_true",
+        help="Exit 1 if any project would change.",
+    )
+    parser.add_argument(
+        "--prune", action="store_true", help="Remove libraries not in the list."
+    )
+
+
+def _generate(parser: argparse.ArgumentParser) -> None:
+    _resolving_options(parser)
+    parser.add_argument(
+        "--output",
+        default=None,
+        metavar="FILE",
+        help="Write here instead of the repo's upper-constraints.txt ('-': stdout).",
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="Show the change; write nothing."
+    )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="Resolve even if every input is what produced the current pins.",
+    )
+
+
+def _bump(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("names", nargs="*", metavar="NAME")
+    parser.add_argument(
+        "--all",
+        dest="bump_all",
+        action="store_true",
+        help="Move every pin that can move.",
+    )
+    parser.add_argument(
+        "--stable",
+        action="store_true",
+        help="A stable branch: only the organisation's own libraries may move.",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="With --stable, move other libraries too.",
+    )
+    parser.add_argument(
+        "--propose",
+        action="store_true",
+        help="Commit the bump in the requirements repo (one commit per library).",
+    )
+    parser.add_argument(
+        "--group", action="store_true", help="With --propose, one commit for all."
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="Show the change; write nothing."
+    )
+    _resolving_options(parser)
+
+
+def _coinstall(parser: argparse.ArgumentParser) -> None:
+    _resolving_options(parser)
+    _workspace_option(parser, "Where projects.txt entries live.")
+    parser.add_argument(
+        "--with-tests",
+        action="store_true",
+        help="Include the projects' test sources.",
+    )
+
+
+def _lower_bounds(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", type=Path, metavar="PROJECT")
+    _resolving_options(parser)
+
+
+def _propose(parser: argparse.ArgumentParser) -> None:
+    _central_options(parser)
+    parser.add_argument(
+        "--git-base",
+        default=None,
+        metavar="URL",
+        help="Clone org/name entries from URL/org/name (e.g. https://opendev.org/).",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=_directory,
+        default=".accord-work",
+        metavar="DIRECTORY",
+        help="Where the cached clones live. (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--branch", default=None, help="Target branch (default: the default)."
+    )
+    parser.add_argument("--topic", default="accord/sync", help="(default: %(default)s)")
+    parser.add_argument(
+        "--push",
+        action="store_true",
+        help="Push the proposals (default: show them).",
+    )
+    parser.add_argument(
+        "--push-url",
+        default=None,
+        metavar="PATTERN",
+        help="Push to PATTERN.format(name=entry).",
+    )
+    parser.add_argument(
+        "--change-id", action="store_true", help="Add a Gerrit Change-Id trailer."
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="(default: %(default)s)",
+    )
+
+
+def _review(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("targets", nargs="+", metavar="NAME[==VERSION]")
+    _requirements_option(parser)
+    _format_option(parser, ("markdown", "json"), help_text="")
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        metavar="URL",
+        help="Simple API (default: accord.toml, PyPI).",
+    )
+    parser.add_argument(
+        "--pypi-json-url",
+        default=None,
+        metavar="URL",
+        help="PyPI-style JSON API (default: PyPI's /pypi/).",
+    )
+    parser.add_argument(
+        "--distro-index",
+        dest="distro_files",
+        action="append",
+        default=[],
+        type=_file,
+        metavar="FILE",
+        help="A Debian Packages/Sources file (repeatable; default: apt's lists).",
+    )
+    parser.add_argument(
+        "--compare",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Fetch the central libraries' metadata to look for duplicates.",
+    )
+
+
+def _review_change(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
+    _requirements_option(parser)
+    parser.add_argument(
+        "--base",
+        default=None,
+        metavar="REF",
+        help="Compare with REF (default: upstream, else HEAD~1).",
+    )
+    _format_option(parser, ("markdown", "json"), help_text="")
+    parser.add_argument("--index-url", default=None, metavar="URL")
+    parser.add_argument("--pypi-json-url", default=None, metavar="URL")
+    parser.add_argument(
+        "--distro-index",
+        dest="distro_files",
+        action="append",
+        default=[],
+        type=_file,
+        metavar="FILE",
+    )
+    _workspace_option(parser, None)
+
+
+COMMANDS: Mapping[str, Command] = {
+    "validate": Command(
+        "Lint the central files of a requirements repo (rules G*).\n\n"
+        "REPO is the requirements repo; --requirements says the same.",
+        "accord.cli._central:validate",
+        _validate,
+    ),
+    "check": Command(
+        "Check a project's requirements against the central files (rules C*).\n\n"
+        "Paths in the output are relative to PROJECT.",
+        "accord.cli._central:check",
+        _project,
+    ),
+    "sync": Command(
+        "Rewrite a project's requirement sources to honour the global list.",
+        "accord.cli._central:sync",
+        _sync,
+    ),
+    "who-uses": Command(
+        "Every project, file and line that uses library NAME.",
+        "accord.cli._central:who_uses",
+        _who_uses,
+    ),
+    "fleet": Command(
+        "Check or sync every project named in projects.txt.",
+        commands={
+            "check": Command(
+                "Run accord check on every project, in parallel.",
+                "accord.cli._fleet:fleet_check",
+                _fleet_check,
+            ),
+            "sync": Command(
+                "Run accord sync on every project, in parallel.",
+                "accord.cli._fleet:fleet_sync",
+                _fleet_sync,
+            ),
+        },
+    ),
+    "constraints": Command(
+        "Generate and maintain the exact pins (upper-constraints.txt).",
+        commands={
+            "generate": Command(
+                "Resolve the global list once per Python and merge the pins.",
+                "accord.cli._constraints:constraints_generate",
+                _generate,
+            ),
+            "bump": Command(
+                "Move NAME... (or --all) to the newest versions the list and "
+                "holds allow.",
+                "accord.cli._constraints:constraints_bump",
+                _bump,
+            ),
+            "verify": Command(
+                "Check that the pins install together and are complete, per Python.",
+                "accord.cli._constraints:constraints_verify",
+                _resolving_options,
+            ),
+        },
+    ),
+    "coinstall": Command(
+        "Can every project in projects.txt install into one environment?",
+        "accord.cli._constraints:coinstall_command",
+        _coinstall,
+    ),
+    "lower-bounds": Command(
+        "Do PROJECT's declared minimums install together, on each Python?",
+        "accord.cli._constraints:lower_bounds_command",
+        _lower_bounds,
+    ),
+    "propose": Command(
+        "Commit sync changes on a topic branch in every project; --push sends them.",
+        "accord.cli._propose:propose",
+        _propose,
+    ),
+    "review": Command(
+        "Review libraries proposed for the global list, one verdict per criterion.",
+        "accord.cli._review:review",
+        _review,
+    ),
+    "review-change": Command(
+        "Review a change to the central files: one report for the whole change.",
+        "accord.cli._review:review_change",
+        _review_change,
+    ),
+}
