@@ -16,6 +16,7 @@ from accord.resolve.generate import (
     Generated,
     PinChange,
     describe_changes,
+    pinned_line,
     render_constraints,
 )
 from accord.resolve.merge import MergedLine
@@ -61,15 +62,7 @@ def _partial(
     kept: list[MergedLine] = [line for line in lines if line.name in done]
     if central.constraints is not None:
         kept.extend(
-            MergedLine(
-                pin.name,
-                pin.line.requirement.name,
-                pin.version,
-                (),
-                pin.line.marker_text,
-            )
-            for pin in central.constraints.pins
-            if pin.name not in done
+            pinned_line(pin) for pin in central.constraints.pins if pin.name not in done
         )
     kept.sort(key=lambda line: (line.name, line.version))
     return render_constraints(central, kept)

@@ -15,6 +15,7 @@ from packaging.version import Version
 
 from accord._config_resolution import Hold
 from accord.central import CentralRepo
+from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
 from accord.model.requirements_file import BlankLine, CommentLine
 from accord.resolve.merge import MergedLine, ResolvedPin, merge_pins, sort_pythons
@@ -226,19 +227,17 @@ def describe_changes(changes: Sequence[PinChange]) -> list[str]:
     ]
 
 
+def pinned_line(pin: Pin) -> MergedLine:
+    """A pin of the current file as a line of a generated one, as written."""
+    return MergedLine(
+        pin.name, pin.line.requirement.name, pin.version, (), pin.line.marker_text
+    )
+
+
 def unchanged_result(central: CentralRepo) -> Generated:
     """The current pins as a result: nothing to resolve, nothing changed."""
     assert central.constraints is not None
-    lines = tuple(
-        MergedLine(
-            pin.name,
-            pin.line.requirement.name,
-            pin.version,
-            (),
-            pin.line.marker_text,
-        )
-        for pin in central.constraints.pins
-    )
+    lines = tuple(pinned_line(pin) for pin in central.constraints.pins)
     names = {line.name for line in lines}
     holds = tuple(h for h in central.config.resolution.holds if h.name in names)
     return Generated(central.constraints.file.text, lines, (), holds, ())
