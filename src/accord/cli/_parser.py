@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"accord, version {__version__}"
     )
+    # Taken out of the command line by main() before any command reads it,
+    # so every command accepts it; listed here so that --help shows it.
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="on an unexpected error, print its traceback too (any command)",
+    )
     return parser
 
 
