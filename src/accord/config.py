@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
@@ -187,6 +187,14 @@ class _Reader:
             message, path=self.path, line=_key_line(self.text, key), hint=hint
         )
 
+    def fail_at(
+        self, key_path: tuple[str, ...], message: str, hint: str | None = None
+    ) -> ConfigError:
+        """An error at the line of the key ``key_path`` (table names, then key)."""
+        return ConfigError(
+            message, path=self.path, line=_key_path_line(self.text, key_path), hint=hint
+        )
+
     def reject_unknown(
         self, data: Mapping[str, Any], known: tuple[str, ...], prefix: str
     ) -> None:
@@ -251,12 +259,18 @@ class _Reader:
             forbidden = self.strings(value["forbidden"], "forbidden")
         if "aliases" in value:
             table = value["aliases"]
-            if not isinstance(table, dict) or not all(
-                isinstance(v, str) for v in table.values()
-            ):
+            if not isinstance(table, dict):
                 raise self.fail(
                     "aliases", "'licenses.aliases' must map licence text to SPDX"
                 )
+            for text, expression in table.items():
+                if not isinstance(expression, str):
+                    raise self.fail_at(
+                        ("licenses", "aliases", text),
+                        f"licence alias {text!r} maps to {expression!r}, "
+                        "not to a string",
+                        'write an SPDX expression in quotes, e.g. "MIT"',
+                    )
             from packaging.licenses import (
                 InvalidLicenseExpression,
                 canonicalize_license_expression,
@@ -266,8 +280,8 @@ class _Reader:
                 try:
                     canonicalize_license_expression(expression)
                 except (InvalidLicenseExpression, KeyError) as error:
-                    raise self.fail(
-                        text,
+                    raise self.fail_at(
+                        ("licenses", "aliases", text),
                         f"licence alias {text!r} maps to {expression!r}, "
                         "which is not an SPDX expression",
                         "use SPDX ids such as 'MIT' or 'LicenseRef-Name'",
@@ -282,6 +296,54 @@ def _key_line(text: str, key: str) -> int | None:
     )
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _key_path_line(text: str, key_path: tuple[str, ...]) -> int | None:
+    """The line defining the key ``key_path``, however it is quoted or nested.
+
+    Each line is read as TOML on its own (a header, ``key = value``, a dotted
+    key or an inline table), so quoting and escapes count as TOML reads them;
+    lines that are not TOML alone (inside a multi-line array) are skipped.
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            data = tomllib.loads(line)
+        except tomllib.TOMLDecodeError:
+            continue
+        if line.lstrip().startswith("["):
+            table = _first_path(data)
+            continue
+        for path in _paths(data):
+            if (*table, *path)[: len(key_path)] == key_path:
+                return number
+    return None
+
+
+def _first_path(data: object) -> tuple[str, ...]:
+    """The key path of a table header read alone (``[a.b]``, ``[[a]]``)."""
+    path: list[str] = []
+    while isinstance(data, (dict, list)) and data:
+        if isinstance(data, list):
+            data = data[-1]
+            continue
+        key = next(iter(data))
+        path.append(key)
+        data = data[key]
+    return tuple(path)
+
+
+def _paths(data: object, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every key path in ``data``, leaves and the tables above them."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*prefix, key)
+            yield from _paths(value, (*prefix, key))
 
 
 def toml_error_line(error: Exception, text: str) -> int | None:
