@@ -1,0 +1,57 @@
+"""validate's rules added for issue 11: the pins file, G009 by platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accord.central import load_central_repo
+from accord.rules.validate import validate
+
+
+def write_repo(tmp_path: Path, **files: str) -> Path:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    for name, content in files.items():
+        (repo / name).write_bytes(content.encode())
+    return repo
+
+
+def rules_at(repo: Path) -> list[tuple[str, str, int | None]]:
+    return [(f.rule, f.path, f.line) for f in validate(load_central_repo(repo))]
+
+
+def test_missing_pins_file_is_an_error(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path, **{"global-requirements.txt": "six  # MIT\n"})
+    (finding,) = validate(load_central_repo(repo))
+    assert (finding.rule, finding.severity, finding.path, finding.line) == (
+        "G019",
+        "error",
+        "upper-constraints.txt",
+        None,
+    )
+    assert "constraints generate" in (finding.fix or "")
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        pytest.param("six===1.16.0\n", [], id="exact"),
+        pytest.param("six==1.16.0\n", [("G011", 1)], id="double-equals"),
+        pytest.param(
+            "six==1.16.0;python_version<'3.12'\nsix===1.17.0;python_version>='3.12'\n",
+            [("G011", 1)],
+            id="double-equals-with-marker",
+        ),
+        pytest.param("six>=1\n", [("G011", 1), ("G009", 1)], id="not-a-pin"),
+    ],
+)
+def test_pins_must_use_triple_equals(
+    tmp_path: Path, line: str, found: list[tuple[str, int]]
+) -> None:
+    repo = write_repo(
+        tmp_path,
+        **{"global-requirements.txt": "six  # MIT\n", "upper-constraints.txt": line},
+    )
+    assert sorted((rule, lineno) for rule, _, lineno in rules_at(repo)) == sorted(found)
