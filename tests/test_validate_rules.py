@@ -55,3 +55,63 @@ def test_pins_must_use_triple_equals(
         **{"global-requirements.txt": "six  # MIT\n", "upper-constraints.txt": line},
     )
     assert sorted((rule, lineno) for rule, _, lineno in rules_at(repo)) == sorted(found)
+
+
+PLATFORM_CASES = [
+    pytest.param("", "PyMI;sys_platform=='win32'", [], id="win32-only-on-linux"),
+    pytest.param("", 'wmi;sys_platform == "win32"', [], id="wmi-other-quotes"),
+    pytest.param(
+        "", "pywin32;platform_system=='Windows'", [], id="platform-system-windows"
+    ),
+    pytest.param("", "winthing;os_name=='nt'", [], id="os-name-nt"),
+    pytest.param(
+        "", "posixthing;sys_platform!='win32'", ["G009"], id="not-win32-is-linux"
+    ),
+    pytest.param("", "macthing;sys_platform=='darwin'", [], id="darwin-only-on-linux"),
+    pytest.param(
+        'platform = "windows"\n',
+        "PyMI;sys_platform=='win32'",
+        ["G009"],
+        id="win32-only-on-windows",
+    ),
+    pytest.param(
+        'platform = "x86_64-pc-windows-msvc"\n',
+        "PyMI;sys_platform=='win32'",
+        ["G009"],
+        id="win32-only-on-a-windows-triple",
+    ),
+    pytest.param(
+        'platform = "windows"\n',
+        "linuxthing;sys_platform=='linux'",
+        [],
+        id="linux-only-on-windows",
+    ),
+    pytest.param(
+        'platform = "aarch64-apple-darwin"\n',
+        "macthing;sys_platform=='darwin'",
+        ["G009"],
+        id="darwin-only-on-a-mac-triple",
+    ),
+    pytest.param(
+        "",
+        "PyMI;sys_platform=='win32' and python_version>='3.11'",
+        [],
+        id="win32-and-a-python",
+    ),
+    pytest.param("", "six", ["G009"], id="no-marker"),
+]
+
+
+@pytest.mark.parametrize(("config", "line", "rules"), PLATFORM_CASES)
+def test_unpinned_entry_needs_a_pin_only_on_the_resolved_platform(
+    tmp_path: Path, config: str, line: str, rules: list[str]
+) -> None:
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": f"requests  # Apache-2.0\n{line}  # MIT\n",
+            "upper-constraints.txt": "requests===2.32.5\n",
+            "accord.toml": config,
+        },
+    )
+    assert [rule for rule, _, _ in rules_at(repo)] == rules

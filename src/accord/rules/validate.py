@@ -17,7 +17,12 @@ from accord.findings import Finding, sort_findings
 from accord.licenses import assess_license
 from accord.model.constraints import Pin
 from accord.model.global_list import GlobalEntry
-from accord.model.markers import environments, evaluate, markers_equivalent
+from accord.model.markers import (
+    environments,
+    evaluate,
+    markers_equivalent,
+    platform_environments,
+)
 from accord.model.requirements_file import RequirementsFile
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
@@ -194,11 +199,16 @@ def _pythons_where_refused(
 
 
 def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
-    """G009: an entry with no pin on a Python where it applies."""
+    """G009: an entry with no pin on a Python where it applies.
+
+    Only on the platform pins are resolved for: a library whose marker holds
+    only on win32 (PyMI, wmi) needs no pin when that platform is linux.
+    """
     constraints = repo.constraints
     if constraints is None:
         return
     exempt = repo.config.unpinned | _denylisted(repo)
+    platform = repo.config.resolution.platform
     for entry in repo.global_list.entries:
         if entry.name in exempt:
             continue
@@ -211,7 +221,7 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
             if any(
                 evaluate(entry.requirement.marker, env)
                 and not any(evaluate(pin.marker, env) for pin in pins)
-                for env in environments((python,))
+                for env in platform_environments((python,), platform)
             )
         ]
         if missing:
