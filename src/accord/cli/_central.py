@@ -8,15 +8,34 @@ from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, finish
 from accord.findings import has_errors
 
 
-def validate(repo: Path | None, requirements: Path | None, output_format: str) -> int:
+def validate(
+    repo: Path | None, requirements: Path | None, output_format: str, fix: bool = False
+) -> int:
     from accord.central import load_central_repo
     from accord.rules.validate import validate as run_validate
 
     if repo is not None and requirements is not None and repo != requirements:
         raise UsageError("give the repo either as REPO or as --requirements")
     root = repo or requirements or Path()
-    findings = run_validate(load_central_repo(root))
-    return finish("validate", findings, output_format, f"validate {root}")
+    central = load_central_repo(root)  # bad input stops here, before a write
+    extra: dict[str, object] = {}
+    if fix:
+        from accord.files import write_atomic
+        from accord.rules.formatting import fix_formatting
+
+        text, fixed = fix_formatting(central.global_list.file)
+        if fixed:
+            write_atomic(root / central.global_list.path, text)
+            central = load_central_repo(root)
+        extra["fixed"] = {"path": central.global_list.path, "lines": list(fixed)}
+        if output_format != "json":
+            print(
+                f"validate --fix: rewrote {len(fixed)} line(s) of "
+                f"{central.global_list.path}"
+                + (f" ({', '.join(map(str, fixed))})" if fixed else "")
+            )
+    findings = run_validate(central)
+    return finish("validate", findings, output_format, f"validate {root}", **extra)
 
 
 def check(project: Path, requirements: Path | None, output_format: str) -> int:

@@ -24,6 +24,7 @@ from accord.model.markers import (
     platform_environments,
 )
 from accord.model.requirements_file import RequirementsFile
+from accord.rules.formatting import check_formatting
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -405,6 +406,7 @@ RULES: tuple[Rule, ...] = (
     check_duplicate_projects,
     check_stale_pins,
     check_expired_holds,
+    check_formatting,
 )
 
 
