@@ -79,3 +79,62 @@ def test_a_file_pulled_in_with_r_is_still_read(
         },
     )
     assert check(project, central, capsys) == {("C002", "requirements-extra.txt", 2)}
+
+
+PBR = '[build-system]\nrequires = ["pbr>=6.1.1"]\nbuild-backend = "pbr.build"\n'
+PROJECT = '[project]\nname = "proj"\ndynamic = ["version"]\n'
+
+BUILD_CASES = [
+    pytest.param({"pyproject.toml": PBR + PROJECT}, set(), id="pbr-with-project"),
+    pytest.param({"pyproject.toml": PROJECT + PBR}, set(), id="pbr-with-project-first"),
+    pytest.param({}, {("C015", None)}, id="no-pyproject"),
+    pytest.param(
+        {"pyproject.toml": PBR.replace("pbr.build", "setuptools.build_meta") + PROJECT},
+        {("C015", 3)},
+        id="other-backend",
+    ),
+    pytest.param(
+        {"pyproject.toml": '[build-system]\nrequires = ["pbr"]\n' + PROJECT},
+        {("C015", 1)},
+        id="no-backend",
+    ),
+    pytest.param({"pyproject.toml": PROJECT}, {("C015", None)}, id="no-build-system"),
+    pytest.param({"pyproject.toml": PBR}, {("C016", None)}, id="no-project-table"),
+    pytest.param(
+        {"pyproject.toml": "[tool.black]\nline-length = 79\n"},
+        {("C015", None), ("C016", None)},
+        id="neither",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "found"), BUILD_CASES)
+def test_required_build_backend(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str],
+    found: set[tuple[str, int | None]],
+) -> None:
+    (central / "accord.toml").write_text('required-build-backend = "pbr.build"\n')
+    project = make_project(tmp_path, {"requirements.txt": "requests>=2.0\n", **files})
+    findings = check(project, central, capsys)
+    assert {(rule, line) for rule, _, line in findings} == found
+    assert all(path == "pyproject.toml" for _, path, _ in findings)
+
+
+def test_build_backend_rule_is_off_by_default(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path, {"requirements.txt": "requests>=2.0\n"})
+    assert check(project, central, capsys) == set()
+
+
+def test_required_build_backend_must_be_a_string(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (central / "accord.toml").write_text("\nrequired-build-backend = true\n")
+    project = make_project(tmp_path, {"requirements.txt": "requests>=2.0\n"})
+    code = main(["check", str(project), "--requirements", str(central)])
+    assert code == 2
+    assert "accord.toml:2: 'required-build-backend'" in capsys.readouterr().err

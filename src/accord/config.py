@@ -59,6 +59,9 @@ class Config:
     # The organisation's own libraries (stable-branch bumps); empty: the
     # names in projects.txt.
     own_libraries: frozenset[NormalizedName] = frozenset()
+    # A build backend every project's pyproject.toml must name (with a
+    # [project] table), as OpenStack's gate wants "pbr.build"; None: no rule.
+    required_build_backend: str | None = None
 
     @property
     def resolution(self) -> ResolutionConfig:
@@ -91,6 +94,7 @@ _TOP_KEYS = (
     "minimum-above-pin",
     *RESOLUTION_KEYS,
     "own-libraries",
+    "required-build-backend",
 )
 _LICENSE_KEYS = ("allowed", "forbidden", "aliases")
 
@@ -163,6 +167,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         canonicalize_name(name)
         for name in reader.strings(data.get("own-libraries", []), "own-libraries")
     )
+    required_build_backend = None
+    if "required-build-backend" in data:
+        required_build_backend = reader.string(
+            data["required-build-backend"], "required-build-backend"
+        )
     return Config(
         python_versions,
         lower_bounds,
@@ -173,6 +182,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         minimum_above_pin,
         resolution,
         own_libraries,
+        required_build_backend,
     )
 
 
@@ -215,6 +225,11 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(key, f"'{key}' must be a list of strings")
         return tuple(cast(list[str], value))
+
+    def string(self, value: object, key: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"'{key}' must be a non-empty string")
+        return value
 
     def boolean(self, value: object, key: str) -> bool:
         if not isinstance(value, bool):
