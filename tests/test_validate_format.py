@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from accord.cli import main
+from accord.model.requirements_file import RequirementsFile
 
 FORMAT = {"G016", "G017", "G018"}
 
@@ -176,3 +177,37 @@ def test_openstack_lists_have_few_formatting_findings(
     assert format_findings(copy, capsys) == set()
     main(["validate", str(copy), "--fix"])
     assert (copy / "global-requirements.txt").read_bytes() == fixed
+
+
+def test_unwritable_global_list_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import accord.files
+
+    def refuse(path: Path, text: str) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(accord.files, "write_atomic", refuse)
+    repo = make_repo(tmp_path, b"six # MIT\n")
+    assert main(["validate", str(repo), "--fix"]) == 2
+    assert "global-requirements.txt: cannot be written: Permission denied" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_global_list_edited_meanwhile_is_not_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.rules import formatting
+
+    repo = make_repo(tmp_path, b"six # MIT\n")
+    real = formatting.fix_formatting
+
+    def edit_meanwhile(file: RequirementsFile) -> tuple[str, tuple[int, ...]]:
+        (repo / "global-requirements.txt").write_bytes(b"six # BSD\n")
+        return real(file)
+
+    monkeypatch.setattr(formatting, "fix_formatting", edit_meanwhile)
+    assert main(["validate", str(repo), "--fix"]) == 2
+    assert "changed while accord was fixing it" in capsys.readouterr().err
+    assert (repo / "global-requirements.txt").read_bytes() == b"six # BSD\n"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, finish
 from accord.findings import has_errors
+
+if TYPE_CHECKING:
+    from accord.central import CentralRepo
 
 
 def validate(
@@ -20,12 +24,11 @@ def validate(
     central = load_central_repo(root)  # bad input stops here, before a write
     extra: dict[str, object] = {}
     if fix:
-        from accord.files import write_atomic
         from accord.rules.formatting import fix_formatting
 
         text, fixed = fix_formatting(central.global_list.file)
         if fixed:
-            write_atomic(root / central.global_list.path, text)
+            _write_fixed(root / central.global_list.path, central, text)
             central = load_central_repo(root)
         extra["fixed"] = {"path": central.global_list.path, "lines": list(fixed)}
         if output_format != "json":
@@ -36,6 +39,21 @@ def validate(
             )
     findings = run_validate(central)
     return finish("validate", findings, output_format, f"validate {root}", **extra)
+
+
+def _write_fixed(path: Path, central: CentralRepo, text: str) -> None:
+    """Replace the global list, unless it changed since it was validated."""
+    from accord.errors import InputError
+    from accord.files import read_text, write_atomic
+
+    name = central.global_list.path
+    if read_text(path, name) != central.global_list.file.text:
+        raise InputError("changed while accord was fixing it; nothing was written",
+                         path=name, hint="run validate --fix again")  # fmt: skip
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        raise InputError(f"cannot be written: {error.strerror}", path=name) from error
 
 
 def check(project: Path, requirements: Path | None, output_format: str) -> int:
