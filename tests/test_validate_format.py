@@ -7,9 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from packaging.utils import canonicalize_name
 
 from accord.cli import main
-from accord.model.requirements_file import RequirementsFile
+from accord.model.requirements_file import (
+    RequirementLine,
+    RequirementsFile,
+    parse_requirements_file,
+)
+from accord.rules.formatting import fix_formatting
 
 FORMAT = {"G016", "G017", "G018"}
 
@@ -211,3 +219,79 @@ def test_a_global_list_edited_meanwhile_is_not_overwritten(
     assert main(["validate", str(repo), "--fix"]) == 2
     assert "changed while accord was fixing it" in capsys.readouterr().err
     assert (repo / "global-requirements.txt").read_bytes() == b"six # BSD\n"
+
+
+def test_fix_writes_through_a_symlink(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, b"")
+    real = tmp_path / "real-global.txt"
+    real.write_bytes(b"six # MIT\n")
+    (repo / "global-requirements.txt").unlink()
+    (repo / "global-requirements.txt").symlink_to(real)
+    main(["validate", str(repo), "--fix"])
+    assert (repo / "global-requirements.txt").is_symlink()
+    assert real.read_bytes() == b"six  # MIT\n"
+
+
+NAMES = st.sampled_from(["six", "Foo_Bar", "oslo.config", "x1"])
+SPECS = st.lists(
+    st.sampled_from(
+        [
+            ">=1.0",
+            ">0.5",
+            "!=1.5",
+            "!=1.5rc1",
+            "!=1.10",
+            "!=2.*",
+            "<3",
+            "<=2.5",
+            "~=1.2",
+            "==1.3.*",
+            "===abc",
+        ]
+    ),
+    unique=True,
+    max_size=4,
+)
+SPACE = st.sampled_from(["", " ", "  ", "\t", "   "])
+COMMENTS = st.sampled_from(
+    ["", "# MIT", "#MIT", "#  Apache-2.0", "# license: BSD", "# LGPL # why", "#"]
+)
+ENDINGS = st.sampled_from(["\n", "\r\n", "\r"])
+OTHER = st.sampled_from(["", "# a comment", "## section:general", "-c x.txt", "bad>="])
+
+
+@st.composite
+def global_lines(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        return draw(OTHER)
+    line = draw(NAMES) + draw(SPACE) + ", ".join(draw(SPECS))
+    if draw(st.booleans()):
+        line += draw(SPACE) + ";" + draw(SPACE) + "python_version>='3.11'"
+    comment = draw(COMMENTS)
+    return f"{line}{draw(SPACE)} {comment}" if comment else line
+
+
+@given(st.lists(st.tuples(global_lines(), ENDINGS), max_size=8), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_fix_round_trip(lines: list[tuple[str, str]], final_newline: bool) -> None:
+    text = "".join(line + ending for line, ending in lines)
+    if lines and not final_newline:
+        text = text[: -len(lines[-1][1])]
+    before = parse_requirements_file(text, "global-requirements.txt")
+    fixed, changed = fix_formatting(before)
+    after = parse_requirements_file(fixed, "global-requirements.txt")
+    assert len(after.lines) == len(before.lines)
+    for old, new in zip(before.lines, after.lines, strict=True):
+        assert old.ending == new.ending
+        if old.lineno not in changed:
+            assert old.text == new.text
+        else:
+            assert isinstance(old, RequirementLine)
+            assert isinstance(new, RequirementLine)
+            assert canonicalize_name(new.requirement.name) == old.name
+            assert new.requirement.specifier == old.requirement.specifier
+            assert new.requirement.marker == old.requirement.marker
+            assert new.requirement.extras == old.requirement.extras
+    assert fix_formatting(after) == (fixed, ())

@@ -28,7 +28,9 @@ def validate(
 
         text, fixed = fix_formatting(central.global_list.file)
         if fixed:
-            _write_fixed(root / central.global_list.path, central, text)
+            # Through a symlink to its target, so the link stays a link.
+            target = (root / central.global_list.path).resolve()
+            _write_fixed(target, central, text)
             central = load_central_repo(root)
         extra["fixed"] = {"path": central.global_list.path, "lines": list(fixed)}
         if output_format != "json":
