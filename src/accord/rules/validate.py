@@ -11,7 +11,7 @@ from itertools import combinations
 
 from packaging.specifiers import Specifier
 
-from accord.central import UPPER_CONSTRAINTS, CentralRepo
+from accord.central import CentralRepo
 from accord.config import CONFIG_FILE
 from accord.findings import Finding, sort_findings
 from accord.licenses import assess_license
@@ -25,6 +25,7 @@ from accord.model.markers import (
 )
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
+from accord.rules.pins_file import check_malformed_pins, check_pins_file_present
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -253,50 +254,6 @@ def check_denylisted_pins(repo: CentralRepo) -> Iterator[Finding]:
                 f"{pin.line.requirement.name} is in {repo.denylist.path} but pinned",
                 f"remove the pin, or remove it from {repo.denylist.path}",
             )
-
-
-def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
-    """G011: a constraints line that is not ``name===version``.
-
-    ``name==version`` is read as a pin elsewhere (pip treats it alike), but
-    ``==`` also matches ``1.0.0`` for ``1.0`` and takes wildcards, so the pins
-    file must say ``===``.
-    """
-    if repo.constraints is None:
-        return
-    fix = "write it as name===version, with a ;python_version marker if needed"
-    path = repo.constraints.path
-    for malformed in repo.constraints.malformed:
-        name = malformed.line.requirement.name
-        yield Finding("G011", "error", path, malformed.line.lineno,
-                      f"{name}: {malformed.reason}", fix)  # fmt: skip
-    for pin in repo.constraints.pins:
-        spec = next(iter(pin.line.requirement.specifier))
-        if spec.operator == "==":
-            name = pin.line.requirement.name
-            yield Finding(
-                "G011",
-                "error",
-                path,
-                pin.lineno,
-                f"{name}: '{spec}' is not an exact pin: the pins file uses '==='",
-                f"write it as {name}==={spec.version}",
-            )
-
-
-def check_pins_file_present(repo: CentralRepo) -> Iterator[Finding]:
-    """G019: a global list with no pins file: nothing is pinned anywhere."""
-    if repo.constraints is not None:
-        return
-    yield Finding(
-        "G019",
-        "error",
-        UPPER_CONSTRAINTS,
-        None,
-        f"there is no {UPPER_CONSTRAINTS}, so no library of the global list is "
-        "pinned and projects' CI installs whatever is newest",
-        f"run 'accord constraints generate' to write {UPPER_CONSTRAINTS}",
-    )
 
 
 def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
