@@ -15,13 +15,7 @@ import sys
 from collections.abc import Iterator
 
 from accord.findings import Finding
-from accord.model._toml_lines import Locator
 from accord.project import Project
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 PYPROJECT = "pyproject.toml"
 
@@ -43,6 +37,15 @@ def check_build_backend(project: Project, required: str | None) -> Iterator[Find
             f"{fix}, with a [project] table",
         )
         return
+    # Imported here: with the rule off (the default) a check never pays for
+    # a TOML parser it does not otherwise need.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
+    from accord.model._toml_lines import Locator
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
