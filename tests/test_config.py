@@ -17,7 +17,35 @@ BAD_CONFIGS = [
         "\n\n[licenses]\nallow = []\n", 4, "licenses.allowed", id="typo-in-table"
     ),
     pytest.param("licenses = 3\n", 1, "table", id="licenses-not-table"),
-    pytest.param("[licenses.aliases]\nx = 1\n", 1, "SPDX", id="alias-not-string"),
+    pytest.param("[licenses.aliases]\nx = 1\n", 2, "string", id="alias-not-string"),
+    pytest.param(
+        '[licenses.aliases]\n"ok" = "MIT"\n"x" = "MIT"\n"y" = 5\n',
+        4,
+        "'y' maps to 5",
+        id="alias-not-string-names-its-own-line",
+    ),
+    pytest.param(
+        '[licenses]\nallowed = ["MIT"]\n[licenses.aliases]\n'
+        'allowed = "MIT"\n"a \\"q\\" b" = "not spdx!"\n',
+        5,
+        "SPDX",
+        id="alias-with-escapes-names-its-line",
+    ),
+    pytest.param(
+        '[licenses]\nallowed = ["MIT"]\n[licenses.aliases]\n"allowed" = "no!"\n',
+        4,
+        "'allowed'",
+        id="alias-named-like-a-key-names-its-own-line",
+    ),
+    pytest.param(
+        '[licenses]\naliases = { "x" = "MIT", "y" = "no!" }\n',
+        2,
+        "'y'",
+        id="alias-in-inline-table",
+    ),
+    pytest.param(
+        'licenses.aliases."Corp" = "no!"\n', 1, "'Corp'", id="alias-dotted-key"
+    ),
     pytest.param("a = [\n", 1, "invalid TOML", id="syntax"),
     pytest.param(
         '[licenses.aliases]\n"Corp" = "not spdx!"\n', 2, "SPDX", id="alias-not-spdx"

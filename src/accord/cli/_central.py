@@ -3,20 +3,59 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, finish
 from accord.findings import has_errors
 
+if TYPE_CHECKING:
+    from accord.central import CentralRepo
 
-def validate(repo: Path | None, requirements: Path | None, output_format: str) -> int:
+
+def validate(
+    repo: Path | None, requirements: Path | None, output_format: str, fix: bool = False
+) -> int:
     from accord.central import load_central_repo
     from accord.rules.validate import validate as run_validate
 
     if repo is not None and requirements is not None and repo != requirements:
         raise UsageError("give the repo either as REPO or as --requirements")
     root = repo or requirements or Path()
-    findings = run_validate(load_central_repo(root))
-    return finish("validate", findings, output_format, f"validate {root}")
+    central = load_central_repo(root)  # bad input stops here, before a write
+    extra: dict[str, object] = {}
+    if fix:
+        from accord.rules.formatting import fix_formatting
+
+        text, fixed = fix_formatting(central.global_list.file)
+        if fixed:
+            # Through a symlink to its target, so the link stays a link.
+            target = (root / central.global_list.path).resolve()
+            _write_fixed(target, central, text)
+            central = load_central_repo(root)
+        extra["fixed"] = {"path": central.global_list.path, "lines": list(fixed)}
+        if output_format != "json":
+            print(
+                f"validate --fix: rewrote {len(fixed)} line(s) of "
+                f"{central.global_list.path}"
+                + (f" ({', '.join(map(str, fixed))})" if fixed else "")
+            )
+    findings = run_validate(central)
+    return finish("validate", findings, output_format, f"validate {root}", **extra)
+
+
+def _write_fixed(path: Path, central: CentralRepo, text: str) -> None:
+    """Replace the global list, unless it changed since it was validated."""
+    from accord.errors import InputError
+    from accord.files import read_text, write_atomic
+
+    name = central.global_list.path
+    if read_text(path, name) != central.global_list.file.text:
+        raise InputError("changed while accord was fixing it; nothing was written",
+                         path=name, hint="run validate --fix again")  # fmt: skip
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        raise InputError(f"cannot be written: {error.strerror}", path=name) from error
 
 
 def check(project: Path, requirements: Path | None, output_format: str) -> int:

@@ -289,6 +289,11 @@ def _resolving_options(parser: argparse.ArgumentParser) -> None:
 def _validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
     _central_options(parser)
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="Rewrite the global list's formatting (G016-G018), then validate.",
+    )
 
 
 def _project(parser: argparse.ArgumentParser) -> None:

@@ -58,6 +58,48 @@ def _environments(pythons: tuple[str, ...]) -> tuple[dict[str, str], ...]:
     )
 
 
+def platform_environments(
+    pythons: Iterable[str], platform: str
+) -> tuple[dict[str, str], ...]:
+    """Marker environments for each Python on ``platform`` only.
+
+    ``platform`` is what pins are resolved for (accord.toml ``platform``,
+    uv's ``--python-platform``: ``linux``, ``windows``, ``macos`` or a target
+    triple such as ``aarch64-apple-darwin``). One accord cannot place is
+    taken as any common platform, so nothing is skipped by mistake.
+    """
+    return _platform_environments(tuple(pythons), platform)
+
+
+@lru_cache(maxsize=64)
+def _platform_environments(
+    pythons: tuple[str, ...], platform: str
+) -> tuple[dict[str, str], ...]:
+    chosen = _platform_named(platform)
+    if chosen is None:
+        return environments(pythons)
+    return tuple(
+        python_environment(python, chosen, implementation)
+        for python, implementation in itertools.product(pythons, _IMPLEMENTATIONS)
+    )
+
+
+def _platform_named(platform: str) -> Mapping[str, str] | None:
+    words = platform.lower()
+    if "windows" in words or "win32" in words:
+        found = _PLATFORMS[1]
+    elif "macos" in words or "darwin" in words or "apple" in words:
+        found = _PLATFORMS[2]
+    elif "linux" in words:
+        found = _PLATFORMS[0]
+    else:
+        return None
+    machine = words.split("-", 1)[0] if "-" in words else ""
+    if machine in ("x86_64", "aarch64", "arm64", "i686"):
+        return {**found, "platform_machine": machine}
+    return found
+
+
 def python_environment(
     python: str,
     platform: Mapping[str, str] = _PLATFORMS[0],

@@ -17,6 +17,7 @@ from accord.findings import Finding, sort_findings
 from accord.model.markers import environments, evaluate, markers_equivalent
 from accord.model.sources import RequirementSource, SourceRequirement
 from accord.project import Project
+from accord.rules.build_backend import check_build_backend
 from accord.rules.contract import Judgement, judge, minimum_of, select_entries
 
 
@@ -28,6 +29,7 @@ def check_project(project: Project, central: CentralRepo) -> list[Finding]:
         )
     for source in project.sources:
         findings.update(_check_source(source, central))
+    findings.update(check_build_backend(project, central.config.required_build_backend))
     if not project.sources:
         findings.add(no_sources_finding())
     return sort_findings(findings)

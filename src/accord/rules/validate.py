@@ -17,8 +17,15 @@ from accord.findings import Finding, sort_findings
 from accord.licenses import assess_license
 from accord.model.constraints import Pin
 from accord.model.global_list import GlobalEntry
-from accord.model.markers import environments, evaluate, markers_equivalent
+from accord.model.markers import (
+    environments,
+    evaluate,
+    markers_equivalent,
+    platform_environments,
+)
 from accord.model.requirements_file import RequirementsFile
+from accord.rules.formatting import check_formatting
+from accord.rules.pins_file import check_malformed_pins, check_pins_file_present
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -194,11 +201,16 @@ def _pythons_where_refused(
 
 
 def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
-    """G009: an entry with no pin on a Python where it applies."""
+    """G009: an entry with no pin on a Python where it applies.
+
+    Only on the platform pins are resolved for: a library whose marker holds
+    only on win32 (PyMI, wmi) needs no pin when that platform is linux.
+    """
     constraints = repo.constraints
     if constraints is None:
         return
     exempt = repo.config.unpinned | _denylisted(repo)
+    platform = repo.config.resolution.platform
     for entry in repo.global_list.entries:
         if entry.name in exempt:
             continue
@@ -211,7 +223,7 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
             if any(
                 evaluate(entry.requirement.marker, env)
                 and not any(evaluate(pin.marker, env) for pin in pins)
-                for env in environments((python,))
+                for env in platform_environments((python,), platform)
             )
         ]
         if missing:
@@ -242,21 +254,6 @@ def check_denylisted_pins(repo: CentralRepo) -> Iterator[Finding]:
                 f"{pin.line.requirement.name} is in {repo.denylist.path} but pinned",
                 f"remove the pin, or remove it from {repo.denylist.path}",
             )
-
-
-def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
-    """G011: a constraints line that is not ``name===version``."""
-    if repo.constraints is None:
-        return
-    for malformed in repo.constraints.malformed:
-        yield Finding(
-            "G011",
-            "error",
-            repo.constraints.path,
-            malformed.line.lineno,
-            f"{malformed.line.requirement.name}: {malformed.reason}",
-            "write it as name===version, with a ;python_version marker if needed",
-        )
 
 
 def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
@@ -361,10 +358,12 @@ RULES: tuple[Rule, ...] = (
     check_unpinned_entries,
     check_denylisted_pins,
     check_malformed_pins,
+    check_pins_file_present,
     check_duplicate_pins,
     check_duplicate_projects,
     check_stale_pins,
     check_expired_holds,
+    check_formatting,
 )
 
 

@@ -1,0 +1,52 @@
+"""Rules on the pins file's shape (G011, G019): present, and exact pins only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from accord.central import UPPER_CONSTRAINTS, CentralRepo
+from accord.findings import Finding
+
+
+def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
+    """G011: a constraints line that is not ``name===version``.
+
+    ``name==version`` is read as a pin elsewhere (pip treats it alike), but
+    ``==`` also matches ``1.0.0`` for ``1.0`` and takes wildcards, so the pins
+    file must say ``===``.
+    """
+    if repo.constraints is None:
+        return
+    fix = "write it as name===version, with a ;python_version marker if needed"
+    path = repo.constraints.path
+    for malformed in repo.constraints.malformed:
+        name = malformed.line.requirement.name
+        yield Finding("G011", "error", path, malformed.line.lineno,
+                      f"{name}: {malformed.reason}", fix)  # fmt: skip
+    for pin in repo.constraints.pins:
+        spec = next(iter(pin.line.requirement.specifier))
+        if spec.operator == "==":
+            name = pin.line.requirement.name
+            yield Finding(
+                "G011",
+                "error",
+                path,
+                pin.lineno,
+                f"{name}: '{spec}' is not an exact pin: the pins file uses '==='",
+                f"write it as {name}==={spec.version}",
+            )
+
+
+def check_pins_file_present(repo: CentralRepo) -> Iterator[Finding]:
+    """G019: a global list with no pins file: nothing is pinned anywhere."""
+    if repo.constraints is not None:
+        return
+    yield Finding(
+        "G019",
+        "error",
+        UPPER_CONSTRAINTS,
+        None,
+        f"there is no {UPPER_CONSTRAINTS}, so no library of the global list is "
+        "pinned and projects' CI installs whatever is newest",
+        f"run 'accord constraints generate' to write {UPPER_CONSTRAINTS}",
+    )
