@@ -13,10 +13,10 @@ import subprocess
 from pathlib import Path
 
 from accord.errors import AccordError
+from accord.vcs.hardening import git_command, git_environment
 
-_CREDENTIALS = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@:\s]+)(:[^/@\s]*)?@"
-)
+# The userinfo of a URL (user, user:password or a token), up to its last "@".
+_CREDENTIALS = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s'\"]*@")
 _TIMEOUT = 300
 
 
@@ -25,24 +25,26 @@ class GitError(AccordError):
 
 
 def redact(text: str) -> str:
-    """``text`` with any password (or token) in a URL replaced by ``***``."""
-    return _CREDENTIALS.sub(
-        lambda m: f"{m.group('scheme')}{m.group('user')}:***@", text
-    )
+    """``text`` with the userinfo of every URL (a user, a password, a token)
+    replaced by ``***``: ``https://***@host/path``."""
+    return _CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", text)
+
+
+def strip_credentials(url: str) -> str:
+    """``url`` without its userinfo: ``https://host/path``."""
+    return _CREDENTIALS.sub(lambda m: m.group("scheme"), url)
 
 
 def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
-    env = {
-        **os.environ,
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_ASKPASS": "",
-        "SSH_ASKPASS": "",
-        "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
-        "LC_ALL": "C",
-    }
+    env = git_environment(
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        GIT_SSH_COMMAND=os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
+        LC_ALL="C",
+    )
     try:
         result = subprocess.run(
-            ["git", *args],
+            git_command(*args),
             cwd=cwd,
             capture_output=True,
             text=True,
@@ -64,8 +66,9 @@ def valid_branch(name: str) -> bool:
     if not name or name.startswith("-"):
         return False
     result = subprocess.run(
-        ["git", "check-ref-format", "--branch", name],
+        git_command("check-ref-format", "--branch", name),
         capture_output=True,
+        env=git_environment(),
         check=False,
     )
     return result.returncode == 0
