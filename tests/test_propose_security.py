@@ -290,3 +290,29 @@ def test_passwords_are_redacted() -> None:
         "fatal: unable to access 'https://***@git.example.org/org/a/'"
     )
     assert remote.redact("git@github.com:org/a") == "git@github.com:org/a"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["validate"], id="validate"),
+        pytest.param(["fleet", "check"], id="fleet"),
+        pytest.param(["who-uses", "alembic"], id="who-uses"),
+    ],
+)
+@pytest.mark.parametrize("output_format", ["json", "table"])
+def test_credentials_in_projects_txt_are_masked_by_every_command(
+    world: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    output_format: str,
+) -> None:
+    set_projects(world, f"{SECRET_URL}\n{SECRET_URL}\n")  # twice: G013 names it
+    args = [*command, "--requirements", str(world / "requirements")]
+    if output_format == "json":
+        args += ["--format", "json"]
+    main(args)
+    captured = capsys.readouterr()
+    assert "s3cret" not in captured.out + captured.err
+    if command[0] != "who-uses":
+        assert "https://***@127.0.0.1:9/org/a" in captured.out

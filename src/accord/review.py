@@ -32,9 +32,9 @@ from accord.errors import AccordError, InputError
 from accord.files import write_atomic
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, ProjectPage
+from accord.masking import mask_credentials
 from accord.model.global_list import GlobalEntry
 from accord.rules.review import Criterion, Evidence, ReviewPolicy, review
-from accord.vcs.remote import redact
 
 
 def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:
@@ -325,7 +325,7 @@ def review_many(
                 target, central, client, sources, source_names, compare, memo=memo
             )
         except InputError as error:  # no such project or version
-            return NotReviewed(target, redact(str(error)))
+            return NotReviewed(target, mask_credentials(str(error)))
         listed = central.global_list.entries_for(canonicalize_name(evidence.name))
         return Review(evidence, tuple(review(evidence, policy)), listed)
 

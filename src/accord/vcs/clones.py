@@ -15,6 +15,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from accord.errors import InputError
+from accord.masking import strip_credentials
 from accord.vcs import remote
 from accord.vcs.hardening import ALLOWED_PROTOCOLS
 
@@ -81,7 +82,7 @@ def clone_name(entry: str) -> str:
     Escaping is one-to-one (``%`` itself is escaped), so different entries
     get different names; a name too long for a file system ends in a hash.
     """
-    text = remote.strip_credentials(entry) if is_url(entry) else relative_entry(entry)
+    text = strip_credentials(entry) if is_url(entry) else relative_entry(entry)
     name = "".join(_escape(c, first=i == 0) for i, c in enumerate(text))
     if len(name) > _NAME_LIMIT:
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]

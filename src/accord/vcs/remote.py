@@ -8,15 +8,13 @@ user's git configuration; URLs are redacted before they reach a message.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from pathlib import Path
 
 from accord.errors import AccordError
+from accord.masking import mask_credentials
 from accord.vcs.hardening import git_command, git_environment
 
-# The userinfo of a URL (user, user:password or a token), up to its last "@".
-_CREDENTIALS = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s'\"]*@")
 _TIMEOUT = 300
 
 
@@ -25,14 +23,8 @@ class GitError(AccordError):
 
 
 def redact(text: str) -> str:
-    """``text`` with the userinfo of every URL (a user, a password, a token)
-    replaced by ``***``: ``https://***@host/path``."""
-    return _CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", text)
-
-
-def strip_credentials(url: str) -> str:
-    """``url`` without its userinfo: ``https://host/path``."""
-    return _CREDENTIALS.sub(lambda m: m.group("scheme"), url)
+    """``text`` with every URL's userinfo shown as ``***``."""
+    return mask_credentials(text)
 
 
 def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
