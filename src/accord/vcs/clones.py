@@ -22,6 +22,9 @@ from accord.vcs.hardening import ALLOWED_PROTOCOLS
 # user@host:path, git's scp-like ssh syntax (the host has no "/" before ":").
 _SCP = re.compile(r"^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:(?!:)")
 _SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
+_ALLOWED_HINT = (
+    f"use a {', '.join(ALLOWED_PROTOCOLS[:-1])} or {ALLOWED_PROTOCOLS[-1]} URL"
+)
 _NAME_LIMIT = 200  # bytes of a clone directory's name, hash included
 
 
@@ -41,7 +44,7 @@ def check_url(url: str, what: str = "repository URL") -> str:
         raise InputError(
             f"{what} {shown!r} uses a remote helper (transport::address), "
             "which runs a command: refused",
-            hint="use an " + ", ".join(ALLOWED_PROTOCOLS) + " URL",
+            hint=_ALLOWED_HINT,
         )
     match = _SCHEME.match(url)
     if match is None:
@@ -51,7 +54,7 @@ def check_url(url: str, what: str = "repository URL") -> str:
     if match.group("scheme").lower() not in ALLOWED_PROTOCOLS:
         raise InputError(
             f"{what} {shown!r}: the {match.group('scheme')} protocol is not allowed",
-            hint="use an " + ", ".join(ALLOWED_PROTOCOLS) + " URL",
+            hint=_ALLOWED_HINT,
         )
     return url
 

@@ -48,7 +48,9 @@ def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
         raise GitError(redact(f"git {args[0]}: {error}")) from error
     if check and result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
-        reason = detail[-1] if detail else f"exit status {result.returncode}"
+        # git's first "fatal:" line says what failed; the last may be advice.
+        fatal = [line for line in detail if line.startswith(("fatal:", "error:"))]
+        reason = (fatal or detail or [f"exit status {result.returncode}"])[0]
         raise GitError(redact(f"git {args[0]} failed: {reason}"))
     return result.stdout
 
