@@ -316,3 +316,19 @@ def test_credentials_in_projects_txt_are_masked_by_every_command(
     assert "s3cret" not in captured.out + captured.err
     if command[0] != "who-uses":
         assert "https://***@127.0.0.1:9/org/a" in captured.out
+
+
+def test_two_entries_for_one_clone_are_not_both_run(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Entries that differ only in credentials would share a clone."""
+    first, second = "https://a@127.0.0.1:9/org/a", "https://b@127.0.0.1:9/org/a"
+    set_projects(world, f"{first}\n{second}\n")
+    args = ["propose", "--requirements", str(world / "requirements"),
+            "--workdir", str(world / "work"), "--format", "json"]  # fmt: skip
+    assert main(args) == 1
+    proposals = json.loads(capsys.readouterr().out)["proposals"]
+    assert [p["message"] for p in proposals][1] == (
+        "its clone would be the one of https://***@127.0.0.1:9/org/a; "
+        "remove one of them"
+    )
