@@ -228,3 +228,12 @@ def test_propose_clones_from_the_checkouts_fleet_reads(
     assert proposals["org/b"]["status"] == "failed"  # no checkout, no --git-base
     assert "--git-base" in str(proposals["org/b"]["message"])
     assert (checkout / "requirements.txt").read_text() == "work in progress\n"
+
+
+def test_help_tells_clones_from_checkouts(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["propose", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--workdir DIRECTORY accord's own clones" in text
+    assert "never your checkouts" in text
+    assert "--workspace DIRECTORY Your checkouts, <workspace>/org/name" in text

@@ -523,7 +523,11 @@ def _review_change(parser: argparse.ArgumentParser) -> None:
         type=_file,
         metavar="FILE",
     )
-    _workspace_option(parser, None)
+    _workspace_option(
+        parser,
+        "Your checkouts, <workspace>/org/name, read to find who uses a removed "
+        "library (default: the directory holding the requirements repo).",
+    )
 
 
 COMMANDS: Mapping[str, Command] = {
