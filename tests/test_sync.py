@@ -370,3 +370,22 @@ def test_licence_comment_kept_unless_it_means_another_licence(
     assert (
         _json(["check", str(project), "--requirements", str(central)])["findings"] == []
     )
+
+
+def test_central_minimum_written_in_is_not_reported_as_left(
+    tmp_path: Path, central: Path
+) -> None:
+    (central / "accord.toml").write_text('lower-bounds = "central"\n')
+    (central / "global-requirements.txt").write_text(
+        "# 1.2.0 broke migrations\nalembic>=1.1,!=1.2.0  # MIT\n"
+    )
+    project = make_project(tmp_path, **{"requirements.txt": "alembic>=1.0\n"})
+    check = _json(["check", str(project), "--requirements", str(central)])
+    assert {f["rule"] for f in check["findings"]} == {"C004", "C006"}
+    result = _json(["sync", str(project), "--requirements", str(central), "--diff"])
+    assert [c["new"] for c in result["changes"]] == ["alembic>=1.1,!=1.2.0"]
+    assert result["findings"] == []  # sync fixed C006 too: nothing is left
+    assert sync(project, central) == 0
+    assert (
+        _json(["check", str(project), "--requirements", str(central)])["findings"] == []
+    )

@@ -34,7 +34,8 @@ from accord.rules.edits import (
 )
 
 # What sync fixes by rewriting the line: each of these at a line means sync
-# changes that line (unless a blocking finding below is there too).
+# changes that line (unless a blocking finding below is there too); under
+# lower-bounds = "central" sync also writes in the central minimum (C006).
 FIXED_BY_SYNC = frozenset({"C003", "C004", "C005", "C015"})
 # A line with one of these is left as it is: sync cannot decide the fix.
 BLOCKS_SYNC = frozenset({"C011", "C014"})
@@ -85,6 +86,7 @@ class Assessment:
     judgement: Judgement | None  # None unless compared with one central entry
     new_text: str | None = None  # the requirement sync writes; None: as it is
     licence: tuple[str, str] | None = None  # (old, new) licence comment text
+    fixes: frozenset[str] = frozenset()  # the rules of findings the edit resolves
 
 
 def check_requirement(
@@ -152,7 +154,15 @@ def assess_requirement(
                 f"write {licence[1]!r} (accord sync does)",
             )
         )
-    return Assessment(tuple(findings), True, verdict, _new_text(item, verdict), licence)
+    new_text = _new_text(item, verdict)
+    fixes = {"C015"} if licence is not None else set()
+    if new_text is not None:
+        fixes |= {"C003", "C004", "C005"}
+        if central.config.lower_bounds == "central":
+            fixes.add("C006")  # the central minimum is written in
+    return Assessment(
+        tuple(findings), True, verdict, new_text, licence, frozenset(fixes)
+    )
 
 
 def _new_text(item: SourceRequirement, verdict: Judgement) -> str | None:

@@ -16,7 +16,6 @@ from accord.model.requirements_file import parse_requirements_file
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
 from accord.rules.check import (
-    FIXED_BY_SYNC,
     Assessment,
     assess_requirement,
     check_duplicates,
@@ -88,7 +87,7 @@ def plan_sync(
                 f
                 for f in assessment.findings
                 if change is None
-                or (change.new is not None and f.rule not in FIXED_BY_SYNC)
+                or (change.new is not None and f.rule not in assessment.fixes)
             )
     updates: list[FileUpdate] = []
     by_path: dict[str, list[Change]] = {}
