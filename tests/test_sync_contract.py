@@ -8,6 +8,7 @@ is idempotent, and nothing but the requirement (and a licence comment) moves.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from packaging.requirements import Requirement
 
 from accord.central import CentralRepo, load_central_repo
+from accord.cli import main
 from accord.project import load_project
 from accord.rules.check import BLOCKS_SYNC, FIXED_BY_SYNC, check_project
 from accord.rules.contract import minimum_of
@@ -233,3 +235,18 @@ def test_sync_is_idempotent_moves_nothing_else_and_agrees_with_check(
     again, _ = _plan(project, central)
     assert again.updates == ()  # one run fixed every requirement
     assert (project / fmt).read_bytes() == new_text.encode()
+
+
+def test_fleet_shows_a_finding_wherever_sync_would_change_a_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No fleet row reads "ok, 0 warnings" beside files sync would change."""
+    args = ["fleet", "check", "--requirements", str(EXAMPLES / "requirements")]
+    main([*args, "--format", "json"])
+    rows = json.loads(capsys.readouterr().out)["projects"]
+    assert any(row["changed_files"] for row in rows)
+    for row in rows:
+        flagged = {f["path"] for f in row["findings"]}
+        assert set(row["changed_files"]) <= flagged, row["project"]
+        if row["changed_files"]:
+            assert row["errors"] + row["warnings"] > 0, row["project"]
