@@ -141,11 +141,13 @@ def _requirements_txt(entries: list[tuple[str, str, str]]) -> str:
     return "# top\n\n" + "".join(f"{t}{o}{c}\n" for t, o, c in entries) + "-e ./x\n"
 
 
-def _setup_cfg(entries: list[tuple[str, str, str]]) -> str:
-    body = "".join(f"    {t}{c}\n" for t, _, c in entries)
+def _setup_cfg(entries: list[tuple[str, str, str]], first_on_key: bool) -> str:
+    lines = [f"{t}{c}\n" for t, _, c in entries]
+    head = lines.pop(0) if first_on_key and lines else "\n"
+    body = "".join(f"    {line}" for line in lines)
     return (
-        "[metadata]\nname = p\n\n[options]\ninstall_requires =\n"
-        f"{body}\n[other]\nk = v  # kept\n"
+        "[metadata]\nname = p\n\n[options]\ninstall_requires = "
+        f"{head.lstrip()}{body}\n[other]\nk = v  # kept\n"
     )
 
 
@@ -185,12 +187,14 @@ def _residue(line: str, changes: list[Change], toml: bool, new: bool) -> str:
     fmt=st.sampled_from(["requirements.txt", "setup.cfg", "pyproject.toml"]),
     entries=st.data(),
     per_line=st.integers(min_value=1, max_value=3),
+    crlf=st.booleans(),
 )
 def test_sync_is_idempotent_moves_nothing_else_and_agrees_with_check(
     tmp_path_factory: pytest.TempPathFactory,
     fmt: str,
     entries: st.DataObject,
     per_line: int,
+    crlf: bool,
 ) -> None:
     drawn = entries.draw(_entries(hashes=fmt == "requirements.txt"))
     base = tmp_path_factory.mktemp("contract")
@@ -204,9 +208,11 @@ def test_sync_is_idempotent_moves_nothing_else_and_agrees_with_check(
     if fmt == "requirements.txt":
         text = _requirements_txt(drawn)
     elif fmt == "setup.cfg":
-        text = _setup_cfg(drawn)
+        text = _setup_cfg(drawn, per_line > 1)
     else:
         text = _pyproject(drawn, per_line)
+    if crlf:
+        text = text.replace("\n", "\r\n")
     (project / fmt).write_bytes(text.encode())
 
     plan = assert_agree(project, central)
