@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
-from accord.licenses import normalize_license, same_license
 from accord.model._lines import split_comment
 from accord.model.global_list import split_licence
 from accord.model.sources import RequirementSource
@@ -75,9 +75,11 @@ def line_comments(
     for (path, number), count in per_line.items():
         if count != 1 or path not in texts:
             continue
-        file_lines = lines.setdefault(
-            path, [m.group(0) for m in _LINE.finditer(texts[path]) if m.group(0)]
-        )
+        if path not in lines:
+            lines[path] = [
+                m.group(0) for m in _LINE.finditer(texts[path]) if m.group(0)
+            ]
+        file_lines = lines[path]
         if number > len(file_lines):
             continue
         _, comment = split_comment(file_lines[number - 1].rstrip("\r\n"))
@@ -86,6 +88,7 @@ def line_comments(
     return comments
 
 
+@lru_cache(maxsize=4096)  # a fleet repeats the same few comments thousands of times
 def licence_edit(
     comment: str | None, wanted: str | None, aliases: tuple[tuple[str, str], ...]
 ) -> tuple[str, str] | None:
@@ -101,8 +104,12 @@ def licence_edit(
     if comment is None or wanted is None:
         return None
     written, _ = split_licence(comment)
-    if written is None:
+    if written is None or written == wanted:  # the common case, decided at once
         return None
+    # Imported here: the SPDX tables cost a check start-up several ms, and a
+    # project without licence comments never needs them.
+    from accord.licenses import normalize_license, same_license
+
     expression = normalize_license(written, aliases)
     target = normalize_license(wanted, aliases)
     if expression is None or target is None or same_license(expression, target):
