@@ -125,6 +125,18 @@ def test_one_requirement(
     assert code == (1 if errors else 0)
 
 
+def test_a_missing_marker_is_named_as_missing(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("tomli>=2\n")
+    [finding] = check(project, central, capsys)[1]
+    assert finding["rule"] == "C005"
+    assert "it has no marker, so it allows" in str(finding["message"])
+    assert "'None'" not in str(finding["message"])
+
+
 def test_excluded_minimum_names_the_pin_as_the_fix(
     tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -305,8 +305,13 @@ def marker_contradiction(
         allowed = any(evaluate(m, env) for m in central)
         used = evaluate(marker, env)
         if used and not allowed:
-            return f"its marker '{marker}' allows environments the global list's " + (
-                f"marker {shown} does not"
+            whose = (
+                "it has no marker, so it"
+                if marker is None
+                else (f"its marker '{marker}'")
+            )
+            return (
+                f"{whose} allows environments the global list's marker {shown} does not"
             )
         if allowed:
             by_python.setdefault(env["python_version"], set()).add(used)
