@@ -291,12 +291,12 @@ def test_sync_keeps_urls_and_hashed_pins(tmp_path: Path, central: Path) -> None:
         "PyYAML==6.0.3 \\\n    --hash=sha256:11\n"
     )
     project = make_project(tmp_path, **{"requirements.txt": requirements})
-    assert sync(project, central) == 0  # C016 for alembic's URL is a warning
+    assert sync(project, central) == 0  # C018 for alembic's URL is a warning
     assert read(project, "requirements.txt") == requirements.replace(
         "xattr-1.2.tar.gz", "xattr-1.2.tar.gz ;sys_platform!='win32'"
     )
     findings = _json(["check", str(project), "--requirements", str(central)])
-    assert [(f["rule"], f["line"]) for f in findings["findings"]] == [("C016", 2)]
+    assert [(f["rule"], f["line"]) for f in findings["findings"]] == [("C018", 2)]
 
 
 def test_sync_leaves_a_hashed_pin_the_list_excludes(
@@ -308,7 +308,7 @@ def test_sync_leaves_a_hashed_pin_the_list_excludes(
     assert read(project, "requirements.txt") == requirements
     result = _json(["sync", str(project), "--requirements", str(central), "--check"])
     assert result["changes"] == []
-    assert [f["rule"] for f in result["findings"]] == ["C016"]
+    assert [f["rule"] for f in result["findings"]] == ["C018"]
 
 
 def test_sync_never_excludes_the_minimum_it_keeps(
@@ -363,7 +363,7 @@ def test_licence_comment_kept_unless_it_means_another_licence(
     line = f"PyYAML>=6  # {written}\n"
     project = make_project(tmp_path, **{"requirements.txt": line})
     check = _json(["check", str(project), "--requirements", str(central)])
-    assert [f["rule"] for f in check["findings"]] == ([] if after is None else ["C015"])
+    assert [f["rule"] for f in check["findings"]] == ([] if after is None else ["C017"])
     sync(project, central)
     expected = line if after is None else f"PyYAML>=6  # {after}\n"
     assert read(project, "requirements.txt") == expected

@@ -2,7 +2,7 @@
 
 Over the examples, OpenStack's real projects and generated projects in every
 source format: every line sync would change carries a check finding, every
-finding sync fixes (C003, C004, C005, C015) is at a line sync changes, sync
+finding sync fixes (C003, C004, C005, C017) is at a line sync changes, sync
 is idempotent, and nothing but the requirement (and a licence comment) moves.
 """
 

@@ -36,7 +36,7 @@ from accord.rules.edits import (
 # What sync fixes by rewriting the line: each of these at a line means sync
 # changes that line (unless a blocking finding below is there too); under
 # lower-bounds = "central" sync also writes in the central minimum (C006).
-FIXED_BY_SYNC = frozenset({"C003", "C004", "C005", "C015"})
+FIXED_BY_SYNC = frozenset({"C003", "C004", "C005", "C017"})
 # A line with one of these is left as it is: sync cannot decide the fix.
 BLOCKS_SYNC = frozenset({"C011", "C014"})
 
@@ -146,7 +146,7 @@ def assess_requirement(
     if licence is not None:
         findings.append(
             Finding(
-                "C015",
+                "C017",
                 "warning",
                 *where,
                 f"{name}: the licence comment says {licence[0]!r}, which is not "
@@ -155,7 +155,7 @@ def assess_requirement(
             )
         )
     new_text = _new_text(item, verdict)
-    fixes = {"C015"} if licence is not None else set()
+    fixes = {"C017"} if licence is not None else set()
     if new_text is not None:
         fixes |= {"C003", "C004", "C005"}
         if central.config.lower_bounds == "central":
@@ -214,7 +214,7 @@ def _verdict_findings(
         yield _excluded_minimum(item, verdict, verdict.excluded_minimum, central)
     for spec in verdict.url_specifiers:
         yield Finding(
-            "C016",
+            "C018",
             "warning",
             *where,
             f"{name}: a direct URL reference cannot carry the global list's {spec}, "
@@ -223,7 +223,7 @@ def _verdict_findings(
         )
     if verdict.pin_outside is not None:
         yield Finding(
-            "C016",
+            "C018",
             "error",
             *where,
             f"{name}: the hash-pinned version is outside the global list's "
