@@ -9,9 +9,11 @@ is a pause in seconds.
 from __future__ import annotations
 
 import contextlib
+import io
 import socketserver
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 
 Answer = Callable[[str, dict[str, str]], Iterable[bytes | float]]
@@ -77,3 +79,16 @@ def serve(answer: Answer) -> Iterator[HostileServer]:
         yield server
     finally:
         server.close()
+
+
+def zip_bomb(stem: str, inflated: int) -> bytes:
+    """A wheel whose METADATA inflates to ``inflated`` bytes (of spaces)."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(f"{stem}.dist-info/METADATA", "w") as member,
+    ):
+        member.write(b"Metadata-Version: 2.1\nName: bomb\nVersion: 1.0\n\n")
+        for _ in range(inflated // (1 << 20)):
+            member.write(b" " * (1 << 20))
+    return buffer.getvalue()

@@ -20,7 +20,8 @@ from accord.index._http import Fetcher
 from accord.index._limits import JSON_DEPTH, PAGE_BYTES, depth, loads
 from accord.index.client import IndexClient
 
-from .hostileserver import Answer, head, serve
+from .hostileserver import Answer, head, serve, zip_bomb
+from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 MB = 1 << 20
@@ -159,3 +160,20 @@ def test_deeply_nested_json_is_a_clear_error(tmp_path: Path) -> None:
 def test_depth(text: str, expected: int) -> None:
     assert depth(text.encode()) == expected
     assert loads(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("ranges", [True, False], ids=["ranges", "whole"])
+def test_a_zip_bomb_metadata_in_a_wheel_stops_at_the_cap(
+    test_index: TestIndex, tmp_path: Path, ranges: bool
+) -> None:
+    test_index.ranges = ranges
+    test_index.add("bomb", [Release("1.0", metadata=False)])
+    wheel = test_index.root / "files" / "bomb-1.0-py3-none-any.whl"
+    wheel.write_bytes(zip_bomb("bomb-1.0", 64 << 20))
+    mirror = IndexClient(test_index.simple_url, None, cache_dir=tmp_path / "c")
+    with pytest.raises(ResponseTooLarge) as caught:
+        mirror.latest_metadata(mirror.project("bomb"))
+    assert str(caught.value) == (
+        f"{test_index.base_url}files/{wheel.name}: METADATA in the wheel larger "
+        "than 8 MiB; not read further"
+    )
