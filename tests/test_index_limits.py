@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from accord.cli import main
 from accord.index._errors import DeadlineExceeded, IndexUnavailable, ResponseTooLarge
 from accord.index._http import Fetcher
 from accord.index._limits import JSON_DEPTH, PAGE_BYTES, depth, loads
@@ -176,4 +177,49 @@ def test_a_zip_bomb_metadata_in_a_wheel_stops_at_the_cap(
     assert str(caught.value) == (
         f"{test_index.base_url}files/{wheel.name}: METADATA in the wheel larger "
         "than 8 MiB; not read further"
+    )
+
+
+def test_the_time_budget_covers_all_requests_together(
+    test_index: TestIndex, tmp_path: Path
+) -> None:
+    for name in ("alpha", "beta", "gamma"):
+        test_index.add(name, [Release("1.0")])
+        test_index.stall(name, 0.4)  # each well within a request's deadline
+    index = IndexClient(test_index.simple_url, None, cache_dir=tmp_path, retries=0)
+    index.limit_time(1.0, "[review] time-budget")
+    index.project("alpha")
+    index.project("beta")
+    with pytest.raises(DeadlineExceeded) as caught:
+        index.project("gamma")
+    assert str(caught.value) == (
+        f"{test_index.simple_url}gamma/: no complete answer within the "
+        "[review] time-budget of 1 s"
+    )
+
+
+def test_review_against_a_slow_index_stops_at_its_time_budget(
+    test_index: TestIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    test_index.add("alpha", [Release("1.0")])
+    test_index.stall("alpha", 30)
+    (tmp_path / "global-requirements.txt").write_text("")
+    (tmp_path / "accord.toml").write_text("[review]\ntime-budget = 1\n")
+    (tmp_path / "Packages").write_text("")
+    started = time.monotonic()
+    code = main([
+        "review", "alpha", "--requirements", str(tmp_path), "--no-compare",
+        "--index-url", test_index.simple_url, "--pypi-json-url", test_index.pypi_json_url,
+        "--distro-index", str(tmp_path / "Packages"),
+    ])  # fmt: skip
+    assert time.monotonic() - started < 5
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == (
+        f"accord: error: {test_index.simple_url}alpha/: no complete answer "
+        "within the [review] time-budget of 1 s\n"
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import hashlib
 import http.client
 import json
@@ -29,16 +30,15 @@ from email.message import Message
 from pathlib import Path
 from typing import IO
 
-from accord.index._errors import DeadlineExceeded, IndexUnavailable, redact
-from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, read_body
-from accord.index._pool import Budget, Pool, origin
+from accord.index._errors import IndexUnavailable, redact
+from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
+from accord.index._pool import Pool, origin
 
 __all__ = ["Fetcher", "IndexUnavailable", "Response", "redact"]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
 _ANSWERED = _NOT_FOUND | {304}  # statuses get() gives a meaning
-BUDGET = "network time budget"  # DeadlineExceeded's "what" for limit_time()
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
@@ -132,16 +132,18 @@ class Fetcher:
         self.backoff = backoff
         self._opener = urllib.request.build_opener(_SameHostAuthRedirects)
         # Direct keep-alive connections unless the environment asks for a proxy.
-        self._pool = None if urllib.request.getproxies() else Pool(timeout)
+        # (``no_proxy`` alone, which getproxies() also reports, asks for none.)
+        proxies = set(urllib.request.getproxies()) - {"no"}
+        self._pool = None if proxies else Pool(timeout)
         self._lock = threading.Lock()
         # (scheme, host:port) -> Authorization header value
         self._authorization: dict[tuple[str, str], str] = {}
-        self._budget: tuple[float, float] | None = None  # (deadline, seconds)
+        self._overall: Budget | None = None  # all requests together
 
-    def limit_time(self, seconds: float) -> None:
+    def limit_time(self, seconds: float, what: str = "network time budget") -> None:
         """From now, all requests together may take ``seconds``: past that,
-        each raises DeadlineExceeded naming the budget."""
-        self._budget = (time.monotonic() + seconds, seconds)
+        each raises DeadlineExceeded naming ``what``."""
+        self._overall = Budget(0, time.monotonic() + seconds, seconds, what)
 
     def remember_credentials(self, url: str) -> None:
         """Send the credentials in ``url`` to every URL of its origin (same
@@ -231,6 +233,8 @@ class Fetcher:
                     f"HTTP {error.code} {error.reason} from {shown}{tries}", url=shown
                 ) from error
             except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+                if time.monotonic() >= budget.deadline:  # a timeout at it
+                    raise budget.exceeded(url) from error
                 if not last:
                     self._sleep(attempt)
                     continue
@@ -244,11 +248,11 @@ class Fetcher:
         """The request's own deadline, or the fetcher's budget if sooner."""
         now = time.monotonic()
         budget = Budget(limit, now + self.request_seconds, self.request_seconds)
-        if self._budget is not None and self._budget[0] < budget.deadline:
-            deadline, seconds = self._budget
-            if deadline <= now:
-                raise DeadlineExceeded(url, seconds, BUDGET)
-            budget = Budget(limit, deadline, seconds)
+        overall = self._overall
+        if overall is not None and overall.deadline < budget.deadline:
+            if overall.deadline <= now:
+                raise overall.exceeded(url)
+            budget = dataclasses.replace(overall, limit=limit)
         return budget
 
     def _open(
@@ -264,9 +268,7 @@ class Fetcher:
             remaining = max(0.001, budget.deadline - time.monotonic())
             timeout = min(self.timeout, remaining)
             with self._opener.open(request, timeout=timeout) as reply:
-                body = read_body(
-                    reply, url, budget.limit, budget.deadline, budget.seconds
-                )
+                body = read_body(reply, url, budget)
                 return body, reply.geturl(), reply.headers
         reply = self._pool.get(url, headers, budget)
         if reply.status >= 300:

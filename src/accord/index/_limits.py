@@ -14,6 +14,7 @@ import itertools
 import json
 import time
 import zlib
+from dataclasses import dataclass
 from email.message import Message
 from typing import Any, Protocol
 
@@ -34,6 +35,19 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one request may take: bytes (decoded) and time (overall)."""
+
+    limit: int
+    deadline: float  # a time.monotonic() value
+    seconds: float  # the time allowed, as the user knows it
+    what: str = "request"  # whose time: the request's, or a whole command's
+
+    def exceeded(self, url: str) -> DeadlineExceeded:
+        return DeadlineExceeded(url, self.seconds, self.what)
+
+
 class Body(Protocol):
     """What read_body needs of an http.client response."""
 
@@ -42,12 +56,9 @@ class Body(Protocol):
     def headers(self) -> Message: ...
 
 
-def read_body(
-    response: Body, url: str, limit: int, deadline: float, seconds: float
-) -> bytes:
-    """The body of ``response``, decoded (gzip, deflate), at most ``limit``
-    bytes, read before ``deadline`` (a ``time.monotonic()`` value, ``seconds``
-    after the request began).
+def read_body(response: Body, url: str, budget: Budget) -> bytes:
+    """The body of ``response``, decoded (gzip, deflate), at most
+    ``budget.limit`` bytes, read before ``budget.deadline``.
 
     ResponseTooLarge past the cap, DeadlineExceeded past the deadline,
     IndexUnavailable for an encoding accord did not ask for.
@@ -62,14 +73,15 @@ def read_body(
         raise IndexUnavailable(
             f"{shown}: unsupported Content-Encoding {encoding!r}", url=shown
         )
+    limit = budget.limit
     declared = response.headers.get("Content-Length") or ""
     if decoder is None and declared.isdigit() and int(declared) > limit:
         raise ResponseTooLarge(url, limit)
     parts: list[bytes] = []
     size = raw = 0
     while True:
-        if time.monotonic() > deadline:
-            raise DeadlineExceeded(url, seconds)
+        if time.monotonic() > budget.deadline:
+            raise budget.exceeded(url)
         chunk = response.read1(_CHUNK)
         if not chunk:
             break

@@ -25,8 +25,7 @@ import urllib.parse
 from dataclasses import dataclass
 from email.message import Message
 
-from accord.index._errors import DeadlineExceeded
-from accord.index._limits import read_body
+from accord.index._limits import Budget, read_body
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 10
@@ -46,15 +45,6 @@ class Reply:
     headers: Message
     body: bytes
     url: str  # after redirects
-
-
-@dataclass(frozen=True, slots=True)
-class Budget:
-    """What one request may take: bytes (decoded) and seconds (overall)."""
-
-    limit: int
-    deadline: float  # time.monotonic() value
-    seconds: float  # the deadline, as told (for messages)
 
 
 def origin(url: str) -> tuple[str, str]:
@@ -99,7 +89,7 @@ class Pool:
         for attempt in range(2):
             remaining = budget.deadline - time.monotonic()
             if remaining <= 0:
-                raise DeadlineExceeded(url, budget.seconds)
+                raise budget.exceeded(url)
             connection = connections.get(key)
             reused = connection is not None
             if connection is None:
@@ -107,26 +97,27 @@ class Pool:
                 connections[key] = connection
             watch = None
             try:
-                connection.timeout = min(self.timeout, remaining)
+                # The deadline is the watchdog's: a timeout stays per read.
+                connection.timeout = min(self.timeout, remaining + 1)
                 if connection.sock is None:
                     connection.connect()
                 assert connection.sock is not None
-                connection.sock.settimeout(connection.timeout)
+                connection.sock.settimeout(self.timeout)
                 watch = _WATCHDOG.watch(connection.sock, budget.deadline)
                 response, body = _exchange(connection, path, headers, url, budget)
             except _STALE as error:
                 connection.close()
                 connections.pop(key, None)
-                if watch is not None and watch.fired:
-                    raise DeadlineExceeded(url, budget.seconds) from error
+                if _late(watch, budget):
+                    raise budget.exceeded(url) from error
                 if reused and attempt == 0:
                     continue  # the server closed an idle connection: reconnect
                 raise
             except BaseException as error:
                 connection.close()
                 connections.pop(key, None)
-                if watch is not None and watch.fired:
-                    raise DeadlineExceeded(url, budget.seconds) from error
+                if _late(watch, budget):
+                    raise budget.exceeded(url) from error
                 raise
             finally:
                 if watch is not None:
@@ -155,11 +146,17 @@ def _exchange(
 ) -> tuple[http.client.HTTPResponse, bytes]:
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
-    body = read_body(response, url, budget.limit, budget.deadline, budget.seconds)
+    body = read_body(response, url, budget)
     if response.length:  # the connection ended early
         raise http.client.IncompleteRead(body, response.length)
     response.close()  # read to the end: the connection is free
     return response, body
+
+
+def _late(watch: _Watch | None, budget: Budget) -> bool:
+    """Whether a failure came of the deadline (a connect may time out at it)."""
+    fired = watch is not None and watch.fired
+    return fired or time.monotonic() >= budget.deadline
 
 
 class _Watch:

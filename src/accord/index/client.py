@@ -90,6 +90,12 @@ class IndexClient:
         self._releases: dict[tuple[str, str | None], PyPIRelease | None] = {}
         self._lock = threading.Lock()
 
+    def limit_time(self, seconds: float, what: str = "network time budget") -> None:
+        """From now, all the client's requests together may take ``seconds``;
+        past that each raises DeadlineExceeded (an IndexUnavailable) naming
+        ``what``. Answers the cache holds still come."""
+        self.fetcher.limit_time(seconds, what)
+
     def project(self, name: str) -> ProjectPage:
         """The project's page; PackageNotFound if the index has none."""
         canonical = canonicalize_name(name)
