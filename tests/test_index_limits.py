@@ -213,7 +213,8 @@ def test_review_against_a_slow_index_stops_at_its_time_budget(
     started = time.monotonic()
     code = main([
         "review", "alpha", "--requirements", str(tmp_path), "--no-compare",
-        "--index-url", test_index.simple_url, "--pypi-json-url", test_index.pypi_json_url,
+        "--index-url", test_index.simple_url,
+        "--pypi-json-url", test_index.pypi_json_url,
         "--distro-index", str(tmp_path / "Packages"),
     ])  # fmt: skip
     assert time.monotonic() - started < 5
