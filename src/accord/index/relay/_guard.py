@@ -20,6 +20,7 @@ environment, which other users cannot read).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -31,7 +32,7 @@ from pathlib import Path
 from accord.errors import AccordError
 
 KEY_FILE = "relay-key"
-_MAC_LENGTH = 24  # hex digits: 96 bits
+_MAC_BYTES = 12  # 96 bits, 24 hex digits
 _SECRET = re.compile(r"[A-Za-z0-9_-]{32,128}")
 # A project name as the simple API spells it (PEP 503 normalises to this).
 _PROJECT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
@@ -90,8 +91,15 @@ def same_secret(given: str, secret: str) -> bool:
 
 def sign(secret: str, url: str) -> str:
     """The MAC a relay file link carries for upstream ``url``."""
-    digest = hmac.new(secret.encode(), url.encode(), hashlib.sha256).hexdigest()
-    return digest[:_MAC_LENGTH]
+    # BLAKE2's keyed mode is a MAC in one pass (HMAC takes two and a key
+    # set-up): a page may list twenty thousand files.
+    mac = hashlib.blake2b(url.encode(), key=_key(secret), digest_size=_MAC_BYTES)
+    return mac.hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
 
 
 def signed(secret: str, url: str, mac: str) -> bool:
