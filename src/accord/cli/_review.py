@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from accord.cli._app import (
     UsageError,
     progress,
 )
+from accord.index._errors import IndexUnavailable
 
 if TYPE_CHECKING:
     from accord.central import CentralRepo
@@ -23,6 +25,22 @@ PYPI_SIMPLE = "https://pypi.org/simple/"
 PYPI_JSON = "https://pypi.org/pypi/"
 
 
+def _index_failure_fails(run: Callable[..., int]) -> Callable[..., int]:
+    """An index that cannot be read (down, too slow, too large, past the
+    time budget) is a failed operation: one line, exit 1."""
+
+    @functools.wraps(run)
+    def guarded(*args: object, **options: object) -> int:
+        try:
+            return run(*args, **options)
+        except IndexUnavailable as error:
+            print(f"accord: error: {error}", file=sys.stderr)
+            return EXIT_FINDINGS
+
+    return guarded
+
+
+@_index_failure_fails
 def review(
     targets: Sequence[str],
     requirements: Path | None,
@@ -81,6 +99,7 @@ def review(
     return EXIT_BAD_INPUT if unknown else EXIT_OK
 
 
+@_index_failure_fails
 def review_change(
     repo: Path | None,
     requirements: Path | None,
@@ -123,4 +142,8 @@ def _client(
     json_url = pypi_json_url or settings.pypi_json_url
     if json_url is None and simple == PYPI_SIMPLE:
         json_url = PYPI_JSON
-    return IndexClient(simple, json_url)
+    client = IndexClient(simple, json_url)
+    budget = central.config.resolution.review.time_budget
+    if budget:
+        client.limit_time(budget, "[review] time-budget")
+    return client
