@@ -1,6 +1,11 @@
 """The resolver adapter: ``uv pip compile``, via the uv package's binary.
 
-One run per Python (``--python-version``), never downloading a Python.
+One run per Python (``--python-version``), never downloading a Python and
+never building anything (``--only-binary :all:``): accord needs only
+metadata, and a build runs the package's code. An sdist-only package is
+resolved from its ``[[static-metadata]]`` instead: uv may take that
+package's sdist (``--no-binary NAME``) but, held to the declared version,
+reads the declared metadata and builds nothing.
 Previous pins become preferences by seeding the output file, which uv keeps
 unless it must move them. Static metadata for packages that need a build
 goes to uv as ``dependency-metadata`` in a generated uv.toml.
@@ -31,6 +36,12 @@ from accord.resolve.request import ResolveFailure, ResolveOutcome, ResolveReques
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)\s*$")
 _BUILD_FAILED = re.compile(
     r"Failed to (?:build|download and build|resolve build requirements for) `([^`=]+)"
+)
+_NEEDS_WHEEL = re.compile(r"Wheels are required for `([^`]+)` because building")
+_NO_WHEEL_ADVICE = (
+    "it has no wheel for this Python and accord never builds a package (a "
+    "build runs its code): declare its metadata under [[static-metadata]] in "
+    "accord.toml"
 )
 _TIMEOUT = 30 * 60
 _PYPI = "https://pypi.org/simple/"
@@ -140,8 +151,14 @@ class UvResolver:
                 "--no-header", "--no-annotate", "--quiet",
                 "--no-python-downloads",
             ]  # fmt: skip
-            if request.constraints:
-                (work / "holds.txt").write_text("\n".join(request.constraints) + "\n")
+            exempt, held = static_exemptions(self.static_metadata)
+            # Metadata only: never build, i.e. never run a package's code.
+            command += ["--only-binary", ":all:"]
+            for name in exempt:
+                command += ["--no-binary", name]
+            constraints = (*request.constraints, *held)
+            if constraints:
+                (work / "holds.txt").write_text("\n".join(constraints) + "\n")
                 command += ["--constraint", str(work / "holds.txt")]
             relay = self._started_relay()
             # Through the relay an online run asks only for what uv's cache
@@ -227,6 +244,32 @@ class UvResolver:
         return ["--config-file", str(config)]
 
 
+def static_exemptions(
+    entries: Sequence[StaticMetadata],
+) -> tuple[list[str], list[str]]:
+    """The packages uv may take as sdists, and the constraints holding them
+    to the versions whose metadata is declared.
+
+    uv reads declared metadata instead of building, but would build any
+    other version of the package: a package declared for one version is
+    held to it, one declared for every version is free, and one declared
+    for several versions (no single constraint says "one of these") is not
+    exempt at all: only its wheels are used.
+    """
+    versions: dict[str, set[str | None]] = {}
+    for entry in entries:
+        versions.setdefault(canonicalize_name(entry.name), set()).add(entry.version)
+    exempt: list[str] = []
+    held: list[str] = []
+    for name, declared in sorted(versions.items()):
+        if None in declared:
+            exempt.append(name)
+        elif len(declared) == 1:
+            exempt.append(name)
+            held.append(f"{name}=={next(iter(declared))}")
+    return exempt, held
+
+
 def render_dependency_metadata(entries: Sequence[StaticMetadata]) -> str:
     """uv.toml ``[[dependency-metadata]]`` tables (JSON strings are TOML)."""
     blocks = []
@@ -280,10 +323,13 @@ def summarize_failure(python: str, stderr: str) -> ResolveFailure:
             causes.append(line.split(":", 1)[1].strip())
         elif line and causes:
             causes[-1] += " " + line  # a cause wrapped onto the next line
-    match = _BUILD_FAILED.search(stderr)
+    plain = _strip_ansi(stderr)
+    match = _BUILD_FAILED.search(plain) or _NEEDS_WHEEL.search(plain)
     package = match.group(1).strip() if match else None
     parts = causes[1:] if len(causes) > 1 else causes
     reason = "; ".join(parts) or "uv failed without saying why"
+    if _NEEDS_WHEEL.search(plain):
+        reason += f"; {package}: {_NO_WHEEL_ADVICE}"
     if captured:
         reason += f"; the build said: {captured[-1]}"
     return ResolveFailure(python, package, reason[:1000])
