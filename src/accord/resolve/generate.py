@@ -125,7 +125,8 @@ def generate(
 ) -> Generated:
     """Pins for ``pythons``; previous pins are kept where they still work,
     except for the names in ``upgrade`` (or all of them with ``upgrade_all``),
-    which move to the newest versions the list and the holds allow."""
+    which move to the newest versions the list and the holds allow. The
+    other supported Pythons keep their current pins."""
     pythons = sort_pythons(pythons)
     holds = central.config.resolution.holds
     requests = build_requests(
@@ -140,7 +141,10 @@ def generate(
     }
     if failures:
         return Generated(None, (), (), (), failures)
-    lines = tuple(_ordered(central, merge_pins(per_python, _spellings(central))))
+    # The supported Pythons not resolved this time keep their current pins:
+    # merged with the new ones, the markers are right for every Python.
+    merged = {**kept_pins(central, pythons), **per_python}
+    lines = tuple(_ordered(central, merge_pins(merged, _spellings(central))))
     resolved_names = {name for pins in per_python.values() for name in pins}
     return Generated(
         render_constraints(central, lines),
@@ -149,6 +153,31 @@ def generate(
         tuple(h for h in holds if h.name in resolved_names),
         (),
     )
+
+
+def kept_pins(
+    central: CentralRepo, pythons: Sequence[str]
+) -> dict[str, dict[NormalizedName, ResolvedPin]]:
+    """The current pins of each supported Python not in ``pythons``.
+
+    A Python the current file pins nothing for is left out, so generating
+    one Python into an empty file gives plain lines, as before.
+    """
+    if central.constraints is None:
+        return {}
+    excluded = excluded_names(central)
+    kept: dict[str, dict[NormalizedName, ResolvedPin]] = {}
+    for python in central.config.python_versions:
+        if python in pythons:
+            continue
+        pins = {
+            pin.name: ResolvedPin(pin.name, pin.line.requirement.name, pin.version)
+            for pin in central.constraints.pins
+            if applies_to_python(pin.marker, python) and pin.name not in excluded
+        }
+        if pins:
+            kept[python] = pins
+    return kept
 
 
 def _ordered(central: CentralRepo, lines: list[MergedLine]) -> list[MergedLine]:
