@@ -141,7 +141,7 @@ def test_sdist_only_package_is_reported_by_package_and_nothing_written(
     assert code == 1
     (failure,) = document["failures"]  # type: ignore[misc]
     assert failure["package"] == "virt"
-    assert failure["python"] == "3.12"
+    assert failure["pythons"] == ["3.12"]
     assert len(failure["reason"]) < 1000
     assert "[[static-metadata]]" in failure["reason"]
     assert (repo / "upper-constraints.txt").read_text() == "alpha===9.0\n"

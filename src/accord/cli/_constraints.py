@@ -194,7 +194,9 @@ def constraints_bump(
             written = str(root / UPPER_CONSTRAINTS)
         for sha in commits:
             print(f"committed {sha[:12]}", file=sys.stderr)
-        return _report(resolving, result, output_format, written, diff)
+        return _report(
+            resolving, result, output_format, written, diff, command="constraints bump"
+        )
 
 
 def _report(
@@ -204,12 +206,13 @@ def _report(
     written: str | None,
     diff: bool,
     to_stderr: bool = False,
+    command: str = "constraints generate",
 ) -> int:
     from accord.report.constraints import render_generated
 
     constraints = resolving.central.constraints
     old_text = constraints.file.text if constraints else ""
-    report = render_generated(result, output_format, old_text, written, diff)
+    report = render_generated(result, output_format, old_text, written, diff, command)
     if report:
         print(report, file=sys.stderr if to_stderr else sys.stdout)
     return EXIT_FINDINGS if result.failures else EXIT_OK

@@ -25,6 +25,12 @@ _MISSING = re.compile(
 )
 _NO_VERSION = re.compile(r"there is no version of ([A-Za-z0-9][A-Za-z0-9._-]*)")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
+# A package in uv's sentences: followed by a specifier, or after "of"/"on".
+_PACKAGE = re.compile(
+    r"(?:(?<=versions of )|(?<=version of )|(?<=depends on )|(?<=depend on ))"
+    r"([A-Za-z0-9][A-Za-z0-9._-]*)"
+    r"|(?<![\w.-])([A-Za-z0-9][A-Za-z0-9._-]*)(?=[<>=!~]=|[<>]\d| was not found)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,16 @@ def required(reason: str) -> list[Mention]:
             if not any(m.name == mention.name for m in mentions):
                 mentions.append(mention)
     return mentions
+
+
+def named(reason: str) -> list[str]:
+    """Every package uv's explanation names, in order, once each."""
+    names: list[str] = []
+    for match in _PACKAGE.finditer(reason):
+        name = canonicalize_name(match.group(1) or match.group(2))
+        if name not in names:
+            names.append(name)
+    return names
 
 
 def _mention(text: str) -> Mention | None:

@@ -1,0 +1,89 @@
+"""Resolution failures and findings: once per library, with their Pythons and
+the global-list line at fault."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from accord.cli import main
+
+from .test_constraints_generate import generate, make_repo, verify, wheelhouse
+from .wheelhouse import make_canary_tree
+
+__all__ = ["wheelhouse"]  # the fixture, used by name
+
+PYTHON_CASES = [
+    pytest.param(["3.10", "3.11", "3.12", "3.13"], "3.10-3.13", id="run"),
+    pytest.param(["3.10", "3.12"], "3.10, 3.12", id="gap"),
+    pytest.param(["3.12"], "3.12", id="one"),
+]
+
+
+@pytest.mark.parametrize(("pythons", "text"), PYTHON_CASES)
+def test_describe_pythons(pythons: list[str], text: str) -> None:
+    from accord.resolve.pythons import describe_pythons
+
+    assert describe_pythons(pythons, ["3.10", "3.11", "3.12", "3.13"]) == text
+
+
+def test_unpinned_library_is_reported_once(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    assert generate(repo, capsys)[0] == 0
+    pins = (repo / "upper-constraints.txt").read_text()
+    (repo / "upper-constraints.txt").write_text(pins.replace("gamma===2.0\n", ""))
+    code, findings = verify(repo, capsys)
+    assert code == 1
+    assert [f["message"] for f in findings] == [
+        "gamma 2.0 is needed on Python 3.10-3.13 but not pinned"
+    ]
+
+
+def test_missing_library_fails_once_at_its_global_line(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    assert generate(repo, capsys)[0] == 0
+    with (repo / "global-requirements.txt").open("a") as handle:
+        handle.write("nosuchlib  # MIT\n")  # line 9
+    code, document = generate(repo, capsys)
+    assert code == 1
+    (failure,) = document["failures"]  # type: ignore[misc]
+    assert failure["pythons"] == ["3.10", "3.11", "3.12", "3.13"]
+    assert (failure["path"], failure["line"]) == ("global-requirements.txt", 9)
+    assert main(["constraints", "generate", "--requirements", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("nosuchlib was not found") == 1
+    assert "failed on Python 3.10-3.13: nosuchlib (global-requirements.txt:9)" in out
+    code, findings = verify(repo, capsys)
+    assert code == 1
+    v002 = [f for f in findings if f["rule"] == "V002"]
+    assert [(f["path"], f["line"]) for f in v002] == [("global-requirements.txt", 9)]
+    assert "on Python 3.10-3.13" in str(v002[0]["message"])
+
+
+def test_direct_reference_in_the_global_list_is_refused(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    canary = tmp_path / "CANARY"
+    tree = make_canary_tree(tmp_path, "tree", "1.0", canary)
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    assert generate(repo, capsys, "--python", "3.12")[0] == 0
+    pins = (repo / "upper-constraints.txt").read_text()
+    with (repo / "global-requirements.txt").open("a") as handle:
+        handle.write(f"tree @ {tree.as_uri()}  # MIT\n")  # line 9
+    code, document = generate(repo, capsys, "--python", "3.12", "--refresh")
+    assert code == 1
+    (failure,) = document["failures"]  # type: ignore[misc]
+    assert (failure["path"], failure["line"]) == ("global-requirements.txt", 9)
+    assert "a path" in failure["reason"]
+    assert (repo / "upper-constraints.txt").read_text() == pins
+    args = ["constraints", "verify", "--requirements", str(repo), "--python", "3.12"]
+    assert main([*args, "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["rule"], f["line"]) for f in findings] == [("V006", 9)]
+    assert not canary.exists()
