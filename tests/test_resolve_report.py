@@ -87,3 +87,18 @@ def test_direct_reference_in_the_global_list_is_refused(
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert [(f["rule"], f["line"]) for f in findings] == [("V006", 9)]
     assert not canary.exists()
+
+
+def test_bump_checks_its_names_and_says_its_command(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="gamma===1.0\n", pythons='["3.12"]')
+    base = ["constraints", "bump", "--requirements", str(repo)]
+    assert main([*base, "nosuchlib"]) == 2
+    assert "nosuchlib is not in global-requirements.txt" in capsys.readouterr().err
+    assert main([*base, "lint"]) == 2  # denylisted: never pinned
+    assert "never pinned" in capsys.readouterr().err
+    assert (repo / "upper-constraints.txt").read_text() == "gamma===1.0\n"
+    assert main([*base, "gamma", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["command"] == "constraints bump"

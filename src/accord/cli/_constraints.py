@@ -168,6 +168,7 @@ def constraints_bump(
         root, central = resolving.root, resolving.central
         if bool(names) == bump_all:
             raise UsageError("name the libraries to bump, or pass --all (not both)")
+        _check_bumpable(central, names)
         if propose and not (root / ".git").exists():
             raise UsageError(f"--propose needs {root} to be a git repository")
         if stable and not force:
@@ -197,6 +198,28 @@ def constraints_bump(
         return _report(
             resolving, result, output_format, written, diff, command="constraints bump"
         )
+
+
+def _check_bumpable(central: CentralRepo, names: Sequence[str]) -> None:
+    """Only what the global list has or the pins hold (a library pinned
+    because a listed one needs it) can be bumped."""
+    from packaging.utils import canonicalize_name
+
+    from accord.resolve.generate import excluded_names
+
+    known = set(central.global_list.names())
+    if central.constraints is not None:
+        known |= {pin.name for pin in central.constraints.pins}
+    excluded = excluded_names(central)
+    for name in names:
+        canonical = canonicalize_name(name)
+        if canonical not in known:
+            raise UsageError(
+                f"{name} is not in {central.global_list.path} (nor pinned): "
+                "only listed libraries and what they need have pins to bump"
+            )
+        if canonical in excluded:
+            raise UsageError(f"{name} is never pinned (denylisted or unpinned)")
 
 
 def _report(
