@@ -102,3 +102,35 @@ def test_bump_checks_its_names_and_says_its_command(
     assert main([*base, "gamma", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["command"] == "constraints bump"
+
+
+def test_progress_counts_pythons_and_names_the_running_ones() -> None:
+    import io
+
+    from rich.console import Console
+
+    from accord.cli._progress import resolution_progress
+    from accord.resolve.generate import resolve_all
+    from accord.resolve.request import ResolveOutcome, ResolveRequest
+
+    seen: list[str] = []
+
+    class Fake:
+        def resolve(self, request: ResolveRequest) -> ResolveOutcome:
+            seen.append(request.python)
+            return ResolveOutcome(request.python, ())
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    pythons = ["3.11", "3.12"]
+    with resolution_progress(pythons, console) as shown:
+        resolver = shown.watch(Fake())
+        requests = [ResolveRequest(python, ("x",)) for python in pythons]
+        resolve_all(requests, resolver, 2, shown.done)
+        assert shown.completed == 2 and shown.running == []
+        shown.started("3.12")  # as a rerun online would
+    text = screen.getvalue()
+    assert "resolving Python 3.12" in text
+    assert "Pythons" in text and "projects" not in text
+    assert "0:00:0" in text  # elapsed time
+    assert seen == pythons

@@ -15,9 +15,9 @@ from accord.cli._app import (
     UsageError,
     check_pythons,
     finish,
-    progress,
     resolver_for,
 )
+from accord.cli._progress import resolution_progress
 from accord.errors import AccordError
 from accord.findings import Finding
 
@@ -100,13 +100,13 @@ def constraints_generate(
             )
             result = unchanged_result(central)
         else:
-            with progress(len(resolving.pythons)) as advance:
+            with resolution_progress(resolving.pythons) as shown:
                 result = generate(
                     central,
                     resolving.pythons,
-                    resolving.resolver,
+                    shown.watch(resolving.resolver),
                     resolving.jobs,
-                    lambda _: advance(),
+                    shown.done,
                 )
         target = (
             resolving.root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
@@ -175,13 +175,13 @@ def constraints_bump(
             refused = refuse_on_stable(central, names, bump_all)
             if refused:
                 raise UsageError(refused)
-        with progress(len(resolving.pythons)) as advance:
+        with resolution_progress(resolving.pythons) as shown:
             result = generate(
                 central,
                 resolving.pythons,
-                resolving.resolver,
+                shown.watch(resolving.resolver),
                 resolving.jobs,
-                lambda _: advance(),
+                shown.done,
                 upgrade=names,
                 upgrade_all=bump_all,
             )
@@ -257,13 +257,13 @@ def constraints_verify(
     with resolving_from(
         requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
     ) as resolving:
-        with progress(len(resolving.pythons)) as advance:
+        with resolution_progress(resolving.pythons) as shown:
             findings = verify_constraints(
                 resolving.central,
                 resolving.pythons,
-                resolving.resolver,
+                shown.watch(resolving.resolver),
                 resolving.jobs,
-                lambda _: advance(),
+                shown.done,
             )
         index = resolving.resolver.index
         if not index.no_index:  # yanked is a property of an index's pages
@@ -305,15 +305,15 @@ def coinstall_command(
                 findings.append(
                     Finding("K002", "error", member.name, None, f"not read: {error}")
                 )
-        with progress(len(resolving.pythons)) as advance:
+        with resolution_progress(resolving.pythons) as shown:
             findings += coinstall(
                 central,
                 projects,
                 resolving.pythons,
-                resolving.resolver,
+                shown.watch(resolving.resolver),
                 with_tests,
                 resolving.jobs,
-                lambda _: advance(),
+                shown.done,
             )
         return finish(
             "coinstall", findings, output_format, f"coinstall {resolving.root}"
@@ -338,14 +338,14 @@ def lower_bounds_command(
         requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
     ) as resolving:
         loaded = load_project(project, resolving.central.config)
-        with progress(len(resolving.pythons)) as advance:
+        with resolution_progress(resolving.pythons) as shown:
             findings = lower_bounds(
                 resolving.central,
                 loaded,
                 resolving.pythons,
-                resolving.resolver,
+                shown.watch(resolving.resolver),
                 resolving.jobs,
-                lambda _: advance(),
+                shown.done,
             )
         return finish(
             "lower-bounds", findings, output_format, f"lower-bounds {project}"
