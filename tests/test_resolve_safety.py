@@ -65,14 +65,25 @@ def test_sdist_only_package_is_never_built(
 ) -> None:
     canary = tmp_path / "CANARY"
     make_canary_sdist(wheelhouse, "canary", "1.0", canary)
+    make_canary_sdist(wheelhouse, "canary-two", "1.0", canary)
     repo = make_repo(tmp_path, wheelhouse, pins="canary===1.0\n")
     with (repo / "global-requirements.txt").open("a") as handle:
-        handle.write("canary  # MIT\n")
+        handle.write("canary  # MIT\ncanary-two  # MIT\n")  # lines 9, 10
     code, document = generate(repo, capsys, "--python", "3.12")
     assert code == 1
+    # uv stops at the first library without a wheel: accord names them all.
     (failure,) = document["failures"]  # type: ignore[misc]
     assert failure["package"] == "canary"
     assert "[[static-metadata]]" in failure["reason"]
+    assert (
+        "canary (global-requirements.txt:9), canary-two (global-requirements.txt:10)"
+        in failure["reason"]
+    )
+    (repo / "global-requirements.txt").write_text(
+        (repo / "global-requirements.txt")
+        .read_text()
+        .replace("canary-two  # MIT\n", "")
+    )
     base = ("--requirements", str(repo), "--python", "3.12")
     assert main(["constraints", "verify", *base]) == 1
     assert main(["constraints", "bump", "canary", *base]) == 1

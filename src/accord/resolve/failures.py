@@ -4,7 +4,7 @@ global-list line of the library that caused it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packaging.utils import canonicalize_name
 
@@ -40,6 +40,8 @@ class FailureGroup:
         )
         where = f" ({self.where})" if self.where else ""
         subject = f" {name}{where}:" if name else ""
+        if self.where and self.where in self.reason:
+            subject = ""  # the reason already names each line
         return f"{on_pythons(self.pythons, run)}:{subject} {self.reason}"
 
 
@@ -63,13 +65,17 @@ def group_failures(
     """One group per library at fault (or per reason, when none is)."""
     grouped: dict[tuple[object, ...], list[ResolveFailure]] = {}
     entries: dict[tuple[object, ...], GlobalEntry | None] = {}
-    for failure in failures:
+    for given in failures:
+        failure = given
         entry = culprit(central, failure)
         key: tuple[object, ...] = (
             (entry.lineno, failure.package)
             if entry is not None
             else (None, failure.package, failure.reason)
         )
+        if failure.no_wheel:
+            failure = replace(failure, reason=_located(central, failure))
+            key = ("no wheel", failure.no_wheel)
         grouped.setdefault(key, []).append(failure)
         entries[key] = entry
     groups = []
@@ -85,6 +91,17 @@ def group_failures(
             )
         )
     return tuple(groups)
+
+
+def _located(central: CentralRepo, failure: ResolveFailure) -> str:
+    """A no-wheel failure's reason, each listed library with its line."""
+    reason = failure.reason
+    listed = []
+    for name in failure.no_wheel:
+        entries = central.global_list.entries_for(canonicalize_name(name))
+        where = f" ({central.global_list.path}:{entries[0].lineno})" if entries else ""
+        listed.append(f"{name}{where}")
+    return reason.replace(", ".join(failure.no_wheel), ", ".join(listed), 1)
 
 
 def direct_groups(

@@ -32,17 +32,19 @@ from accord._config_resolution import IndexSettings, StaticMetadata
 from accord.errors import AccordError
 from accord.resolve.merge import ResolvedPin
 from accord.resolve.request import ResolveFailure, ResolveOutcome, ResolveRequest
+from accord.resolve.uv_static import (
+    no_wheel_failure,
+    render_dependency_metadata,
+    static_exemptions,
+    with_placeholders,
+)
 
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)\s*$")
 _BUILD_FAILED = re.compile(
     r"Failed to (?:build|download and build|resolve build requirements for) `([^`=]+)"
 )
 _NEEDS_WHEEL = re.compile(r"Wheels are required for `([^`]+)` because building")
-_NO_WHEEL_ADVICE = (
-    "it has no wheel for this Python and accord never builds a package (a "
-    "build runs its code): declare its metadata under [[static-metadata]] in "
-    "accord.toml"
-)
+_MAX_PLACEHOLDERS = 100
 _TIMEOUT = 30 * 60
 _PYPI = "https://pypi.org/simple/"
 # Set, these choose uv's index behind accord's back: then accord relays nothing.
@@ -136,6 +138,35 @@ class UvResolver:
             return self._relay
 
     def resolve(self, request: ResolveRequest) -> ResolveOutcome:
+        """Resolve; a library with no wheel fails, naming every such library.
+
+        uv stops at the first library it cannot use without a build. To name
+        them all in one run, each is given placeholder metadata (no
+        requirements) and the resolution runs again, until it succeeds or
+        fails for another reason: then the failure is about the wheels.
+        """
+        placeholders: list[str] = []
+        while True:
+            outcome = self._compile(request, placeholders)
+            failure = outcome.failure
+            new = (
+                [n for n in failure.no_wheel if n not in placeholders]
+                if failure
+                else []
+            )
+            placeholders += new
+            if not new or len(placeholders) >= _MAX_PLACEHOLDERS:
+                break
+        if placeholders:
+            return ResolveOutcome(
+                request.python, (), no_wheel_failure(request.python, placeholders)
+            )
+        return outcome
+
+    def _compile(
+        self, request: ResolveRequest, placeholders: Sequence[str]
+    ) -> ResolveOutcome:
+        static = with_placeholders(self.static_metadata, placeholders)
         with tempfile.TemporaryDirectory(prefix="accord-uv-") as tmp:
             work = Path(tmp)
             (work / "requirements.in").write_text(
@@ -151,7 +182,7 @@ class UvResolver:
                 "--no-header", "--no-annotate", "--quiet",
                 "--no-python-downloads",
             ]  # fmt: skip
-            exempt, held = static_exemptions(self.static_metadata)
+            exempt, held = static_exemptions(static)
             # Metadata only: never build, i.e. never run a package's code.
             command += ["--only-binary", ":all:"]
             for name in exempt:
@@ -170,7 +201,7 @@ class UvResolver:
             for name in request.upgrade:
                 command += ["--upgrade-package", name]
             command += self._index_arguments(relay)
-            command += self._config_arguments(work)
+            command += self._config_arguments(work, static)
             environment = {**os.environ, "UV_NO_PROGRESS": "1"}
             if relay is not None:
                 # The relay is local: an HTTP proxy in the environment must
@@ -236,55 +267,14 @@ class UvResolver:
             ]
         return arguments
 
-    def _config_arguments(self, work: Path) -> list[str]:
-        if not self.static_metadata:
+    def _config_arguments(
+        self, work: Path, static: Sequence[StaticMetadata]
+    ) -> list[str]:
+        if not static:
             return ["--no-config"]
         config = work / "uv.toml"
-        config.write_text(render_dependency_metadata(self.static_metadata))
+        config.write_text(render_dependency_metadata(static))
         return ["--config-file", str(config)]
-
-
-def static_exemptions(
-    entries: Sequence[StaticMetadata],
-) -> tuple[list[str], list[str]]:
-    """The packages uv may take as sdists, and the constraints holding them
-    to the versions whose metadata is declared.
-
-    uv reads declared metadata instead of building, but would build any
-    other version of the package: a package declared for one version is
-    held to it, one declared for every version is free, and one declared
-    for several versions (no single constraint says "one of these") is not
-    exempt at all: only its wheels are used.
-    """
-    versions: dict[str, set[str | None]] = {}
-    for entry in entries:
-        versions.setdefault(canonicalize_name(entry.name), set()).add(entry.version)
-    exempt: list[str] = []
-    held: list[str] = []
-    for name, declared in sorted(versions.items()):
-        if None in declared:
-            exempt.append(name)
-        elif len(declared) == 1:
-            exempt.append(name)
-            held.append(f"{name}=={next(iter(declared))}")
-    return exempt, held
-
-
-def render_dependency_metadata(entries: Sequence[StaticMetadata]) -> str:
-    """uv.toml ``[[dependency-metadata]]`` tables (JSON strings are TOML)."""
-    blocks = []
-    for entry in entries:
-        lines = [
-            "[[dependency-metadata]]",
-            f"name = {json.dumps(entry.name)}",
-            f"requires-dist = {json.dumps(list(entry.requires_dist))}",
-        ]
-        if entry.version is not None:
-            lines.append(f"version = {json.dumps(entry.version)}")
-        if entry.requires_python:
-            lines.append(f"requires-python = {json.dumps(entry.requires_python)}")
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n"
 
 
 def parse_pins(text: str) -> tuple[ResolvedPin, ...]:
@@ -324,12 +314,13 @@ def summarize_failure(python: str, stderr: str) -> ResolveFailure:
         elif line and causes:
             causes[-1] += " " + line  # a cause wrapped onto the next line
     plain = _strip_ansi(stderr)
-    match = _BUILD_FAILED.search(plain) or _NEEDS_WHEEL.search(plain)
+    no_wheel = tuple(dict.fromkeys(_NEEDS_WHEEL.findall(plain)))
+    if no_wheel:
+        return no_wheel_failure(python, no_wheel)
+    match = _BUILD_FAILED.search(plain)
     package = match.group(1).strip() if match else None
     parts = causes[1:] if len(causes) > 1 else causes
     reason = "; ".join(parts) or "uv failed without saying why"
-    if _NEEDS_WHEEL.search(plain):
-        reason += f"; {package}: {_NO_WHEEL_ADVICE}"
     if captured:
         reason += f"; the build said: {captured[-1]}"
     return ResolveFailure(python, package, reason[:1000])
