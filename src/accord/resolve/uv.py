@@ -141,7 +141,7 @@ class UvResolver:
         """Resolve; a library with no wheel fails, naming every such library.
 
         uv stops at the first library it cannot use without a build. To name
-        them all in one run, each is given placeholder metadata (no
+        them all in one run, each in turn is given placeholder metadata (no
         requirements) and the resolution runs again, until it succeeds or
         fails for another reason: then the failure is about the wheels.
         """
@@ -149,8 +149,10 @@ class UvResolver:
         while True:
             outcome = self._compile(request, placeholders)
             failure = outcome.failure
+            # The first only: uv's hints also name libraries met while
+            # backtracking, which a resolution may not need.
             new = (
-                [n for n in failure.no_wheel if n not in placeholders]
+                [n for n in failure.no_wheel if n not in placeholders][:1]
                 if failure
                 else []
             )
