@@ -134,3 +134,45 @@ def test_progress_counts_pythons_and_names_the_running_ones() -> None:
     assert "Pythons" in text and "projects" not in text
     assert "0:00:0" in text  # elapsed time
     assert seen == pythons
+
+
+EXPLANATIONS = [
+    pytest.param(
+        "Because you require requests>=2.20,<2.30 and requests==2.32.5, we can "
+        "conclude that your requirements are unsatisfiable.",
+        ["requests>=2.20,<2.30", "requests==2.32.5"],
+        {"requests>=2.20,<2.30": True, "requests>=2.31,!=2.32.0": None},
+        id="specifier-with-a-comma",
+    ),
+    pytest.param(
+        "Because all versions of beta depend on gamma>=1 and you require beta, we "
+        "can conclude that you require gamma>=1. And because you require gamma<1, "
+        "we can conclude that your requirements are unsatisfiable.",
+        ["beta", "gamma<1"],
+        {"beta>=1": True, "gamma<1": True, "gamma>=1": None, "delta": False},
+        id="derived-requirement-is-not-blamed",
+    ),
+    pytest.param(
+        "Because nosuchlib was not found in the package registry and you require "
+        "nosuchlib, we can conclude that your requirements are unsatisfiable.",
+        ["nosuchlib"],
+        {"nosuchlib>=1": True},
+        id="missing",
+    ),
+]
+
+
+@pytest.mark.parametrize(("reason", "mentions", "verdicts"), EXPLANATIONS)
+def test_uv_explanation(
+    reason: str, mentions: list[str], verdicts: dict[str, bool | None]
+) -> None:
+    from packaging.requirements import Requirement
+
+    from accord.resolve.uv_explain import involves, required
+
+    found = required(reason)
+    assert [f"{m.name}{m.specifier or ''}" for m in found] == [
+        str(Requirement(text)) for text in mentions
+    ]
+    for text, verdict in verdicts.items():
+        assert involves(found, Requirement(text)) is verdict, text

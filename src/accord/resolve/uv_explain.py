@@ -45,7 +45,8 @@ def required(reason: str) -> list[Mention]:
     """The direct requirements uv's explanation names, in order."""
     mentions: list[Mention] = []
     for clause in _REQUIRE.findall(reason):
-        for part in re.split(r",\s*|\s+and\s+", clause):
+        # ", " or " and " part requirements; a bare "," is inside a specifier.
+        for part in re.split(r",\s+|\s+and\s+", clause):
             mention = _mention(part.strip())
             if mention is not None and mention not in mentions:
                 mentions.append(mention)
