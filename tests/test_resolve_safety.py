@@ -129,3 +129,23 @@ def test_coinstall_blames_only_the_lines_in_the_conflict_once(
     messages = " ".join(str(f["message"]) for f in findings)
     assert messages.count("we can conclude") == 1  # uv's explanation, once
     assert "on Python 3.11-3.12" in messages
+
+
+def test_lower_bounds_says_when_a_minimum_has_no_wheel(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    canary = tmp_path / "CANARY"
+    make_canary_sdist(wheelhouse, "old", "1.0", canary)  # the minimum: no wheel
+    make_wheel(wheelhouse, "old", "1.1")
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("old>=1.0\ngamma>=1.0\n")
+    code, findings = _run(
+        capsys, "lower-bounds", str(project), "--requirements", str(repo),
+        "--python", "3.11", "--python", "3.12",
+    )  # fmt: skip
+    assert code == 0
+    assert [(f["rule"], f["line"]) for f in findings] == [("L003", 1)]
+    assert "on Python 3.11-3.12 is 1.1" in str(findings[0]["message"])
+    assert not canary.exists()

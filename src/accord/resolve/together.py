@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from accord.central import CentralRepo
 from accord.findings import Finding
@@ -99,7 +101,60 @@ def lower_bounds(
     ]
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
     findings += _blame("L001", outcomes, uses, "the declared minimums do not install")
+    findings += _untested_minimums(outcomes, uses)
     return findings
+
+
+def _untested_minimums(
+    outcomes: Sequence[ResolveOutcome], uses: Sequence[Use]
+) -> list[Finding]:
+    """L003: a minimum the lowest resolution did not reach. accord takes only
+    wheels, so a minimum released only as an sdist (or not released at all)
+    is passed over for the next version, and the minimum goes untested."""
+    run = [o.python for o in outcomes]
+    minimums = [_minimum(use.item.requirement) for use in uses]
+    highest: dict[str, Version] = {}  # several lines: the highest minimum rules
+    for use, minimum in zip(uses, minimums, strict=True):
+        name = canonicalize_name(use.item.requirement.name)
+        if minimum is not None and (name not in highest or minimum > highest[name]):
+            highest[name] = minimum
+    above: dict[tuple[int, Version], list[str]] = {}
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            continue
+        resolved = {pin.name: pin.version for pin in outcome.pins}
+        for number, use in enumerate(uses):
+            name = canonicalize_name(use.item.requirement.name)
+            minimum, got = minimums[number], resolved.get(name)
+            if minimum is None or got is None or minimum != highest[name]:
+                continue
+            if got > minimum:
+                above.setdefault((number, got), []).append(outcome.python)
+    return [
+        Finding(
+            "L003",
+            "warning",
+            _where("L003", uses[number]),
+            uses[number].item.line,
+            f"{uses[number].item.text}: the lowest version that installs "
+            f"{on_pythons(pythons, run)} is {got}, not the minimum (a minimum "
+            "with no wheel, or not released, is passed over: accord never builds)",
+            "raise the minimum to a version with wheels",
+        )
+        for (number, got), pythons in above.items()
+    ]
+
+
+def _minimum(requirement: Requirement) -> Version | None:
+    """The lowest version a requirement states it allows, if it states one."""
+    found = []
+    for spec in requirement.specifier:
+        if spec.operator in (">=", "~=", "==", "===") and "*" not in spec.version:
+            try:
+                found.append(Version(spec.version))
+            except InvalidVersion:
+                continue
+    return max(found, default=None)
 
 
 def _split_direct(rule: str, uses: Sequence[Use]) -> tuple[list[Use], list[Finding]]:
