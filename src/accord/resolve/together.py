@@ -138,7 +138,8 @@ def _untested_minimums(
             uses[number].item.line,
             f"{uses[number].item.text}: the lowest version that installs "
             f"{on_pythons(pythons, run)} is {got}, not the minimum (a minimum "
-            "with no wheel, or not released, is passed over: accord never builds)",
+            "with no wheel, yanked or not released is passed over: accord never "
+            "builds)",
             "raise the minimum to a version with wheels",
         )
         for (number, got), pythons in above.items()
