@@ -244,7 +244,11 @@ def constraints_verify(
             client = IndexClient(index.url or "https://pypi.org/simple/", None)
             findings += yanked_pins(resolving.central, client)
         return finish(
-            "constraints verify", findings, output_format, f"verify {resolving.root}"
+            "constraints verify",
+            findings,
+            output_format,
+            f"verify {resolving.root}",
+            resolving.root,
         )
 
 
@@ -289,8 +293,14 @@ def coinstall_command(
                 resolving.jobs,
                 lambda _: advance(),
             )
+        # K001 paths are project/file: relative to where the projects live.
+        projects_root = workspace or central.root.resolve().parent
         return finish(
-            "coinstall", findings, output_format, f"coinstall {resolving.root}"
+            "coinstall",
+            findings,
+            output_format,
+            f"coinstall {resolving.root}",
+            projects_root,
         )
 
 
@@ -322,5 +332,5 @@ def lower_bounds_command(
                 lambda _: advance(),
             )
         return finish(
-            "lower-bounds", findings, output_format, f"lower-bounds {project}"
+            "lower-bounds", findings, output_format, f"lower-bounds {project}", project
         )

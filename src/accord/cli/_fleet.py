@@ -83,6 +83,14 @@ def _run_fleet(
         )
     if output_format == "json":
         print(render_fleet_json(mode, outcomes))
+    elif output_format != "table":
+        from accord.report.ci import ci_format, fleet_sets, render_ci
+
+        print(
+            render_ci(
+                ci_format(output_format), f"fleet {mode}", fleet_sets(mode, outcomes)
+            )
+        )
     else:
         render_fleet_table(mode, outcomes, sys.stdout)
     return outcomes
