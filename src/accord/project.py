@@ -7,6 +7,7 @@ project's code: ``setup.py`` is not read at all.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,7 @@ from accord.model.sources import (
 )
 
 _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
+_TOX_FILES = ("tox.ini", "tox.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,10 @@ def load_project(root: Path, config: Config) -> Project:
                 include_build_system=config.check_build_system,
             )
         )
+    for name in _TOX_FILES:  # not sources: read for the tox rule (C017) only
+        if (root / name).is_file():
+            with contextlib.suppress(InputError):  # the rule is advice; skip it
+                loader.read(name)
     return Project(
         root, tuple(loader.sources), tuple(loader.texts.items()), tuple(loader.problems)
     )

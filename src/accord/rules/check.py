@@ -19,6 +19,7 @@ from accord.model.sources import RequirementSource, SourceRequirement
 from accord.project import Project
 from accord.rules.build_backend import check_build_backend
 from accord.rules.contract import Judgement, judge, minimum_of, select_entries
+from accord.rules.tox_constraints import check_tox_constraints
 
 
 def check_project(project: Project, central: CentralRepo) -> list[Finding]:
@@ -30,6 +31,7 @@ def check_project(project: Project, central: CentralRepo) -> list[Finding]:
     for source in project.sources:
         findings.update(_check_source(source, central))
     findings.update(check_build_backend(project, central.config.required_build_backend))
+    findings.update(check_tox_constraints(project))
     if not project.sources:
         findings.add(no_sources_finding())
     return sort_findings(findings)
