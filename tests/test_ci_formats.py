@@ -17,11 +17,12 @@ import pytest
 from accord.cli import main
 from accord.cli._parser import FINDINGS_FORMATS, parse
 from accord.findings import Finding
-from accord.report.ci import FindingSet, render_ci
+from accord.report.ci import FindingSet, render_ci, sync_findings
 from accord.report.github import escape_data, escape_property
 from accord.report.junit import render_junit
 from accord.report.rule_catalog import RULES
 from accord.report.sarif import sarif_log
+from accord.sync.plan import Change
 
 from .conftest import EXAMPLES, ROOT
 
@@ -364,12 +365,12 @@ def test_junit_parses_with_one_testcase_per_finding() -> None:
 def test_every_rule_has_a_description() -> None:
     """The README's rule tables and the code name no rule the catalog lacks."""
     readme = (ROOT / "README.md").read_text()
-    in_readme = set(re.findall(r"^\| ([GCVKL]\d{3}) \|", readme, re.M))
-    in_readme |= set(re.findall(r"\b([VKL]\d{3})\b", readme))
+    in_readme = set(re.findall(r"^\| ([GCVKLS]\d{3}) \|", readme, re.M))
+    in_readme |= set(re.findall(r"\b([VKLS]\d{3})\b", readme))
     in_code = {
         rule
         for path in (ROOT / "src" / "accord").rglob("*.py")
-        for rule in re.findall(r'"([GCVKL]\d{3})"', path.read_text())
+        for rule in re.findall(r'"([GCVKLS]\d{3})"', path.read_text())
     }
     assert in_readme <= RULES.keys()
     assert in_code <= RULES.keys()
@@ -450,3 +451,27 @@ def test_commands_without_findings_do_not_offer_them(
         parse([*argv, "--format", "sarif"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_sync_changes_become_findings_at_their_lines() -> None:
+    changes = [
+        Change("requirements.txt", 2, "a>=1,<2", "a>=1"),
+        Change("requirements.txt", 3, "b>=1", None),
+        Change("doc/requirements.txt", 1, "c>=1", "c>=1", ("BSD", "BSD-3-Clause")),
+    ]
+    would = sync_findings(changes, written=False, check_only=True)
+    assert [(f.rule, f.severity, f.path, f.line, f.message) for f in would] == [
+        ("S001", "error", "requirements.txt", 2, "sync would rewrite a>=1,<2 as a>=1"),
+        ("S001", "error", "requirements.txt", 3, "sync would remove b>=1"),
+        (
+            "S001",
+            "error",
+            "doc/requirements.txt",
+            1,
+            "sync would rewrite licence BSD as BSD-3-Clause",
+        ),
+    ]
+    assert all(f.fix for f in would)
+    done = sync_findings(changes, written=True, check_only=False)
+    assert {f.severity for f in done} == {"warning"}
+    assert done[0].message == "sync rewrote a>=1,<2 as a>=1" and done[0].fix is None

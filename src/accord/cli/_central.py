@@ -101,8 +101,12 @@ def sync(
         write_updates(project, plan.updates)
     if output_format in ("table", "json"):
         print(render_sync(plan, output_format, project, written=write, diff=diff))
-    else:  # a CI format: the findings only, as check reports them
-        finish("sync", plan.findings, output_format, f"sync {project}", project)
+    else:  # a CI format: what is still wrong, and each line sync rewrites
+        from accord.report.ci import sync_findings
+
+        changes = sync_findings(plan.changes, write, check_only)
+        findings = [*plan.findings, *changes]
+        finish("sync", findings, output_format, f"sync {project}", project)
     failed = has_errors(plan.findings) or (check_only and bool(plan.updates))
     return EXIT_FINDINGS if failed else EXIT_OK
 

@@ -19,6 +19,7 @@ from accord.findings import Finding
 
 if TYPE_CHECKING:
     from accord.fleet import Outcome
+    from accord.sync.plan import Change
 
 CiFormat = Literal["github", "sarif", "junit"]
 CI_FORMATS: tuple[CiFormat, ...] = ("github", "sarif", "junit")
@@ -77,12 +78,23 @@ def ci_format(output_format: str) -> CiFormat:
     raise ValueError(f"{output_format!r} is not one of {', '.join(CI_FORMATS)}")
 
 
-def fleet_sets(mode: str, outcomes: Sequence[Outcome]) -> list[FindingSet]:
-    """One finding set per project of a fleet run."""
+def fleet_sets(
+    mode: str,
+    outcomes: Sequence[Outcome],
+    written: bool = False,
+    check_only: bool = False,
+) -> list[FindingSet]:
+    """One finding set per project of a fleet run (with, for sync, each file
+    it changed or would change)."""
     return [
         FindingSet(
             f"fleet {mode} {outcome.member.name}",
-            outcome.findings,
+            (
+                *outcome.findings,
+                *changed_file_findings(outcome.changed_files, written, check_only),
+            )
+            if mode == "sync"
+            else outcome.findings,
             outcome.member.path,
             None
             if outcome.status in ("ok", "failed")
@@ -90,3 +102,42 @@ def fleet_sets(mode: str, outcomes: Sequence[Outcome]) -> list[FindingSet]:
         )
         for outcome in outcomes
     ]
+
+
+def sync_findings(
+    changes: Sequence[Change], written: bool, check_only: bool
+) -> list[Finding]:
+    """What sync rewrote (or would rewrite), as S001 findings at each line, so
+    a CI view shows it: an error under ``--check``, which fails on it."""
+    findings = []
+    severity: Literal["error", "warning"] = "error" if check_only else "warning"
+    fix = None if written else "run accord sync on the project"
+    verb = "rewrote" if written else "would rewrite"
+    for change in changes:
+        if change.new is None:
+            message = f"sync {'removed' if written else 'would remove'} {change.old}"
+        elif change.new != change.old:
+            message = f"sync {verb} {change.old} as {change.new}"
+        else:
+            message = ""
+        if change.licence is not None:
+            old, new = change.licence
+            message = "; ".join(
+                part
+                for part in (message, f"sync {verb} licence {old} as {new}")
+                if part
+            )
+        findings.append(
+            Finding("S001", severity, change.path, change.line, message, fix)
+        )
+    return findings
+
+
+def changed_file_findings(
+    changed: Sequence[str], written: bool, check_only: bool
+) -> list[Finding]:
+    """A fleet sync knows the files it changed, not the lines: S001 per file."""
+    severity: Literal["error", "warning"] = "error" if check_only else "warning"
+    message = "sync rewrote this file" if written else "sync would rewrite this file"
+    fix = None if written else "run accord sync on the project"
+    return [Finding("S001", severity, path, None, message, fix) for path in changed]

@@ -53,6 +53,8 @@ RULES: dict[str, str] = {
     "K001": "The fleet's requirements cannot be installed together",
     "K002": "A project of the fleet cannot be read",
     "L001": "The project's declared minimums do not install together",
+    # sync, in the CI formats
+    "S001": "A line (or file) sync rewrites to honour the global list",
 }
 
 
