@@ -289,3 +289,14 @@ def test_check_and_fleet_check_warn(
     assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
         ("C017", "tox.ini", 31)
     ]
+
+
+def test_references_that_fan_out_stay_cheap(tmp_path: Path) -> None:
+    """Each section's deps name the previous one fifty times: 50**30 parts
+    if expanded naively."""
+    lines = ["[s0]", "deps = -r{toxinidir}/requirements.txt"]
+    for level in range(1, 30):
+        lines += [f"[s{level}]", "deps = " + f"{{[s{level - 1}]deps}} " * 50]
+    lines += ["[testenv]", "deps = {[s29]deps}"]
+    (tmp_path / "tox.ini").write_text("\n".join(lines) + "\n")
+    assert findings_of(tmp_path) == {("tox.ini", 2, "[testenv]")}

@@ -20,7 +20,7 @@ every environment that installs it that way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from accord.findings import Finding
 from accord.model.tox_config import (
@@ -36,7 +36,7 @@ RULE = "C017"
 _REQUIREMENT = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:=|\s*)(?P<file>\S+)")
 _CONSTRAINT = re.compile(r"(?:^|\s)(?:-c|--constraint)(?:=|\s*)\S")
 _CONSTRAINT_ENV = re.compile(r"\b(?:PIP|UV)_CONSTRAINTS?\s*=\s*\S")
-_MAX_DEPTH = 10  # references deeper than this are a cycle, or absurd
+_MAX_PARTS = 10_000  # a value longer than this is absurd (or built to be)
 
 
 def tox_configs(project: Project) -> Iterator[ToxConfig]:
@@ -60,11 +60,12 @@ def check_tox_constraints(project: Project) -> Iterator[Finding]:
 
 
 def check_config(config: ToxConfig) -> Iterator[Finding]:
+    values = _Values(config)
     unconstrained: dict[tuple[int, str], list[str]] = {}
     for env in config.sections:
         if not env.is_env:
             continue
-        deps = _value(config, env, "deps")
+        deps = values.get(env, "deps")
         requirement = next(
             (
                 (part.line, match["file"])
@@ -74,7 +75,7 @@ def check_config(config: ToxConfig) -> Iterator[Finding]:
             ),
             None,
         )
-        if requirement is not None and not _constrained(config, env, deps):
+        if requirement is not None and not _constrained(values, env, deps):
             unconstrained.setdefault(requirement, []).append(env.name)
     for (line, file), names in unconstrained.items():
         envs = ", ".join(f"[{name}]" for name in names)
@@ -95,35 +96,53 @@ def check_config(config: ToxConfig) -> Iterator[Finding]:
         )
 
 
-def _constrained(config: ToxConfig, env: Section, deps: list[Part]) -> bool:
+def _constrained(values: _Values, env: Section, deps: Sequence[Part]) -> bool:
     if any(_CONSTRAINT.search(part.text) for part in deps):
         return True
-    if any(part.text.strip() for part in _value(config, env, "constraints")):
+    if any(part.text.strip() for part in values.get(env, "constraints")):
         return True
     if any(
-        _CONSTRAINT.search(part.text) for part in _value(config, env, "install_command")
+        _CONSTRAINT.search(part.text) for part in values.get(env, "install_command")
     ):
         return True
-    return any(
-        _CONSTRAINT_ENV.search(part.text) for part in _value(config, env, "set_env")
-    )
+    return any(_CONSTRAINT_ENV.search(part.text) for part in values.get(env, "set_env"))
 
 
-def _value(config: ToxConfig, env: Section, key: str, depth: int = 0) -> list[Part]:
-    """The parts of ``key`` as ``env`` sees it: its own, else its base's, with
-    references expanded."""
-    if depth > _MAX_DEPTH:
-        return []
-    value = env.get(key)
-    if value is None:
-        base = None if env.parent is None else config.section(env.parent)
-        return [] if base is None else _value(config, base, key, depth + 1)
-    parts: list[Part] = []
-    for part in value.parts:
-        if part.ref is None:
-            parts.append(part)
-            continue
-        section = config.section(part.ref[0])
-        if section is not None:
-            parts.extend(_value(config, section, part.ref[1], depth + 1))
-    return parts
+class _Values:
+    """Settings as an environment sees them: its own, else its base's, with
+    references expanded; each computed once, a reference cycle reads as
+    empty, and a value stops growing at ``_MAX_PARTS``."""
+
+    def __init__(self, config: ToxConfig) -> None:
+        self.sections: dict[str, Section] = {}
+        for section in config.sections:
+            self.sections.setdefault(section.name, section)
+        self.done: dict[tuple[str, str], tuple[Part, ...]] = {}
+
+    def get(self, section: Section, key: str) -> tuple[Part, ...]:
+        known = self.done.get((section.name, key))
+        if known is not None:
+            return known
+        self.done[(section.name, key)] = ()  # in progress: a cycle ends here
+        found = tuple(self._expand(section, key))
+        self.done[(section.name, key)] = found
+        return found
+
+    def _expand(self, section: Section, key: str) -> Iterator[Part]:
+        value = section.get(key)
+        if value is None:
+            base = None if section.parent is None else self.sections.get(section.parent)
+            if base is not None:
+                yield from self.get(base, key)
+            return
+        count = 0
+        for part in value.parts:
+            if part.ref is None:
+                expanded: Sequence[Part] = (part,)
+            else:
+                target = self.sections.get(part.ref[0])
+                expanded = () if target is None else self.get(target, part.ref[1])
+            yield from expanded[: _MAX_PARTS - count]
+            count += len(expanded)
+            if count >= _MAX_PARTS:
+                return
