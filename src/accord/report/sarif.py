@@ -21,7 +21,8 @@ from accord.report.rule_catalog import describe
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json"
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+    "sarif-schema-2.1.0.json"
 )
 
 
