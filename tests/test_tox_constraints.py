@@ -300,3 +300,61 @@ def test_references_that_fan_out_stay_cheap(tmp_path: Path) -> None:
     lines += ["[testenv]", "deps = {[s29]deps}"]
     (tmp_path / "tox.ini").write_text("\n".join(lines) + "\n")
     assert findings_of(tmp_path) == {("tox.ini", 2, "[testenv]")}
+
+
+NOXFILE = """\
+import nox
+
+UPPER = "https://releases.openstack.org/constraints/upper/master"
+PINS = ["-c", UPPER]
+
+
+@nox.session
+def tests(session):
+    session.install("-c", UPPER, "-r", "requirements.txt")  # computed: left alone
+    session.install(*PINS, "-r", "test-requirements.txt")
+
+
+@nox.session
+def docs(session):
+    session.install("-r", "doc/requirements.txt")
+    session.install("sphinx")
+
+
+@nox.session(python=["3.11", "3.12"])
+def lint(session):
+    session.install("-rrequirements.txt", "--constraint=upper-constraints.txt")
+
+    def helper():
+        session.install("--requirement=requirements.txt")
+
+    helper()
+"""
+
+NOX_CASES = [
+    pytest.param(
+        NOXFILE,
+        {(15, "docs", "doc/requirements.txt"), (24, "lint", "requirements.txt")},
+        id="sessions",
+    ),
+    pytest.param(
+        NOXFILE.replace("import nox", "import nox, os\nos.environ['PIP_CONSTRAINT']"),
+        set(),
+        id="pip-constraint",
+    ),
+    pytest.param("def broken(:\n", set(), id="syntax-error"),
+    pytest.param("x = (" * 300 + ")" * 300, set(), id="too-deep"),
+    pytest.param("\x00", set(), id="null-byte"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NOX_CASES)
+def test_noxfile_is_read_never_run(
+    tmp_path: Path, text: str, expected: set[tuple[int, str, str]]
+) -> None:
+    (tmp_path / "noxfile.py").write_text(text)
+    found = {
+        (f.line, f.message.split()[2], f.message.split(" -r ")[1].split()[0])
+        for f in check_tox_constraints(load_project(tmp_path, Config()))
+    }
+    assert found == expected

@@ -29,7 +29,7 @@ from accord.model.sources import (
 )
 
 _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
-_TOX_FILES = ("tox.ini", "tox.toml")
+_TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def load_project(root: Path, config: Config) -> Project:
                 include_build_system=config.check_build_system,
             )
         )
-    for name in _TOX_FILES:  # not sources: read for the tox rule (C017) only
+    for name in _TEST_RUNNER_FILES:  # not sources: read for rule C017 only
         if (root / name).is_file():
             with contextlib.suppress(InputError):  # the rule is advice; skip it
                 loader.read(name)

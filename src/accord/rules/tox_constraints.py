@@ -14,7 +14,8 @@ requirements file (``-r``) must also be constrained, by any of:
 An environment inherits what it does not set from its base (``[testenv]``,
 ``env_run_base``), and ``{[section]key}`` references are followed. One
 warning per unconstrained ``deps``, at the line of its first ``-r``, naming
-every environment that installs it that way.
+every environment that installs it that way. A ``noxfile.py`` is read as a
+syntax tree, never run: see :mod:`accord.rules.nox_constraints`.
 """
 
 from __future__ import annotations
@@ -55,8 +56,14 @@ def tox_configs(project: Project) -> Iterator[ToxConfig]:
 
 
 def check_tox_constraints(project: Project) -> Iterator[Finding]:
+    """C017 for the project's tox configurations and its noxfile."""
     for config in tox_configs(project):
         yield from check_config(config)
+    noxfile = dict(project.texts).get("noxfile.py")
+    if noxfile is not None:
+        from accord.rules.nox_constraints import check_noxfile
+
+        yield from check_noxfile(noxfile)
 
 
 def check_config(config: ToxConfig) -> Iterator[Finding]:
