@@ -41,7 +41,9 @@ def _lines(sets: Sequence[FindingSet]) -> Iterator[str]:
                 f"{finding_set.name}: {finding_set.problem}",
             )
         for finding in finding_set.findings:
-            properties = {"file": finding_set.located(finding)}
+            properties = {}
+            if finding.path not in ("", "."):  # the whole project: no file to mark
+                properties["file"] = finding_set.located(finding)
             if finding.line is not None:
                 properties["line"] = str(finding.line)
             properties["title"] = finding.rule
