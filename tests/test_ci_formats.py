@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.cli import main
 from accord.cli._parser import FINDINGS_FORMATS, parse
@@ -75,9 +77,12 @@ def _unescape(text: str) -> str:
 
 
 def parse_annotations(output: str) -> list[dict[str, str]]:
-    """Workflow commands as the runner reads them (other lines are log)."""
+    """Workflow commands as the runner reads them (other lines are log).
+
+    The runner reads lines as .NET's ReadLine does: split at CR, LF, CRLF
+    only (not at the other breaks str.splitlines knows)."""
     annotations = []
-    for line in output.splitlines():
+    for line in re.split(r"\r\n|\r|\n", output):
         match = _COMMAND.match(line)
         if match is None:
             assert not line.startswith("::"), line
@@ -499,3 +504,35 @@ def test_sync_changes_become_findings_at_their_lines() -> None:
     done = sync_findings(changes, written=True, check_only=False)
     assert {f.severity for f in done} == {"warning"}
     assert done[0].message == "sync rewrote a>=1,<2 as a>=1" and done[0].fix is None
+
+
+_FINDINGS = st.builds(
+    Finding,
+    rule=st.sampled_from(["C001", "G008", "S001", "X999"]),
+    severity=st.sampled_from(["error", "warning"]),
+    path=st.one_of(st.just("."), st.text(min_size=1, max_size=30)),
+    line=st.one_of(st.none(), st.integers(min_value=1, max_value=10**6)),
+    message=st.text(max_size=80),
+    fix=st.one_of(st.none(), st.text(max_size=40)),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_FINDINGS, max_size=8))
+def test_any_finding_renders_in_every_format(findings: list[Finding]) -> None:
+    sets = [FindingSet("check any", tuple(findings))]
+    lines = re.split(r"\r\n|\r|\n", render_ci("github", "check", sets))
+    assert len(lines) == len(findings) + 1  # nothing the message holds breaks a line
+    assert parse_annotations("\n".join(lines[:-1])) == [
+        {
+            "level": f.severity,
+            **({} if f.path in ("", ".") else {"file": f.path}),
+            **({} if f.line is None else {"line": str(f.line)}),
+            "title": f.rule,
+            "message": f.message + (f"\nfix: {f.fix}" if f.fix else ""),
+        }
+        for f in findings
+    ]
+    assert_valid_sarif(json.loads(render_ci("sarif", "check", sets)))
+    suites = ET.fromstring(render_ci("junit", "check", sets).encode())
+    assert suites.get("tests") == str(max(1, len(findings)))

@@ -7,11 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.cli import main
 from accord.config import Config
+from accord.model.tox_config import parse_tox_ini, parse_tox_toml
 from accord.project import load_project
-from accord.rules.tox_constraints import check_tox_constraints
+from accord.rules.tox_constraints import check_config, check_tox_constraints
 
 UPPER = "https://releases.openstack.org/constraints/upper/master"
 
@@ -358,3 +361,46 @@ def test_noxfile_is_read_never_run(
         for f in check_tox_constraints(load_project(tmp_path, Config()))
     }
     assert found == expected
+
+
+# Text built from the pieces tox files are made of, so that sections, keys,
+# continuations and references meet in every order.
+_PIECES = st.sampled_from(
+    [
+        "[testenv]",
+        "[testenv:x]",
+        "[base]",
+        "[",
+        "deps =",
+        "deps=-r r.txt",
+        "setenv =",
+        "constraints=",
+        "install_command = pip install {packages}",
+        "  -r{toxinidir}/requirements.txt",
+        "  -c upper.txt",
+        "  {[base]deps}",
+        "  {[testenv]deps}",
+        "  {[testenv:x]deps}",
+        "  {[",
+        "  PIP_CONSTRAINT=x",
+        "# comment",
+        "",
+        "\t",
+        "legacy_tox_ini = '''",
+        "'''",
+        "\x00",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=30))
+def test_any_tox_ini_is_read_without_error(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    config = parse_tox_ini(text, "tox.ini")
+    total = len(re.split(r"\r\n|\r|\n", text))
+    for finding in check_config(config):
+        assert finding.line is not None and 1 <= finding.line <= total
+    toml = parse_tox_toml(text, "tox.toml")
+    if toml is not None:
+        list(check_config(toml))
