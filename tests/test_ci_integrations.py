@@ -64,7 +64,7 @@ def test_hooks_run_when_a_requirement_source_changes(hook_id: str) -> None:
     files = re.compile(str(hooks()[hook_id]["files"]))  # pre-commit uses re.search
     assert all(files.search(path) for path in SOURCES)
     assert not any(files.search(path) for path in NOT_SOURCES)
-    for runner_file in ("tox.ini", "tox.toml", "noxfile.py"):  # C017
+    for runner_file in ("tox.ini", "tox.toml", "noxfile.py"):  # C019
         assert bool(files.search(runner_file)) == (hook_id == "accord-check")
 
 

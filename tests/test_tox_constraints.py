@@ -1,4 +1,4 @@
-"""C017: tox environments install the project's requirements with the pins."""
+"""C019: tox environments install the project's requirements with the pins."""
 
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def test_tox_ini(tmp_path: Path, text: str, expected: set[tuple[int, str]]) -> N
 def test_crlf_and_a_message_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "tox.ini").write_bytes(DOCS_UNPINNED.replace("\n", "\r\n").encode())
     (finding,) = check_tox_constraints(load_project(tmp_path, Config()))
-    assert (finding.rule, finding.severity, finding.line) == ("C017", "warning", 31)
+    assert (finding.rule, finding.severity, finding.line) == ("C019", "warning", 31)
     assert "-r {toxinidir}/doc/requirements.txt" in finding.message
     assert finding.fix is not None and "TOX_CONSTRAINTS_FILE" in finding.fix
 
@@ -290,7 +290,7 @@ def test_check_and_fleet_check_warn(
     document = json.loads(capsys.readouterr().out)
     findings = document.get("findings") or document["projects"][0]["findings"]
     assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
-        ("C017", "tox.ini", 31)
+        ("C019", "tox.ini", 31)
     ]
 
 

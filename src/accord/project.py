@@ -67,7 +67,7 @@ def load_project(root: Path, config: Config) -> Project:
                 include_build_system=config.check_build_system,
             )
         )
-    for name in _TEST_RUNNER_FILES:  # not sources: read for rule C017 only
+    for name in _TEST_RUNNER_FILES:  # not sources: read for rule C019 only
         if (root / name).is_file():
             with contextlib.suppress(InputError):  # the rule is advice; skip it
                 loader.read(name)

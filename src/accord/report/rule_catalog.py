@@ -43,7 +43,7 @@ RULES: dict[str, str] = {
     "C013": "A Depends-On reference not found in the requirements repo",
     "C015": "The project does not build with the required build backend",
     "C016": "pyproject.toml has no [project] table",
-    "C017": "A tox environment installs requirements without the constraints",
+    "C019": "A tox environment installs requirements without the constraints",
     # the resolving commands
     "V001": "No upper-constraints.txt to verify",
     "V002": "The pins do not install together",

@@ -1,4 +1,4 @@
-"""C017 for nox: a session that installs a requirements file without the pins.
+"""C019 for nox: a session that installs a requirements file without the pins.
 
 ``noxfile.py`` is Python, and accord never runs project code; so it is read
 as a syntax tree only, and only what is certain is reported: a
@@ -38,7 +38,7 @@ def check_noxfile(text: str) -> Iterator[Finding]:
         found = _unpinned_install(call)
         if found is not None:
             yield Finding(
-                "C017",
+                "C019",
                 "warning",
                 NOXFILE,
                 call.lineno,

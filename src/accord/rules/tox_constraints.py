@@ -1,4 +1,4 @@
-"""C017: tox environments install the project's requirements under the pins.
+"""C019: tox environments install the project's requirements under the pins.
 
 The contract only holds if CI installs with the tested pins: OpenStack's
 ``deps = -c{env:TOX_CONSTRAINTS_FILE:https://releases.openstack.org/...}
@@ -33,7 +33,7 @@ from accord.model.tox_config import (
 )
 from accord.project import Project
 
-RULE = "C017"
+RULE = "C019"
 _REQUIREMENT = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:=|\s*)(?P<file>\S+)")
 _CONSTRAINT = re.compile(r"(?:^|\s)(?:-c|--constraint)(?:=|\s*)\S")
 _CONSTRAINT_ENV = re.compile(r"\b(?:PIP|UV)_CONSTRAINTS?\s*=\s*\S")
@@ -56,7 +56,7 @@ def tox_configs(project: Project) -> Iterator[ToxConfig]:
 
 
 def check_tox_constraints(project: Project) -> Iterator[Finding]:
-    """C017 for the project's tox configurations and its noxfile."""
+    """C019 for the project's tox configurations and its noxfile."""
     for config in tox_configs(project):
         yield from check_config(config)
     noxfile = dict(project.texts).get("noxfile.py")
