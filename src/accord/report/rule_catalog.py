@@ -41,8 +41,11 @@ RULES: dict[str, str] = {
     "C011": "The project's minimum is above the central cap",
     "C012": "Sync could not rewrite a line itself",
     "C013": "A Depends-On reference not found in the requirements repo",
+    "C014": "The declared minimum is a release the global list excludes",
     "C015": "The project does not build with the required build backend",
     "C016": "pyproject.toml has no [project] table",
+    "C017": "A licence comment that means another licence than the global list's",
+    "C018": "A direct URL or hash-pinned line the global list's specifiers reach",
     "C019": "A tox environment installs requirements without the constraints",
     # the resolving commands
     "V001": "No upper-constraints.txt to verify",
