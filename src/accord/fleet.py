@@ -19,6 +19,7 @@ from accord.errors import AccordError, InputError
 from accord.findings import Finding
 from accord.project import Project, load_project
 from accord.rules.check import no_sources_finding
+from accord.rules.tox_constraints import check_tox_constraints
 from accord.sync.apply import write_updates
 from accord.sync.plan import plan_sync
 
@@ -155,7 +156,11 @@ def process(
         plan = plan_sync(project, central, prune=options.prune, verify=mode == "sync")
         changed = tuple(update.path for update in plan.updates)
         if mode == "check":
-            findings = plan.check_findings + _no_sources(project)
+            findings = (
+                plan.check_findings
+                + _no_sources(project)
+                + tuple(check_tox_constraints(project))
+            )
         else:
             if options.write and not plan.blocked:
                 write_updates(member.path, plan.updates)

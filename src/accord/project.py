@@ -7,6 +7,7 @@ project's code: ``setup.py`` is not read at all.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,7 @@ from accord.model.sources import (
 )
 
 _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
+_TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,10 @@ def load_project(root: Path, config: Config) -> Project:
                 include_build_system=config.check_build_system,
             )
         )
+    for name in _TEST_RUNNER_FILES:  # not sources: read for rule C019 only
+        if (root / name).is_file():
+            with contextlib.suppress(InputError):  # the rule is advice; skip it
+                loader.read(name)
     return Project(
         root, tuple(loader.sources), tuple(loader.texts.items()), tuple(loader.problems)
     )

@@ -95,15 +95,25 @@ def finish(
     findings: Sequence[Finding],
     output_format: str,
     title: str,
+    root: Path | None = None,
     **extra: object,
 ) -> int:
-    """Report the findings; the exit status says whether any is an error."""
+    """Report the findings; the exit status says whether any is an error.
+
+    ``root`` is the directory the findings' paths are relative to: the CI
+    formats (github, sarif, junit) give paths from the current directory.
+    """
     from accord.findings import has_errors, sort_findings
     from accord.report.render import render_json, render_table
 
     findings = sort_findings(findings)
     if output_format == "json":
         print(render_json(command, findings, **extra))
+    elif output_format != "table":
+        from accord.report.ci import FindingSet, ci_format, render_ci
+
+        finding_set = FindingSet(title, tuple(findings), root)
+        print(render_ci(ci_format(output_format), command, [finding_set]))
     else:
         render_table(findings, sys.stdout, title)
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK

@@ -40,7 +40,9 @@ def validate(
                 + (f" ({', '.join(map(str, fixed))})" if fixed else "")
             )
     findings = run_validate(central)
-    return finish("validate", findings, output_format, f"validate {root}", **extra)
+    return finish(
+        "validate", findings, output_format, f"validate {root}", root, **extra
+    )
 
 
 def _write_fixed(path: Path, central: CentralRepo, text: str) -> None:
@@ -73,6 +75,7 @@ def check(project: Path, requirements: Path | None, output_format: str) -> int:
         [*findings, *notes],
         output_format,
         title,
+        project,
         central={"path": str(central.root), "commit": central.commit},
     )
 
@@ -96,7 +99,14 @@ def sync(
     write = not (diff or check_only or plan.blocked)
     if write:
         write_updates(project, plan.updates)
-    print(render_sync(plan, output_format, project, written=write, diff=diff))
+    if output_format in ("table", "json"):
+        print(render_sync(plan, output_format, project, written=write, diff=diff))
+    else:  # a CI format: what is still wrong, and each line sync rewrites
+        from accord.report.ci import sync_findings
+
+        changes = sync_findings(plan.changes, write, check_only)
+        findings = [*plan.findings, *changes]
+        finish("sync", findings, output_format, f"sync {project}", project)
     failed = has_errors(plan.findings) or (check_only and bool(plan.updates))
     return EXIT_FINDINGS if failed else EXIT_OK
 

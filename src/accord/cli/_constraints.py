@@ -270,7 +270,11 @@ def constraints_verify(
             client = IndexClient(index.url or "https://pypi.org/simple/", None)
             findings += yanked_pins(resolving.central, client)
         return finish(
-            "constraints verify", findings, output_format, f"verify {resolving.root}"
+            "constraints verify",
+            findings,
+            output_format,
+            f"verify {resolving.root}",
+            resolving.root,
         )
 
 
@@ -315,8 +319,14 @@ def coinstall_command(
                 resolving.jobs,
                 shown.done,
             )
+        # K001 paths are project/file: relative to where the projects live.
+        projects_root = workspace or central.root.resolve().parent
         return finish(
-            "coinstall", findings, output_format, f"coinstall {resolving.root}"
+            "coinstall",
+            findings,
+            output_format,
+            f"coinstall {resolving.root}",
+            projects_root,
         )
 
 
@@ -348,5 +358,5 @@ def lower_bounds_command(
                 shown.done,
             )
         return finish(
-            "lower-bounds", findings, output_format, f"lower-bounds {project}"
+            "lower-bounds", findings, output_format, f"lower-bounds {project}", project
         )

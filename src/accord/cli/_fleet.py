@@ -41,7 +41,7 @@ def fleet_sync(
 
     options = SyncOptions(write=not (diff or check_only), prune=prune)
     outcomes = _run_fleet(
-        "sync", requirements, output_format, workspace, jobs, shard, options
+        "sync", requirements, output_format, workspace, jobs, shard, options, check_only
     )
     failed = any(o.status != "ok" for o in outcomes)
     if check_only and any(o.changed_files for o in outcomes):
@@ -57,6 +57,7 @@ def _run_fleet(
     jobs: int | None,
     shard: str | None,
     options: SyncOptions,
+    check_only: bool = False,
 ) -> list[Outcome]:
     from accord.central import load_central_repo
     from accord.fleet import (
@@ -83,6 +84,11 @@ def _run_fleet(
         )
     if output_format == "json":
         print(render_fleet_json(mode, outcomes))
+    elif output_format != "table":
+        from accord.report.ci import ci_format, fleet_sets, render_ci
+
+        sets = fleet_sets(mode, outcomes, options.write, check_only)
+        print(render_ci(ci_format(output_format), f"fleet {mode}", sets))
     else:
         render_fleet_table(mode, outcomes, sys.stdout)
     return outcomes

@@ -230,6 +230,18 @@ def _format_option(
     )
 
 
+# Commands that report findings also speak the formats CI systems read.
+FINDINGS_FORMATS = ("table", "json", "github", "sarif", "junit")
+_FINDINGS_HELP = (
+    "table for people, json for machines; github (workflow annotations), "
+    "sarif (code scanning) or junit (test reports) for CI."
+)
+
+
+def _findings_format_option(parser: argparse.ArgumentParser) -> None:
+    _format_option(parser, FINDINGS_FORMATS, _FINDINGS_HELP)
+
+
 def _workspace_option(parser: argparse.ArgumentParser, help_text: str | None) -> None:
     parser.add_argument(
         "--workspace",
@@ -240,14 +252,19 @@ def _workspace_option(parser: argparse.ArgumentParser, help_text: str | None) ->
     )
 
 
-def _central_options(parser: argparse.ArgumentParser) -> None:
+def _central_options(parser: argparse.ArgumentParser, findings: bool = False) -> None:
+    """The requirements repo and the output format (with the CI formats for a
+    command that reports findings)."""
     _requirements_option(parser)
-    _format_option(parser)
+    if findings:
+        _findings_format_option(parser)
+    else:
+        _format_option(parser)
 
 
-def _resolving_options(parser: argparse.ArgumentParser) -> None:
+def _resolving_options(parser: argparse.ArgumentParser, findings: bool = False) -> None:
     """What every resolving command starts from: repo, format, index, Pythons."""
-    _central_options(parser)
+    _central_options(parser, findings)
     parser.add_argument(
         "--index-url",
         default=None,
@@ -288,7 +305,7 @@ def _resolving_options(parser: argparse.ArgumentParser) -> None:
 
 def _validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
-    _central_options(parser)
+    _central_options(parser, findings=True)
     parser.add_argument(
         "--fix",
         action="store_true",
@@ -298,7 +315,7 @@ def _validate(parser: argparse.ArgumentParser) -> None:
 
 def _project(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", type=Path, metavar="PROJECT")
-    _central_options(parser)
+    _central_options(parser, findings=True)
 
 
 def _sync(parser: argparse.ArgumentParser) -> None:
@@ -326,7 +343,7 @@ def _who_uses(parser: argparse.ArgumentParser) -> None:
 
 
 def _fleet_check(parser: argparse.ArgumentParser) -> None:
-    _central_options(parser)
+    _central_options(parser, findings=True)
     _workspace_option(
         parser,
         "Where projects.txt entries live (default: the directory "
@@ -416,8 +433,12 @@ def _bump(parser: argparse.ArgumentParser) -> None:
     _resolving_options(parser)
 
 
+def _verify(parser: argparse.ArgumentParser) -> None:
+    _resolving_options(parser, findings=True)
+
+
 def _coinstall(parser: argparse.ArgumentParser) -> None:
-    _resolving_options(parser)
+    _resolving_options(parser, findings=True)
     _workspace_option(parser, "Where projects.txt entries live.")
     parser.add_argument(
         "--with-tests",
@@ -428,7 +449,7 @@ def _coinstall(parser: argparse.ArgumentParser) -> None:
 
 def _lower_bounds(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", type=Path, metavar="PROJECT")
-    _resolving_options(parser)
+    _resolving_options(parser, findings=True)
 
 
 def _propose(parser: argparse.ArgumentParser) -> None:
@@ -597,7 +618,7 @@ COMMANDS: Mapping[str, Command] = {
             "verify": Command(
                 "Check that the pins install together and are complete, per Python.",
                 "accord.cli._constraints:constraints_verify",
-                _resolving_options,
+                _verify,
             ),
         },
     ),

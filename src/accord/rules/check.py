@@ -33,6 +33,7 @@ from accord.rules.edits import (
     line_comments,
     render_requirement_text,
 )
+from accord.rules.tox_constraints import check_tox_constraints
 
 # What sync fixes by rewriting the line: each of these at a line means sync
 # changes that line (unless a blocking finding below is there too); under
@@ -52,6 +53,7 @@ def check_project(project: Project, central: CentralRepo) -> list[Finding]:
     for source in project.sources:
         findings.update(_check_source(source, central, comments))
     findings.update(check_build_backend(project, central.config.required_build_backend))
+    findings.update(check_tox_constraints(project))
     if not project.sources:
         findings.add(no_sources_finding())
     return sort_findings(findings)

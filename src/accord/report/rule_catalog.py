@@ -1,0 +1,65 @@
+"""One line about every rule accord reports, for SARIF's rule metadata.
+
+The README's rule tables say the same at more length; a test keeps the two
+in step (every rule the README or the code names is here).
+"""
+
+from __future__ import annotations
+
+RULES: dict[str, str] = {
+    # validate: the central files
+    "G001": "A global-list or constraints line that cannot be parsed",
+    "G002": "A library listed twice with the same marker",
+    "G003": "A global-list entry without a licence comment",
+    "G004": "A licence the policy forbids",
+    "G005": "A licence accord does not recognise: needs review",
+    "G006": "A cap without a comment directly above it",
+    "G007": "A minimum against the lower-bound policy",
+    "G008": "A pin the global list excludes or caps",
+    "G009": "A global-list entry with no pin on a supported Python",
+    "G010": "A denylisted library that is pinned",
+    "G011": "A constraints line that is not an exact name===version pin",
+    "G012": "Two pins for one library that apply to the same Python",
+    "G013": "A project listed twice in projects.txt",
+    "G014": "A pin nothing in the global list needs",
+    "G015": "A hold in accord.toml past its expiry date",
+    "G016": "A global-list line without exactly two spaces before the comment",
+    "G017": "A global-list requirement not in canonical form",
+    "G018": "A licence comment not written '# Licence'",
+    "G019": "No upper-constraints.txt: nothing is pinned",
+    # check: a project against the central files
+    "C001": "A requirement entry or file that cannot be read",
+    "C002": "A library not in the global list",
+    "C003": "An exclusion or cap the global list does not have",
+    "C004": "A central exclusion or cap the project's range still allows",
+    "C005": "A marker that contradicts the central one",
+    "C006": "A minimum against the lower-bound policy",
+    "C007": "A minimum above the pinned version",
+    "C008": "A library listed twice in one source",
+    "C009": "No requirement sources at all",
+    "C010": "One line covers several central lines with different markers",
+    "C011": "The project's minimum is above the central cap",
+    "C012": "Sync could not rewrite a line itself",
+    "C013": "A Depends-On reference not found in the requirements repo",
+    "C014": "The declared minimum is a release the global list excludes",
+    "C015": "The project does not build with the required build backend",
+    "C016": "pyproject.toml has no [project] table",
+    "C017": "A licence comment that means another licence than the global list's",
+    "C018": "A direct URL or hash-pinned line the global list's specifiers reach",
+    "C019": "A tox environment installs requirements without the constraints",
+    # the resolving commands
+    "V001": "No upper-constraints.txt to verify",
+    "V002": "The pins do not install together",
+    "V003": "A library the resolution needs is not pinned",
+    "V004": "A pin the index marks as yanked",
+    "V005": "A pin the index does not have",
+    "K001": "The fleet's requirements cannot be installed together",
+    "K002": "A project of the fleet cannot be read",
+    "L001": "The project's declared minimums do not install together",
+    # sync, in the CI formats
+    "S001": "A line (or file) sync rewrites to honour the global list",
+}
+
+
+def describe(rule: str) -> str:
+    return RULES.get(rule, rule)
