@@ -155,3 +155,25 @@ def test_fleet_without_projects_txt(
     (tmp_path / "global-requirements.txt").write_text("x  # MIT\n")
     assert main(["fleet", "check", "--requirements", str(tmp_path)]) == 2
     assert "projects.txt" in capsys.readouterr().err
+
+
+def test_fleet_check_reports_what_check_reports_for_every_project(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Project-wide rules (the build backend, tox pins, no sources) too."""
+    repo = workspace / "requirements"
+    config = repo / "accord.toml"
+    config.write_text('required-build-backend = "pbr.build"\n' + config.read_text())
+    (workspace / "catalog" / "tox.ini").write_text(
+        "[testenv]\ndeps = -r{toxinidir}/requirements.txt\n"
+    )
+    _, document = run_json(["fleet", "check", "--requirements", str(repo)], capsys)
+    projects = projects_of(document)
+    rules = set()
+    for name in ["billing", "catalog", "legacy-reports"]:
+        _, single = run_json(
+            ["check", str(workspace / name), "--requirements", str(repo)], capsys
+        )
+        assert projects[name]["findings"] == single["findings"], name
+        rules |= {f["rule"] for f in single["findings"]}
+    assert {"C015", "C019"} <= rules

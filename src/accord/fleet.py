@@ -16,10 +16,9 @@ from typing import Literal
 
 from accord.central import CentralRepo, load_central_repo
 from accord.errors import AccordError, InputError
-from accord.findings import Finding
-from accord.project import Project, load_project
-from accord.rules.check import no_sources_finding
-from accord.rules.tox_constraints import check_tox_constraints
+from accord.findings import Finding, sort_findings
+from accord.project import load_project
+from accord.rules.check import check_whole_project
 from accord.sync.apply import write_updates
 from accord.sync.plan import plan_sync
 
@@ -156,10 +155,10 @@ def process(
         plan = plan_sync(project, central, prune=options.prune, verify=mode == "sync")
         changed = tuple(update.path for update in plan.updates)
         if mode == "check":
-            findings = (
-                plan.check_findings
-                + _no_sources(project)
-                + tuple(check_tox_constraints(project))
+            findings = tuple(
+                sort_findings(
+                    {*plan.check_findings, *check_whole_project(project, central)}
+                )
             )
         else:
             if options.write and not plan.blocked:
@@ -169,10 +168,6 @@ def process(
         return Outcome(member, "broken", 0, (), (), str(error))
     status: Status = "failed" if any(f.severity == "error" for f in findings) else "ok"
     return Outcome(member, status, len(project.sources), findings, changed)
-
-
-def _no_sources(project: Project) -> tuple[Finding, ...]:
-    return () if project.sources else (no_sources_finding(),)
 
 
 def default_jobs() -> int:

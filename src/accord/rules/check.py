@@ -52,11 +52,17 @@ def check_project(project: Project, central: CentralRepo) -> list[Finding]:
     comments = line_comments(project.sources, dict(project.texts))
     for source in project.sources:
         findings.update(_check_source(source, central, comments))
-    findings.update(check_build_backend(project, central.config.required_build_backend))
-    findings.update(check_tox_constraints(project))
-    if not project.sources:
-        findings.add(no_sources_finding())
+    findings.update(check_whole_project(project, central))
     return sort_findings(findings)
+
+
+def check_whole_project(project: Project, central: CentralRepo) -> Iterator[Finding]:
+    """The rules about the project rather than its requirement lines: every
+    command that checks a project (check, fleet check) runs these too."""
+    yield from check_build_backend(project, central.config.required_build_backend)
+    yield from check_tox_constraints(project)
+    if not project.sources:
+        yield no_sources_finding()
 
 
 def no_sources_finding() -> Finding:
