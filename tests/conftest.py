@@ -14,3 +14,9 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside this checkout")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _no_requirements_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's ACCORD_REQUIREMENTS must not change what tests find."""
+    monkeypatch.delenv("ACCORD_REQUIREMENTS", raising=False)

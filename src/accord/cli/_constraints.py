@@ -40,18 +40,21 @@ class Resolving:
 
 @contextlib.contextmanager
 def resolving_from(
-    requirements: Path | None,
+    requirements: str | None,
     index_url: str | None,
     extra_index_url: Sequence[str],
     find_links: Sequence[str],
     no_index: bool | None,
     pythons: Sequence[str],
     jobs: int | None,
+    project: Path | None = None,
+    local_only: str | None = None,
 ) -> Iterator[Resolving]:
     """The options every resolving command shares, with the resolver running."""
     from accord.central import load_central_repo
+    from accord.locate import requirements_repo
 
-    root = requirements or Path()
+    root = requirements_repo(requirements, project, local_only=local_only)
     central = load_central_repo(root)
     targets = tuple(pythons or central.config.python_versions)
     check_pythons(targets)
@@ -63,7 +66,7 @@ def resolving_from(
 
 
 def constraints_generate(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -82,8 +85,19 @@ def constraints_generate(
     from accord.resolve.merge import sort_pythons
     from accord.resolve.stamp import StampStore, generation_stamp
 
+    writes = not diff and output in (None, "")
     with resolving_from(
-        requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
+        requirements,
+        index_url,
+        extra_index_url,
+        find_links,
+        no_index,
+        pythons,
+        jobs,
+        local_only="it writes upper-constraints.txt there (--output FILE or "
+        "--diff do not)"
+        if writes
+        else None,
     ) as resolving:
         central = resolving.central
         requests = build_requests(
@@ -147,7 +161,7 @@ def constraints_bump(
     propose: bool,
     group: bool,
     diff: bool,
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -163,7 +177,14 @@ def constraints_bump(
     from accord.resolve.stable import refuse_on_stable
 
     with resolving_from(
-        requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
+        requirements,
+        index_url,
+        extra_index_url,
+        find_links,
+        no_index,
+        pythons,
+        jobs,
+        local_only=None if diff else "bump writes upper-constraints.txt there",
     ) as resolving:
         root, central = resolving.root, resolving.central
         if bool(names) == bump_all:
@@ -216,7 +237,7 @@ def _report(
 
 
 def constraints_verify(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -249,7 +270,7 @@ def constraints_verify(
 
 
 def coinstall_command(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -261,6 +282,7 @@ def coinstall_command(
     with_tests: bool,
 ) -> int:
     from accord.fleet import fleet_members
+    from accord.locate import default_workspace
     from accord.project import load_project
     from accord.resolve.together import coinstall
 
@@ -270,6 +292,7 @@ def coinstall_command(
         central = resolving.central
         projects = []
         findings: list[Finding] = []
+        workspace = default_workspace(resolving.root, workspace)
         for member in fleet_members(central, workspace):
             try:
                 projects.append(
@@ -296,7 +319,7 @@ def coinstall_command(
 
 def lower_bounds_command(
     project: Path,
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -309,7 +332,14 @@ def lower_bounds_command(
     from accord.resolve.together import lower_bounds
 
     with resolving_from(
-        requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
+        requirements,
+        index_url,
+        extra_index_url,
+        find_links,
+        no_index,
+        pythons,
+        jobs,
+        project=project,
     ) as resolving:
         loaded = load_project(project, resolving.central.config)
         with progress(len(resolving.pythons)) as advance:

@@ -208,11 +208,12 @@ def _file(text: str) -> Path:
 def _requirements_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--requirements",
-        type=Path,
         default=None,
         metavar="REPO",
-        help="The requirements repo holding the central files "
-        "(default: the current directory).",
+        help="The requirements repo: a directory, or a git URL such as "
+        "git+https://host/org/requirements@stable/2026.1 (default: "
+        "$ACCORD_REQUIREMENTS, then [tool.accord] requirements in pyproject.toml, "
+        "then the first directory holding global-requirements.txt from here up).",
     )
 
 
@@ -287,7 +288,13 @@ def _resolving_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _validate(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
+    parser.add_argument(
+        "repo",
+        nargs="?",
+        default=None,
+        metavar="REPO",
+        help="The requirements repo, as --requirements takes it.",
+    )
     _central_options(parser)
     parser.add_argument(
         "--fix",
@@ -508,7 +515,14 @@ def _review(parser: argparse.ArgumentParser) -> None:
 
 
 def _review_change(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
+    parser.add_argument(
+        "repo",
+        nargs="?",
+        default=None,
+        metavar="REPO",
+        help="The requirements repo's work tree (a directory; default: as "
+        "--requirements finds it).",
+    )
     _requirements_option(parser)
     parser.add_argument(
         "--base",

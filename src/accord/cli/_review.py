@@ -19,7 +19,7 @@ PYPI_JSON = "https://pypi.org/pypi/"
 
 def review(
     targets: Sequence[str],
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     pypi_json_url: str | None,
@@ -27,6 +27,7 @@ def review(
     compare: bool,
 ) -> int:
     from accord.central import load_central_repo
+    from accord.locate import requirements_repo
     from accord.report.review import as_dict, render_markdown
     from accord.review import (
         PageMemo,
@@ -37,7 +38,7 @@ def review(
         review_many,
     )
 
-    central = load_central_repo(requirements or Path())
+    central = load_central_repo(requirements_repo(requirements))
     client = _client(central, index_url, pypi_json_url)
     sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
     memo = PageMemo(client)
@@ -62,8 +63,8 @@ def review(
 
 
 def review_change(
-    repo: Path | None,
-    requirements: Path | None,
+    repo: str | None,
+    requirements: str | None,
     base: str | None,
     output_format: str,
     index_url: str | None,
@@ -72,10 +73,14 @@ def review_change(
     workspace: Path | None,
 ) -> int:
     from accord.central import load_central_repo
+    from accord.locate import requirements_repo
     from accord.report.review import render_change_json, render_change_markdown
     from accord.review import distro_sources, review_central_change
 
-    root = repo or requirements or Path()
+    root = requirements_repo(
+        repo or requirements,
+        local_only="review-change reviews the change in a work tree of your own",
+    )
     if not (root / ".git").exists():
         raise UsageError(f"{root} is not a git repository")
     central = load_central_repo(root)
