@@ -17,6 +17,8 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _no_requirements_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's ACCORD_REQUIREMENTS must not change what tests find."""
-    monkeypatch.delenv("ACCORD_REQUIREMENTS", raising=False)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's ACCORD_REQUIREMENTS must not change what tests find, nor
+    FORCE_COLOR what they print; and a test's --color must not outlive it."""
+    for name in ("ACCORD_REQUIREMENTS", "FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)

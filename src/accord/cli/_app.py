@@ -29,8 +29,10 @@ class UsageError(Exception):
 
 @contextlib.contextmanager
 def progress(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on a terminal; nothing when output is piped."""
-    if not sys.stderr.isatty():
+    """A progress bar on a terminal; nothing when output is piped or -q."""
+    from accord.cli._globals import is_quiet
+
+    if is_quiet() or not sys.stderr.isatty():
         yield lambda: None
         return
     from rich.progress import Progress
@@ -97,6 +99,7 @@ def finish(
     **extra: object,
 ) -> int:
     """Report the findings; the exit status says whether any is an error."""
+    from accord.cli._globals import is_quiet
     from accord.findings import has_errors, sort_findings
     from accord.report.render import render_json, render_table
 
@@ -104,5 +107,5 @@ def finish(
     if output_format == "json":
         print(render_json(command, findings, **extra))
     else:
-        render_table(findings, sys.stdout, title)
+        render_table(findings, sys.stdout, title, verdict=not is_quiet())
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK

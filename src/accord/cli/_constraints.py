@@ -79,6 +79,7 @@ def constraints_generate(
     refresh: bool,
 ) -> int:
     from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    from accord.cli._globals import print_note
     from accord.files import write_atomic
     from accord.index.client import default_cache_dir
     from accord.resolve.generate import build_requests, generate, unchanged_result
@@ -107,10 +108,9 @@ def constraints_generate(
         store = StampStore(default_cache_dir().parent / "generate")
         current = central.constraints.file.text if central.constraints else None
         if not refresh and store.unchanged(resolving.root, stamp, current):
-            print(
+            print_note(
                 "every input is what produced the current pins: nothing to resolve "
-                "(--refresh resolves anyway)",
-                file=sys.stderr,
+                "(--refresh resolves anyway)"
             )
             result = unchanged_result(central)
         else:
