@@ -129,7 +129,7 @@ def test_a_missing_ref_is_exit_2(
     upstream: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["validate", f"git+file://{upstream}@no-such-branch"]) == 2
-    assert "the remote has no 'no-such-branch'" in capsys.readouterr().err
+    assert "the remote has no branch or tag 'no-such-branch'" in capsys.readouterr().err
 
 
 def test_a_failed_fetch_leaves_nothing_in_the_cache(

@@ -52,6 +52,7 @@ def resolving_from(
 ) -> Iterator[Resolving]:
     """The options every resolving command shares, with the resolver running."""
     from accord.central import load_central_repo
+    from accord.cli._globals import default_jobs
     from accord.locate import requirements_repo
 
     root = requirements_repo(requirements, project, local_only=local_only)
@@ -62,7 +63,7 @@ def resolving_from(
         central, root, index_url, extra_index_url, find_links, no_index, targets
     )
     with resolver:
-        yield Resolving(root, central, targets, resolver, jobs or len(targets))
+        yield Resolving(root, central, targets, resolver, jobs or default_jobs())
 
 
 def constraints_generate(

@@ -59,8 +59,8 @@ def _run_fleet(
     options: SyncOptions,
 ) -> list[Outcome]:
     from accord.central import load_central_repo
+    from accord.cli._globals import default_jobs
     from accord.fleet import (
-        default_jobs,
         fleet_members,
         parse_shard,
         run_fleet,

@@ -118,9 +118,13 @@ def _remote_sha(remote: RemoteRepo) -> tuple[str | None, str]:
         peeled = found.get(f"{name}^{{}}") or found.get(name)
         if peeled:
             return peeled, ""
+    hint = None
     if remote.ref is not None and _SHA.fullmatch(remote.ref):
-        return None, "an abbreviated commit id cannot be looked up"
-    raise InputError(f"requirements repo {remote}: the remote has no {ref!r}")
+        hint = "name a commit by its full 40-character id"
+    raise InputError(
+        f"requirements repo {remote}: the remote has no branch or tag {ref!r}",
+        hint=hint,
+    )
 
 
 def _fetch_into(root: Path, target: Path, remote: RemoteRepo) -> None:
