@@ -12,16 +12,17 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from accord.errors import InputError
-from accord.locate.order import ENVIRONMENT, OPTION, Choice, NotFound, choose
 
-__all__ = [
-    "ENVIRONMENT",
-    "NotFound",
-    "default_workspace",
-    "requirements_repo",
-]
+if TYPE_CHECKING:
+    from accord.locate.order import Choice
+
+__all__ = ["default_workspace", "requirements_repo"]
+
+# What names a git remote rather than a directory: what parse_remote reads.
+_REMOTE_PREFIXES = ("git+", "file:")
 
 
 def requirements_repo(
@@ -37,10 +38,14 @@ def requirements_repo(
     needs a directory of the user's own (it writes there, say): a git URL is
     then refused, since its checkout is accord's cache.
     """
-    choice = choose(None if given is None else str(given), project, os.environ)
-    from accord.locate.remote import is_remote
+    if given and not str(given).startswith(_REMOTE_PREFIXES):
+        # The common case, a directory given: every project's CI runs check,
+        # so nothing more is imported for it.
+        return Path(given)
+    from accord.locate.order import choose
 
-    if is_remote(choice.spec):
+    choice = choose(None if given is None else str(given), project, os.environ)
+    if choice.spec.startswith(_REMOTE_PREFIXES):
         from accord.locate.gitcache import checkout
         from accord.locate.remote import parse_remote
 
@@ -70,8 +75,8 @@ def _directory(choice: Choice) -> Path:
     path = Path(choice.spec)
     if choice.base is not None and not path.is_absolute():
         path = choice.base / path
-    if choice.source == OPTION:
-        return path  # the central files' loader says what is wrong with it
+    if choice.source == "upward search":
+        return path
     if not (path / "global-requirements.txt").is_file():
         raise InputError(
             f"no global-requirements.txt in {path}, so it is not a requirements "

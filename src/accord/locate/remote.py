@@ -49,11 +49,6 @@ class RemoteRepo:
         return self.ref is not None and _FULL_SHA.fullmatch(self.ref) is not None
 
 
-def is_remote(text: str) -> bool:
-    """Whether ``text`` names a git remote rather than a directory."""
-    return text.startswith(("git+", "file:"))
-
-
 def parse_remote(text: str) -> RemoteRepo:
     """``git+SCHEME://...[@REF]`` or ``file://...[@REF]``, checked.
 
