@@ -202,6 +202,8 @@ def test_parse_remote(text: str, expected: RemoteRepo) -> None:
         pytest.param("git+https://host/r@a..b", id="dots-ref"),
         pytest.param("git+https://host/r@", id="empty-ref"),
         pytest.param("file:", id="nothing"),
+        pytest.param("git+https://[::1/r", id="bad-ipv6"),
+        pytest.param("git+file:///tmp/\udcff", id="undecodable"),
     ],
 )
 def test_unsafe_remotes_are_refused(text: str) -> None:

@@ -205,3 +205,33 @@ def test_fleet_finds_projects_in_the_current_directory_for_a_url(
     assert main([*argv, "--format", "json"]) == 0, capsys.readouterr()
     (outcome,) = json.loads(capsys.readouterr().out)["projects"]
     assert (outcome["project"], outcome["status"]) == ("proj", "ok")
+
+
+def test_an_interrupted_refresh_keeps_the_old_copy_and_leaves_no_debris(
+    upstream: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from accord.locate import gitcache
+
+    url = f"git+file://{upstream}@main"
+    proj = project(tmp_path, "requests>=2\nPyYAML>=6\n")
+    assert run_check(proj, url, capsys)[0] == 1
+    (checkout,) = entries()
+    commit_change(upstream, "PyYAML  # MIT\n" + GLOBAL)
+
+    def interrupted(fresh: Path, remote: object) -> None:
+        (fresh / "partial").write_text("")
+        raise KeyboardInterrupt
+
+    fetch = gitcache._fetch
+    monkeypatch.setattr(gitcache, "_fetch", interrupted)
+    assert main(["check", str(proj), "--requirements", url]) == 130
+    assert entries() == [checkout]
+    assert (
+        "PyYAML"
+        not in (cache_root() / checkout / "global-requirements.txt").read_text()
+    )
+    monkeypatch.setattr(gitcache, "_fetch", fetch)
+    assert run_check(proj, url, capsys)[0] == 0

@@ -55,6 +55,12 @@ def parse_remote(text: str) -> RemoteRepo:
     Raises :class:`InputError` for a scheme git should not run or a ref that
     is not a plain branch, tag or commit name.
     """
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # bytes a file system name may hold, not a URL
+        raise InputError(
+            f"requirements repo {mask(text)!r} is not valid UTF-8"
+        ) from None
     rest = text[len("git+") :] if text.startswith("git+") else text
     try:
         parts = urllib.parse.urlsplit(rest)
