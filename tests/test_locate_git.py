@@ -77,6 +77,9 @@ def test_check_against_a_git_url(
     assert code == 0, (document, err)
     (checkout,) = entries()  # one directory, no temporary leftovers
     assert (cache_root() / checkout / ".git" / "shallow").is_file()
+    # On a branch named as the ref: propose reads a stable/* branch there.
+    branch = git(cache_root() / checkout, "branch", "--show-current")
+    assert branch == ref[1:]
     assert document["central"] == {"path": str(cache_root() / checkout), "commit": None}
 
 

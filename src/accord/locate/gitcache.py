@@ -145,11 +145,16 @@ def _fetch_into(root: Path, target: Path, remote: RemoteRepo) -> None:
 
 
 def _fetch(fresh: Path, remote: RemoteRepo) -> None:
+    # On a branch named as the ref, so that what reads the current branch
+    # (propose: a stable/* requirements branch proposes to stable/*) sees it.
+    ref = remote.ref or "HEAD"
+    named = not (remote.pinned or ref == "HEAD" or ref.startswith("refs/"))
+    branch = ["-B", ref] if named else ["--detach"]
     steps = (
         ("init", "-q"),
         ("remote", "add", "origin", remote.url),
-        ("fetch", "-q", "--depth", "1", "--no-tags", "origin", remote.ref or "HEAD"),
-        ("-c", "advice.detachedHead=false", "checkout", "-q", "--detach", "FETCH_HEAD"),
+        ("fetch", "-q", "--depth", "1", "--no-tags", "origin", ref),
+        ("-c", "advice.detachedHead=false", "checkout", "-q", *branch, "FETCH_HEAD"),
     )
     for step in steps:
         result = run_git(*step, cwd=fresh)
