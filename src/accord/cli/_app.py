@@ -28,17 +28,18 @@ class UsageError(Exception):
 
 
 @contextlib.contextmanager
-def progress(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on a terminal; nothing when output is piped or -q."""
+def progress(total: int, label: str = "projects") -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr if it is a terminal; nothing otherwise or -q."""
     from accord.cli._globals import is_quiet
 
     if is_quiet() or not sys.stderr.isatty():
         yield lambda: None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=None) as progress:
-        task = progress.add_task("projects", total=total)
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task(label, total=total)
         yield lambda: progress.advance(task)
 
 

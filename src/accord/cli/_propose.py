@@ -20,13 +20,15 @@ def propose(
     push_url: str | None,
     change_id: bool,
     jobs: int,
+    workspace: Path | None,
 ) -> int:
     from accord.central import load_central_repo
-    from accord.locate import requirements_repo
+    from accord.locate import default_workspace, requirements_repo
     from accord.propose import ProposeOptions, propose_all
     from accord.vcs import remote
 
     root = requirements_repo(requirements)
+    workspace = default_workspace(root, workspace)
     central = load_central_repo(root)
     if central.projects is None:
         raise UsageError(f"no projects.txt in {root}")
@@ -36,7 +38,14 @@ def propose(
         if current is not None and current.startswith("stable/"):
             branch = current  # a stable branch proposes to the same stable branch
     options = ProposeOptions(
-        workdir.resolve(), git_base, branch, topic, push, push_url, change_id
+        workdir.resolve(),
+        git_base,
+        branch,
+        topic,
+        push,
+        push_url,
+        change_id,
+        workspace if workspace is not None else root.resolve().parent,
     )
     entries = list(dict.fromkeys(p.name for p in central.projects.projects))
     with progress(len(entries)) as advance:
