@@ -9,7 +9,8 @@ import pytest
 from accord.cli import main
 from accord.locate import requirements_repo
 from accord.locate.order import NotFound
-from accord.locate.remote import RemoteRepo, mask, parse_remote
+from accord.locate.remote import RemoteRepo, parse_remote
+from accord.masking import mask_credentials as mask
 
 GLOBAL = "requests  # Apache-2.0\n"
 PINS = "requests===2.32.3\n"

@@ -1,9 +1,9 @@
 """The one place the requirements-repo cache runs git.
 
-Kept apart so that it can switch to the shared hardened runner of
-``accord.vcs`` in one edit: the same environment and ``-c`` options. git
-never prompts, runs no hooks, and reaches only file, http(s), ssh and git
-remotes (``protocol.allow=never`` turns off ``ext::`` and the like).
+Through accord's hardened runner (:mod:`accord.vcs.hardening`): no hooks,
+no system configuration, no prompts, and only the file, https, ssh and git
+transports. Unlike :func:`accord.vcs.remote.git` it never raises: the cache
+decides what a failure means (offline: use the cached copy).
 """
 
 from __future__ import annotations
@@ -13,17 +13,9 @@ import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
-TIMEOUT = 300
+from accord.vcs.hardening import git_command, git_environment
 
-_OPTIONS = (
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "protocol.allow=never",
-    "-c", "protocol.file.allow=always",
-    "-c", "protocol.https.allow=always",
-    "-c", "protocol.http.allow=always",
-    "-c", "protocol.ssh.allow=always",
-    "-c", "protocol.git.allow=always",
-)  # fmt: skip
+TIMEOUT = 300
 
 
 class GitResult(NamedTuple):
@@ -34,18 +26,15 @@ class GitResult(NamedTuple):
 
 def run_git(*args: str, cwd: Path | None = None) -> GitResult:
     """Run ``git args`` (an argument list, never a shell); never raises."""
-    env = {
-        **os.environ,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_ASKPASS": "",
-        "SSH_ASKPASS": "",
-        "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
-        "LC_ALL": "C",
-    }
+    env = git_environment(
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        GIT_SSH_COMMAND=os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
+        LC_ALL="C",
+    )
     try:
         result = subprocess.run(
-            ["git", *_OPTIONS, *args],
+            git_command(*args),
             cwd=cwd,
             capture_output=True,
             text=True,

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from accord.errors import InputError
 from accord.locate._git import run_git
-from accord.locate.remote import RemoteRepo, mask
+from accord.locate.remote import RemoteRepo
+from accord.masking import mask_credentials as mask
 
 _SHA = re.compile(r"[0-9a-fA-F]{7,40}")
 _FULL_SHA = re.compile(r"[0-9a-f]{40}")

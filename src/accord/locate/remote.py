@@ -12,19 +12,16 @@ import urllib.parse
 from dataclasses import dataclass
 
 from accord.errors import InputError
+from accord.masking import mask_credentials as mask
+from accord.vcs.hardening import ALLOWED_PROTOCOLS
 
-# What git may fetch from: no ext::, fd:: or other transport helpers.
-SCHEMES = frozenset({"https", "http", "ssh", "git", "file"})
+# What git may fetch from (the hardened runner's transports): no ext::, fd::
+# or other transport helpers.
+SCHEMES = frozenset(ALLOWED_PROTOCOLS)
 
-_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
 # A branch, tag or commit: no option-like start, no spaces, no "..", no "@{".
 _REF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/+-]*")
 _FULL_SHA = re.compile(r"[0-9a-f]{40}")
-
-
-def mask(text: str) -> str:
-    """``text`` with the user information of every URL in it masked."""
-    return _USERINFO.sub(lambda m: f"{m.group('scheme')}***@", text)
 
 
 @dataclass(frozen=True, slots=True)
