@@ -27,7 +27,7 @@ def central_for_project(
         return load_central_repo(requirements), []
     if is_git_repo(requirements):
         for reference in references:
-            commit = find_commit(requirements, reference)
+            commit = _find_or_fetch(requirements, reference)
             if commit is not None:
                 return load_central_repo(requirements, commit), []
         where = "not found in the requirements repo's refs"
@@ -44,3 +44,16 @@ def central_for_project(
         "(e.g. git fetch origin refs/changes/...)",
     )
     return load_central_repo(requirements), [note]
+
+
+def _find_or_fetch(requirements: Path, reference: str) -> str | None:
+    """The commit ``reference`` names; a repo fetched from a git URL into
+    accord's cache holds only its ref's commit, so it fetches the rest."""
+    commit = find_commit(requirements, reference)
+    if commit is None:
+        from accord.locate.gitcache import fetch_reference, is_cached
+
+        if is_cached(requirements):
+            fetch_reference(requirements, reference)
+            commit = find_commit(requirements, reference)
+    return commit

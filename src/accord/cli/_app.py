@@ -29,8 +29,10 @@ class UsageError(Exception):
 
 @contextlib.contextmanager
 def progress(total: int, label: str = "projects") -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr if it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
+    """A progress bar on stderr if it is a terminal; nothing otherwise or -q."""
+    from accord.cli._globals import is_quiet
+
+    if is_quiet() or not sys.stderr.isatty():
         yield lambda: None
         return
     from rich.console import Console
@@ -103,6 +105,7 @@ def finish(
     ``root`` is the directory the findings' paths are relative to: the CI
     formats (github, sarif, junit) give paths from the current directory.
     """
+    from accord.cli._globals import is_quiet
     from accord.findings import has_errors, sort_findings
     from accord.report.render import render_json, render_table
 
@@ -115,5 +118,5 @@ def finish(
         finding_set = FindingSet(title, tuple(findings), root)
         print(render_ci(ci_format(output_format), command, [finding_set]))
     else:
-        render_table(findings, sys.stdout, title)
+        render_table(findings, sys.stdout, title, verdict=not is_quiet())
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK

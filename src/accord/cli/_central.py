@@ -13,14 +13,18 @@ if TYPE_CHECKING:
 
 
 def validate(
-    repo: Path | None, requirements: Path | None, output_format: str, fix: bool = False
+    repo: str | None, requirements: str | None, output_format: str, fix: bool = False
 ) -> int:
     from accord.central import load_central_repo
+    from accord.locate import requirements_repo
     from accord.rules.validate import validate as run_validate
 
     if repo is not None and requirements is not None and repo != requirements:
         raise UsageError("give the repo either as REPO or as --requirements")
-    root = repo or requirements or Path()
+    root = requirements_repo(
+        repo or requirements,
+        local_only="--fix rewrites its global-requirements.txt" if fix else None,
+    )
     central = load_central_repo(root)  # bad input stops here, before a write
     extra: dict[str, object] = {}
     if fix:
@@ -60,12 +64,15 @@ def _write_fixed(path: Path, central: CentralRepo, text: str) -> None:
         raise InputError(f"cannot be written: {error.strerror}", path=name) from error
 
 
-def check(project: Path, requirements: Path | None, output_format: str) -> int:
+def check(project: Path, requirements: str | None, output_format: str) -> int:
     from accord.depends_on import central_for_project
+    from accord.locate import requirements_repo
     from accord.project import load_project
     from accord.rules.check import check_project
 
-    central, notes = central_for_project(requirements or Path(), project)
+    central, notes = central_for_project(
+        requirements_repo(requirements, project), project
+    )
     findings = check_project(load_project(project, central.config), central)
     title = f"check {project}"
     if central.commit is not None:
@@ -82,19 +89,20 @@ def check(project: Path, requirements: Path | None, output_format: str) -> int:
 
 def sync(
     project: Path,
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     diff: bool,
     check_only: bool,
     prune: bool,
 ) -> int:
     from accord.central import load_central_repo
+    from accord.locate import requirements_repo
     from accord.project import load_project
     from accord.report.render import render_sync
     from accord.sync.apply import write_updates
     from accord.sync.plan import plan_sync
 
-    central = load_central_repo(requirements or Path())
+    central = load_central_repo(requirements_repo(requirements, project))
     plan = plan_sync(load_project(project, central.config), central, prune=prune)
     write = not (diff or check_only or plan.blocked)
     if write:
@@ -112,14 +120,17 @@ def sync(
 
 
 def who_uses(
-    name: str, requirements: Path | None, output_format: str, workspace: Path | None
+    name: str, requirements: str | None, output_format: str, workspace: Path | None
 ) -> int:
     from accord.central import load_central_repo
     from accord.fleet import fleet_members
+    from accord.locate import default_workspace, requirements_repo
     from accord.report.render import render_users
     from accord.usage import find_users
 
-    central = load_central_repo(requirements or Path())
-    users, problems = find_users(central, fleet_members(central, workspace), name)
+    root = requirements_repo(requirements)
+    central = load_central_repo(root)
+    members = fleet_members(central, default_workspace(root, workspace))
+    users, problems = find_users(central, members, name)
     print(render_users(name, users, problems, output_format))
     return EXIT_OK

@@ -40,18 +40,22 @@ class Resolving:
 
 @contextlib.contextmanager
 def resolving_from(
-    requirements: Path | None,
+    requirements: str | None,
     index_url: str | None,
     extra_index_url: Sequence[str],
     find_links: Sequence[str],
     no_index: bool | None,
     pythons: Sequence[str],
     jobs: int | None,
+    project: Path | None = None,
+    local_only: str | None = None,
 ) -> Iterator[Resolving]:
     """The options every resolving command shares, with the resolver running."""
     from accord.central import load_central_repo
+    from accord.cli._globals import default_jobs
+    from accord.locate import requirements_repo
 
-    root = requirements or Path()
+    root = requirements_repo(requirements, project, local_only=local_only)
     central = load_central_repo(root)
     targets = tuple(pythons or central.config.python_versions)
     check_pythons(targets)
@@ -59,11 +63,11 @@ def resolving_from(
         central, root, index_url, extra_index_url, find_links, no_index, targets
     )
     with resolver:
-        yield Resolving(root, central, targets, resolver, jobs or len(targets))
+        yield Resolving(root, central, targets, resolver, jobs or default_jobs())
 
 
 def constraints_generate(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -76,14 +80,26 @@ def constraints_generate(
     refresh: bool,
 ) -> int:
     from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    from accord.cli._globals import print_note
     from accord.files import write_atomic
     from accord.index.client import default_cache_dir
     from accord.resolve.generate import build_requests, generate, unchanged_result
     from accord.resolve.merge import sort_pythons
     from accord.resolve.stamp import StampStore, generation_stamp
 
+    writes = not diff and output in (None, "")
     with resolving_from(
-        requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
+        requirements,
+        index_url,
+        extra_index_url,
+        find_links,
+        no_index,
+        pythons,
+        jobs,
+        local_only="it writes upper-constraints.txt there (--output FILE or "
+        "--diff do not)"
+        if writes
+        else None,
     ) as resolving:
         central = resolving.central
         requests = build_requests(
@@ -93,10 +109,9 @@ def constraints_generate(
         store = StampStore(default_cache_dir().parent / "generate")
         current = central.constraints.file.text if central.constraints else None
         if not refresh and store.unchanged(resolving.root, stamp, current):
-            print(
+            print_note(
                 "every input is what produced the current pins: nothing to resolve "
-                "(--refresh resolves anyway)",
-                file=sys.stderr,
+                "(--refresh resolves anyway)"
             )
             result = unchanged_result(central)
         else:
@@ -147,7 +162,7 @@ def constraints_bump(
     propose: bool,
     group: bool,
     diff: bool,
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -163,7 +178,14 @@ def constraints_bump(
     from accord.resolve.stable import refuse_on_stable
 
     with resolving_from(
-        requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
+        requirements,
+        index_url,
+        extra_index_url,
+        find_links,
+        no_index,
+        pythons,
+        jobs,
+        local_only=None if diff else "bump writes upper-constraints.txt there",
     ) as resolving:
         root, central = resolving.root, resolving.central
         if bool(names) == bump_all:
@@ -242,7 +264,7 @@ def _report(
 
 
 def constraints_verify(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -279,7 +301,7 @@ def constraints_verify(
 
 
 def coinstall_command(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -291,6 +313,7 @@ def coinstall_command(
     with_tests: bool,
 ) -> int:
     from accord.fleet import fleet_members
+    from accord.locate import default_workspace
     from accord.project import load_project
     from accord.resolve.together import coinstall
 
@@ -300,6 +323,7 @@ def coinstall_command(
         central = resolving.central
         projects = []
         findings: list[Finding] = []
+        workspace = default_workspace(resolving.root, workspace)
         for member in fleet_members(central, workspace):
             try:
                 projects.append(
@@ -332,7 +356,7 @@ def coinstall_command(
 
 def lower_bounds_command(
     project: Path,
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     extra_index_url: Sequence[str],
@@ -345,7 +369,14 @@ def lower_bounds_command(
     from accord.resolve.together import lower_bounds
 
     with resolving_from(
-        requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
+        requirements,
+        index_url,
+        extra_index_url,
+        find_links,
+        no_index,
+        pythons,
+        jobs,
+        project=project,
     ) as resolving:
         loaded = load_project(project, resolving.central.config)
         with resolution_progress(resolving.pythons) as shown:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def fleet_check(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     workspace: Path | None,
     jobs: int | None,
@@ -28,7 +28,7 @@ def fleet_check(
 
 
 def fleet_sync(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     workspace: Path | None,
     jobs: int | None,
@@ -51,7 +51,7 @@ def fleet_sync(
 
 def _run_fleet(
     mode: Literal["check", "sync"],
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     workspace: Path | None,
     jobs: int | None,
@@ -60,18 +60,19 @@ def _run_fleet(
     check_only: bool = False,
 ) -> list[Outcome]:
     from accord.central import load_central_repo
+    from accord.cli._globals import default_jobs
     from accord.fleet import (
-        default_jobs,
         fleet_members,
         parse_shard,
         run_fleet,
         select_shard,
     )
+    from accord.locate import default_workspace, requirements_repo
     from accord.report.fleet import render_fleet_json, render_fleet_table
 
-    root = requirements or Path()
+    root = requirements_repo(requirements)
     central = load_central_repo(root)
-    members = fleet_members(central, workspace)
+    members = fleet_members(central, default_workspace(root, workspace))
     if shard is not None:
         try:
             members = select_shard(members, parse_shard(shard))

@@ -25,6 +25,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from accord import __version__
+from accord.cli._examples import epilog
+from accord.cli._globals import (
+    COLOR_CHOICES,
+    GlobalOptionError,
+    apply_global_options,
+    default_jobs,
+    take_global_options,
+)
 
 # Where main() finds what to run: the handler, and the parser whose usage
 # a usage error found after parsing should show.
@@ -48,6 +56,11 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     Exits through argparse (status 2) on bad usage, and for --help.
     """
     argv = sys.argv[1:] if argv is None else argv
+    try:
+        argv, quiet, color = take_global_options(argv)
+    except GlobalOptionError as error:
+        build_parser().error(str(error))
+    apply_global_options(quiet, color)
     words, command = _find_command(argv)
     if command is not None and command.handler is not None:
         parser = _new_parser(" ".join(["accord", *words]), command)
@@ -67,14 +80,34 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole tree, every command a subparser of its group."""
     parser = _new_parser("accord", Command(DESCRIPTION, commands=COMMANDS))
     parser.add_argument(
-        "--version", action="version", version=f"accord, version {__version__}"
+        "-V",
+        "--version",
+        action="version",
+        version=f"accord, version {__version__}",
+        help="Print accord's version and exit.",
     )
-    # Taken out of the command line by main() before any command reads it,
-    # so every command accepts it; listed here so that --help shows it.
+    # Taken out of the command line (--verbose by main(), the others by
+    # parse()) before any command reads it, so every command accepts them
+    # anywhere; listed here so that --help shows them.
     parser.add_argument(
         "--verbose",
         action="store_true",
         help="on an unexpected error, print its traceback too (any command)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the results: no progress bar, no verdict line, no "
+        "notes (any command)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=COLOR_CHOICES,
+        default="auto",
+        help="colour the output: auto (on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR forces it), always or never (any command; "
+        "default: %(default)s)",
     )
     return parser
 
@@ -109,6 +142,7 @@ def _new_parser(prog: str, command: Command) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description=command.description,
+        epilog=epilog(prog),
         formatter_class=_Building,
         # Accepting --req for --requirements would make every later option
         # starting with the same letters a breaking change.
@@ -128,6 +162,7 @@ def _fill(parser: argparse.ArgumentParser, command: Command) -> argparse.Argumen
                 name,
                 help=subcommand.description.split("\n", 1)[0],
                 description=subcommand.description,
+                epilog=epilog(f"{parser.prog} {name}"),
                 formatter_class=_Building,
                 allow_abbrev=False,
             )
@@ -205,14 +240,26 @@ def _file(text: str) -> Path:
 # Options several commands share.
 
 
+def _jobs_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=default_jobs(),
+        metavar="N",
+        help=f"{what} at once (default: %(default)s, the CPUs here plus four).",
+    )
+
+
 def _requirements_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--requirements",
-        type=Path,
         default=None,
         metavar="REPO",
-        help="The requirements repo holding the central files "
-        "(default: the current directory).",
+        help="The requirements repo: a directory, or a git URL such as "
+        "git+https://host/org/requirements@stable/2026.1 (default: "
+        "$ACCORD_REQUIREMENTS, then [tool.accord] requirements in pyproject.toml, "
+        "then the first directory holding global-requirements.txt from here up).",
     )
 
 
@@ -297,14 +344,20 @@ def _resolving_options(parser: argparse.ArgumentParser, findings: bool = False) 
         metavar="X.Y",
         help="Resolve for this Python (repeatable; default: python-versions).",
     )
-    parser.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N")
+    _jobs_option(parser, "Pythons to resolve for")
 
 
 # The commands: the arguments of each, then the tree.
 
 
 def _validate(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
+    parser.add_argument(
+        "repo",
+        nargs="?",
+        default=None,
+        metavar="REPO",
+        help="The requirements repo, as --requirements takes it.",
+    )
     _central_options(parser, findings=True)
     parser.add_argument(
         "--fix",
@@ -314,7 +367,9 @@ def _validate(parser: argparse.ArgumentParser) -> None:
 
 
 def _project(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("project", type=Path, metavar="PROJECT")
+    parser.add_argument(
+        "project", type=Path, metavar="PROJECT", help="The project's directory."
+    )
     _central_options(parser, findings=True)
 
 
@@ -337,7 +392,7 @@ def _sync(parser: argparse.ArgumentParser) -> None:
 
 
 def _who_uses(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("name", metavar="NAME", help="The library (any spelling).")
     _central_options(parser)
     _workspace_option(parser, "Where projects.txt entries live.")
 
@@ -349,14 +404,7 @@ def _fleet_check(parser: argparse.ArgumentParser) -> None:
         "Where projects.txt entries live (default: the directory "
         "holding the requirements repo).",
     )
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="Worker processes (default: one per CPU).",
-    )
+    _jobs_option(parser, "Projects to work on")
     parser.add_argument(
         "--shard",
         default=None,
@@ -402,7 +450,9 @@ def _generate(parser: argparse.ArgumentParser) -> None:
 
 
 def _bump(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("names", nargs="*", metavar="NAME")
+    parser.add_argument(
+        "names", nargs="*", metavar="NAME", help="The libraries to move."
+    )
     parser.add_argument(
         "--all",
         dest="bump_all",
@@ -448,7 +498,9 @@ def _coinstall(parser: argparse.ArgumentParser) -> None:
 
 
 def _lower_bounds(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("project", type=Path, metavar="PROJECT")
+    parser.add_argument(
+        "project", type=Path, metavar="PROJECT", help="The project's directory."
+    )
     _resolving_options(parser, findings=True)
 
 
@@ -476,9 +528,16 @@ def _propose(parser: argparse.ArgumentParser) -> None:
         "repo).",
     )
     parser.add_argument(
-        "--branch", default=None, help="Target branch (default: the default)."
+        "--branch",
+        default=None,
+        help="Target branch (default: the remote's default; the same stable/* "
+        "branch when the requirements repo is on one).",
     )
-    parser.add_argument("--topic", default="accord/sync", help="(default: %(default)s)")
+    parser.add_argument(
+        "--topic",
+        default="accord/sync",
+        help="The branch a proposal is committed on. (default: %(default)s)",
+    )
     parser.add_argument(
         "--push",
         action="store_true",
@@ -493,20 +552,23 @@ def _propose(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--change-id", action="store_true", help="Add a Gerrit Change-Id trailer."
     )
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=_positive_int,
-        default=4,
-        metavar="N",
-        help="(default: %(default)s)",
-    )
+    _jobs_option(parser, "Repositories to work on")
 
 
 def _review(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("targets", nargs="+", metavar="NAME[==VERSION]")
+    parser.add_argument(
+        "targets",
+        nargs="+",
+        metavar="NAME[==VERSION]",
+        help="A library to review, optionally a version or a specifier "
+        "(default: the latest).",
+    )
     _requirements_option(parser)
-    _format_option(parser, ("markdown", "json"), help_text="")
+    _format_option(
+        parser,
+        ("markdown", "json"),
+        help_text="markdown for a review, json for machines.",
+    )
     parser.add_argument(
         "--index-url",
         default=None,
@@ -537,7 +599,14 @@ def _review(parser: argparse.ArgumentParser) -> None:
 
 
 def _review_change(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("repo", nargs="?", type=Path, default=None, metavar="REPO")
+    parser.add_argument(
+        "repo",
+        nargs="?",
+        default=None,
+        metavar="REPO",
+        help="The requirements repo's work tree (a directory; default: as "
+        "--requirements finds it).",
+    )
     _requirements_option(parser)
     parser.add_argument(
         "--base",
@@ -545,9 +614,23 @@ def _review_change(parser: argparse.ArgumentParser) -> None:
         metavar="REF",
         help="Compare with REF (default: upstream, else HEAD~1).",
     )
-    _format_option(parser, ("markdown", "json"), help_text="")
-    parser.add_argument("--index-url", default=None, metavar="URL")
-    parser.add_argument("--pypi-json-url", default=None, metavar="URL")
+    _format_option(
+        parser,
+        ("markdown", "json"),
+        help_text="markdown for a review, json for machines.",
+    )
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        metavar="URL",
+        help="Simple API (default: accord.toml, PyPI).",
+    )
+    parser.add_argument(
+        "--pypi-json-url",
+        default=None,
+        metavar="URL",
+        help="PyPI-style JSON API (default: PyPI's /pypi/).",
+    )
     parser.add_argument(
         "--distro-index",
         dest="distro_files",
@@ -555,11 +638,18 @@ def _review_change(parser: argparse.ArgumentParser) -> None:
         default=[],
         type=_file,
         metavar="FILE",
+        help="A Debian Packages/Sources file (repeatable; default: apt's lists).",
     )
     _workspace_option(
         parser,
         "Your checkouts, <workspace>/org/name, read to find who uses a removed "
         "library (default: the directory holding the requirements repo).",
+    )
+
+
+def _completion(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "shell", choices=("bash", "zsh"), help="The shell to complete in."
     )
 
 
@@ -646,5 +736,12 @@ COMMANDS: Mapping[str, Command] = {
         "Review a change to the central files: one report for the whole change.",
         "accord.cli._review:review_change",
         _review_change,
+    ),
+    "completion": Command(
+        "Print a shell completion script for accord.\n\n"
+        "bash: save it as ~/.local/share/bash-completion/completions/accord;\n"
+        'zsh: add eval "$(accord completion zsh)" to ~/.zshrc.',
+        "accord.cli._completion:completion",
+        _completion,
     ),
 }

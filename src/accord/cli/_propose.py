@@ -10,7 +10,7 @@ from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, progress
 
 
 def propose(
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     git_base: str | None,
     workdir: Path,
@@ -23,10 +23,12 @@ def propose(
     workspace: Path | None,
 ) -> int:
     from accord.central import load_central_repo
+    from accord.locate import default_workspace, requirements_repo
     from accord.propose import ProposeOptions, propose_all
     from accord.vcs import remote
 
-    root = requirements or Path()
+    root = requirements_repo(requirements)
+    workspace = default_workspace(root, workspace)
     central = load_central_repo(root)
     if central.projects is None:
         raise UsageError(f"no projects.txt in {root}")

@@ -43,7 +43,7 @@ def _index_failure_fails(run: Callable[..., int]) -> Callable[..., int]:
 @_index_failure_fails
 def review(
     targets: Sequence[str],
-    requirements: Path | None,
+    requirements: str | None,
     output_format: str,
     index_url: str | None,
     pypi_json_url: str | None,
@@ -51,6 +51,7 @@ def review(
     compare: bool,
 ) -> int:
     from accord.central import load_central_repo
+    from accord.locate import requirements_repo
     from accord.report.review import render_reviews_json, render_reviews_markdown
     from accord.review import (
         NotReviewed,
@@ -66,7 +67,7 @@ def review(
 
     for target in targets:
         parse_target(target)  # a malformed one is bad usage: nothing is fetched
-    central = load_central_repo(requirements or Path())
+    central = load_central_repo(requirements_repo(requirements))
     client = _client(central, index_url, pypi_json_url)
     sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
     memo = PageMemo(client)
@@ -101,8 +102,8 @@ def review(
 
 @_index_failure_fails
 def review_change(
-    repo: Path | None,
-    requirements: Path | None,
+    repo: str | None,
+    requirements: str | None,
     base: str | None,
     output_format: str,
     index_url: str | None,
@@ -111,11 +112,15 @@ def review_change(
     workspace: Path | None,
 ) -> int:
     from accord.central import load_central_repo
+    from accord.locate import requirements_repo
     from accord.report.review import render_change_json, render_change_markdown
     from accord.review import comparable_names, distro_sources
     from accord.review_change import review_central_change
 
-    root = repo or requirements or Path()
+    root = requirements_repo(
+        repo or requirements,
+        local_only="review-change reviews the change in a work tree of your own",
+    )
     if not (root / ".git").exists():
         raise UsageError(f"{root} is not a git repository")
     central = load_central_repo(root)

@@ -40,8 +40,10 @@ def render_json(command: str, findings: Sequence[Finding], **extra: object) -> s
     return mask_credentials(json.dumps(document, indent=2))
 
 
-def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> None:
-    """Findings as aligned columns, then the verdict line.
+def render_table(
+    findings: Sequence[Finding], stream: IO[str], title: str, verdict: bool = True
+) -> None:
+    """Findings as aligned columns, then the verdict line (unless not ``verdict``).
 
     Plain text, not rich: importing rich cost more than the whole check.
     Off a terminal nothing is wrapped or coloured, so each finding stays on
@@ -81,16 +83,18 @@ def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> No
                 ]
             out.append(lead + message[0])
             out.extend(" " * indent + line for line in message[1:])
-    verdict = (
+    status = (
         _style("failed", _BOLD_RED, colour)
         if counts["errors"]
         else _style("ok", _GREEN, colour)
     )
-    out.append(
-        f"{title}: {verdict} — {counts['errors']} error(s), "
-        f"{counts['warnings']} warning(s)"
-    )
-    stream.write(mask_credentials("\n".join(out) + "\n"))
+    if verdict:
+        out.append(
+            f"{title}: {status} — {counts['errors']} error(s), "
+            f"{counts['warnings']} warning(s)"
+        )
+    if out:
+        stream.write(mask_credentials("\n".join(out) + "\n"))
 
 
 _COLUMNS = ("severity", "rule", "where", "message")
@@ -98,13 +102,12 @@ _BOLD, _DIM, _BOLD_RED, _YELLOW, _GREEN = "1", "2", "1;31", "33", "32"
 
 
 def _wants_colour(stream: IO[str]) -> bool:
-    # NO_COLOR: https://no-color.org; Windows consoles need VT mode turned on.
-    return (
-        stream.isatty()
-        and "NO_COLOR" not in os.environ
-        and os.environ.get("TERM") != "dumb"
-        and sys.platform != "win32"
+    # NO_COLOR: https://no-color.org, FORCE_COLOR: https://force-color.org;
+    # Windows consoles need VT mode turned on.
+    wanted = bool(os.environ.get("FORCE_COLOR")) or (
+        stream.isatty() and os.environ.get("TERM") != "dumb"
     )
+    return wanted and "NO_COLOR" not in os.environ and sys.platform != "win32"
 
 
 def _style(text: str, code: str, colour: bool) -> str:

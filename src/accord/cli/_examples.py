@@ -1,0 +1,41 @@
+"""An example for every command, shown at the end of its --help."""
+
+from __future__ import annotations
+
+GLOBAL = (
+    "Any command also takes --verbose, -q/--quiet and --color WHEN (see accord --help)."
+)
+
+EXAMPLES = {
+    "accord": "accord check ../nova --requirements git+https://opendev.org/"
+    "openstack/requirements@master",
+    "accord validate": "accord validate ../requirements --fix",
+    "accord check": "accord check . --requirements ../requirements --format json",
+    "accord sync": "accord sync ../nova --diff",
+    "accord who-uses": "accord who-uses PyYAML --workspace ~/src",
+    "accord fleet": "accord fleet check --shard 1/4",
+    "accord fleet check": "accord fleet check --workspace ~/src --shard 1/4",
+    "accord fleet sync": "accord fleet sync --check --jobs 8",
+    "accord constraints": "accord constraints verify --python 3.12",
+    "accord constraints generate": "accord constraints generate --python 3.12 "
+    "--python 3.13 --diff",
+    "accord constraints bump": "accord constraints bump oslo.config --stable --propose",
+    "accord constraints verify": "accord constraints verify --no-index "
+    "--find-links wheels/",
+    "accord coinstall": "accord coinstall --with-tests --workspace ~/src",
+    "accord lower-bounds": "accord lower-bounds ../nova --python 3.10",
+    "accord propose": "accord propose --git-base https://opendev.org/ --push "
+    "--change-id",
+    "accord review": "accord review 'PyYAML>=6' --format json",
+    "accord review-change": "accord review-change --base origin/master",
+    "accord completion": "accord completion bash > "
+    "~/.local/share/bash-completion/completions/accord",
+}
+
+
+def epilog(prog: str) -> str:
+    """The text after a command's options: its example, then the global
+    options' reminder."""
+    example = EXAMPLES.get(prog)
+    lines = [] if example is None else ["example:", f"  {example}", ""]
+    return "\n".join([*lines, GLOBAL])

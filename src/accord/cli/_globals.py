@@ -1,0 +1,92 @@
+"""What every command shares beyond its own arguments.
+
+``-q/--quiet`` and ``--color WHEN`` may stand anywhere on the command line,
+before or after the command's name, as ``--verbose`` may: they are taken
+out before the command's parser reads the rest. ``--jobs`` has one default
+for every command that takes it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from contextvars import ContextVar
+
+COLOR_CHOICES = ("auto", "always", "never")
+QUIET_OPTIONS = ("-q", "--quiet")
+COLOR_OPTION = "--color"
+
+# Set by every parse, so a run in the same process never inherits it.
+_quiet: ContextVar[bool] = ContextVar("accord_quiet", default=False)
+
+
+class GlobalOptionError(ValueError):
+    """A global option with a missing or wrong value."""
+
+
+def take_global_options(argv: Sequence[str]) -> tuple[list[str], bool, str]:
+    """``argv`` without the global options, and what they said: quiet, and
+    when to colour. Words after ``--`` are left alone."""
+    rest: list[str] = []
+    quiet, color = False, "auto"
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            rest += [word, *words]
+        elif word in QUIET_OPTIONS:
+            quiet = True
+        elif word == COLOR_OPTION or word.startswith(f"{COLOR_OPTION}="):
+            value = word.partition("=")[2] if "=" in word else next(words, None)
+            if value not in COLOR_CHOICES:
+                choices = ", ".join(map(repr, COLOR_CHOICES))
+                shown = "nothing" if value is None else repr(value)
+                raise GlobalOptionError(
+                    f"argument {COLOR_OPTION}: expected one of {choices}, got {shown}"
+                )
+            color = value
+        else:
+            rest.append(word)
+    return rest, quiet, color
+
+
+def apply_global_options(quiet: bool, color: str) -> None:
+    """Make the options hold for this run.
+
+    Colour goes through the environment variables every part of accord
+    (and rich) already honours: ``NO_COLOR`` (https://no-color.org) turns
+    it off, ``FORCE_COLOR`` on, even off a terminal.
+    """
+    _quiet.set(quiet)
+    if color == "never":
+        os.environ["NO_COLOR"] = "1"
+        os.environ.pop("FORCE_COLOR", None)
+    elif color == "always":
+        os.environ["FORCE_COLOR"] = "1"
+        os.environ.pop("NO_COLOR", None)
+
+
+def is_quiet() -> bool:
+    """Whether to print only the results: no progress, verdict or notes."""
+    return _quiet.get()
+
+
+def default_jobs() -> int:
+    """``--jobs`` when it is not given, for every command that takes it.
+
+    What runs in parallel mostly waits (uv resolving, git fetching, files
+    being read), so, like Python's own thread pools: the CPUs this process
+    may use, plus four, at most 32.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on every platform
+        cpus = os.cpu_count() or 1
+    return min(32, cpus + 4)
+
+
+def print_note(message: str) -> None:
+    """A note for people on stderr (not a result), unless quiet."""
+    if not is_quiet():
+        import sys
+
+        print(message, file=sys.stderr)

@@ -1,0 +1,53 @@
+"""The one place the requirements-repo cache runs git.
+
+Through accord's hardened runner (:mod:`accord.vcs.hardening`): no hooks,
+no system configuration, no prompts, and only the file, https, ssh and git
+transports. Unlike :func:`accord.vcs.remote.git` it never raises: the cache
+decides what a failure means (offline: use the cached copy).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import NamedTuple
+
+from accord.vcs.hardening import git_command, git_environment
+
+TIMEOUT = 300
+
+
+class GitResult(NamedTuple):
+    ok: bool
+    out: str
+    err: str  # git's first error line, or why git did not run
+
+
+def run_git(*args: str, cwd: Path | None = None) -> GitResult:
+    """Run ``git args`` (an argument list, never a shell); never raises."""
+    env = git_environment(
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        GIT_SSH_COMMAND=os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
+        LC_ALL="C",
+    )
+    try:
+        result = subprocess.run(
+            git_command(*args),
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            stdin=subprocess.DEVNULL,
+            check=False,
+            timeout=TIMEOUT,
+            env=env,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return GitResult(False, "", str(error))
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    # git's first fatal line says what went wrong; advice follows it.
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    reason = (fatal or lines or [f"exit status {result.returncode}"])[0]
+    return GitResult(result.returncode == 0, result.stdout, reason)
