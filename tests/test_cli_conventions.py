@@ -169,7 +169,7 @@ def _complete(script: Path, line: str) -> list[str]:
         ("accord fl", ["fleet"]),
         ("accord fleet ", ["-h", "--help", "check", "sync", "--verbose", "-q"]),
         ("accord -q constraints gen", ["generate"]),
-        ("accord check x --format ", ["json", "table"]),
+        ("accord check x --format ", ["github", "json", "junit", "sarif", "table"]),
         ("accord fleet sync --c", ["--check", "--color"]),
         ("accord review x --format ", ["json", "markdown"]),
         ("accord check x --color ", ["always", "auto", "never"]),

@@ -53,9 +53,13 @@ RULES: dict[str, str] = {
     "V003": "A library the resolution needs is not pinned",
     "V004": "A pin the index marks as yanked",
     "V005": "A pin the index does not have",
+    "V006": "A global-list entry that is a direct reference, never resolved",
     "K001": "The fleet's requirements cannot be installed together",
     "K002": "A project of the fleet cannot be read",
+    "K003": "A direct reference in a project, left out of coinstall",
     "L001": "The project's declared minimums do not install together",
+    "L002": "A direct reference in a project, left out of lower-bounds",
+    "L003": "A minimum the lowest resolution passed over: it goes untested",
     # sync, in the CI formats
     "S001": "A line (or file) sync rewrites to honour the global list",
 }
