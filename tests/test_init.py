@@ -138,7 +138,7 @@ def test_init_drafts_a_repo_that_validate_and_fleet_check_agree_with(
         "\n"
         "## section:runtime\n"
         "# TODO: why is 2.5 excluded? (from org/beta)\n"
-        "# TODO: why is this capped? (<3 from alpha)\n"
+        "# TODO: why is this capped? (<3 from alpha (\"the old API\"))\n"
         "requests!=2.5,<3  # Apache-2.0\n"
         "six  # MIT\n"
         'tomli;python_version < "3.11"  # MIT\n'

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, check_pythons
+from accord.errors import InputError
 
 if TYPE_CHECKING:
     from accord.init.notes import Note
@@ -38,10 +39,14 @@ def init(
     links = tuple(str(Path(link).resolve()) for link in find_links)
     index = IndexChoice(index_url, tuple(extra_index_url), links, bool(no_index))
     metadata_of = None
+    unread = "no index was asked (--no-index)"
     if not no_index:
-        metadata_of = index_metadata(index_url or PYPI_SIMPLE)
+        try:
+            metadata_of = index_metadata(index_url or PYPI_SIMPLE)
+        except InputError as error:  # e.g. a file:// index, which uv reads
+            unread = f"licences are read over http(s) only ({error})"
     pins = None if no_pins else _pin_maker(jobs)
-    result = run_init(repo, fleet, force, metadata_of, index, pins)
+    result = run_init(repo, fleet, force, metadata_of, index, pins, unread)
     _report(result, output_format)
     return EXIT_FINDINGS if result.pins_failed else EXIT_OK
 

@@ -26,6 +26,11 @@ from accord.init.notes import Note
 from accord.init.pythons import choose_pythons
 from accord.init.survey import SurveyedProject
 from accord.model.markers import marker_key
+from accord.model.requirements_file import (
+    CommentLine,
+    RequirementLine,
+    parse_requirements_file,
+)
 from accord.model.sources import RequirementSource
 
 Purpose = Literal["runtime", "test", "docs", "lint", "dev"]
@@ -64,6 +69,14 @@ class Use:
     where: str  # "entry/file:line"
     requirement: Requirement
     purpose: Purpose
+    reason: str | None = None  # the comment on or above its line, if any
+
+    @property
+    def label(self) -> str:
+        """The project, with the reason it gives: ``alpha ("the old API")``."""
+        return (
+            self.project if self.reason is None else f'{self.project} ("{self.reason}")'
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +134,38 @@ def collect_uses(projects: Sequence[SurveyedProject]) -> tuple[list[Use], list[N
             review.append(_unread(entry, problem.path, problem.line, problem.message))
         for source in surveyed.project.sources:
             purpose = purpose_of(source)
+            reasons = (
+                line_comments(surveyed.project.text_of(source.path), source.path)
+                if source.kind == "requirements"
+                else {}
+            )
             for problem in source.problems:
                 review.append(
                     _unread(entry, problem.path, problem.line, problem.message)
                 )
             for item in source.requirements:
                 where = f"{entry}/{item.path}:{item.line}"
-                uses.append(Use(entry, where, item.requirement, purpose))
+                reason = reasons.get(item.line)
+                uses.append(Use(entry, where, item.requirement, purpose, reason))
     return uses, review
+
+
+def line_comments(text: str, path: str) -> dict[int, str]:
+    """The comment of each requirement line of a requirements file: the
+    comment lines directly above it, then the one after it on the line."""
+    comments: dict[int, str] = {}
+    above: list[str] = []
+    for line in parse_requirements_file(text, path).lines:
+        if isinstance(line, CommentLine):
+            above.append(line.comment.strip())
+            continue
+        if isinstance(line, RequirementLine):
+            words = [*above, (line.comment or "").strip()]
+            said = " ".join(word.replace('"', "'") for word in words if word)
+            if said:
+                comments[line.lineno] = said
+        above = []
+    return comments
 
 
 def _unread(entry: str, path: str, line: int | None, message: str) -> Note:
@@ -247,9 +284,9 @@ def _entry(name: NormalizedName, uses: Sequence[Use]) -> tuple[DraftEntry, list[
                 continue
             if central.operator == "!=":
                 key = str(central)
-                exclusions.setdefault(key, (central, []))[1].append(use.project)
+                exclusions.setdefault(key, (central, []))[1].append(use.label)
             else:
-                caps.setdefault(str(central), []).append((central, use.project))
+                caps.setdefault(str(central), []).append((central, use.label))
     specifiers: list[Specifier] = []
     rationale: list[str] = []
     for key in sorted(exclusions, key=lambda k: _version_key(exclusions[k][0])):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from accord.central import UPPER_CONSTRAINTS, load_central_repo
@@ -59,6 +59,7 @@ def run_init(
     metadata_of: MetadataSource | None,
     index: IndexChoice,
     make_pins: PinMaker | None,
+    no_licences_because: str = "no index was asked (--no-index)",
 ) -> InitResult:
     refuse_existing(repo, file_names(make_pins is not None), force)
     surveyed = survey(fleet)
@@ -68,10 +69,7 @@ def run_init(
     from accord.config import DEFAULT_CONFIG
 
     licences = read_licences(names, metadata_of, DEFAULT_CONFIG.licenses)
-    decisions = [
-        Note("workspace", None, f"projects.txt entries are relative to {fleet.chosen}"),
-        *drafted.decisions,
-    ]
+    decisions = [_workspace_note(repo, fleet), *drafted.decisions]
     review = [
         *drafted.needs_review,
         *(
@@ -85,7 +83,7 @@ def run_init(
             Note(
                 "licence",
                 None,
-                f"no index was asked (--no-index): every licence is {UNKNOWN}",
+                f"{no_licences_because}: every licence is {UNKNOWN}",
             )
         )
     files = render_files(drafted, licences, fleet.entries, index)
@@ -120,32 +118,45 @@ def run_init(
     )
 
 
+def _workspace_note(repo: Path, fleet: Fleet) -> Note:
+    """Where the entries live; fleet commands look beside the repo unless
+    told otherwise."""
+    message = f"projects.txt entries are relative to {fleet.chosen}"
+    if repo.resolve().parent != fleet.workspace:
+        message += (
+            f"; it does not hold {repo}, so run fleet commands with "
+            f"--workspace {fleet.workspace}"
+        )
+    return Note("workspace", None, message)
+
+
 def check_new_repo(repo: Path, fleet: Fleet) -> list[Note]:
     """What ``validate`` and ``fleet check`` report on the new repo.
 
     Not validate's licence findings (G004, G005): init wrote every licence
     the policy does not allow with a note saying why, under the same policy.
     """
+    from accord.fleet import fleet_members
     from accord.project import load_project
     from accord.rules.check import check_project
     from accord.rules.validate import validate
 
     central = load_central_repo(repo)
+    members = fleet_members(central, fleet.workspace)
     notes = [
         _finding_note("validate", None, f)
         for f in validate(central)
         if f.rule not in _LICENCE_RULES
     ]
-    for entry in fleet.entries:
+    for member in members:  # as fleet check finds them
         try:
-            project = load_project(
-                fleet.workspace / PurePosixPath(entry), central.config
-            )
+            project = load_project(member.path, central.config)
         except AccordError as error:  # pragma: no cover - survey read it
-            notes.append(Note("check", entry, f"{entry}: not read: {error}"))
+            notes.append(Note("check", member.name, f"{member.name}: {error}"))
             continue
         notes.extend(
-            _finding_note("check", entry, f) for f in check_project(project, central)
+            _finding_note("check", member.name, f)
+            for f in check_project(project, central)
         )
     return notes
 

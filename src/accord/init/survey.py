@@ -75,11 +75,7 @@ def fleet_from_dirs(dirs: Sequence[Path], workspace: Path | None) -> Fleet:
         chosen = f"the workspace {workspace} (--workspace)"
     else:
         base = Path(os.path.commonpath([p.parent for p in resolved]))
-        chosen = (
-            f"the workspace {base}, the common parent of the project directories: "
-            "fleet commands need --workspace for it unless it holds the "
-            "requirements repo"
-        )
+        chosen = f"the workspace {base}, the common parent of the project directories"
     entries = []
     for path in resolved:
         if path == base or not path.is_relative_to(base):
