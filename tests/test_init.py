@@ -8,10 +8,15 @@ from typing import Any
 
 import pytest
 from packaging.markers import Marker
-from packaging.specifiers import Specifier
+from packaging.specifiers import Specifier, SpecifierSet
 
 from accord.cli import main
-from accord.init.draft import central_specifier, python_only
+from accord.init.draft import central_specifier, draft, purpose_of, python_only
+from accord.init.pythons import project_pythons
+from accord.init.survey import PythonDeclaration, SurveyedProject
+from accord.model.requirements_file import parse_requirements_file
+from accord.model.sources import RequirementSource, source_from_requirements_file
+from accord.project import Project
 
 from .indexserver import Release, TestIndex, index_fixture
 
@@ -138,7 +143,7 @@ def test_init_drafts_a_repo_that_validate_and_fleet_check_agree_with(
         "\n"
         "## section:runtime\n"
         "# TODO: why is 2.5 excluded? (from org/beta)\n"
-        "# TODO: why is this capped? (<3 from alpha (\"the old API\"))\n"
+        '# TODO: why is this capped? (<3 from alpha ("the old API"))\n'
         "requests!=2.5,<3  # Apache-2.0\n"
         "six  # MIT\n"
         'tomli;python_version < "3.11"  # MIT\n'
@@ -302,3 +307,101 @@ def test_central_specifier(written: str, central: str | None) -> None:
 )
 def test_python_only(marker: str, expected: bool) -> None:
     assert python_only(Marker(marker)) is expected
+
+
+def _surveyed(entry: str, *sources: tuple[str, str]) -> SurveyedProject:
+    """A project whose requirements files are ``(path, text)`` pairs."""
+    parsed = tuple(
+        source_from_requirements_file(parse_requirements_file(text, path))
+        for path, text in sources
+    )
+    project = Project(Path(entry), parsed, tuple(sources), ())
+    return SurveyedProject(entry, project, None)
+
+
+def test_draft_markers_caps_and_linters() -> None:
+    drafted = draft(
+        [
+            _surveyed(
+                "a",
+                ("requirements.txt", "lib>=1,<3\nwin>=1;sys_platform=='win32'\n"),
+                ("test-requirements.txt", "pylint>=2\nflake8-import-order>=1\n"),
+            ),
+            _surveyed(
+                "b",
+                (
+                    "requirements.txt",
+                    "# 2.0 broke us\nlib>=1,<2;python_version>='3.11'\n"
+                    "black>=1\nwin>=1;sys_platform=='linux'\n",
+                ),
+                ("doc/requirements.txt", "sphinx>=7\nlib\n"),
+            ),
+        ]
+    )
+    lines = {(e.requirement, e.section): e.rationale for e in drafted.entries}
+    # A Python-only marker folds into the unmarked line; the lowest cap wins.
+    assert lines[("lib<2", "runtime")] == (
+        'TODO: why is this capped? (<2 from b ("2.0 broke us"); <3 from a)',
+    )
+    assert ('win;sys_platform == "win32"', "runtime") in lines
+    assert ('win;sys_platform == "linux"', "runtime") in lines
+    assert ("sphinx", "docs") in lines
+    # A linter used at runtime stays in the list; the others are denylisted.
+    assert ("black", "runtime") in lines
+    assert drafted.denylist == ("flake8-import-order", "pylint")
+    kinds = [note.kind for note in drafted.needs_review]
+    assert kinds.count("cap-conflict") == 1
+    assert any("black" in note.message for note in drafted.decisions)
+
+
+@pytest.mark.parametrize(
+    ("path", "group", "kind", "purpose"),
+    [
+        ("requirements.txt", None, "requirements", "runtime"),
+        ("test-requirements.txt", None, "requirements", "test"),
+        ("doc/requirements.txt", None, "requirements", "docs"),
+        ("requirements-lint.txt", None, "requirements", "lint"),
+        ("pyproject.toml", None, "project.dependencies", "runtime"),
+        ("pyproject.toml", "testing", "project.optional-dependencies", "test"),
+        ("pyproject.toml", "docs", "dependency-groups", "docs"),
+        ("pyproject.toml", "dev", "dependency-groups", "dev"),
+        ("setup.cfg", "postgres", "setup.cfg extras_require", "runtime"),
+    ],
+)
+def test_purpose_of(path: str, group: str | None, kind: str, purpose: str) -> None:
+    source = RequirementSource(path, kind, group, (), (), None)  # type: ignore[arg-type]
+    assert purpose_of(source) == purpose
+
+
+@pytest.mark.parametrize(
+    ("requires", "classifiers", "expected"),
+    [
+        (">=3.11", (), ("3.11", "3.12", "3.13", "3.14")),
+        (">=3.10.2,<3.12", (), ("3.10", "3.11")),
+        (None, ("3.9", "3.12", "2.7"), ("3.9", "3.12")),
+        (">=3.10", ("3.9", "3.10", "3.11"), ("3.10", "3.11")),
+    ],
+)
+def test_project_pythons(
+    requires: str | None, classifiers: tuple[str, ...], expected: tuple[str, ...]
+) -> None:
+    declaration = PythonDeclaration(
+        None if requires is None else SpecifierSet(requires), classifiers, "x"
+    )
+    assert project_pythons(declaration) == expected
+
+
+def test_failed_pins_exit_1_and_say_why(
+    fleet: Path, test_index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (fleet / "alpha" / "requirements.txt").write_text("not-on-the-index>=1\n")
+    repo = fleet / "requirements"
+    code = main(["init", str(repo), "--workspace", str(fleet),
+                 "--index-url", test_index.simple_url])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert not (repo / "upper-constraints.txt").exists()
+    assert (repo / "global-requirements.txt").exists()
+    assert "upper-constraints.txt not written: failed on Python" in out
+    assert "not-on-the-index" in out
+    assert "Needs a human" in out

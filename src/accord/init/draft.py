@@ -197,7 +197,11 @@ def draft(projects: Sequence[SurveyedProject]) -> Draft:
                 denylist.append(name)
                 continue
             decisions.append(
-                Note("denylist", name, "a linter used at runtime: kept in the list")
+                Note(
+                    "denylist",
+                    name,
+                    f"{name}: a linter used at runtime: kept in the list",
+                )
             )
         for group in _marker_groups(named):
             entry, notes = _entry(name, group)
