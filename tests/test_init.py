@@ -11,9 +11,10 @@ from packaging.markers import Marker
 from packaging.specifiers import Specifier, SpecifierSet
 
 from accord.cli import main
-from accord.init.draft import central_specifier, draft, purpose_of, python_only
+from accord.init.draft import central_specifier, draft, python_only
 from accord.init.pythons import project_pythons
 from accord.init.survey import PythonDeclaration, SurveyedProject
+from accord.init.uses import purpose_of
 from accord.model.requirements_file import parse_requirements_file
 from accord.model.sources import RequirementSource, source_from_requirements_file
 from accord.project import Project
@@ -324,15 +325,20 @@ def test_draft_markers_caps_and_linters() -> None:
         [
             _surveyed(
                 "a",
-                ("requirements.txt", "lib>=1,<3\nwin>=1;sys_platform=='win32'\n"),
+                (
+                    "requirements.txt",
+                    "lib>=1,<3\nwin>=1;sys_platform=='win32'\nplat>=1\n",
+                ),
                 ("test-requirements.txt", "pylint>=2\nflake8-import-order>=1\n"),
             ),
             _surveyed(
                 "b",
                 (
                     "requirements.txt",
-                    "# 2.0 broke us\nlib>=1,<2;python_version>='3.11'\n"
-                    "black>=1\nwin>=1;sys_platform=='linux'\n",
+                    "# b's runtime needs\nsix>=1\n"
+                    "# 2.0 broke us\nlib>=1,<2;python_version>='3.11'  # MIT\n"
+                    "black>=1\nwin>=1;sys_platform=='linux'\n"
+                    "plat>=1;sys_platform=='linux'\n",
                 ),
                 ("doc/requirements.txt", "sphinx>=7\nlib\n"),
             ),
@@ -349,8 +355,11 @@ def test_draft_markers_caps_and_linters() -> None:
     # A linter used at runtime stays in the list; the others are denylisted.
     assert ("black", "runtime") in lines
     assert drafted.denylist == ("flake8-import-order", "pylint")
+    # Used unmarked by a, narrowed by platform in b: one line, and a note.
+    assert ("plat", "runtime") in lines
     kinds = [note.kind for note in drafted.needs_review]
     assert kinds.count("cap-conflict") == 1
+    assert kinds.count("marker") == 1
     assert any("black" in note.message for note in drafted.decisions)
 
 

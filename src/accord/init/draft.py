@@ -1,7 +1,6 @@
 """Decide the first central files from what the fleet uses: pure functions.
 
-Every requirement a project declares is a :class:`Use` with a purpose read
-from its source (runtime, test, docs, lint). From the uses this module
+From the fleet's uses (:mod:`accord.init.uses`) this module
 decides, per library, the global-list lines (one per distinct marker), their
 section, the caps and exclusions proposed centrally, which libraries go to
 the denylist instead (linters and formatters), and which Pythons the repo
@@ -14,10 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from packaging.markers import Marker
-from packaging.requirements import Requirement
 from packaging.specifiers import Specifier
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -25,15 +22,9 @@ from packaging.version import InvalidVersion, Version
 from accord.init.notes import Note
 from accord.init.pythons import choose_pythons
 from accord.init.survey import SurveyedProject
+from accord.init.uses import Purpose, Use, collect_uses
 from accord.model.markers import marker_key
-from accord.model.requirements_file import (
-    CommentLine,
-    RequirementLine,
-    parse_requirements_file,
-)
-from accord.model.sources import RequirementSource
 
-Purpose = Literal["runtime", "test", "docs", "lint", "dev"]
 SECTIONS: tuple[str, ...] = ("runtime", "test", "docs")
 # Which use decides a library's section: a library in requirements.txt and
 # in a docs extra is a runtime one; a "dev" group gathers the others.
@@ -46,37 +37,10 @@ LINTERS = frozenset(
         "bandit", "doc8", "pre-commit", "autopep8", "pycodestyle", "pyflakes",
     }
 )  # fmt: skip
-_WORDS: tuple[tuple[Purpose, frozenset[str]], ...] = (
-    ("docs", frozenset({"doc", "docs", "documentation", "sphinx", "api-ref"})),
-    ("lint", frozenset({"lint", "linters", "linting", "style", "pep8", "flake8"})),
-    (
-        "test",
-        frozenset({"test", "tests", "testing", "check", "functional", "ci"}),
-    ),
-    ("dev", frozenset({"dev", "develop", "development", "all"})),
-)
 _PYTHON_VARIABLES = frozenset({"python_version", "python_full_version"})
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _WORD = re.compile(r"[a-z_]+")
 _KEYWORDS = frozenset({"and", "or", "in", "not"})
-
-
-@dataclass(frozen=True, slots=True)
-class Use:
-    """One requirement a project declares, and what for."""
-
-    project: str
-    where: str  # "entry/file:line"
-    requirement: Requirement
-    purpose: Purpose
-    reason: str | None = None  # the comment on or above its line, if any
-
-    @property
-    def label(self) -> str:
-        """The project, with the reason it gives: ``alpha ("the old API")``."""
-        return (
-            self.project if self.reason is None else f'{self.project} ("{self.reason}")'
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,71 +70,6 @@ class Draft:
     pythons: tuple[str, ...]
     decisions: tuple[Note, ...]
     needs_review: tuple[Note, ...]
-
-
-def purpose_of(source: RequirementSource) -> Purpose:
-    """What a source's requirements are for, from its file or group name."""
-    if source.kind in ("project.dependencies", "setup.cfg install_requires"):
-        return "runtime"
-    if source.kind == "requirements":
-        words = set(re.split(r"[^a-z0-9]+", source.path.lower()))
-    elif source.group is not None:
-        words = set(re.split(r"[^a-z0-9]+", source.group.lower()))
-    else:
-        return "runtime"
-    for purpose, known in _WORDS:
-        if words & known:
-            return purpose
-    return "runtime"  # requirements.txt, or an extra naming a feature
-
-
-def collect_uses(projects: Sequence[SurveyedProject]) -> tuple[list[Use], list[Note]]:
-    """Every requirement of every project, and what could not be read."""
-    uses: list[Use] = []
-    review: list[Note] = []
-    for surveyed in projects:
-        entry = surveyed.entry
-        for problem in surveyed.project.problems:
-            review.append(_unread(entry, problem.path, problem.line, problem.message))
-        for source in surveyed.project.sources:
-            purpose = purpose_of(source)
-            reasons = (
-                line_comments(surveyed.project.text_of(source.path), source.path)
-                if source.kind == "requirements"
-                else {}
-            )
-            for problem in source.problems:
-                review.append(
-                    _unread(entry, problem.path, problem.line, problem.message)
-                )
-            for item in source.requirements:
-                where = f"{entry}/{item.path}:{item.line}"
-                reason = reasons.get(item.line)
-                uses.append(Use(entry, where, item.requirement, purpose, reason))
-    return uses, review
-
-
-def line_comments(text: str, path: str) -> dict[int, str]:
-    """The comment of each requirement line of a requirements file: the
-    comment lines directly above it, then the one after it on the line."""
-    comments: dict[int, str] = {}
-    above: list[str] = []
-    for line in parse_requirements_file(text, path).lines:
-        if isinstance(line, CommentLine):
-            above.append(line.comment.strip())
-            continue
-        if isinstance(line, RequirementLine):
-            words = [*above, (line.comment or "").strip()]
-            said = " ".join(word.replace('"', "'") for word in words if word)
-            if said:
-                comments[line.lineno] = said
-        above = []
-    return comments
-
-
-def _unread(entry: str, path: str, line: int | None, message: str) -> Note:
-    where = f"{entry}/{path}" + ("" if line is None else f":{line}")
-    return Note("unreadable", entry, f"{where}: not read: {message}")
 
 
 def draft(projects: Sequence[SurveyedProject]) -> Draft:
@@ -203,7 +102,9 @@ def draft(projects: Sequence[SurveyedProject]) -> Draft:
                     f"{name}: a linter used at runtime: kept in the list",
                 )
             )
-        for group in _marker_groups(named):
+        groups, marker_notes = _marker_groups(named)
+        review.extend(marker_notes)
+        for group in groups:
             entry, notes = _entry(name, group)
             entries.append(entry)
             review.extend(notes)
@@ -249,19 +150,33 @@ def python_only(marker: Marker | None) -> bool:
     return words <= _PYTHON_VARIABLES
 
 
-def _marker_groups(uses: Sequence[Use]) -> list[list[Use]]:
-    """The uses of one library, one group per global-list line.
+def _marker_groups(uses: Sequence[Use]) -> tuple[list[list[Use]], list[Note]]:
+    """The uses of one library, one group per global-list line, and the
+    uses whose markers the contract will not accept.
 
-    An unmarked line covers uses narrowed to some Pythons (projects may
-    narrow by Python); other markers each get a line, equal by meaning.
+    When some project uses the library unmarked, one unmarked line covers
+    every use: projects may narrow it by Python version, but a narrowing by
+    platform contradicts it (C005) and is noted. Otherwise each marker gets
+    a line, markers equal by meaning sharing one.
     """
-    groups: dict[tuple[bool, ...] | None, list[Use]] = {}
-    unmarked = any(use.requirement.marker is None for use in uses)
+    if any(use.requirement.marker is None for use in uses):
+        notes = [
+            Note(
+                "marker",
+                use.requirement.name,
+                f"{use.where}: narrows {use.requirement.name} with "
+                f"'{use.requirement.marker}' where other projects use it "
+                "everywhere; the contract allows narrowing by Python version "
+                "only",
+            )
+            for use in uses
+            if not python_only(use.requirement.marker)
+        ]
+        return [list(uses)], notes
+    groups: dict[tuple[bool, ...], list[Use]] = {}
     for use in uses:
-        marker = use.requirement.marker
-        key = None if unmarked and python_only(marker) else marker_key(marker)
-        groups.setdefault(key, []).append(use)
-    return list(groups.values())
+        groups.setdefault(marker_key(use.requirement.marker), []).append(use)
+    return list(groups.values()), []
 
 
 def _entry(name: NormalizedName, uses: Sequence[Use]) -> tuple[DraftEntry, list[Note]]:
