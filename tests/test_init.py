@@ -263,6 +263,7 @@ def test_from_dirs_use_their_common_parent_and_say_so(
             id="outside-workspace",
         ),
         pytest.param(["init", "{tmp}/repo", "--from", "{tmp}/bad"], id="bad-toml"),
+        pytest.param(["init", "{tmp}/repo", "--from", "{tmp}/latin"], id="not-utf8"),
     ],
 )
 def test_bad_input_is_exit_2_without_traceback(
@@ -272,6 +273,8 @@ def test_bad_input_is_exit_2_without_traceback(
     (tmp_path / "empty").mkdir()
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "pyproject.toml").write_text("[project\n")
+    (tmp_path / "latin").mkdir()
+    (tmp_path / "latin" / "requirements.txt").write_bytes(b"caf\xe9>=1\n")
     code = main([a.format(tmp=tmp_path) for a in [*argv, "--no-index", "--no-pins"]])
     err = capsys.readouterr().err
     assert code == 2, err

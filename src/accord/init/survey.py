@@ -131,7 +131,8 @@ def fleet_in_workspace(workspace: Path, exclude: Path | None) -> Fleet:
             "no project directories in the workspace (nor in its org directories)",
             path=str(workspace),
         )
-    return Fleet(workspace.resolve(), tuple(entries), f"the workspace {workspace}")
+    base = workspace.resolve()
+    return Fleet(base, tuple(entries), f"the workspace {base}")
 
 
 def _subdirs(directory: Path) -> list[Path]:
@@ -154,7 +155,17 @@ def survey(fleet: Fleet, config: Config = DEFAULT_CONFIG) -> list[SurveyedProjec
     surveyed = []
     for entry in fleet.entries:
         root = fleet.workspace / PurePosixPath(entry)
-        project = load_project(root, config)
+        try:
+            project = load_project(root, config)
+        except InputError as error:  # name the project, not just its file
+            if error.path is None or Path(error.path).is_absolute():
+                raise
+            raise InputError(
+                error.message,
+                path=f"{root / error.path}",
+                line=error.line,
+                hint=error.hint,
+            ) from error
         surveyed.append(SurveyedProject(entry, project, read_pythons(project)))
     return surveyed
 
