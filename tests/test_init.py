@@ -417,3 +417,24 @@ def test_failed_pins_exit_1_and_say_why(
     assert "upper-constraints.txt not written: failed on Python" in out
     assert "not-on-the-index" in out
     assert "Needs a human" in out
+
+
+def test_an_unreachable_index_leaves_licences_unknown(
+    fleet: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .indexserver import serve_index
+
+    with serve_index(tmp_path / "gone") as gone:
+        url = gone.simple_url
+    code, report = run_json(
+        capsys, "init", str(fleet / "requirements"), "--workspace", str(fleet),
+        "--index-url", url, "--no-pins",
+    )  # fmt: skip
+    assert code == 0, report
+    licences = [n for n in report["needs_review"] if n["kind"] == "licence"]
+    assert {n["name"] for n in licences} == {
+        "pytest", "requests", "six", "sphinx", "tomli",
+    }  # fmt: skip
+    assert all("not read" in n["message"] for n in licences)
+    text = (fleet / "requirements" / "global-requirements.txt").read_text()
+    assert "six  # UNKNOWN\n" in text

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 PYPI_SIMPLE, PYPI_JSON = "https://pypi.org/simple/", "https://pypi.org/pypi/"
 UNKNOWN = "UNKNOWN"  # not a licence: validate says so (G005)
 _MAX_TEXT = 80
+_GIVE_UP = 3  # index failures before the index counts as unreachable
 _SPACES = re.compile(r"\s+")
 
 MetadataSource = Callable[[str], "CoreMetadata | None"]
@@ -121,13 +122,26 @@ def read_licences(
 
 def index_metadata(index_url: str) -> MetadataSource:
     """The newest release's core metadata from the index at ``index_url``
-    (PEP 691 pages, PEP 658 metadata), through accord's index client."""
-    from accord.index.client import IndexClient
+    (PEP 691 pages, PEP 658 metadata), through accord's index client.
+
+    An index that failed (after the client's retries) for a few libraries
+    is not asked again in this run: every further licence is then unknown,
+    rather than every library waiting out its own timeouts.
+    """
+    from accord.index.client import IndexClient, IndexUnavailable
 
     on_pypi = index_url.rstrip("/") == PYPI_SIMPLE.rstrip("/")
     client = IndexClient(index_url, pypi_json_url=PYPI_JSON if on_pypi else None)
 
+    down: list[IndexUnavailable] = []
+
     def metadata_of(name: str) -> CoreMetadata | None:
-        return client.latest_metadata(client.project(name))
+        if len(down) >= _GIVE_UP:
+            raise down[0]
+        try:
+            return client.latest_metadata(client.project(name))
+        except IndexUnavailable as error:
+            down.append(error)
+            raise
 
     return metadata_of
