@@ -219,6 +219,9 @@ def test_from_dirs_use_their_common_parent_and_say_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_fleet(tmp_path / "ws")
+    (tmp_path / "ws" / "alpha" / "requirements-dev.txt").write_text("tox>=4\n")
+    (tmp_path / "ws" / "alpha" / ".tox").mkdir()
+    (tmp_path / "ws" / "alpha" / ".tox" / "requirements.txt").write_text("x\n")
     listing = tmp_path / "ws" / "fleet.txt"
     listing.write_text("# ours\norg/beta\n")
     repo = tmp_path / "central"
@@ -230,6 +233,11 @@ def test_from_dirs_use_their_common_parent_and_say_so(
     assert report["projects"] == ["alpha", "org/beta"]
     assert report["workspace"] == str((tmp_path / "ws").resolve())
     assert any("common parent" in d["message"] for d in report["decisions"])
+    assert [d["message"] for d in report["decisions"] if d["name"] == "alpha"] == [
+        "alpha: not read, as the contract's requirement-files do not name them: "
+        "requirements-dev.txt (add globs to requirement-files in accord.toml to "
+        "hold them to the contract)"
+    ]
     assert any(
         "every licence is UNKNOWN" in n["message"] for n in report["needs_review"]
     )

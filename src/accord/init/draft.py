@@ -126,6 +126,17 @@ def draft(projects: Sequence[SurveyedProject]) -> Draft:
                 + ", ".join(denylist),
             )
         )
+    decisions.extend(
+        Note(
+            "requirement-files",
+            surveyed.entry,
+            f"{surveyed.entry}: not read, as the contract's requirement-files do "
+            f"not name them: {', '.join(surveyed.unread)} (add globs to "
+            "requirement-files in accord.toml to hold them to the contract)",
+        )
+        for surveyed in projects
+        if surveyed.unread
+    )
     pythons, python_notes = choose_pythons(projects)
     decisions.extend(python_notes)
     entries.sort(key=lambda e: (SECTIONS.index(e.section), e.name))

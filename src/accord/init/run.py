@@ -15,14 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.central import UPPER_CONSTRAINTS, load_central_repo
-from accord.config import CONFIG_FILE
+from accord.central import (
+    GLOBAL_REQUIREMENTS,
+    PROJECTS,
+    UPPER_CONSTRAINTS,
+    load_central_repo,
+)
+from accord.config import CONFIG_FILE, DEFAULT_CONFIG
 from accord.errors import AccordError
 from accord.files import write_atomic
 from accord.init.draft import draft
 from accord.init.licences import UNKNOWN, MetadataSource, read_licences
 from accord.init.notes import Note
-from accord.init.render import IndexChoice, render_files
+from accord.init.render import DENYLIST, IndexChoice, render_files
 from accord.init.survey import Fleet, survey
 from accord.init.write import refuse_existing, write_files
 
@@ -46,9 +51,7 @@ class InitResult:
 
 
 def file_names(pins: bool) -> tuple[str, ...]:
-    from accord.init.render import DENYLIST
-
-    names = ("projects.txt", "global-requirements.txt", DENYLIST, CONFIG_FILE)
+    names = (PROJECTS, GLOBAL_REQUIREMENTS, DENYLIST, CONFIG_FILE)
     return (*names, UPPER_CONSTRAINTS) if pins else names
 
 
@@ -65,9 +68,8 @@ def run_init(
     surveyed = survey(fleet)
     drafted = draft(surveyed)
     names = sorted({entry.name for entry in drafted.entries})
-    # Loaded only to read the licence policy: a fresh repo has the default.
-    from accord.config import DEFAULT_CONFIG
-
+    # The new accord.toml sets no [licenses]: the default policy is the one
+    # validate will apply.
     licences = read_licences(names, metadata_of, DEFAULT_CONFIG.licenses)
     decisions = [_workspace_note(repo, fleet), *drafted.decisions]
     review = [

@@ -32,6 +32,7 @@ PROJECT_MARKERS = (
     "test-requirements.txt",
 )
 _CLASSIFIER = "Programming Language :: Python :: "
+_OTHER_REQUIREMENTS = ("*requirements*.txt", "*/*requirements*.txt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class SurveyedProject:
     entry: str  # its projects.txt entry, relative to the workspace
     project: Project
     pythons: PythonDeclaration | None  # None: it declares none
+    unread: tuple[str, ...] = ()  # requirements files the contract does not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +168,26 @@ def survey(fleet: Fleet, config: Config = DEFAULT_CONFIG) -> list[SurveyedProjec
                 line=error.line,
                 hint=error.hint,
             ) from error
-        surveyed.append(SurveyedProject(entry, project, read_pythons(project)))
+        surveyed.append(
+            SurveyedProject(
+                entry, project, read_pythons(project), unread_files(project)
+            )
+        )
     return surveyed
+
+
+def unread_files(project: Project) -> tuple[str, ...]:
+    """Requirements files beside the contract's (``requirements-dev.txt``,
+    ``docs/requirements.txt``) that the configured globs do not read."""
+    read = {path for path, _ in project.texts}
+    found = {
+        relative
+        for pattern in _OTHER_REQUIREMENTS
+        for path in project.root.glob(pattern)
+        if path.is_file()
+        and not (relative := path.relative_to(project.root).as_posix()).startswith(".")
+    }
+    return tuple(sorted(found - read))
 
 
 def read_pythons(project: Project) -> PythonDeclaration | None:
