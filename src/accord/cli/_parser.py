@@ -551,7 +551,7 @@ def _init(parser: argparse.ArgumentParser) -> None:
     _workspace_option(
         parser,
         "Every project directly under DIRECTORY or its org directories; with "
-        "--from, the directory entries are relative to.",
+        "--from, where projects.txt entries start (default: their common parent).",
     )
     parser.add_argument(
         "--no-pins",
