@@ -20,6 +20,7 @@ from accord.model.sources import RequirementSource, source_from_requirements_fil
 from accord.project import Project
 
 from .indexserver import Release, TestIndex, index_fixture
+from .wheelhouse import make_wheel
 
 __all__ = ["index_fixture"]  # the test_index fixture
 
@@ -446,3 +447,34 @@ def test_an_unreachable_index_leaves_licences_unknown(
     assert all("not read" in n["message"] for n in licences)
     text = (fleet / "requirements" / "global-requirements.txt").read_text()
     assert "six  # UNKNOWN\n" in text
+
+
+def test_no_index_reads_licences_from_find_links_wheels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    make_fleet(tmp_path / "ws")
+    house = tmp_path / "wheels"
+    house.mkdir()
+    for name, version, licence in [
+        ("six", "1.16.0", "License: MIT"),
+        ("six", "2.0rc1", "License: GPL"),  # a pre-release: not the newest final
+        ("requests", "2.9", "License-Expression: Apache-2.0"),
+        ("pytest", "8.0", "Classifier: License :: OSI Approved :: MIT License"),
+        ("sphinx", "7.2", "License: BSD"),
+        ("tomli", "2.0.1", "License: MIT"),
+    ]:
+        make_wheel(house, name, version, headers=[licence])
+    repo = tmp_path / "ws" / "requirements"
+    code, report = run_json(
+        capsys, "init", str(repo), "--workspace", str(tmp_path / "ws"),
+        "--no-index", "--find-links", str(house),
+    )  # fmt: skip
+    assert code == 0, report["needs_review"]
+    assert not [n for n in report["needs_review"] if n["kind"] == "licence"]
+    text = (repo / "global-requirements.txt").read_text()
+    assert "six  # MIT\n" in text and "sphinx  # BSD-3-Clause\n" in text
+    assert "no-index = true" in (repo / "accord.toml").read_text()
+    assert "six===1.16.0\n" in (repo / "upper-constraints.txt").read_text()
+    assert main(["validate", str(repo)]) == 0

@@ -31,7 +31,7 @@ def init(
     force: bool,
     output_format: str,
 ) -> int:
-    from accord.init.licences import PYPI_SIMPLE, index_metadata
+    from accord.init.licences import PYPI_SIMPLE, index_metadata, wheelhouse_metadata
     from accord.init.render import IndexChoice
     from accord.init.run import run_init
 
@@ -39,8 +39,10 @@ def init(
     links = tuple(str(Path(link).resolve()) for link in find_links)
     index = IndexChoice(index_url, tuple(extra_index_url), links, bool(no_index))
     metadata_of = None
-    unread = "no index was asked (--no-index)"
-    if not no_index:
+    unread = "no index was asked (--no-index) and no --find-links given"
+    if no_index and links:
+        metadata_of = wheelhouse_metadata([Path(link) for link in links])
+    elif not no_index:
         try:
             metadata_of = index_metadata(index_url or PYPI_SIMPLE)
         except InputError as error:  # e.g. a file:// index, which uv reads

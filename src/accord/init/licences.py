@@ -13,9 +13,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.errors import AccordError
+from packaging.version import Version
+
+from accord.errors import AccordError, InputError
 from accord.init.notes import Note
 from accord.license_policy import LicensePolicy
 from accord.licenses import assess_license
@@ -61,7 +64,8 @@ def licence_for(
 ) -> Licence:
     if metadata is None:
         return Licence(
-            UNKNOWN, Note("licence", name, f"{name}: no metadata on the index")
+            UNKNOWN,
+            Note("licence", name, f"{name}: no release found to read a licence from"),
         )
     declared = declared_licence(metadata)
     if declared is None:
@@ -145,3 +149,58 @@ def index_metadata(index_url: str) -> MetadataSource:
             raise
 
     return metadata_of
+
+
+def wheelhouse_metadata(directories: Sequence[Path]) -> MetadataSource:
+    """Core metadata read from the newest wheel of each name in local
+    ``--find-links`` directories (for ``--no-index``: no index to ask)."""
+    from packaging.utils import (
+        InvalidWheelFilename,
+        canonicalize_name,
+        parse_wheel_filename,
+    )
+
+    wheels: dict[str, list[tuple[Version, Path]]] = {}
+    for directory in directories:
+        for path in sorted(directory.glob("*.whl")) if directory.is_dir() else ():
+            try:
+                name, version, _, _ = parse_wheel_filename(path.name)
+            except InvalidWheelFilename:
+                continue
+            wheels.setdefault(name, []).append((version, path))
+
+    def metadata_of(name: str) -> CoreMetadata | None:
+        found = wheels.get(canonicalize_name(name))
+        if not found:
+            return None
+        finals = [item for item in found if not item[0].is_prerelease]
+        return read_wheel_metadata(max(finals or found)[1])
+
+    return metadata_of
+
+
+def read_wheel_metadata(path: Path) -> CoreMetadata:
+    """The licence fields of a wheel's METADATA (never its code)."""
+    import email.parser
+    import zipfile
+
+    from accord.index.model import CoreMetadata
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = next(
+                n
+                for n in archive.namelist()
+                if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
+            )
+            data = archive.read(member)
+    except (OSError, zipfile.BadZipFile, StopIteration, KeyError) as error:
+        raise InputError(f"no readable METADATA ({error!r})", path=str(path)) from error
+    message = email.parser.BytesHeaderParser().parsebytes(data)
+    return CoreMetadata(
+        name=str(message.get("Name", "")),
+        version=str(message.get("Version", "")),
+        license=message.get("License"),
+        license_expression=message.get("License-Expression"),
+        classifiers=tuple(str(c) for c in message.get_all("Classifier") or ()),
+    )
