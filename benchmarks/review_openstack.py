@@ -57,7 +57,7 @@ def main() -> None:
     cold, code, out = run(args, cache)
     print(f"{len(names)} libraries, cold: {cold:6.1f} s (exit {code})")
     try:
-        documents = json.loads(out)
+        documents = json.loads(out)["reviews"]
     except json.JSONDecodeError:
         print(out[-2000:])
         return

@@ -15,7 +15,8 @@ Links on the simple pages are relative (``../../files/...``) unless
 ``fail()`` makes a path answer an error status a number of times,
 ``stall()`` makes it answer late and ``redirect()`` sends it elsewhere;
 ``ranges`` makes it answer ``Range`` requests (206, one range);
-``auth`` demands HTTP Basic credentials.
+``auth`` demands HTTP Basic credentials; ``gzip`` compresses every whole
+answer (``Content-Encoding: gzip``) whatever the client accepts.
 Every request is recorded in ``requests`` (paths) and ``log`` (with headers).
 
 Use the ``test_index`` fixture (``from .indexserver import index_fixture``)
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import gzip
 import hashlib
 import html
 import io
@@ -89,6 +91,7 @@ class TestIndex:
         self.max_age: int | None = None
         self.ranges = False  # True: answer Range requests with 206
         self.auth: tuple[str, str] | None = None
+        self.gzip = False  # True: gzip every whole answer, asked for or not
         self.requests: list[str] = []
         self.log: list[LoggedRequest] = []
         self._failures: dict[str, list[int]] = {}
@@ -414,6 +417,9 @@ def _handler(index: TestIndex) -> type[BaseHTTPRequestHandler]:
             wanted = headers.get("range", "")
             if index.ranges and status == 200 and wanted.startswith("bytes="):
                 status, out, body = _ranged(wanted[6:], out, body)
+            if index.gzip and status == 200:
+                body = gzip.compress(body)
+                out = {**out, "Content-Encoding": "gzip"}
             with index._lock:
                 index.requests.append(path)
                 index.log.append(LoggedRequest(path, headers, status))

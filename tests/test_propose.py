@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from accord.cli import main
-from accord.vcs.remote import redact
 
 from .test_check import GLOBAL, PINS
 
@@ -203,7 +202,37 @@ def test_entries_cannot_escape_the_workdir(
     assert not (world / "etc").exists()
 
 
-def test_passwords_are_redacted() -> None:
-    text = "fatal: unable to access 'https://bot:s3cret@git.example.org/org/a/'"
-    assert "s3cret" not in redact(text)
-    assert "https://bot:***@git.example.org" in redact(text)
+def test_propose_clones_from_the_checkouts_fleet_reads(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --git-base an org/name entry comes from the origin remote of
+    <workspace>/org/name, the checkout fleet checks; the checkout is only read."""
+    checkout = world / "org" / "a"  # the workspace defaults to the repo's parent
+    git(world, "clone", "-q", str(world / "remotes" / "org/a"), str(checkout))
+    (checkout / "requirements.txt").write_text("work in progress\n")
+    (world / "requirements" / "projects.txt").write_text("org/a\norg/b\n")
+    code = main(
+        [
+            "propose",
+            "--requirements", str(world / "requirements"),
+            "--workdir", str(world / "work"),
+            "--format", "json",
+        ]
+    )  # fmt: skip
+    proposals = {
+        p["project"]: p for p in json.loads(capsys.readouterr().out)["proposals"]
+    }
+    assert code == 1
+    assert proposals["org/a"]["status"] == "new"
+    assert proposals["org/a"]["files"] == ["requirements.txt"]
+    assert proposals["org/b"]["status"] == "failed"  # no checkout, no --git-base
+    assert "--git-base" in str(proposals["org/b"]["message"])
+    assert (checkout / "requirements.txt").read_text() == "work in progress\n"
+
+
+def test_help_tells_clones_from_checkouts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["propose", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--workdir DIRECTORY accord's own clones" in text
+    assert "never your checkouts" in text
+    assert "--workspace DIRECTORY Your checkouts, <workspace>/org/name" in text

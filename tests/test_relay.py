@@ -19,9 +19,18 @@ import pytest
 
 from accord.cli import main
 from accord.index._http import Fetcher
-from accord.index.relay import FILE_CACHE, PAGE_CACHE, Relay, _RemoteFile
+from accord.index._wheel import RemoteFile, wheel_metadata
+from accord.index.relay import FILE_CACHE, PAGE_CACHE, Relay
 
-from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
+from .hostileserver import zip_bomb
+from .indexserver import Release, TestIndex, index_fixture, serve_index  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The relay's key file (and any cache) under the test's directory."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
 
 
 @pytest.fixture
@@ -103,17 +112,17 @@ def test_a_large_wheel_is_read_by_its_end_and_one_member() -> None:
     asked: list[str] = []
 
     class Ranges:
-        def get_range(self, url: str, byte_range: str) -> tuple[bytes, int | None]:
+        def get_range(
+            self, url: str, byte_range: str, limit: int = 0
+        ) -> tuple[bytes, int | None]:
             asked.append(byte_range)
             first, _, last = byte_range.partition("-")
             start = len(whole) - int(last) if not first else int(first)
             end = len(whole) if not first else int(last) + 1
             return whole[start:end], len(whole)
 
-    from accord.index.relay import _wheel_metadata
-
-    remote = _RemoteFile(Ranges(), "https://example.org/big.whl")  # type: ignore[arg-type]
-    assert _wheel_metadata(remote) == b"Name: big\nVersion: 1.0\n"
+    remote = RemoteFile(Ranges(), "https://example.org/big.whl")
+    assert wheel_metadata(remote, remote.url) == b"Name: big\nVersion: 1.0\n"
     fetched = sum(
         (int(r.split("-")[1]) - int(r.split("-")[0]) + 1) if r[0] != "-" else int(r[1:])
         for r in asked
@@ -121,22 +130,147 @@ def test_a_large_wheel_is_read_by_its_end_and_one_member() -> None:
     assert fetched < len(whole)  # the 300 kB member was never downloaded
 
 
-def test_the_relay_relays_distributions_and_nothing_else(
+def test_a_later_run_serves_the_links_an_earlier_one_made(
     relay_index: TestIndex,
 ) -> None:
-    host = relay_index.base_url.removeprefix("http://").rstrip("/")
+    # uv holds pages for ten minutes and asks a later run's relay (same
+    # port, same per-user secret) for the files they link to.
     with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
-        # A fresh relay, no page read yet: uv, holding pages from an earlier
-        # run (they stay fresh ten minutes), asks for a file they link to.
-        status, _, body = get(
-            f"{relay.base}f/http/{host}/files/alpha-1.0-py3-none-any.whl"
-        )
+        link = wheel_link(relay, "alpha", "alpha-1.0-py3-none-any.whl")
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as fresh:
+        assert fresh.base == relay.base
+        relay_index.clear_requests()
+        status, _, body = get(link)
         assert status == 200 and body[:2] == b"PK"
-        status, headers, _ = get(f"{relay.base}f/http/{host}/simple/alpha/index.json")
-        assert status == 404 and headers["Cache-Control"] == "no-store"
-        assert get(f"{relay.base}f/ftp/{host}/files/x.whl")[0] == 404
-        assert get(relay.url(0) + "no-such-project/")[0] == 404
-        assert get(relay.url(7) + "alpha/")[0] == 404
+        assert relay_index.requests == ["/files/alpha-1.0-py3-none-any.whl"]
+
+
+def test_another_local_client_without_the_secret_gets_403(
+    relay_index: TestIndex,
+) -> None:
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+        link = wheel_link(relay, "alpha", "alpha-1.0-py3-none-any.whl")
+        path = link.removeprefix(relay.base)
+        relay_index.clear_requests()
+        for url in (
+            f"{relay.origin}/0/alpha/",  # the relay's old, secret-less form
+            f"{relay.origin}/{'x' * len(relay.secret)}/0/alpha/",
+            f"{relay.origin}/{path}",
+            f"{relay.origin}/x/{path}",
+        ):
+            status, headers, _ = get(url)
+            assert (status, headers["Cache-Control"]) == (403, "no-store"), url
+        assert relay_index.requests == []
+
+
+def test_an_off_index_url_gets_403(relay_index: TestIndex) -> None:
+    host = relay_index.base_url.removeprefix("http://").rstrip("/")
+    with serve_index(relay_index.root.parent / "other") as other:
+        other_host = other.base_url.removeprefix("http://").rstrip("/")
+        with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+            link = wheel_link(relay, "alpha", "alpha-1.0-py3-none-any.whl")
+            mac = link.removeprefix(relay.base + "f/").split("/")[0]
+            relay_index.clear_requests()
+            refused = [
+                # another path on the index's host, with no link or another's
+                f"f/{mac}/http/{host}/simple/alpha/index.json",
+                f"f/{'0' * len(mac)}/http/{host}/files/alpha-1.0.tar.gz",
+                f"f/http/{host}/files/alpha-1.0-py3-none-any.whl",
+                # another host:port, with a valid link's MAC
+                f"f/{mac}/http/{other_host}/files/alpha-1.0-py3-none-any.whl",
+                f"f/{mac}/ftp/{host}/files/alpha-1.0-py3-none-any.whl",
+                # out of the index's path, or another index
+                "0/%2e%2e/",
+                "0/../files/",
+                "0/alpha/../../files/",
+                "7/alpha/",
+            ]
+            for path in refused:
+                assert get(relay.base + path)[0] == 403, path
+            assert relay_index.requests == [] and other.requests == []
+            assert get(relay.url(0) + "no-such-project/")[0] == 404
+
+
+def test_credentials_go_to_the_index_origin_only(
+    relay_index: TestIndex, tmp_path: Path
+) -> None:
+    """A page may link files on other hosts: they never get the credentials."""
+    port = relay_index.base_url.rstrip("/").rsplit(":", 1)[1]
+    with serve_index(tmp_path / "files-host") as files_host:
+        files_host.add("alpha", [Release("1.0")])
+        entries = [
+            {"filename": name, "url": f"{base}files/{name}"}
+            for name, base in [
+                ("alpha-1.0-py3-none-any.whl", files_host.base_url),
+                ("alpha-1.0.tar.gz", f"http://localhost:{port}/"),
+                ("alpha-1.0-py3-none-any.whl.metadata", relay_index.base_url),
+            ]
+        ]
+        relay_index.add("alpha", [Release("1.0")])
+        (relay_index.root / "simple" / "alpha" / "index.json").write_text(
+            json.dumps({"meta": {"api-version": "1.1"}, "files": entries})
+        )
+        relay_index.auth = ("user", "s3cret")
+        index_url = relay_index.with_credentials(
+            relay_index.simple_url, "user", "s3cret"
+        )
+        with Relay([index_url], Fetcher(None, 10, 0)) as relay:
+            files = json.loads(get(relay.url(0) + "alpha/")[2])["files"]
+            statuses = [get(entry["url"])[0] for entry in files]
+        # localhost is another origin: no credentials, so the index's 401
+        assert statuses == [200, 502, 200]
+        assert all("authorization" not in r.headers for r in files_host.log)
+        sent = [(r.path, "authorization" in r.headers) for r in relay_index.log]
+        assert sent == [
+            ("/simple/alpha/", True),
+            ("/files/alpha-1.0.tar.gz", False),
+            ("/files/alpha-1.0-py3-none-any.whl.metadata", True),
+        ]
+
+
+def test_a_gzipping_index_works_through_the_relay(relay_index: TestIndex) -> None:
+    relay_index.gzip = True
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+        status, headers, body = get(relay.url(0) + "alpha/")
+        assert status == 200 and "Content-Encoding" not in headers
+        assert json.loads(body)["files"]
+        link = wheel_link(relay, "alpha", "alpha-1.0-py3-none-any.whl")
+        status, headers, wheel = get(link)
+        expected = relay_index.root / "files" / "alpha-1.0-py3-none-any.whl"
+        assert wheel == expected.read_bytes()
+        assert b"Version: 1.0" in get(link + ".metadata")[2]
+
+
+def test_the_secret_is_kept_in_a_private_file(cache_home: Path) -> None:
+    from accord.index.relay._guard import KEY_FILE, load_secret
+
+    secret = load_secret()
+    key = cache_home / "accord" / KEY_FILE
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert load_secret() == secret  # stable: uv's cache keys stay the same
+    key.chmod(0o644)  # readable by others: no longer a secret
+    assert load_secret() != secret
+    assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_uv_gets_the_relay_in_its_environment_not_its_arguments(
+    relay_index: TestIndex,
+) -> None:
+    from accord._config_resolution import IndexSettings
+    from accord.resolve.uv import UvResolver
+
+    settings = IndexSettings(url=relay_index.simple_url, extra_urls=("http://x/s",))
+    resolver = UvResolver(settings, uv="uv")
+    with Relay(resolver.relayed_indexes(), Fetcher(None, 10, 0)) as relay:
+        assert relay.secret not in " ".join(resolver._index_arguments(relay))
+        assert relay.uv_environment() == {
+            "UV_INDEX_URL": relay.url(0),
+            "UV_EXTRA_INDEX_URL": relay.url(1),
+        }
+        told = relay.unrelay(f"failed: {relay.url(1)}alpha/ and {relay.base}f/ab/")
+        assert told == "failed: http://x/s/alpha/ and ***f/ab/".replace(
+            "***", relay.base.replace(relay.secret, "***")
+        )
 
 
 def test_an_index_failure_reaches_uv_as_a_bad_gateway(relay_index: TestIndex) -> None:
@@ -209,8 +343,6 @@ def test_an_extra_index_is_relayed_too(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from .indexserver import serve_index
-
     monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with serve_index(tmp_path / "extra") as extra:
@@ -255,7 +387,10 @@ def test_a_mirror_that_advertises_no_metadata_gets_it_advertised(
         assert status == 200 and len(wheels) == 2
         assert all(f["core-metadata"] is True for f in wheels)
         assert not any("core-metadata" in f for f in files if f not in wheels)
-        assert all(f["url"].startswith(relay.base + "f/http/") for f in files)
+        assert all(
+            re.match(re.escape(relay.base) + "f/[0-9a-f]+/http/", f["url"])
+            for f in files
+        )
         link = wheel_link(relay, "beta", "beta-1.0-py3-none-any.whl")
         assert b"Version: 1.0" in get(link + ".metadata")[2]
 
@@ -329,3 +464,52 @@ def test_which_indexes_are_relayed(
         monkeypatch.setenv(name, value)
     resolver = UvResolver(IndexSettings(**settings), uv="uv")  # type: ignore[arg-type]
     assert resolver.relayed_indexes() == relayed
+
+
+def test_credentials_never_go_to_plain_http_on_the_same_host(
+    relay_index: TestIndex,
+) -> None:
+    fetcher = Fetcher(None, 10, 0)
+    https = relay_index.with_credentials(relay_index.simple_url, "u", "p")
+    fetcher.remember_credentials(https.replace("http://", "https://"))
+    relay_index.add("alpha", [Release("1.0")])
+    assert fetcher.get(relay_index.simple_url + "alpha/", "*/*") is not None
+    assert "authorization" not in relay_index.log[0].headers
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["in-wheel", "index-file"])
+def test_metadata_over_the_cap_never_reaches_uv(
+    relay_index: TestIndex, served: bool
+) -> None:
+    relay_index.ranges = True
+    relay_index.add("bomb", [Release("1.0", metadata=served)])
+    wheel = relay_index.root / "files" / "bomb-1.0-py3-none-any.whl"
+    wheel.write_bytes(zip_bomb("bomb-1.0", 64 << 20))
+    if served:
+        (wheel.parent / f"{wheel.name}.metadata").write_bytes(b" " * (9 << 20))
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+        link = wheel_link(relay, "bomb", wheel.name)
+        status, headers, body = get(link + ".metadata")
+    assert (status, headers["Cache-Control"]) == (502, "no-store")
+    what = "response" if served else "METADATA in the wheel"
+    assert f"{what} larger than 8 MiB; not read further" in body.decode()
+    assert wheel.stat().st_size < 200_000  # 64 MiB of METADATA, deflated
+
+
+def test_generate_through_the_relay_from_a_gzipping_index(
+    relay_index: TestIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    relay_index.gzip = True
+    (tmp_path / "global-requirements.txt").write_text("alpha  # MIT\n")
+    (tmp_path / "accord.toml").write_text(
+        f'python-versions = ["3.12"]\n[index]\nurl = "{relay_index.simple_url}"\n'
+    )
+    code = main(["constraints", "generate", "--requirements", str(tmp_path)])
+    assert code == 0, capsys.readouterr()
+    pins = (tmp_path / "upper-constraints.txt").read_text()
+    assert "alpha===2.0\nbeta===1.5\n" in pins
+    assert {r.headers.get("user-agent") for r in relay_index.log} == {"accord"}

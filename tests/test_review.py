@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 import json
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,7 +78,8 @@ def review(
     if code == 2:
         return code, {}
     document = json.loads(out)
-    return code, {c["id"]: c["verdict"] for c in document["criteria"]}
+    [only] = document["reviews"]
+    return code, {c["id"]: c["verdict"] for c in only["criteria"]}
 
 
 CASES = [
@@ -250,3 +253,106 @@ def test_verify_reports_yanked_and_missing_pins(
     found = yanked_pins(load_central_repo(repo), client)
     assert [(f.rule, f.line) for f in found] == [("V004", 2), ("V005", 3)]
     assert "broke imports" in found[0].message
+
+
+def review_document(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, dict[str, Any], str]:
+    code = main([
+        "review", *args, "--requirements", str(repo),
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(repo.parent / "Packages"),
+    ])  # fmt: skip
+    captured = capsys.readouterr()
+    if "--format" in args:
+        return code, json.loads(captured.out), captured.err
+    return code, {"markdown": captured.out}, captured.err
+
+
+def test_review_reviews_every_name_it_can_and_reports_the_unknown(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, document, err = review_document(
+        index, repo, capsys, "goodlib", "nosuchlib", "requests", "--format", "json"
+    )
+    assert code == 2  # an unknown name, and no criterion failed
+    assert set(document) == {"schema", "command", "reviews", "unknown"}
+    assert [r["package"] for r in document["reviews"]] == ["goodlib", "requests"]
+    assert document["unknown"] == [
+        {"target": "nosuchlib", "message": AnyWith("no project 'nosuchlib'")}
+    ]
+    assert "no project 'nosuchlib'" in err
+    goodlib, requests = document["reviews"]
+    assert goodlib["central"] == []
+    assert requests["central"] == [
+        {"path": "global-requirements.txt", "line": 3, "text": "requests  # Apache-2.0"}
+    ]
+
+    # A failed criterion outranks the unknown name.
+    code, document, _ = review_document(
+        index, repo, capsys, "gpllib", "nosuchlib", "--format", "json"
+    )
+    assert code == 1
+    assert [r["package"] for r in document["reviews"]] == ["gpllib"]
+
+    code, document, _ = review_document(index, repo, capsys, "requests", "nosuchlib")
+    markdown = document["markdown"]
+    assert code == 2
+    assert "Already in the global list: global-requirements.txt:3 " in markdown
+    assert "### Not reviewed\n\n- `nosuchlib`: no project 'nosuchlib'" in markdown
+
+
+class AnyWith(str):
+    """Equal to any string containing this one."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and str(self) in other
+
+    def __hash__(self) -> int:
+        return 0
+
+
+def test_review_shows_progress_on_a_terminal(
+    index: TestIndex,
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, document, err = review_document(
+        index, repo, capsys, "goodlib", "--format", "json"
+    )
+    assert code == 0
+    assert document["reviews"][0]["package"] == "goodlib"  # stdout stays JSON
+    assert "central libraries" in err
+
+
+def test_review_change_of_a_first_commit_compares_with_the_empty_tree(
+    index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "The first central list")
+    args = [
+        "review-change", str(repo), "--format", "json",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(tmp_path / "Packages"),
+    ]  # fmt: skip
+    assert main(args) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["base"] == "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+    assert [lib["package"] for lib in document["libraries"]] == [
+        "httpthing",
+        "requests",
+    ]
+    # The added library's duplicates get the evidence `review` gets.
+    (repo / "global-requirements.txt").write_text(GLOBAL + "httpclone  # MIT\n")
+    _git(repo, "commit", "-q", "-am", "Add httpclone")
+    assert main(args) == 0
+    document = json.loads(capsys.readouterr().out)
+    [library] = document["libraries"]
+    [duplicates] = [c for c in library["criteria"] if c["id"] == "duplicates"]
+    assert duplicates["verdict"] == "warn"
+    assert "httpthing" in duplicates["evidence"]

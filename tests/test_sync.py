@@ -280,3 +280,112 @@ def test_licence_comments_follow_the_global_list(tmp_path: Path, central: Path) 
         '"oslo.config>=9.0",  # BSD', '"oslo.config>=9.0",  # Apache-2.0'
     ).replace('"alembic>=1.0"', '"alembic>=1.0,!=1.2.0"')
     assert sync(project, central, "--check") == 0
+
+
+def test_sync_keeps_urls_and_hashed_pins(tmp_path: Path, central: Path) -> None:
+    """Sync never changes what gets installed beyond the contract (issue 12)."""
+    requirements = (
+        "xattr @ https://example.org/xattr-1.2.tar.gz\n"
+        "alembic @ https://example.org/alembic-1.3.tar.gz\n"
+        "SQLAlchemy==2.0.44 --hash=sha256:00\n"
+        "PyYAML==6.0.3 \\\n    --hash=sha256:11\n"
+    )
+    project = make_project(tmp_path, **{"requirements.txt": requirements})
+    assert sync(project, central) == 0  # C018 for alembic's URL is a warning
+    assert read(project, "requirements.txt") == requirements.replace(
+        "xattr-1.2.tar.gz", "xattr-1.2.tar.gz ;sys_platform!='win32'"
+    )
+    findings = _json(["check", str(project), "--requirements", str(central)])
+    assert [(f["rule"], f["line"]) for f in findings["findings"]] == [("C018", 2)]
+
+
+def test_sync_leaves_a_hashed_pin_the_list_excludes(
+    tmp_path: Path, central: Path
+) -> None:
+    requirements = "alembic==1.2.0 --hash=sha256:00\n"
+    project = make_project(tmp_path, **{"requirements.txt": requirements})
+    assert sync(project, central) == 1
+    assert read(project, "requirements.txt") == requirements
+    result = _json(["sync", str(project), "--requirements", str(central), "--check"])
+    assert result["changes"] == []
+    assert [f["rule"] for f in result["findings"]] == ["C018"]
+
+
+def test_sync_never_excludes_the_minimum_it_keeps(
+    tmp_path: Path, central: Path
+) -> None:
+    requirements = "alembic>=1.2.0  # MIT\nSQLAlchemy>=2.0\n"
+    project = make_project(tmp_path, **{"requirements.txt": requirements})
+    assert sync(project, central) == 0  # C014 is a warning: the gate accepts it
+    assert read(project, "requirements.txt") == (
+        "alembic>=1.2.0  # MIT\nSQLAlchemy>=2.0,<2.1\n"
+    )
+    result = _json(["sync", str(project), "--requirements", str(central)])
+    [finding] = result["findings"]
+    assert finding["rule"] == "C014" and finding["line"] == 1
+    assert ">=1.16.5" in finding["fix"]
+
+
+def test_every_requirement_on_one_line_is_fixed_in_one_run(
+    tmp_path: Path, central: Path
+) -> None:
+    pyproject = (
+        '[project]\nname = "p"\nversion = "1"\n'
+        'dependencies = ["alembic>=1.0", \'SQLAlchemy>=2.0\', "xattr>=1"]  # x\n'
+    )
+    project = make_project(tmp_path, **{"pyproject.toml": pyproject})
+    assert sync(project, central) == 0
+    assert read(project, "pyproject.toml") == pyproject.replace(
+        '"alembic>=1.0"', '"alembic>=1.0,!=1.2.0"'
+    ).replace("'SQLAlchemy>=2.0'", "'SQLAlchemy>=2.0,<2.1'").replace(
+        '"xattr>=1"', "\"xattr>=1;sys_platform!='win32'\""
+    )
+    assert sync(project, central, "--check") == 0
+
+
+LICENCE_CASES = [
+    # (global list's licence, the project's comment, the comment after sync)
+    pytest.param("BSD/Apache-2.0", "Apache-2.0 OR BSD-3-Clause", None, id="or-order"),
+    pytest.param("BSD-2-Clause", "BSD License (2 clause)", None, id="free-form-same"),
+    pytest.param("MIT", "MIT License", None, id="same-other-words"),
+    pytest.param("BSD-2-Clause", "BSD", "BSD-2-Clause", id="bsd-is-3-clause"),
+    pytest.param("Apache 2.0 License", "MIT", "Apache 2.0 License", id="list-words"),
+    pytest.param("MIT", "license: BSD", "license: MIT", id="prefix-kept"),
+    pytest.param("Our Thing", "MIT", None, id="list-licence-unknown"),
+]
+
+
+@pytest.mark.parametrize(("listed", "written", "after"), LICENCE_CASES)
+def test_licence_comment_kept_unless_it_means_another_licence(
+    tmp_path: Path, central: Path, listed: str, written: str, after: str | None
+) -> None:
+    (central / "global-requirements.txt").write_text(f"PyYAML  # {listed}\n")
+    line = f"PyYAML>=6  # {written}\n"
+    project = make_project(tmp_path, **{"requirements.txt": line})
+    check = _json(["check", str(project), "--requirements", str(central)])
+    assert [f["rule"] for f in check["findings"]] == ([] if after is None else ["C017"])
+    sync(project, central)
+    expected = line if after is None else f"PyYAML>=6  # {after}\n"
+    assert read(project, "requirements.txt") == expected
+    assert (
+        _json(["check", str(project), "--requirements", str(central)])["findings"] == []
+    )
+
+
+def test_central_minimum_written_in_is_not_reported_as_left(
+    tmp_path: Path, central: Path
+) -> None:
+    (central / "accord.toml").write_text('lower-bounds = "central"\n')
+    (central / "global-requirements.txt").write_text(
+        "# 1.2.0 broke migrations\nalembic>=1.1,!=1.2.0  # MIT\n"
+    )
+    project = make_project(tmp_path, **{"requirements.txt": "alembic>=1.0\n"})
+    check = _json(["check", str(project), "--requirements", str(central)])
+    assert {f["rule"] for f in check["findings"]} == {"C004", "C006"}
+    result = _json(["sync", str(project), "--requirements", str(central), "--diff"])
+    assert [c["new"] for c in result["changes"]] == ["alembic>=1.1,!=1.2.0"]
+    assert result["findings"] == []  # sync fixed C006 too: nothing is left
+    assert sync(project, central) == 0
+    assert (
+        _json(["check", str(project), "--requirements", str(central)])["findings"] == []
+    )

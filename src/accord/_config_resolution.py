@@ -55,6 +55,7 @@ class ReviewThresholds:
     warn_after_years: float = 2.0
     fail_after_years: float = 3.0
     duplicate_threshold: float = 0.35
+    time_budget: float = 600.0  # seconds for a review's network work; 0: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,12 @@ class ResolutionConfig:
 
 DEFAULT_RESOLUTION = ResolutionConfig()
 PIN_ORDERS = ("alphabetical", "file")
-_REVIEW_KEYS = ("warn-after-years", "fail-after-years", "duplicate-threshold")
+_REVIEW_KEYS = (
+    "warn-after-years",
+    "fail-after-years",
+    "duplicate-threshold",
+    "time-budget",
+)
 _HOLD_KEYS = ("name", "specifier", "reason", "link", "expires")
 _STATIC_KEYS = ("name", "version", "requires-dist", "requires-python")
 _INDEX_KEYS = (

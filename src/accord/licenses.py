@@ -32,6 +32,7 @@ __all__ = [
     "LicenseVerdict",
     "assess_license",
     "normalize_license",
+    "same_license",
 ]
 
 
@@ -237,6 +238,27 @@ def normalize_license(
     """
     expression = _render(_parse(text, _alias_table(aliases)))
     return None if expression is None else canonicalize_license_expression(expression)
+
+
+def same_license(left: str, right: str) -> bool:
+    """Whether two SPDX expressions mean the same: ``A OR B`` is ``B OR A``."""
+    return _meaning(_parse(left, {}, spdx_only=True)) == _meaning(
+        _parse(right, {}, spdx_only=True)
+    )
+
+
+def _meaning(node: _Node) -> object:
+    if isinstance(node, _Leaf):
+        return node.text.casefold() if node.expression is None else node.expression
+    parts: set[object] = set()
+    for part in node.parts:  # (A OR B) OR C is A OR B OR C
+        meaning = _meaning(part)
+        if isinstance(part, _Op) and part.op == node.op:
+            assert isinstance(meaning, tuple)
+            parts.update(meaning[1])
+        else:
+            parts.add(meaning)
+    return (node.op, frozenset(parts))
 
 
 def _judge_leaf(leaf: _Leaf, policy: LicensePolicy) -> LicenseVerdict:

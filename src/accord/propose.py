@@ -1,20 +1,20 @@
 """Propose sync changes to every consuming repository, through git.
 
 For each project: a cached clone under the workdir (fetched, never
-re-cloned), its target branch checked out clean, sync applied, and, when
-something changed, one commit on a topic branch with a stable Change-Id.
-With ``push`` the topic branch replaces the remote one only if its content
-differs (force-with-lease); an identical proposal is left alone.
+re-cloned; ``accord.vcs.clones`` says where it comes from and lives), its
+target branch checked out clean, sync applied, and, when something changed,
+one commit on a topic branch with a stable Change-Id. With ``push`` the
+topic branch replaces the remote one only if its content differs
+(force-with-lease); an identical proposal is left alone.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 from accord.central import CentralRepo
@@ -24,26 +24,34 @@ from accord.sync.apply import write_updates
 from accord.sync.plan import Change, SyncPlan, plan_sync
 from accord.textdiff import unified_diff
 from accord.vcs import remote as git
+from accord.vcs.clones import (
+    check_symlinks,
+    check_url,
+    clone_directory,
+    clone_name,
+    contained,
+    source_url,
+)
 
 Status = Literal["new", "updated", "unchanged", "none", "failed"]
 SUBJECT = "Updated from global requirements"
-_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass(frozen=True, slots=True)
 class ProposeOptions:
-    workdir: Path
+    workdir: Path  # accord's own clones: fetched, reset and cleaned at will
     git_base: str | None = None
     branch: str | None = None
     topic: str = "accord/sync"
     push: bool = False
     push_url: str | None = None  # a pattern with {name}, e.g. ssh://review/{name}
     change_id: bool = False
+    workspace: Path | None = None  # the user's checkouts (fleet's), read only
 
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    project: str
+    project: str  # the projects.txt entry, credentials masked
     status: Status
     branch: str | None = None  # the target branch
     files: tuple[str, ...] = ()
@@ -57,26 +65,24 @@ def check_options(options: ProposeOptions) -> None:
     for label, value in (("--topic", options.topic), ("--branch", options.branch)):
         if value is not None and not git.valid_branch(value):
             raise InputError(f"{label} {value!r} is not a valid branch name")
+    if options.git_base is not None:
+        check_url(options.git_base, "--git-base")
+    if options.push_url is not None:
+        push_target(options.push_url, "org/name")
 
 
-def project_url(entry: str, git_base: str | None) -> str:
-    if "://" in entry or entry.startswith(("git@", "/")):
-        return entry
-    if git_base is None:
+def push_target(push_url: str | None, entry: str) -> str:
+    """The remote to push ``entry``'s proposal to: ``--push-url`` or origin."""
+    if push_url is None:
+        return "origin"
+    try:
+        url = push_url.format(name=entry)
+    except (LookupError, ValueError) as error:
         raise InputError(
-            f"projects.txt entry {entry!r} is not a URL", hint="pass --git-base URL"
-        )
-    return f"{git_base.rstrip('/')}/{entry}"
-
-
-def clone_directory(workdir: Path, entry: str) -> Path:
-    """Where the clone of ``entry`` lives: always inside ``workdir``."""
-    path = entry.split("://", 1)[-1].split(":", 1)[-1]
-    parts = [p for p in PurePosixPath(path.removesuffix(".git")).parts if p != "/"]
-    parts = parts[-2:]  # org/name, whatever the host and prefix
-    if not parts or not all(_SAFE_PART.match(p) for p in parts):
-        raise InputError(f"projects.txt entry {entry!r} is not a safe repository name")
-    return workdir.joinpath(*parts)
+            f"--push-url {git.redact(push_url)!r} is not a pattern with only "
+            f"{{name}}: {error}"
+        ) from error
+    return check_url(url, "--push-url")
 
 
 def change_id(entry: str, branch: str, topic: str) -> str:
@@ -121,9 +127,22 @@ def propose_all(
     on_done: Callable[[Proposal], None] = lambda proposal: None,
 ) -> list[Proposal]:
     check_options(options)
+    owners: dict[str, str] = {}
+    shared: dict[str, str] = {}  # entry -> the entry whose clone it would share
+    for entry in entries:
+        try:
+            name = clone_name(entry)
+        except InputError:
+            continue  # reported by propose_one
+        shared[entry] = owners.setdefault(name, entry)
 
     def one(entry: str) -> Proposal:
-        proposal = propose_one(central, entry, options, requirements_commit)
+        if shared.get(entry, entry) != entry:
+            other = git.redact(shared[entry])
+            message = f"its clone would be the one of {other}; remove one of them"
+            proposal = Proposal(git.redact(entry), "failed", message=message)
+        else:
+            proposal = propose_one(central, entry, options, requirements_commit)
         on_done(proposal)
         return proposal
 
@@ -140,7 +159,7 @@ def propose_one(
     try:
         return _propose(central, entry, options, requirements_commit)
     except (AccordError, OSError) as error:
-        return Proposal(entry, "failed", message=git.redact(str(error)))
+        return Proposal(git.redact(entry), "failed", message=git.redact(str(error)))
 
 
 def _propose(
@@ -149,17 +168,25 @@ def _propose(
     options: ProposeOptions,
     requirements_commit: str | None,
 ) -> Proposal:
+    shown = git.redact(entry)
+    url = source_url(entry, options.git_base, options.workspace)
+    target = push_target(options.push_url, entry)
     directory = clone_directory(options.workdir, entry)
-    git.clone_or_fetch(project_url(entry, options.git_base), directory)
+    git.clone_or_fetch(url, directory)
     branch = options.branch or git.default_branch(directory)
     git.reset_to(directory, branch)
+    check_symlinks(directory)
     project = load_project(directory, central.config)
+    for path, _ in project.texts:
+        # A source read through a symlink out of the clone is not the
+        # project's: its content must never be committed or pushed.
+        contained(directory, directory / path, "the clone")
     plan = plan_sync(project, central)
     if plan.blocked:
         problems = "; ".join(f.message for f in plan.findings if f.rule == "C001")
-        return Proposal(entry, "failed", branch, message=f"cannot sync: {problems}")
+        return Proposal(shown, "failed", branch, message=f"cannot sync: {problems}")
     if not plan.updates:
-        return Proposal(entry, "none", branch)
+        return Proposal(shown, "none", branch)
     write_updates(directory, plan.updates)
     change = change_id(entry, branch, options.topic) if options.change_id else None
     commit = git.commit_all(
@@ -170,7 +197,6 @@ def _propose(
         unified_diff(update.path, update.old_text, update.new_text)
         for update in plan.updates
     )
-    target = options.push_url.format(name=entry) if options.push_url else "origin"
     existing = git.remote_branch_sha(directory, options.topic, target)
     status: Status = "new"
     if existing is not None:
@@ -181,4 +207,4 @@ def _propose(
         status = "unchanged" if same else "updated"
     if options.push and status != "unchanged":
         git.push(directory, target, options.topic, existing)
-    return Proposal(entry, status, branch, files, diff, commit)
+    return Proposal(shown, status, branch, files, diff, commit)

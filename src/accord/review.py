@@ -9,7 +9,7 @@ import dataclasses
 import datetime
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
-from accord.central import CentralRepo, load_central_repo
+from accord.central import CentralRepo
 from accord.distro import (
     DebianIndex,
     DistroSource,
@@ -30,13 +30,11 @@ from accord.distro import (
 )
 from accord.errors import AccordError, InputError
 from accord.files import write_atomic
-from accord.fleet import fleet_members
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, ProjectPage
-from accord.rules.review import Criterion, Evidence, ReviewPolicy, Verdict, review
-from accord.rules.review_change import change_questions, diff_central
-from accord.usage import find_users
-from accord.vcs import remote
+from accord.masking import mask_credentials
+from accord.model.global_list import GlobalEntry
+from accord.rules.review import Criterion, Evidence, ReviewPolicy, review
 
 
 def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:
@@ -124,12 +122,14 @@ def central_metadata(
     workers: int = 16,
     memo: PageMemo | None = None,
     pins: Mapping[NormalizedName, Version] | None = None,
+    on_done: Callable[[], None] = lambda: None,
 ) -> dict[NormalizedName, CoreMetadata]:
     """The metadata of every central library, for the duplicates check.
 
     For a pinned library the pinned release's metadata is read, and kept on
     disk: a release's metadata never changes, so a later review asks the
-    index nothing about it. Others use their newest release.
+    index nothing about it. Others use their newest release. ``on_done`` is
+    called once per name, for a progress bar.
     """
     store = MetadataStore(client.cache_dir.parent / "metadata")
     pins = pins or {}
@@ -139,20 +139,27 @@ def central_metadata(
         canonical = canonicalize_name(name)
         version = pins.get(canonical)
         if version is not None and store.known_missing(canonical, version):
+            on_done()
             continue
         cached = store.get(canonical, version) if version is not None else None
         if cached is not None:
             found[canonical] = cached
+            on_done()
         else:
             missing.append(name)
-    pages = client.projects(missing)
-    if memo is not None:
-        memo.remember(pages)
+    memo = memo or PageMemo(client)
 
-    def fetch(item: tuple[str, object]) -> tuple[NormalizedName, CoreMetadata | None]:
-        name, page = item
+    def fetch(name: str) -> tuple[NormalizedName, CoreMetadata | None]:
+        try:
+            return _fetch(name)
+        finally:
+            on_done()
+
+    def _fetch(name: str) -> tuple[NormalizedName, CoreMetadata | None]:
         canonical = canonicalize_name(name)
-        if not isinstance(page, ProjectPage):
+        try:
+            page = memo.project(name)
+        except AccordError:  # one library's page must not stop a review
             return canonical, None
         version = pins.get(canonical)
         if version is not None and version not in page.versions:
@@ -169,7 +176,7 @@ def central_metadata(
         return canonical, meta
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for canonical, meta in pool.map(fetch, pages.items()):
+        for canonical, meta in pool.map(fetch, dict.fromkeys(missing)):
             if meta is not None:
                 found[canonical] = meta
     return found
@@ -277,106 +284,22 @@ def review_policy(central: CentralRepo) -> ReviewPolicy:
     )
 
 
-def pin_facts(
-    client: IndexClient,
-    moved: Sequence[tuple[NormalizedName, str, Version | None, Version | None]],
-) -> list[Criterion]:
-    """Release date, yanked and known vulnerabilities of each pin that moved."""
-    facts = []
-    for name, marker, old, new in moved:
-        where = f" ({marker})" if marker else ""
-        if new is None:
-            facts.append(
-                Criterion("pin-removed", "pass", f"{name} {old} unpinned{where}")
-            )
-            continue
-        try:
-            page = client.project(name)
-        except AccordError as error:
-            facts.append(
-                Criterion("pin-moved", "unknown", f"{name} -> {new}{where}: {error}")
-            )
-            continue
-        files = page.files_for(new)
-        dates = sorted(f.upload_time.date() for f in files if f.upload_time is not None)
-        yanked = bool(files) and all(f.yanked is not None for f in files)
-        release = client.release(name, str(new))
-        vulnerabilities = release.vulnerabilities if release else ()
-        detail = f"{name} {old or '-'} -> {new}{where}"
-        if dates:
-            detail += f", released {dates[0].isoformat()}"
-        verdict: Verdict = "pass"
-        if not files:
-            verdict, detail = "fail", detail + ", not on the index"
-        if yanked:
-            verdict, detail = "fail", detail + ", yanked"
-        if vulnerabilities:
-            verdict = "fail"
-            detail += ", vulnerable: " + ", ".join(v.id for v in vulnerabilities)
-        facts.append(Criterion("pin-moved", verdict, detail))
-    return facts
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One library reviewed: the evidence, the verdicts, and its lines in
+    the global list if it is there already."""
+
+    evidence: Evidence
+    criteria: tuple[Criterion, ...]
+    central: tuple[GlobalEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeReport:
-    base: str
-    base_sha: str
-    questions: tuple[Criterion, ...]
-    pins: tuple[Criterion, ...]
-    reviews: tuple[tuple[Evidence, tuple[Criterion, ...]], ...]
+class NotReviewed:
+    """A target the index cannot answer for (no such project or version)."""
 
-    @property
-    def failed(self) -> bool:
-        every = [
-            *self.questions,
-            *self.pins,
-            *(c for _, cs in self.reviews for c in cs),
-        ]
-        return any(c.verdict == "fail" for c in every)
-
-
-def review_central_change(
-    root: Path,
-    base: str | None,
-    client: IndexClient,
-    sources: Sequence[DistroSource],
-    source_names: Sequence[str],
-    workspace: Path | None,
-) -> ChangeReport:
-    """Review the change between ``base`` and the work tree of ``root``."""
-    if base is None:
-        upstream = remote.git(
-            "rev-parse", "--abbrev-ref", "@{upstream}", cwd=root, check=False
-        ).strip()
-        base = upstream or "HEAD~1"
-    base_sha = remote.git(
-        "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", cwd=root, check=False
-    ).strip()
-    if not base_sha:
-        raise InputError(f"{base!r} is not a commit of {root}", hint="pass --base REF")
-    before = load_central_repo(root, commit=base_sha)
-    after = load_central_repo(root)
-    diff = diff_central(before, after)
-    message = remote.git("log", "-1", "--format=%B", cwd=root, check=False)
-    members = fleet_members(after, workspace) if after.projects else []
-    users_of: dict[NormalizedName, Sequence[str]] = {}
-    for entry in diff.removed:
-        uses, _ = find_users(after, members, entry.requirement.name)
-        users_of[entry.name] = sorted({use.project for use in uses})
-    questions = change_questions(diff, message, users_of, [m.name for m in members])
-    policy = review_policy(after)
-    reviews = []
-    for entry in diff.added:
-        target = f"{entry.requirement.name}{entry.requirement.specifier}"
-        evidence = gather(target, after, client, sources, source_names, {})
-        reviews.append((evidence, tuple(review(evidence, policy))))
-    return ChangeReport(
-        base,
-        base_sha,
-        tuple(questions),
-        tuple(pin_facts(client, diff.moved_pins)),
-        tuple(reviews),
-    )
+    target: str
+    message: str
 
 
 def review_many(
@@ -388,15 +311,23 @@ def review_many(
     compare: dict[NormalizedName, CoreMetadata],
     workers: int = 16,
     memo: PageMemo | None = None,
-) -> list[tuple[Evidence, tuple[Criterion, ...]]]:
-    """Review each target, in parallel, in the order given."""
+) -> list[Review | NotReviewed]:
+    """Review each target, in parallel, in the order given: every one the
+    index knows, whatever happens to the others. A malformed target is bad
+    usage and stops everything before the index is asked."""
+    for target in targets:
+        parse_target(target)
     policy = review_policy(central)
 
-    def one(target: str) -> tuple[Evidence, tuple[Criterion, ...]]:
-        evidence = gather(
-            target, central, client, sources, source_names, compare, memo=memo
-        )
-        return evidence, tuple(review(evidence, policy))
+    def one(target: str) -> Review | NotReviewed:
+        try:
+            evidence = gather(
+                target, central, client, sources, source_names, compare, memo=memo
+            )
+        except InputError as error:  # no such project or version
+            return NotReviewed(target, mask_credentials(str(error)))
+        listed = central.global_list.entries_for(canonicalize_name(evidence.name))
+        return Review(evidence, tuple(review(evidence, policy)), listed)
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         return list(pool.map(one, targets))

@@ -28,15 +28,16 @@ class UsageError(Exception):
 
 
 @contextlib.contextmanager
-def progress(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on a terminal; nothing when output is piped."""
+def progress(total: int, label: str = "projects") -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr if it is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
         yield lambda: None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=None) as progress:
-        task = progress.add_task("projects", total=total)
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task(label, total=total)
         yield lambda: progress.advance(task)
 
 

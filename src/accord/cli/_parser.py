@@ -437,14 +437,22 @@ def _propose(parser: argparse.ArgumentParser) -> None:
         "--git-base",
         default=None,
         metavar="URL",
-        help="Clone org/name entries from URL/org/name (e.g. https://opendev.org/).",
+        help="Clone org/name entries from URL/org/name (e.g. https://opendev.org/); "
+        "without it, from the origin remote of the entry's checkout in --workspace.",
     )
     parser.add_argument(
         "--workdir",
         type=_directory,
         default=".accord-work",
         metavar="DIRECTORY",
-        help="Where the cached clones live. (default: %(default)s)",
+        help="accord's own clones, one per entry, which it fetches, resets and "
+        "cleans (never your checkouts). (default: %(default)s)",
+    )
+    _workspace_option(
+        parser,
+        "Your checkouts, <workspace>/org/name as fleet reads them, only read for "
+        "their origin remote (default: the directory holding the requirements "
+        "repo).",
     )
     parser.add_argument(
         "--branch", default=None, help="Target branch (default: the default)."
@@ -527,7 +535,11 @@ def _review_change(parser: argparse.ArgumentParser) -> None:
         type=_file,
         metavar="FILE",
     )
-    _workspace_option(parser, None)
+    _workspace_option(
+        parser,
+        "Your checkouts, <workspace>/org/name, read to find who uses a removed "
+        "library (default: the directory holding the requirements repo).",
+    )
 
 
 def _init(parser: argparse.ArgumentParser) -> None:

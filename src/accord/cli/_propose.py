@@ -20,6 +20,7 @@ def propose(
     push_url: str | None,
     change_id: bool,
     jobs: int,
+    workspace: Path | None,
 ) -> int:
     from accord.central import load_central_repo
     from accord.propose import ProposeOptions, propose_all
@@ -35,7 +36,14 @@ def propose(
         if current is not None and current.startswith("stable/"):
             branch = current  # a stable branch proposes to the same stable branch
     options = ProposeOptions(
-        workdir.resolve(), git_base, branch, topic, push, push_url, change_id
+        workdir.resolve(),
+        git_base,
+        branch,
+        topic,
+        push,
+        push_url,
+        change_id,
+        workspace if workspace is not None else root.resolve().parent,
     )
     entries = list(dict.fromkeys(p.name for p in central.projects.projects))
     with progress(len(entries)) as advance:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+import functools
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError
+from accord.cli._app import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    progress,
+)
+from accord.index._errors import IndexUnavailable
 
 if TYPE_CHECKING:
     from accord.central import CentralRepo
@@ -17,6 +25,22 @@ PYPI_SIMPLE = "https://pypi.org/simple/"
 PYPI_JSON = "https://pypi.org/pypi/"
 
 
+def _index_failure_fails(run: Callable[..., int]) -> Callable[..., int]:
+    """An index that cannot be read (down, too slow, too large, past the
+    time budget) is a failed operation: one line, exit 1."""
+
+    @functools.wraps(run)
+    def guarded(*args: object, **options: object) -> int:
+        try:
+            return run(*args, **options)
+        except IndexUnavailable as error:
+            print(f"accord: error: {error}", file=sys.stderr)
+            return EXIT_FINDINGS
+
+    return guarded
+
+
+@_index_failure_fails
 def review(
     targets: Sequence[str],
     requirements: Path | None,
@@ -27,40 +51,55 @@ def review(
     compare: bool,
 ) -> int:
     from accord.central import load_central_repo
-    from accord.report.review import as_dict, render_markdown
+    from accord.report.review import render_reviews_json, render_reviews_markdown
     from accord.review import (
+        NotReviewed,
         PageMemo,
+        Review,
         central_metadata,
         comparable_names,
         distro_sources,
+        parse_target,
         pinned,
         review_many,
     )
 
+    for target in targets:
+        parse_target(target)  # a malformed one is bad usage: nothing is fetched
     central = load_central_repo(requirements or Path())
     client = _client(central, index_url, pypi_json_url)
     sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
     memo = PageMemo(client)
-    compare_with = (
-        central_metadata(
-            client, comparable_names(central), memo=memo, pins=pinned(central)
-        )
-        if compare
-        else {}
-    )
-    reports = review_many(
+    compare_with = {}
+    if compare:
+        libraries = comparable_names(central)
+        with progress(len(libraries), "central libraries") as advance:
+            compare_with = central_metadata(
+                client, libraries, memo=memo, pins=pinned(central), on_done=advance
+            )
+    results = review_many(
         targets, central, client, sources, names, compare_with, memo=memo
     )
-    failed = any(c.verdict == "fail" for _, criteria in reports for c in criteria)
     if output_format == "json":
-        documents = [as_dict(ev, criteria) for ev, criteria in reports]
-        payload: object = documents[0] if len(documents) == 1 else documents
-        print(json.dumps(payload, indent=2))
+        print(render_reviews_json(results))
     else:
-        print("\n".join(render_markdown(ev, criteria) for ev, criteria in reports))
-    return EXIT_FINDINGS if failed else EXIT_OK
+        print(render_reviews_markdown(results))
+    unknown = [r for r in results if isinstance(r, NotReviewed)]
+    for missing in unknown:
+        print(f"accord: error: {missing.message}", file=sys.stderr)
+    failed = any(
+        c.verdict == "fail"
+        for r in results
+        if isinstance(r, Review)
+        for c in r.criteria
+    )
+    # A failed criterion is a verdict and outranks a name the index lacks.
+    if failed:
+        return EXIT_FINDINGS
+    return EXIT_BAD_INPUT if unknown else EXIT_OK
 
 
+@_index_failure_fails
 def review_change(
     repo: Path | None,
     requirements: Path | None,
@@ -73,7 +112,8 @@ def review_change(
 ) -> int:
     from accord.central import load_central_repo
     from accord.report.review import render_change_json, render_change_markdown
-    from accord.review import distro_sources, review_central_change
+    from accord.review import comparable_names, distro_sources
+    from accord.review_change import review_central_change
 
     root = repo or requirements or Path()
     if not (root / ".git").exists():
@@ -81,7 +121,10 @@ def review_change(
     central = load_central_repo(root)
     client = _client(central, index_url, pypi_json_url)
     sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
-    report = review_central_change(root, base, client, sources, names, workspace)
+    with progress(len(comparable_names(central)), "central libraries") as advance:
+        report = review_central_change(
+            root, base, client, sources, names, workspace, advance
+        )
     if output_format == "json":
         print(render_change_json(report))
     else:
@@ -99,4 +142,8 @@ def _client(
     json_url = pypi_json_url or settings.pypi_json_url
     if json_url is None and simple == PYPI_SIMPLE:
         json_url = PYPI_JSON
-    return IndexClient(simple, json_url)
+    client = IndexClient(simple, json_url)
+    budget = central.config.resolution.review.time_budget
+    if budget:
+        client.limit_time(budget, "[review] time-budget")
+    return client

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import hashlib
 import http.client
 import json
@@ -29,30 +30,16 @@ from email.message import Message
 from pathlib import Path
 from typing import IO
 
-from accord.errors import AccordError
-from accord.index._pool import Pool
+from accord.index._errors import IndexUnavailable, redact
+from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
+from accord.index._pool import Pool, origin
+
+__all__ = ["Fetcher", "IndexUnavailable", "Response", "redact"]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
 _ANSWERED = _NOT_FOUND | {304}  # statuses get() gives a meaning
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
-
-
-class IndexUnavailable(AccordError):
-    """The index could not be read: network or HTTP failure after retries."""
-
-    def __init__(self, message: str, *, url: str) -> None:
-        super().__init__(message)
-        self.url = url  # redacted
-
-
-def redact(url: str) -> str:
-    """``url`` without its credentials: ``https://***@host/...``."""
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
 
 
 def _split_credentials(url: str) -> tuple[str, str | None]:
@@ -103,7 +90,8 @@ def _max_age(headers: Message) -> int | None:
 
 
 class _SameHostAuthRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects, but sends credentials only to the host they were for."""
+    """Follows redirects, but sends credentials only to the origin they were
+    for (scheme, host and port: never to plain http)."""
 
     def redirect_request(
         self,
@@ -115,8 +103,7 @@ class _SameHostAuthRedirects(urllib.request.HTTPRedirectHandler):
         newurl: str,
     ) -> urllib.request.Request | None:
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        old_host = urllib.parse.urlsplit(req.full_url).netloc
-        if new is not None and urllib.parse.urlsplit(new.full_url).netloc != old_host:
+        if new is not None and origin(new.full_url) != origin(req.full_url):
             new.remove_header("Authorization")
         return new
 
@@ -132,43 +119,56 @@ class Fetcher:
         retries: int,
         backoff: float = 0.2,
         assumed_max_age: int = 600,
+        request_seconds: float = REQUEST_SECONDS,
     ) -> None:
         self.cache_dir = cache_dir
         # A response that says nothing about caching (some mirrors send no
         # Cache-Control, ETag or Last-Modified) is taken as fresh this long:
         # PyPI's own pages say max-age=600.
         self.assumed_max_age = assumed_max_age
-        self.timeout = timeout
+        self.timeout = timeout  # one connect or read
+        self.request_seconds = request_seconds  # one request, retries included
         self.retries = retries
         self.backoff = backoff
         self._opener = urllib.request.build_opener(_SameHostAuthRedirects)
         # Direct keep-alive connections unless the environment asks for a proxy.
-        self._pool = None if urllib.request.getproxies() else Pool(timeout)
+        # (``no_proxy`` alone, which getproxies() also reports, asks for none.)
+        proxies = set(urllib.request.getproxies()) - {"no"}
+        self._pool = None if proxies else Pool(timeout)
         self._lock = threading.Lock()
-        self._authorization: dict[str, str] = {}  # netloc -> header value
+        # (scheme, host:port) -> Authorization header value
+        self._authorization: dict[tuple[str, str], str] = {}
+        self._overall: Budget | None = None  # all requests together
+
+    def limit_time(self, seconds: float, what: str = "network time budget") -> None:
+        """From now, all requests together may take ``seconds``: past that,
+        each raises DeadlineExceeded naming ``what``."""
+        self._overall = Budget(0, time.monotonic() + seconds, seconds, what)
 
     def remember_credentials(self, url: str) -> None:
-        """Send the credentials in ``url`` to every URL on its host."""
+        """Send the credentials in ``url`` to every URL of its origin (same
+        scheme, host and port) and nowhere else."""
         bare, authorization = _split_credentials(url)
         if authorization is not None:
             with self._lock:
-                self._authorization[urllib.parse.urlsplit(bare).netloc] = authorization
+                self._authorization[origin(bare)] = authorization
 
-    def get(self, url: str, accept: str) -> Response | None:
-        """The body at ``url``; None on 404/410; IndexUnavailable otherwise."""
+    def get(self, url: str, accept: str, limit: int = PAGE_BYTES) -> Response | None:
+        """The body at ``url`` (at most ``limit`` bytes, decompressed);
+        None on 404/410; IndexUnavailable otherwise."""
         self.remember_credentials(url)
         bare, _ = _split_credentials(url)
         key = hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
         entry = self._load(key)
         if entry is not None and entry.fresh(time.time()):
             return Response(entry.url, entry.body, entry.content_type, True)
-        headers = {"Accept": accept}
+        headers = {"Accept": accept, "Accept-Encoding": "gzip"}
         if entry is not None and entry.etag:
             headers["If-None-Match"] = entry.etag
         if entry is not None and entry.last_modified:
             headers["If-Modified-Since"] = entry.last_modified
         try:
-            body, final, got = self._send(url, headers, answered=_ANSWERED)
+            body, final, got = self._send(url, headers, limit, answered=_ANSWERED)
         except urllib.error.HTTPError as error:
             if error.code == 304 and entry is not None:
                 self._store(key, entry, error.headers)
@@ -183,11 +183,14 @@ class Fetcher:
         self._store(key, _Entry(final, content_type, None, None, 0, None, body), got)
         return Response(final, body, content_type)
 
-    def get_range(self, url: str, byte_range: str) -> tuple[bytes, int | None]:
+    def get_range(
+        self, url: str, byte_range: str, limit: int = PAGE_BYTES
+    ) -> tuple[bytes, int | None]:
         """Part of ``url`` (``byte_range`` as in a Range header, e.g.
         ``0-99`` or ``-4096``) and the whole size, uncached; a server that
         ignores ranges answers with everything (then the size is None)."""
-        body, _, got = self._send(url, {"Range": f"bytes={byte_range}"})
+        headers = {"Range": f"bytes={byte_range}", "Accept-Encoding": "identity"}
+        body, _, got = self._send(url, headers, limit)
         total = got.get("Content-Range", "").rpartition("/")[2]
         return body, int(total) if total.isdigit() else None
 
@@ -195,9 +198,11 @@ class Fetcher:
         self,
         url: str,
         headers: dict[str, str],
+        limit: int,
         answered: frozenset[int] = frozenset(),
     ) -> tuple[bytes, str, Message]:
-        """GET ``url`` with its host's credentials, retrying what may pass.
+        """GET ``url`` with its origin's credentials, retrying what may pass,
+        all within the request's deadline (and the fetcher's time budget).
 
         A status in ``answered`` comes back as the HTTPError (the caller has
         a meaning for it); any other failure, after the retries, raises
@@ -207,15 +212,16 @@ class Fetcher:
         bare, _ = _split_credentials(url)
         headers = {**headers, "User-Agent": "accord"}
         with self._lock:
-            authorization = self._authorization.get(urllib.parse.urlsplit(bare).netloc)
+            authorization = self._authorization.get(origin(bare))
         if authorization is not None:
             headers["Authorization"] = authorization
         shown = redact(url)
+        budget = self._request_budget(url, limit)
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
-                return self._open(bare, headers)
+                return self._open(bare, headers, budget)
             except urllib.error.HTTPError as error:
                 error.close()
                 if error.code in answered:
@@ -227,6 +233,8 @@ class Fetcher:
                     f"HTTP {error.code} {error.reason} from {shown}{tries}", url=shown
                 ) from error
             except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+                if time.monotonic() >= budget.deadline:  # a timeout at it
+                    raise budget.exceeded(url) from error
                 if not last:
                     self._sleep(attempt)
                     continue
@@ -236,14 +244,33 @@ class Fetcher:
                 ) from error
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _open(self, url: str, headers: dict[str, str]) -> tuple[bytes, str, Message]:
+    def _request_budget(self, url: str, limit: int) -> Budget:
+        """The request's own deadline, or the fetcher's budget if sooner."""
+        now = time.monotonic()
+        budget = Budget(limit, now + self.request_seconds, self.request_seconds)
+        overall = self._overall
+        if overall is not None and overall.deadline < budget.deadline:
+            if overall.deadline <= now:
+                raise overall.exceeded(url)
+            budget = dataclasses.replace(overall, limit=limit)
+        return budget
+
+    def _open(
+        self, url: str, headers: dict[str, str], budget: Budget
+    ) -> tuple[bytes, str, Message]:
         """One GET: through the keep-alive pool, or urllib when a proxy is set
-        (the pool speaks to hosts directly). Errors as urllib raises them."""
+        (the pool speaks to hosts directly). Errors as urllib raises them.
+
+        Through a proxy the deadline is checked between reads (each bounded
+        by the timeout), without the pool's watchdog."""
         if self._pool is None:
             request = urllib.request.Request(url, headers=headers)
-            with self._opener.open(request, timeout=self.timeout) as reply:
-                return reply.read(), reply.geturl(), reply.headers
-        reply = self._pool.get(url, headers)
+            remaining = max(0.001, budget.deadline - time.monotonic())
+            timeout = min(self.timeout, remaining)
+            with self._opener.open(request, timeout=timeout) as reply:
+                body = read_body(reply, url, budget)
+                return body, reply.geturl(), reply.headers
+        reply = self._pool.get(url, headers, budget)
         if reply.status >= 300:
             raise urllib.error.HTTPError(
                 reply.url, reply.status, reply.reason, reply.headers, None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from email.message import Message
@@ -10,6 +9,7 @@ from email.parser import HeaderParser
 from email.policy import compat32
 from typing import Any
 
+from accord.index._limits import loads
 from accord.index.model import CoreMetadata, PyPIRelease, Vulnerability
 
 _UNKNOWN = frozenset({"", "unknown", "none"})
@@ -74,7 +74,7 @@ def split_keywords(text: str | None) -> tuple[str, ...]:
 
 def parse_release(body: bytes, name: str, version: str | None) -> PyPIRelease:
     """A ``/pypi/<name>[/<version>]/json`` document; ValueError if malformed."""
-    data = json.loads(body)
+    data = loads(body)
     if not isinstance(data, dict) or not isinstance(data.get("info"), dict):
         raise ValueError("no 'info' object")
     info: Mapping[str, Any] = data["info"]

@@ -3,18 +3,29 @@
 urllib opens (and TLS-handshakes) a new connection for every request and
 asks the server to close it; a review makes hundreds of requests to the
 same two hosts. This reuses each thread's connection to a host, follows
-redirects itself (dropping credentials on a move to another host), and
+redirects itself (dropping credentials on a move to another origin), and
 reports what it got; retries and caching stay with the fetcher.
+
+Each request has a deadline for its whole answer: a socket timeout bounds
+one read, and a watchdog shuts the socket when the deadline passes, so a
+server trickling its headers or body a byte at a time is cut off too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import http.client
+import itertools
+import socket
 import ssl
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass
 from email.message import Message
+
+from accord.index._limits import Budget, read_body
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 10
@@ -36,6 +47,12 @@ class Reply:
     url: str  # after redirects
 
 
+def origin(url: str) -> tuple[str, str]:
+    """(scheme, host[:port]): what credentials are scoped to."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.rpartition("@")[2].lower()
+
+
 class Pool:
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
@@ -49,20 +66,20 @@ class Pool:
             self._local.connections = connections
         return connections
 
-    def get(self, url: str, headers: dict[str, str]) -> Reply:
+    def get(self, url: str, headers: dict[str, str], budget: Budget) -> Reply:
         headers = dict(headers)
-        origin = urllib.parse.urlsplit(url).netloc
+        first = origin(url)
         for _ in range(_MAX_REDIRECTS):
-            reply = self._once(url, headers)
+            reply = self._once(url, headers, budget)
             location = reply.headers.get("Location")
             if reply.status not in _REDIRECTS or not location:
                 return reply
             url = urllib.parse.urljoin(url, location)
-            if urllib.parse.urlsplit(url).netloc != origin:
+            if origin(url) != first:
                 headers.pop("Authorization", None)  # never follow with secrets
         raise http.client.HTTPException(f"more than {_MAX_REDIRECTS} redirects")
 
-    def _once(self, url: str, headers: dict[str, str]) -> Reply:
+    def _once(self, url: str, headers: dict[str, str], budget: Budget) -> Reply:
         parts = urllib.parse.urlsplit(url)
         path = parts.path or "/"
         if parts.query:
@@ -70,25 +87,41 @@ class Pool:
         key = (parts.scheme, parts.netloc)
         connections = self._connections()
         for attempt in range(2):
+            remaining = budget.deadline - time.monotonic()
+            if remaining <= 0:
+                raise budget.exceeded(url)
             connection = connections.get(key)
             reused = connection is not None
             if connection is None:
                 connection = self._connect(parts)
                 connections[key] = connection
+            watch = None
             try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-            except _STALE:
+                # The deadline is the watchdog's: a timeout stays per read.
+                connection.timeout = min(self.timeout, remaining + 1)
+                if connection.sock is None:
+                    connection.connect()
+                assert connection.sock is not None
+                connection.sock.settimeout(self.timeout)
+                watch = _WATCHDOG.watch(connection.sock, budget.deadline)
+                response, body = _exchange(connection, path, headers, url, budget)
+            except _STALE as error:
                 connection.close()
                 connections.pop(key, None)
+                if _late(watch, budget):
+                    raise budget.exceeded(url) from error
                 if reused and attempt == 0:
                     continue  # the server closed an idle connection: reconnect
                 raise
-            except BaseException:
+            except BaseException as error:
                 connection.close()
                 connections.pop(key, None)
+                if _late(watch, budget):
+                    raise budget.exceeded(url) from error
                 raise
+            finally:
+                if watch is not None:
+                    watch.cancel()
             if response.will_close:
                 connection.close()
                 connections.pop(key, None)
@@ -102,3 +135,79 @@ class Pool:
                 host, parts.port, timeout=self.timeout, context=self._context
             )
         return http.client.HTTPConnection(host, parts.port, timeout=self.timeout)
+
+
+def _exchange(
+    connection: http.client.HTTPConnection,
+    path: str,
+    headers: dict[str, str],
+    url: str,
+    budget: Budget,
+) -> tuple[http.client.HTTPResponse, bytes]:
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = read_body(response, url, budget)
+    if response.length:  # the connection ended early
+        raise http.client.IncompleteRead(body, response.length)
+    response.close()  # read to the end: the connection is free
+    return response, body
+
+
+def _late(watch: _Watch | None, budget: Budget) -> bool:
+    """Whether a failure came of the deadline (a connect may time out at it)."""
+    fired = watch is not None and watch.fired
+    return fired or time.monotonic() >= budget.deadline
+
+
+class _Watch:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock: socket.socket | None = sock
+        self.fired = False
+
+    def cancel(self) -> None:
+        self.sock = None
+
+
+class _Watchdog:
+    """One thread that shuts the sockets whose deadline has passed."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._order = itertools.count()
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, sock: socket.socket, deadline: float) -> _Watch:
+        watch = _Watch(sock)
+        with self._wake:
+            heapq.heappush(self._heap, (deadline, next(self._order), watch))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="accord-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+        return watch
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                while self._heap and self._heap[0][2].sock is None:
+                    heapq.heappop(self._heap)  # answered in time
+                if not self._heap:
+                    self._wake.wait()
+                    continue
+                deadline, _, watch = self._heap[0]
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+                sock, watch.sock = watch.sock, None
+                if sock is not None:
+                    watch.fired = True
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
+
+_WATCHDOG = _Watchdog()

@@ -7,7 +7,6 @@ times or version list, so those come out as ``None`` and "from the files".
 from __future__ import annotations
 
 import datetime
-import json
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
@@ -25,6 +24,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from accord.index._http import IndexUnavailable, redact
+from accord.index._limits import loads
 from accord.index.model import DistFile, ProjectPage
 
 _LEGACY_SUFFIXES = (".tar.bz2", ".tar.xz", ".tgz", ".tar", ".egg", ".exe", ".msi")
@@ -42,7 +42,7 @@ def parse_page(
 
 def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
     try:
-        data = json.loads(body)
+        data = loads(body)
         if not isinstance(data, dict):
             raise TypeError("not a JSON object")
         api = str(data.get("meta", {}).get("api-version", "1.0"))

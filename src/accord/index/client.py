@@ -9,11 +9,9 @@ many pages at once.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import threading
 import urllib.parse
-import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,9 +24,12 @@ from packaging.utils import (
 from packaging.version import Version
 
 from accord.errors import AccordError, InputError
+from accord.index._errors import ResponseTooLarge
 from accord.index._http import Fetcher, IndexUnavailable, redact
+from accord.index._limits import METADATA_BYTES
 from accord.index._metadata import parse_core_metadata, parse_release
 from accord.index._simple import parse_page
+from accord.index._wheel import RemoteFile, wheel_metadata
 from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
 
 __all__ = ["IndexClient", "IndexUnavailable", "PackageNotFound", "default_cache_dir"]
@@ -89,6 +90,12 @@ class IndexClient:
         self._releases: dict[tuple[str, str | None], PyPIRelease | None] = {}
         self._lock = threading.Lock()
 
+    def limit_time(self, seconds: float, what: str = "network time budget") -> None:
+        """From now, all the client's requests together may take ``seconds``;
+        past that each raises DeadlineExceeded (an IndexUnavailable) naming
+        ``what``. Answers the cache holds still come."""
+        self.fetcher.limit_time(seconds, what)
+
     def project(self, name: str) -> ProjectPage:
         """The project's page; PackageNotFound if the index has none."""
         canonical = canonicalize_name(name)
@@ -118,7 +125,7 @@ class IndexClient:
         """The file's PEP 658 metadata; None if the index serves none."""
         if file.metadata_url is None:
             return None
-        response = self.fetcher.get(file.metadata_url, "*/*")
+        response = self.fetcher.get(file.metadata_url, "*/*", METADATA_BYTES)
         if response is None:
             return None
         version = "" if file.version is None else str(file.version)
@@ -189,21 +196,17 @@ class IndexClient:
         for file in wheels[:1]:
             # Some mirrors serve PEP 658 files without advertising them; one
             # small request may save downloading the whole wheel.
-            probe = self.fetcher.get(f"{file.url}.metadata", "*/*")
+            probe = self.fetcher.get(f"{file.url}.metadata", "*/*", METADATA_BYTES)
             if probe is not None and probe.body.startswith(b"Metadata-Version"):
                 return parse_core_metadata(probe.body, _project_of(file), str(version))
-            response = self.fetcher.get(file.url, "*/*")
-            if response is None or len(response.body) > _MAX_WHEEL_BYTES:
-                return None
+            # By ranges: the central directory and METADATA, not the whole
+            # wheel (unless the index ignores ranges); METADATA is capped.
             try:
-                with zipfile.ZipFile(io.BytesIO(response.body)) as archive:
-                    name = next(
-                        n
-                        for n in archive.namelist()
-                        if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
-                    )
-                    body = archive.read(name)
-            except (zipfile.BadZipFile, StopIteration, KeyError):
+                wheel = RemoteFile(self.fetcher, file.url, _MAX_WHEEL_BYTES)
+            except ResponseTooLarge:
+                return None  # a server ignoring ranges, and a huge wheel
+            body = wheel_metadata(wheel, file.url)
+            if body is None:
                 return None
             return parse_core_metadata(body, _project_of(file), str(version))
         return None

@@ -60,6 +60,7 @@ class SourceRequirement:
     path: str  # the file, as given by the caller
     line: int  # 1-based line of the requirement string in that file
     text: str  # the requirement string as written (its value, without quotes)
+    hashed: bool = False  # pinned by ``--hash`` (requirements files only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,13 @@ def _build(
 def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
     """A requirements-format file as one source; invalid lines are problems."""
     requirements = tuple(
-        SourceRequirement(line.requirement, file.path, line.lineno, line.content)
+        SourceRequirement(
+            line.requirement,
+            file.path,
+            line.lineno,
+            line.content,
+            hashed="--hash" in line.options,
+        )
         for line in file.requirements()
     )
     problems = tuple(

@@ -7,10 +7,15 @@ from collections.abc import Sequence
 from typing import IO
 
 from accord.fleet import Mode, Outcome
+from accord.masking import mask_credentials
 from accord.report.render import JSON_SCHEMA_VERSION
 
 
 def render_fleet_json(mode: Mode, outcomes: Sequence[Outcome]) -> str:
+    return mask_credentials(_fleet_json(mode, outcomes))
+
+
+def _fleet_json(mode: Mode, outcomes: Sequence[Outcome]) -> str:
     return json.dumps(
         {
             "schema": JSON_SCHEMA_VERSION,
@@ -58,8 +63,10 @@ def render_fleet_table(
             where = f.path if f.line is None else f"{f.path}:{f.line}"
             style = "red" if f.severity == "error" else "yellow"
             console.print(
-                f"{outcome.member.name}/{where}: [{style}]{f.severity}[/] {f.rule} "
-                f"{f.message}",
+                mask_credentials(
+                    f"{outcome.member.name}/{where}: [{style}]{f.severity}[/] "
+                    f"{f.rule} {f.message}"
+                ),
                 markup=True,
             )
     table = Table(title=f"fleet {mode}", header_style="bold")
@@ -74,9 +81,10 @@ def render_fleet_table(
         table.add_column(column, justify="left" if column == "project" else "right")
     for o in outcomes:
         status = o.status if o.message is None else f"{o.status}: {o.message}"
+        status = mask_credentials(status)
         style = {"ok": "green", "failed": "red"}.get(o.status, "bold red")
         table.add_row(
-            o.member.name,
+            mask_credentials(o.member.name),
             f"[{style}]{status}[/]",
             str(o.sources),
             str(o.errors),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from accord.findings import Finding
+from accord.masking import mask_credentials
 
 if TYPE_CHECKING:
     from accord.sync.plan import SyncPlan
@@ -36,7 +37,7 @@ def render_json(command: str, findings: Sequence[Finding], **extra: object) -> s
         "findings": [f.as_dict() for f in findings],
         "summary": summarize(findings),
     }
-    return json.dumps(document, indent=2)
+    return mask_credentials(json.dumps(document, indent=2))
 
 
 def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> None:
@@ -89,7 +90,7 @@ def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> No
         f"{title}: {verdict} — {counts['errors']} error(s), "
         f"{counts['warnings']} warning(s)"
     )
-    stream.write("\n".join(out) + "\n")
+    stream.write(mask_credentials("\n".join(out) + "\n"))
 
 
 _COLUMNS = ("severity", "rule", "where", "message")
@@ -198,24 +199,26 @@ def render_users(
     name: str, uses: Sequence[Use], problems: Sequence[str], output_format: str
 ) -> str:
     if output_format == "json":
-        return json.dumps(
-            {
-                "schema": JSON_SCHEMA_VERSION,
-                "command": "who-uses",
-                "name": name,
-                "uses": [
-                    {
-                        "project": u.project,
-                        "path": u.path,
-                        "line": u.line,
-                        "source": u.source,
-                        "requirement": u.requirement,
-                    }
-                    for u in uses
-                ],
-                "unreadable": list(problems),
-            },
-            indent=2,
+        return mask_credentials(
+            json.dumps(
+                {
+                    "schema": JSON_SCHEMA_VERSION,
+                    "command": "who-uses",
+                    "name": name,
+                    "uses": [
+                        {
+                            "project": u.project,
+                            "path": u.path,
+                            "line": u.line,
+                            "source": u.source,
+                            "requirement": u.requirement,
+                        }
+                        for u in uses
+                    ],
+                    "unreadable": list(problems),
+                },
+                indent=2,
+            )
         )
     lines = [
         f"{u.project}/{u.path}:{u.line}: {u.requirement}  ({u.source})" for u in uses
@@ -223,4 +226,4 @@ def render_users(
     lines.extend(f"not read: {problem}" for problem in problems)
     projects = len({u.project for u in uses})
     lines.append(f"{name}: used {len(uses)} time(s) by {projects} project(s)")
-    return "\n".join(lines)
+    return mask_credentials("\n".join(lines))

@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING
 from accord.rules.review import Criterion, Evidence, summarize
 
 if TYPE_CHECKING:
-    from accord.review import ChangeReport
+    from accord.model.global_list import GlobalEntry
+    from accord.review import NotReviewed, Review
+    from accord.review_change import ChangeReport
 
 _ICONS = {"pass": "pass", "warn": "WARN", "fail": "FAIL", "unknown": "unknown"}
 
 
-def render_markdown(ev: Evidence, criteria: Sequence[Criterion]) -> str:
+def render_markdown(
+    ev: Evidence, criteria: Sequence[Criterion], central: Sequence[GlobalEntry] = ()
+) -> str:
     title = f"{ev.name} {ev.version}" if ev.version else ev.name
     summary = (ev.metadata.summary if ev.metadata else None) or ""
     lines = [f"### Review of `{title}`", ""]
     if summary:
         lines += [f"> {summary}", ""]
+    for entry in central:
+        lines += [
+            f"Already in the global list: global-requirements.txt:{entry.lineno} "
+            f"`{entry.line.text.strip()}`",
+            "",
+        ]
     lines += ["| criterion | verdict | detail |", "| --- | --- | --- |"]
     for c in criteria:
         detail = c.detail.replace("|", "\\|")
@@ -56,10 +66,49 @@ def as_dict(ev: Evidence, criteria: Sequence[Criterion]) -> dict[str, object]:
     }
 
 
-def render_json(ev: Evidence, criteria: Sequence[Criterion]) -> str:
-    return json.dumps(
-        {"schema": 1, "command": "review", **as_dict(ev, criteria)}, indent=2
-    )
+def render_reviews_json(results: Sequence[Review | NotReviewed]) -> str:
+    """One shape for any number of names: every review, then every name the
+    index could not answer for."""
+    from accord.review import Review
+
+    reviews = [
+        {
+            **as_dict(r.evidence, r.criteria),
+            "central": [
+                {
+                    "path": "global-requirements.txt",
+                    "line": e.lineno,
+                    "text": e.line.text.strip(),
+                }
+                for e in r.central
+            ],
+        }
+        for r in results
+        if isinstance(r, Review)
+    ]
+    unknown = [
+        {"target": r.target, "message": r.message}
+        for r in results
+        if not isinstance(r, Review)
+    ]
+    document = {"schema": 1, "command": "review", "reviews": reviews}
+    return json.dumps({**document, "unknown": unknown}, indent=2)
+
+
+def render_reviews_markdown(results: Sequence[Review | NotReviewed]) -> str:
+    from accord.review import Review
+
+    parts = [
+        render_markdown(r.evidence, r.criteria, r.central)
+        for r in results
+        if isinstance(r, Review)
+    ]
+    unknown = [r for r in results if not isinstance(r, Review)]
+    if unknown:
+        lines = ["### Not reviewed", ""]
+        lines += [f"- `{r.target}`: {r.message}" for r in unknown]
+        parts.append("\n".join(lines) + "\n")
+    return "\n".join(parts)
 
 
 def _rows(criteria: Sequence[Criterion]) -> list[dict[str, object]]:

@@ -161,6 +161,8 @@ class UvResolver:
                 for name in ("NO_PROXY", "no_proxy"):
                     kept = environment.get(name, "")
                     environment[name] = ",".join(filter(None, [kept, "127.0.0.1"]))
+                # Its URLs hold a secret: in uv's environment, not in argv.
+                environment.update(relay.uv_environment())
             try:
                 result = subprocess.run(
                     command,
@@ -175,8 +177,11 @@ class UvResolver:
                     request.python, (), ResolveFailure(request.python, None, str(error))
                 )
             if result.returncode != 0:
+                stderr = (
+                    result.stderr if relay is None else relay.unrelay(result.stderr)
+                )
                 return ResolveOutcome(
-                    request.python, (), summarize_failure(request.python, result.stderr)
+                    request.python, (), summarize_failure(request.python, stderr)
                 )
             return ResolveOutcome(request.python, parse_pins(output.read_text()))
 
@@ -203,11 +208,8 @@ class UvResolver:
         arguments: list[str] = []
         if self.index.no_index:
             arguments.append("--no-index")
-        if relay is not None:
-            arguments += ["--index-url", relay.url(0)]
-            for number in range(1, len(relay.upstreams)):
-                arguments += ["--extra-index-url", relay.url(number)]
-        elif self.index.url:
+        # The relay's URLs go in uv's environment instead (see resolve).
+        if relay is None and self.index.url:
             arguments += ["--index-url", self.index.url]
         for url in () if relay is not None else self.index.extra_urls:
             arguments += ["--extra-index-url", url]

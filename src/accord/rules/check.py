@@ -10,15 +10,36 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
+from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 
 from accord.central import CentralRepo
 from accord.findings import Finding, sort_findings
+from accord.model.constraints import Pin
 from accord.model.markers import environments, evaluate, markers_equivalent
 from accord.model.sources import RequirementSource, SourceRequirement
 from accord.project import Project
 from accord.rules.build_backend import check_build_backend
-from accord.rules.contract import Judgement, judge, minimum_of, select_entries
+from accord.rules.contract import (
+    Judgement,
+    judge,
+    minimum_of,
+    same_specifiers,
+    select_entries,
+)
+from accord.rules.edits import (
+    LineKey,
+    licence_edit,
+    line_comments,
+    render_requirement_text,
+)
+
+# What sync fixes by rewriting the line: each of these at a line means sync
+# changes that line (unless a blocking finding below is there too); under
+# lower-bounds = "central" sync also writes in the central minimum (C006).
+FIXED_BY_SYNC = frozenset({"C003", "C004", "C005", "C017"})
+# A line with one of these is left as it is: sync cannot decide the fix.
+BLOCKS_SYNC = frozenset({"C011", "C014"})
 
 
 def check_project(project: Project, central: CentralRepo) -> list[Finding]:
@@ -27,8 +48,9 @@ def check_project(project: Project, central: CentralRepo) -> list[Finding]:
         findings.add(
             Finding("C001", "error", problem.path, problem.line, problem.message)
         )
+    comments = line_comments(project.sources, dict(project.texts))
     for source in project.sources:
-        findings.update(_check_source(source, central))
+        findings.update(_check_source(source, central, comments))
     findings.update(check_build_backend(project, central.config.required_build_backend))
     if not project.sources:
         findings.add(no_sources_finding())
@@ -46,12 +68,15 @@ def no_sources_finding() -> Finding:
     )
 
 
-def _check_source(source: RequirementSource, central: CentralRepo) -> Iterator[Finding]:
+def _check_source(
+    source: RequirementSource, central: CentralRepo, comments: dict[LineKey, str]
+) -> Iterator[Finding]:
     for problem in source.problems:
         yield Finding("C001", "error", problem.path, problem.line, problem.message)
     yield from check_duplicates(source)
     for item in source.requirements:
-        yield from check_requirement(item, central)
+        comment = comments.get((item.path, item.line))
+        yield from assess_requirement(item, central, comment).findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +86,25 @@ class Assessment:
     findings: tuple[Finding, ...]
     listed: bool  # False: the global list does not have it
     judgement: Judgement | None  # None unless compared with one central entry
+    new_text: str | None = None  # the requirement sync writes; None: as it is
+    licence: tuple[str, str] | None = None  # (old, new) licence comment text
+    fixes: frozenset[str] = frozenset()  # the rules of findings the edit resolves
 
 
 def check_requirement(
-    item: SourceRequirement, central: CentralRepo
+    item: SourceRequirement, central: CentralRepo, comment: str | None = None
 ) -> Iterator[Finding]:
-    return iter(assess_requirement(item, central).findings)
+    return iter(assess_requirement(item, central, comment).findings)
 
 
-def assess_requirement(item: SourceRequirement, central: CentralRepo) -> Assessment:
+def assess_requirement(
+    item: SourceRequirement, central: CentralRepo, comment: str | None = None
+) -> Assessment:
+    """Findings and sync's edit of one requirement, from one judgement.
+
+    ``comment`` is the trailing comment of the item's line when the item
+    stands alone on it (where a licence comment may be corrected).
+    """
     requirement = item.requirement
     name = requirement.name
     canonical = _canonical(item)
@@ -100,8 +135,51 @@ def assess_requirement(item: SourceRequirement, central: CentralRepo) -> Assessm
         return Assessment((ambiguous,), True, None)
     backport = central.backports is not None and central.backports.has(canonical)
     entry = overlapping[0] if overlapping else entries[0]
-    verdict = judge(requirement, entry, entries, central.config.lower_bounds, backport)
-    return Assessment(tuple(_verdict_findings(item, verdict, central)), True, verdict)
+    verdict = judge(
+        requirement,
+        entry,
+        entries,
+        central.config.lower_bounds,
+        backport,
+        hashed=item.hashed,
+    )
+    findings = list(_verdict_findings(item, verdict, central))
+    licence = licence_edit(comment, entry.licence, central.config.licenses.aliases)
+    if licence is not None:
+        findings.append(
+            Finding(
+                "C017",
+                "warning",
+                *where,
+                f"{name}: the licence comment says {licence[0]!r}, which is not "
+                f"the global list's {entry.licence!r}",
+                f"write {licence[1]!r} (accord sync does)",
+            )
+        )
+    new_text = _new_text(item, verdict)
+    fixes = {"C017"} if licence is not None else set()
+    if new_text is not None:
+        fixes |= {"C003", "C004", "C005"}
+        if central.config.lower_bounds == "central":
+            fixes.add("C006")  # the central minimum is written in
+    return Assessment(
+        tuple(findings), True, verdict, new_text, licence, frozenset(fixes)
+    )
+
+
+def _new_text(item: SourceRequirement, verdict: Judgement) -> str | None:
+    """The requirement text sync writes, or None to leave the line as it is."""
+    if not verdict.rewritable or verdict.entry is None:
+        return None
+    unchanged = same_specifiers(verdict.target_specifiers, item.requirement.specifier)
+    if unchanged and not verdict.marker_changed:
+        return None
+    return render_requirement_text(
+        item.text,
+        ",".join(str(s) for s in verdict.target_specifiers),
+        verdict.entry.line.marker_text,
+        keep_marker=not verdict.marker_changed,
+    )
 
 
 def _verdict_findings(
@@ -134,6 +212,26 @@ def _verdict_findings(
         )
     if verdict.conflict is not None:
         yield Finding("C011", "error", *where, f"{name}: {verdict.conflict}")
+    if verdict.excluded_minimum is not None:
+        yield _excluded_minimum(item, verdict, verdict.excluded_minimum, central)
+    for spec in verdict.url_specifiers:
+        yield Finding(
+            "C018",
+            "warning",
+            *where,
+            f"{name}: a direct URL reference cannot carry the global list's {spec}, "
+            "so sync leaves this line as it is",
+            f"make sure the URL points at a release {spec} allows",
+        )
+    if verdict.pin_outside is not None:
+        yield Finding(
+            "C018",
+            "error",
+            *where,
+            f"{name}: the hash-pinned version is outside the global list's "
+            f"{verdict.pin_outside}; sync does not change a hashed pin",
+            "pin a version the global list allows and regenerate its hashes",
+        )
     if verdict.marker_problem is not None:
         central_marker = verdict.entry.requirement.marker or "none"
         yield Finding(
@@ -155,24 +253,58 @@ def _verdict_findings(
     yield from _minimum_above_pin(item, central)
 
 
+def _excluded_minimum(
+    item: SourceRequirement, verdict: Judgement, spec: Specifier, central: CentralRepo
+) -> Finding:
+    name = item.requirement.name
+    floor = minimum_of(SpecifierSet(verdict.target_specifiers))
+    allowed = SpecifierSet([*verdict.target_specifiers, spec])
+    known = sorted(
+        pin.version
+        for pin in _applying_pins(item, central)
+        if allowed.contains(pin.version, prereleases=True)
+    )
+    fix = (
+        f"raise the minimum to >={known[0]} (the pinned version, which the global "
+        "list allows)"
+        if known
+        else f"raise the minimum past {floor} to a release the global list allows"
+    )
+    # A warning: the line honours the contract (OpenStack's gate accepts it,
+    # and pip installs the next allowed release), but its minimum says less
+    # than it seems to, and sync cannot fix it without a human's choice.
+    return Finding(
+        "C014",
+        "warning",
+        item.path,
+        item.line,
+        f"{name}: the declared minimum {floor} is excluded centrally ({spec}), so "
+        "sync leaves this line as it is rather than exclude its own minimum",
+        fix,
+    )
+
+
+def _applying_pins(item: SourceRequirement, central: CentralRepo) -> Iterator[Pin]:
+    """The pins of the item's library on a Python where the item applies."""
+    if central.constraints is None:
+        return
+    marker = item.requirement.marker
+    for pin in central.constraints.pins_for(_canonical(item)):
+        if (pin.marker is None and marker is None) or any(
+            evaluate(pin.marker, env) and evaluate(marker, env)
+            for env in environments(central.config.python_versions)
+        ):
+            yield pin
+
+
 def _minimum_above_pin(
     item: SourceRequirement, central: CentralRepo
 ) -> Iterator[Finding]:
-    if central.constraints is None:
-        return
     floor = minimum_of(item.requirement.specifier)
-    if floor is None:
+    if floor is None or central.constraints is None:
         return
-    pins = central.constraints.pins_for(_canonical(item))
-    marker = item.requirement.marker
-    for pin in pins:
-        if pin.version >= floor:
-            continue
-        applies = (pin.marker is None and marker is None) or any(
-            evaluate(pin.marker, env) and evaluate(marker, env)
-            for env in environments(central.config.python_versions)
-        )
-        if applies:
+    for pin in _applying_pins(item, central):
+        if pin.version < floor:
             yield Finding(
                 "C007",
                 central.config.minimum_above_pin,

@@ -43,11 +43,27 @@ class Judgement:
     target_specifiers: tuple[Specifier, ...]  # what the line should say
     target_marker: Marker | None
     marker_changed: bool
+    # A central exclusion of the very version the line declares as minimum:
+    # adding it would make a line that excludes its own minimum.
+    excluded_minimum: Specifier | None = None
+    # Central caps and exclusions a direct URL reference cannot carry.
+    url_specifiers: tuple[Specifier, ...] = ()
+    # The central specifier a hash-pinned line's exact pin is outside of.
+    pin_outside: Specifier | None = None
 
     @property
     def conforms(self) -> bool:
         return not (self.extra or self.missing or self.marker_changed) and (
             self.minimum_problem is None
+        )
+
+    @property
+    def rewritable(self) -> bool:
+        """Whether sync may rewrite the line's requirement at all."""
+        return (
+            self.entry is not None
+            and self.conflict is None
+            and self.excluded_minimum is None
         )
 
 
@@ -105,7 +121,11 @@ def judge(
     all_entries: Sequence[GlobalEntry],
     policy: LowerBoundPolicy,
     backport: bool = False,
+    hashed: bool = False,
 ) -> Judgement:
+    """``hashed``: the line carries ``--hash``, so its exact pin must stay."""
+    if requirement.url is not None or hashed:
+        return _judge_fixed(requirement, entry, all_entries, policy, backport)
     central = list(entry.requirement.specifier)
     central_keys = {spec_key(s) for s in central}
     kept: list[Specifier] = []
@@ -142,8 +162,17 @@ def judge(
     missing: list[Specifier] = []
     floor = minimum_of(in_range)
     kept_keys = {spec_key(s) for s in kept}
+    excluded_minimum = None
     for spec in central:
         if spec.operator in MINIMUM:
+            continue
+        if (
+            spec.operator == EXCLUSION
+            and floor is not None
+            and in_range.contains(floor, prereleases=True)
+            and not spec.contains(floor, prereleases=True)
+        ):
+            excluded_minimum = spec  # never write ">=4.5.0,!=4.5.0"
             continue
         is_cap = spec.operator != EXCLUSION
         if is_cap and floor is not None and not spec.contains(floor, prereleases=True):
@@ -159,13 +188,9 @@ def judge(
         ):
             missing.append(spec)
     target = [*kept, *missing]
-
-    marker_problem = marker_contradiction(requirement, all_entries, backport)
-    target_marker = requirement.marker
-    marker_changed = False
-    if marker_problem is not None:
-        target_marker = entry.requirement.marker
-        marker_changed = not markers_equivalent(target_marker, requirement.marker)
+    marker_problem, target_marker, marker_changed = _marker_verdict(
+        requirement, entry, all_entries, backport
+    )
     return Judgement(
         entry,
         tuple(extra),
@@ -176,7 +201,87 @@ def judge(
         tuple(target),
         target_marker,
         marker_changed,
+        excluded_minimum=excluded_minimum,
     )
+
+
+def exact_pin(requirement: Requirement) -> Version | None:
+    """The version an ``==``/``===`` specifier pins exactly (no wildcard)."""
+    for spec in requirement.specifier:
+        if spec.operator in ("==", "===") and not spec.version.endswith(".*"):
+            try:
+                return Version(spec.version)
+            except ValueError:  # "===" takes any string
+                return None
+    return None
+
+
+def _judge_fixed(
+    requirement: Requirement,
+    entry: GlobalEntry,
+    all_entries: Sequence[GlobalEntry],
+    policy: LowerBoundPolicy,
+    backport: bool,
+) -> Judgement:
+    """A URL or hash-pinned line: its specifiers stay exactly as written.
+
+    Sync must not change what such a line installs (a URL cannot carry a
+    specifier, and pip refuses a hashed requirement that is not pinned with
+    ``==``), so only the marker may change; what the list asks beyond that
+    is reported.
+    """
+    central = [s for s in entry.requirement.specifier if s.operator not in MINIMUM]
+    pin = exact_pin(requirement)
+    url_specifiers: tuple[Specifier, ...] = ()
+    pin_outside = None
+    minimum_problem = None
+    if requirement.url is not None:
+        url_specifiers = tuple(central)
+    elif pin is not None:
+        pin_outside = next(
+            (s for s in central if not s.contains(pin, prereleases=True)), None
+        )
+        central_minimum = minimum_of(entry.requirement.specifier)
+        if (
+            policy == "central"
+            and central_minimum is not None
+            and pin < central_minimum
+        ):
+            minimum_problem = (
+                f"the global list's minimum is {central_minimum}, and this line "
+                f"pins {pin}"
+            )
+    marker_problem, target_marker, marker_changed = _marker_verdict(
+        requirement, entry, all_entries, backport
+    )
+    return Judgement(
+        entry,
+        (),
+        (),
+        marker_problem,
+        minimum_problem,
+        None,
+        tuple(requirement.specifier),
+        target_marker,
+        marker_changed,
+        url_specifiers=url_specifiers,
+        pin_outside=pin_outside,
+    )
+
+
+def _marker_verdict(
+    requirement: Requirement,
+    entry: GlobalEntry,
+    all_entries: Sequence[GlobalEntry],
+    backport: bool,
+) -> tuple[str | None, Marker | None, bool]:
+    """The marker problem, the marker the line should have, and if it changes."""
+    marker_problem = marker_contradiction(requirement, all_entries, backport)
+    if marker_problem is None:
+        return None, requirement.marker, False
+    target_marker = entry.requirement.marker
+    changed = not markers_equivalent(target_marker, requirement.marker)
+    return marker_problem, target_marker, changed
 
 
 def marker_contradiction(
@@ -200,8 +305,13 @@ def marker_contradiction(
         allowed = any(evaluate(m, env) for m in central)
         used = evaluate(marker, env)
         if used and not allowed:
-            return f"its marker '{marker}' allows environments the global list's " + (
-                f"marker {shown} does not"
+            whose = (
+                "it has no marker, so it"
+                if marker is None
+                else (f"its marker '{marker}'")
+            )
+            return (
+                f"{whose} allows environments the global list's marker {shown} does not"
             )
         if allowed:
             by_python.setdefault(env["python_version"], set()).add(used)

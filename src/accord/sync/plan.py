@@ -7,31 +7,27 @@ conflict) is left as written and reported.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
-from accord.licenses import normalize_license
-from accord.model._lines import split_comment
-from accord.model.global_list import split_licence
 from accord.model.requirements_file import parse_requirements_file
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
-from accord.rules.check import Assessment, assess_requirement, check_duplicates
-from accord.rules.contract import same_specifiers
+from accord.rules.check import (
+    Assessment,
+    assess_requirement,
+    check_duplicates,
+)
+from accord.rules.edits import line_comments
 from accord.sync.splice import (
     SpliceError,
     remove_line,
-    render_requirement_text,
     replace_in_comment,
     replace_on_line,
     split_lines,
 )
-
-# Findings that sync resolves by rewriting the line; all others remain.
-_FIXED_BY_SYNC = frozenset({"C003", "C004", "C005"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +64,9 @@ def plan_sync(
     ]
     remaining: list[Finding] = []
     reported: list[Finding] = []  # everything check reports
-    changes: dict[tuple[str, int], Change] = {}
-    items_per_line = Counter(
-        (item.path, item.line)
-        for source in project.sources
-        for item in {(i.path, i.line, i.text): i for i in source.requirements}.values()
-    )
-    texts = dict(project.texts)
-    file_lines = {path: split_lines(texts[path]) for path in texts}
+    # Keyed by the item's text too: one line may hold several requirements.
+    changes: dict[tuple[str, int, str], Change] = {}
+    comments = line_comments(project.sources, dict(project.texts))
     for source in project.sources:
         problems.extend(
             Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
@@ -84,22 +75,19 @@ def plan_sync(
         remaining.extend(duplicates)
         reported.extend(duplicates)
         for item in source.requirements:
-            if (item.path, item.line) in changes:
-                continue
-            assessment = assess_requirement(item, central)
+            if (item.path, item.line, item.text) in changes:
+                continue  # the same entry reached again through include-group
+            comment = comments.get((item.path, item.line))
+            assessment = assess_requirement(item, central, comment)
             reported.extend(assessment.findings)
             change = _change_for(item, assessment, prune)
-            licence = _licence_change(item, assessment, items_per_line, file_lines)
-            if licence is not None and (change is None or change.new is not None):
-                new = item.text if change is None else change.new
-                change = Change(item.path, item.line, item.text, new, licence)
             if change is not None:
-                changes[(item.path, item.line)] = change
+                changes[(item.path, item.line, item.text)] = change
             remaining.extend(
                 f
                 for f in assessment.findings
                 if change is None
-                or (change.new is not None and f.rule not in _FIXED_BY_SYNC)
+                or (change.new is not None and f.rule not in assessment.fixes)
             )
     updates: list[FileUpdate] = []
     by_path: dict[str, list[Change]] = {}
@@ -134,50 +122,13 @@ def plan_sync(
 def _change_for(
     item: SourceRequirement, assessment: Assessment, prune: bool
 ) -> Change | None:
+    """The edit the assessment decided on (sync decides nothing of its own)."""
     if not assessment.listed:
         return Change(item.path, item.line, item.text, None) if prune else None
-    verdict = assessment.judgement
-    if verdict is None or verdict.entry is None or verdict.conflict is not None:
+    if assessment.new_text is None and assessment.licence is None:
         return None
-    unchanged = same_specifiers(verdict.target_specifiers, item.requirement.specifier)
-    if unchanged and not verdict.marker_changed:
-        return None
-    new = render_requirement_text(
-        item.text,
-        ",".join(str(s) for s in verdict.target_specifiers),
-        verdict.entry.line.marker_text,
-        keep_marker=not verdict.marker_changed,
-    )
-    return Change(item.path, item.line, item.text, new)
-
-
-def _licence_change(
-    item: SourceRequirement,
-    assessment: Assessment,
-    items_per_line: Counter[tuple[str, int]],
-    file_lines: dict[str, list[str]],
-) -> tuple[str, str] | None:
-    """The licence comment to correct on the item's line, if it names another.
-
-    Only a comment that reads as a licence is touched, and only its licence
-    part: "# MIT, for migrations" is the user's words and stays.
-    """
-    verdict = assessment.judgement
-    if verdict is None or verdict.entry is None or verdict.entry.licence is None:
-        return None
-    if items_per_line[(item.path, item.line)] != 1:
-        return None  # a comment after several requirements belongs to none
-    lines = file_lines.get(item.path, [])
-    if item.line > len(lines):
-        return None
-    _, comment = split_comment(lines[item.line - 1].rstrip("\r\n"))
-    written, _ = split_licence(comment)
-    if written is None or (normalized := normalize_license(written)) is None:
-        return None
-    wanted = verdict.entry.licence
-    if normalized == normalize_license(wanted):
-        return None
-    return written, wanted
+    new = item.text if assessment.new_text is None else assessment.new_text
+    return Change(item.path, item.line, item.text, new, assessment.licence)
 
 
 def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:

@@ -13,7 +13,6 @@ import re
 import tomlkit
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
-_SPEC_START = re.compile(r"[<>=!~;@(]")
 _COMMENT = re.compile(r"(^|\s)#")
 
 
@@ -23,37 +22,6 @@ class SpliceError(ValueError):
 
 def split_lines(text: str) -> list[str]:
     return [m.group(0) for m in _LINE.finditer(text) if m.group(0)]
-
-
-def render_requirement_text(
-    original: str,
-    specifiers: str,
-    marker: str | None,
-    keep_marker: bool,
-) -> str:
-    """``original`` with its specifiers (and perhaps marker) replaced.
-
-    The name as spelled, its extras and spacing before the marker are kept.
-    """
-    head, tail = _split_marker(original)
-    match = _SPEC_START.search(head)
-    name_part = head if match is None else head[: match.start()]
-    name_part = name_part.rstrip()
-    new_marker = "" if marker is None else f";{marker}"
-    marker_part = tail if keep_marker else new_marker
-    return f"{name_part}{specifiers}{marker_part}"
-
-
-def _split_marker(text: str) -> tuple[str, str]:
-    # After a URL a marker needs " ;", since URLs may contain ";".
-    is_url = "@" in text.split(";", 1)[0]
-    index = text.find(" ;") if is_url else text.find(";")
-    if index == -1:
-        return text, ""
-    head = text[:index]
-    # Keep the spaces the user put before the ";".
-    stripped = head.rstrip()
-    return stripped, text[len(stripped) :]
 
 
 def replace_on_line(

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 from accord.errors import InputError
+from accord.vcs.hardening import git_command, git_environment
 
 _SHA = re.compile(r"^[0-9a-fA-F]{7,40}$")
 _CHANGE_ID = re.compile(r"^I[0-9a-f]{40}$")
@@ -19,8 +20,9 @@ _TRAILER = re.compile(r"^Depends-On:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
-            ["git", "-C", str(repo), *args],
+            git_command("-C", str(repo), *args),
             capture_output=True,
+            env=git_environment(),
             check=False,
             timeout=60,
         )

@@ -8,15 +8,13 @@ user's git configuration; URLs are redacted before they reach a message.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from pathlib import Path
 
 from accord.errors import AccordError
+from accord.masking import mask_credentials
+from accord.vcs.hardening import git_command, git_environment
 
-_CREDENTIALS = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@:\s]+)(:[^/@\s]*)?@"
-)
 _TIMEOUT = 300
 
 
@@ -25,24 +23,20 @@ class GitError(AccordError):
 
 
 def redact(text: str) -> str:
-    """``text`` with any password (or token) in a URL replaced by ``***``."""
-    return _CREDENTIALS.sub(
-        lambda m: f"{m.group('scheme')}{m.group('user')}:***@", text
-    )
+    """``text`` with every URL's userinfo shown as ``***``."""
+    return mask_credentials(text)
 
 
 def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
-    env = {
-        **os.environ,
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_ASKPASS": "",
-        "SSH_ASKPASS": "",
-        "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
-        "LC_ALL": "C",
-    }
+    env = git_environment(
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        GIT_SSH_COMMAND=os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
+        LC_ALL="C",
+    )
     try:
         result = subprocess.run(
-            ["git", *args],
+            git_command(*args),
             cwd=cwd,
             capture_output=True,
             text=True,
@@ -54,7 +48,9 @@ def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
         raise GitError(redact(f"git {args[0]}: {error}")) from error
     if check and result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
-        reason = detail[-1] if detail else f"exit status {result.returncode}"
+        # git's first "fatal:" line says what failed; the last may be advice.
+        fatal = [line for line in detail if line.startswith(("fatal:", "error:"))]
+        reason = (fatal or detail or [f"exit status {result.returncode}"])[0]
         raise GitError(redact(f"git {args[0]} failed: {reason}"))
     return result.stdout
 
@@ -64,8 +60,9 @@ def valid_branch(name: str) -> bool:
     if not name or name.startswith("-"):
         return False
     result = subprocess.run(
-        ["git", "check-ref-format", "--branch", name],
+        git_command("check-ref-format", "--branch", name),
         capture_output=True,
+        env=git_environment(),
         check=False,
     )
     return result.returncode == 0

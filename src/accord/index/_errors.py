@@ -1,0 +1,59 @@
+"""What the index client and the relay raise, and how URLs are shown in it.
+
+Every error names the URL it is about with any userinfo masked as ``***``.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from accord.errors import AccordError
+
+
+def redact(url: str) -> str:
+    """``url`` without its credentials: ``https://***@host/...``."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
+
+
+class IndexUnavailable(AccordError):
+    """The index could not be read: network or HTTP failure after retries,
+    or an answer accord will not take (too large, too slow, malformed)."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url  # redacted
+
+
+class ResponseTooLarge(IndexUnavailable):
+    """A body (after decompression) past its size cap: never read further."""
+
+    def __init__(self, url: str, limit: int, what: str = "response") -> None:
+        shown = redact(url)
+        super().__init__(
+            f"{shown}: {what} larger than {_size(limit)}; not read further",
+            url=shown,
+        )
+        self.limit = limit
+
+
+class DeadlineExceeded(IndexUnavailable):
+    """A request, or a command's network work as a whole, ran out of time."""
+
+    def __init__(self, url: str, seconds: float, what: str = "request") -> None:
+        shown = redact(url)
+        super().__init__(
+            f"{shown}: no complete answer within the {what} of {seconds:g} s",
+            url=shown,
+        )
+        self.seconds = seconds
+
+
+def _size(limit: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size:
+            return f"{limit / size:g} {unit}"
+    return f"{limit} bytes"

@@ -1,0 +1,147 @@
+"""Bounds on what an index may make accord read: size, time, depth.
+
+A hostile or broken index must not exhaust memory or hang a run: bodies are
+read in chunks and stop at a cap (after decompression, so a gzip bomb stops
+there too), every request has a deadline for its whole answer (a server
+trickling one byte a second is cut off), and JSON nested deeper than any
+index document is refused before it is parsed.
+"""
+
+from __future__ import annotations
+
+import array
+import itertools
+import json
+import time
+import zlib
+from dataclasses import dataclass
+from email.message import Message
+from typing import Any, Protocol
+
+from accord.index._errors import (
+    DeadlineExceeded,
+    IndexUnavailable,
+    ResponseTooLarge,
+    redact,
+)
+
+PAGE_BYTES = 128 << 20  # PyPI's largest project pages are a few tens of MB
+FILE_BYTES = 1 << 30  # a distribution the relay passes to uv
+METADATA_BYTES = 8 << 20  # core metadata (with its long description)
+JSON_DEPTH = 32  # simple-API and JSON-API documents nest five deep
+REQUEST_SECONDS = 300.0  # one request, from connecting to its last byte
+_CHUNK = 64 * 1024
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one request may take: bytes (decoded) and time (overall)."""
+
+    limit: int
+    deadline: float  # a time.monotonic() value
+    seconds: float  # the time allowed, as the user knows it
+    what: str = "request"  # whose time: the request's, or a whole command's
+
+    def exceeded(self, url: str) -> DeadlineExceeded:
+        return DeadlineExceeded(url, self.seconds, self.what)
+
+
+class Body(Protocol):
+    """What read_body needs of an http.client response."""
+
+    def read1(self, n: int = -1) -> bytes: ...
+    @property
+    def headers(self) -> Message: ...
+
+
+def read_body(response: Body, url: str, budget: Budget) -> bytes:
+    """The body of ``response``, decoded (gzip, deflate), at most
+    ``budget.limit`` bytes, read before ``budget.deadline``.
+
+    ResponseTooLarge past the cap, DeadlineExceeded past the deadline,
+    IndexUnavailable for an encoding accord did not ask for.
+    """
+    encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        decoder: Any = zlib.decompressobj(wbits=47)  # zlib or gzip header
+    elif encoding == "identity":
+        decoder = None
+    else:
+        shown = redact(url)
+        raise IndexUnavailable(
+            f"{shown}: unsupported Content-Encoding {encoding!r}", url=shown
+        )
+    limit = budget.limit
+    declared = response.headers.get("Content-Length") or ""
+    if decoder is None and declared.isdigit() and int(declared) > limit:
+        raise ResponseTooLarge(url, limit)
+    parts: list[bytes] = []
+    size = raw = 0
+    while True:
+        if time.monotonic() > budget.deadline:
+            raise budget.exceeded(url)
+        chunk = response.read1(_CHUNK)
+        if not chunk:
+            break
+        raw += len(chunk)
+        if raw > limit:
+            raise ResponseTooLarge(url, limit)
+        if decoder is None:
+            parts.append(chunk)
+            size += len(chunk)
+        else:
+            size = _inflate(decoder, chunk, parts, size, limit, url)
+        if size > limit:
+            raise ResponseTooLarge(url, limit)
+    if decoder is not None:
+        if not decoder.eof:
+            shown = redact(url)
+            raise IndexUnavailable(f"{shown}: truncated {encoding} body", url=shown)
+        parts.append(decoder.flush())
+    return b"".join(parts)
+
+
+def _inflate(
+    decoder: Any, data: bytes, parts: list[bytes], size: int, limit: int, url: str
+) -> int:
+    """Feeds ``data`` to ``decoder`` without ever holding more than the cap."""
+    try:
+        while data and not decoder.eof:
+            piece = decoder.decompress(data, limit - size + 1)
+            parts.append(piece)
+            size += len(piece)
+            if size > limit:
+                raise ResponseTooLarge(url, limit, "decompressed response")
+            data = decoder.unconsumed_tail
+    except zlib.error as error:
+        shown = redact(url)
+        raise IndexUnavailable(
+            f"{shown}: bad compressed body: {error}", url=shown
+        ) from error
+    return size
+
+
+def loads(body: bytes | str, max_depth: int = JSON_DEPTH) -> Any:
+    """``json.loads`` that refuses documents nested deeper than ``max_depth``
+    (ValueError, as for any malformed document) instead of recursing."""
+    data = body.encode() if isinstance(body, str) else body
+    if depth(data) > max_depth:
+        raise ValueError(f"JSON nested deeper than {max_depth} levels")
+    try:
+        return json.loads(data)
+    except RecursionError as error:  # pragma: no cover - depth() stops it first
+        raise ValueError("JSON nested too deeply") from error
+
+
+def depth(data: bytes) -> int:
+    """How deep the arrays and objects of a JSON document nest (at C speed:
+    strings dropped, brackets kept as +1/-1 steps, the running sum's top)."""
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[::2])  # between strings
+    brackets = outside.translate(None, _NOT_BRACKETS)
+    if not brackets:
+        return 0
+    steps = array.array("b", brackets.translate(_DEPTH_STEP))
+    return max(itertools.accumulate(steps))

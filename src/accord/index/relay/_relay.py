@@ -1,0 +1,310 @@
+"""What the relay answers, apart from the HTTP server around it.
+
+- a page is fetched from the index once per run and served with PyPI's own
+  ``Cache-Control: max-age=600``, its file links pointing back at the relay
+  and each wheel's core metadata advertised;
+- a file is served ``immutable`` (a file on an index never changes);
+- a wheel's metadata is the index's ``.metadata`` file or, where the index
+  has none, the METADATA read out of the wheel by range requests (capped:
+  metadata over the cap reaches uv as an error, never in part);
+- asked for one CPython's wheel metadata, it fetches that release's wheels
+  for the run's other Pythons in the background (what they will ask next).
+
+Each URL is fetched at most once per relay (concurrent askers wait for the
+same fetch). Relayed are the configured indexes' project pages and the files
+those pages link to (see :mod:`._guard`); nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import re
+import threading
+import urllib.parse
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from accord.errors import AccordError
+from accord.index._errors import redact
+from accord.index._http import Fetcher
+from accord.index._limits import FILE_BYTES, METADATA_BYTES
+from accord.index._wheel import RemoteFile, wheel_metadata
+from accord.index.relay._guard import is_project_name, load_secret, sign, signed
+from accord.index.relay._pages import rewrite_html, rewrite_json
+
+PAGE_ACCEPT = (
+    "application/vnd.pypi.simple.v1+json, "
+    "application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+)
+PAGE_CACHE = "max-age=600"  # what PyPI says of its pages
+FILE_CACHE = "max-age=31536000, immutable"
+# A relay path of a wheel built for one CPython on Linux x86_64 (uv's
+# "linux"): /f/<mac>/.../<dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
+_PER_PYTHON = re.compile(
+    r"(?P<path>/f/[^\"'#\s]*/(?P<release>[A-Za-z0-9_.]+-[^-/\"'#\s]+)-"
+    r"(?P<python>cp3\d+)-cp3\d+t?-"
+    r"(?P<platform>[^-/\"'#\s]*linux[^-/\"'#\s]*x86_64)\.whl)(?=[\"'#]|$)"
+)
+_KEEP_AT_MOST = 1024 * 1024
+_AHEAD_THREADS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    body: bytes
+    content_type: str = "application/octet-stream"
+    cache_control: str = FILE_CACHE
+
+
+_NOT_FOUND = Reply(404, b"not found\n", "text/plain", PAGE_CACHE)
+_FILE_NOT_FOUND = Reply(404, b"not found\n", "text/plain", "no-store")
+# What the relay refuses must not stick in uv's cache.
+REFUSED = Reply(403, b"not relayed\n", "text/plain", "no-store")
+
+
+class Relay:
+    """Serves the simple API of ``upstreams`` on 127.0.0.1 while open.
+
+    ``url(i)`` is the relay's address for ``upstreams[i]``; every address
+    starts with ``base``, which holds the secret (``secret``, or this user's
+    from ``key_dir``: see :func:`._guard.load_secret`).
+    """
+
+    def __init__(
+        self,
+        upstreams: Sequence[str],
+        fetcher: Fetcher,
+        pythons: Sequence[str] = (),
+        *,
+        secret: str | None = None,
+        key_dir: Path | None = None,
+    ) -> None:
+        from accord.index.relay._server import bind
+
+        self.upstreams = tuple(u if u.endswith("/") else u + "/" for u in upstreams)
+        self.fetcher = fetcher
+        self.secret = secret if secret is not None else load_secret(key_dir)
+        for upstream in self.upstreams:
+            fetcher.remember_credentials(upstream)
+        self._flights: dict[str, Future[Reply]] = {}
+        self._lock = threading.Lock()
+        # (distribution-version, platform) -> {python tag: relay path} of the
+        # per-Python wheels the pages list, to fetch siblings ahead.
+        self._per_python: dict[tuple[str, str], dict[str, str]] = {}
+        self._siblings_fetched: set[tuple[str, str]] = set()
+        # The wheels worth fetching ahead: those of the run's Pythons (all,
+        # if not told).
+        self._python_tags = frozenset(f"cp{p.replace('.', '')}" for p in pythons)
+        # Fetches ahead run on daemon threads: nobody waits for them, and a
+        # slow one must not hold the process open after the command is done
+        # (an executor's threads would be joined at exit).
+        self._ahead: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        for number in range(_AHEAD_THREADS):
+            threading.Thread(
+                target=self._fetch_ahead, name=f"accord-relay-{number}", daemon=True
+            ).start()
+        self._server = bind(self, self.upstreams)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def origin(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def base(self) -> str:
+        return f"{self.origin}/{self.secret}/"
+
+    def url(self, index: int) -> str:
+        return f"{self.base}{index}/"
+
+    def uv_environment(self) -> dict[str, str]:
+        """The variables that point uv at the relay (in its environment, not
+        on its command line, which every local user can read)."""
+        environment = {"UV_INDEX_URL": self.url(0)}
+        if len(self.upstreams) > 1:
+            extra = (self.url(n) for n in range(1, len(self.upstreams)))
+            environment["UV_EXTRA_INDEX_URL"] = " ".join(extra)
+        return environment
+
+    def unrelay(self, text: str) -> str:
+        """``text`` (uv's messages) with the relay's URLs as the index's,
+        credentials masked, and no trace of the secret."""
+        for number, upstream in enumerate(self.upstreams):
+            text = text.replace(self.url(number), redact(upstream))
+        pattern = re.escape(self.base) + r"f/[0-9a-f]+/(https?)/"
+        text = re.sub(pattern, r"\1://", text)
+        return text.replace(self.secret, "***")
+
+    def close(self) -> None:
+        for _ in range(_AHEAD_THREADS):
+            self._ahead.put(None)
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Relay:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- what uv asks for ---------------------------------------------------
+
+    def page(self, index: int, name: str, *, keep: bool = True) -> Reply:
+        """The project page ``name`` of ``upstreams[index]``, relayed.
+
+        ``keep=False`` (uv's own request) lets the relay forget the page
+        once answered: uv keeps it for ten minutes itself, and pages are most
+        of what a run would otherwise hold in memory.
+        """
+        if not 0 <= index < len(self.upstreams) or not is_project_name(name):
+            return REFUSED
+        upstream = urllib.parse.urljoin(self.upstreams[index], f"{name}/")
+        key = f"page {upstream}"
+        reply = self._once(key, lambda: self._fetch_page(upstream))
+        if not keep:
+            with self._lock:
+                self._flights.pop(key, None)
+        return reply
+
+    def file(self, path: str, *, siblings: bool = True) -> Reply:
+        """The file at relay ``path`` (``/f/<mac>/<scheme>/<host>/...``).
+
+        Asked for a per-Python wheel's metadata, the relay also starts
+        fetching the metadata of the same release's wheels for the run's
+        other Pythons (unless ``siblings`` is false): the next Pythons ask
+        for exactly those, and little else the first one did not.
+        """
+        upstream = self._upstream(path)
+        if upstream is None:
+            return REFUSED
+        if siblings and path.endswith(".whl.metadata"):
+            self._fetch_siblings(path.removesuffix(".metadata"))
+        return self._once(f"file {upstream}", lambda: self._fetch_file(upstream))
+
+    def _fetch_siblings(self, path: str) -> None:
+        match = _PER_PYTHON.search(path)
+        if match is None:
+            return
+        key = (match["release"], match["platform"])
+        with self._lock:
+            if key in self._siblings_fetched:
+                return
+            self._siblings_fetched.add(key)
+            others = [
+                other
+                for tag, other in self._per_python.get(key, {}).items()
+                if tag != match["python"]
+                and (not self._python_tags or tag in self._python_tags)
+            ]
+        for other in others:
+            self._ahead.put(other + ".metadata")
+
+    def _fetch_ahead(self) -> None:
+        while (path := self._ahead.get()) is not None:
+            with contextlib.suppress(Exception):  # only a guess: uv will ask
+                self.file(path, siblings=False)
+
+    def _once(self, key: str, fetch: Callable[[], Reply]) -> Reply:
+        with self._lock:
+            flight = self._flights.get(key)
+            mine = flight is None
+            if flight is None:
+                flight = self._flights[key] = Future()
+        if mine:
+            try:
+                reply = fetch()
+                flight.set_result(reply)
+                if (
+                    len(reply.body) > _KEEP_AT_MOST
+                    and reply.cache_control == FILE_CACHE
+                ):
+                    # uv keeps files it was told are immutable; holding a
+                    # large sdist here too would only cost memory.
+                    with self._lock:
+                        self._flights.pop(key, None)
+            except AccordError as error:
+                reply = Reply(502, f"{error}\n".encode(), "text/plain", "no-store")
+                flight.set_result(reply)
+            except BaseException as error:  # the waiters must not hang
+                flight.set_exception(error)
+                raise
+        return flight.result()
+
+    def _fetch_page(self, upstream: str) -> Reply:
+        response = self.fetcher.get(upstream, PAGE_ACCEPT)
+        if response is None:
+            return _NOT_FOUND
+        if "json" in response.content_type.lower():
+            body = rewrite_json(response.body, response.url, self._link)
+        else:
+            body = rewrite_html(response.body, response.url, self._link)
+        self._note_per_python(body)
+        return Reply(200, body, response.content_type, PAGE_CACHE)
+
+    def _note_per_python(self, body: bytes) -> None:
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        for match in _PER_PYTHON.finditer(body.decode("utf-8", "replace")):
+            key = (match["release"], match["platform"])
+            found.setdefault(key, {})[match["python"]] = match["path"]
+        if found:
+            with self._lock:
+                self._per_python.update(found)
+
+    def _fetch_file(self, upstream: str) -> Reply:
+        metadata = upstream.endswith(".metadata")
+        limit = METADATA_BYTES if metadata else FILE_BYTES
+        response = self.fetcher.get(upstream, "*/*", limit)
+        if response is not None:
+            return Reply(200, response.body)
+        wheel = upstream.removesuffix(".metadata")
+        if not metadata or not wheel.endswith(".whl"):
+            return _FILE_NOT_FOUND
+        # The relay advertised metadata the index does not serve: read it
+        # out of the wheel with range requests, as uv would have.
+        found = wheel_metadata(RemoteFile(self.fetcher, wheel), wheel)
+        return _FILE_NOT_FOUND if found is None else Reply(200, found)
+
+    # -- links --------------------------------------------------------------
+
+    def _link(self, base: str, url: str) -> tuple[str, str]:
+        """The relay's URL for ``url`` (as linked from ``base``), signed,
+        and its ``#fragment`` (the file's hash, which uv checks)."""
+        url, hashmark, fragment = url.partition("#")
+        absolute = urllib.parse.urljoin(base, url)
+        scheme, _, rest = absolute.partition("://")
+        return (
+            f"{self.base}f/{sign(self.secret, absolute)}/{scheme}/{rest}",
+            f"{hashmark}{fragment}",
+        )
+
+    def _upstream(self, path: str) -> str | None:
+        """The index URL behind relay ``path``, or None if not relayed: only
+        a link the relay signed (or its ``.metadata``), on http(s)."""
+        if not path.startswith("/f/"):
+            return None
+        mac, _, rest = path.removeprefix("/f/").partition("/")
+        scheme, _, rest = rest.partition("/")
+        netloc, _, tail = rest.partition("/")
+        if scheme not in ("http", "https") or not netloc or not tail:
+            return None
+        upstream = f"{scheme}://{netloc}/{tail}"
+        if signed(self.secret, upstream, mac):
+            return upstream
+        wheel = upstream.removesuffix(".metadata")
+        if wheel.endswith(".whl") and signed(self.secret, wheel, mac):
+            return upstream
+        return None

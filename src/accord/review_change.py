@@ -1,0 +1,187 @@
+"""Gather the evidence for reviewing a change to the central files: the
+diff between a base and the work tree, the fleet's use of what is removed,
+the facts of each moved pin and the full review of each added library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import NormalizedName
+from packaging.version import Version
+
+from accord.central import GLOBAL_REQUIREMENTS, CentralRepo, load_central_repo
+from accord.distro import DistroSource
+from accord.errors import AccordError, InputError
+from accord.fleet import fleet_members
+from accord.index.client import IndexClient
+from accord.model.global_list import parse_global_list
+from accord.review import (
+    PageMemo,
+    central_metadata,
+    comparable_names,
+    gather,
+    pinned,
+    review_policy,
+)
+from accord.rules.review import Criterion, Evidence, Verdict, review
+from accord.rules.review_change import change_questions, diff_central
+from accord.usage import find_users
+from accord.vcs import remote
+from accord.vcs.git import read_at
+
+# git's empty tree: the base of a repository's first commit.
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def pin_facts(
+    client: IndexClient,
+    moved: Sequence[tuple[NormalizedName, str, Version | None, Version | None]],
+) -> list[Criterion]:
+    """Release date, yanked and known vulnerabilities of each pin that moved."""
+    facts = []
+    for name, marker, old, new in moved:
+        where = f" ({marker})" if marker else ""
+        if new is None:
+            facts.append(
+                Criterion("pin-removed", "pass", f"{name} {old} unpinned{where}")
+            )
+            continue
+        try:
+            page = client.project(name)
+        except AccordError as error:
+            facts.append(
+                Criterion("pin-moved", "unknown", f"{name} -> {new}{where}: {error}")
+            )
+            continue
+        files = page.files_for(new)
+        dates = sorted(f.upload_time.date() for f in files if f.upload_time is not None)
+        yanked = bool(files) and all(f.yanked is not None for f in files)
+        release = client.release(name, str(new))
+        vulnerabilities = release.vulnerabilities if release else ()
+        detail = f"{name} {old or '-'} -> {new}{where}"
+        if dates:
+            detail += f", released {dates[0].isoformat()}"
+        verdict: Verdict = "pass"
+        if not files:
+            verdict, detail = "fail", detail + ", not on the index"
+        if yanked:
+            verdict, detail = "fail", detail + ", yanked"
+        if vulnerabilities:
+            verdict = "fail"
+            detail += ", vulnerable: " + ", ".join(v.id for v in vulnerabilities)
+        facts.append(Criterion("pin-moved", verdict, detail))
+    return facts
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReport:
+    base: str
+    base_sha: str
+    questions: tuple[Criterion, ...]
+    pins: tuple[Criterion, ...]
+    reviews: tuple[tuple[Evidence, tuple[Criterion, ...]], ...]
+
+    @property
+    def failed(self) -> bool:
+        every = [
+            *self.questions,
+            *self.pins,
+            *(c for _, cs in self.reviews for c in cs),
+        ]
+        return any(c.verdict == "fail" for c in every)
+
+
+def review_central_change(
+    root: Path,
+    base: str | None,
+    client: IndexClient,
+    sources: Sequence[DistroSource],
+    source_names: Sequence[str],
+    workspace: Path | None,
+    on_done: Callable[[], None] = lambda: None,
+) -> ChangeReport:
+    """Review the change between ``base`` and the work tree of ``root``."""
+    base, base_sha = _base(root, base)
+    after = load_central_repo(root)
+    before = _central_at(root, base_sha, after)
+    diff = diff_central(before, after)
+    message = remote.git("log", "-1", "--format=%B", cwd=root, check=False)
+    members = fleet_members(after, workspace) if after.projects else []
+    users_of: dict[NormalizedName, Sequence[str]] = {}
+    for entry in diff.removed:
+        uses, _ = find_users(after, members, entry.requirement.name)
+        users_of[entry.name] = sorted({use.project for use in uses})
+    questions = change_questions(diff, message, users_of, [m.name for m in members])
+    policy = review_policy(after)
+    memo = PageMemo(client)
+    # The duplicates criterion compares with the same libraries as `review`.
+    compare = (
+        central_metadata(
+            client,
+            comparable_names(after),
+            memo=memo,
+            pins=pinned(after),
+            on_done=on_done,
+        )
+        if diff.added
+        else {}
+    )
+    reviews = []
+    for entry in diff.added:
+        target = f"{entry.requirement.name}{entry.requirement.specifier}"
+        evidence = gather(
+            target, after, client, sources, source_names, compare, memo=memo
+        )
+        reviews.append((evidence, tuple(review(evidence, policy))))
+    return ChangeReport(
+        base,
+        base_sha,
+        tuple(questions),
+        tuple(pin_facts(client, diff.moved_pins)),
+        tuple(reviews),
+    )
+
+
+def _base(root: Path, base: str | None) -> tuple[str, str]:
+    """The base to compare with, and its sha: ``base``, else the upstream
+    branch, else HEAD~1, else (a first commit) the empty tree."""
+    if base is None:
+        upstream = remote.git(
+            "rev-parse", "--abbrev-ref", "@{upstream}", cwd=root, check=False
+        ).strip()
+        if upstream:
+            base = upstream
+        elif _commit(root, "HEAD~1") or not _commit(root, "HEAD"):
+            base = "HEAD~1"
+        else:
+            return "the empty tree", EMPTY_TREE
+    sha = _commit(root, base)
+    if not sha:
+        raise InputError(f"{base!r} is not a commit of {root}", hint="pass --base REF")
+    return base, sha
+
+
+def _commit(root: Path, ref: str) -> str:
+    return remote.git(
+        "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", cwd=root, check=False
+    ).strip()
+
+
+def _central_at(root: Path, sha: str, after: CentralRepo) -> CentralRepo:
+    """The central files as of ``sha``; none at all where it has none."""
+    if sha != EMPTY_TREE and read_at(root, sha, GLOBAL_REQUIREMENTS) is not None:
+        return load_central_repo(root, commit=sha)
+    empty = parse_global_list("", GLOBAL_REQUIREMENTS)
+    return dataclasses.replace(
+        after,
+        global_list=empty,
+        constraints=None,
+        denylist=None,
+        projects=None,
+        backports=None,
+        commit=sha,
+    )

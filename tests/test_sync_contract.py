@@ -1,0 +1,258 @@
+"""check and sync agree: sync changes a line exactly where check says why.
+
+Over the examples, OpenStack's real projects and generated projects in every
+source format: every line sync would change carries a check finding, every
+finding sync fixes (C003, C004, C005, C017) is at a line sync changes, sync
+is idempotent, and nothing but the requirement (and a licence comment) moves.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import tomlkit
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from packaging.requirements import Requirement
+
+from accord.central import CentralRepo, load_central_repo
+from accord.cli import main
+from accord.project import load_project
+from accord.rules.check import BLOCKS_SYNC, FIXED_BY_SYNC, check_project
+from accord.rules.contract import minimum_of
+from accord.sync.plan import Change, SyncPlan, plan_sync
+from accord.sync.splice import split_lines
+
+from .conftest import EXAMPLES
+from .test_check import GLOBAL, PINS
+
+DATA = Path(__file__).parent / "data" / "projects"
+
+
+def _plan(project: Path, central: CentralRepo) -> tuple[SyncPlan, list[tuple]]:
+    loaded = load_project(project, central.config)
+    findings = check_project(loaded, central)
+    return plan_sync(loaded, central), [(f.rule, f.path, f.line) for f in findings]
+
+
+def _changed_lines(plan: SyncPlan) -> set[tuple[str, int]]:
+    changed = set()
+    for update in plan.updates:
+        old, new = split_lines(update.old_text), split_lines(update.new_text)
+        assert len(old) == len(new)  # no --prune here: no line comes or goes
+        changed |= {
+            (update.path, i)
+            for i, (a, b) in enumerate(zip(old, new, strict=True), 1)
+            if a != b
+        }
+    return changed
+
+
+def assert_agree(project: Path, central: CentralRepo) -> SyncPlan:
+    """Sync changes a line only for a finding it fixes, and fixes every one.
+
+    A line with a finding that blocks sync (C011, C014, or C012 from sync
+    itself) may keep its other findings; on a line holding several
+    requirements (TOML) the others are still fixed.
+    """
+    plan, findings = _plan(project, central)
+    changed = _changed_lines(plan)
+    fixable = {(p, line) for rule, p, line in findings if rule in FIXED_BY_SYNC}
+    blocked = {(p, line) for rule, p, line in findings if rule in BLOCKS_SYNC}
+    blocked |= {(f.path, f.line) for f in plan.findings if f.rule == "C012"}
+    assert changed <= fixable, "sync changes lines check finds nothing wrong with"
+    assert fixable - blocked <= changed, "check shows a fix sync does not make"
+    return plan
+
+
+@pytest.mark.parametrize("name", ["billing", "catalog", "legacy-reports"])
+def test_examples_check_and_sync_agree(name: str) -> None:
+    central = load_central_repo(EXAMPLES / "requirements")
+    plan = assert_agree(EXAMPLES / name, central)
+    if name == "billing":  # the case of issue 11: a licence comment only
+        assert [(c.path, c.licence) for c in plan.changes] == [
+            ("doc/requirements.txt", ("BSD", "BSD-2-Clause"))
+        ]
+
+
+@pytest.mark.parametrize("name", ["nova", "cinder", "neutron"])
+def test_openstack_projects_check_and_sync_agree(shared_data: Path, name: str) -> None:
+    plan = assert_agree(DATA / name, load_central_repo(shared_data / "openstack"))
+    for change in plan.changes:  # never ">=4.5.0,!=4.5.0"
+        assert change.new is not None
+        assert_allows_its_minimum(change.new)
+
+
+def assert_allows_its_minimum(text: str) -> None:
+    specifier = Requirement(text).specifier
+    floor = minimum_of(specifier)
+    assert floor is None or specifier.contains(floor, prereleases=True), text
+
+
+_NAMES = ["alembic", "oslo.config", "PyYAML", "SQLAlchemy", "xattr", "tomli"]
+_SPECS = st.lists(
+    st.sampled_from(
+        [">=1.0", ">=1.2.0", "!=1.2.0", "<2.1", "<3", "!=2.0.5", ">=1.3", "==2.0.1"]
+    ),
+    min_size=1,
+    max_size=3,
+    unique=True,
+)
+_MARKERS = st.sampled_from(
+    [
+        "",
+        ";sys_platform!='win32'",
+        ";python_version<'3.11'",
+        "; sys_platform == 'linux'",
+    ]
+)
+_COMMENTS = st.sampled_from(
+    ["", "  # MIT", "  # BSD", "  # Apache-2.0/BSD", "  # MIT License", "  # a note"]
+)
+
+
+@st.composite
+def _entries(draw: st.DrawFn, hashes: bool) -> list[tuple[str, str, str]]:
+    """(requirement, option, comment) per library, each library once."""
+    names = draw(st.lists(st.sampled_from(_NAMES), max_size=5, unique=True))
+    entries = []
+    for name in names:
+        kind = draw(
+            st.sampled_from(
+                ["spec", "spec", "url", "hash"] if hashes else ["spec", "spec", "url"]
+            )
+        )
+        marker = draw(_MARKERS)
+        if kind == "url":
+            url = f"https://example.org/{name}-1.0.tar.gz"
+            text = f"{name} @ {url}{' ' if marker else ''}{marker}"
+        elif kind == "hash":
+            text = f"{name}=={draw(st.sampled_from(['1.2.0', '2.0.1']))}{marker}"
+        else:
+            text = f"{name}{','.join(draw(_SPECS))}{marker}"
+        option = " --hash=sha256:00" if kind == "hash" else ""
+        entries.append((text, option, draw(_COMMENTS)))
+    return entries
+
+
+def _requirements_txt(entries: list[tuple[str, str, str]]) -> str:
+    return "# top\n\n" + "".join(f"{t}{o}{c}\n" for t, o, c in entries) + "-e ./x\n"
+
+
+def _setup_cfg(entries: list[tuple[str, str, str]], first_on_key: bool) -> str:
+    lines = [f"{t}{c}\n" for t, _, c in entries]
+    head = lines.pop(0) if first_on_key and lines else "\n"
+    body = "".join(f"    {line}" for line in lines)
+    return (
+        "[metadata]\nname = p\n\n[options]\ninstall_requires = "
+        f"{head.lstrip()}{body}\n[other]\nk = v  # kept\n"
+    )
+
+
+def _pyproject(entries: list[tuple[str, str, str]], per_line: int) -> str:
+    rows = []
+    for start in range(0, len(entries), per_line):
+        chunk = entries[start : start + per_line]
+        items = " ".join(f"{tomlkit.string(t).as_string()}," for t, _, _ in chunk)
+        rows.append(f"    {items}{chunk[-1][2]}\n")
+    return (
+        '[project]\nname = "p"\nversion = "1"\ndependencies = [\n'
+        + "".join(rows)
+        + ']\n\n[tool.x]\nkeep = "me"  # kept\n'
+    )
+
+
+def _residue(line: str, changes: list[Change], toml: bool, new: bool) -> str:
+    """``line`` without the requirement texts and licences sync may change."""
+    for change in changes:
+        text = (change.new if new else change.old) or ""
+        literals = [text]
+        if toml:
+            literals = [f'"{text}"', f"'{text}'", tomlkit.string(text).as_string()]
+        for literal in literals:
+            line = line.replace(literal, "\0")
+        if change.licence is not None:
+            line = line.replace(change.licence[1 if new else 0], "\1")
+    return line
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    fmt=st.sampled_from(["requirements.txt", "setup.cfg", "pyproject.toml"]),
+    entries=st.data(),
+    per_line=st.integers(min_value=1, max_value=3),
+    crlf=st.booleans(),
+)
+def test_sync_is_idempotent_moves_nothing_else_and_agrees_with_check(
+    tmp_path_factory: pytest.TempPathFactory,
+    fmt: str,
+    entries: st.DataObject,
+    per_line: int,
+    crlf: bool,
+) -> None:
+    drawn = entries.draw(_entries(hashes=fmt == "requirements.txt"))
+    base = tmp_path_factory.mktemp("contract")
+    repo = base / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    central = load_central_repo(repo)
+    project = base / "proj"
+    project.mkdir()
+    if fmt == "requirements.txt":
+        text = _requirements_txt(drawn)
+    elif fmt == "setup.cfg":
+        text = _setup_cfg(drawn, per_line > 1)
+    else:
+        text = _pyproject(drawn, per_line)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    (project / fmt).write_bytes(text.encode())
+
+    plan = assert_agree(project, central)
+    new_text = text
+    for update in plan.updates:
+        new_text = update.new_text
+    by_line: dict[int, list[Change]] = {}
+    for change in plan.changes:
+        by_line.setdefault(change.line, []).append(change)
+    toml = fmt == "pyproject.toml"
+    for number, (old, new) in enumerate(
+        zip(split_lines(text), split_lines(new_text), strict=True), 1
+    ):
+        changes = by_line.get(number, [])
+        assert _residue(old, changes, toml, False) == _residue(new, changes, toml, True)
+    for change in plan.changes:
+        assert change.new is not None
+        assert "--hash" not in change.new
+        if change.new != change.old:
+            assert_allows_its_minimum(change.new)
+        assert ("@" in change.old) == ("@" in change.new)  # a URL stays
+        if "@" in change.old:
+            assert change.old.split(";")[0].strip() == change.new.split(";")[0].strip()
+
+    (project / fmt).write_bytes(new_text.encode())
+    again, _ = _plan(project, central)
+    assert again.updates == ()  # one run fixed every requirement
+    assert (project / fmt).read_bytes() == new_text.encode()
+
+
+def test_fleet_shows_a_finding_wherever_sync_would_change_a_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No fleet row reads "ok, 0 warnings" beside files sync would change."""
+    args = ["fleet", "check", "--requirements", str(EXAMPLES / "requirements")]
+    main([*args, "--format", "json"])
+    rows = json.loads(capsys.readouterr().out)["projects"]
+    assert any(row["changed_files"] for row in rows)
+    for row in rows:
+        flagged = {f["path"] for f in row["findings"]}
+        assert set(row["changed_files"]) <= flagged, row["project"]
+        if row["changed_files"]:
+            assert row["errors"] + row["warnings"] > 0, row["project"]
