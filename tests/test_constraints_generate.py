@@ -39,7 +39,11 @@ def wheelhouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def make_repo(
-    tmp_path: Path, house: Path, extra_config: str = "", pins: str | None = None
+    tmp_path: Path,
+    house: Path,
+    extra_config: str = "",
+    pins: str | None = None,
+    pythons: str = PYTHONS,
 ) -> Path:
     repo = tmp_path / "requirements"
     repo.mkdir(exist_ok=True)
@@ -55,7 +59,7 @@ def make_repo(
     )
     (repo / "denylist.txt").write_text("lint\n")
     (repo / "accord.toml").write_text(
-        f"python-versions = {PYTHONS}\n"
+        f"python-versions = {pythons}\n"
         f'[index]\nno-index = true\nfind-links = ["{house}"]\n'
         '[[holds]]\nname = "epsilon"\nspecifier = "<0.9"\n'
         'reason = "0.9 breaks the scheduler"\nlink = "https://bugs.example.org/9"\n'
@@ -125,9 +129,11 @@ def test_previous_pins_are_preferences(
     assert (repo / "upper-constraints.txt").read_text() == text
 
 
-def test_failed_build_is_reported_by_package_and_nothing_written(
+def test_sdist_only_package_is_reported_by_package_and_nothing_written(
     tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # An sdist's metadata needs a build, which runs its code: accord never
+    # builds, so the package must be declared under [[static-metadata]].
     make_failing_sdist(wheelhouse, "virt", "1.0")
     repo = make_repo(tmp_path, wheelhouse, pins="alpha===9.0\n")
     (repo / "global-requirements.txt").write_text("alpha  # MIT\nvirt  # LGPLv2+\n")
@@ -135,9 +141,9 @@ def test_failed_build_is_reported_by_package_and_nothing_written(
     assert code == 1
     (failure,) = document["failures"]  # type: ignore[misc]
     assert failure["package"] == "virt"
-    assert failure["python"] == "3.12"
+    assert failure["pythons"] == ["3.12"]
     assert len(failure["reason"]) < 1000
-    assert "the build said" in failure["reason"]
+    assert "[[static-metadata]]" in failure["reason"]
     assert (repo / "upper-constraints.txt").read_text() == "alpha===9.0\n"
     # Static metadata in accord.toml lets generation work without a build.
     with (repo / "accord.toml").open("a") as config:
@@ -146,7 +152,12 @@ def test_failed_build_is_reported_by_package_and_nothing_written(
         )
     code, document = generate(repo, capsys, "--python", "3.12")
     assert code == 0, document
-    assert "virt===1.0\n" in (repo / "upper-constraints.txt").read_text()
+    # Only 3.12 was resolved: the other Pythons keep their pins (alpha).
+    assert (
+        (repo / "upper-constraints.txt")
+        .read_text()
+        .endswith("alpha===9.0\nvirt===1.0;python_version=='3.12'\n")
+    )
 
 
 def test_diff_and_stdout_write_nothing(
@@ -279,7 +290,10 @@ def test_bump_moves_only_what_is_named(
     tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = make_repo(
-        tmp_path, wheelhouse, pins="gamma===1.0\ndelta===1.1\nbeta===1.0\n"
+        tmp_path,
+        wheelhouse,
+        pins="gamma===1.0\ndelta===1.1\nbeta===1.0\n",
+        pythons='["3.12"]',
     )
     (repo / "projects.txt").write_text("org/gamma\n")
     assert generate(repo, capsys, "--python", "3.12")[0] == 0
@@ -328,10 +342,12 @@ def test_coinstall_names_the_colliding_projects(
     capsys.readouterr()
     assert main([*base, "--with-tests"]) == 1
     findings = json.loads(capsys.readouterr().out)["findings"]
+    # uv explains the conflict as b's gamma<2 against the pin gamma==2.0:
+    # a's gamma>=2.0 agrees with the pin and is not part of it.
     assert {(f["rule"], f["path"], f["line"]) for f in findings} == {
-        ("K001", "org/a/requirements.txt", 1),
         ("K001", "org/b/test-requirements.txt", 1),
     }
+    assert "gamma==2.0" in findings[0]["message"]
 
 
 def test_lower_bounds(
@@ -381,7 +397,7 @@ def test_bump_propose_commits(
     group: bool,
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    repo = make_repo(tmp_path, wheelhouse, pins="")
+    repo = make_repo(tmp_path, wheelhouse, pins="", pythons='["3.12"]')
     assert generate(repo, capsys, "--python", "3.12")[0] == 0
     (repo / "notes.txt").write_text("not part of any bump\n")
     _git(repo, "init", "-q", "-b", "main")
@@ -454,3 +470,25 @@ def test_pin_order_can_follow_the_file(
         if "===" in line
     ]
     assert names == ["gamma", "delta", "alpha", "beta", "epsilon", "mid"]
+
+
+def test_one_python_keeps_the_other_pythons_pins(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    assert generate(repo, capsys)[0] == 0
+    every = (repo / "upper-constraints.txt").read_text()
+    assert generate(repo, capsys, "--python", "3.12", "--refresh")[0] == 0
+    assert (repo / "upper-constraints.txt").read_text() == every
+    # A bump on one Python moves that Python's pin alone; the markers say so.
+    make_wheel(wheelhouse, "gamma", "3.0")
+    args = ["constraints", "bump", "gamma", "--requirements", str(repo)]
+    assert main([*args, "--python", "3.12"]) == 0
+    capsys.readouterr()
+    assert (repo / "upper-constraints.txt").read_text() == every.replace(
+        "gamma===2.0\n",
+        "gamma===2.0;python_version<'3.12'\n"
+        "gamma===3.0;python_version=='3.12'\n"
+        "gamma===2.0;python_version>='3.13'\n",
+    )
+    assert main(["validate", str(repo)]) == 0

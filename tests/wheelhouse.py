@@ -70,6 +70,54 @@ def make_failing_sdist(directory: Path, name: str, version: str) -> Path:
     return path
 
 
+def canary_files(name: str, version: str, canary: Path) -> dict[str, str]:
+    """A source tree whose build backend writes ``canary`` as it is imported.
+
+    The backend is in the tree (``backend-path``) and needs nothing installed,
+    so any attempt to build or read metadata by running code leaves the file.
+    """
+    module = name.replace("-", "_")
+    return {
+        "PKG-INFO": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        "pyproject.toml": (
+            "[build-system]\nrequires = []\n"
+            'build-backend = "canary_backend"\nbackend-path = ["."]\n'
+        ),
+        "canary_backend.py": (
+            "import pathlib\n"
+            f"pathlib.Path({str(canary)!r}).write_text('ran')\n"
+            "def get_requires_for_build_wheel(config_settings=None):\n"
+            "    return []\n"
+        ),
+        "setup.py": (
+            f"import pathlib\npathlib.Path({str(canary)!r}).write_text('ran')\n"
+        ),
+        f"{module}/__init__.py": "",
+    }
+
+
+def make_canary_tree(directory: Path, name: str, version: str, canary: Path) -> Path:
+    """A project directory that writes ``canary`` if any of its code runs."""
+    root = directory / f"{name}-{version}"
+    for member, text in canary_files(name, version, canary).items():
+        (root / member).parent.mkdir(parents=True, exist_ok=True)
+        (root / member).write_text(text)
+    return root
+
+
+def make_canary_sdist(directory: Path, name: str, version: str, canary: Path) -> Path:
+    """An sdist (no wheel) that writes ``canary`` if any of its code runs."""
+    stem = f"{name.replace('-', '_')}-{version}"
+    path = directory / f"{stem}.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for member, text in canary_files(name, version, canary).items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{stem}/{member}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
 def _digest(text: str) -> str:
     digest = hashlib.sha256(text.encode()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

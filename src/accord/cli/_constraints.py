@@ -15,9 +15,9 @@ from accord.cli._app import (
     UsageError,
     check_pythons,
     finish,
-    progress,
     resolver_for,
 )
+from accord.cli._progress import resolution_progress
 from accord.errors import AccordError
 from accord.findings import Finding
 
@@ -100,13 +100,13 @@ def constraints_generate(
             )
             result = unchanged_result(central)
         else:
-            with progress(len(resolving.pythons)) as advance:
+            with resolution_progress(resolving.pythons) as shown:
                 result = generate(
                     central,
                     resolving.pythons,
-                    resolving.resolver,
+                    shown.watch(resolving.resolver),
                     resolving.jobs,
-                    lambda _: advance(),
+                    shown.done,
                 )
         target = (
             resolving.root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
@@ -168,19 +168,20 @@ def constraints_bump(
         root, central = resolving.root, resolving.central
         if bool(names) == bump_all:
             raise UsageError("name the libraries to bump, or pass --all (not both)")
+        _check_bumpable(central, names)
         if propose and not (root / ".git").exists():
             raise UsageError(f"--propose needs {root} to be a git repository")
         if stable and not force:
             refused = refuse_on_stable(central, names, bump_all)
             if refused:
                 raise UsageError(refused)
-        with progress(len(resolving.pythons)) as advance:
+        with resolution_progress(resolving.pythons) as shown:
             result = generate(
                 central,
                 resolving.pythons,
-                resolving.resolver,
+                shown.watch(resolving.resolver),
                 resolving.jobs,
-                lambda _: advance(),
+                shown.done,
                 upgrade=names,
                 upgrade_all=bump_all,
             )
@@ -194,7 +195,31 @@ def constraints_bump(
             written = str(root / UPPER_CONSTRAINTS)
         for sha in commits:
             print(f"committed {sha[:12]}", file=sys.stderr)
-        return _report(resolving, result, output_format, written, diff)
+        return _report(
+            resolving, result, output_format, written, diff, command="constraints bump"
+        )
+
+
+def _check_bumpable(central: CentralRepo, names: Sequence[str]) -> None:
+    """Only what the global list has or the pins hold (a library pinned
+    because a listed one needs it) can be bumped."""
+    from packaging.utils import canonicalize_name
+
+    from accord.resolve.generate import excluded_names
+
+    known = set(central.global_list.names())
+    if central.constraints is not None:
+        known |= {pin.name for pin in central.constraints.pins}
+    excluded = excluded_names(central)
+    for name in names:
+        canonical = canonicalize_name(name)
+        if canonical not in known:
+            raise UsageError(
+                f"{name} is not in {central.global_list.path} (nor pinned): "
+                "only listed libraries and what they need have pins to bump"
+            )
+        if canonical in excluded:
+            raise UsageError(f"{name} is never pinned (denylisted or unpinned)")
 
 
 def _report(
@@ -204,12 +229,13 @@ def _report(
     written: str | None,
     diff: bool,
     to_stderr: bool = False,
+    command: str = "constraints generate",
 ) -> int:
     from accord.report.constraints import render_generated
 
     constraints = resolving.central.constraints
     old_text = constraints.file.text if constraints else ""
-    report = render_generated(result, output_format, old_text, written, diff)
+    report = render_generated(result, output_format, old_text, written, diff, command)
     if report:
         print(report, file=sys.stderr if to_stderr else sys.stdout)
     return EXIT_FINDINGS if result.failures else EXIT_OK
@@ -231,13 +257,13 @@ def constraints_verify(
     with resolving_from(
         requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
     ) as resolving:
-        with progress(len(resolving.pythons)) as advance:
+        with resolution_progress(resolving.pythons) as shown:
             findings = verify_constraints(
                 resolving.central,
                 resolving.pythons,
-                resolving.resolver,
+                shown.watch(resolving.resolver),
                 resolving.jobs,
-                lambda _: advance(),
+                shown.done,
             )
         index = resolving.resolver.index
         if not index.no_index:  # yanked is a property of an index's pages
@@ -279,15 +305,15 @@ def coinstall_command(
                 findings.append(
                     Finding("K002", "error", member.name, None, f"not read: {error}")
                 )
-        with progress(len(resolving.pythons)) as advance:
+        with resolution_progress(resolving.pythons) as shown:
             findings += coinstall(
                 central,
                 projects,
                 resolving.pythons,
-                resolving.resolver,
+                shown.watch(resolving.resolver),
                 with_tests,
                 resolving.jobs,
-                lambda _: advance(),
+                shown.done,
             )
         return finish(
             "coinstall", findings, output_format, f"coinstall {resolving.root}"
@@ -312,14 +338,14 @@ def lower_bounds_command(
         requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
     ) as resolving:
         loaded = load_project(project, resolving.central.config)
-        with progress(len(resolving.pythons)) as advance:
+        with resolution_progress(resolving.pythons) as shown:
             findings = lower_bounds(
                 resolving.central,
                 loaded,
                 resolving.pythons,
-                resolving.resolver,
+                shown.watch(resolving.resolver),
                 resolving.jobs,
-                lambda _: advance(),
+                shown.done,
             )
         return finish(
             "lower-bounds", findings, output_format, f"lower-bounds {project}"

@@ -93,10 +93,8 @@ def _pin_maker(jobs: int | None) -> PinMaker:
             Note(
                 "pins",
                 failure.package,
-                f"{UPPER_CONSTRAINTS} not written: failed on Python "
-                f"{failure.python}: "
-                + (f"{failure.package}: " if failure.package else "")
-                + failure.reason,
+                f"{UPPER_CONSTRAINTS} not written: failed "
+                + failure.describe(result.pythons),
             )
             for failure in result.failures
         ]

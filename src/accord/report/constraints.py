@@ -15,12 +15,13 @@ def render_generated(
     old_text: str,
     written: str | None,
     diff: bool,
+    command: str = "constraints generate",
 ) -> str:
     if output_format == "json":
         return json.dumps(
             {
                 "schema": JSON_SCHEMA_VERSION,
-                "command": "constraints generate",
+                "command": command,
                 "written": written,
                 "changes": [
                     {
@@ -42,7 +43,13 @@ def render_generated(
                     for h in result.holds
                 ],
                 "failures": [
-                    {"python": f.python, "package": f.package, "reason": f.reason}
+                    {
+                        "pythons": list(f.pythons),
+                        "package": f.package,
+                        "reason": f.reason,
+                        "path": f.path,
+                        "line": f.line,
+                    }
                     for f in result.failures
                 ],
                 "pins": len(result.lines),
@@ -59,8 +66,7 @@ def render_generated(
         link = f" {hold.link}" if hold.link else ""
         out.append(f"held: {hold.name}{hold.specifier} ({hold.reason}){link}")
     for failure in result.failures:
-        package = f"{failure.package}: " if failure.package else ""
-        out.append(f"failed on Python {failure.python}: {package}{failure.reason}")
+        out.append(f"failed {failure.describe(result.pythons)}")
     counts = f"{len(result.lines)} pins, {len(result.changes)} change(s)"
     if result.failures:
         out.append("nothing was written")

@@ -18,13 +18,9 @@ from accord.central import CentralRepo
 from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
 from accord.model.requirements_file import BlankLine, CommentLine
+from accord.resolve.failures import FailureGroup, direct_groups, group_failures
 from accord.resolve.merge import MergedLine, ResolvedPin, merge_pins, sort_pythons
-from accord.resolve.request import (
-    ResolveFailure,
-    ResolveOutcome,
-    Resolver,
-    ResolveRequest,
-)
+from accord.resolve.request import ResolveOutcome, Resolver, ResolveRequest
 
 DEFAULT_HEADER = (
     "# Exact pins, per supported Python, that install and work together.",
@@ -46,7 +42,8 @@ class Generated:
     lines: tuple[MergedLine, ...]
     changes: tuple[PinChange, ...]
     holds: tuple[Hold, ...]  # the holds that bear on the result
-    failures: tuple[ResolveFailure, ...]
+    failures: tuple[FailureGroup, ...]  # each cause once, with its Pythons
+    pythons: tuple[str, ...] = ()  # the Pythons resolved
 
 
 def build_requests(
@@ -60,8 +57,8 @@ def build_requests(
     requirements = tuple(
         entry.line.content
         for entry in central.global_list.entries
-        if entry.name not in excluded
-    )
+        if entry.name not in excluded and entry.requirement.url is None
+    )  # a direct reference is never resolved: see direct_groups
     constraints = tuple(f"{hold.name}{hold.specifier}" for hold in holds)
     requests = []
     for python in pythons:
@@ -125,22 +122,28 @@ def generate(
 ) -> Generated:
     """Pins for ``pythons``; previous pins are kept where they still work,
     except for the names in ``upgrade`` (or all of them with ``upgrade_all``),
-    which move to the newest versions the list and the holds allow."""
+    which move to the newest versions the list and the holds allow. The
+    other supported Pythons keep their current pins."""
     pythons = sort_pythons(pythons)
     holds = central.config.resolution.holds
     requests = build_requests(
         central, pythons, holds, only_preferences=not upgrade_all, upgrade=upgrade
     )
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
-    failures = tuple(o.failure for o in outcomes if o.failure is not None)
+    failures = direct_groups(central, pythons) + group_failures(
+        central, [o.failure for o in outcomes if o.failure is not None]
+    )
     excluded = excluded_names(central)
     per_python = {
         o.python: {p.name: p for p in o.pins if p.name not in excluded}
         for o in outcomes
     }
     if failures:
-        return Generated(None, (), (), (), failures)
-    lines = tuple(_ordered(central, merge_pins(per_python, _spellings(central))))
+        return Generated(None, (), (), (), failures, tuple(pythons))
+    # The supported Pythons not resolved this time keep their current pins:
+    # merged with the new ones, the markers are right for every Python.
+    merged = {**kept_pins(central, pythons), **per_python}
+    lines = tuple(_ordered(central, merge_pins(merged, _spellings(central))))
     resolved_names = {name for pins in per_python.values() for name in pins}
     return Generated(
         render_constraints(central, lines),
@@ -148,7 +151,33 @@ def generate(
         tuple(_changes(central, per_python)),
         tuple(h for h in holds if h.name in resolved_names),
         (),
+        tuple(pythons),
     )
+
+
+def kept_pins(
+    central: CentralRepo, pythons: Sequence[str]
+) -> dict[str, dict[NormalizedName, ResolvedPin]]:
+    """The current pins of each supported Python not in ``pythons``.
+
+    A Python the current file pins nothing for is left out, so generating
+    one Python into an empty file gives plain lines, as before.
+    """
+    if central.constraints is None:
+        return {}
+    excluded = excluded_names(central)
+    kept: dict[str, dict[NormalizedName, ResolvedPin]] = {}
+    for python in central.config.python_versions:
+        if python in pythons:
+            continue
+        pins = {
+            pin.name: ResolvedPin(pin.name, pin.line.requirement.name, pin.version)
+            for pin in central.constraints.pins
+            if applies_to_python(pin.marker, python) and pin.name not in excluded
+        }
+        if pins:
+            kept[python] = pins
+    return kept
 
 
 def _ordered(central: CentralRepo, lines: list[MergedLine]) -> list[MergedLine]:

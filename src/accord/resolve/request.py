@@ -24,6 +24,7 @@ class ResolveFailure:
     python: str
     package: str | None  # the package that failed (to build), if known
     reason: str  # one paragraph, not a wall of output
+    no_wheel: tuple[str, ...] = ()  # libraries that have no usable wheel
 
 
 @dataclass(frozen=True, slots=True)

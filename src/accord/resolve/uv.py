@@ -1,6 +1,11 @@
 """The resolver adapter: ``uv pip compile``, via the uv package's binary.
 
-One run per Python (``--python-version``), never downloading a Python.
+One run per Python (``--python-version``), never downloading a Python and
+never building anything (``--only-binary :all:``): accord needs only
+metadata, and a build runs the package's code. An sdist-only package is
+resolved from its ``[[static-metadata]]`` instead: uv may take that
+package's sdist (``--no-binary NAME``) but, held to the declared version,
+reads the declared metadata and builds nothing.
 Previous pins become preferences by seeding the output file, which uv keeps
 unless it must move them. Static metadata for packages that need a build
 goes to uv as ``dependency-metadata`` in a generated uv.toml.
@@ -27,11 +32,19 @@ from accord._config_resolution import IndexSettings, StaticMetadata
 from accord.errors import AccordError
 from accord.resolve.merge import ResolvedPin
 from accord.resolve.request import ResolveFailure, ResolveOutcome, ResolveRequest
+from accord.resolve.uv_static import (
+    no_wheel_failure,
+    render_dependency_metadata,
+    static_exemptions,
+    with_placeholders,
+)
 
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)\s*$")
 _BUILD_FAILED = re.compile(
     r"Failed to (?:build|download and build|resolve build requirements for) `([^`=]+)"
 )
+_NEEDS_WHEEL = re.compile(r"Wheels are required for `([^`]+)` because building")
+_MAX_PLACEHOLDERS = 100
 _TIMEOUT = 30 * 60
 _PYPI = "https://pypi.org/simple/"
 # Set, these choose uv's index behind accord's back: then accord relays nothing.
@@ -125,6 +138,37 @@ class UvResolver:
             return self._relay
 
     def resolve(self, request: ResolveRequest) -> ResolveOutcome:
+        """Resolve; a library with no wheel fails, naming every such library.
+
+        uv stops at the first library it cannot use without a build. To name
+        them all in one run, each in turn is given placeholder metadata (no
+        requirements) and the resolution runs again, until it succeeds or
+        fails for another reason: then the failure is about the wheels.
+        """
+        placeholders: list[str] = []
+        while True:
+            outcome = self._compile(request, placeholders)
+            failure = outcome.failure
+            # The first only: uv's hints also name libraries met while
+            # backtracking, which a resolution may not need.
+            new = (
+                [n for n in failure.no_wheel if n not in placeholders][:1]
+                if failure
+                else []
+            )
+            placeholders += new
+            if not new or len(placeholders) >= _MAX_PLACEHOLDERS:
+                break
+        if placeholders:
+            return ResolveOutcome(
+                request.python, (), no_wheel_failure(request.python, placeholders)
+            )
+        return outcome
+
+    def _compile(
+        self, request: ResolveRequest, placeholders: Sequence[str]
+    ) -> ResolveOutcome:
+        static = with_placeholders(self.static_metadata, placeholders)
         with tempfile.TemporaryDirectory(prefix="accord-uv-") as tmp:
             work = Path(tmp)
             (work / "requirements.in").write_text(
@@ -140,8 +184,14 @@ class UvResolver:
                 "--no-header", "--no-annotate", "--quiet",
                 "--no-python-downloads",
             ]  # fmt: skip
-            if request.constraints:
-                (work / "holds.txt").write_text("\n".join(request.constraints) + "\n")
+            exempt, held = static_exemptions(static)
+            # Metadata only: never build, i.e. never run a package's code.
+            command += ["--only-binary", ":all:"]
+            for name in exempt:
+                command += ["--no-binary", name]
+            constraints = (*request.constraints, *held)
+            if constraints:
+                (work / "holds.txt").write_text("\n".join(constraints) + "\n")
                 command += ["--constraint", str(work / "holds.txt")]
             relay = self._started_relay()
             # Through the relay an online run asks only for what uv's cache
@@ -153,7 +203,7 @@ class UvResolver:
             for name in request.upgrade:
                 command += ["--upgrade-package", name]
             command += self._index_arguments(relay)
-            command += self._config_arguments(work)
+            command += self._config_arguments(work, static)
             environment = {**os.environ, "UV_NO_PROGRESS": "1"}
             if relay is not None:
                 # The relay is local: an HTTP proxy in the environment must
@@ -221,29 +271,14 @@ class UvResolver:
             ]
         return arguments
 
-    def _config_arguments(self, work: Path) -> list[str]:
-        if not self.static_metadata:
+    def _config_arguments(
+        self, work: Path, static: Sequence[StaticMetadata]
+    ) -> list[str]:
+        if not static:
             return ["--no-config"]
         config = work / "uv.toml"
-        config.write_text(render_dependency_metadata(self.static_metadata))
+        config.write_text(render_dependency_metadata(static))
         return ["--config-file", str(config)]
-
-
-def render_dependency_metadata(entries: Sequence[StaticMetadata]) -> str:
-    """uv.toml ``[[dependency-metadata]]`` tables (JSON strings are TOML)."""
-    blocks = []
-    for entry in entries:
-        lines = [
-            "[[dependency-metadata]]",
-            f"name = {json.dumps(entry.name)}",
-            f"requires-dist = {json.dumps(list(entry.requires_dist))}",
-        ]
-        if entry.version is not None:
-            lines.append(f"version = {json.dumps(entry.version)}")
-        if entry.requires_python:
-            lines.append(f"requires-python = {json.dumps(entry.requires_python)}")
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n"
 
 
 def parse_pins(text: str) -> tuple[ResolvedPin, ...]:
@@ -282,7 +317,11 @@ def summarize_failure(python: str, stderr: str) -> ResolveFailure:
             causes.append(line.split(":", 1)[1].strip())
         elif line and causes:
             causes[-1] += " " + line  # a cause wrapped onto the next line
-    match = _BUILD_FAILED.search(stderr)
+    plain = _strip_ansi(stderr)
+    no_wheel = tuple(dict.fromkeys(_NEEDS_WHEEL.findall(plain)))
+    if no_wheel:
+        return no_wheel_failure(python, no_wheel)
+    match = _BUILD_FAILED.search(plain)
     package = match.group(1).strip() if match else None
     parts = causes[1:] if len(causes) > 1 else causes
     reason = "; ".join(parts) or "uv failed without saying why"

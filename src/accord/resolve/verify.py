@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from packaging.utils import NormalizedName
+from packaging.version import Version
 
 from accord.central import CentralRepo
 from accord.findings import Finding
@@ -15,8 +16,10 @@ from accord.index.client import IndexClient
 from accord.index.model import ProjectPage
 from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
+from accord.resolve.failures import direct_groups, group_failures
 from accord.resolve.generate import build_requests, excluded_names, resolve_all
 from accord.resolve.merge import sort_pythons
+from accord.resolve.pythons import on_pythons
 from accord.resolve.request import ResolveOutcome, Resolver, ResolveRequest
 from accord.rules.validate import validate
 
@@ -53,39 +56,34 @@ def verify_constraints(
     ]
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
     findings = [f for f in validate(central) if f.path == constraints.path]
+    findings += _failure_findings(central, pythons, outcomes)
     excluded = excluded_names(central)
     reachable: dict[NormalizedName, set[str]] = {}
+    unpinned: dict[NormalizedName, dict[Version, list[str]]] = {}
+    spelled: dict[NormalizedName, str] = {}
     for outcome in outcomes:
         if outcome.failure is not None:
-            findings.append(
-                Finding(
-                    "V002",
-                    "error",
-                    constraints.path,
-                    None,
-                    f"on Python {outcome.python} the global list does not install "
-                    f"under the pins: {outcome.failure.reason}",
-                    "regenerate the pins (accord constraints generate)",
-                )
-            )
             continue
-        pinned = {pin.name: pin for pin in _pins_for(central, outcome.python)}
+        pinned = {pin.name for pin in _pins_for(central, outcome.python)}
         for resolved in outcome.pins:
             if resolved.name in excluded:
                 continue
             reachable.setdefault(resolved.name, set()).add(outcome.python)
             if resolved.name not in pinned:
-                findings.append(
-                    Finding(
-                        "V003",
-                        "error",
-                        constraints.path,
-                        None,
-                        f"{resolved.display} {resolved.version} is needed on Python "
-                        f"{outcome.python} but not pinned",
-                        "add the pin, or regenerate the pins",
-                    )
-                )
+                by_version = unpinned.setdefault(resolved.name, {})
+                by_version.setdefault(resolved.version, []).append(outcome.python)
+                spelled.setdefault(resolved.name, resolved.display)
+    for name, by_version in sorted(unpinned.items()):
+        findings.append(
+            Finding(
+                "V003",
+                "error",
+                constraints.path,
+                None,
+                _unpinned_message(spelled[name], by_version, pythons),
+                "add the pin, or regenerate the pins",
+            )
+        )
     resolved_pythons = {o.python for o in outcomes if o.failure is None}
     for pin in constraints.pins:
         pythons_here = [p for p in resolved_pythons if applies_to_python(pin.marker, p)]
@@ -101,6 +99,53 @@ def verify_constraints(
                     "remove the pin",
                 )
             )
+    return findings
+
+
+def _unpinned_message(
+    name: str, by_version: dict[Version, list[str]], run: Sequence[str]
+) -> str:
+    """Once per library: ``babel 2.19.0 is needed on Python 3.10-3.13 ...``."""
+    if len(by_version) == 1:
+        ((version, needing),) = by_version.items()
+        return f"{name} {version} is needed {on_pythons(needing, run)} but not pinned"
+    versions = ", ".join(
+        f"{version} {on_pythons(needing, run)}"
+        for version, needing in sorted(by_version.items())
+    )
+    return f"{name} is needed but not pinned: {versions}"
+
+
+def _failure_findings(
+    central: CentralRepo, run: Sequence[str], outcomes: Sequence[ResolveOutcome]
+) -> list[Finding]:
+    """V002 once per cause, at the global-list line of the library at fault;
+    V006 for each global-list entry that is a direct reference."""
+    failures = [o.failure for o in outcomes if o.failure is not None]
+    findings = [
+        Finding(
+            "V006",
+            "error",
+            group.path or central.global_list.path,
+            group.line,
+            group.reason,
+            "list the library by name (with static metadata in accord.toml for "
+            "an sdist-only package)",
+        )
+        for group in direct_groups(central, run)
+    ]
+    for group in group_failures(central, failures):
+        findings.append(
+            Finding(
+                "V002",
+                "error",
+                group.path or "upper-constraints.txt",
+                group.line,
+                "the global list does not install under the pins "
+                + group.describe(run),
+                "regenerate the pins (accord constraints generate)",
+            )
+        )
     return findings
 
 
