@@ -98,7 +98,7 @@ def test_every_command_dispatches_to_a_handler_taking_its_options() -> None:
 
     commands = dict(_commands(build_parser()))
     assert {" ".join(path) for path in commands} == {
-        "validate", "check", "sync", "who-uses", "fleet check", "fleet sync",
+        "init", "validate", "check", "sync", "who-uses", "fleet check", "fleet sync",
         "constraints generate", "constraints bump", "constraints verify",
         "coinstall", "lower-bounds", "propose", "review", "review-change",
         "completion",

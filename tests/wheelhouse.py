@@ -17,10 +17,13 @@ def make_wheel(
     version: str,
     requires: Sequence[str] = (),
     requires_python: str | None = None,
+    headers: Sequence[str] = (),
 ) -> Path:
-    """A pure-Python wheel with just enough metadata for a resolver."""
+    """A pure-Python wheel with just enough metadata for a resolver, and
+    any further METADATA ``headers`` (``"License: MIT"``)."""
     stem = f"{name.replace('-', '_')}-{version}"
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    metadata += "".join(f"{header}\n" for header in headers)
     if requires_python:
         metadata += f"Requires-Python: {requires_python}\n"
     metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)

@@ -28,6 +28,7 @@ EXAMPLES = {
     "--change-id",
     "accord review": "accord review 'PyYAML>=6' --format json",
     "accord review-change": "accord review-change --base origin/master",
+    "accord init": "accord init ../requirements --workspace ~/src",
     "accord completion": "accord completion bash > "
     "~/.local/share/bash-completion/completions/accord",
 }

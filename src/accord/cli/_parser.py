@@ -653,7 +653,83 @@ def _completion(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _init(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "repo",
+        type=_directory,
+        metavar="REPO",
+        help="The requirements repo to create (a new or empty directory).",
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_dirs",
+        action="append",
+        default=[],
+        type=_directory,
+        metavar="DIR",
+        help="A project directory (repeatable).",
+    )
+    parser.add_argument(
+        "--from-projects",
+        type=_file,
+        default=None,
+        metavar="FILE",
+        help="A file listing project directories, one a line.",
+    )
+    _workspace_option(
+        parser,
+        "Every project directly under DIRECTORY or its org directories; with "
+        "--from, where projects.txt entries start (default: their common parent).",
+    )
+    parser.add_argument(
+        "--no-pins",
+        action="store_true",
+        help="Do not generate upper-constraints.txt.",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="Replace central files that exist."
+    )
+    _format_option(parser)
+    # The index options of the resolving commands (init decides the Pythons
+    # itself, and has no --requirements: REPO is what it creates).
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        metavar="URL",
+        help="Package index for licences and pins (default: PyPI).",
+    )
+    parser.add_argument(
+        "--extra-index-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="Another package index (repeatable).",
+    )
+    parser.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="A directory of wheels to use as well (repeatable).",
+    )
+    parser.add_argument(
+        "--no-index",
+        action="store_true",
+        default=None,
+        help="Use only --find-links (and read no licences).",
+    )
+    _jobs_option(parser, "Pythons to resolve for")
+
+
 COMMANDS: Mapping[str, Command] = {
+    "init": Command(
+        "Draft a requirements repo from the fleet that exists.\n\n"
+        "Writes projects.txt, global-requirements.txt, denylist.txt, accord.toml "
+        "and upper-constraints.txt into REPO, never over an existing file "
+        "(unless --force), and says what needs a human.",
+        "accord.cli._init:init",
+        _init,
+    ),
     "validate": Command(
         "Lint the central files of a requirements repo (rules G*).\n\n"
         "REPO is the requirements repo; --requirements says the same.",
