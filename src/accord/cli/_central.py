@@ -46,7 +46,10 @@ def sync(
     check_only: bool,
     prune: bool,
 ) -> int:
+    import sys
+
     from accord.central import load_central_repo
+    from accord.files import ConflictError
     from accord.project import load_project
     from accord.report.render import render_sync
     from accord.sync.apply import write_updates
@@ -56,7 +59,13 @@ def sync(
     plan = plan_sync(load_project(project, central.config), central, prune=prune)
     write = not (diff or check_only or plan.blocked)
     if write:
-        write_updates(project, plan.updates)
+        try:
+            write_updates(project, plan.updates)
+        except ConflictError as error:
+            # Someone else's edit won the race: a failed operation (1), not
+            # bad input (2); every file is as it was.
+            print(f"accord: error: {error}", file=sys.stderr)
+            return EXIT_FINDINGS
     print(render_sync(plan, output_format, project, written=write, diff=diff))
     failed = has_errors(plan.findings) or (check_only and bool(plan.updates))
     return EXIT_FINDINGS if failed else EXIT_OK
