@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations
 
 from packaging.utils import NormalizedName, canonicalize_name
 
@@ -26,8 +25,9 @@ def check_project(project: Project, central: CentralRepo) -> list[Finding]:
         findings.add(
             Finding("C001", "error", problem.path, problem.line, problem.message)
         )
+    memo: dict[str, Assessment] = {}
     for source in project.sources:
-        findings.update(_check_source(source, central))
+        findings.update(_check_source(source, central, memo))
     if not project.sources:
         findings.add(no_sources_finding())
     return sort_findings(findings)
@@ -44,12 +44,14 @@ def no_sources_finding() -> Finding:
     )
 
 
-def _check_source(source: RequirementSource, central: CentralRepo) -> Iterator[Finding]:
+def _check_source(
+    source: RequirementSource, central: CentralRepo, memo: dict[str, Assessment]
+) -> Iterator[Finding]:
     for problem in source.problems:
         yield Finding("C001", "error", problem.path, problem.line, problem.message)
     yield from check_duplicates(source)
     for item in source.requirements:
-        yield from check_requirement(item, central)
+        yield from assess_requirement(item, central, memo).findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,28 @@ def check_requirement(
     return iter(assess_requirement(item, central).findings)
 
 
-def assess_requirement(item: SourceRequirement, central: CentralRepo) -> Assessment:
+def assess_requirement(
+    item: SourceRequirement,
+    central: CentralRepo,
+    memo: dict[str, Assessment] | None = None,
+) -> Assessment:
+    """``item`` against the global list; ``memo`` (one per project) lets a
+    line written many times be judged once, its findings moved to each place.
+    """
+    if memo is None:
+        return _assess(item, central)
+    known = memo.get(item.text)
+    if known is None:
+        known = memo[item.text] = _assess(item, central)
+        return known
+    moved = tuple(
+        Finding(f.rule, f.severity, item.path, item.line, f.message, f.fix)
+        for f in known.findings
+    )
+    return Assessment(moved, known.listed, known.judgement)
+
+
+def _assess(item: SourceRequirement, central: CentralRepo) -> Assessment:
     requirement = item.requirement
     name = requirement.name
     canonical = _canonical(item)
@@ -192,20 +215,32 @@ def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
     for items in by_name.values():
         if len(items) < 2:
             continue
-        seen: set[tuple[str, int]] = set()
-        for first, second in combinations(items, 2):
-            if (first.path, first.line) == (second.path, second.line):
+        # The first line of each distinct marker (by meaning); a later line
+        # with an equivalent marker repeats it. Linear in the lines, not
+        # quadratic: 20,000 identical lines are checked in milliseconds.
+        firsts: list[SourceRequirement] = []
+        reported: set[tuple[str, int]] = set()
+        for item in items:
+            first = next(
+                (
+                    f
+                    for f in firsts
+                    if markers_equivalent(f.requirement.marker, item.requirement.marker)
+                ),
+                None,
+            )
+            if first is None:
+                firsts.append(item)
+            elif (first.path, first.line) == (item.path, item.line):
                 continue  # the same line reached twice through include-group
-            if (second.path, second.line) in seen:
-                continue
-            if markers_equivalent(first.requirement.marker, second.requirement.marker):
-                seen.add((second.path, second.line))
+            elif (item.path, item.line) not in reported:
+                reported.add((item.path, item.line))
                 yield Finding(
                     "C008",
                     "error",
-                    second.path,
-                    second.line,
-                    f"{second.requirement.name} is listed again in {source.label} "
+                    item.path,
+                    item.line,
+                    f"{item.requirement.name} is listed again in {source.label} "
                     f"(first at line {first.line})",
                     "merge the two lines",
                 )

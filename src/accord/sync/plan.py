@@ -23,10 +23,9 @@ from accord.rules.check import Assessment, assess_requirement, check_duplicates
 from accord.rules.contract import same_specifiers
 from accord.sync.splice import (
     SpliceError,
-    remove_line,
+    edit_comment,
+    edit_line,
     render_requirement_text,
-    replace_in_comment,
-    replace_on_line,
     split_lines,
 )
 
@@ -69,6 +68,7 @@ def plan_sync(
     remaining: list[Finding] = []
     reported: list[Finding] = []  # everything check reports
     changes: dict[tuple[str, int], Change] = {}
+    memo: dict[str, Assessment] = {}  # one judgement per distinct line
     items_per_line = Counter(
         (item.path, item.line)
         for source in project.sources
@@ -86,7 +86,7 @@ def plan_sync(
         for item in source.requirements:
             if (item.path, item.line) in changes:
                 continue
-            assessment = assess_requirement(item, central)
+            assessment = assess_requirement(item, central, memo)
             reported.extend(assessment.findings)
             change = _change_for(item, assessment, prune)
             licence = _licence_change(item, assessment, items_per_line, file_lines)
@@ -183,15 +183,16 @@ def _licence_change(
 def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:
     toml = path.endswith(".toml")
     failures: list[Finding] = []
+    lines = split_lines(text)  # once: a file may have thousands of edits
     # Bottom-up, so removing a line does not move the lines still to edit.
     for change in sorted(changes, key=lambda c: c.line, reverse=True):
         try:
             if change.new is None:
-                text = _remove(text, change, toml)
+                _remove(lines, change, toml)
             elif change.new != change.old:
-                text = replace_on_line(text, change.line, change.old, change.new, toml)
+                edit_line(lines, change.line, change.old, change.new, toml)
             if change.licence is not None and change.new is not None:
-                text = replace_in_comment(text, change.line, *change.licence)
+                edit_comment(lines, change.line, *change.licence)
         except SpliceError as error:
             wanted = "remove it" if change.new is None else f"write {change.new!r}"
             failures.append(
@@ -204,18 +205,18 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
                     f"{wanted} by hand",
                 )
             )
-    return text, failures
+    return "".join(lines), failures
 
 
-def _remove(text: str, change: Change, toml: bool) -> str:
-    current = split_lines(text)[change.line - 1] if change.line else ""
+def _remove(lines: list[str], change: Change, toml: bool) -> None:
+    current = lines[change.line - 1] if 1 <= change.line <= len(lines) else ""
     body = current.split("#", 1)[0].strip().rstrip(",").strip()
     literals = (
         {change.old, f'"{change.old}"', f"'{change.old}'"} if toml else {change.old}
     )
     if body not in literals:
         raise SpliceError("it does not stand alone on its line")
-    return remove_line(text, change.line)
+    del lines[change.line - 1]
 
 
 def _verify(path: str, text: str) -> Finding | None:
