@@ -169,3 +169,66 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+# -- output -------------------------------------------------------------------
+
+
+def test_fleet_sync_diff_prints_the_diffs_and_writes_nothing(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = (workspace / "legacy-reports" / "requirements.txt").read_text()
+    code, output = fleet(capsys, workspace, "fleet", "sync", "--diff")
+    assert code == 1
+    assert "--- a/legacy-reports/requirements.txt" in output
+    assert "+SQLAlchemy>=1.4,<2.1" in output
+    assert "would change" in output
+    assert (workspace / "legacy-reports" / "requirements.txt").read_text() == before
+
+
+def test_after_a_real_fleet_sync_the_table_says_changed(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, output = fleet(capsys, workspace, "fleet", "sync", "--jobs", "2")
+    assert code == 1  # legacy-reports keeps findings sync cannot fix
+    assert "would change" not in output and "changed" in output
+    assert "synced" in output and "to sync" not in output
+
+
+def test_fleet_and_sync_findings_show_their_fix_at_a_path_that_opens_here(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(workspace.parent)
+    _, output = fleet(capsys, workspace, "fleet", "check")
+    assert "ws/legacy-reports/requirements.txt:6: error C002" in output
+    assert "    fix: propose adding it to global-requirements.txt" in output
+    main(["sync", "ws/legacy-reports", "--requirements", "ws/requirements"])
+    output = capsys.readouterr().out
+    assert "ws/legacy-reports/requirements.txt:6: error C002" in output
+    assert "    fix: propose adding it to global-requirements.txt" in output
+
+
+def test_the_fleet_summary_fits_80_columns(workspace: Path) -> None:
+    import io
+
+    from accord.fleet import Member, Outcome
+    from accord.report.fleet import render_fleet_table
+
+    long_name = "openstack/" + "very-long-project-name-" * 4
+    outcomes = [
+        Outcome(
+            Member(long_name, 1, workspace / long_name),
+            "broken",
+            0,
+            (),
+            ("requirements.txt", "test-requirements.txt", "doc/requirements.txt"),
+            "pyproject.toml:1: invalid TOML: " + "a long reason " * 20,
+        ),
+        Outcome(Member("nova", 2, workspace / "nova"), "ok", 12, (), ()),
+    ]
+    for mode in ("check", "sync"):
+        stream = io.StringIO()
+        render_fleet_table(mode, outcomes, stream, width=80)  # type: ignore[arg-type]
+        table = stream.getvalue().split("fleet " + mode, 1)[1]
+        assert max(len(line) for line in table.splitlines()) <= 80, table
+        assert "very-long" in table and "broken" in table

@@ -100,9 +100,17 @@ def read_bytes(path: Path, name: str, max_bytes: int = MAX_BYTES) -> bytes:
     except OSError as error:
         raise _read_error(path, name, error) from error
     try:
-        kind = _kind(os.fstat(descriptor).st_mode)
+        info = os.fstat(descriptor)
+        kind = _kind(info.st_mode)
         if kind is not None:
             raise InputError(f"is {kind}, not a regular file", path=name)
+        if info.st_size > max_bytes:  # known too long before reading a byte
+            raise InputError(
+                f"is {info.st_size / 1024 / 1024:.1f} MB, more than the "
+                f"{_size(max_bytes)} accord reads",
+                path=name,
+                hint="is this the right file?",
+            )
         chunks: list[bytes] = []
         remaining = max_bytes + 1
         while remaining > 0:

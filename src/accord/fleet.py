@@ -45,6 +45,7 @@ class Member:
 class SyncOptions:
     write: bool = False
     prune: bool = False
+    diff: bool = False  # keep each changed file's unified diff
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ class Outcome:
     findings: tuple[Finding, ...]
     changed_files: tuple[str, ...]  # files sync changed (or would change)
     message: str | None = None
+    written: bool = False  # changed_files were written, not only planned
+    diffs: tuple[str, ...] = ()  # with SyncOptions.diff: one per changed file
 
     @property
     def errors(self) -> int:
@@ -219,6 +222,7 @@ def process(
         project = load_project(member.path, central.config)
         plan = plan_sync(project, central, prune=options.prune, verify=mode == "sync")
         changed = tuple(update.path for update in plan.updates)
+        written = False
         if mode == "check":
             findings = plan.check_findings + _no_sources(project)
         else:
@@ -226,13 +230,24 @@ def process(
                 if _parent_gone():  # nobody would hear of these writes
                     os._exit(1)
                 write_updates(member.path, plan.updates)
+                written = True
             findings = plan.findings
     except ConflictError as error:
         return Outcome(member, "conflict", 0, (), (), str(error))
     except (AccordError, OSError) as error:
         return Outcome(member, "broken", 0, (), (), str(error))
     status: Status = "failed" if any(f.severity == "error" for f in findings) else "ok"
-    return Outcome(member, status, len(project.sources), findings, changed)
+    diffs: tuple[str, ...] = ()
+    if options.diff:
+        from accord.textdiff import unified_diff
+
+        diffs = tuple(
+            unified_diff(f"{member.name}/{u.path}", u.old_text, u.new_text)
+            for u in plan.updates
+        )
+    return Outcome(
+        member, status, len(project.sources), findings, changed, None, written, diffs
+    )
 
 
 def _no_sources(project: Project) -> tuple[Finding, ...]:

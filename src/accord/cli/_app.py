@@ -94,9 +94,15 @@ def finish(
     findings: Sequence[Finding],
     output_format: str,
     title: str,
+    base: Path | None = None,
     **extra: object,
 ) -> int:
-    """Report the findings; the exit status says whether any is an error."""
+    """Report the findings; the exit status says whether any is an error.
+
+    ``base``: the directory the findings' paths are relative to, so the table
+    shows them as they open from the current directory (JSON keeps them
+    relative to it).
+    """
     from accord.findings import has_errors, sort_findings
     from accord.report.render import render_json, render_table
 
@@ -104,5 +110,5 @@ def finish(
     if output_format == "json":
         print(render_json(command, findings, **extra))
     else:
-        render_table(findings, sys.stdout, title)
+        render_table(findings, sys.stdout, title, base)
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK

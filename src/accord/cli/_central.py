@@ -16,7 +16,7 @@ def validate(repo: Path | None, requirements: Path | None, output_format: str) -
         raise UsageError("give the repo either as REPO or as --requirements")
     root = repo or requirements or Path()
     findings = run_validate(load_central_repo(root))
-    return finish("validate", findings, output_format, f"validate {root}")
+    return finish("validate", findings, output_format, f"validate {root}", root)
 
 
 def check(project: Path, requirements: Path | None, output_format: str) -> int:
@@ -34,6 +34,7 @@ def check(project: Path, requirements: Path | None, output_format: str) -> int:
         [*findings, *notes],
         output_format,
         title,
+        project,
         central={"path": str(central.root), "commit": central.commit},
     )
 

@@ -39,7 +39,7 @@ def fleet_sync(
 ) -> int:
     from accord.fleet import SyncOptions
 
-    options = SyncOptions(write=not (diff or check_only), prune=prune)
+    options = SyncOptions(write=not (diff or check_only), prune=prune, diff=diff)
     outcomes = _run_fleet(
         "sync", requirements, output_format, workspace, jobs, shard, options
     )
@@ -84,5 +84,5 @@ def _run_fleet(
     if output_format == "json":
         print(render_fleet_json(mode, outcomes))
     else:
-        render_fleet_table(mode, outcomes, sys.stdout)
+        render_fleet_table(mode, outcomes, sys.stdout, wrote=options.write)
     return outcomes

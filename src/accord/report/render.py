@@ -23,6 +23,17 @@ if TYPE_CHECKING:
 JSON_SCHEMA_VERSION = 1
 
 
+def shown(path: Path) -> str:
+    """``path`` as it opens from the current directory (``path:line`` in an
+    editor or terminal): relative when it is below here, else absolute."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def summarize(findings: Sequence[Finding]) -> dict[str, int]:
     errors = sum(1 for f in findings if f.severity == "error")
     return {"errors": errors, "warnings": len(findings) - errors}
@@ -39,8 +50,16 @@ def render_json(command: str, findings: Sequence[Finding], **extra: object) -> s
     return json.dumps(document, indent=2)
 
 
-def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> None:
+def render_table(
+    findings: Sequence[Finding],
+    stream: IO[str],
+    title: str,
+    base: Path | None = None,
+) -> None:
     """Findings as aligned columns, then the verdict line.
+
+    ``base`` is the directory the findings' paths are relative to: they are
+    shown as they open from the current directory.
 
     Plain text, not rich: importing rich cost more than the whole check.
     Off a terminal nothing is wrapped or coloured, so each finding stays on
@@ -50,9 +69,10 @@ def render_table(findings: Sequence[Finding], stream: IO[str], title: str) -> No
     colour = _wants_colour(stream)
     out: list[str] = []
     if findings:
+        paths = [f.path if base is None else shown(base / f.path) for f in findings]
         rows = [
-            (f.severity, f.rule, f.path if f.line is None else f"{f.path}:{f.line}")
-            for f in findings
+            (f.severity, f.rule, path if f.line is None else f"{path}:{f.line}")
+            for f, path in zip(findings, paths, strict=True)
         ]
         widths = [
             max(len(header), *(len(row[column]) for row in rows))
@@ -171,17 +191,18 @@ def render_sync(
     else:
         for change in plan.changes:
             new = "(removed)" if change.new is None else change.new
-            where = f"{change.path}:{change.line}"
+            where = f"{shown(project / change.path)}:{change.line}"
             if new != change.old:
                 out.append(f"{where}: {change.old}  ->  {new}\n")
             if change.licence is not None:
                 old_licence, new_licence = change.licence
                 out.append(f"{where}: licence {old_licence}  ->  {new_licence}\n")
     for finding in plan.findings:
-        where = (
-            finding.path if finding.line is None else f"{finding.path}:{finding.line}"
-        )
+        where = shown(project / finding.path)
+        where = where if finding.line is None else f"{where}:{finding.line}"
         out.append(f"{where}: {finding.severity} {finding.rule} {finding.message}\n")
+        if finding.fix:
+            out.append(f"    fix: {finding.fix}\n")
     if plan.blocked:
         verdict = "not written: a source could not be read"
     elif not plan.updates:
