@@ -186,10 +186,15 @@ def test_a_file_growing_past_the_limit_is_refused_by_what_is_read(
 ) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"x" * 101)
-    with pytest.raises(InputError, match="larger than the 100 bytes"):
+    with pytest.raises(InputError, match="is 101 bytes, more than the 100 bytes"):
         files.read_text(path, max_bytes=100)
     path.write_bytes(b"x" * 100)
     assert files.read_text(path, max_bytes=100) == "x" * 100
+    # A regular file whose size says 0 but which has more to read.
+    maps = Path("/proc/self/maps")
+    if maps.exists():
+        with pytest.raises(InputError, match="larger than the 100 bytes"):
+            files.read_text(maps, max_bytes=100)
 
 
 # -- writes that fail ---------------------------------------------------------
@@ -268,3 +273,14 @@ def test_stale_temporaries_of_dead_runs_are_removed_live_ones_kept(
     assert code == 0
     assert not dead.exists() and not ancient.exists()
     assert mine.exists() and young.exists() and stranger.exists()
+
+
+def test_a_central_file_linked_out_of_the_repo_is_refused(
+    project: Path, central: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (outside / "pins.txt").write_text(PINS)
+    (central / "upper-constraints.txt").unlink()
+    (central / "upper-constraints.txt").symlink_to(outside / "pins.txt")
+    code, output = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 2
+    assert "upper-constraints.txt" in output and "leads outside" in output

@@ -106,8 +106,8 @@ def read_bytes(path: Path, name: str, max_bytes: int = MAX_BYTES) -> bytes:
             raise InputError(f"is {kind}, not a regular file", path=name)
         if info.st_size > max_bytes:  # known too long before reading a byte
             raise InputError(
-                f"is {info.st_size / 1024 / 1024:.1f} MB, more than the "
-                f"{_size(max_bytes)} accord reads",
+                f"is {_size(info.st_size)}, more than the "
+                f"{_limit(max_bytes)} accord reads",
                 path=name,
                 hint="is this the right file?",
             )
@@ -125,7 +125,7 @@ def read_bytes(path: Path, name: str, max_bytes: int = MAX_BYTES) -> bytes:
         os.close(descriptor)
     if remaining <= 0:
         raise InputError(
-            f"is larger than the {_size(max_bytes)} accord reads",
+            f"is larger than the {_limit(max_bytes)} accord reads",
             path=name,
             hint="is this the right file?",
         )
@@ -163,8 +163,14 @@ def _read_error(path: Path, name: str, error: OSError) -> InputError:
 
 def _size(count: int) -> str:
     if count >= 1024 * 1024:
-        return f"{count / 1024 / 1024:g} MB"
+        return f"{count / 1024 / 1024:.1f} MB"
     return f"{count} bytes"
+
+
+def _limit(count: int) -> str:
+    if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
+        return f"{count // 1024 // 1024} MB"
+    return _size(count)
 
 
 def decode(data: bytes, name: str) -> str:
