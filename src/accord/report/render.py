@@ -181,6 +181,13 @@ def render_sync(
             indent=2,
         )
     out: list[str] = []
+    shown_paths: dict[str, str] = {}  # a file may have thousands of lines
+
+    def shown_in(path: str) -> str:
+        if path not in shown_paths:
+            shown_paths[path] = shown(project / path)
+        return shown_paths[path]
+
     if diff:
         from accord.textdiff import unified_diff
 
@@ -191,14 +198,14 @@ def render_sync(
     else:
         for change in plan.changes:
             new = "(removed)" if change.new is None else change.new
-            where = f"{shown(project / change.path)}:{change.line}"
+            where = f"{shown_in(change.path)}:{change.line}"
             if new != change.old:
                 out.append(f"{where}: {change.old}  ->  {new}\n")
             if change.licence is not None:
                 old_licence, new_licence = change.licence
                 out.append(f"{where}: licence {old_licence}  ->  {new_licence}\n")
     for finding in plan.findings:
-        where = shown(project / finding.path)
+        where = shown_in(finding.path)
         where = where if finding.line is None else f"{where}:{finding.line}"
         out.append(f"{where}: {finding.severity} {finding.rule} {finding.message}\n")
         if finding.fix:

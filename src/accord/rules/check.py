@@ -212,6 +212,7 @@ def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
     for item in source.requirements:
         extras = frozenset(canonicalize_name(e) for e in item.requirement.extras)
         by_name.setdefault((_canonical(item), extras), []).append(item)
+    label = source.label
     for items in by_name.values():
         if len(items) < 2:
             continue
@@ -240,7 +241,7 @@ def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
                     "error",
                     item.path,
                     item.line,
-                    f"{item.requirement.name} is listed again in {source.label} "
+                    f"{item.requirement.name} is listed again in {label} "
                     f"(first at line {first.line})",
                     "merge the two lines",
                 )
