@@ -284,3 +284,50 @@ def test_a_central_file_linked_out_of_the_repo_is_refused(
     code, output = run(capsys, "check", str(project), "--requirements", str(central))
     assert code == 2
     assert "upper-constraints.txt" in output and "leads outside" in output
+
+
+TERMINATED_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from accord import files
+
+real_fsync = os.fsync
+
+def terminated_mid_write(descriptor):
+    os.kill(os.getpid(), signal.SIGTERM)  # arrives between write and rename
+    real_fsync(descriptor)
+
+os.fsync = terminated_mid_write
+files.write_atomic(Path(sys.argv[1]), "new\\n")
+print("not reached: SIGTERM ends the process once the write is done")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_termination_waits_for_the_write_and_leaves_no_temporary(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import subprocess
+
+    import accord
+
+    target = tmp_path / "requirements.txt"
+    target.write_text("old\n")
+    script = tmp_path / "terminated.py"
+    script.write_text(TERMINATED_SCRIPT)
+    source = str(Path(accord.__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, str(script), str(target)],
+        env={**os.environ, "PYTHONPATH": source},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == -signal.SIGTERM, done.stderr
+    assert "not reached" not in done.stdout
+    assert target.read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "requirements.txt",
+        "terminated.py",
+    ]
