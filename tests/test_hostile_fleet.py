@@ -232,3 +232,13 @@ def test_the_fleet_summary_fits_80_columns(workspace: Path) -> None:
         table = stream.getvalue().split("fleet " + mode, 1)[1]
         assert max(len(line) for line in table.splitlines()) <= 80, table
         assert "very-long" in table and "broken" in table
+
+
+def test_who_uses_lines_open_from_here(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(workspace.parent)
+    main(["who-uses", "pyyaml", "--requirements", "ws/requirements"])
+    assert "ws/legacy-reports/requirements.txt:3: PyYAML>=5.1" in (
+        capsys.readouterr().out
+    )

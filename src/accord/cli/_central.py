@@ -81,6 +81,8 @@ def who_uses(
     from accord.usage import find_users
 
     central = load_central_repo(requirements or Path())
-    users, problems = find_users(central, fleet_members(central, workspace), name)
-    print(render_users(name, users, problems, output_format))
+    members = fleet_members(central, workspace)
+    users, problems = find_users(central, members, name)
+    roots = {member.name: member.path for member in members}
+    print(render_users(name, users, problems, output_format, roots))
     return EXIT_OK

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -223,8 +223,14 @@ def render_sync(
 
 
 def render_users(
-    name: str, uses: Sequence[Use], problems: Sequence[str], output_format: str
+    name: str,
+    uses: Sequence[Use],
+    problems: Sequence[str],
+    output_format: str,
+    roots: Mapping[str, Path] | None = None,
 ) -> str:
+    """Every use of ``name``; ``roots`` (project -> directory) lets the lines
+    show paths that open from the current directory."""
     if output_format == "json":
         return json.dumps(
             {
@@ -245,10 +251,16 @@ def render_users(
             },
             indent=2,
         )
+    roots = roots or {}
     lines = [
-        f"{u.project}/{u.path}:{u.line}: {u.requirement}  ({u.source})" for u in uses
+        f"{_use_path(u, roots)}:{u.line}: {u.requirement}  ({u.source})" for u in uses
     ]
     lines.extend(f"not read: {problem}" for problem in problems)
     projects = len({u.project for u in uses})
     lines.append(f"{name}: used {len(uses)} time(s) by {projects} project(s)")
     return "\n".join(lines)
+
+
+def _use_path(use: Use, roots: Mapping[str, Path]) -> str:
+    root = roots.get(use.project)
+    return f"{use.project}/{use.path}" if root is None else shown(root / use.path)
