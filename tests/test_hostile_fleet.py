@@ -242,3 +242,25 @@ def test_who_uses_lines_open_from_here(
     assert "ws/legacy-reports/requirements.txt:3: PyYAML>=5.1" in (
         capsys.readouterr().out
     )
+
+
+def test_a_file_edited_under_fleet_sync_is_a_conflict_and_kept(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = workspace / "legacy-reports" / "requirements.txt"
+
+    def someone_edits(descriptor: int) -> None:
+        if list(target.parent.glob(".*accord-tmp")):  # writing this project
+            target.write_text("theirs>=1\n")
+
+    monkeypatch.setattr(os, "fsync", someone_edits)
+    code, output = fleet(
+        capsys, workspace, "fleet", "sync", "--jobs", "1", "--format", "json"
+    )
+    monkeypatch.undo()
+    assert code == 1
+    projects = {p["project"]: p for p in json.loads(output)["projects"]}
+    assert projects["legacy-reports"]["status"] == "conflict"
+    assert "changed on disk" in projects["legacy-reports"]["message"]
+    assert target.read_text() == "theirs>=1\n"
+    assert not list(target.parent.glob(".*accord-tmp"))
