@@ -9,7 +9,7 @@ import pytest
 
 from accord.cli import main
 from accord.findings import Finding
-from accord.report.render import render_table
+from accord.report.render import render_table, shown
 
 from .conftest import EXAMPLES
 
@@ -88,8 +88,11 @@ def test_check_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert lines[0].split() == ["severity", "rule", "where", "message"]
     column = lines[0].index("message")
+    # The path opens from the current directory (the table is for people;
+    # JSON keeps it relative to the project).
+    where = f"{shown(project / 'test-requirements.txt')}:3"
     assert (
-        "warning   C004  test-requirements.txt:3  coverage: the global list's "
+        f"warning   C004  {where.ljust(column - 16)}coverage: the global list's "
         "exclusion !=7.5.0 is missing, so the range still allows it"
     ) in lines
     assert " " * column + "fix: add !=7.5.0 (accord sync does)" in lines

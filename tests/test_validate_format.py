@@ -225,13 +225,27 @@ def test_fix_writes_through_a_symlink(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = make_repo(tmp_path, b"")
-    real = tmp_path / "real-global.txt"
+    (repo / "lists").mkdir()
+    real = repo / "lists" / "global.txt"  # a link that stays inside the repo
     real.write_bytes(b"six # MIT\n")
     (repo / "global-requirements.txt").unlink()
     (repo / "global-requirements.txt").symlink_to(real)
     main(["validate", str(repo), "--fix"])
     assert (repo / "global-requirements.txt").is_symlink()
     assert real.read_bytes() == b"six  # MIT\n"
+
+
+def test_fix_refuses_a_symlink_out_of_the_repo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, b"")
+    outside = tmp_path / "real-global.txt"
+    outside.write_bytes(b"six # MIT\n")
+    (repo / "global-requirements.txt").unlink()
+    (repo / "global-requirements.txt").symlink_to(outside)
+    assert main(["validate", str(repo), "--fix"]) == 2
+    assert "leads outside" in capsys.readouterr().err
+    assert outside.read_bytes() == b"six # MIT\n"
 
 
 NAMES = st.sampled_from(["six", "Foo_Bar", "oslo.config", "x1"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from accord.config import CONFIG_FILE, DEFAULT_CONFIG, Config, parse_config
 from accord.errors import InputError
-from accord.files import decode, read_text
+from accord.files import decode, inside, read_text
 from accord.model.constraints import Constraints, parse_constraints
 from accord.model.global_list import GlobalList, parse_global_list
 from accord.model.name_lists import (
@@ -63,7 +63,7 @@ def load_central_repo(root: Path, commit: str | None = None) -> CentralRepo:
         path = root / name
         if not path.exists() and not path.is_symlink():
             return None
-        return read_text(path, name)
+        return read_text(inside(root, name), name)
 
     global_text = optional(GLOBAL_REQUIREMENTS)
     if global_text is None:

@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from packaging.utils import NormalizedName, canonicalize_name
@@ -110,6 +111,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
 
     try:
         data = tomllib.loads(text)
+    except RecursionError as error:
+        raise ConfigError("is nested too deeply to read", path=path) from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(
             f"invalid TOML: {error}",
@@ -141,6 +144,13 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         requirement_files = reader.strings(
             data["requirement-files"], "requirement-files"
         )
+        for pattern in requirement_files:
+            if leaves_root(pattern):
+                raise reader.fail(
+                    "requirement-files",
+                    f"requirement-files: {pattern!r} leads outside the project",
+                    hint="patterns are relative to the project's root, without '..'",
+                )
     check_build_system = config.check_build_system
     if "check-build-system" in data:
         check_build_system = reader.boolean(
@@ -183,6 +193,17 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         resolution,
         own_libraries,
         required_build_backend,
+    )
+
+
+def leaves_root(pattern: str) -> bool:
+    """Whether a glob of ``requirement-files`` could match outside the root."""
+    posix = PurePosixPath(pattern.replace("\\", "/"))
+    return (
+        not pattern.strip()
+        or posix.is_absolute()
+        or PureWindowsPath(pattern).drive != ""
+        or ".." in posix.parts
     )
 
 

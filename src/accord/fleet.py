@@ -8,14 +8,17 @@ never stops the rest.
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Literal
 
 from accord.central import CentralRepo, load_central_repo
 from accord.errors import AccordError, InputError
+from accord.files import ConflictError, inside
 from accord.findings import Finding, sort_findings
 from accord.project import load_project
 from accord.rules.check import check_whole_project
@@ -23,7 +26,9 @@ from accord.sync.apply import write_updates
 from accord.sync.plan import plan_sync
 
 Mode = Literal["check", "sync"]
-Status = Literal["ok", "failed", "missing", "broken"]
+Status = Literal["ok", "failed", "missing", "broken", "conflict"]
+# Longer than any real "org/name"; the file system's own limit is 255 a part.
+MAX_ENTRY = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +38,14 @@ class Member:
     name: str
     lineno: int
     path: Path
+    workspace: Path | None = None  # the path must stay inside it
 
 
 @dataclass(frozen=True, slots=True)
 class SyncOptions:
     write: bool = False
     prune: bool = False
+    diff: bool = False  # keep each changed file's unified diff
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,8 @@ class Outcome:
     findings: tuple[Finding, ...]
     changed_files: tuple[str, ...]  # files sync changed (or would change)
     message: str | None = None
+    written: bool = False  # changed_files were written, not only planned
+    diffs: tuple[str, ...] = ()  # with SyncOptions.diff: one per changed file
 
     @property
     def errors(self) -> int:
@@ -60,6 +69,12 @@ class Outcome:
 
 
 def fleet_members(central: CentralRepo, workspace: Path | None) -> list[Member]:
+    """The projects of projects.txt, each under the workspace.
+
+    An entry that names a place outside the workspace (``../x``, ``/x``) or
+    is longer than a path part can be makes the whole list bad input: the
+    reviewed central file is wrong, and no command should read elsewhere.
+    """
     if central.projects is None:
         raise InputError(
             "no projects.txt in the requirements repo, so there is no fleet",
@@ -72,8 +87,27 @@ def fleet_members(central: CentralRepo, workspace: Path | None) -> list[Member]:
         if ref.name in seen:
             continue  # validate reports the duplicate (G013)
         seen.add(ref.name)
-        members.append(Member(ref.name, ref.lineno, base / ref.name))
+        problem = _entry_problem(ref.name)
+        if problem is not None:
+            raise InputError(
+                f"{ref.name[:60]!r}{'...' if len(ref.name) > 60 else ''}: {problem}",
+                path=str(central.root / central.projects.path),
+                line=ref.lineno,
+                hint="an entry is a directory under the workspace, such as org/name",
+            )
+        members.append(Member(ref.name, ref.lineno, base / ref.name, base))
     return members
+
+
+def _entry_problem(name: str) -> str | None:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).drive:
+        return "an absolute path, outside the workspace"
+    if ".." in parts:
+        return "leads outside the workspace"
+    if len(name) > 4 * MAX_ENTRY or any(len(p.encode()) > MAX_ENTRY for p in parts):
+        return f"longer than {MAX_ENTRY} characters, so not a project directory"
+    return None
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -112,7 +146,9 @@ def run_fleet(
             outcomes.append(outcome)
         return outcomes
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(central_root,)
+        max_workers=jobs,
+        initializer=_init_worker,
+        initargs=(central_root, os.getpid()),
     ) as pool:
         chunk = max(1, min(32, len(members) // (jobs * 8)))
         futures: list[Future[list[Outcome]]] = [
@@ -133,11 +169,39 @@ def _batches(members: Sequence[Member], size: int) -> Iterator[Sequence[Member]]
 
 
 _WORKER_CENTRAL: CentralRepo | None = None
+_PARENT: int | None = None  # in a worker: the pid of the process that started it
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(central_root: Path) -> None:
-    global _WORKER_CENTRAL  # noqa: PLW0603 - one central repo per worker process
+def _init_worker(central_root: Path, parent: int) -> None:
+    global _WORKER_CENTRAL, _PARENT  # noqa: PLW0603 - one of each per worker
+    _PARENT = parent
+    _die_with_parent()
     _WORKER_CENTRAL = load_central_repo(central_root)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel send this worker SIGTERM when its parent dies (Linux).
+
+    SIGTERM, not SIGKILL: a worker in the middle of writing a project's files
+    finishes that set (signals wait, see files.signals_deferred) and then
+    ends. Elsewhere, and as a second line, :func:`_parent_gone` is asked
+    before every write.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if _parent_gone():  # died before prctl took effect
+        os._exit(1)
+
+
+def _parent_gone() -> bool:
+    return _PARENT is not None and os.getppid() != _PARENT
 
 
 def _work(batch: Sequence[Member], mode: Mode, options: SyncOptions) -> list[Outcome]:
@@ -148,12 +212,17 @@ def _work(batch: Sequence[Member], mode: Mode, options: SyncOptions) -> list[Out
 def process(
     central: CentralRepo, member: Member, mode: Mode, options: SyncOptions
 ) -> Outcome:
-    if not member.path.is_dir():
-        return Outcome(member, "missing", 0, (), (), f"no directory at {member.path}")
     try:
+        if member.workspace is not None:
+            inside(member.workspace, member.name, str(member.path))
+        if not member.path.is_dir():
+            return Outcome(
+                member, "missing", 0, (), (), f"no directory at {member.path}"
+            )
         project = load_project(member.path, central.config)
         plan = plan_sync(project, central, prune=options.prune, verify=mode == "sync")
         changed = tuple(update.path for update in plan.updates)
+        written = False
         if mode == "check":
             findings = tuple(
                 sort_findings(
@@ -161,13 +230,34 @@ def process(
                 )
             )
         else:
-            if options.write and not plan.blocked:
+            if options.write and not plan.blocked and plan.updates:
+                if _parent_gone():  # nobody would hear of these writes
+                    os._exit(1)
                 write_updates(member.path, plan.updates)
+                written = True
             findings = plan.findings
+    except ConflictError as error:
+        return Outcome(member, "conflict", 0, (), (), str(error))
     except (AccordError, OSError) as error:
         return Outcome(member, "broken", 0, (), (), str(error))
+    except Exception as error:
+        message = (
+            f"internal error: {type(error).__name__}: {error} (a bug in accord: "
+            f"run `accord check {member.path} --verbose` for the traceback)"
+        )
+        return Outcome(member, "broken", 0, (), (), message)
     status: Status = "failed" if any(f.severity == "error" for f in findings) else "ok"
-    return Outcome(member, status, len(project.sources), findings, changed)
+    diffs: tuple[str, ...] = ()
+    if options.diff:
+        from accord.textdiff import unified_diff
+
+        diffs = tuple(
+            unified_diff(f"{member.name}/{u.path}", u.old_text, u.new_text)
+            for u in plan.updates
+        )
+    return Outcome(
+        member, status, len(project.sources), findings, changed, None, written, diffs
+    )
 
 
 def default_jobs() -> int:

@@ -8,13 +8,14 @@ project's code: ``setup.py`` is not read at all.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from accord.config import Config
+from accord.config import Config, leaves_root
 from accord.errors import InputError
-from accord.files import read_text
+from accord.files import inside, read_text
 from accord.model.requirements_file import (
     OptionLine,
     RequirementsFile,
@@ -30,6 +31,8 @@ from accord.model.sources import (
 
 _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
 _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
+# pip has no limit; a chain of -r this deep is a mistake or an attack.
+MAX_INCLUDE_DEPTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +53,21 @@ class Project:
 
 
 def load_project(root: Path, config: Config) -> Project:
+    """Every requirement source of the project at ``root``.
+
+    Every file read must be a regular file inside ``root`` once symlinks are
+    followed; anything else is an :class:`InputError` naming it.
+    """
     if not root.exists():
         raise InputError("project directory does not exist", path=str(root))
     if not root.is_dir():
         raise InputError("project is not a directory", path=str(root))
     loader = _Loader(root)
     for relative in _requirement_files(root, config):
-        loader.read_requirements(relative, via=None)
-    if (root / "setup.cfg").is_file():
+        loader.read_requirements(relative)
+    if os.path.lexists(root / "setup.cfg"):
         loader.sources.extend(parse_setup_cfg(loader.read("setup.cfg"), "setup.cfg"))
-    if (root / "pyproject.toml").is_file():
+    if os.path.lexists(root / "pyproject.toml"):
         loader.sources.extend(
             parse_pyproject(
                 loader.read("pyproject.toml"),
@@ -79,11 +87,29 @@ def load_project(root: Path, config: Config) -> Project:
 def _requirement_files(root: Path, config: Config) -> Iterator[str]:
     seen: set[str] = set()
     for pattern in config.requirement_files:
-        for path in sorted(root.glob(pattern)):
+        if leaves_root(pattern):
+            raise InputError(
+                f"requirement-files: {pattern!r} leads outside the project",
+                path="accord.toml",
+                hint="patterns are relative to the project's root, without '..'",
+            )
+        for path in _matches(root, pattern):
             relative = path.relative_to(root).as_posix()
-            if path.is_file() and relative not in seen:
+            if relative not in seen:
                 seen.add(relative)
                 yield relative
+
+
+def _matches(root: Path, pattern: str) -> list[Path]:
+    """What a pattern names; a name without wildcards is taken even when it is
+    not a regular file (glob would skip a dangling link), so reading it says
+    what is wrong."""
+    import glob
+
+    if not glob.has_magic(pattern):
+        path = root / pattern
+        return [path] if os.path.lexists(path) else []
+    return sorted(root.glob(pattern))
 
 
 class _Loader:
@@ -96,36 +122,59 @@ class _Loader:
         self.problems: list[SourceProblem] = []
 
     def read(self, relative: str) -> str:
-        text = read_text(self.root / relative, relative)
+        display = str(self.root / relative)
+        text = read_text(inside(self.root, relative, display), display)
         self.texts[relative] = text
         return text
 
-    def read_requirements(self, relative: str, via: tuple[str, int] | None) -> None:
-        if relative in self.texts:
-            return  # already read: -r cycles end here
-        if not (self.root / relative).is_file():
-            if via is not None:
+    def read_requirements(self, first: str) -> None:
+        """Read ``first`` and every file it pulls in with ``-r``, depth first.
+
+        A loop, not recursion: a chain of thousands of files is reported at
+        :data:`MAX_INCLUDE_DEPTH`, not met with a RecursionError.
+        """
+        pending: list[tuple[str, tuple[str, int] | None, int]] = [(first, None, 0)]
+        while pending:
+            relative, via, depth = pending.pop()
+            if relative in self.texts:
+                continue  # already read: -r cycles end here
+            if via is not None and depth > MAX_INCLUDE_DEPTH:
                 self.problems.append(
                     SourceProblem(
-                        via[0], via[1], f"-r {relative}: no such file in the project"
+                        via[0],
+                        via[1],
+                        f"-r {relative}: more than {MAX_INCLUDE_DEPTH} files "
+                        "deep in a chain of -r, so accord stops here",
                     )
                 )
-            return
-        file = parse_requirements_file(self.read(relative), relative)
-        self.sources.append(source_from_requirements_file(file))
-        for included, lineno in _includes(file):
-            target = _resolve_include(relative, included)
-            if target is None:
-                self.problems.append(
-                    SourceProblem(
-                        relative,
-                        lineno,
-                        f"-r {included}: outside the project, "
-                        "so accord does not read it",
+                continue
+            if not os.path.lexists(self.root / relative):
+                if via is not None:
+                    self.problems.append(
+                        SourceProblem(
+                            via[0],
+                            via[1],
+                            f"-r {relative}: no such file in the project",
+                        )
                     )
-                )
-            else:
-                self.read_requirements(target, (relative, lineno))
+                continue
+            file = parse_requirements_file(self.read(relative), relative)
+            self.sources.append(source_from_requirements_file(file))
+            children: list[tuple[str, tuple[str, int] | None, int]] = []
+            for included, lineno in _includes(file):
+                target = _resolve_include(relative, included)
+                if target is None:
+                    self.problems.append(
+                        SourceProblem(
+                            relative,
+                            lineno,
+                            f"-r {included}: outside the project, "
+                            "so accord does not read it",
+                        )
+                    )
+                else:
+                    children.append((target, (relative, lineno), depth + 1))
+            pending.extend(reversed(children))
 
 
 def _includes(file: RequirementsFile) -> Iterator[tuple[str, int]]:

@@ -102,8 +102,9 @@ def finish(
 ) -> int:
     """Report the findings; the exit status says whether any is an error.
 
-    ``root`` is the directory the findings' paths are relative to: the CI
-    formats (github, sarif, junit) give paths from the current directory.
+    ``root`` is the directory the findings' paths are relative to: the table
+    shows them as they open from the current directory, and so do the CI
+    formats (github, sarif, junit); JSON keeps them relative to ``root``.
     """
     from accord.cli._globals import is_quiet
     from accord.findings import has_errors, sort_findings
@@ -118,5 +119,5 @@ def finish(
         finding_set = FindingSet(title, tuple(findings), root)
         print(render_ci(ci_format(output_format), command, [finding_set]))
     else:
-        render_table(findings, sys.stdout, title, verdict=not is_quiet())
+        render_table(findings, sys.stdout, title, root, verdict=not is_quiet())
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK

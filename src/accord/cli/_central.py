@@ -95,7 +95,10 @@ def sync(
     check_only: bool,
     prune: bool,
 ) -> int:
+    import sys
+
     from accord.central import load_central_repo
+    from accord.files import ConflictError
     from accord.locate import requirements_repo
     from accord.project import load_project
     from accord.report.render import render_sync
@@ -106,7 +109,13 @@ def sync(
     plan = plan_sync(load_project(project, central.config), central, prune=prune)
     write = not (diff or check_only or plan.blocked)
     if write:
-        write_updates(project, plan.updates)
+        try:
+            write_updates(project, plan.updates)
+        except ConflictError as error:
+            # Someone else's edit won the race: a failed operation (1), not
+            # bad input (2); every file is as it was.
+            print(f"accord: error: {error}", file=sys.stderr)
+            return EXIT_FINDINGS
     if output_format in ("table", "json"):
         print(render_sync(plan, output_format, project, written=write, diff=diff))
     else:  # a CI format: what is still wrong, and each line sync rewrites
@@ -132,5 +141,6 @@ def who_uses(
     central = load_central_repo(root)
     members = fleet_members(central, default_workspace(root, workspace))
     users, problems = find_users(central, members, name)
-    print(render_users(name, users, problems, output_format))
+    roots = {member.name: member.path for member in members}
+    print(render_users(name, users, problems, output_format, roots))
     return EXIT_OK

@@ -39,7 +39,7 @@ def fleet_sync(
 ) -> int:
     from accord.fleet import SyncOptions
 
-    options = SyncOptions(write=not (diff or check_only), prune=prune)
+    options = SyncOptions(write=not (diff or check_only), prune=prune, diff=diff)
     outcomes = _run_fleet(
         "sync", requirements, output_format, workspace, jobs, shard, options, check_only
     )
@@ -91,5 +91,5 @@ def _run_fleet(
         sets = fleet_sets(mode, outcomes, options.write, check_only)
         print(render_ci(ci_format(output_format), f"fleet {mode}", sets))
     else:
-        render_fleet_table(mode, outcomes, sys.stdout)
+        render_fleet_table(mode, outcomes, sys.stdout, wrote=options.write)
     return outcomes

@@ -23,6 +23,7 @@ from packaging.utils import canonicalize_name
 
 from accord.errors import InputError
 from accord.model._toml_lines import KeyPath, Locator
+from accord.model.requirements_file import nesting_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,6 +60,11 @@ def read_requirement(
     text: str, line: int, problems: list[RawProblem]
 ) -> RawRequirement | None:
     """``text`` as a requirement, or ``None`` after adding a problem."""
+    nesting = nesting_problem(text)
+    if nesting is not None:
+        shown = text if len(text) <= 60 else f"{text[:60]}..."
+        problems.append(RawProblem(line, f"'{shown}' {nesting}"))
+        return None
     try:
         return RawRequirement(Requirement(text), line, text)
     except (InvalidRequirement, InvalidSpecifier) as error:
@@ -74,6 +80,19 @@ def read_requirement(
 
 
 def parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource]:
+    # tomllib and the include-group expansion recurse: a file nested hundreds
+    # deep would end in a RecursionError, so it is bad input instead.
+    try:
+        return _parse(text, path, include_build_system=include_build_system)
+    except RecursionError:
+        raise InputError(
+            "is nested too deeply to read (arrays, tables or include-group "
+            "chains hundreds of levels deep)",
+            path=path,
+        ) from None
+
+
+def _parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -19,8 +19,11 @@ from packaging.utils import NormalizedName, canonicalize_name
 from accord.model._lines import join_continuations, split_comment, split_logical_lines
 
 # A per-requirement option (``--hash=...``, ``--config-settings``) after the
-# requirement on the same line.
-_TRAILING_OPTION = re.compile(r"\s+--?[A-Za-z]")
+# requirement on the same line: found by the whitespace just before it (a
+# leading ``\s+`` would make the search quadratic on a line of spaces).
+# Parentheses in a marker, nested deeper than this, are refused (see below).
+MAX_NESTING = 32
+_TRAILING_OPTION = re.compile(r"\s--?[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +132,30 @@ class RequirementsFile:
 
 
 def parse_requirements_file(text: str, path: str) -> RequirementsFile:
-    """Read requirements-format ``text``; ``path`` is only remembered."""
-    return RequirementsFile(
-        path,
-        tuple(
-            parse_line(raw.lineno, raw.text, raw.ending)
-            for raw in split_logical_lines(text)
-        ),
-    )
+    """Read requirements-format ``text``; ``path`` is only remembered.
+
+    A line written many times is parsed once (parsing a requirement is the
+    costly part), and the copies only get their own number and ending.
+    """
+    parsed: dict[str, Line] = {}
+    lines: list[Line] = []
+    for raw in split_logical_lines(text):
+        known = parsed.get(raw.text)
+        if known is None:
+            known = parsed[raw.text] = parse_line(raw.lineno, raw.text, raw.ending)
+            lines.append(known)
+        else:
+            lines.append(_moved(known, raw.lineno, raw.ending))
+    return RequirementsFile(path, tuple(lines))
+
+
+def _moved(line: Line, lineno: int, ending: str) -> Line:
+    """``line`` at another place (dataclasses.replace is ten times slower)."""
+    if isinstance(line, RequirementLine):
+        return RequirementLine(
+            lineno, line.text, ending, line.requirement, line.comment, line.options
+        )
+    return replace(line, lineno=lineno, ending=ending)
 
 
 def line_content(text: str) -> tuple[str, str | None]:
@@ -159,8 +178,11 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     options = ""
     trailing = _TRAILING_OPTION.search(stripped)
     if trailing is not None:
-        stripped, options = stripped[: trailing.start()], stripped[trailing.start() :]
-        options = options.strip()
+        start = len(stripped[: trailing.start()].rstrip())
+        stripped, options = stripped[:start], stripped[start:].strip()
+    nesting = nesting_problem(stripped)
+    if nesting is not None:
+        return InvalidLine(lineno, text, ending, nesting)
     # packaging 26 lets InvalidSpecifier out of Requirement() for some
     # lines ("a===1.0,a"): bad input all the same.
     try:
@@ -168,6 +190,26 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     except (InvalidRequirement, InvalidSpecifier) as error:
         return InvalidLine(lineno, text, ending, _first_line(str(error)))
     return RequirementLine(lineno, text, ending, requirement, comment, options)
+
+
+def nesting_problem(requirement: str) -> str | None:
+    """Why a requirement's marker is nested too deeply to parse, if it is.
+
+    packaging parses parentheses by recursion: a few hundred levels end in a
+    RecursionError. Real markers nest two or three deep.
+    """
+    if requirement.count("(") <= MAX_NESTING:
+        return None
+    depth = deepest = 0
+    for character in requirement:
+        if character == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character == ")":
+            depth -= 1
+    if deepest <= MAX_NESTING:
+        return None
+    return f"has parentheses nested {deepest} deep; accord reads up to {MAX_NESTING}"
 
 
 def _first_line(message: str) -> str:

@@ -8,7 +8,7 @@ from typing import IO
 
 from accord.fleet import Mode, Outcome
 from accord.masking import mask_credentials
-from accord.report.render import JSON_SCHEMA_VERSION
+from accord.report.render import JSON_SCHEMA_VERSION, shown
 
 
 def render_fleet_json(mode: Mode, outcomes: Sequence[Outcome]) -> str:
@@ -30,6 +30,7 @@ def _fleet_json(mode: Mode, outcomes: Sequence[Outcome]) -> str:
                     "errors": o.errors,
                     "warnings": o.warnings,
                     "changed_files": list(o.changed_files),
+                    "written": o.written,
                     "findings": [f.as_dict() for f in o.findings],
                 }
                 for o in outcomes
@@ -51,50 +52,74 @@ def _summary(outcomes: Sequence[Outcome]) -> dict[str, int]:
 
 
 def render_fleet_table(
-    mode: Mode, outcomes: Sequence[Outcome], stream: IO[str]
+    mode: Mode,
+    outcomes: Sequence[Outcome],
+    stream: IO[str],
+    width: int | None = None,
+    wrote: bool = False,
 ) -> None:
+    """Each finding (with its fix, at a path that opens from here), each diff,
+    each project that could not run, then a summary table ``width`` wide
+    (default: the terminal's, or 80 off a terminal). ``wrote``: a sync that
+    writes, so the last column says what changed, not what would."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    width = None if stream.isatty() else 160
-    console = Console(file=stream, highlight=False, width=width)
+    if width is None and not stream.isatty():
+        width = 80
+    console = Console(file=stream, highlight=False, width=width, soft_wrap=True)
     for outcome in outcomes:
         for f in outcome.findings:
-            where = f.path if f.line is None else f"{f.path}:{f.line}"
+            where = shown(outcome.member.path / f.path)
+            where = where if f.line is None else f"{where}:{f.line}"
             style = "red" if f.severity == "error" else "yellow"
             console.print(
                 mask_credentials(
-                    f"{outcome.member.name}/{where}: [{style}]{f.severity}[/] "
-                    f"{f.rule} {f.message}"
-                ),
-                markup=True,
+                    f"{escape(where)}: [{style}]{f.severity}[/] {f.rule} "
+                    f"{escape(f.message)}"
+                )
             )
+            if f.fix:
+                console.print(
+                    mask_credentials(f"    fix: {escape(f.fix)}"), style="dim"
+                )
+        for diff in outcome.diffs:
+            console.print(diff, end="", markup=False)
+    for outcome in outcomes:
+        if outcome.message is not None:
+            console.print(
+                mask_credentials(
+                    f"{escape(outcome.member.name)}: [bold red]{outcome.status}[/]: "
+                    f"{escape(outcome.message)}"
+                )
+            )
+    written = wrote or any(o.written for o in outcomes)
+    changed = "changed" if written else "would change"
     table = Table(title=f"fleet {mode}", header_style="bold")
-    for column in (
-        "project",
-        "status",
-        "sources",
-        "errors",
-        "warnings",
-        "would change",
-    ):
-        table.add_column(column, justify="left" if column == "project" else "right")
+    table.add_column("project", overflow="fold", ratio=1)
+    for column in ("status", "sources", "errors", "warnings", changed):
+        table.add_column(column, justify="right", no_wrap=True)
     for o in outcomes:
-        status = o.status if o.message is None else f"{o.status}: {o.message}"
-        status = mask_credentials(status)
         style = {"ok": "green", "failed": "red"}.get(o.status, "bold red")
+        files = len(o.changed_files)
+        count = f"{files} file{'s' if files != 1 else ''}" if files else "-"
+        if written and files and not o.written:
+            count = "not written"
         table.add_row(
-            mask_credentials(o.member.name),
-            f"[{style}]{status}[/]",
+            escape(mask_credentials(o.member.name)),
+            f"[{style}]{o.status}[/]",
             str(o.sources),
             str(o.errors),
             str(o.warnings),
-            ", ".join(o.changed_files) or "-",
+            count,
         )
     console.print(table)
     summary = _summary(outcomes)
+    tail = ""
+    if mode == "sync":
+        tail = f", {summary['would_change']} " + ("synced" if written else "to sync")
     console.print(
         f"{summary['projects']} project(s): {summary['failed']} failing, "
-        f"{summary['errors']} error(s), {summary['warnings']} warning(s)"
-        + (f", {summary['would_change']} to sync" if mode == "sync" else "")
+        f"{summary['errors']} error(s), {summary['warnings']} warning(s){tail}"
     )

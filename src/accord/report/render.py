@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -22,6 +22,17 @@ if TYPE_CHECKING:
     from accord.usage import Use
 
 JSON_SCHEMA_VERSION = 1
+
+
+def shown(path: Path) -> str:
+    """``path`` as it opens from the current directory (``path:line`` in an
+    editor or terminal): relative when it is below here, else absolute."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, int]:
@@ -41,9 +52,16 @@ def render_json(command: str, findings: Sequence[Finding], **extra: object) -> s
 
 
 def render_table(
-    findings: Sequence[Finding], stream: IO[str], title: str, verdict: bool = True
+    findings: Sequence[Finding],
+    stream: IO[str],
+    title: str,
+    base: Path | None = None,
+    verdict: bool = True,
 ) -> None:
     """Findings as aligned columns, then the verdict line (unless not ``verdict``).
+
+    ``base`` is the directory the findings' paths are relative to: they are
+    shown as they open from the current directory.
 
     Plain text, not rich: importing rich cost more than the whole check.
     Off a terminal nothing is wrapped or coloured, so each finding stays on
@@ -53,9 +71,10 @@ def render_table(
     colour = _wants_colour(stream)
     out: list[str] = []
     if findings:
+        paths = [f.path if base is None else shown(base / f.path) for f in findings]
         rows = [
-            (f.severity, f.rule, f.path if f.line is None else f"{f.path}:{f.line}")
-            for f in findings
+            (f.severity, f.rule, path if f.line is None else f"{path}:{f.line}")
+            for f, path in zip(findings, paths, strict=True)
         ]
         widths = [
             max(len(header), *(len(row[column]) for row in rows))
@@ -165,6 +184,13 @@ def render_sync(
             indent=2,
         )
     out: list[str] = []
+    shown_paths: dict[str, str] = {}  # a file may have thousands of lines
+
+    def shown_in(path: str) -> str:
+        if path not in shown_paths:
+            shown_paths[path] = shown(project / path)
+        return shown_paths[path]
+
     if diff:
         from accord.textdiff import unified_diff
 
@@ -175,17 +201,18 @@ def render_sync(
     else:
         for change in plan.changes:
             new = "(removed)" if change.new is None else change.new
-            where = f"{change.path}:{change.line}"
+            where = f"{shown_in(change.path)}:{change.line}"
             if new != change.old:
                 out.append(f"{where}: {change.old}  ->  {new}\n")
             if change.licence is not None:
                 old_licence, new_licence = change.licence
                 out.append(f"{where}: licence {old_licence}  ->  {new_licence}\n")
     for finding in plan.findings:
-        where = (
-            finding.path if finding.line is None else f"{finding.path}:{finding.line}"
-        )
+        where = shown_in(finding.path)
+        where = where if finding.line is None else f"{where}:{finding.line}"
         out.append(f"{where}: {finding.severity} {finding.rule} {finding.message}\n")
+        if finding.fix:
+            out.append(f"    fix: {finding.fix}\n")
     if plan.blocked:
         verdict = "not written: a source could not be read"
     elif not plan.updates:
@@ -199,8 +226,14 @@ def render_sync(
 
 
 def render_users(
-    name: str, uses: Sequence[Use], problems: Sequence[str], output_format: str
+    name: str,
+    uses: Sequence[Use],
+    problems: Sequence[str],
+    output_format: str,
+    roots: Mapping[str, Path] | None = None,
 ) -> str:
+    """Every use of ``name``; ``roots`` (project -> directory) lets the lines
+    show paths that open from the current directory."""
     if output_format == "json":
         return mask_credentials(
             json.dumps(
@@ -223,10 +256,16 @@ def render_users(
                 indent=2,
             )
         )
+    roots = roots or {}
     lines = [
-        f"{u.project}/{u.path}:{u.line}: {u.requirement}  ({u.source})" for u in uses
+        f"{_use_path(u, roots)}:{u.line}: {u.requirement}  ({u.source})" for u in uses
     ]
     lines.extend(f"not read: {problem}" for problem in problems)
     projects = len({u.project for u in uses})
     lines.append(f"{name}: used {len(uses)} time(s) by {projects} project(s)")
     return mask_credentials("\n".join(lines))
+
+
+def _use_path(use: Use, roots: Mapping[str, Path]) -> str:
+    root = roots.get(use.project)
+    return f"{use.project}/{use.path}" if root is None else shown(root / use.path)

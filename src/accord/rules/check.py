@@ -7,8 +7,7 @@ repo and returns every finding, each at the file and line of the requirement.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import combinations
+from dataclasses import dataclass, replace
 
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
@@ -50,8 +49,9 @@ def check_project(project: Project, central: CentralRepo) -> list[Finding]:
             Finding("C001", "error", problem.path, problem.line, problem.message)
         )
     comments = line_comments(project.sources, dict(project.texts))
+    memo: dict[tuple[str, str | None], Assessment] = {}
     for source in project.sources:
-        findings.update(_check_source(source, central, comments))
+        findings.update(_check_source(source, central, comments, memo))
     findings.update(check_whole_project(project, central))
     return sort_findings(findings)
 
@@ -77,14 +77,17 @@ def no_sources_finding() -> Finding:
 
 
 def _check_source(
-    source: RequirementSource, central: CentralRepo, comments: dict[LineKey, str]
+    source: RequirementSource,
+    central: CentralRepo,
+    comments: dict[LineKey, str],
+    memo: dict[tuple[str, str | None], Assessment] | None = None,
 ) -> Iterator[Finding]:
     for problem in source.problems:
         yield Finding("C001", "error", problem.path, problem.line, problem.message)
     yield from check_duplicates(source)
     for item in source.requirements:
         comment = comments.get((item.path, item.line))
-        yield from assess_requirement(item, central, comment).findings
+        yield from assess_requirement(item, central, comment, memo).findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +109,35 @@ def check_requirement(
 
 
 def assess_requirement(
-    item: SourceRequirement, central: CentralRepo, comment: str | None = None
+    item: SourceRequirement,
+    central: CentralRepo,
+    comment: str | None = None,
+    memo: dict[tuple[str, str | None], Assessment] | None = None,
 ) -> Assessment:
     """Findings and sync's edit of one requirement, from one judgement.
 
     ``comment`` is the trailing comment of the item's line when the item
-    stands alone on it (where a licence comment may be corrected).
+    stands alone on it (where a licence comment may be corrected). ``memo``
+    (one per project) lets a line written many times be judged once, its
+    findings moved to each place.
     """
+    if memo is None:
+        return _assess(item, central, comment)
+    key = (item.text, comment)
+    known = memo.get(key)
+    if known is None:
+        known = memo[key] = _assess(item, central, comment)
+        return known
+    moved = tuple(
+        Finding(f.rule, f.severity, item.path, item.line, f.message, f.fix)
+        for f in known.findings
+    )
+    return replace(known, findings=moved)
+
+
+def _assess(
+    item: SourceRequirement, central: CentralRepo, comment: str | None
+) -> Assessment:
     requirement = item.requirement
     name = requirement.name
     canonical = _canonical(item)
@@ -331,23 +356,36 @@ def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
     for item in source.requirements:
         extras = frozenset(canonicalize_name(e) for e in item.requirement.extras)
         by_name.setdefault((_canonical(item), extras), []).append(item)
+    label = source.label
     for items in by_name.values():
         if len(items) < 2:
             continue
-        seen: set[tuple[str, int]] = set()
-        for first, second in combinations(items, 2):
-            if (first.path, first.line) == (second.path, second.line):
+        # The first line of each distinct marker (by meaning); a later line
+        # with an equivalent marker repeats it. Linear in the lines, not
+        # quadratic: 20,000 identical lines are checked in milliseconds.
+        firsts: list[SourceRequirement] = []
+        reported: set[tuple[str, int]] = set()
+        for item in items:
+            first = next(
+                (
+                    f
+                    for f in firsts
+                    if markers_equivalent(f.requirement.marker, item.requirement.marker)
+                ),
+                None,
+            )
+            if first is None:
+                firsts.append(item)
+            elif (first.path, first.line) == (item.path, item.line):
                 continue  # the same line reached twice through include-group
-            if (second.path, second.line) in seen:
-                continue
-            if markers_equivalent(first.requirement.marker, second.requirement.marker):
-                seen.add((second.path, second.line))
+            elif (item.path, item.line) not in reported:
+                reported.add((item.path, item.line))
                 yield Finding(
                     "C008",
                     "error",
-                    second.path,
-                    second.line,
-                    f"{second.requirement.name} is listed again in {source.label} "
+                    item.path,
+                    item.line,
+                    f"{item.requirement.name} is listed again in {label} "
                     f"(first at line {first.line})",
                     "merge the two lines",
                 )

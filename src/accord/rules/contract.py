@@ -17,7 +17,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import canonicalize_version
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from accord.config import LowerBoundPolicy
 from accord.model.global_list import GlobalEntry
@@ -90,11 +90,20 @@ def same_specifiers(left: Iterable[Specifier], right: Iterable[Specifier]) -> bo
 def minimum_of(specifiers: SpecifierSet) -> Version | None:
     """The lowest version ``specifiers`` allow by their minimum, if any."""
     floors = [
-        Version(s.version.removesuffix(".*"))
+        floor
         for s in specifiers
         if s.operator in MINIMUM or s.operator in PINNING
+        if (floor := _floor(s)) is not None
     ]
     return max(floors) if floors else None
+
+
+def _floor(spec: Specifier) -> Version | None:
+    """The version a minimum or pin starts at; None for ``===`` of a non-version."""
+    try:
+        return Version(spec.version.removesuffix(".*"))
+    except InvalidVersion:
+        return None
 
 
 def select_entries(
@@ -135,7 +144,8 @@ def judge(
             kept.append(spec)
         elif spec.operator in PINNING:
             extra.append(spec)
-            kept.append(Specifier(f">={spec.version.removesuffix('.*')}"))
+            if _floor(spec) is not None:  # "===foo" pins no version: no minimum
+                kept.append(Specifier(f">={spec.version.removesuffix('.*')}"))
         else:
             extra.append(spec)
 

@@ -23,9 +23,8 @@ from accord.rules.check import (
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
     SpliceError,
-    remove_line,
-    replace_in_comment,
-    replace_on_line,
+    edit_comment,
+    edit_line,
     split_lines,
 )
 
@@ -67,6 +66,7 @@ def plan_sync(
     # Keyed by the item's text too: one line may hold several requirements.
     changes: dict[tuple[str, int, str], Change] = {}
     comments = line_comments(project.sources, dict(project.texts))
+    memo: dict[tuple[str, str | None], Assessment] = {}  # one judgement a line
     for source in project.sources:
         problems.extend(
             Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
@@ -78,7 +78,7 @@ def plan_sync(
             if (item.path, item.line, item.text) in changes:
                 continue  # the same entry reached again through include-group
             comment = comments.get((item.path, item.line))
-            assessment = assess_requirement(item, central, comment)
+            assessment = assess_requirement(item, central, comment, memo)
             reported.extend(assessment.findings)
             change = _change_for(item, assessment, prune)
             if change is not None:
@@ -134,15 +134,16 @@ def _change_for(
 def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:
     toml = path.endswith(".toml")
     failures: list[Finding] = []
+    lines = split_lines(text)  # once: a file may have thousands of edits
     # Bottom-up, so removing a line does not move the lines still to edit.
     for change in sorted(changes, key=lambda c: c.line, reverse=True):
         try:
             if change.new is None:
-                text = _remove(text, change, toml)
+                _remove(lines, change, toml)
             elif change.new != change.old:
-                text = replace_on_line(text, change.line, change.old, change.new, toml)
+                edit_line(lines, change.line, change.old, change.new, toml)
             if change.licence is not None and change.new is not None:
-                text = replace_in_comment(text, change.line, *change.licence)
+                edit_comment(lines, change.line, *change.licence)
         except SpliceError as error:
             wanted = "remove it" if change.new is None else f"write {change.new!r}"
             failures.append(
@@ -155,18 +156,18 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
                     f"{wanted} by hand",
                 )
             )
-    return text, failures
+    return "".join(lines), failures
 
 
-def _remove(text: str, change: Change, toml: bool) -> str:
-    current = split_lines(text)[change.line - 1] if change.line else ""
+def _remove(lines: list[str], change: Change, toml: bool) -> None:
+    current = lines[change.line - 1] if 1 <= change.line <= len(lines) else ""
     body = current.split("#", 1)[0].strip().rstrip(",").strip()
     literals = (
         {change.old, f'"{change.old}"', f"'{change.old}'"} if toml else {change.old}
     )
     if body not in literals:
         raise SpliceError("it does not stand alone on its line")
-    return remove_line(text, change.line)
+    del lines[change.line - 1]
 
 
 def _verify(path: str, text: str) -> Finding | None:
