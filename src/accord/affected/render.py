@@ -27,7 +27,7 @@ def render_table(report: AffectedReport) -> str:
     lines = [f"affected by the change since {report.base} ({report.base_sha[:12]}):"]
     if not report.changes:
         lines.append("  nothing moved")
-    moved = {}
+    moved: dict[tuple[str, str], list[str]] = {}
     for change in report.changes:
         moved.setdefault((change.name, change.summary), []).append(change.python)
     for (name, summary), pythons in moved.items():
