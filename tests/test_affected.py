@@ -190,3 +190,11 @@ def test_uv_annotations_become_edges() -> None:
         "kombu",
         "vine",
     )
+
+
+def test_a_directory_that_is_no_git_repository_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "global-requirements.txt").write_text("")
+    assert main(["affected", "--requirements", str(tmp_path)]) == 2
+    assert "not a git repository" in capsys.readouterr().err

@@ -22,11 +22,12 @@ from accord.affected.select import (
     select,
 )
 from accord.central import CentralRepo, load_central_repo
-from accord.errors import AccordError
+from accord.errors import AccordError, InputError
 from accord.fleet import Member, fleet_members
 from accord.model.sources import SourceRequirement
 from accord.project import load_project
 from accord.review_change import central_at, resolve_base
+from accord.vcs.git import is_git_repo
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,12 @@ class CentralChange:
 
 
 def read_change(root: Path, base: str | None) -> CentralChange:
+    if not is_git_repo(root):
+        raise InputError(
+            "not a git repository: the change is read between a commit and "
+            "the work tree",
+            path=str(root),
+        )
     base, sha = resolve_base(root, base)
     after = load_central_repo(root)
     return CentralChange(base, sha, central_at(root, sha, after), after)
