@@ -148,6 +148,11 @@ COMMANDS = [
         ("pytest",),
         id="tox-default-posargs",
     ),
+    pytest.param(
+        {"tox.ini": "[testenv]\ncommands = pytest\n[testenv:py3]\ncommands = x y\n"},
+        ("x", "y"),
+        id="tox-py3",
+    ),
     pytest.param({".stestr.conf": "[DEFAULT]\n"}, ("stestr", "run"), id="stestr"),
     pytest.param({}, ("python", "-m", "pytest"), id="default"),
 ]

@@ -1,9 +1,9 @@
 """A project's test command, read from its files (never by running them).
 
 The first of: ``[tool.accord] test-command`` in pyproject.toml (a string or
-a list of words), the first command of tox.ini's ``[testenv]`` (with
-``{posargs}`` removed), ``stestr run`` where ``.stestr.conf`` exists, else
-``python -m pytest``.
+a list of words), the first command of tox.ini's ``[testenv:py3]``, else
+``[testenv]`` (with ``{posargs}`` removed), ``stestr run`` where
+``.stestr.conf`` exists, else ``python -m pytest``.
 """
 
 from __future__ import annotations
@@ -67,9 +67,13 @@ def _from_tox(path: Path) -> tuple[str, ...] | None:
         parser.read_string(path.read_text(encoding="utf-8"), str(path))
     except (configparser.Error, UnicodeDecodeError) as error:
         raise InputError(f"cannot read it: {error}", path=str(path)) from error
-    if not parser.has_option("testenv", "commands"):
+    section = next(
+        (s for s in ("testenv:py3", "testenv") if parser.has_option(s, "commands")),
+        None,
+    )
+    if section is None:
         return None
-    for raw in parser.get("testenv", "commands").splitlines():
+    for raw in parser.get(section, "commands").splitlines():
         line = _POSARGS.sub("", raw.split(" #", 1)[0]).strip().lstrip("-").strip()
         if line and not line.startswith("{["):
             return _split(line, path) or None
