@@ -41,7 +41,8 @@ class AffectedProject:
 
     @property
     def pythons(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(reach.python for reach in self.reaches))
+        found = {reach.python for reach in self.reaches}
+        return tuple(sorted(found, key=lambda v: tuple(map(int, v.split(".")))))
 
 
 def project_requirements(project: Project) -> tuple[SourceRequirement, ...]:
