@@ -18,9 +18,11 @@ def make_wheel(
     requires: Sequence[str] = (),
     requires_python: str | None = None,
     headers: Sequence[str] = (),
+    code: str = "",
 ) -> Path:
     """A pure-Python wheel with just enough metadata for a resolver, and
-    any further METADATA ``headers`` (``"License: MIT"``)."""
+    any further METADATA ``headers`` (``"License: MIT"``); ``code`` is its
+    ``__init__.py``."""
     stem = f"{name.replace('-', '_')}-{version}"
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
     metadata += "".join(f"{header}\n" for header in headers)
@@ -28,7 +30,7 @@ def make_wheel(
         metadata += f"Requires-Python: {requires_python}\n"
     metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
     files = {
-        f"{name.replace('-', '_')}/__init__.py": "",
+        f"{name.replace('-', '_')}/__init__.py": code,
         f"{stem}.dist-info/METADATA": metadata,
         f"{stem}.dist-info/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: accord-tests\n"

@@ -105,9 +105,9 @@ def review_central_change(
     on_done: Callable[[], None] = lambda: None,
 ) -> ChangeReport:
     """Review the change between ``base`` and the work tree of ``root``."""
-    base, base_sha = _base(root, base)
+    base, base_sha = resolve_base(root, base)
     after = load_central_repo(root)
-    before = _central_at(root, base_sha, after)
+    before = central_at(root, base_sha, after)
     diff = diff_central(before, after)
     message = remote.git("log", "-1", "--format=%B", cwd=root, check=False)
     members = fleet_members(after, workspace) if after.projects else []
@@ -146,7 +146,7 @@ def review_central_change(
     )
 
 
-def _base(root: Path, base: str | None) -> tuple[str, str]:
+def resolve_base(root: Path, base: str | None) -> tuple[str, str]:
     """The base to compare with, and its sha: ``base``, else the upstream
     branch, else HEAD~1, else (a first commit) the empty tree."""
     if base is None:
@@ -171,7 +171,7 @@ def _commit(root: Path, ref: str) -> str:
     ).strip()
 
 
-def _central_at(root: Path, sha: str, after: CentralRepo) -> CentralRepo:
+def central_at(root: Path, sha: str, after: CentralRepo) -> CentralRepo:
     """The central files as of ``sha``; none at all where it has none."""
     if sha != EMPTY_TREE and read_at(root, sha, GLOBAL_REQUIREMENTS) is not None:
         return load_central_repo(root, commit=sha)

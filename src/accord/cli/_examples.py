@@ -28,6 +28,8 @@ EXAMPLES = {
     "--change-id",
     "accord review": "accord review 'PyYAML>=6' --format json",
     "accord review-change": "accord review-change --base origin/master",
+    "accord affected": "accord affected --base origin/master --format github-matrix",
+    "accord cross-test": "accord cross-test nova --base origin/master --jobs 2",
     "accord init": "accord init ../requirements --workspace ~/src",
     "accord completion": "accord completion bash > "
     "~/.local/share/bash-completion/completions/accord",

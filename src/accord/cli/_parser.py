@@ -312,6 +312,19 @@ def _central_options(parser: argparse.ArgumentParser, findings: bool = False) ->
 def _resolving_options(parser: argparse.ArgumentParser, findings: bool = False) -> None:
     """What every resolving command starts from: repo, format, index, Pythons."""
     _central_options(parser, findings)
+    _index_options(parser)
+    parser.add_argument(
+        "--python",
+        dest="pythons",
+        action="append",
+        default=[],
+        metavar="X.Y",
+        help="Resolve for this Python (repeatable; default: python-versions).",
+    )
+    _jobs_option(parser, "Pythons to resolve for")
+
+
+def _index_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index-url",
         default=None,
@@ -336,15 +349,6 @@ def _resolving_options(parser: argparse.ArgumentParser, findings: bool = False) 
     parser.add_argument(
         "--no-index", action="store_true", default=None, help="Use only --find-links."
     )
-    parser.add_argument(
-        "--python",
-        dest="pythons",
-        action="append",
-        default=[],
-        metavar="X.Y",
-        help="Resolve for this Python (repeatable; default: python-versions).",
-    )
-    _jobs_option(parser, "Pythons to resolve for")
 
 
 # The commands: the arguments of each, then the tree.
@@ -647,6 +651,82 @@ def _review_change(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _change_options(parser: argparse.ArgumentParser) -> None:
+    """What affected and cross-test share: the change, the fleet, the index."""
+    _requirements_option(parser)
+    parser.add_argument(
+        "--base",
+        default=None,
+        metavar="REF",
+        help="Compare the work tree with REF (default: upstream, else HEAD~1).",
+    )
+    _workspace_option(
+        parser,
+        "Where projects.txt entries live (default: the directory holding the "
+        "requirements repo).",
+    )
+    _index_options(parser)
+
+
+def _affected(parser: argparse.ArgumentParser) -> None:
+    _change_options(parser)
+    _format_option(
+        parser,
+        ("table", "json", "github-matrix", "gitlab"),
+        help_text="table for people, json for machines; github-matrix "
+        "(strategy.matrix) or gitlab (a child pipeline) for CI.",
+    )
+    parser.add_argument(
+        "--chunk",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="github-matrix: only the N-th matrix of at most 256 jobs.",
+    )
+    parser.add_argument(
+        "--python",
+        dest="pythons",
+        action="append",
+        default=[],
+        metavar="X.Y",
+        help="Look at this Python (repeatable; default: python-versions).",
+    )
+    _jobs_option(parser, "Pythons to build the graph for")
+
+
+def _cross_test(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "projects",
+        nargs="*",
+        metavar="PROJECT",
+        help="projects.txt entries to test (default: every affected project).",
+    )
+    _change_options(parser)
+    _format_option(parser)
+    parser.add_argument(
+        "--timeout",
+        type=_positive_int,
+        default=1800,
+        metavar="S",
+        help="Seconds each test run may take (default: %(default)s).",
+    )
+    parser.add_argument(
+        "--env-dir",
+        type=_directory,
+        default=None,
+        metavar="DIRECTORY",
+        help="Where environments are kept (default: ~/.cache/accord/envs).",
+    )
+    parser.add_argument(
+        "--python",
+        dest="interpreter",
+        default=None,
+        metavar="PYTHON",
+        help="The interpreter of the environments (default: the one running accord).",
+    )
+    _jobs_option(parser, "Projects to test")
+
+
 def _completion(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "shell", choices=("bash", "zsh"), help="The shell to complete in."
@@ -812,6 +892,17 @@ COMMANDS: Mapping[str, Command] = {
         "Review a change to the central files: one report for the whole change.",
         "accord.cli._review:review_change",
         _review_change,
+    ),
+    "affected": Command(
+        "Which projects a change of the pins reaches, per Python, and how.",
+        "accord.cli._affected:affected",
+        _affected,
+    ),
+    "cross-test": Command(
+        "Run the affected projects' tests under the old and the new pins.\n\n"
+        "This runs the projects' own code (their tests), by your request.",
+        "accord.cli._affected:cross_test",
+        _cross_test,
     ),
     "completion": Command(
         "Print a shell completion script for accord.\n\n"

@@ -1,0 +1,87 @@
+"""A project's test command, read from its files (never by running them).
+
+The first of: ``[tool.accord] test-command`` in pyproject.toml (a string or
+a list of words), the first command of tox.ini's ``[testenv:py3]``, else
+``[testenv]`` (with ``{posargs}`` removed), ``stestr run`` where
+``.stestr.conf`` exists, else ``python -m pytest``.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import shlex
+import sys
+from pathlib import Path
+
+from accord.errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+_POSARGS = re.compile(r"\{posargs(?::[^{}]*)?\}")
+DEFAULT = ("python", "-m", "pytest")
+
+
+def find_test_command(root: Path) -> tuple[str, ...]:
+    return (
+        _from_pyproject(root / "pyproject.toml")
+        or _from_tox(root / "tox.ini")
+        or (("stestr", "run") if (root / ".stestr.conf").is_file() else DEFAULT)
+    )
+
+
+def _from_pyproject(path: Path) -> tuple[str, ...] | None:
+    if not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read it: {error}", path=str(path)) from error
+    tool = data.get("tool", {})
+    accord = tool.get("accord", {}) if isinstance(tool, dict) else {}
+    command = accord.get("test-command") if isinstance(accord, dict) else None
+    if command is None:
+        return None
+    if isinstance(command, str):
+        words = _split(command, path)
+    elif isinstance(command, list) and all(isinstance(w, str) for w in command):
+        words = tuple(command)
+    else:
+        words = ()
+    if not words:
+        raise InputError(
+            "[tool.accord] test-command must be a command line or a list of words",
+            path=str(path),
+        )
+    return words
+
+
+def _from_tox(path: Path) -> tuple[str, ...] | None:
+    if not path.is_file():
+        return None
+    parser = configparser.RawConfigParser(strict=False, comment_prefixes=("#", ";"))
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"), str(path))
+    except (configparser.Error, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read it: {error}", path=str(path)) from error
+    section = next(
+        (s for s in ("testenv:py3", "testenv") if parser.has_option(s, "commands")),
+        None,
+    )
+    if section is None:
+        return None
+    for raw in parser.get(section, "commands").splitlines():
+        line = _POSARGS.sub("", raw.split(" #", 1)[0]).strip().lstrip("-").strip()
+        if line and not line.startswith("{["):
+            return _split(line, path) or None
+    return None
+
+
+def _split(line: str, path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(shlex.split(line))
+    except ValueError as error:
+        raise InputError(f"test command {line!r}: {error}", path=str(path)) from error
