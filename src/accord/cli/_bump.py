@@ -131,7 +131,8 @@ def _bump(
     notes: list[str] = []
     installable = _installable(resolving, targets, notes)
     moving = {t.name for t in targets} | {_canonical(n) for n in plain}
-    limits = _cutoffs(resolving, moving)
+    # A release named exactly is taken whatever its age; a name alone waits.
+    limits = _cutoffs(resolving, {t.name for t in targets})
     with resolution_progress(installable) as shown:
         result = generate(
             central,
@@ -255,15 +256,18 @@ def _installable(
     )
     fine = tuple(o.python for o in outcomes if o.failure is None)
     wanted = ", ".join(str(t) for t in targets)
-    for outcome in outcomes:
-        if outcome.failure is not None:
-            notes.append(
-                f"not on Python {outcome.python}: {wanted} does not install there "
-                f"({outcome.failure.reason}); its pins stay"
-            )
+    failed = [o for o in outcomes if o.failure is not None]
     if not fine:
-        reasons = "; ".join(notes)
-        raise AccordError(f"{wanted} installs on none of the Pythons: {reasons}")
+        reason = failed[0].failure.reason if failed[0].failure else ""
+        raise AccordError(
+            f"{wanted} installs on none of the Pythons ({', '.join(pythons)}): {reason}"
+        )
+    for outcome in failed:
+        reason = outcome.failure.reason if outcome.failure else ""
+        notes.append(
+            f"not on Python {outcome.python}: {wanted} does not install there "
+            f"({reason}); its pins stay"
+        )
     return fine
 
 

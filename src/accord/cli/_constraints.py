@@ -206,7 +206,11 @@ def constraints_verify(
     jobs: int | None,
 ) -> int:
     from accord.index.client import IndexClient
-    from accord.resolve.verify import verify_constraints, yanked_pins
+    from accord.resolve.verify import (
+        verify_constraints,
+        yanked_pins,
+        young_pin_findings,
+    )
 
     with resolving_from(
         requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
@@ -223,6 +227,7 @@ def constraints_verify(
         if not index.no_index:  # yanked is a property of an index's pages
             client = IndexClient(index.url or "https://pypi.org/simple/", None)
             findings += yanked_pins(resolving.central, client)
+            findings += young_pin_findings(resolving.central, client)
         return finish(
             "constraints verify",
             findings,

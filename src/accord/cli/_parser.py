@@ -189,6 +189,13 @@ def _arrange(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
         if action.nargs is None
         for option in action.option_strings
     }
+    # Options taking a fixed number of values (--from-tag GITREPO TAG) keep them.
+    counted = {
+        option: action.nargs
+        for action in parser._actions
+        if isinstance(action.nargs, int) and action.nargs > 1
+        for option in action.option_strings
+    }
     arranged: list[str] = []
     positionals: list[str] = []
     rest = iter(argv)
@@ -198,6 +205,11 @@ def _arrange(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
         elif word in takes_value:
             value = next(rest, None)
             arranged.append(word if value is None else f"{word}={value}")
+        elif word in counted:
+            arranged.append(word)
+            arranged.extend(
+                value for _, value in zip(range(counted[word]), rest, strict=False)
+            )
         elif word.startswith("-") and word != "-":
             arranged.append(word)
         else:
