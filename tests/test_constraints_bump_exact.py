@@ -322,3 +322,23 @@ def test_policy_errors_name_the_line(
     code, _, err = bump(repo, capsys, "delta")
     assert code == 2
     assert f"accord.toml:{line}" in err and message in err
+
+
+def test_generate_takes_no_release_younger_than_the_cooldown(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index.add("delta", [Release("1.1", OLD), Release("1.2", YESTERDAY)])
+    index.add("orglib", [Release("2.0.0", OLD), Release("2.2.0", YESTERDAY)])
+    repo = make_repo(tmp_path, index, '[policy]\ncooldown = "7 days"\n')
+    (repo / "upper-constraints.txt").write_text("# Our pins.\n")
+    base = ["constraints", "generate", "--requirements", str(repo)]
+    assert main([*base, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    text = (repo / "upper-constraints.txt").read_text()
+    assert "delta===1.1\n" in text and "orglib===2.2.0\n" in text
+    assert [n for n in document["notes"] if "delta 1.2" in n]
+    # The table says it too, with the day it may be taken.
+    (repo / "upper-constraints.txt").write_text("# Our pins.\n")
+    assert main([*base, "--refresh"]) == 0
+    out = capsys.readouterr().out
+    assert "held back by the cooldown: delta 1.2 (uploaded " in out

@@ -7,7 +7,6 @@ cooldown, stable) and git in accord.vcs.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import fnmatch
 import sys
 import tempfile
@@ -18,16 +17,13 @@ from typing import TYPE_CHECKING
 
 from accord.cli._app import UsageError
 from accord.cli._constraints import Resolving, _check_bumpable, _report, resolving_from
+from accord.cli._cooldown import cooldown_cutoffs, held_back_notes, now
 from accord.cli._progress import resolution_progress
 
 if TYPE_CHECKING:
     from packaging.utils import NormalizedName
-    from packaging.version import Version
 
-    from accord.index.model import ProjectPage
-    from accord.resolve.cooldown import Cutoffs
     from accord.resolve.exact import Target
-    from accord.resolve.generate import Generated
 
 
 def constraints_bump(
@@ -132,7 +128,7 @@ def _bump(
     installable = _installable(resolving, targets, notes)
     moving = {t.name for t in targets} | {_canonical(n) for n in plain}
     # A release named exactly is taken whatever its age; a name alone waits.
-    limits = _cutoffs(resolving, {t.name for t in targets})
+    limits = cooldown_cutoffs(resolving, {t.name for t in targets})
     with resolution_progress(installable) as shown:
         result = generate(
             central,
@@ -144,11 +140,11 @@ def _bump(
             upgrade_all=bump_all,
             exact={t.name: str(t.version) for t in targets},
             strict=stable and not force and not bump_all,
-            exclude_newer=limits.uv_arguments(_now()),
+            exclude_newer=limits.uv_arguments(now()),
         )
     if not bump_all:
         notes += forced_moves(result.changes, moving)
-    notes += _held_back(resolving, result, limits)
+    notes += held_back_notes(resolving, result, limits)
     result = replace(result, notes=(*result.notes, *notes))
     written = None
     commits: list[str] = []
@@ -169,10 +165,6 @@ def _canonical(name: str) -> NormalizedName:
     from packaging.utils import canonicalize_name
 
     return canonicalize_name(name)
-
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def _current_branch(root: Path) -> str | None:
@@ -269,54 +261,3 @@ def _installable(
             f"({reason}); its pins stay"
         )
     return fine
-
-
-def _cutoffs(resolving: Resolving, moving: set[NormalizedName]) -> Cutoffs:
-    from accord.resolve.cooldown import cutoffs
-    from accord.resolve.stable import own_libraries
-
-    central = resolving.central
-    return cutoffs(
-        central.config.policy,
-        own_libraries(central),
-        _now(),
-        moving,
-    )
-
-
-def _held_back(resolving: Resolving, result: Generated, limits: Cutoffs) -> list[str]:
-    """What the cooldown kept out, from the index's upload times."""
-    if limits.default is None or result.text is None:
-        return []
-    from accord.resolve.cooldown import held_back
-    from accord.resolve.stable import own_libraries
-
-    pages = _pages(resolving, sorted({line.name for line in result.lines}))
-    chosen: dict[NormalizedName, Version] = {}
-    for line in result.lines:
-        chosen[line.name] = max(chosen.get(line.name, line.version), line.version)
-    central = resolving.central
-    return [
-        held.describe()
-        for held in held_back(
-            pages, chosen, limits, central.config.policy, own_libraries(central)
-        )
-    ]
-
-
-def _pages(
-    resolving: Resolving, names: Sequence[str]
-) -> dict[NormalizedName, ProjectPage]:
-    """The index's pages of ``names`` (none without an http index)."""
-    from accord.index.client import IndexClient
-    from accord.index.model import ProjectPage as Page
-
-    index = resolving.resolver.index
-    if index.no_index or not (index.url or "https://").startswith("http"):
-        return {}
-    client = IndexClient(index.url or "https://pypi.org/simple/", None)
-    return {
-        page.name: page
-        for page in client.projects(list(names)).values()
-        if isinstance(page, Page)
-    }

@@ -79,7 +79,10 @@ def constraints_generate(
     diff: bool,
     refresh: bool,
 ) -> int:
+    from dataclasses import replace
+
     from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    from accord.cli._cooldown import cooldown_cutoffs, held_back_notes, now
     from accord.cli._globals import print_note
     from accord.files import write_atomic
     from accord.index.client import default_cache_dir
@@ -115,6 +118,7 @@ def constraints_generate(
             )
             result = unchanged_result(central)
         else:
+            limits = cooldown_cutoffs(resolving)
             with resolution_progress(resolving.pythons) as shown:
                 result = generate(
                     central,
@@ -122,7 +126,10 @@ def constraints_generate(
                     shown.watch(resolving.resolver),
                     resolving.jobs,
                     shown.done,
+                    exclude_newer=limits.uv_arguments(now()),
                 )
+            held = held_back_notes(resolving, result, limits)
+            result = replace(result, notes=(*result.notes, *held))
         target = (
             resolving.root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
         )
