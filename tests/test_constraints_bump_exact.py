@@ -342,3 +342,29 @@ def test_generate_takes_no_release_younger_than_the_cooldown(
     assert main([*base, "--refresh"]) == 0
     out = capsys.readouterr().out
     assert "held back by the cooldown: delta 1.2 (uploaded " in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("oslo.config", None, id="bare"),
+        pytest.param("oslo.config==9.4.0", "oslo.config==9.4.0", id="exact"),
+        pytest.param("Oslo_Config===9.4", "Oslo_Config==9.4", id="as-pinned"),
+    ],
+)
+def test_parse_target(text: str, expected: str | None) -> None:
+    from accord.resolve.exact import parse_target
+
+    target = parse_target(text)
+    assert (None if target is None else str(target)) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["a>=1", "a==1.*", "a[x]==1", "a==1;python_version<'3'", "a==x y"]
+)
+def test_parse_target_refuses_anything_but_one_release(text: str) -> None:
+    from accord.errors import InputError
+    from accord.resolve.exact import parse_target
+
+    with pytest.raises(InputError, match="NAME==VERSION"):
+        parse_target(text)

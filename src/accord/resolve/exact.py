@@ -36,7 +36,8 @@ class Target:
 
 
 def parse_target(text: str) -> Target | None:
-    """``NAME==VERSION`` as a target; None for a bare name; InputError else."""
+    """``NAME==VERSION`` (or ``===``, as pins are written) as a target; None
+    for a bare name; InputError else."""
     if not any(op in text for op in "=<>!~@;["):
         return None
     try:
@@ -44,7 +45,7 @@ def parse_target(text: str) -> Target | None:
         specifiers = list(requirement.specifier)
         if (
             len(specifiers) != 1
-            or specifiers[0].operator != "=="
+            or specifiers[0].operator not in ("==", "===")
             or "*" in specifiers[0].version
             or requirement.marker is not None
             or requirement.extras

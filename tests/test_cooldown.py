@@ -1,0 +1,59 @@
+"""The cooldown's pure parts: durations, cutoffs, what uv is told."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from accord._config_policy import CooldownExempt, Policy, parse_duration
+from accord.resolve.cooldown import cutoffs
+
+NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
+DAY = datetime.timedelta(days=1)
+
+DURATIONS = [
+    pytest.param("7 days", 7 * DAY, id="days"),
+    pytest.param("1 day", DAY, id="day"),
+    pytest.param("12 hours", DAY / 2, id="hours"),
+    pytest.param("2 weeks", 14 * DAY, id="weeks"),
+    pytest.param("3d", 3 * DAY, id="short"),
+    pytest.param("0", datetime.timedelta(0), id="zero"),
+    pytest.param("soon", None, id="word"),
+    pytest.param("-1 days", None, id="negative"),
+    pytest.param("7 months", None, id="unit"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DURATIONS)
+def test_parse_duration(text: str, expected: datetime.timedelta | None) -> None:
+    assert parse_duration(text) == expected
+
+
+def test_no_cooldown_tells_uv_nothing() -> None:
+    assert cutoffs(Policy(), {canonicalize_name("org")}, NOW).uv_arguments(NOW) == (
+        None,
+        (),
+    )
+
+
+def test_cutoffs_per_class_and_exemption() -> None:
+    policy = Policy(
+        cooldown=7 * DAY,
+        own_libraries_cooldown=DAY,
+        cooldown_exempt=(
+            CooldownExempt(canonicalize_name("urllib3"), Version("2.5"), "CVE"),
+        ),
+    )
+    limits = cutoffs(policy, {canonicalize_name("org")}, NOW, [canonicalize_name("x")])
+    assert limits.uv_arguments(NOW) == (
+        "2026-11-23T12:00:00Z",
+        (
+            "org=2026-11-29T12:00:00Z",
+            "urllib3=2026-11-30T12:00:00Z",
+            "x=2026-11-30T12:00:00Z",
+        ),
+    )
+    assert limits.for_name(canonicalize_name("other")) == NOW - 7 * DAY
