@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from accord._config_policy import CooldownExempt, Policy, parse_duration
-from accord.resolve.cooldown import cutoffs
+from accord.index.model import DistFile, ProjectPage
+from accord.resolve.cooldown import cutoffs, held_back
 
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
 DAY = datetime.timedelta(days=1)
@@ -57,3 +59,41 @@ def test_cutoffs_per_class_and_exemption() -> None:
         ),
     )
     assert limits.for_name(canonicalize_name("other")) == NOW - 7 * DAY
+
+
+def _page(name: str, uploads: dict[str, datetime.datetime]) -> ProjectPage:
+    files = tuple(
+        DistFile(
+            f"{name}-{version}-py3-none-any.whl",
+            f"https://files.example/{name}-{version}.whl",
+            Version(version),
+            None,
+            None,
+            uploaded,
+            None,
+            True,
+        )
+        for version, uploaded in uploads.items()
+    )
+    return ProjectPage(
+        canonicalize_name(name), files, tuple(sorted(Version(v) for v in uploads))
+    )
+
+
+def test_held_back_names_the_newest_allowed_young_release() -> None:
+    name = canonicalize_name("delta")
+    page = _page(
+        "delta", {"1.1": NOW - 90 * DAY, "1.2": NOW - 2 * DAY, "2.0": NOW - DAY}
+    )
+    policy = Policy(cooldown=7 * DAY)
+    limits = cutoffs(policy, (), NOW)
+    chosen = {name: Version("1.1")}
+    [held] = held_back({name: page}, chosen, limits, policy, ())
+    assert (str(held.version), held.until) == ("2.0", NOW + 6 * DAY)
+    # 2.0 is not allowed (a hold, the global list): 1.2 is what waits.
+    allowed = {name: SpecifierSet("<2")}
+    [held] = held_back({name: page}, chosen, limits, policy, (), allowed)
+    assert str(held.version) == "1.2"
+    assert "taken from 2026-12-05T12:00:00Z" in held.describe()
+    # Nothing newer than the pin: nothing held back.
+    assert held_back({name: page}, {name: Version("2.0")}, limits, policy, ()) == []

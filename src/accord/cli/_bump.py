@@ -46,6 +46,7 @@ def constraints_bump(
     wait: float | None = None,
     from_tag: Sequence[str] | None = None,
 ) -> int:
+    from accord.cli._globals import print_note
     from accord.resolve.exact import parse_target
 
     names = list(names)
@@ -55,10 +56,9 @@ def constraints_bump(
         release = read_tag(Path(from_tag[0]), from_tag[1])
         names.append(f"{release.name}=={release.version}")
         branch = branch or release.branch
-        print(
+        print_note(
             f"{from_tag[1]} of {from_tag[0]}: {release.name} {release.version} "
-            f"on {release.branch}",
-            file=sys.stderr,
+            f"on {release.branch}"
         )
     if bool(names) == bump_all:
         raise UsageError("name the libraries to bump, or pass --all (not both)")
@@ -190,7 +190,9 @@ def _on_branch(
 
     if not git.valid_branch(branch):
         raise UsageError(f"{branch!r} is not a branch name", option="--branch")
-    root = requirements_repo(requirements, None)
+    root = requirements_repo(
+        requirements, None, local_only="bump --branch writes on that branch there"
+    )
     current = _current_branch(root)
     if current == branch:
         yield str(root)

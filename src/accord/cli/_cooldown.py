@@ -42,6 +42,9 @@ def held_back_notes(
     """What the cooldown kept out, from the index's upload times."""
     if limits.default is None or result.text is None:
         return []
+    from packaging.specifiers import SpecifierSet
+    from packaging.utils import canonicalize_name
+
     from accord.resolve.cooldown import held_back
     from accord.resolve.stable import own_libraries
 
@@ -50,10 +53,23 @@ def held_back_notes(
     for line in result.lines:
         chosen[line.name] = max(chosen.get(line.name, line.version), line.version)
     central = resolving.central
+    allowed: dict[NormalizedName, SpecifierSet] = {}
+    for entry in central.global_list.entries:
+        allowed[entry.name] = allowed.get(entry.name, SpecifierSet()) & (
+            entry.requirement.specifier
+        )
+    for hold in central.config.resolution.holds:
+        name = canonicalize_name(hold.name)
+        allowed[name] = allowed.get(name, SpecifierSet()) & hold.specifier
     return [
         held.describe()
         for held in held_back(
-            pages, chosen, limits, central.config.policy, own_libraries(central)
+            pages,
+            chosen,
+            limits,
+            central.config.policy,
+            own_libraries(central),
+            allowed,
         )
     ]
 

@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
@@ -95,10 +96,14 @@ def held_back(
     limits: Cutoffs,
     policy: Policy,
     own: Collection[NormalizedName],
+    allowed: Mapping[NormalizedName, SpecifierSet] | None = None,
 ) -> list[HeldBack]:
-    """Per library, the newest release above the chosen one the cooldown kept
-    out (a newer one a specifier excludes may be counted: the index does not
-    say why uv passed it over, only when it came)."""
+    """Per library, the newest release above the chosen one that the
+    cooldown kept out: one the global list and holds (``allowed``) permit,
+    uploaded after the library's cutoff. (A dependency's own requirements
+    may also have ruled it out: the index does not say why uv passed a
+    release over.)"""
+    allowed = allowed or {}
     found = []
     for name, version in sorted(chosen.items()):
         cutoff = limits.for_name(name)
@@ -108,7 +113,9 @@ def held_back(
         for candidate in sorted(page.versions, reverse=True):
             if candidate <= version:
                 break
-            if candidate.is_prerelease:
+            if candidate.is_prerelease or not allowed.get(
+                name, SpecifierSet()
+            ).contains(candidate, prereleases=True):
                 continue
             uploaded = _uploaded(page, candidate)
             if uploaded is not None and uploaded > cutoff:
