@@ -13,6 +13,10 @@ from accord._config_policy import CooldownExempt, Policy, parse_duration
 from accord.index.model import DistFile, ProjectPage
 from accord.resolve.cooldown import cutoffs, held_back
 
+from .indexserver import Release, TestIndex, index_fixture
+
+__all__ = ["index_fixture"]
+
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
 DAY = datetime.timedelta(days=1)
 
@@ -97,3 +101,21 @@ def test_held_back_names_the_newest_allowed_young_release() -> None:
     assert "taken from 2026-12-05T12:00:00Z" in held.describe()
     # Nothing newer than the pin: nothing held back.
     assert held_back({name: page}, {name: Version("2.0")}, limits, policy, ()) == []
+
+
+def test_wait_backs_off_and_gives_up_with_what_it_saw(test_index: TestIndex) -> None:
+    from accord.index.wait import ReleaseNotVisible, wait_for_release
+
+    moments = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        moments[0] += seconds
+
+    url = test_index.simple_url
+    test_index.add("lib", [Release("1.0")])
+    with pytest.raises(ReleaseNotVisible, match=r"lib 1\.1 did not appear.*1\.0"):
+        wait_for_release(url, "lib", Version("1.1"), 20, sleep, lambda: moments[0])
+    assert slept == [2.0, 4.0, 8.0, 6.0]
+    assert wait_for_release(url, "lib", Version("1.0"), 0) == 1

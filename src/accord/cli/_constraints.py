@@ -108,7 +108,10 @@ def constraints_generate(
         requests = build_requests(
             central, sort_pythons(resolving.pythons), central.config.resolution.holds
         )
-        stamp = generation_stamp(requests, resolving.resolver.identity())
+        # The cooldown's settings decide the answer too (its moving cutoff
+        # does not: the pins kept as preferences do not move with it).
+        identity = resolving.resolver.identity() + repr(central.config.policy)
+        stamp = generation_stamp(requests, identity)
         store = StampStore(default_cache_dir().parent / "generate")
         current = central.constraints.file.text if central.constraints else None
         if not refresh and store.unchanged(resolving.root, stamp, current):
@@ -153,7 +156,7 @@ def constraints_generate(
                     )
                     store.remember(
                         resolving.root,
-                        generation_stamp(after, resolving.resolver.identity()),
+                        generation_stamp(after, identity),
                         result.text,
                     )
         return _report(
