@@ -22,6 +22,7 @@ from accord.findings import Severity
 from accord.license_policy import DEFAULT_POLICY, LicensePolicy
 
 if TYPE_CHECKING:
+    from accord._config_policy import Policy
     from accord._config_resolution import ResolutionConfig
 
 CONFIG_FILE = "accord.toml"
@@ -63,6 +64,17 @@ class Config:
     # A build backend every project's pyproject.toml must name (with a
     # [project] table), as OpenStack's gate wants "pbr.build"; None: no rule.
     required_build_backend: str | None = None
+    # [policy]: stable branches and the release cooldown; None: the defaults.
+    policy_settings: Policy | None = None
+
+    @property
+    def policy(self) -> Policy:
+        """Stable-branch globs, the cooldown and its exemptions."""
+        if self.policy_settings is not None:
+            return self.policy_settings
+        from accord._config_policy import DEFAULT_POLICY
+
+        return DEFAULT_POLICY
 
     @property
     def resolution(self) -> ResolutionConfig:
@@ -96,6 +108,7 @@ _TOP_KEYS = (
     *RESOLUTION_KEYS,
     "own-libraries",
     "required-build-backend",
+    "policy",
 )
 _LICENSE_KEYS = ("allowed", "forbidden", "aliases")
 
@@ -182,6 +195,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         required_build_backend = reader.string(
             data["required-build-backend"], "required-build-backend"
         )
+    policy = None
+    if "policy" in data:
+        from accord._config_policy import parse_policy
+
+        policy = parse_policy(data["policy"], reader.fail_at)
     return Config(
         python_versions,
         lower_bounds,
@@ -193,6 +211,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         resolution,
         own_libraries,
         required_build_backend,
+        policy,
     )
 
 

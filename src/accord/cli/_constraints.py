@@ -79,7 +79,10 @@ def constraints_generate(
     diff: bool,
     refresh: bool,
 ) -> int:
+    from dataclasses import replace
+
     from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    from accord.cli._cooldown import cooldown_cutoffs, held_back_notes, now
     from accord.cli._globals import print_note
     from accord.files import write_atomic
     from accord.index.client import default_cache_dir
@@ -105,7 +108,10 @@ def constraints_generate(
         requests = build_requests(
             central, sort_pythons(resolving.pythons), central.config.resolution.holds
         )
-        stamp = generation_stamp(requests, resolving.resolver.identity())
+        # The cooldown's settings decide the answer too (its moving cutoff
+        # does not: the pins kept as preferences do not move with it).
+        identity = resolving.resolver.identity() + repr(central.config.policy)
+        stamp = generation_stamp(requests, identity)
         store = StampStore(default_cache_dir().parent / "generate")
         current = central.constraints.file.text if central.constraints else None
         if not refresh and store.unchanged(resolving.root, stamp, current):
@@ -115,6 +121,7 @@ def constraints_generate(
             )
             result = unchanged_result(central)
         else:
+            limits = cooldown_cutoffs(resolving)
             with resolution_progress(resolving.pythons) as shown:
                 result = generate(
                     central,
@@ -122,7 +129,10 @@ def constraints_generate(
                     shown.watch(resolving.resolver),
                     resolving.jobs,
                     shown.done,
+                    exclude_newer=limits.uv_arguments(now()),
                 )
+            held = held_back_notes(resolving, result, limits)
+            result = replace(result, notes=(*result.notes, *held))
         target = (
             resolving.root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
         )
@@ -146,79 +156,11 @@ def constraints_generate(
                     )
                     store.remember(
                         resolving.root,
-                        generation_stamp(after, resolving.resolver.identity()),
+                        generation_stamp(after, identity),
                         result.text,
                     )
         return _report(
             resolving, result, output_format, written, diff, to_stderr=output == "-"
-        )
-
-
-def constraints_bump(
-    names: Sequence[str],
-    bump_all: bool,
-    stable: bool,
-    force: bool,
-    propose: bool,
-    group: bool,
-    diff: bool,
-    requirements: str | None,
-    output_format: str,
-    index_url: str | None,
-    extra_index_url: Sequence[str],
-    find_links: Sequence[str],
-    no_index: bool | None,
-    pythons: Sequence[str],
-    jobs: int | None,
-) -> int:
-    from accord.central import UPPER_CONSTRAINTS
-    from accord.files import write_atomic
-    from accord.resolve.bump_commits import commit_bump
-    from accord.resolve.generate import generate
-    from accord.resolve.stable import refuse_on_stable
-
-    with resolving_from(
-        requirements,
-        index_url,
-        extra_index_url,
-        find_links,
-        no_index,
-        pythons,
-        jobs,
-        local_only=None if diff else "bump writes upper-constraints.txt there",
-    ) as resolving:
-        root, central = resolving.root, resolving.central
-        if bool(names) == bump_all:
-            raise UsageError("name the libraries to bump, or pass --all (not both)")
-        _check_bumpable(central, names)
-        if propose and not (root / ".git").exists():
-            raise UsageError(f"--propose needs {root} to be a git repository")
-        if stable and not force:
-            refused = refuse_on_stable(central, names, bump_all)
-            if refused:
-                raise UsageError(refused)
-        with resolution_progress(resolving.pythons) as shown:
-            result = generate(
-                central,
-                resolving.pythons,
-                shown.watch(resolving.resolver),
-                resolving.jobs,
-                shown.done,
-                upgrade=names,
-                upgrade_all=bump_all,
-            )
-        written = None
-        commits: list[str] = []
-        if result.text is not None and not diff:
-            if propose:
-                commits = commit_bump(root, central, result, group)
-            else:
-                write_atomic(root / UPPER_CONSTRAINTS, result.text)
-            written = str(root / UPPER_CONSTRAINTS)
-        for sha in commits:
-            print(f"committed {sha[:12]}", file=sys.stderr)
-        return _report(
-            resolving, result, output_format, written, diff, command="constraints bump"
         )
 
 
@@ -274,7 +216,11 @@ def constraints_verify(
     jobs: int | None,
 ) -> int:
     from accord.index.client import IndexClient
-    from accord.resolve.verify import verify_constraints, yanked_pins
+    from accord.resolve.verify import (
+        verify_constraints,
+        yanked_pins,
+        young_pin_findings,
+    )
 
     with resolving_from(
         requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
@@ -291,6 +237,7 @@ def constraints_verify(
         if not index.no_index:  # yanked is a property of an index's pages
             client = IndexClient(index.url or "https://pypi.org/simple/", None)
             findings += yanked_pins(resolving.central, client)
+            findings += young_pin_findings(resolving.central, client)
         return finish(
             "constraints verify",
             findings,

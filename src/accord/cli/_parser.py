@@ -189,6 +189,13 @@ def _arrange(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
         if action.nargs is None
         for option in action.option_strings
     }
+    # Options taking a fixed number of values (--from-tag GITREPO TAG) keep them.
+    counted = {
+        option: action.nargs
+        for action in parser._actions
+        if isinstance(action.nargs, int) and action.nargs > 1
+        for option in action.option_strings
+    }
     arranged: list[str] = []
     positionals: list[str] = []
     rest = iter(argv)
@@ -198,6 +205,11 @@ def _arrange(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
         elif word in takes_value:
             value = next(rest, None)
             arranged.append(word if value is None else f"{word}={value}")
+        elif word in counted:
+            arranged.append(word)
+            arranged.extend(
+                value for _, value in zip(range(counted[word]), rest, strict=False)
+            )
         elif word.startswith("-") and word != "-":
             arranged.append(word)
         else:
@@ -453,9 +465,22 @@ def _generate(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds")
+    return value
+
+
 def _bump(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "names", nargs="*", metavar="NAME", help="The libraries to move."
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="The libraries to move; NAME==VERSION pins exactly that release.",
     )
     parser.add_argument(
         "--all",
@@ -480,6 +505,27 @@ def _bump(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--group", action="store_true", help="With --propose, one commit for all."
+    )
+    parser.add_argument(
+        "--branch",
+        default=None,
+        metavar="BRANCH",
+        help="The requirements repo's branch to bump (the checkout must be on "
+        "it, or --propose commits there).",
+    )
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="Poll the index until each NAME==VERSION is there, at most this long.",
+    )
+    parser.add_argument(
+        "--from-tag",
+        nargs=2,
+        default=None,
+        metavar=("GITREPO", "TAG"),
+        help="Bump to the release a library's tag names, on the branch it is on.",
     )
     parser.add_argument(
         "--diff", action="store_true", help="Show the change; write nothing."
@@ -857,8 +903,8 @@ COMMANDS: Mapping[str, Command] = {
             ),
             "bump": Command(
                 "Move NAME... (or --all) to the newest versions the list and "
-                "holds allow.",
-                "accord.cli._constraints:constraints_bump",
+                "holds allow, or NAME==VERSION exactly.",
+                "accord.cli._bump:constraints_bump",
                 _bump,
             ),
             "verify": Command(

@@ -52,6 +52,7 @@ def render_generated(
                     }
                     for f in result.failures
                 ],
+                "notes": list(result.notes),
                 "pins": len(result.lines),
             },
             indent=2,
@@ -65,6 +66,7 @@ def render_generated(
     for hold in result.holds:
         link = f" {hold.link}" if hold.link else ""
         out.append(f"held: {hold.name}{hold.specifier} ({hold.reason}){link}")
+    out.extend(result.notes)
     for failure in result.failures:
         out.append(f"failed {failure.describe(result.pythons)}")
     counts = f"{len(result.lines)} pins, {len(result.changes)} change(s)"

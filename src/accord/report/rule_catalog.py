@@ -54,6 +54,7 @@ RULES: dict[str, str] = {
     "V004": "A pin the index marks as yanked",
     "V005": "A pin the index does not have",
     "V006": "A global-list entry that is a direct reference, never resolved",
+    "V007": "A pin uploaded less than the cooldown ago",
     "K001": "The fleet's requirements cannot be installed together",
     "K002": "A project of the fleet cannot be read",
     "K003": "A direct reference in a project, left out of coinstall",

@@ -6,11 +6,11 @@ the runs for each Python go in parallel threads because each is a subprocess.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from packaging.utils import NormalizedName
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
 from accord._config_resolution import Hold
@@ -44,6 +44,7 @@ class Generated:
     holds: tuple[Hold, ...]  # the holds that bear on the result
     failures: tuple[FailureGroup, ...]  # each cause once, with its Pythons
     pythons: tuple[str, ...] = ()  # the Pythons resolved
+    notes: tuple[str, ...] = ()  # for people: moves nobody named, Pythons left
 
 
 def build_requests(
@@ -52,7 +53,15 @@ def build_requests(
     holds: Sequence[Hold],
     only_preferences: bool = True,
     upgrade: Sequence[str] = (),
+    exact: Mapping[NormalizedName, str] | None = None,
+    strict: bool = False,
+    exclude_newer: tuple[str | None, tuple[str, ...]] = (None, ()),
 ) -> list[ResolveRequest]:
+    """One request per Python. ``exact`` releases (name -> version) are
+    constraints; with ``strict`` every other pin not in ``upgrade`` is one
+    too (a stable branch), else the pins are preferences."""
+    exact = exact or {}
+    moving = {canonicalize_name(name) for name in upgrade} | set(exact)
     excluded = excluded_names(central)
     requirements = tuple(
         entry.line.content
@@ -68,15 +77,27 @@ def build_requests(
                 f"{pin.line.requirement.name}=={pin.version}"
                 for pin in central.constraints.pins
                 if applies_to_python(pin.marker, python)
+                and pin.name not in exact
                 and not any(
                     hold.name == pin.name
                     and not hold.specifier.contains(pin.version, True)
                     for hold in holds
                 )
             )
+        fixed = tuple(f"{name}=={version}" for name, version in exact.items())
+        if strict:
+            from accord.resolve.exact import strict_constraints
+
+            fixed += strict_constraints(central, python, moving)
         requests.append(
             ResolveRequest(
-                python, requirements, constraints, preferences, tuple(upgrade)
+                python,
+                requirements,
+                constraints + fixed,
+                preferences,
+                tuple(upgrade),
+                exclude_newer=exclude_newer[0],
+                exclude_newer_packages=exclude_newer[1],
             )
         )
     return requests
@@ -119,6 +140,9 @@ def generate(
     on_outcome: Callable[[ResolveOutcome], None] = lambda outcome: None,
     upgrade: Sequence[str] = (),
     upgrade_all: bool = False,
+    exact: Mapping[NormalizedName, str] | None = None,
+    strict: bool = False,
+    exclude_newer: tuple[str | None, tuple[str, ...]] = (None, ()),
 ) -> Generated:
     """Pins for ``pythons``; previous pins are kept where they still work,
     except for the names in ``upgrade`` (or all of them with ``upgrade_all``),
@@ -127,12 +151,23 @@ def generate(
     pythons = sort_pythons(pythons)
     holds = central.config.resolution.holds
     requests = build_requests(
-        central, pythons, holds, only_preferences=not upgrade_all, upgrade=upgrade
+        central,
+        pythons,
+        holds,
+        only_preferences=not upgrade_all,
+        upgrade=upgrade,
+        exact=exact,
+        strict=strict,
+        exclude_newer=exclude_newer,
     )
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
-    failures = direct_groups(central, pythons) + group_failures(
-        central, [o.failure for o in outcomes if o.failure is not None]
-    )
+    failed = [o.failure for o in outcomes if o.failure is not None]
+    if strict:
+        from accord.resolve.exact import blame_pins
+
+        moving = {canonicalize_name(name) for name in upgrade} | set(exact or {})
+        failed = [blame_pins(central, failure, moving) for failure in failed]
+    failures = direct_groups(central, pythons) + group_failures(central, failed)
     excluded = excluded_names(central)
     per_python = {
         o.python: {p.name: p for p in o.pins if p.name not in excluded}

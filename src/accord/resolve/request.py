@@ -17,6 +17,11 @@ class ResolveRequest:
     upgrade: tuple[str, ...] = ()  # names to move to their newest allowed version
     offline: bool = False  # use only what the resolver's cache already holds
     lowest_direct: bool = False  # pick the lowest allowed version of direct needs
+    # The cooldown: no release uploaded after this (ISO 8601, UTC) is taken,
+    # except per package ("name=timestamp") where it is later.
+    exclude_newer: str | None = None
+    exclude_newer_packages: tuple[str, ...] = ()
+    no_deps: bool = False  # the requirements alone: does this release install?
 
 
 @dataclass(frozen=True, slots=True)

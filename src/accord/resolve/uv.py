@@ -202,6 +202,12 @@ class UvResolver:
                 command += ["--resolution", "lowest-direct"]
             for name in request.upgrade:
                 command += ["--upgrade-package", name]
+            if request.exclude_newer is not None:
+                command += ["--exclude-newer", request.exclude_newer]
+            for exception in request.exclude_newer_packages:
+                command += ["--exclude-newer-package", exception]
+            if request.no_deps:
+                command.append("--no-deps")
             command += self._index_arguments(relay)
             command += self._config_arguments(work, static)
             environment = {**os.environ, "UV_NO_PROGRESS": "1"}

@@ -193,3 +193,26 @@ def yanked_pins(central: CentralRepo, client: IndexClient) -> list[Finding]:
                 )
             )
     return findings
+
+
+def young_pin_findings(central: CentralRepo, client: IndexClient) -> list[Finding]:
+    """V007: pins uploaded less than ``[policy] cooldown`` ago."""
+    policy = central.config.policy
+    if central.constraints is None or not (
+        policy.cooldown or policy.own_libraries_cooldown
+    ):
+        return []
+    import datetime
+
+    from accord.resolve.cooldown import young_pins
+    from accord.resolve.stable import own_libraries
+
+    constraints = central.constraints
+    pages = client.projects(sorted({pin.name for pin in constraints.pins}))
+    return young_pins(
+        constraints,
+        {page.name: page for page in pages.values() if isinstance(page, ProjectPage)},
+        policy,
+        own_libraries(central),
+        datetime.datetime.now(datetime.timezone.utc),
+    )

@@ -127,7 +127,9 @@ def commit_all(
 def _commit(
     directory: Path, message: str, identity: list[str], paths: tuple[str, ...] | None
 ) -> None:
-    message_file = directory / ".git" / "ACCORD_COMMIT_MSG"
+    # A linked worktree's .git is a file: ask git where its directory is.
+    git_dir = Path(git("rev-parse", "--absolute-git-dir", cwd=directory).strip())
+    message_file = git_dir / "ACCORD_COMMIT_MSG"
     message_file.write_text(message)
     try:
         only = ["--", *paths] if paths else []
