@@ -1,0 +1,273 @@
+"""Gather the pinned set: the pins of ``upper-constraints.txt``, the files of
+each pinned release from the index (PEP 691: URLs, hashes, sizes, upload
+times), and each library's licence.
+
+The licence is the global list's licence comment read as SPDX by accord's
+licence normaliser (with ``[licenses.aliases]``): the reviewed one. A pin
+the list does not name (a library pulled in by another), or whose comment
+accord does not recognise, gets the licence its pinned release's core
+metadata declares, if that reads as SPDX.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import urllib.parse
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.markers import InvalidMarker, Marker
+from packaging.utils import NormalizedName
+from packaging.version import Version
+
+from accord.central import UPPER_CONSTRAINTS, CentralRepo
+from accord.errors import AccordError, InputError
+from accord.export.model import ArtefactFile, PinnedPackage, PinnedSet, python_key
+from accord.index.client import IndexClient
+from accord.index.model import DistFile, ProjectPage
+from accord.model.constraints import Pin
+from accord.model.markers import applies_to_python
+
+_SDIST_SUFFIXES = (".tar.gz", ".zip")  # PEP 625 (.tar.gz) and older zips
+
+
+class ExportError(AccordError):
+    """The pinned set cannot be exported: each problem, one a line."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        super().__init__(
+            f"cannot export the pinned set ({count} problem{'s' * (count != 1)}): "
+            + "; ".join(self.problems)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    pin: Pin
+    marker: Marker | None
+    pythons: tuple[str, ...]
+
+
+def gather(
+    central: CentralRepo,
+    client: IndexClient,
+    pythons: Sequence[str] = (),
+    *,
+    metadata: bool = True,
+) -> PinnedSet:
+    """The pinned set for ``pythons`` (default: the supported Pythons).
+
+    Raises InputError for unreadable pins and ExportError naming every pin
+    the index cannot give files with a sha256 for. ``metadata=False`` never
+    reads core metadata (licences come from the global list only).
+    """
+    targets = tuple(sorted(pythons or central.config.python_versions, key=python_key))
+    wanted = _wanted(central, targets)
+    pages = client.projects([w.pin.name for w in wanted])
+    index_url = public_url(client.index_url)
+    problems: list[str] = []
+    found: list[tuple[_Wanted, ProjectPage, tuple[ArtefactFile, ...]]] = []
+    for want in wanted:
+        page = pages[want.pin.name]
+        pin = want.pin
+        where = f"{pin.name}==={pin.version} ({UPPER_CONSTRAINTS}:{pin.lineno})"
+        if isinstance(page, AccordError):
+            problems.append(f"{where}: {page}")
+            continue
+        files = release_files(page, want.pin.version)
+        if not files:
+            problems.append(f"{where}: no file with a sha256 on {index_url}")
+            continue
+        found.append((want, page, files))
+    if problems:
+        raise ExportError(problems)
+    licences = _licences(central, client, [(w.pin, p) for w, p, _ in found], metadata)
+    packages = tuple(
+        sorted(
+            (
+                PinnedPackage(
+                    name=want.pin.name,
+                    version=want.pin.version,
+                    marker=want.marker,
+                    pythons=want.pythons,
+                    files=files,
+                    licence=licences.get(want.pin.name),
+                    index_url=index_url,
+                )
+                for want, _, files in found
+            ),
+            key=lambda p: (p.name, p.version, p.pythons),
+        )
+    )
+    created, revision = source_time(central.root)
+    return PinnedSet(
+        name=central.root.resolve().name,
+        pythons=targets,
+        platform=central.config.resolution.platform,
+        packages=packages,
+        created=created,
+        revision=revision,
+    )
+
+
+def _wanted(central: CentralRepo, pythons: tuple[str, ...]) -> list[_Wanted]:
+    constraints = central.constraints
+    if constraints is None:
+        raise InputError(
+            f"no {UPPER_CONSTRAINTS}: nothing is pinned",
+            path=str(central.root),
+            hint="run accord constraints generate",
+        )
+    if constraints.malformed:
+        bad = constraints.malformed[0]
+        raise InputError(
+            f"not an exact pin: {bad.reason}",
+            path=UPPER_CONSTRAINTS,
+            line=bad.line.lineno,
+            hint="accord validate lists every such line",
+        )
+    wanted = []
+    for pin in constraints.pins:
+        marker = _marker(central, pin)
+        applies = tuple(p for p in pythons if applies_to_python(marker, p))
+        if applies:
+            wanted.append(_Wanted(pin, marker, applies))
+    return wanted
+
+
+def _marker(central: CentralRepo, pin: Pin) -> Marker | None:
+    """Where the pin installs: its own marker and, for a library the global
+    list names only under markers (``tomli;python_version<'3.11'``), those."""
+    entries = central.global_list.entries_for(pin.name)
+    listed = [entry.requirement.marker for entry in entries]
+    parts = [] if pin.marker is None else [str(pin.marker)]
+    if listed and all(marker is not None for marker in listed):
+        unique = list(dict.fromkeys(str(marker) for marker in listed))
+        parts.append(" or ".join(f"({text})" for text in unique))
+    if not parts:
+        return None
+    try:
+        return Marker(parts[0] if len(parts) == 1 else f"({parts[0]}) and ({parts[1]})")
+    except InvalidMarker:  # each part parsed alone; together they always do
+        return pin.marker
+
+
+def release_files(page: ProjectPage, version: Version) -> tuple[ArtefactFile, ...]:
+    """The release's wheels and its sdist that carry a sha256 (not yanked,
+    unless every file is): the sdist first, then the wheels by name."""
+    usable = [
+        f
+        for f in page.files_for(version)
+        if f.digest("sha256") and (f.is_wheel or f.filename.endswith(_SDIST_SUFFIXES))
+    ]
+    live = [f for f in usable if f.yanked is None] or usable
+    wheels = sorted((f for f in live if f.is_wheel), key=lambda f: f.filename)
+    sdists = sorted(
+        (f for f in live if not f.is_wheel),
+        key=lambda f: (not f.filename.endswith(".tar.gz"), f.filename),
+    )
+    return tuple(_artefact(f) for f in [*sdists[:1], *wheels])
+
+
+def _artefact(file: DistFile) -> ArtefactFile:
+    return ArtefactFile(
+        filename=file.filename,
+        url=public_url(file.url),
+        sha256=file.digest("sha256") or "",
+        size=file.size,
+        upload_time=(
+            None
+            if file.upload_time is None
+            else file.upload_time.astimezone(datetime.timezone.utc)
+        ),
+        is_wheel=file.is_wheel,
+    )
+
+
+def public_url(url: str) -> str:
+    """``url`` without user information: an artefact is shared, credentials
+    are not."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=host))
+
+
+def _licences(
+    central: CentralRepo,
+    client: IndexClient,
+    pins: Sequence[tuple[Pin, ProjectPage]],
+    metadata: bool,
+) -> dict[NormalizedName, str]:
+    from accord.licenses import normalize_license
+
+    aliases = central.config.licenses.aliases
+    found: dict[NormalizedName, str] = {}
+    missing: list[tuple[Pin, ProjectPage]] = []
+    for pin, page in pins:
+        for entry in central.global_list.entries_for(pin.name):
+            if entry.licence is None:
+                continue
+            expression = normalize_license(entry.licence, aliases)
+            if expression is not None:
+                found[pin.name] = expression
+                break
+        else:
+            missing.append((pin, page))
+    if metadata and missing:
+        workers = max(1, min(client.max_workers, len(missing)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="accord-export") as pool:
+            read = pool.map(_metadata_licence(client, aliases), missing)
+            for (pin, _), expression in zip(missing, read, strict=True):
+                if expression is not None:
+                    found.setdefault(pin.name, expression)
+    return found
+
+
+def _metadata_licence(
+    client: IndexClient, aliases: tuple[tuple[str, str], ...]
+) -> Callable[[tuple[Pin, ProjectPage]], str | None]:
+    from accord.init.licences import declared_licence
+    from accord.licenses import normalize_license
+
+    def one(item: tuple[Pin, ProjectPage]) -> str | None:
+        pin, page = item
+        try:
+            core = client.latest_metadata(page, pin.version)
+        except AccordError:
+            return None  # a licence is a nicety: the files are what matter
+        declared = None if core is None else declared_licence(core)
+        return None if declared is None else normalize_license(declared[0], aliases)
+
+    return one
+
+
+def source_time(root: Path) -> tuple[datetime.datetime, str | None]:
+    """When the pins were made, for stable timestamps: ``SOURCE_DATE_EPOCH``
+    if set, else the commit time of ``upper-constraints.txt`` when the file
+    is as committed, else its modification time. And the commit, if known."""
+    from accord.vcs.git import last_change
+
+    change = last_change(root, UPPER_CONSTRAINTS)
+    revision = None if change is None else change[0]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        seconds = int(epoch)
+    elif change is not None:
+        seconds = change[1]
+    else:
+        try:
+            seconds = int((root / UPPER_CONSTRAINTS).stat().st_mtime)
+        except OSError:
+            seconds = 0
+    try:
+        moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        moment = datetime.datetime.fromtimestamp(0, datetime.timezone.utc)
+    return moment, revision

@@ -1,0 +1,324 @@
+"""accord constraints export: pylock.toml, CycloneDX 1.6 and SPDX 2.3 of the
+pinned set, against a local index (no network)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord.cli import main
+
+from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+# Pythons around the running one, so that its pins are the middle ones.
+MINOR = sys.version_info.minor
+PREVIOUS, CURRENT, NEXT = (f"3.{m}" for m in (MINOR - 1, MINOR, MINOR + 1))
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+
+GLOBAL = (
+    "## section:general\n"
+    "alpha  # MIT OR Apache-2.0\n"
+    f"beta-lib;python_version<'{CURRENT}'  # BSD License\n"
+    "gamma  # Our Corp\n"
+)
+PINS = (
+    "# the pins\n"
+    f"alpha===1.0;python_version<'{CURRENT}'\n"
+    f"alpha===2.0;python_version>='{CURRENT}'\n"
+    "beta-lib===1.5\n"
+    "gamma===3.0\n"
+    "zeta===0.1\n"  # not in the global list: a dependency of another pin
+)
+CONFIG = (
+    f'python-versions = ["{PREVIOUS}", "{CURRENT}", "{NEXT}"]\n'
+    '[licenses.aliases]\n"Our Corp" = "LicenseRef-OurCorp"\n'
+)
+# What installs on the running Python: its pins and nothing else.
+EXPECTED_HERE = {"alpha": "2.0", "gamma": "3.0", "zeta": "0.1"}
+
+
+@pytest.fixture
+def index(
+    test_index: TestIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> TestIndex:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    test_index.add("alpha", [Release("1.0"), Release("2.0"), Release("3.0")])
+    test_index.add("Beta_Lib", [Release("1.5", wheel=False)])
+    test_index.add("gamma", [Release("3.0", yanked="no"), Release("2.9")])
+    test_index.add("zeta", [Release("0.1", license_expression="ISC")])
+    return test_index
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    (repo / "accord.toml").write_text(CONFIG)
+    return repo
+
+
+def export(index: TestIndex, repo: Path, output: Path, kind: str, *more: str) -> int:
+    return main([
+        "constraints", "export", "--requirements", str(repo), "--format", kind,
+        "-o", str(output), "--index-url", index.simple_url, *more,
+    ])  # fmt: skip
+
+
+def sha256s(index: TestIndex) -> dict[str, str]:
+    """Each file's sha256 as the index's JSON pages give it."""
+    found = {}
+    for page in (index.root / "simple").glob("*/index.json"):
+        for entry in json.loads(page.read_text())["files"]:
+            found[entry["filename"]] = entry["hashes"]["sha256"]
+    return found
+
+
+def test_pylock_describes_every_pin(
+    index: TestIndex, repo: Path, tmp_path: Path
+) -> None:
+    lock = tmp_path / "pylock.toml"
+    assert export(index, repo, lock, "pylock") == 0
+    document = tomllib.loads(lock.read_text())
+
+    assert document["lock-version"] == "1.0"
+    assert document["created-by"] == "accord"
+    assert document["requires-python"] == f">={PREVIOUS}"
+    assert document["environments"] == [
+        f'python_version == "{p}" and sys_platform == "linux"'
+        for p in (PREVIOUS, CURRENT, NEXT)
+    ]
+    packages = {(p["name"], p["version"]): p for p in document["packages"]}
+    assert list(packages) == [
+        ("alpha", "1.0"), ("alpha", "2.0"), ("beta-lib", "1.5"),
+        ("gamma", "3.0"), ("zeta", "0.1"),
+    ]  # fmt: skip
+    assert packages["alpha", "1.0"]["marker"] == f'python_version < "{CURRENT}"'
+    assert packages["alpha", "2.0"]["marker"] == f'python_version >= "{CURRENT}"'
+    # Unmarked pin, marked in the global list: installed where the list says.
+    assert packages["beta-lib", "1.5"]["marker"] == f'python_version < "{CURRENT}"'
+    assert "marker" not in packages["zeta", "0.1"]
+    hashes = sha256s(index)
+    for package in document["packages"]:
+        assert package["index"] == index.simple_url
+        for file in [package.get("sdist"), *package.get("wheels", [])]:
+            if file is not None:
+                assert file["hashes"] == {"sha256": hashes[file["name"]]}
+                assert file["url"] == index.base_url + "files/" + file["name"]
+                assert file["size"] > 0
+    assert "wheels" not in packages["beta-lib", "1.5"]  # an sdist only
+    assert packages["beta-lib", "1.5"]["sdist"]["name"] == "beta_lib-1.5.tar.gz"
+    assert len(packages["gamma", "3.0"]["wheels"]) == 1  # yanked, but the pin
+
+
+def test_uv_installs_exactly_the_pins_from_pylock(
+    index: TestIndex, repo: Path, tmp_path: Path
+) -> None:
+    uv = pytest.importorskip("uv").find_uv_bin()
+    lock = tmp_path / "pylock.toml"
+    assert export(index, repo, lock, "pylock") == 0
+    venv = tmp_path / "venv"
+    environment = {
+        **os.environ,
+        "UV_NO_CONFIG": "1",
+        "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "NO_PROXY": "127.0.0.1",
+    }
+    for key in ("UV_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX", "UV_FIND_LINKS"):
+        environment.pop(key, None)
+
+    def uv_run(*args: str) -> str:
+        result = subprocess.run(
+            [uv, *args], env=environment, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    uv_run("venv", str(venv), "--python", sys.executable, "-q")
+    python = str(venv / "bin" / "python")
+    uv_run("pip", "install", "--python", python, "-r", str(lock))
+    frozen = uv_run("pip", "freeze", "--python", python)
+    installed = dict(line.split("==", 1) for line in frozen.split())
+    assert installed == EXPECTED_HERE
+    assert not [p for p in index.requests if "beta" in p and "/files/" in p]
+
+
+def test_cyclonedx_is_valid_1_6_with_purls_licences_and_hashes(
+    index: TestIndex, repo: Path, tmp_path: Path
+) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    sbom = tmp_path / "sbom.cdx.json"
+    assert export(index, repo, sbom, "cyclonedx") == 0
+    text = sbom.read_text()
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    document = json.loads(text)
+    assert document["specVersion"] == "1.6"
+    assert document["metadata"]["timestamp"].startswith("2026-01-01T00:00:00")
+    components = {c["bom-ref"]: c for c in document["components"]}
+    assert sorted(components) == [
+        "pkg:pypi/alpha@1.0", "pkg:pypi/alpha@2.0", "pkg:pypi/beta-lib@1.5",
+        "pkg:pypi/gamma@3.0", "pkg:pypi/zeta@0.1",
+    ]  # fmt: skip
+    assert all(ref == c["purl"] for ref, c in components.items())
+    licences = {ref: c.get("licenses") for ref, c in components.items()}
+    assert licences["pkg:pypi/alpha@1.0"] == [{"expression": "MIT OR Apache-2.0"}]
+    assert licences["pkg:pypi/beta-lib@1.5"] == [{"license": {"id": "BSD-3-Clause"}}]
+    assert licences["pkg:pypi/gamma@3.0"] == [{"expression": "LicenseRef-OurCorp"}]
+    # Not in the global list: the pinned release's own metadata.
+    assert licences["pkg:pypi/zeta@0.1"] == [{"license": {"id": "ISC"}}]
+    hashes = sha256s(index)
+    beta = components["pkg:pypi/beta-lib@1.5"]
+    assert beta["hashes"] == [
+        {"alg": "SHA-256", "content": hashes["beta_lib-1.5.tar.gz"]}
+    ]
+    for component in components.values():
+        for reference in component["externalReferences"]:
+            assert reference["type"] == "distribution"
+            assert reference["hashes"][0]["content"] == hashes[reference["comment"]]
+    [root] = [
+        d
+        for d in document["dependencies"]
+        if d["ref"] == document["metadata"]["component"]["bom-ref"]
+    ]
+    assert sorted(root["dependsOn"]) == sorted(components)
+
+
+def test_spdx_has_the_required_fields(
+    index: TestIndex, repo: Path, tmp_path: Path
+) -> None:
+    sbom = tmp_path / "sbom.spdx.json"
+    assert export(index, repo, sbom, "spdx") == 0
+    document: dict[str, Any] = json.loads(sbom.read_text())
+    assert document["spdxVersion"] == "SPDX-2.3"
+    assert document["dataLicense"] == "CC0-1.0"
+    assert document["SPDXID"] == "SPDXRef-DOCUMENT"
+    assert document["name"] == "requirements-pinned-set"
+    assert document["documentNamespace"].startswith("https://")
+    assert document["creationInfo"]["created"] == "2026-01-01T00:00:00Z"
+    assert document["creationInfo"]["creators"][0].startswith("Tool: accord-")
+    packages = {p["name"] + "@" + p["versionInfo"]: p for p in document["packages"]}
+    assert sorted(packages) == [
+        "alpha@1.0", "alpha@2.0", "beta-lib@1.5", "gamma@3.0", "zeta@0.1"
+    ]  # fmt: skip
+    hashes = sha256s(index)
+    for package in document["packages"]:
+        assert package["SPDXID"].startswith("SPDXRef-Package-pypi-")
+        assert package["downloadLocation"].startswith(index.base_url)
+        [checksum] = package["checksums"]
+        assert checksum == {
+            "algorithm": "SHA256",
+            "checksumValue": hashes[package["packageFileName"]],
+        }
+        [ref] = package["externalRefs"]
+        assert ref["referenceType"] == "purl"
+        assert (
+            ref["referenceLocator"]
+            == f"pkg:pypi/{package['name']}@" + (package["versionInfo"])
+        )
+    assert packages["alpha@1.0"]["licenseConcluded"] == "MIT OR Apache-2.0"
+    assert packages["gamma@3.0"]["licenseDeclared"] == "LicenseRef-OurCorp"
+    assert [i["licenseId"] for i in document["hasExtractedLicensingInfos"]] == [
+        "LicenseRef-OurCorp"
+    ]
+    ids = [p["SPDXID"] for p in document["packages"]]
+    assert len(set(ids)) == len(ids)
+    assert sorted(document["documentDescribes"]) == sorted(ids)
+
+
+@pytest.mark.parametrize("kind", ["pylock", "cyclonedx", "spdx"])
+def test_exports_are_byte_identical(
+    index: TestIndex, repo: Path, tmp_path: Path, kind: str
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert export(index, repo, first, kind) == 0
+    assert export(index, repo, second, kind) == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_one_python_and_stdout(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = export(index, repo, Path("-"), "pylock", "--python", NEXT)
+    document = tomllib.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [(p["name"], p["version"]) for p in document["packages"]] == [
+        ("alpha", "2.0"), ("gamma", "3.0"), ("zeta", "0.1"),
+    ]  # fmt: skip
+
+
+def test_credentials_never_reach_the_artefact(
+    index: TestIndex, repo: Path, tmp_path: Path
+) -> None:
+    index.auth = ("user", "s3cret")
+    lock = tmp_path / "pylock.toml"
+    url = index.with_credentials(index.simple_url, "user", "s3cret")
+    code = main([
+        "constraints", "export", "--requirements", str(repo), "-o", str(lock),
+        "--index-url", url,
+    ])  # fmt: skip
+    assert code == 0
+    text = lock.read_text()
+    assert "s3cret" not in text
+    assert "user@" not in text
+    assert f'index = "{index.simple_url}"' in text
+
+
+def test_pins_the_index_lacks_fail_in_one_message(
+    index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "upper-constraints.txt").write_text(PINS + "alpha===9.9\nnosuch===1.0\n")
+    lock = tmp_path / "pylock.toml"
+    assert export(index, repo, lock, "pylock") == 1
+    error = capsys.readouterr().err
+    assert "alpha===9.9 (upper-constraints.txt:7)" in error
+    assert "nosuch===1.0 (upper-constraints.txt:8)" in error
+    assert "Traceback" not in error
+    assert not lock.exists()
+
+
+BAD_INPUT = [
+    pytest.param(None, "nothing is pinned", id="no-constraints"),
+    pytest.param("alpha>=1.0\n", "upper-constraints.txt:1", id="not-a-pin"),
+]
+
+
+@pytest.mark.parametrize(("pins", "message"), BAD_INPUT)
+def test_bad_pins_are_bad_input(
+    index: TestIndex,
+    repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pins: str | None,
+    message: str,
+) -> None:
+    if pins is None:
+        (repo / "upper-constraints.txt").unlink()
+    else:
+        (repo / "upper-constraints.txt").write_text(pins)
+    assert export(index, repo, tmp_path / "out", "spdx") == 2
+    error = capsys.readouterr().err
+    assert message in error
+    assert "Traceback" not in error
+
+
+def test_bad_python_is_usage(
+    index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert export(index, repo, tmp_path / "out", "pylock", "--python", "three") == 2
+    assert "--python" in capsys.readouterr().err
