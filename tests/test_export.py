@@ -322,3 +322,24 @@ def test_bad_python_is_usage(
 ) -> None:
     assert export(index, repo, tmp_path / "out", "pylock", "--python", "three") == 2
     assert "--python" in capsys.readouterr().err
+
+
+def test_unwritable_output_is_one_line(
+    index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "missing" / "pylock.toml"
+    assert export(index, repo, target, "pylock") == 1
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert str(target.parent) in error
+
+
+def test_many_failing_pins_are_summed_up(
+    index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pins = "".join(f"missing{n}===1.0\n" for n in range(15))
+    (repo / "upper-constraints.txt").write_text(pins)
+    assert export(index, repo, tmp_path / "out", "pylock") == 1
+    error = capsys.readouterr().err
+    assert "(15 problems)" in error
+    assert "and 5 more" in error

@@ -32,6 +32,7 @@ from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
 
 _SDIST_SUFFIXES = (".tar.gz", ".zip")  # PEP 625 (.tar.gz) and older zips
+_SHOWN = 10  # problems named in the message (an unreachable index fails all)
 
 
 class ExportError(AccordError):
@@ -40,9 +41,12 @@ class ExportError(AccordError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         count = len(self.problems)
+        shown = list(self.problems[:_SHOWN])
+        if count > _SHOWN:
+            shown.append(f"and {count - _SHOWN} more")
         super().__init__(
             f"cannot export the pinned set ({count} problem{'s' * (count != 1)}): "
-            + "; ".join(self.problems)
+            + "; ".join(shown)
         )
 
 
