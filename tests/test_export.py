@@ -343,3 +343,72 @@ def test_many_failing_pins_are_summed_up(
     error = capsys.readouterr().err
     assert "(15 problems)" in error
     assert "and 5 more" in error
+
+
+def test_find_links_directories_without_an_index(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from .wheelhouse import make_wheel
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    (repo / "upper-constraints.txt").write_text("alpha===2.0\nzeta===0.1\n")
+    make_wheel(wheels, "alpha", "1.0")
+    made = [
+        make_wheel(wheels, "alpha", "2.0"),
+        make_wheel(wheels, "zeta", "0.1", headers=["License-Expression: ISC"]),
+    ]
+    lock, sbom = tmp_path / "pylock.toml", tmp_path / "sbom.json"
+    local = ["--no-index", "--find-links", str(wheels)]
+    assert main(["constraints", "export", "--requirements", str(repo),
+                 "-o", str(lock), *local]) == 0  # fmt: skip
+    assert main(["constraints", "export", "--requirements", str(repo),
+                 "-o", str(sbom), "--format", "cyclonedx", *local]) == 0  # fmt: skip
+
+    packages = tomllib.loads(lock.read_text())["packages"]
+    assert [(p["name"], p["version"]) for p in packages] == [
+        ("alpha", "2.0"), ("zeta", "0.1"),
+    ]  # fmt: skip
+    for package, path in zip(packages, made, strict=True):
+        assert "index" not in package
+        [wheel] = package["wheels"]
+        assert wheel["url"] == path.resolve().as_uri()
+        assert (
+            wheel["hashes"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        )
+        assert wheel["size"] == path.stat().st_size
+    components = json.loads(sbom.read_text())["components"]
+    zeta = next(c for c in components if c["name"] == "zeta")
+    assert zeta["licenses"] == [{"license": {"id": "ISC"}}]  # the wheel's METADATA
+
+
+def test_extra_index_gives_what_the_first_lacks(
+    index: TestIndex, repo: Path, tmp_path: Path
+) -> None:
+    from .indexserver import serve_index
+
+    (repo / "upper-constraints.txt").write_text("alpha===2.0\nomega===1.0\n")
+    with serve_index(tmp_path / "extra") as extra:
+        extra.add("omega", [Release("1.0")])
+        extra.add("alpha", [Release("2.0")])  # the first index's files win
+        lock = tmp_path / "pylock.toml"
+        code = export(
+            index, repo, lock, "pylock", "--extra-index-url", extra.simple_url
+        )
+    assert code == 0
+    packages = tomllib.loads(lock.read_text())["packages"]
+    assert {p["name"]: p["index"] for p in packages} == {
+        "alpha": index.simple_url,
+        "omega": extra.simple_url,
+    }
+
+
+def test_no_index_without_find_links_is_usage(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["constraints", "export", "--requirements", str(repo), "--no-index"])
+    assert code == 2
+    assert "--find-links" in capsys.readouterr().err

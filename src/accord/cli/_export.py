@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.cli._app import EXIT_OK, check_pythons
+from accord.cli._app import EXIT_OK, UsageError, check_pythons
 
 if TYPE_CHECKING:
     from accord.central import CentralRepo
+    from accord.export.gather import Sources
     from accord.export.model import PinnedSet
     from accord.index.client import IndexClient
 
@@ -22,6 +23,9 @@ def constraints_export(
     output_format: str,
     output: str,
     index_url: str | None,
+    extra_index_url: Sequence[str],
+    find_links: Sequence[str],
+    no_index: bool | None,
     pythons: Sequence[str],
 ) -> int:
     from accord.central import load_central_repo
@@ -32,7 +36,8 @@ def constraints_export(
     check_pythons(pythons)
     root = requirements_repo(requirements, None)
     central = load_central_repo(root)
-    pinned = gather(central, _client(central, index_url), pythons)
+    sources = _sources(central, index_url, extra_index_url, find_links, no_index)
+    pinned = gather(central, sources, pythons)
     text = render(pinned, output_format)
     if output == "-":
         sys.stdout.write(text)
@@ -65,11 +70,39 @@ def render(pinned: PinnedSet, output_format: str) -> str:
     return render_pylock(pinned)
 
 
-def _client(central: CentralRepo, index_url: str | None) -> IndexClient:
+def _sources(
+    central: CentralRepo,
+    index_url: str | None,
+    extra_index_url: Sequence[str],
+    find_links: Sequence[str],
+    no_index: bool | None,
+) -> Sources:
+    """The indexes and --find-links directories, as the resolving commands
+    take them (options over accord.toml's [index])."""
+    from accord.cli._app import index_settings
+    from accord.export.gather import Sources
+    from accord.export.local import Wheelhouse
+
+    settings = index_settings(
+        central.config.resolution.index,
+        index_url,
+        extra_index_url,
+        find_links,
+        no_index,
+    )
+    urls = (
+        [] if settings.no_index else [settings.url or PYPI_SIMPLE, *settings.extra_urls]
+    )
+    clients = tuple(_client(url, settings.pypi_json_url) for url in urls)
+    local = [link for link in settings.find_links if "://" not in link]
+    if not clients and not local:
+        raise UsageError("--no-index needs a --find-links directory", "--no-index")
+    directories = [central.root / link for link in local]  # absolute stay so
+    return Sources(clients, Wheelhouse(directories) if directories else None)
+
+
+def _client(url: str, pypi_json_url: str | None) -> IndexClient:
     from accord.index.client import IndexClient
 
-    settings = central.config.resolution.index
-    simple = index_url or settings.url or PYPI_SIMPLE
-    on_pypi = simple.rstrip("/") == PYPI_SIMPLE.rstrip("/")
-    json_url = settings.pypi_json_url or (PYPI_JSON if on_pypi else None)
-    return IndexClient(simple, json_url)
+    on_pypi = url.rstrip("/") == PYPI_SIMPLE.rstrip("/")
+    return IndexClient(url, pypi_json_url or (PYPI_JSON if on_pypi else None))

@@ -487,6 +487,35 @@ def _verify(parser: argparse.ArgumentParser) -> None:
     _resolving_options(parser, findings=True)
 
 
+def _index_options(parser: argparse.ArgumentParser) -> None:
+    """Where constraints export finds the pinned files: the resolving
+    commands' index options."""
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        metavar="URL",
+        help="Package index (default: accord.toml, then PyPI).",
+    )
+    parser.add_argument(
+        "--extra-index-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="Another index to search.",
+    )
+    parser.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="A directory of distributions (pages are not read).",
+    )
+    # None, not False: an absent flag leaves accord.toml's setting alone.
+    parser.add_argument(
+        "--no-index", action="store_true", default=None, help="Use only --find-links."
+    )
+
+
 def _export(parser: argparse.ArgumentParser) -> None:
     _requirements_option(parser)
     _format_option(
@@ -502,12 +531,7 @@ def _export(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="Write here ('-': stdout; the default).",
     )
-    parser.add_argument(
-        "--index-url",
-        default=None,
-        metavar="URL",
-        help="The index the pinned files are on (default: accord.toml, then PyPI).",
-    )
+    _index_options(parser)
     parser.add_argument(
         "--python",
         dest="pythons",

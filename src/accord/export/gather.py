@@ -25,9 +25,10 @@ from packaging.version import Version
 
 from accord.central import UPPER_CONSTRAINTS, CentralRepo
 from accord.errors import AccordError, InputError
+from accord.export.local import Wheelhouse
 from accord.export.model import ArtefactFile, PinnedPackage, PinnedSet, python_key
 from accord.index.client import IndexClient
-from accord.index.model import DistFile, ProjectPage
+from accord.index.model import CoreMetadata, DistFile, ProjectPage
 from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
 
@@ -57,9 +58,33 @@ class _Wanted:
     pythons: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Where the pinned files are: indexes in order (the first holding a
+    release gives all its files), then local ``--find-links`` directories."""
+
+    indexes: tuple[IndexClient, ...]
+    wheelhouse: Wheelhouse | None = None
+
+    @property
+    def places(self) -> str:
+        names = [public_url(client.index_url) for client in self.indexes]
+        if self.wheelhouse is not None:
+            names += [str(path) for path in self.wheelhouse.directories]
+        return ", ".join(names) or "no index and no --find-links"
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    want: _Wanted
+    files: tuple[ArtefactFile, ...]
+    index_url: str | None  # None: from a --find-links directory
+    metadata: Callable[[], CoreMetadata | None]  # the pinned release's
+
+
 def gather(
     central: CentralRepo,
-    client: IndexClient,
+    sources: Sources,
     pythons: Sequence[str] = (),
     *,
     metadata: bool = True,
@@ -67,43 +92,25 @@ def gather(
     """The pinned set for ``pythons`` (default: the supported Pythons).
 
     Raises InputError for unreadable pins and ExportError naming every pin
-    the index cannot give files with a sha256 for. ``metadata=False`` never
-    reads core metadata (licences come from the global list only).
+    no source gives files with a sha256 for. ``metadata=False`` never reads
+    core metadata (licences come from the global list only).
     """
     targets = tuple(sorted(pythons or central.config.python_versions, key=python_key))
-    wanted = _wanted(central, targets)
-    pages = client.projects([w.pin.name for w in wanted])
-    index_url = public_url(client.index_url)
-    problems: list[str] = []
-    found: list[tuple[_Wanted, ProjectPage, tuple[ArtefactFile, ...]]] = []
-    for want in wanted:
-        page = pages[want.pin.name]
-        pin = want.pin
-        where = f"{pin.name}==={pin.version} ({UPPER_CONSTRAINTS}:{pin.lineno})"
-        if isinstance(page, AccordError):
-            problems.append(f"{where}: {page}")
-            continue
-        files = release_files(page, want.pin.version)
-        if not files:
-            problems.append(f"{where}: no file with a sha256 on {index_url}")
-            continue
-        found.append((want, page, files))
-    if problems:
-        raise ExportError(problems)
-    licences = _licences(central, client, [(w.pin, p) for w, p, _ in found], metadata)
+    found = _locate(_wanted(central, targets), sources)
+    licences = _licences(central, found, metadata)
     packages = tuple(
         sorted(
             (
                 PinnedPackage(
-                    name=want.pin.name,
-                    version=want.pin.version,
-                    marker=want.marker,
-                    pythons=want.pythons,
-                    files=files,
-                    licence=licences.get(want.pin.name),
-                    index_url=index_url,
+                    name=item.want.pin.name,
+                    version=item.want.pin.version,
+                    marker=item.want.marker,
+                    pythons=item.want.pythons,
+                    files=item.files,
+                    licence=licences.get(item.want.pin.name),
+                    index_url=item.index_url,
                 )
-                for want, _, files in found
+                for item in found
             ),
             key=lambda p: (p.name, p.version, p.pythons),
         )
@@ -117,6 +124,73 @@ def gather(
         created=created,
         revision=revision,
     )
+
+
+def _locate(wanted: Sequence[_Wanted], sources: Sources) -> list[_Found]:
+    """Each pin's files from the first source that has them."""
+    found: list[_Found] = []
+    errors: dict[int, str] = {}  # the first error about each pin
+    missing = list(enumerate(wanted))
+    for client in sources.indexes:
+        if not missing:
+            break
+        pages = client.projects([want.pin.name for _, want in missing])
+        still = []
+        for position, want in missing:
+            page = pages[want.pin.name]
+            if isinstance(page, AccordError):
+                errors.setdefault(position, str(page))
+                still.append((position, want))
+                continue
+            files = release_files(page, want.pin.version)
+            if not files:
+                still.append((position, want))
+                continue
+            url = public_url(client.index_url)
+            found.append(_Found(want, files, url, _from_index(client, page, want)))
+        missing = still
+    wheelhouse, problems = sources.wheelhouse, []
+    for position, want in missing:
+        pin = want.pin
+        files = () if wheelhouse is None else wheelhouse.files(pin.name, pin.version)
+        if files and wheelhouse is not None:
+            found.append(_Found(want, files, None, _from_wheel(wheelhouse, want)))
+            continue
+        where = f"{pin.name}==={pin.version} ({UPPER_CONSTRAINTS}:{pin.lineno})"
+        reason = errors.get(position)
+        if reason is None or wheelhouse is not None or len(sources.indexes) > 1:
+            reason = f"no file of this version with a sha256 on {sources.places}"
+        problems.append(f"{where}: {reason}")
+    if problems:
+        raise ExportError(problems)
+    return found
+
+
+def _from_index(
+    client: IndexClient, page: ProjectPage, want: _Wanted
+) -> Callable[[], CoreMetadata | None]:
+    def read() -> CoreMetadata | None:
+        try:
+            return client.latest_metadata(page, want.pin.version)
+        except AccordError:
+            return None  # a licence is a nicety: the files are what matter
+
+    return read
+
+
+def _from_wheel(
+    wheelhouse: Wheelhouse, want: _Wanted
+) -> Callable[[], CoreMetadata | None]:
+    def read() -> CoreMetadata | None:
+        from accord.init.licences import read_wheel_metadata
+
+        wheel = wheelhouse.wheel(want.pin.name, want.pin.version)
+        try:
+            return None if wheel is None else read_wheel_metadata(wheel)
+        except AccordError:
+            return None
+
+    return read
 
 
 def _wanted(central: CentralRepo, pythons: tuple[str, ...]) -> list[_Wanted]:
@@ -204,52 +278,37 @@ def public_url(url: str) -> str:
 
 
 def _licences(
-    central: CentralRepo,
-    client: IndexClient,
-    pins: Sequence[tuple[Pin, ProjectPage]],
-    metadata: bool,
+    central: CentralRepo, found: Sequence[_Found], metadata: bool
 ) -> dict[NormalizedName, str]:
+    from accord.init.licences import declared_licence
     from accord.licenses import normalize_license
 
     aliases = central.config.licenses.aliases
-    found: dict[NormalizedName, str] = {}
-    missing: list[tuple[Pin, ProjectPage]] = []
-    for pin, page in pins:
-        for entry in central.global_list.entries_for(pin.name):
+    licences: dict[NormalizedName, str] = {}
+    missing: list[_Found] = []
+    for item in found:
+        for entry in central.global_list.entries_for(item.want.pin.name):
             if entry.licence is None:
                 continue
             expression = normalize_license(entry.licence, aliases)
             if expression is not None:
-                found[pin.name] = expression
+                licences[item.want.pin.name] = expression
                 break
         else:
-            missing.append((pin, page))
-    if metadata and missing:
-        workers = max(1, min(client.max_workers, len(missing)))
-        with ThreadPoolExecutor(workers, thread_name_prefix="accord-export") as pool:
-            read = pool.map(_metadata_licence(client, aliases), missing)
-            for (pin, _), expression in zip(missing, read, strict=True):
-                if expression is not None:
-                    found.setdefault(pin.name, expression)
-    return found
+            missing.append(item)
+    if not metadata or not missing:
+        return licences
 
-
-def _metadata_licence(
-    client: IndexClient, aliases: tuple[tuple[str, str], ...]
-) -> Callable[[tuple[Pin, ProjectPage]], str | None]:
-    from accord.init.licences import declared_licence
-    from accord.licenses import normalize_license
-
-    def one(item: tuple[Pin, ProjectPage]) -> str | None:
-        pin, page = item
-        try:
-            core = client.latest_metadata(page, pin.version)
-        except AccordError:
-            return None  # a licence is a nicety: the files are what matter
+    def read(item: _Found) -> str | None:
+        core = item.metadata()
         declared = None if core is None else declared_licence(core)
         return None if declared is None else normalize_license(declared[0], aliases)
 
-    return one
+    with ThreadPoolExecutor(min(16, len(missing)), thread_name_prefix="accord") as pool:
+        for item, expression in zip(missing, pool.map(read, missing), strict=True):
+            if expression is not None:
+                licences.setdefault(item.want.pin.name, expression)
+    return licences
 
 
 def source_time(root: Path) -> tuple[datetime.datetime, str | None]:

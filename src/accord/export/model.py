@@ -41,7 +41,7 @@ class PinnedPackage:
     pythons: tuple[str, ...]  # the supported Pythons it applies to
     files: tuple[ArtefactFile, ...]  # the sdist first, then wheels by name
     licence: str | None  # an SPDX expression; None when unknown
-    index_url: str  # the simple index the files are on
+    index_url: str | None  # the simple index the files are on; None: local
 
     @property
     def sdist(self) -> ArtefactFile | None:

@@ -54,7 +54,8 @@ def _package(package: PinnedPackage) -> Table:
     table.add("version", str(package.version))
     if package.marker is not None:
         table.add("marker", _marker(str(package.marker)))
-    table.add("index", package.index_url)
+    if package.index_url is not None:
+        table.add("index", package.index_url)
     sdist = package.sdist
     if sdist is not None:
         table.add("sdist", _file(sdist))
