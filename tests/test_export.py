@@ -199,12 +199,93 @@ def test_cyclonedx_is_valid_1_6_with_purls_licences_and_hashes(
     assert sorted(root["dependsOn"]) == sorted(components)
 
 
+def _strings(*names: str) -> dict[str, Any]:
+    return {name: {"type": "string"} for name in names}
+
+
+# SPDX 2.3's JSON schema, in its essentials: the required fields, and no
+# property the schema does not define on the objects accord writes.
+SPDX_CHECKSUM = {
+    "type": "object",
+    "required": ["algorithm", "checksumValue"],
+    "additionalProperties": False,
+    "properties": {
+        "algorithm": {"enum": ["SHA256", "SHA1", "SHA512", "MD5"]},
+        "checksumValue": {"type": "string", "pattern": "^[0-9a-f]+$"},
+    },
+}
+SPDX_PACKAGE = {
+    "type": "object",
+    "required": ["SPDXID", "downloadLocation", "name"],
+    "additionalProperties": False,
+    "properties": {
+        **_strings(
+            "SPDXID", "name", "versionInfo", "downloadLocation", "licenseConcluded",
+            "licenseDeclared", "copyrightText", "comment", "packageFileName",
+        ),
+        "SPDXID": {"type": "string", "pattern": "^SPDXRef-[A-Za-z0-9.-]+$"},
+        "filesAnalyzed": {"type": "boolean"},
+        "checksums": {"type": "array", "items": SPDX_CHECKSUM},
+        "externalRefs": {"type": "array", "items": {
+            "type": "object",
+            "required": ["referenceCategory", "referenceLocator", "referenceType"],
+            "additionalProperties": False,
+            "properties": {
+                **_strings("referenceLocator", "referenceType", "comment"),
+                "referenceCategory": {"enum": [
+                    "OTHER", "PERSISTENT-ID", "SECURITY", "PACKAGE-MANAGER"]},
+            },
+        }},
+    },
+}  # fmt: skip
+SPDX_DOCUMENT = {
+    "type": "object",
+    "required": ["SPDXID", "creationInfo", "dataLicense", "name", "spdxVersion"],
+    "additionalProperties": False,
+    "properties": {
+        **_strings("SPDXID", "dataLicense", "name", "spdxVersion", "comment"),
+        "documentNamespace": {"type": "string", "format": "uri"},
+        "documentDescribes": {"type": "array", "items": {"type": "string"}},
+        "creationInfo": {
+            "type": "object",
+            "required": ["created", "creators"],
+            "additionalProperties": False,
+            "properties": {
+                **_strings("comment", "licenseListVersion"),
+                "created": {"type": "string",
+                            "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"},
+                "creators": {"type": "array", "minItems": 1,
+                             "items": {"type": "string"}},
+            },
+        },
+        "packages": {"type": "array", "items": SPDX_PACKAGE},
+        "relationships": {"type": "array", "items": {
+            "type": "object",
+            "required": ["spdxElementId", "relatedSpdxElement", "relationshipType"],
+            "additionalProperties": False,
+            "properties": {
+                **_strings("spdxElementId", "relatedSpdxElement", "comment"),
+                "relationshipType": {"enum": ["DESCRIBES", "DEPENDS_ON"]},
+            },
+        }},
+        "hasExtractedLicensingInfos": {"type": "array", "items": {
+            "type": "object",
+            "required": ["extractedText", "licenseId"],
+            "additionalProperties": False,
+            "properties": _strings("extractedText", "licenseId", "name", "comment"),
+        }},
+    },
+}  # fmt: skip
+
+
 def test_spdx_has_the_required_fields(
     index: TestIndex, repo: Path, tmp_path: Path
 ) -> None:
     sbom = tmp_path / "sbom.spdx.json"
     assert export(index, repo, sbom, "spdx") == 0
     document: dict[str, Any] = json.loads(sbom.read_text())
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(document, SPDX_DOCUMENT)
     assert document["spdxVersion"] == "SPDX-2.3"
     assert document["dataLicense"] == "CC0-1.0"
     assert document["SPDXID"] == "SPDXRef-DOCUMENT"
