@@ -363,12 +363,14 @@ def test_credentials_never_reach_the_artefact(
 def test_pins_the_index_lacks_fail_in_one_message(
     index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (repo / "upper-constraints.txt").write_text(PINS + "alpha===9.9\nnosuch===1.0\n")
+    pins = "gamma===3.0\nalpha===9.9\nnosuch===1.0\n"
+    (repo / "upper-constraints.txt").write_text(pins)
     lock = tmp_path / "pylock.toml"
     assert export(index, repo, lock, "pylock") == 1
     error = capsys.readouterr().err
-    assert "alpha===9.9 (upper-constraints.txt:7)" in error
-    assert "nosuch===1.0 (upper-constraints.txt:8)" in error
+    assert "(2 problems)" in error
+    assert "alpha===9.9 (upper-constraints.txt:2): no file" in error
+    assert "nosuch===1.0 (upper-constraints.txt:3): no project 'nosuch'" in error
     assert "Traceback" not in error
     assert not lock.exists()
 
@@ -376,6 +378,11 @@ def test_pins_the_index_lacks_fail_in_one_message(
 BAD_INPUT = [
     pytest.param(None, "nothing is pinned", id="no-constraints"),
     pytest.param("alpha>=1.0\n", "upper-constraints.txt:1", id="not-a-pin"),
+    pytest.param(
+        "alpha===1.0\nalpha===2.0;python_version>='3.11'\n",
+        "upper-constraints.txt:2: alpha is pinned twice",
+        id="overlapping-pins",
+    ),
 ]
 
 

@@ -1,6 +1,7 @@
 """Gather the pinned set: the pins of ``upper-constraints.txt``, the files of
-each pinned release from the index (PEP 691: URLs, hashes, sizes, upload
-times), and each library's licence.
+each pinned release from the first source that has it (the index, extra
+indexes: PEP 691 URLs, hashes, sizes, upload times; then local
+``--find-links`` directories), and each library's licence.
 
 The licence is the global list's licence comment read as SPDX by accord's
 licence normaliser (with ``[licenses.aliases]``): the reviewed one. A pin
@@ -37,7 +38,7 @@ _SHOWN = 10  # problems named in the message (an unreachable index fails all)
 
 
 class ExportError(AccordError):
-    """The pinned set cannot be exported: each problem, one a line."""
+    """The pinned set cannot be exported: every problem, in ``problems``."""
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
@@ -210,9 +211,20 @@ def _wanted(central: CentralRepo, pythons: tuple[str, ...]) -> list[_Wanted]:
             hint="accord validate lists every such line",
         )
     wanted = []
+    seen: dict[tuple[NormalizedName, str], Pin] = {}
     for pin in constraints.pins:
         marker = _marker(central, pin)
         applies = tuple(p for p in pythons if applies_to_python(marker, p))
+        for python in applies:
+            other = seen.setdefault((pin.name, python), pin)
+            if other is not pin:  # a lock file may install one version
+                raise InputError(
+                    f"{pin.name} is pinned twice for Python {python} "
+                    f"(also at line {other.lineno})",
+                    path=UPPER_CONSTRAINTS,
+                    line=pin.lineno,
+                    hint="accord validate reports it as G012",
+                )
         if applies:
             wanted.append(_Wanted(pin, marker, applies))
     return wanted
