@@ -148,6 +148,8 @@ def test_uv_installs_exactly_the_pins_from_pylock(
         assert result.returncode == 0, result.stderr
         return result.stdout
 
+    if "pylock" not in uv_run("pip", "install", "--help"):
+        pytest.skip("this uv cannot install from pylock.toml")
     uv_run("venv", str(venv), "--python", sys.executable, "-q")
     python = str(venv / "bin" / "python")
     uv_run("pip", "install", "--python", python, "-r", str(lock))
