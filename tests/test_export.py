@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accord.cli import main
 
@@ -502,3 +504,13 @@ def test_no_index_without_find_links_is_usage(
     code = main(["constraints", "export", "--requirements", str(repo), "--no-index"])
     assert code == 2
     assert "--find-links" in capsys.readouterr().err
+
+
+@given(st.text())
+def test_pylock_strings_read_back(text: str) -> None:
+    """Whatever an index puts in a URL or a filename, the TOML reads back."""
+    from accord.export.pylock import _marker, _string
+
+    expected = text.encode("utf-8", "replace").decode("utf-8")
+    document = f"a = {_string(text)}\nb = {_marker(text)}\n"
+    assert tomllib.loads(document) == {"a": expected, "b": expected}

@@ -11,10 +11,8 @@ pinned set for that Python, exactly the pins.
 
 from __future__ import annotations
 
-from typing import Any
-
-import tomlkit
-from tomlkit.items import Array, InlineTable, String, Table
+import datetime
+import json
 
 from accord.export.model import ArtefactFile, PinnedPackage, PinnedSet
 from accord.model.markers import platform_environments
@@ -24,18 +22,20 @@ CREATED_BY = "accord"
 
 
 def render_pylock(pinned: PinnedSet) -> str:
-    """``pylock.toml``'s text: the same bytes for the same pinned set."""
-    document = tomlkit.document()
-    document.add("lock-version", LOCK_VERSION)
-    document.add("environments", _lines([_marker(m) for m in environments(pinned)]))
+    """``pylock.toml``'s text: the same bytes for the same pinned set.
+
+    Written directly (a few kinds of TOML value, each escaped here): a
+    TOML library takes seconds over OpenStack's thousands of files.
+    """
+    lines = [f"lock-version = {_string(LOCK_VERSION)}", "environments = ["]
+    lines += [f"    {_marker(marker)}," for marker in environments(pinned)]
+    lines.append("]")
     if pinned.pythons:
-        document.add("requires-python", f">={pinned.pythons[0]}")
-    document.add("created-by", CREATED_BY)
-    packages = tomlkit.aot()
+        lines.append(f"requires-python = {_string('>=' + pinned.pythons[0])}")
+    lines.append(f"created-by = {_string(CREATED_BY)}")
     for package in pinned.packages:
-        packages.append(_package(package))
-    document.add("packages", packages)
-    return tomlkit.dumps(document)
+        lines += ["", *_package(package)]
+    return "\n".join(lines) + "\n"
 
 
 def environments(pinned: PinnedSet) -> list[str]:
@@ -48,44 +48,55 @@ def environments(pinned: PinnedSet) -> list[str]:
     return [f'python_version == "{python}"{place}' for python in pinned.pythons]
 
 
-def _package(package: PinnedPackage) -> Table:
-    table = tomlkit.table()
-    table.add("name", package.name)
-    table.add("version", str(package.version))
+def _package(package: PinnedPackage) -> list[str]:
+    lines = [
+        "[[packages]]",
+        f"name = {_string(package.name)}",
+        f"version = {_string(str(package.version))}",
+    ]
     if package.marker is not None:
-        table.add("marker", _marker(str(package.marker)))
+        lines.append(f"marker = {_marker(str(package.marker))}")
     if package.index_url is not None:
-        table.add("index", package.index_url)
+        lines.append(f"index = {_string(package.index_url)}")
     sdist = package.sdist
     if sdist is not None:
-        table.add("sdist", _file(sdist))
+        lines.append(f"sdist = {_file(sdist)}")
     wheels = package.wheels
     if wheels:
-        table.add("wheels", _lines([_file(wheel) for wheel in wheels]))
-    return table
+        lines += ["wheels = [", *(f"    {_file(wheel)}," for wheel in wheels), "]"]
+    return lines
 
 
-def _file(file: ArtefactFile) -> InlineTable:
-    entry = tomlkit.inline_table()
-    entry.add("name", file.filename)
-    entry.add("url", file.url)
+def _file(file: ArtefactFile) -> str:
+    fields = [f"name = {_string(file.filename)}", f"url = {_string(file.url)}"]
     if file.upload_time is not None:
-        entry.add("upload-time", file.upload_time)
+        fields.append(f"upload-time = {_datetime(file.upload_time)}")
     if file.size is not None:
-        entry.add("size", file.size)
-    hashes = tomlkit.inline_table()
-    hashes.add("sha256", file.sha256)
-    entry.add("hashes", hashes)
-    return entry
+        fields.append(f"size = {file.size}")
+    fields.append(f"hashes = {{sha256 = {_string(file.sha256)}}}")
+    return "{" + ", ".join(fields) + "}"
 
 
-def _marker(text: str) -> String:
-    """A marker as a TOML literal string: ``'python_version < "3.11"'``."""
-    return tomlkit.string(text, literal="'" not in text and "\n" not in text)
+def _string(text: str) -> str:
+    """A TOML basic string: JSON's escapes (quote, backslash, control
+    characters as ``\\uXXXX``) are all TOML's too; DEL is not JSON's, and
+    a lone surrogate (from an index's JSON) is no character TOML can hold."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def _lines(items: list[Any]) -> Array:
-    """An array written one item a line, as PEP 751's examples are."""
-    array = tomlkit.array()
-    array.extend(items)
-    return array.multiline(True)
+def _marker(text: str) -> str:
+    """A marker as a TOML literal string where it can be one:
+    ``'python_version < "3.11"'`` reads better than escaped quotes."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    if "'" in text or any(ord(char) < 0x20 or char == "\x7f" for char in text):
+        return _string(text)
+    return f"'{text}'"
+
+
+def _datetime(moment: datetime.datetime) -> str:
+    """An offset date-time in UTC (``2024-01-01T00:00:00Z``)."""
+    utc = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return (
+        utc.isoformat(timespec="microseconds" if utc.microsecond else "seconds") + "Z"
+    )
