@@ -166,10 +166,13 @@ def test_json_and_html_give_the_same_page(
         .startswith("application/vnd.pypi.simple.v1+json")
     )
     assert all(f.upload_time is not None for f in from_json.files)
+    assert all(f.size is not None for f in from_json.files)
+    # PEP 700's times and sizes are JSON-only; the hashes come either way.
     without_times = tuple(
-        dataclasses.replace(f, upload_time=None) for f in from_json.files
+        dataclasses.replace(f, upload_time=None, size=None) for f in from_json.files
     )
     assert dataclasses.replace(from_json, files=without_times) == from_html
+    assert all(len(f.digest() or "") == 64 for f in from_html.files)
     assert from_html.name == "foo-bar"
     assert len(from_html.files) == 4
 

@@ -22,6 +22,8 @@ EXAMPLES = {
     "accord constraints bump": "accord constraints bump oslo.config --stable --propose",
     "accord constraints verify": "accord constraints verify --no-index "
     "--find-links wheels/",
+    "accord constraints export": "accord constraints export --format cyclonedx "
+    "-o sbom.cdx.json",
     "accord coinstall": "accord coinstall --with-tests --workspace ~/src",
     "accord lower-bounds": "accord lower-bounds ../nova --python 3.10",
     "accord propose": "accord propose --git-base https://opendev.org/ --push "

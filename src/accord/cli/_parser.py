@@ -537,6 +537,32 @@ def _verify(parser: argparse.ArgumentParser) -> None:
     _resolving_options(parser, findings=True)
 
 
+def _export(parser: argparse.ArgumentParser) -> None:
+    _requirements_option(parser)
+    _format_option(
+        parser,
+        choices=("pylock", "cyclonedx", "spdx"),
+        help_text="pylock: a PEP 751 pylock.toml; cyclonedx: a CycloneDX 1.6 "
+        "JSON SBOM; spdx: an SPDX 2.3 JSON SBOM.",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="FILE",
+        help="Write here ('-': stdout; the default).",
+    )
+    _index_options(parser)
+    parser.add_argument(
+        "--python",
+        dest="pythons",
+        action="append",
+        default=[],
+        metavar="X.Y",
+        help="Export the pins of this Python (repeatable; default: python-versions).",
+    )
+
+
 def _coinstall(parser: argparse.ArgumentParser) -> None:
     _resolving_options(parser, findings=True)
     _workspace_option(parser, "Where projects.txt entries live.")
@@ -911,6 +937,12 @@ COMMANDS: Mapping[str, Command] = {
                 "Check that the pins install together and are complete, per Python.",
                 "accord.cli._constraints:constraints_verify",
                 _verify,
+            ),
+            "export": Command(
+                "Write the pinned set as a pylock.toml or an SBOM "
+                "(CycloneDX, SPDX), with each file's hash from the index.",
+                "accord.cli._export:constraints_export",
+                _export,
             ),
         },
     ),

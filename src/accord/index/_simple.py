@@ -29,6 +29,7 @@ from accord.index.model import DistFile, ProjectPage
 
 _LEGACY_SUFFIXES = (".tar.bz2", ".tar.xz", ".tgz", ".tar", ".egg", ".exe", ".msi")
 _FRACTION = re.compile(r"\.(\d+)")
+_HEX = re.compile(r"[0-9a-fA-F]+")
 
 
 def parse_page(
@@ -79,7 +80,35 @@ def _json_file(entry: Mapping[str, Any], page_url: str, name: str) -> DistFile:
         upload_time=parse_time(str(upload)) if upload else None,
         metadata_url=url + ".metadata" if metadata else None,
         is_wheel=filename.endswith(".whl"),
+        hashes=_hashes(entry.get("hashes")),
+        size=_size(entry.get("size")),
     )
+
+
+def _hashes(value: object) -> tuple[tuple[str, str], ...]:
+    """PEP 691 ``hashes`` as sorted (algorithm, lower-case hex) pairs."""
+    if not isinstance(value, Mapping):
+        return ()
+    return tuple(
+        sorted(
+            (str(name).lower(), digest.lower())
+            for name, digest in value.items()
+            if isinstance(digest, str) and _HEX.fullmatch(digest)
+        )
+    )
+
+
+def _size(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def _fragment_hashes(href: str) -> tuple[tuple[str, str], ...]:
+    """PEP 503's ``#sha256=<hex>`` URL fragment as (algorithm, hex) pairs."""
+    fragment = urllib.parse.urldefrag(href)[1]
+    name, _, digest = fragment.partition("=")
+    return _hashes({name: digest}) if name and digest else ()
 
 
 def _yanked(value: object) -> str | None:
@@ -116,6 +145,7 @@ def parse_html(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
                     else None
                 ),
                 is_wheel=filename.endswith(".whl"),
+                hashes=_fragment_hashes(href),
             )
         )
     found = tuple(files)

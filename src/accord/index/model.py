@@ -27,6 +27,14 @@ class DistFile:
     upload_time: datetime.datetime | None  # PEP 700; None if the index omits it
     metadata_url: str | None  # PEP 658/714 core metadata, None if not served
     is_wheel: bool
+    # (algorithm, hex digest) pairs, sorted: PEP 691 "hashes", or the URL's
+    # PEP 503 "#sha256=..." fragment; empty if the index gives none.
+    hashes: tuple[tuple[str, str], ...] = ()
+    size: int | None = None  # PEP 700; None if the index omits it
+
+    def digest(self, algorithm: str = "sha256") -> str | None:
+        """The file's hex digest by ``algorithm``, if the index gives one."""
+        return dict(self.hashes).get(algorithm)
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,3 +76,18 @@ def read_at(repo: Path, sha: str, path: str) -> bytes | None:
     """The bytes of ``path`` as of commit ``sha``, or None if it is not there."""
     result = _git(repo, "cat-file", "blob", f"{sha}:{path}")
     return result.stdout if result.returncode == 0 else None
+
+
+def last_change(repo: Path, path: str) -> tuple[str, int] | None:
+    """The last commit that changed ``path`` and its committer time (seconds
+    since the epoch), when the work tree's ``path`` is as committed; None
+    otherwise (not a git repository, never committed, or changed since)."""
+    if not is_git_repo(repo):
+        return None
+    if _git(repo, "diff", "--quiet", "HEAD", "--", path).returncode != 0:
+        return None
+    result = _git(repo, "log", "-1", "--format=%H %ct", "--", path)
+    sha, _, seconds = result.stdout.decode("ascii", "replace").strip().partition(" ")
+    if result.returncode != 0 or not _SHA.match(sha) or not seconds.isdigit():
+        return None
+    return sha, int(seconds)
