@@ -154,16 +154,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         licenses = reader.licenses(data["licenses"], licenses)
     requirement_files = config.requirement_files
     if "requirement-files" in data:
-        requirement_files = reader.strings(
-            data["requirement-files"], "requirement-files"
-        )
-        for pattern in requirement_files:
-            if leaves_root(pattern):
-                raise reader.fail(
-                    "requirement-files",
-                    f"requirement-files: {pattern!r} leads outside the project",
-                    hint="patterns are relative to the project's root, without '..'",
-                )
+        requirement_files = reader.requirement_files(data["requirement-files"])
     check_build_system = config.check_build_system
     if "check-build-system" in data:
         check_build_system = reader.boolean(
@@ -232,6 +223,17 @@ class _Reader:
     def __init__(self, text: str, path: str) -> None:
         self.text = text
         self.path = path
+
+    def requirement_files(self, value: object) -> tuple[str, ...]:
+        patterns = self.strings(value, "requirement-files")
+        for pattern in patterns:
+            if leaves_root(pattern):
+                raise self.fail(
+                    "requirement-files",
+                    f"requirement-files: {pattern!r} leads outside the project",
+                    hint="patterns are relative to the project's root, without '..'",
+                )
+        return patterns
 
     def fail(self, key: str, message: str, hint: str | None = None) -> ConfigError:
         return ConfigError(
