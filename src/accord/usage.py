@@ -10,7 +10,7 @@ from packaging.utils import canonicalize_name
 from accord.central import CentralRepo
 from accord.errors import AccordError
 from accord.fleet import Member
-from accord.project import load_project
+from accord.project import Project, load_project
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +49,16 @@ def find_users(
                         member.name, item.path, item.line, source.label, item.text
                     )
     return list(uses.values()), problems
+
+
+def uses_in(project_name: str, project: Project) -> list[Use]:
+    """Every requirement line of one project, as uses (for indexes of the fleet)."""
+    uses: dict[tuple[str, int, str], Use] = {}
+    for source in project.sources:
+        for item in source.requirements:
+            key = (item.path, item.line, canonicalize_name(item.requirement.name))
+            if key not in uses:
+                uses[key] = Use(
+                    project_name, item.path, item.line, source.label, item.text
+                )
+    return list(uses.values())

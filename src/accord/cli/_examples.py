@@ -29,6 +29,7 @@ EXAMPLES = {
     "accord review": "accord review 'PyYAML>=6' --format json",
     "accord review-change": "accord review-change --base origin/master",
     "accord init": "accord init ../requirements --workspace ~/src",
+    "accord site": "accord site --out public --base-url https://example.org/deps",
     "accord completion": "accord completion bash > "
     "~/.local/share/bash-completion/completions/accord",
 }
