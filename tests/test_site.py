@@ -91,6 +91,21 @@ def test_pages_of_every_kind(workspace: Path, tmp_path: Path, jobs: int) -> None
     assert (out / "static" / "site.js").is_file()
 
 
+def test_findings_and_status_are_fleet_checks(workspace: Path) -> None:
+    from accord.central import load_central_repo
+    from accord.fleet import SyncOptions, fleet_members, process
+    from accord.site.data import gather, status_of
+
+    central = load_central_repo(workspace / "requirements")
+    members = fleet_members(central, None)
+    fleet = gather(central, members, jobs=1)
+    for member, project in zip(members, fleet.projects, strict=True):
+        outcome = process(central, member, "check", SyncOptions())
+        assert project.findings == outcome.findings
+        assert project.changed_files == outcome.changed_files
+        assert project.status == status_of(outcome)
+
+
 def test_published_pins_equal_git_show(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(workspace, out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from packaging.utils import canonicalize_name
+from packaging.utils import NormalizedName, canonicalize_name
 
 from accord.central import CentralRepo
 from accord.errors import AccordError
@@ -51,14 +51,14 @@ def find_users(
     return list(uses.values()), problems
 
 
-def uses_in(project_name: str, project: Project) -> list[Use]:
-    """Every requirement line of one project, as uses (for indexes of the fleet)."""
-    uses: dict[tuple[str, int, str], Use] = {}
+def uses_in(project_name: str, project: Project) -> list[tuple[NormalizedName, Use]]:
+    """Every requirement line of one project, by library (to index a fleet)."""
+    uses: dict[tuple[str, int, NormalizedName], Use] = {}
     for source in project.sources:
         for item in source.requirements:
-            key = (item.path, item.line, canonicalize_name(item.requirement.name))
-            if key not in uses:
-                uses[key] = Use(
+            name = canonicalize_name(item.requirement.name)
+            if (item.path, item.line, name) not in uses:
+                uses[(item.path, item.line, name)] = Use(
                     project_name, item.path, item.line, source.label, item.text
                 )
-    return list(uses.values())
+    return [(key[2], use) for key, use in uses.items()]

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import NormalizedName
 
 from accord._config_resolution import Hold
 from accord.central import CentralRepo, load_central_repo
 from accord.errors import AccordError
-from accord.findings import Finding
+from accord.findings import Finding, sort_findings
 from accord.fleet import Member, Outcome, SyncOptions, process
 from accord.model.constraints import Pin
 from accord.model.markers import evaluate, python_environment
 from accord.project import load_project
+from accord.rules.check import check_whole_project
 from accord.sync.plan import plan_sync
 from accord.textdiff import unified_diff
 from accord.usage import Use, uses_in
@@ -50,7 +50,7 @@ class ProjectData:
     findings: tuple[Finding, ...]
     changed_files: tuple[str, ...]
     diff: str  # what sync would change, as a unified diff
-    uses: tuple[Use, ...]
+    uses: tuple[tuple[NormalizedName, Use], ...]
     message: str | None  # why it could not be read
 
     @property
@@ -114,36 +114,54 @@ def gather(
 
 
 def project_data(central: CentralRepo, member: Member) -> ProjectData:
-    """One project as ``fleet check`` sees it, with its diff and its uses."""
-    outcome = process(central, member, "check", SyncOptions())
-    sources: tuple[SourceInfo, ...] = ()
-    uses: tuple[Use, ...] = ()
-    diff, message = "", outcome.message
-    if outcome.status not in ("missing", "broken"):
-        try:
-            project = load_project(member.path, central.config)
-            plan = plan_sync(project, central)
-        except (AccordError, OSError) as error:
-            message = str(error)
-        else:
-            diff = "".join(
-                unified_diff(u.path, u.old_text, u.new_text) for u in plan.updates
+    """One project as ``fleet check`` sees it, with its diff and its uses.
+
+    The findings and status are :func:`accord.fleet.process`'s in check mode,
+    from the same plan (read once here, as a site needs the plan too).
+    """
+    if not member.path.is_dir():
+        outcome = process(central, member, "check", SyncOptions())
+        return ProjectData(
+            member.name,
+            member.lineno,
+            status_of(outcome),
+            (),
+            (),
+            (),
+            "",
+            (),
+            outcome.message,
+        )
+    try:
+        project = load_project(member.path, central.config)
+        plan = plan_sync(project, central, verify=False)
+        findings = tuple(
+            sort_findings(
+                {*plan.check_findings, *check_whole_project(project, central)}
             )
-            uses = tuple(uses_in(member.name, project))
-            sources = tuple(
-                SourceInfo(s.label, s.path, s.line, len(s.requirements))
-                for s in project.sources
-            )
+        )
+    except (AccordError, OSError) as error:
+        return ProjectData(
+            member.name, member.lineno, "errors", (), (), (), "", (), str(error)
+        )
+    changed = tuple(update.path for update in plan.updates)
+    failed = any(f.severity == "error" for f in findings)
+    outcome = Outcome(
+        member, "failed" if failed else "ok", len(project.sources), findings, changed
+    )
     return ProjectData(
         member.name,
         member.lineno,
         status_of(outcome),
-        sources,
-        outcome.findings,
-        outcome.changed_files,
-        diff,
-        uses,
-        message,
+        tuple(
+            SourceInfo(s.label, s.path, s.line, len(s.requirements))
+            for s in project.sources
+        ),
+        findings,
+        changed,
+        "".join(unified_diff(u.path, u.old_text, u.new_text) for u in plan.updates),
+        tuple(uses_in(member.name, project)),
+        None,
     )
 
 
@@ -161,8 +179,8 @@ def libraries(
     """Every library of the global list, pins, holds and users."""
     users: dict[NormalizedName, list[Use]] = {}
     for project in projects:
-        for use in project.uses:
-            users.setdefault(_name_of(use), []).append(use)
+        for name, use in project.uses:
+            users.setdefault(name, []).append(use)
     holds: dict[NormalizedName, list[Hold]] = {}
     for hold in central.config.resolution.holds:
         holds.setdefault(hold.name, []).append(hold)
@@ -194,13 +212,6 @@ def libraries(
             )
         )
     return tuple(found)
-
-
-def _name_of(use: Use) -> NormalizedName:
-    try:
-        return canonicalize_name(Requirement(use.requirement).name)
-    except InvalidRequirement:
-        return canonicalize_name(use.requirement.split(";")[0].split("[")[0])
 
 
 def _version_on(pins: Sequence[Pin], python: str) -> str | None:
