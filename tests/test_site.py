@@ -19,6 +19,7 @@ from accord.site.pins import PublishedPins, _clashes, _unsafe, published_pins
 from accord.site.write import SiteWriter, UnsafePathError
 
 from .conftest import EXAMPLES
+from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
 
 TODAY = datetime.date(2026, 11, 30)
 
@@ -175,6 +176,28 @@ def test_text_from_the_repo_is_escaped(workspace: Path, tmp_path: Path) -> None:
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
     assert "javascript:" not in page
     assert "expired" in page
+
+
+def test_newest_releases_only_when_an_index_is_given(
+    workspace: Path,
+    tmp_path: Path,
+    test_index: TestIndex,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    test_index.add("click", [Release("8.3.0"), Release("9.0", uploaded="2026-11-01")])
+    out = tmp_path / "site"
+    build(workspace, out)
+    assert "Newest release" not in (out / "libraries.html").read_text()
+    assert test_index.requests == []  # offline by default
+    options = SiteOptions(
+        workspace / "requirements", out, today=TODAY, index_url=test_index.simple_url
+    )
+    report = build_site(options)
+    page = (out / "libraries" / "click.html").read_text()
+    assert "9.0" in page and "2026-11-01, 29 days ago" in page
+    assert "<td>9.0</td><td>29</td>" in (out / "libraries.html").read_text()
+    assert any(p.startswith("requests:") for p in report.unknown_upstream)
 
 
 def test_outside_git_the_site_still_builds(tmp_path: Path) -> None:

@@ -755,6 +755,13 @@ def _site(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="The port --serve listens on (default: %(default)s; 0: any free one).",
     )
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        metavar="URL",
+        help="Show each library's newest release on this index and its age "
+        "(default: ask no index, so the site builds offline).",
+    )
     _jobs_option(parser, "Projects to read")
 
 

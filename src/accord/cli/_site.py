@@ -17,6 +17,7 @@ def site(
     serve: bool,
     port: int,
     jobs: int,
+    index_url: str | None = None,
 ) -> int:
     from accord.cli._globals import is_quiet
     from accord.locate import default_workspace, requirements_repo
@@ -44,6 +45,7 @@ def site(
         workspace=workspace,
         base_url=base_url,
         jobs=jobs,
+        index_url=index_url,
     )
     with progress(members) as advance:
         report = build_site(options, advance)

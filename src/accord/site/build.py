@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.utils import NormalizedName
+
 from accord.central import load_central_repo
 from accord.fleet import fleet_members
 from accord.site.data import gather
@@ -14,6 +16,7 @@ from accord.site.history import read_history
 from accord.site.pages import site_pages
 from accord.site.pins import Skipped, published_pins
 from accord.site.render import environment, render, static_file
+from accord.site.upstream import Upstream, newest_releases
 from accord.site.write import SiteWriter
 
 STATIC = ("site.css", "site.js")
@@ -27,6 +30,7 @@ class SiteOptions:
     base_url: str | None = None
     jobs: int = 1
     today: datetime.date | None = None
+    index_url: str | None = None  # ask it for each library's newest release
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,7 @@ class BuildReport:
     libraries: int
     published: tuple[str, ...]  # refs whose pins were published
     skipped: tuple[Skipped, ...]
+    unknown_upstream: tuple[str, ...]  # libraries the index could not tell
     written: int
     kept: int
     removed: int
@@ -50,12 +55,19 @@ def build_site(
     history = read_history(options.requirements)
     pins, skipped = published_pins(options.requirements)
     today = options.today or datetime.date.today()
+    upstream: dict[NormalizedName, Upstream] | None = None
+    unknown: tuple[str, ...] = ()
+    if options.index_url is not None:
+        names = [library.name for library in fleet.libraries]
+        upstream, unknown = newest_releases(options.index_url, names, options.jobs)
     env = environment()
     writer = SiteWriter(options.out)
     options.out.mkdir(parents=True, exist_ok=True)
     for name in STATIC:
         writer.write(f"static/{name}", static_file(name))
-    for page in site_pages(fleet, history, pins, skipped, options.base_url, today):
+    for page in site_pages(
+        fleet, history, pins, skipped, options.base_url, today, upstream
+    ):
         writer.write(page.path, render(env, page.template, page.context))
     for published in pins:
         writer.write(published.path, published.text)
@@ -66,6 +78,7 @@ def build_site(
         len(fleet.libraries),
         tuple(p.ref for p in pins),
         skipped,
+        unknown,
         len(writer.written),
         len(writer.kept),
         len(writer.removed),

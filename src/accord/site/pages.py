@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import NormalizedName
+
 from accord.site.data import STATUSES, FleetData, LibraryData, ProjectData
 from accord.site.history import History
 from accord.site.pins import PublishedPins, Skipped
 from accord.site.svg import bar_chart
+from accord.site.upstream import Upstream
 
 AGE_BUCKETS = ("under 3 months", "3-12 months", "1-2 years", "over 2 years", "unknown")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -33,6 +36,7 @@ def site_pages(
     skipped: tuple[Skipped, ...],
     base_url: str | None,
     today: datetime.date,
+    upstream: Mapping[NormalizedName, Upstream] | None = None,
 ) -> Iterator[Page]:
     slugs = project_slugs(fleet.projects)
     ages = {lib.name: pin_age(lib, history, today) for lib in fleet.libraries}
@@ -74,6 +78,7 @@ def site_pages(
         libraries=fleet.libraries,
         ages=ages,
         today=today,
+        upstream=upstream,
     )
     for project in fleet.projects:
         yield page(
@@ -93,6 +98,8 @@ def site_pages(
             events=history.events.get(library.name, ()),
             review=reviews.get(library.name),
             today=today,
+            upstream=None if upstream is None else upstream.get(library.name),
+            upstream_asked=upstream is not None,
         )
     yield page("constraints/index.html", "constraints.html", pins=pins, skipped=skipped)
 
