@@ -280,3 +280,31 @@ def test_writer_refuses_paths_outside(tmp_path: Path) -> None:
     for bad in ("../x.html", "/etc/x", "a/../../x"):
         with pytest.raises(UnsafePathError):
             writer.write(bad, "x")
+
+
+def test_serve_answers_on_localhost(workspace: Path, tmp_path: Path) -> None:
+    import sys
+    import urllib.request
+
+    out = tmp_path / "site"
+    command = [sys.executable, "-m", "accord", "site", "--out", str(out)]
+    command += ["--requirements", str(workspace / "requirements"), "--serve"]
+    server = subprocess.Popen(
+        [*command, "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        line = ""
+        while "serving" not in line:
+            line = server.stderr.readline()
+            assert line, "the server ended before serving"
+        url = line.split(" at ", 1)[1].split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with direct.open(url + "index.html", timeout=30) as response:
+            assert b"The fleet at a glance" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
