@@ -200,6 +200,16 @@ def test_newest_releases_only_when_an_index_is_given(
     assert any(p.startswith("requests:") for p in report.unknown_upstream)
 
 
+def test_without_projects_txt_the_list_and_pins_are_shown(
+    workspace: Path, tmp_path: Path
+) -> None:
+    (workspace / "requirements" / "projects.txt").unlink()
+    out = tmp_path / "site"
+    report = build(workspace, out)
+    assert report.projects == 0 and report.libraries > 0
+    assert (out / "constraints" / "upper" / "master.txt").is_file()
+
+
 def test_outside_git_the_site_still_builds(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES, tmp_path / "ws")
     out = tmp_path / "site"

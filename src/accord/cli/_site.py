@@ -38,7 +38,8 @@ def site(
 
     root = requirements_repo(requirements)
     workspace = default_workspace(root, workspace)
-    members = len(fleet_members(load_central_repo(root), workspace))
+    central = load_central_repo(root)
+    members = 0 if central.projects is None else len(fleet_members(central, workspace))
     options = SiteOptions(
         requirements=root,
         out=out,

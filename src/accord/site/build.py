@@ -50,7 +50,10 @@ def build_site(
     options: SiteOptions, on_project: Callable[[], None] = lambda: None
 ) -> BuildReport:
     central = load_central_repo(options.requirements)
-    members = fleet_members(central, options.workspace)
+    # Without projects.txt the site still shows the list and publishes pins.
+    members = (
+        [] if central.projects is None else fleet_members(central, options.workspace)
+    )
     fleet = gather(central, members, options.jobs, on_project)
     history = read_history(options.requirements)
     pins, skipped = published_pins(options.requirements)
