@@ -140,6 +140,25 @@ def test_second_run_rewrites_nothing(workspace: Path, tmp_path: Path) -> None:
     assert files_of(out) == before
 
 
+def test_a_bump_rewrites_the_pages_it_touches(workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(workspace, out)
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    before = files_of(out)
+    repo = workspace / "requirements"
+    pins = repo / "upper-constraints.txt"
+    pins.write_text(pins.read_text().replace("click===8.3.1", "click===8.3.2"))
+    git(repo, "commit", "-qam", "Bump click to 8.3.2")
+    build(workspace, out)
+    after = files_of(out)
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert {"libraries/click.html", "constraints/upper/master.txt"} <= changed
+    assert "libraries/requests.html" not in changed
+    assert "constraints/upper/stable/2026.1.txt" not in changed
+
+
 def test_a_change_rewrites_only_its_pages(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(workspace, out)
