@@ -107,6 +107,32 @@ def test_findings_and_status_are_fleet_checks(workspace: Path) -> None:
         assert project.status == status_of(outcome)
 
 
+def test_users_are_who_uses_lines(workspace: Path) -> None:
+    from accord.central import load_central_repo
+    from accord.fleet import fleet_members
+    from accord.site.data import gather
+    from accord.usage import find_users
+
+    central = load_central_repo(workspace / "requirements")
+    members = fleet_members(central, None)
+    fleet = gather(central, members, jobs=1)
+    for library in fleet.libraries:
+        uses, _ = find_users(central, members, library.name)
+        assert sorted(library.users, key=repr) == sorted(uses, key=repr)
+
+
+def test_missing_and_broken_projects_show_why(workspace: Path, tmp_path: Path) -> None:
+    projects = workspace / "requirements" / "projects.txt"
+    projects.write_text(projects.read_text() + "gone\nbroken\n")
+    (workspace / "broken").mkdir()
+    (workspace / "broken" / "pyproject.toml").write_text("[project\n")
+    out = tmp_path / "site"
+    build(workspace, out)
+    assert "no directory at" in (out / "projects" / "gone.html").read_text()
+    broken = (out / "projects" / "broken.html").read_text()
+    assert "pyproject.toml" in broken and "errors" in broken
+
+
 def test_published_pins_equal_git_show(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(workspace, out)
