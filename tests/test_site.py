@@ -289,6 +289,23 @@ def test_a_missing_requirements_repo_is_one_line(
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_branches_without_pins_or_with_bad_ones(workspace: Path) -> None:
+    repo = workspace / "requirements"
+    git(repo, "checkout", "-q", "-b", "nopins")
+    git(repo, "rm", "-q", "upper-constraints.txt")
+    git(repo, "commit", "-qm", "No pins here")
+    git(repo, "checkout", "-q", "-b", "latin1")
+    (repo / "upper-constraints.txt").write_bytes(b"caf\xe9===1\n")
+    git(repo, "add", "upper-constraints.txt")
+    git(repo, "commit", "-qm", "Not UTF-8")
+    git(repo, "checkout", "-q", "master")
+    pins, skipped = published_pins(repo)
+    assert {p.ref for p in pins} == {"master", "stable/2026.1", "v1.0"}
+    assert [(s.ref, s.reason) for s in skipped] == [
+        ("latin1", "its upper-constraints.txt is not UTF-8")
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "safe"),
     [

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from accord.central import UPPER_CONSTRAINTS
-from accord.site._git import is_repository, run_git
+from accord.site._git import is_repository, read_blobs, run_git
 
 RefKind = Literal["branch", "tag"]
 
@@ -57,22 +57,22 @@ def published_pins(repo: Path) -> tuple[tuple[PublishedPins, ...], tuple[Skipped
     )
     if listing is None:
         return (), ()
-    found: dict[str, PublishedPins] = {}
+    refs: dict[str, tuple[RefKind, str, str]] = {}
     skipped: list[Skipped] = []
     for row in listing.decode("utf-8", "replace").splitlines():
         refname, _, commit, date = ([*row.split("\x00"), "", "", "", ""])[:4]
         named = _name_of(refname)
-        if named is None:
-            continue
-        name, kind = named
-        if name in found:
+        if named is None or named[0] in refs:
             continue  # a local branch wins over its remote; a branch over a tag
+        name, kind = named
         problem = _unsafe(name)
         if problem is not None:
             skipped.append(Skipped(name, problem))
             continue
-        commit = commit[:40]
-        data = run_git(repo, "cat-file", "blob", f"{commit}:{UPPER_CONSTRAINTS}")
+        refs[name] = (kind, commit[:40], date)
+    blobs = read_blobs(repo, [f"{c}:{UPPER_CONSTRAINTS}" for _, c, _ in refs.values()])
+    found: dict[str, PublishedPins] = {}
+    for (name, (kind, commit, date)), data in zip(refs.items(), blobs, strict=True):
         if data is None:
             continue  # a branch without pins publishes nothing
         try:
@@ -80,14 +80,9 @@ def published_pins(repo: Path) -> tuple[tuple[PublishedPins, ...], tuple[Skipped
         except UnicodeDecodeError:
             skipped.append(Skipped(name, f"its {UPPER_CONSTRAINTS} is not UTF-8"))
             continue
+        path = f"constraints/upper/{name}.txt"
         found[name] = PublishedPins(
-            name,
-            kind,
-            commit,
-            date,
-            f"constraints/upper/{name}.txt",
-            text,
-            _count_pins(text),
+            name, kind, commit, date, path, text, _count_pins(text)
         )
     clashes = _clashes(found)
     for name in clashes:
