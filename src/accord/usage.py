@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from packaging.utils import canonicalize_name
+from packaging.utils import NormalizedName, canonicalize_name
 
 from accord.central import CentralRepo
 from accord.errors import AccordError
 from accord.fleet import Member
-from accord.project import load_project
+from accord.project import Project, load_project
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +49,16 @@ def find_users(
                         member.name, item.path, item.line, source.label, item.text
                     )
     return list(uses.values()), problems
+
+
+def uses_in(project_name: str, project: Project) -> list[tuple[NormalizedName, Use]]:
+    """Every requirement line of one project, by library (to index a fleet)."""
+    uses: dict[tuple[str, int, NormalizedName], Use] = {}
+    for source in project.sources:
+        for item in source.requirements:
+            name = canonicalize_name(item.requirement.name)
+            if (item.path, item.line, name) not in uses:
+                uses[(item.path, item.line, name)] = Use(
+                    project_name, item.path, item.line, source.label, item.text
+                )
+    return [(key[2], use) for key, use in uses.items()]

@@ -33,6 +33,7 @@ EXAMPLES = {
     "accord affected": "accord affected --base origin/master --format github-matrix",
     "accord cross-test": "accord cross-test nova --base origin/master --jobs 2",
     "accord init": "accord init ../requirements --workspace ~/src",
+    "accord site": "accord site --out public --base-url https://example.org/deps",
     "accord completion": "accord completion bash > "
     "~/.local/share/bash-completion/completions/accord",
 }

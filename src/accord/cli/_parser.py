@@ -873,6 +873,60 @@ def _init(parser: argparse.ArgumentParser) -> None:
     _jobs_option(parser, "Pythons to resolve for")
 
 
+def _site(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=_directory,
+        required=True,
+        metavar="DIRECTORY",
+        help="Where to write the site (created if missing; only changed files "
+        "are rewritten).",
+    )
+    _requirements_option(parser)
+    _workspace_option(
+        parser,
+        "Where projects.txt entries live (default: the directory "
+        "holding the requirements repo).",
+    )
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="The URL the site is published at: links become absolute, so a "
+        "tox.ini can point at constraints/upper/BRANCH.txt.",
+    )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="Then serve it on 127.0.0.1 until interrupted.",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        metavar="N",
+        help="The port --serve listens on (default: %(default)s; 0: any free one).",
+    )
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        metavar="URL",
+        help="Show each library's newest release on this index and its age "
+        "(default: ask no index, so the site builds offline).",
+    )
+    _jobs_option(parser, "Projects to read")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (0-65535)")
+    return value
+
+
 COMMANDS: Mapping[str, Command] = {
     "init": Command(
         "Draft a requirements repo from the fleet that exists.\n\n"
@@ -981,6 +1035,12 @@ COMMANDS: Mapping[str, Command] = {
         "This runs the projects' own code (their tests), by your request.",
         "accord.cli._affected:cross_test",
         _cross_test,
+    ),
+    "site": Command(
+        "Write the fleet at a glance as a static site, and publish the pins of "
+        "every branch and tag as constraints/upper/BRANCH.txt.",
+        "accord.cli._site:site",
+        _site,
     ),
     "completion": Command(
         "Print a shell completion script for accord.\n\n"

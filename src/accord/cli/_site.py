@@ -1,0 +1,81 @@
+"""``accord site``: build the static site, then optionally serve it."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+from accord.cli._app import EXIT_OK, UsageError, progress
+
+
+def site(
+    out: Path,
+    requirements: str | None,
+    workspace: Path | None,
+    base_url: str | None,
+    serve: bool,
+    port: int,
+    jobs: int,
+    index_url: str | None = None,
+) -> int:
+    from accord.cli._globals import is_quiet
+    from accord.locate import default_workspace, requirements_repo
+
+    if base_url is not None and not base_url.lower().startswith(
+        ("https://", "http://", "file://", "/")
+    ):
+        raise UsageError("expected an http(s) or file URL, or a path", "--base-url")
+    try:
+        import jinja2  # noqa: F401 - only to say what is missing, once
+    except ImportError:
+        raise UsageError(
+            "accord site needs Jinja2: python -m pip install Jinja2"
+        ) from None
+    from accord.central import load_central_repo
+    from accord.fleet import fleet_members
+    from accord.site import SiteOptions, build_site
+
+    root = requirements_repo(requirements)
+    workspace = default_workspace(root, workspace)
+    central = load_central_repo(root)
+    members = 0 if central.projects is None else len(fleet_members(central, workspace))
+    options = SiteOptions(
+        requirements=root,
+        out=out,
+        workspace=workspace,
+        base_url=base_url,
+        jobs=jobs,
+        index_url=index_url,
+    )
+    with progress(members) as advance:
+        report = build_site(options, advance)
+    if not is_quiet():
+        print(
+            f"site {out}: {report.projects} project(s), {report.libraries} "
+            f"librar{'y' if report.libraries == 1 else 'ies'}, pins of "
+            f"{len(report.published)} branch(es) and tag(s); {report.written} "
+            f"file(s) written, {report.kept} unchanged, {report.removed} removed",
+            file=sys.stderr,
+        )
+        for skipped in report.skipped:
+            print(
+                f"note: {skipped.ref} not published: {skipped.reason}", file=sys.stderr
+            )
+    if serve:
+        _serve(out, port)
+    return EXIT_OK
+
+
+def _serve(out: Path, port: int) -> None:
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
+    with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        host, bound = server.server_address[:2]
+        print(
+            f"serving {out} at http://{host!s}:{bound}/ (Ctrl-C stops)", file=sys.stderr
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()

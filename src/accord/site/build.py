@@ -1,0 +1,88 @@
+"""Build the site: gather, render, write only what changed."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import NormalizedName
+
+from accord.central import load_central_repo
+from accord.fleet import fleet_members
+from accord.site.data import gather
+from accord.site.history import read_history
+from accord.site.pages import site_pages
+from accord.site.pins import Skipped, published_pins
+from accord.site.render import environment, render, static_file
+from accord.site.upstream import Upstream, newest_releases
+from accord.site.write import SiteWriter
+
+STATIC = ("site.css", "site.js")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    requirements: Path
+    out: Path
+    workspace: Path | None = None
+    base_url: str | None = None
+    jobs: int = 1
+    today: datetime.date | None = None
+    index_url: str | None = None  # ask it for each library's newest release
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    out: Path
+    projects: int
+    libraries: int
+    published: tuple[str, ...]  # refs whose pins were published
+    skipped: tuple[Skipped, ...]
+    unknown_upstream: tuple[str, ...]  # libraries the index could not tell
+    written: int
+    kept: int
+    removed: int
+
+
+def build_site(
+    options: SiteOptions, on_project: Callable[[], None] = lambda: None
+) -> BuildReport:
+    central = load_central_repo(options.requirements)
+    # Without projects.txt the site still shows the list and publishes pins.
+    members = (
+        [] if central.projects is None else fleet_members(central, options.workspace)
+    )
+    fleet = gather(central, members, options.jobs, on_project)
+    history = read_history(options.requirements)
+    pins, skipped = published_pins(options.requirements)
+    today = options.today or datetime.date.today()
+    upstream: dict[NormalizedName, Upstream] | None = None
+    unknown: tuple[str, ...] = ()
+    if options.index_url is not None:
+        names = [library.name for library in fleet.libraries]
+        upstream, unknown = newest_releases(options.index_url, names, options.jobs)
+    env = environment()
+    writer = SiteWriter(options.out)
+    options.out.mkdir(parents=True, exist_ok=True)
+    for name in STATIC:
+        writer.write(f"static/{name}", static_file(name))
+    for page in site_pages(
+        fleet, history, pins, skipped, options.base_url, today, upstream
+    ):
+        writer.write(page.path, render(env, page.template, page.context))
+    for published in pins:
+        writer.write(published.path, published.text)
+    writer.finish()
+    return BuildReport(
+        options.out,
+        len(fleet.projects),
+        len(fleet.libraries),
+        tuple(p.ref for p in pins),
+        skipped,
+        unknown,
+        len(writer.written),
+        len(writer.kept),
+        len(writer.removed),
+    )

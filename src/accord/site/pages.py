@@ -1,0 +1,156 @@
+"""What each page shows, computed here so the templates only loop and format."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import NormalizedName
+
+from accord.site.data import STATUSES, FleetData, LibraryData, ProjectData
+from accord.site.history import History
+from accord.site.pins import PublishedPins, Skipped
+from accord.site.svg import bar_chart
+from accord.site.upstream import Upstream
+
+AGE_BUCKETS = ("under 3 months", "3-12 months", "1-2 years", "over 2 years", "unknown")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str  # relative to the site's root
+    template: str
+    context: Mapping[str, Any]
+
+
+def site_pages(
+    fleet: FleetData,
+    history: History,
+    pins: tuple[PublishedPins, ...],
+    skipped: tuple[Skipped, ...],
+    base_url: str | None,
+    today: datetime.date,
+    upstream: Mapping[NormalizedName, Upstream] | None = None,
+) -> Iterator[Page]:
+    slugs = project_slugs(fleet.projects)
+    ages = {lib.name: pin_age(lib, history, today) for lib in fleet.libraries}
+    common = {"pythons": fleet.central.config.python_versions}
+
+    def root(path: str) -> str:
+        if base_url:
+            return base_url.rstrip("/") + "/"
+        return "../" * path.count("/")
+
+    def page(path: str, template: str, **context: Any) -> Page:
+        return Page(path, template, {**common, **context, "root": root(path)})
+
+    counts = Counter(p.status for p in fleet.projects)
+    licences = Counter(lib.licence or "none" for lib in fleet.libraries)
+    buckets = Counter(_bucket(age) for age in ages.values())
+    known = sorted(age for age in ages.values() if age is not None)
+    yield page(
+        "index.html",
+        "overview.html",
+        projects=fleet.projects,
+        slugs=slugs,
+        counts=[(s, counts.get(s, 0)) for s in STATUSES],
+        libraries=len(fleet.libraries),
+        last_change=history.last_change,
+        median_age=known[len(known) // 2] if known else None,
+        oldest_age=known[-1] if known else None,
+        status_chart=bar_chart(
+            "Projects by status", [(s, counts.get(s, 0)) for s in STATUSES], "status"
+        ),
+        age_chart=bar_chart(
+            "Pins by age", [(b, buckets.get(b, 0)) for b in AGE_BUCKETS]
+        ),
+        licence_chart=bar_chart("Libraries by licence", licences.most_common(12)),
+    )
+    yield page(
+        "libraries.html",
+        "libraries.html",
+        libraries=fleet.libraries,
+        ages=ages,
+        today=today,
+        upstream=upstream,
+    )
+    for project in fleet.projects:
+        yield page(
+            f"projects/{slugs[project.name]}.html",
+            "project.html",
+            project=project,
+            root_dir=str(fleet.central.root),
+        )
+    reviews = _reviews(fleet.central.root)
+    for library in fleet.libraries:
+        yield page(
+            f"libraries/{library.name}.html",
+            "library.html",
+            library=library,
+            slugs=slugs,
+            age=ages[library.name],
+            events=history.events.get(library.name, ()),
+            review=reviews.get(library.name),
+            today=today,
+            upstream=None if upstream is None else upstream.get(library.name),
+            upstream_asked=upstream is not None,
+        )
+    yield page("constraints/index.html", "constraints.html", pins=pins, skipped=skipped)
+
+
+def project_slugs(projects: tuple[ProjectData, ...]) -> dict[str, str]:
+    """A file name for each project (``org/name`` -> ``org--name``), unique."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for project in projects:
+        base = _UNSAFE.sub("_", project.name.replace("/", "--")).strip(".") or "project"
+        slug, n = base, 1
+        while slug.lower() in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug.lower())
+        slugs[project.name] = slug
+    return slugs
+
+
+def pin_age(library: LibraryData, history: History, today: datetime.date) -> int | None:
+    """Days since the oldest of the library's current pin lines was added."""
+    dates = [history.added_on.get(line.strip()) for line in library.pin_lines]
+    known = [d for d in dates if d is not None]
+    return (today - min(known)).days if known else None
+
+
+def _bucket(age: int | None) -> str:
+    if age is None:
+        return "unknown"
+    if age < 91:
+        return "under 3 months"
+    if age < 366:
+        return "3-12 months"
+    return "1-2 years" if age < 731 else "over 2 years"
+
+
+def _reviews(root: Path) -> dict[str, str]:
+    """Review evidence kept in the requirements repo's ``reviews/``, by library."""
+    from packaging.utils import canonicalize_name
+
+    found: dict[str, str] = {}
+    directory = root / "reviews"
+    try:
+        files = sorted(p for p in directory.iterdir() if p.is_file())
+    except OSError:
+        return found
+    for path in files:
+        if path.stat().st_size > 1024 * 1024:
+            continue
+        try:
+            found.setdefault(canonicalize_name(path.stem), path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
