@@ -76,3 +76,13 @@ def read_at(repo: Path, sha: str, path: str) -> bytes | None:
     """The bytes of ``path`` as of commit ``sha``, or None if it is not there."""
     result = _git(repo, "cat-file", "blob", f"{sha}:{path}")
     return result.stdout if result.returncode == 0 else None
+
+
+def resolve_commit(repo: Path, ref: str) -> str | None:
+    """The full sha of the commit ``ref`` (a branch, tag or sha) names in
+    ``repo``, or None; ``ref`` is never read as an option."""
+    if not ref or ref.startswith("-") or any(c.isspace() or c in "\0:" for c in ref):
+        return None
+    spec = f"{ref}^{{commit}}"
+    result = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", spec)
+    return result.stdout.decode().strip() if result.returncode == 0 else None
