@@ -83,6 +83,7 @@ RESOLUTION_KEYS = (
     "platform",
     "review",
     "pin-order",
+    "audit",
 )
 _TOP_KEYS = (
     "python-versions",
@@ -163,6 +164,13 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
                 for hold in resolution.holds
             ),
         )
+        if resolution.audit.ignores:
+            audit = resolution.audit
+            ignores = tuple(
+                replace(ignore, line=_ignore_line(text, ignore.id))
+                for ignore in audit.ignores
+            )
+            resolution = replace(resolution, audit=replace(audit, ignores=ignores))
     own_libraries = frozenset(
         canonicalize_name(name)
         for name in reader.strings(data.get("own-libraries", []), "own-libraries")
@@ -383,5 +391,14 @@ def _hold_line(text: str, name: str) -> int | None:
             key.strip() == "name"
             and canonicalize_name(value.strip().strip("\"'")) == name
         ):
+            return number
+    return None
+
+
+def _ignore_line(text: str, ident: str) -> int | None:
+    """The line of an ``[[audit.ignore]]``'s ``id = ...`` key."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        key, _, value = line.partition("=")
+        if key.strip() == "id" and value.strip().strip("\"'") == ident:
             return number
     return None
