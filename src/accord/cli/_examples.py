@@ -29,6 +29,8 @@ EXAMPLES = {
     "accord review": "accord review 'PyYAML>=6' --format json",
     "accord review-change": "accord review-change --base origin/master",
     "accord init": "accord init ../requirements --workspace ~/src",
+    "accord audit": "accord audit --branch master --branch stable/2026.1 "
+    "--format sarif",
     "accord completion": "accord completion bash > "
     "~/.local/share/bash-completion/completions/accord",
 }
