@@ -8,6 +8,7 @@ accord.toml) and A010 (about the run).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -233,7 +234,7 @@ def check_licence(
         if listed is None
         else f"{central.global_list.path}:{listed.lineno} says {listed.licence}"
     )
-    assessment = assess_license(release.licence, policy)
+    assessment = _assess(release.licence, policy)
     theirs = assessment.expression
     declared = theirs or release.licence
     if theirs != release.licence:
@@ -251,8 +252,8 @@ def check_licence(
         return
     if listed is None or listed.licence is None:
         return
-    ours = normalize_license(listed.licence, policy.aliases)
-    if ours is None or theirs is None or same_license(ours, theirs):
+    ours = _normalize(listed.licence, policy.aliases)
+    if ours is None or theirs is None or _same(ours, theirs):
         return
     yield _at(
         site,
@@ -260,6 +261,12 @@ def check_licence(
         f"{_pin(site)} is licensed {declared}, but {where}",
         "review the licence change; then correct the global list's licence comment",
     )
+
+
+# Hundreds of pins share a few dozen licence texts: each is read once a run.
+_assess = functools.lru_cache(maxsize=1024)(assess_license)
+_normalize = functools.lru_cache(maxsize=1024)(normalize_license)
+_same = functools.lru_cache(maxsize=1024)(same_license)
 
 
 def check_age(
