@@ -110,7 +110,7 @@ class FakeOsv:
             result: dict[str, Any] = {}
             if ids[start:end]:
                 result["vulns"] = [
-                    {"id": i, "modified": self.documents[i]["modified"]}
+                    {"id": i, "modified": self.documents.get(i, {}).get("modified")}
                     for i in ids[start:end]
                 ]
             if end < len(ids):

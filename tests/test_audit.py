@@ -433,3 +433,58 @@ def test_osv_documents_are_read_defensively() -> None:
     assert bare is not None and bare.fixed == ()
     garbage = to_advisory("Y", {"affected": "no", "severity": 3, "aliases": 1}, name)
     assert garbage is not None and garbage.aliases == ()
+
+
+def test_what_cannot_be_read_is_reported_not_raised(
+    index: TestIndex, osv: FakeOsv, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "upper-constraints.txt").write_text(
+        "vulnlib===1.0\nnosuchlib===1.0\ncleanlib===9.9\n"
+    )
+    del osv.documents["GHSA-vuln-0000-0001"]  # listed by querybatch, then gone
+    code, document = run(index, osv, repo, capsys)
+    assert code == 1
+    found = {(f["rule"], f["line"]) for f in document["findings"]}
+    assert {("A001", 1), ("A009", 2), ("A009", 3)} <= found
+    [vuln] = [f for f in document["findings"] if f["rule"] == "A001"]
+    assert "no details from OSV" in vuln["message"]
+
+
+def test_an_unreachable_index_fails_every_pin(
+    osv: FakeOsv,
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    (repo / "upper-constraints.txt").write_text("cleanlib===1.0\n")
+    code = main([
+        "audit", "--requirements", str(repo), "--format", "json",
+        "--index-url", "http://127.0.0.1:9/simple/", "--osv-url", osv.url,
+    ])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 1 and "Traceback" not in captured.err
+    rules = {f["rule"] for f in json.loads(captured.out)["findings"]}
+    assert "A009" in rules
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--osv-url", "ftp://osv"], "not an http(s) URL", id="osv-url"),
+        pytest.param(["--index-url", "file:///x"], "not an http(s) URL", id="index"),
+    ],
+)
+def test_bad_urls_are_bad_input(
+    repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["audit", "--requirements", str(repo), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_no_pins_is_bad_input(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "upper-constraints.txt").unlink()
+    assert main(["audit", "--requirements", str(repo)]) == 2
+    assert "nothing is pinned" in capsys.readouterr().err

@@ -32,7 +32,7 @@ RULES: dict[str, Severity] = {
     "A006": "error",  # the release's licence is forbidden by the policy
     "A007": "warning",  # newest release older than [review] fail-after-years
     "A008": "warning",  # an [[audit.ignore]] past its expiry
-    "A009": "warning",  # the index could not tell about a pin
+    "A009": "error",  # the index could not tell about a pin: not audited
     "A010": "error",  # no source of vulnerabilities answered
 }
 
