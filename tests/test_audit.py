@@ -488,3 +488,42 @@ def test_no_pins_is_bad_input(repo: Path, capsys: pytest.CaptureFixture[str]) ->
     (repo / "upper-constraints.txt").unlink()
     assert main(["audit", "--requirements", str(repo)]) == 2
     assert "nothing is pinned" in capsys.readouterr().err
+
+
+FIXES = [
+    pytest.param("lib<2", "", "2.0", ["2.0"], "2.0", True, id="capped"),
+    pytest.param("lib<2", "", "2.0", [], "2.0", True, id="capped-no-release"),
+    pytest.param("lib!=2.0", "", "2.0", ["2.0", "2.1"], "2.1", False,
+                 id="excluded-but-a-later-one-allowed"),
+    pytest.param("lib<2;python_version<'3.12'", "3.12", "2.0", ["2.0"], "2.0",
+                 False, id="cap-on-other-pythons"),
+    pytest.param("lib<2;python_version<'3.12'", "3.11", "2.0", ["2.0"], "2.0",
+                 True, id="cap-on-the-pins-python"),
+    pytest.param("lib", "", None, ["2.0"], None, False, id="no-fix-known"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("entry", "python", "fixed", "later", "fix", "blocked"), FIXES)
+def test_fix_of(
+    tmp_path: Path,
+    entry: str,
+    python: str,
+    fixed: str | None,
+    later: list[str],
+    fix: str | None,
+    blocked: bool,
+) -> None:
+    from accord.audit.checks import Site, fix_of
+    from accord.audit.model import Advisory
+    from accord.audit.model import Release as Pinned
+    from accord.central import load_central_repo
+
+    (tmp_path / "global-requirements.txt").write_text(f"{entry}  # MIT\n")
+    central = load_central_repo(tmp_path)
+    name = canonicalize_name("lib")
+    pythons = (python,) if python else central.config.python_versions
+    site = Site("upper-constraints.txt", 1, name, Version("1.0"), pythons)
+    advisory = Advisory("X", "", fixed=(Version(fixed),) if fixed else ())
+    release = Pinned(name, Version("1.0"), later_versions=tuple(map(Version, later)))
+    got, blockers = fix_of(site, advisory, release, central)
+    assert (None if got is None else str(got), bool(blockers)) == (fix, blocked)
