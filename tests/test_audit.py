@@ -527,3 +527,18 @@ def test_fix_of(
     release = Pinned(name, Version("1.0"), later_versions=tuple(map(Version, later)))
     got, blockers = fix_of(site, advisory, release, central)
     assert (None if got is None else str(got), bool(blockers)) == (fix, blocked)
+
+
+def test_a_release_the_fallback_cannot_tell_about_is_reported(
+    index: TestIndex, osv: FakeOsv, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    osv.down = True
+    (repo / "upper-constraints.txt").write_text("vulnlib===1.0\ncleanlib===1.0\n")
+    index.fail("/pypi/cleanlib/1.0/json", times=10, status=500)
+    code, document = run(index, osv, repo, capsys)
+    assert code == 1
+    assert document["vulnerability_source"] == "PyPI"
+    [unchecked] = [f for f in document["findings"] if f["rule"] == "A009"]
+    assert unchecked["line"] == 2
+    assert "vulnerabilities could not be checked" in unchecked["message"]
+    assert "HTTP 500" in unchecked["message"]

@@ -68,8 +68,18 @@ def check_site(
     central: CentralRepo,
     ignored: frozenset[str],
     today: datetime.date,
+    report_unchecked: bool = True,
 ) -> Iterator[Finding]:
-    """Every finding about one pin line."""
+    """Every finding about one pin line; ``report_unchecked``: an A009 when
+    no source could say what vulnerabilities the release has."""
+    error = facts.vulnerabilities.error
+    if facts.vulnerabilities.source is None and report_unchecked:
+        yield _at(
+            site,
+            "A009",
+            f"{_pin(site)}: its vulnerabilities could not be checked: {error}",
+            "run the audit again when OSV or the JSON API answers",
+        )
     yield from check_vulnerabilities(site, facts, central, ignored)
     yield from check_release(site, facts.release, central, today)
 

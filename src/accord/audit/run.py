@@ -21,7 +21,7 @@ from accord.audit.checks import (
     check_site,
     fix_of,
 )
-from accord.audit.model import Advisory, Release, Vulnerabilities
+from accord.audit.model import Advisory, Vulnerabilities
 from accord.audit.osv import OsvClient
 from accord.audit.status import releases
 from accord.central import UPPER_CONSTRAINTS, CentralRepo, load_central_repo
@@ -71,12 +71,14 @@ def audit(
     findings: list[Finding] = list(check_ignores(configured, today))
     by_branch = dict(repos)
     records: list[dict[str, object]] = []
+    source = _source(advisories.values())
     for site in sites:
         facts = Facts(found[site.key], advisories[site.key])
         repo = by_branch[site.branch]
-        findings.extend(check_site(site, facts, repo, ignored, today))
+        # With no source at all, one A010 says it rather than an A009 a pin.
+        unchecked = source is not None
+        findings.extend(check_site(site, facts, repo, ignored, today, unchecked))
         records.extend(_records(site, facts, repo, ignored))
-    source = _source(advisories.values())
     if keys and source is None:
         errors = {v.error for v in advisories.values() if v.error}
         findings.append(
@@ -244,4 +246,4 @@ def _records(
     return out
 
 
-__all__ = ["AuditReport", "Release", "audit"]  # Release: what the index said
+__all__ = ["AuditReport", "audit"]
