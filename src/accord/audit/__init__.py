@@ -9,9 +9,9 @@ of the requirements repo (or of its branches). ``model`` holds the facts,
 
 from __future__ import annotations
 
-from accord.audit.run import AuditReport, audit
+from accord.audit.run import AuditReport, Plan, audit, plan_audit
 
-__all__ = ["AuditReport", "audit"]
+__all__ = ["AuditReport", "Plan", "audit", "plan_audit"]
 
 
 def __dir__() -> list[str]:

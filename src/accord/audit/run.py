@@ -46,6 +46,24 @@ class AuditReport:
     branches: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What an audit will look at: the central files of each branch (None:
+    the work tree), their pin lines, and the distinct releases pinned."""
+
+    repos: tuple[tuple[str | None, CentralRepo], ...]
+    sites: tuple[Site, ...]
+    keys: tuple[Key, ...]
+
+
+def plan_audit(central: CentralRepo, branches: Sequence[str] = ()) -> Plan:
+    """The pins to audit: the work tree's, or each branch's from git."""
+    repos = [(None, central)] if not branches else branch_repos(central, branches)
+    sites = tuple(site for branch, repo in repos for site in pin_sites(repo, branch))
+    keys = tuple(dict.fromkeys(site.key for site in sites))
+    return Plan(tuple(repos), sites, keys)
+
+
 def audit(
     central: CentralRepo,
     client: IndexClient,
@@ -56,12 +74,13 @@ def audit(
     workers: int = 16,
     note: Callable[[str], None] = lambda message: None,
     on_done: Callable[[], None] = lambda: None,
+    plan: Plan | None = None,
 ) -> AuditReport:
-    """Audit the pins of ``central`` (or of each of its ``branches``)."""
+    """Audit the pins of ``central`` (or of each of its ``branches``, or
+    what a :func:`plan_audit` chose); ``on_done`` is called per release."""
     today = today or datetime.date.today()
-    repos = [(None, central)] if not branches else branch_repos(central, branches)
-    sites = [site for branch, repo in repos for site in pin_sites(repo, branch)]
-    keys = list(dict.fromkeys(site.key for site in sites))
+    plan = plan or plan_audit(central, branches)
+    repos, sites, keys = plan.repos, plan.sites, list(plan.keys)
     with ThreadPoolExecutor(2, thread_name_prefix="accord-audit-run") as pool:
         vulnerable = pool.submit(vulnerabilities, osv, client, keys, workers, note)
         found = releases(client, keys, workers, on_done)
@@ -98,7 +117,7 @@ def audit(
         source,
         len(sites),
         len(keys),
-        tuple(branches),
+        tuple(branch for branch, _ in repos if branch is not None),
     )
 
 
@@ -246,4 +265,4 @@ def _records(
     return out
 
 
-__all__ = ["AuditReport", "audit"]
+__all__ = ["AuditReport", "Plan", "audit", "plan_audit"]

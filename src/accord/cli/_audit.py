@@ -19,7 +19,7 @@ def audit_command(
     ignore: Sequence[str],
     jobs: int,
 ) -> int:
-    from accord.audit import audit
+    from accord.audit import audit, plan_audit
     from accord.audit.osv import DEFAULT_OSV_URL, OsvClient
     from accord.central import load_central_repo
     from accord.cli._globals import is_quiet
@@ -47,18 +47,18 @@ def audit_command(
         if not is_quiet():
             print(f"accord: note: {message}", file=sys.stderr)
 
-    total = len(central.constraints.pins) if central.constraints else 0
+    plan = plan_audit(central, branches)
     try:
-        with progress(total * max(1, len(branches)), "pinned releases") as advance:
+        with progress(len(plan.keys), "pinned releases") as advance:
             report = audit(
                 central,
                 client,
                 osv,
-                branches,
-                ignore,
+                ignore=ignore,
                 workers=jobs,
                 note=note,
                 on_done=advance,
+                plan=plan,
             )
     except IndexUnavailable as error:  # the index as a whole: a failed run
         print(f"accord: error: {error}", file=sys.stderr)
