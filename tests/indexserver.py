@@ -332,6 +332,29 @@ class TestIndex:
             "vulnerabilities": vulnerabilities,
         }
 
+    def set_status(self, name: str, status: str, reason: str | None = None) -> None:
+        """Mark ``name`` (already added) with a PEP 792 status, in both the
+        JSON page (``project-status``) and the HTML one (meta tags)."""
+        directory = self.root / "simple" / _norm(name)
+        document = json.loads((directory / "index.json").read_text())
+        document["meta"]["api-version"] = "1.4"
+        document["project-status"] = {"status": status}
+        if reason is not None:
+            document["project-status"]["reason"] = reason
+        (directory / "index.json").write_text(json.dumps(document, indent=1))
+        meta = (
+            f'    <meta name="pypi:project-status" content="{html.escape(status)}">\n'
+        )
+        if reason is not None:
+            meta += (
+                '    <meta name="pypi:project-status-reason" '
+                f'content="{html.escape(reason)}">\n'
+            )
+        page = (directory / "index.html").read_text()
+        (directory / "index.html").write_text(
+            page.replace("  <head>\n", "  <head>\n" + meta, 1)
+        )
+
     # -- lifecycle ---------------------------------------------------------
 
     def close(self) -> None:

@@ -101,7 +101,7 @@ def test_every_command_dispatches_to_a_handler_taking_its_options() -> None:
         "init", "validate", "check", "sync", "who-uses", "fleet check", "fleet sync",
         "constraints generate", "constraints bump", "constraints verify",
         "constraints export", "coinstall", "lower-bounds", "propose", "review",
-        "review-change", "completion", "affected", "cross-test", "site",
+        "review-change", "completion", "affected", "cross-test", "site", "audit",
     }  # fmt: skip
     for path, parser in commands.items():
         options = {action.dest for action in parser._actions} - {"help"}

@@ -59,6 +59,25 @@ class ReviewThresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditIgnore:
+    """A vulnerability ``accord audit`` does not report while ``reason`` stands."""
+
+    id: str  # a vulnerability id or any of its aliases
+    reason: str
+    expires: datetime.date | None = None
+    line: int | None = None  # in accord.toml
+
+    def expired(self, today: datetime.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSettings:
+    osv_url: str | None = None  # None: https://api.osv.dev
+    ignores: tuple[AuditIgnore, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ResolutionConfig:
     holds: tuple[Hold, ...] = ()
     static_metadata: tuple[StaticMetadata, ...] = ()
@@ -66,6 +85,7 @@ class ResolutionConfig:
     platform: str = "linux"
     review: ReviewThresholds = field(default_factory=ReviewThresholds)
     pin_order: str = "alphabetical"  # or "file": keep the current file's order
+    audit: AuditSettings = field(default_factory=AuditSettings)
 
 
 DEFAULT_RESOLUTION = ResolutionConfig()
@@ -77,6 +97,8 @@ _REVIEW_KEYS = (
     "time-budget",
 )
 _HOLD_KEYS = ("name", "specifier", "reason", "link", "expires")
+_AUDIT_KEYS = ("osv-url", "ignore")
+_IGNORE_KEYS = ("id", "reason", "expires")
 _STATIC_KEYS = ("name", "version", "requires-dist", "requires-python")
 _INDEX_KEYS = (
     "url",
@@ -115,7 +137,30 @@ def parse_resolution(data: Mapping[str, Any], fail: Fail) -> ResolutionConfig:
         raise fail(
             "pin-order", f"'pin-order' is {order!r}", "use 'alphabetical' or 'file'"
         )
-    return ResolutionConfig(holds, static, index, platform, _review(data, fail), order)
+    return ResolutionConfig(
+        holds, static, index, platform, _review(data, fail), order, _audit(data, fail)
+    )
+
+
+def _audit(data: Mapping[str, Any], fail: Fail) -> AuditSettings:
+    table = data.get("audit", {})
+    if not isinstance(table, dict):
+        raise fail("audit", "'audit' must be a table", None)
+    _known(table, _AUDIT_KEYS, "[audit]", fail)
+    ignores = []
+    for item in _tables(table, "ignore", fail):
+        _known(item, _IGNORE_KEYS, "[[audit.ignore]]", fail)
+        ident = _required(item, "id", "[[audit.ignore]]", fail)
+        reason = _required(item, "reason", "[[audit.ignore]]", fail)
+        expires = item.get("expires")
+        if expires is not None and not isinstance(expires, datetime.date):
+            raise fail(
+                "expires",
+                f"ignore of {ident}: 'expires' must be a date",
+                "e.g. expires = 2026-12-31",
+            )
+        ignores.append(AuditIgnore(ident, reason, expires))
+    return AuditSettings(_string(table, "osv-url", fail), tuple(ignores))
 
 
 def _review(data: Mapping[str, Any], fail: Fail) -> ReviewThresholds:

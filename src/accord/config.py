@@ -96,6 +96,7 @@ RESOLUTION_KEYS = (
     "platform",
     "review",
     "pin-order",
+    "audit",
 )
 _TOP_KEYS = (
     "python-versions",
@@ -167,16 +168,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         )
     resolution = None
     if any(key in data for key in RESOLUTION_KEYS):
-        from accord._config_resolution import parse_resolution
-
-        resolution = parse_resolution(data, reader.fail)
-        resolution = replace(
-            resolution,
-            holds=tuple(
-                replace(hold, line=_hold_line(text, hold.name))
-                for hold in resolution.holds
-            ),
-        )
+        resolution = _resolution(data, text, reader)
     own_libraries = frozenset(
         canonicalize_name(name)
         for name in reader.strings(data.get("own-libraries", []), "own-libraries")
@@ -204,6 +196,27 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         required_build_backend,
         policy,
     )
+
+
+def _resolution(data: dict[str, Any], text: str, reader: _Reader) -> ResolutionConfig:
+    """The resolution settings, each hold and audit ignore with its line."""
+    from accord._config_resolution import parse_resolution
+
+    resolution = parse_resolution(data, reader.fail)
+    resolution = replace(
+        resolution,
+        holds=tuple(
+            replace(hold, line=_hold_line(text, hold.name)) for hold in resolution.holds
+        ),
+    )
+    if resolution.audit.ignores:
+        audit = resolution.audit
+        ignores = tuple(
+            replace(ignore, line=_ignore_line(text, ignore.id))
+            for ignore in audit.ignores
+        )
+        resolution = replace(resolution, audit=replace(audit, ignores=ignores))
+    return resolution
 
 
 def leaves_root(pattern: str) -> bool:
@@ -425,5 +438,14 @@ def _hold_line(text: str, name: str) -> int | None:
             key.strip() == "name"
             and canonicalize_name(value.strip().strip("\"'")) == name
         ):
+            return number
+    return None
+
+
+def _ignore_line(text: str, ident: str) -> int | None:
+    """The line of an ``[[audit.ignore]]``'s ``id = ...`` key."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        key, _, value = line.partition("=")
+        if key.strip() == "id" and value.strip().strip("\"'") == ident:
             return number
     return None

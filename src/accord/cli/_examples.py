@@ -34,6 +34,8 @@ EXAMPLES = {
     "accord cross-test": "accord cross-test nova --base origin/master --jobs 2",
     "accord init": "accord init ../requirements --workspace ~/src",
     "accord site": "accord site --out public --base-url https://example.org/deps",
+    "accord audit": "accord audit --branch master --branch stable/2026.1 "
+    "--format sarif",
     "accord completion": "accord completion bash > "
     "~/.local/share/bash-completion/completions/accord",
 }

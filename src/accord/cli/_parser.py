@@ -799,6 +799,46 @@ def _cross_test(parser: argparse.ArgumentParser) -> None:
     _jobs_option(parser, "Projects to test")
 
 
+def _audit(parser: argparse.ArgumentParser) -> None:
+    _central_options(parser, findings=True)
+    parser.add_argument(
+        "--branch",
+        dest="branches",
+        action="append",
+        default=[],
+        metavar="BRANCH",
+        help="Audit the pins of this branch of the requirements repo "
+        "(repeatable; default: its work tree).",
+    )
+    parser.add_argument(
+        "--osv-url",
+        default=None,
+        metavar="URL",
+        help="OSV-compatible API (default: [audit] osv-url, then https://api.osv.dev).",
+    )
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        metavar="URL",
+        help="Simple API (default: accord.toml, PyPI).",
+    )
+    parser.add_argument(
+        "--pypi-json-url",
+        default=None,
+        metavar="URL",
+        help="PyPI-style JSON API, the fallback for vulnerabilities "
+        "(default: [index] pypi-json-url, PyPI's for PyPI).",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="Do not report this vulnerability (an id or alias; repeatable).",
+    )
+    _jobs_option(parser, "Requests")
+
+
 def _completion(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "shell", choices=("bash", "zsh"), help="The shell to complete in."
@@ -1041,6 +1081,12 @@ COMMANDS: Mapping[str, Command] = {
         "every branch and tag as constraints/upper/BRANCH.txt.",
         "accord.cli._site:site",
         _site,
+    ),
+    "audit": Command(
+        "Audit the pins: known vulnerabilities, project status (PEP 792), yanked "
+        "pins, licence drift and unmaintained libraries (rules A*).",
+        "accord.cli._audit:audit_command",
+        _audit,
     ),
     "completion": Command(
         "Print a shell completion script for accord.\n\n"

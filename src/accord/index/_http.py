@@ -183,6 +183,21 @@ class Fetcher:
         self._store(key, _Entry(final, content_type, None, None, 0, None, body), got)
         return Response(final, body, content_type)
 
+    def post(
+        self, url: str, data: bytes, content_type: str, limit: int = PAGE_BYTES
+    ) -> bytes:
+        """The answer to POSTing ``data`` to ``url``, never cached (HTTP
+        caches do not keep POST answers: a caller that may reuse one keeps
+        it itself). Retried as a GET is, so only for queries that change
+        nothing; any failure is IndexUnavailable."""
+        headers = {
+            "Content-Type": content_type,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+        }
+        body, _, _ = self._send(url, headers, limit, data=data)
+        return body
+
     def get_range(
         self, url: str, byte_range: str, limit: int = PAGE_BYTES
     ) -> tuple[bytes, int | None]:
@@ -200,9 +215,11 @@ class Fetcher:
         headers: dict[str, str],
         limit: int,
         answered: frozenset[int] = frozenset(),
+        data: bytes | None = None,
     ) -> tuple[bytes, str, Message]:
-        """GET ``url`` with its origin's credentials, retrying what may pass,
-        all within the request's deadline (and the fetcher's time budget).
+        """GET ``url`` (POST ``data`` when given) with its origin's credentials,
+        retrying what may pass, all within the request's deadline (and the
+        fetcher's time budget).
 
         A status in ``answered`` comes back as the HTTPError (the caller has
         a meaning for it); any other failure, after the retries, raises
@@ -221,7 +238,7 @@ class Fetcher:
             last = attempt == self.retries
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
-                return self._open(bare, headers, budget)
+                return self._open(bare, headers, budget, data)
             except urllib.error.HTTPError as error:
                 error.close()
                 if error.code in answered:
@@ -256,7 +273,11 @@ class Fetcher:
         return budget
 
     def _open(
-        self, url: str, headers: dict[str, str], budget: Budget
+        self,
+        url: str,
+        headers: dict[str, str],
+        budget: Budget,
+        data: bytes | None = None,
     ) -> tuple[bytes, str, Message]:
         """One GET: through the keep-alive pool, or urllib when a proxy is set
         (the pool speaks to hosts directly). Errors as urllib raises them.
@@ -264,13 +285,13 @@ class Fetcher:
         Through a proxy the deadline is checked between reads (each bounded
         by the timeout), without the pool's watchdog."""
         if self._pool is None:
-            request = urllib.request.Request(url, headers=headers)
+            request = urllib.request.Request(url, data=data, headers=headers)
             remaining = max(0.001, budget.deadline - time.monotonic())
             timeout = min(self.timeout, remaining)
             with self._opener.open(request, timeout=timeout) as reply:
                 body = read_body(reply, url, budget)
                 return body, reply.geturl(), reply.headers
-        reply = self._pool.get(url, headers, budget)
+        reply = self._pool.get(url, headers, budget, data)
         if reply.status >= 300:
             raise urllib.error.HTTPError(
                 reply.url, reply.status, reply.reason, reply.headers, None

@@ -66,20 +66,37 @@ class Pool:
             self._local.connections = connections
         return connections
 
-    def get(self, url: str, headers: dict[str, str], budget: Budget) -> Reply:
+    def get(
+        self,
+        url: str,
+        headers: dict[str, str],
+        budget: Budget,
+        data: bytes | None = None,
+    ) -> Reply:
+        """GET ``url``, or POST ``data`` to it when given (a 301, 302 or 303
+        turns a POST into a GET, as browsers and urllib do)."""
         headers = dict(headers)
         first = origin(url)
         for _ in range(_MAX_REDIRECTS):
-            reply = self._once(url, headers, budget)
+            reply = self._once(url, headers, budget, data)
             location = reply.headers.get("Location")
             if reply.status not in _REDIRECTS or not location:
                 return reply
+            if reply.status not in {307, 308}:
+                data = None
+                headers.pop("Content-Type", None)
             url = urllib.parse.urljoin(url, location)
             if origin(url) != first:
                 headers.pop("Authorization", None)  # never follow with secrets
         raise http.client.HTTPException(f"more than {_MAX_REDIRECTS} redirects")
 
-    def _once(self, url: str, headers: dict[str, str], budget: Budget) -> Reply:
+    def _once(
+        self,
+        url: str,
+        headers: dict[str, str],
+        budget: Budget,
+        data: bytes | None = None,
+    ) -> Reply:
         parts = urllib.parse.urlsplit(url)
         path = parts.path or "/"
         if parts.query:
@@ -104,7 +121,7 @@ class Pool:
                 assert connection.sock is not None
                 connection.sock.settimeout(self.timeout)
                 watch = _WATCHDOG.watch(connection.sock, budget.deadline)
-                response, body = _exchange(connection, path, headers, url, budget)
+                response, body = _exchange(connection, path, headers, url, budget, data)
             except _STALE as error:
                 connection.close()
                 connections.pop(key, None)
@@ -143,8 +160,10 @@ def _exchange(
     headers: dict[str, str],
     url: str,
     budget: Budget,
+    data: bytes | None = None,
 ) -> tuple[http.client.HTTPResponse, bytes]:
-    connection.request("GET", path, headers=headers)
+    method = "GET" if data is None else "POST"
+    connection.request(method, path, body=data, headers=headers)
     response = connection.getresponse()
     body = read_body(response, url, budget)
     if response.length:  # the connection ended early

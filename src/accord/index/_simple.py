@@ -56,12 +56,30 @@ def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
             if isinstance(listed, list)
             else _versions_of(files)
         )
+        status, reason = _json_status(data.get("project-status"))
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         shown = redact(page_url)
         raise IndexUnavailable(
             f"{shown} is not a valid simple-API JSON page: {error}", url=shown
         ) from error
-    return ProjectPage(name=name, files=files, versions=versions)
+    return ProjectPage(
+        name=name,
+        files=files,
+        versions=versions,
+        status=status,
+        status_reason=reason,
+    )
+
+
+def _json_status(value: object) -> tuple[str, str | None]:
+    """PEP 792's ``project-status`` object: its status and reason."""
+    if not isinstance(value, dict):
+        return "active", None
+    status, reason = value.get("status"), value.get("reason")
+    return (
+        status.strip().lower() if isinstance(status, str) and status else "active",
+        reason if isinstance(reason, str) and reason else None,
+    )
 
 
 def _json_file(entry: Mapping[str, Any], page_url: str, name: str) -> DistFile:
@@ -149,7 +167,14 @@ def parse_html(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
             )
         )
     found = tuple(files)
-    return ProjectPage(name=name, files=found, versions=_versions_of(found))
+    status = (parser.meta.get("pypi:project-status") or "").strip().lower()
+    return ProjectPage(
+        name=name,
+        files=found,
+        versions=_versions_of(found),
+        status=status or "active",
+        status_reason=parser.meta.get("pypi:project-status-reason") or None,
+    )
 
 
 class _Anchors(HTMLParser):
@@ -159,6 +184,7 @@ class _Anchors(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.anchors: list[tuple[dict[str, str], str]] = []
         self.base: str | None = None
+        self.meta: dict[str, str] = {}  # <meta name=... content=...>, first wins
         self._open: dict[str, str] | None = None
         self._text: list[str] = []
 
@@ -166,6 +192,8 @@ class _Anchors(HTMLParser):
         values = {key: "" if value is None else value for key, value in attrs}
         if tag == "base" and self.base is None and values.get("href"):
             self.base = values["href"]
+        elif tag == "meta" and values.get("name"):
+            self.meta.setdefault(values["name"].lower(), values.get("content", ""))
         elif tag == "a":
             self._finish()
             self._open, self._text = values, []

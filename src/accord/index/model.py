@@ -47,6 +47,10 @@ class ProjectPage:
     by_version: Mapping[Version | None, tuple[DistFile, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # PEP 792: "active" (also when the index says nothing), "archived",
+    # "deprecated" or "quarantined"; any other word is kept as the index wrote it.
+    status: str = "active"
+    status_reason: str | None = None
 
     def __post_init__(self) -> None:
         grouped: dict[Version | None, list[DistFile]] = {}

@@ -61,6 +61,17 @@ RULES: dict[str, str] = {
     "L001": "The project's declared minimums do not install together",
     "L002": "A direct reference in a project, left out of lower-bounds",
     "L003": "A minimum the lowest resolution passed over: it goes untested",
+    # audit: the pinned releases under watch
+    "A001": "A known vulnerability in a pinned release",
+    "A002": "A pinned project quarantined on the index (PEP 792)",
+    "A003": "A pinned project archived or deprecated on the index (PEP 792)",
+    "A004": "A yanked pin",
+    "A005": "A pinned release whose licence means another than the global list's",
+    "A006": "A pinned release under a licence the policy forbids",
+    "A007": "A pinned library whose newest release is older than fail-after-years",
+    "A008": "An [[audit.ignore]] past its expiry date",
+    "A009": "A pin the index could not tell about",
+    "A010": "No source of vulnerabilities answered",
     # sync, in the CI formats
     "S001": "A line (or file) sync rewrites to honour the global list",
 }

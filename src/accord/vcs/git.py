@@ -91,3 +91,13 @@ def last_change(repo: Path, path: str) -> tuple[str, int] | None:
     if result.returncode != 0 or not _SHA.match(sha) or not seconds.isdigit():
         return None
     return sha, int(seconds)
+
+
+def resolve_commit(repo: Path, ref: str) -> str | None:
+    """The full sha of the commit ``ref`` (a branch, tag or sha) names in
+    ``repo``, or None; ``ref`` is never read as an option."""
+    if not ref or ref.startswith("-") or any(c.isspace() or c in "\0:" for c in ref):
+        return None
+    spec = f"{ref}^{{commit}}"
+    result = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", spec)
+    return result.stdout.decode().strip() if result.returncode == 0 else None

@@ -1,0 +1,121 @@
+"""Benchmark: `accord audit` over OpenStack's pins, cold and warm.
+
+No network: a local index (tests/indexserver.py) publishes every pinned
+release of ../shared/data/openstack/upper-constraints.txt (575 pins), and a
+local OSV-compatible server (tests/osvserver.py) knows a few planted
+advisories. The audit runs twice as a whole process: cold (an empty cache)
+and warm (the same cache, nothing new). Prints wall times, the requests each
+run made (a warm run should make only conditional ones and no querybatch),
+and ratios against the interpreter's own start-up measured in the same run.
+Ratios only, never a pass or fail.
+
+    python benchmarks/audit_openstack.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "data" / "openstack"
+if not REAL.is_dir():
+    REAL = Path("/work/shared/data/openstack")
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=env
+    )
+    return time.perf_counter() - start, result.returncode, result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="warm runs to time")
+    rounds = parser.parse_args().rounds
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    from tests.indexserver import Release, TestIndex
+    from tests.osvserver import FakeOsv
+
+    from accord.central import load_central_repo
+
+    central = load_central_repo(REAL)
+    assert central.constraints is not None
+    pins = central.constraints.pins
+    versions: dict[str, set[str]] = {}
+    for pin in pins:
+        versions.setdefault(pin.name, set()).add(str(pin.version))
+    licences = {e.name: e.licence or "Apache-2.0" for e in central.global_list.entries}
+    work = Path(tempfile.mkdtemp(prefix="accord-audit-bench-"))
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "NO_PROXY": "127.0.0.1",
+        "no_proxy": "127.0.0.1",
+        "XDG_CACHE_HOME": str(work / "cache"),
+    }
+    start = time.perf_counter()
+    with TestIndex(work / "index") as index, FakeOsv() as osv:
+        for name, pinned in versions.items():
+            text = licences.get(name, "Apache-2.0")
+            index.add(
+                name,
+                [Release(v, uploaded="2026-06-01", license=text) for v in pinned],
+            )
+        for number, name in enumerate(sorted(versions)[::50]):
+            osv.add(f"GHSA-bench-{number:04d}", name, sorted(versions[name]))
+        built = time.perf_counter() - start
+        print(
+            f"{len(pins)} pins, {sum(map(len, versions.values()))} releases of "
+            f"{len(versions)} projects; fake index built in {built:.1f} s"
+        )
+        command = [
+            sys.executable, "-m", "accord", "audit", "--requirements", str(REAL),
+            "--index-url", index.simple_url, "--osv-url", osv.url,
+            "--format", "json", "-q",
+        ]  # fmt: skip
+        floor = min(timed([sys.executable, "-c", "pass"], env)[0] for _ in range(3))
+        cold, code, out = timed(command, env)
+        cold_requests = (len(index.log), len(osv.log), len(osv.requests("POST")))
+        try:
+            summary = json.loads(out)["summary"]
+        except (json.JSONDecodeError, KeyError):
+            print(out[-2000:])
+            return
+        warm_times = []
+        for _ in range(rounds):
+            index.clear_requests()
+            osv.clear()
+            warm, _, _ = timed(command, env)
+            warm_times.append(warm)
+        conditional = sum("if-none-match" in r.headers for r in [*index.log, *osv.log])
+        warm = statistics.median(warm_times)
+        print(f"interpreter start-up (floor):  {floor:6.3f} s")
+        print(
+            f"cold audit: {cold:6.2f} s  (exit {code}, {summary}); requests: "
+            f"index {cold_requests[0]}, OSV {cold_requests[1]} "
+            f"({cold_requests[2]} querybatch)"
+        )
+        print(
+            f"warm audit: {warm:6.2f} s  (median of {rounds}); requests: "
+            f"index {len(index.log)}, OSV {len(osv.log)} "
+            f"({len(osv.requests('POST'))} querybatch), "
+            f"{conditional} of them conditional"
+        )
+        print(f"ratio cold / warm:   {cold / warm:5.1f}x")
+        print(f"ratio warm / floor:  {warm / floor:5.1f}x")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
