@@ -29,6 +29,20 @@ EXAMPLES = {
     "accord review": "accord review 'PyYAML>=6' --format json",
     "accord review-change": "accord review-change --base origin/master",
     "accord init": "accord init ../requirements --workspace ~/src",
+    "accord release": "accord release validate --base origin/main --git-base "
+    "https://opendev.org/",
+    "accord release validate": "accord release validate ../releases --base "
+    "origin/main --git-base ~/src --format github",
+    "accord release next": "accord release next oslo.config bugfix --series 2026.1 "
+    "--git-base ~/src",
+    "accord release tag": "accord release tag --base HEAD~1 --git-base ~/src",
+    "accord release build": "accord release build openstack/oslo.config 9.1.0 "
+    "--git-base ~/src --out dist/",
+    "accord release publish": "accord release publish dist/ --index "
+    "https://upload.pypi.org/legacy/",
+    "accord release notes": "accord release notes oslo.config --git-base ~/src",
+    "accord release run": "accord release run --base HEAD~1 --git-base ~/src "
+    "--index https://upload.pypi.org/legacy/ --requirements ../requirements",
     "accord completion": "accord completion bash > "
     "~/.local/share/bash-completion/completions/accord",
 }

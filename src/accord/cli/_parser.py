@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from accord import __version__
+from accord.cli import _release_options
 from accord.cli._examples import epilog
 from accord.cli._globals import (
     COLOR_CHOICES,
@@ -812,6 +813,13 @@ COMMANDS: Mapping[str, Command] = {
         "Review a change to the central files: one report for the whole change.",
         "accord.cli._review:review_change",
         _review_change,
+    ),
+    "release": Command(
+        _release_options.DESCRIPTION,
+        commands={
+            name: Command(description, f"accord.cli._release:{handler}", arguments)
+            for name, description, handler, arguments in _release_options.COMMANDS
+        },
     ),
     "completion": Command(
         "Print a shell completion script for accord.\n\n"

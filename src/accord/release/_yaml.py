@@ -135,6 +135,9 @@ def parse_deliverable(text: str, path: str) -> tuple[Deliverable | None, list[Fi
         problem = getattr(error, "problem", None) or str(error)
         reader.error(line, f"not valid YAML: {problem}")
         return None, reader.findings
+    except RecursionError:
+        reader.error(None, "not valid YAML: nested too deeply")
+        return None, reader.findings
     if root is None:
         reader.error(None, "the file is empty")
         return None, reader.findings

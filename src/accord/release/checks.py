@@ -17,7 +17,13 @@ from accord.findings import Finding
 from accord.release import stable
 from accord.release.gitrepo import GitRepo, GitRepos
 from accord.release.model import INDEPENDENT, Deliverable, ProjectRef, Release
-from accord.release.versions import allowed_after, canonical, is_bugfix, triple
+from accord.release.versions import (
+    allowed_after,
+    canonical,
+    is_bugfix,
+    next_version,
+    triple,
+)
 
 # Runs `accord check` on a repository at a commit: its error findings.
 RequirementsCheck = Callable[[GitRepo, str], Sequence[Finding]]
@@ -140,12 +146,14 @@ def check_version(new: NewRelease, earlier_finals: bool) -> Iterator[Finding]:
                 f"use one of {allowed}",
             )
         else:
+            bumps = ("bugfix", "feature", "major")
+            natural = ", ".join(f"{next_version(previous, b)} ({b})" for b in bumps)
             yield _error(
                 deliverable,
                 "R004",
                 release.line,
                 f"{version} skips a version after {previous}",
-                f"use one of {allowed}",
+                f"use {natural}, or a first beta or rc",
             )
 
 
