@@ -244,3 +244,10 @@ def test_requirements_check_at_the_commit(
     )
     rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert "R015" in rules
+
+
+def test_real_openstack_request_files_validate_unchanged() -> None:
+    """cinder's zed file (rc1, rc2, final at the rc's commit, an end-of-
+    maintenance tag and its branch) and an independent library."""
+    findings = validate_change(Path(__file__).parent / "data" / "release", None, None)
+    assert findings == []

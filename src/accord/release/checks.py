@@ -21,6 +21,7 @@ from accord.release.versions import (
     allowed_after,
     canonical,
     is_bugfix,
+    is_end_marker,
     next_version,
     triple,
 )
@@ -68,10 +69,12 @@ def previous_releases(
     """Each new release with the one before it (in this file, else the last
     release of the same deliverable in an earlier series)."""
     releases = request.deliverable.releases
-    last_before = next((d.releases[-1] for d in reversed(earlier) if d.releases), None)
+    versions = [r for d in earlier for r in d.releases if not is_end_marker(r.version)]
+    last_before = versions[-1] if versions else None
     first_new = len(releases) - len(request.new_releases)
     for index in range(first_new, len(releases)):
-        previous = releases[index - 1] if index else last_before
+        before = [r for r in releases[:index] if not is_end_marker(r.version)]
+        previous = before[-1] if before else last_before
         yield NewRelease(request.deliverable, releases[index], previous)
 
 
@@ -100,6 +103,8 @@ def check_version(new: NewRelease, earlier_finals: bool) -> Iterator[Finding]:
     """R002 canonical, R003 greater, R004 no skipped version, R010 the first
     final of a series ends in .0, R011 pre-releases progress."""
     deliverable, release = new.deliverable, new.release
+    if is_end_marker(release.version):
+        return  # a series' end-of-life tag: a name, not a version
     version = canonical(release.version)
     if version is None:
         parsed = release.parsed

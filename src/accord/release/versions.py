@@ -18,6 +18,15 @@ Bump = Literal["bugfix", "feature", "major", "rc", "beta"]
 BUMPS: tuple[str, ...] = ("bugfix", "feature", "major", "rc", "beta")
 
 
+# The end-of-life tags of a series (OpenStack's ``zed-eol``, ``zed-eom``,
+# ``zed-last``): not versions, never compared with one.
+END_SUFFIXES = ("-eol", "-eom", "-last")
+
+
+def is_end_marker(text: str) -> bool:
+    return text.endswith(END_SUFFIXES) and "." not in text
+
+
 def canonical(text: str) -> Version | None:
     """``text`` as a version if it is PEP 440 and written canonically."""
     try:
