@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.cli._app import UsageError, finish
+from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, finish
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from accord.release.gitrepo import BaseRepos
 
 
@@ -45,3 +48,54 @@ def validate(
     if git_base is None:
         title += " (no --git-base: commits not checked)"
     return finish("release validate", findings, output_format, title, root)
+
+
+def _report(
+    command: str, rows: Sequence[dict[str, str]], output_format: str, ok: bool
+) -> int:
+    """A step's outcomes: a table (or JSON), and whether all went well."""
+    if output_format == "json":
+        print(
+            json.dumps(
+                {"schema": 1, "command": command, "ok": ok, "results": list(rows)},
+                indent=2,
+            )
+        )
+    else:
+        from accord.cli._globals import is_quiet
+
+        for row in rows:
+            print("  ".join(row.values()))
+        if not is_quiet():
+            print(f"{command}: {'ok' if ok else 'failed'} — {len(rows)} result(s)")
+    return EXIT_OK if ok else EXIT_FINDINGS
+
+
+def tag(
+    releases: Path,
+    base: str | None,
+    git_base: str,
+    workdir: Path,
+    sign_key: str | None,
+    output_format: str,
+) -> int:
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.requests import changed_requests, load_releases_repo
+    from accord.release.tag import tag_all
+
+    root = _releases_root(releases)
+    repos = BaseRepos(git_base, workdir.resolve())
+    outcomes = tag_all(
+        changed_requests(load_releases_repo(root), base), repos, sign_key
+    )
+    rows = [
+        {
+            "deliverable": o.planned.deliverable.name,
+            "version": o.planned.release.version,
+            "repo": o.planned.project.repo,
+            "status": o.status,
+            "detail": o.detail,
+        }
+        for o in outcomes
+    ]
+    return _report("release tag", rows, output_format, all(o.ok for o in outcomes))

@@ -71,6 +71,7 @@ class LocalRepo:
     """A repository on this machine (a work tree or a bare clone)."""
 
     path: Path
+    remote: bool = False  # a clone of a URL: tags are pushed to its origin
 
     def _ok(self, *args: str) -> bool:
         return run_git(self.path, *args).returncode == 0
@@ -117,6 +118,8 @@ class LocalRepo:
     def create_tag(self, tag: str, sha: str, message: str, key: str | None) -> None:
         sign = ["-u", key] if key else ["-a"]
         git_ok(self.path, "tag", *sign, "-m", message, tag, sha)
+        if self.remote:
+            git_ok(self.path, "push", "--quiet", "origin", f"refs/tags/{tag}")
 
     def tag_message(self, tag: str) -> str | None:
         result = run_git(self.path, "tag", "-l", "--format=%(contents)", tag)
@@ -170,7 +173,7 @@ class BaseRepos:
         else:
             refs = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
             run_git(clone, "fetch", "--quiet", "origin", *refs)
-        return LocalRepo(clone)
+        return LocalRepo(clone, remote=True)
 
 
 def require(repos: GitRepos, repo: str) -> GitRepo:
