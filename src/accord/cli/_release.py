@@ -99,3 +99,29 @@ def tag(
         for o in outcomes
     ]
     return _report("release tag", rows, output_format, all(o.ok for o in outcomes))
+
+
+def build(
+    repo: str,
+    version: str,
+    git_base: str,
+    workdir: Path,
+    out: Path,
+    find_links: list[str],
+    no_index: bool,
+    output_format: str,
+) -> int:
+    from accord.release.build import build_release
+    from accord.release.gitrepo import BaseRepos
+    from accord.resolve.uv import find_uv
+
+    found = BaseRepos(git_base, workdir.resolve()).get(repo)
+    if found is None:
+        raise UsageError(f"repository {repo} not found under {git_base}", "REPO")
+    outcome = build_release(found, version, out, find_uv(), find_links, no_index)
+    status = "built" if outcome.built else "already built"
+    rows = [
+        {"file": str(out / a.name), "sha256": a.sha256, "status": status}
+        for a in outcome.artifacts
+    ]
+    return _report("release build", rows, output_format, True)
