@@ -125,3 +125,12 @@ def build(
         for a in outcome.artifacts
     ]
     return _report("release build", rows, output_format, True)
+
+
+def publish(dist: Path, index: str, check_url: str | None, output_format: str) -> int:
+    from accord.release.publish import files_to_publish, publish_files
+    from accord.resolve.uv import find_uv
+
+    outcomes = publish_files(files_to_publish(dist), index, check_url, find_uv())
+    rows = [{"file": o.name, "status": o.status} for o in outcomes]
+    return _report("release publish", rows, output_format, True)
