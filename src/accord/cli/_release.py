@@ -51,16 +51,16 @@ def validate(
 
 
 def _report(
-    command: str, rows: Sequence[dict[str, str]], output_format: str, ok: bool
+    command: str,
+    rows: Sequence[dict[str, str]],
+    output_format: str,
+    ok: bool,
+    **extra: object,
 ) -> int:
     """A step's outcomes: a table (or JSON), and whether all went well."""
     if output_format == "json":
-        print(
-            json.dumps(
-                {"schema": 1, "command": command, "ok": ok, "results": list(rows)},
-                indent=2,
-            )
-        )
+        report = {"schema": 1, "command": command, "ok": ok, "results": list(rows)}
+        print(json.dumps({**report, **extra}, indent=2))
     else:
         from accord.cli._globals import is_quiet
 
@@ -134,3 +134,74 @@ def publish(dist: Path, index: str, check_url: str | None, output_format: str) -
     outcomes = publish_files(files_to_publish(dist), index, check_url, find_uv())
     rows = [{"file": o.name, "status": o.status} for o in outcomes]
     return _report("release publish", rows, output_format, True)
+
+
+def notes(
+    name: str, version: str | None, releases: Path, git_base: str, workdir: Path
+) -> int:
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.requests import load_releases_repo
+    from accord.release.run import release_notes
+
+    repo = load_releases_repo(_releases_root(releases))
+    deliverable = repo.named(name)
+    if deliverable is None or not deliverable.releases:
+        raise UsageError(f"no releases of {name} in {releases}", "NAME")
+    release = deliverable.releases[-1] if version is None else deliverable.find(version)
+    if release is None:
+        raise UsageError(f"{name} has no release {version}", "VERSION")
+    found = release_notes(
+        repo, deliverable, release, BaseRepos(git_base, workdir.resolve())
+    )
+    print(found.markdown(), end="")
+    for problem in found.problems:
+        _warn(problem)
+    return EXIT_OK
+
+
+def _warn(message: str) -> None:
+    import sys
+
+    print(f"accord: warning: {message}", file=sys.stderr)
+
+
+def run(
+    releases: Path,
+    base: str | None,
+    git_base: str,
+    workdir: Path,
+    out: Path,
+    find_links: list[str],
+    no_index: bool,
+    index: str | None,
+    check_url: str | None,
+    announce: Path | None,
+    requirements: str | None,
+    sign_key: str | None,
+    output_format: str,
+) -> int:
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.run import RunOptions, run_release
+    from accord.resolve.uv import find_uv
+
+    central = None
+    if requirements is not None:
+        from accord.locate import requirements_repo
+
+        central = requirements_repo(
+            requirements, local_only="release run commits the pin there"
+        )
+    options = RunOptions(
+        _releases_root(releases), base, BaseRepos(git_base, workdir.resolve()), out,
+        find_uv(), tuple(find_links), no_index, index, check_url, announce, central,
+        sign_key,
+    )  # fmt: skip
+    report = run_release(options)
+    if report.findings and output_format != "json":
+        finish("release validate", report.findings, "table", "release run: validate")
+    rows = [
+        {"step": s.step, "release": s.subject, "status": s.status, "detail": s.detail}
+        for s in report.steps
+    ]
+    findings = [f.as_dict() for f in report.findings]
+    return _report("release run", rows, output_format, report.ok, findings=findings)

@@ -69,13 +69,21 @@ def previous_releases(
     """Each new release with the one before it (in this file, else the last
     release of the same deliverable in an earlier series)."""
     releases = request.deliverable.releases
-    versions = [r for d in earlier for r in d.releases if not is_end_marker(r.version)]
-    last_before = versions[-1] if versions else None
     first_new = len(releases) - len(request.new_releases)
     for index in range(first_new, len(releases)):
-        before = [r for r in releases[:index] if not is_end_marker(r.version)]
-        previous = before[-1] if before else last_before
+        previous = previous_release(request.deliverable, index, earlier)
         yield NewRelease(request.deliverable, releases[index], previous)
+
+
+def previous_release(
+    deliverable: Deliverable, index: int, earlier: Sequence[Deliverable]
+) -> Release | None:
+    """The release before ``deliverable.releases[index]``: in the same file,
+    else the last of an earlier series (end-of-life tags skipped)."""
+    candidates = [r for d in earlier for r in d.releases]
+    candidates += deliverable.releases[:index]
+    versions = [r for r in candidates if not is_end_marker(r.version)]
+    return versions[-1] if versions else None
 
 
 def check_append_only(request: Request) -> Iterator[Finding]:
