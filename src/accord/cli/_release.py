@@ -205,3 +205,37 @@ def run(
     ]
     findings = [f.as_dict() for f in report.findings]
     return _report("release run", rows, output_format, report.ok, findings=findings)
+
+
+def next_release(
+    name: str,
+    bump: str,
+    releases: Path,
+    series: str | None,
+    git_base: str,
+    workdir: Path,
+    diff: bool,
+) -> int:
+    from accord.files import write_atomic
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.propose import plan_next, with_entry
+    from accord.release.requests import load_releases_repo
+
+    root = _releases_root(releases)
+    repo = load_releases_repo(root)
+    deliverable = repo.named(name, series)
+    if deliverable is None:
+        where = "" if series is None else f" in series {series}"
+        raise UsageError(f"no deliverable {name}{where} in {root}", "NAME")
+    planned = plan_next(repo, deliverable, bump, BaseRepos(git_base, workdir.resolve()))
+    path = root / deliverable.path
+    text = path.read_bytes().decode("utf-8")
+    new = with_entry(text, planned)
+    if diff:
+        from accord.textdiff import unified_diff
+
+        print(unified_diff(deliverable.path, text, new), end="")
+    else:
+        write_atomic(path, new)
+        print(f"{deliverable.path}: {name} {planned.version}")
+    return EXIT_OK
