@@ -58,3 +58,12 @@ def test_tags_pushed_to_a_url_remote(
     assert main([*args, "--git-base", url, "--workdir", str(tmp_path / "w")]) == 0
     assert git(world.lib, "rev-parse", "1.1.1^{commit}") == world.commits["s1"]
     capsys.readouterr()
+
+
+def test_a_version_that_is_an_option_is_never_tagged(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = world.deliverable()
+    path.write_text(path.read_text().replace("version: 1.1.1", "version: '-d'"))
+    assert _tag(world, capsys) == (1, ["refused"])
+    assert git(world.lib, "tag", "-l") == ""

@@ -251,3 +251,24 @@ def test_real_openstack_request_files_validate_unchanged() -> None:
     maintenance tag and its branch) and an independent library."""
     findings = validate_change(Path(__file__).parent / "data" / "release", None, None)
     assert findings == []
+
+
+def test_hostile_repository_contents_are_findings(world: World) -> None:
+    series = world.releases / "deliverables" / "2026.1"
+    (series / "dir.yaml").mkdir()
+    (series / "latin1.yaml").write_bytes(b"team: caf\xe9\n")
+    (series / "option.yaml").write_text(
+        HEADER + "releases:\n  - version: '-d'\n    projects:\n"
+        "      - repo: --upload-pack=x/y\n        hash: --output=/tmp/x\n"
+    )
+    found = _found(world)
+    assert ("R001", None) in found  # latin1.yaml
+    assert ("R001", 11) in found and ("R001", 12) in found  # repo, hash
+    assert ("R002", 9) in found
+
+
+def test_an_option_as_base_is_refused(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["release", "validate", str(world.releases), "--base=--output=x"]) == 2
+    assert "not a git reference" in capsys.readouterr().err

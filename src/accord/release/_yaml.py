@@ -8,6 +8,7 @@ becomes a finding (rule R001) and the rest is still read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import TypeVar
@@ -26,6 +27,8 @@ from accord.release.model import (
 )
 
 SCHEMA_RULE = "R001"
+_ORG_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*/[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_SHA = re.compile(r"[0-9a-f]{40}")
 _T = TypeVar("_T")
 
 # Top-level keys and what each must be; anything else is refused.
@@ -247,15 +250,19 @@ def _project(reader: _Reader, node: Node, what: str) -> ProjectRef | None:
     sha, hash_line = _field(reader, fields, "hash", what, line_of(node))
     if repo is None or sha is None:
         return None
-    if repo.count("/") != 1 or repo.startswith("/") or repo.endswith("/"):
+    valid = True
+    if not _ORG_NAME.fullmatch(repo):
         reader.error(repo_line, f"{what}: repo {repo!r} is not org/name")
-    if len(sha) != 40 or any(c not in "0123456789abcdef" for c in sha):
+        valid = False
+    if not _SHA.fullmatch(sha):
         reader.error(
             hash_line,
             f"{what}: hash {sha!r} is not a full commit hash",
             "give all 40 lowercase hex digits",
         )
-    return ProjectRef(repo, sha, hash_line)
+        valid = False
+    # Only a well-formed name and hash ever reach git.
+    return ProjectRef(repo, sha, hash_line) if valid else None
 
 
 def _branch(reader: _Reader, node: Node, what: str) -> Branch | None:

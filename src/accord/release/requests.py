@@ -67,7 +67,7 @@ def load_releases_repo(root: Path) -> ReleasesRepo:
         raise InputError(f"no {DELIVERABLES}/ directory", path=str(root))
     deliverables: list[Deliverable] = []
     findings: list[Finding] = []
-    for path in sorted(top.glob("*/*.yaml")):
+    for path in sorted(p for p in top.glob("*/*.yaml") if p.is_file()):
         found, problems = read_deliverable(root, _relative(root, path))
         findings += problems
         if found is not None:
@@ -113,6 +113,8 @@ def changed_requests(releases: ReleasesRepo, base: str | None) -> list[Request]:
 
 def changed_paths(root: Path, base: str) -> set[str]:
     """The deliverable files that differ from ``base`` (edits and new files)."""
+    if base.startswith("-"):
+        raise InputError(f"--base {base!r} is not a git reference")
     result = run_git(
         root, "diff", "--name-only", "--no-renames", base, "--", DELIVERABLES
     )

@@ -6,6 +6,7 @@ existing tag anywhere else is refused and nothing is moved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -13,8 +14,9 @@ from typing import Literal
 from accord.release.checks import Request
 from accord.release.gitrepo import BaseRepos, GitError
 from accord.release.model import Deliverable, ProjectRef, Release
-from accord.release.versions import is_end_marker
+from accord.release.versions import canonical, is_end_marker
 
+_TAG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+!-]*")
 TagStatus = Literal["created", "exists", "refused", "missing", "failed"]
 
 
@@ -53,6 +55,10 @@ def tag_message(item: Planned) -> str:
 
 def tag_one(item: Planned, repos: BaseRepos, sign_key: str | None) -> TagOutcome:
     version, sha = item.release.version, item.project.hash
+    if not _TAG_NAME.fullmatch(version) or (
+        canonical(version) is None and not is_end_marker(version)
+    ):
+        return TagOutcome(item, "refused", f"{version!r} is not a version to tag")
     repo = repos.get(item.project.repo)
     if repo is None:
         return TagOutcome(item, "missing", f"repository {item.project.repo} not found")
