@@ -101,7 +101,8 @@ def test_every_command_dispatches_to_a_handler_taking_its_options() -> None:
         "init", "validate", "check", "sync", "who-uses", "fleet check", "fleet sync",
         "constraints generate", "constraints bump", "constraints verify",
         "coinstall", "lower-bounds", "propose", "review", "review-change",
-        "completion",
+        "completion", "release validate", "release next", "release tag",
+        "release build", "release publish", "release notes", "release run",
     }  # fmt: skip
     for path, parser in commands.items():
         options = {action.dest for action in parser._actions} - {"help"}

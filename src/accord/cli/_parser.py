@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from accord import __version__
-from accord.cli import _release_options
 from accord.cli._examples import epilog
 from accord.cli._globals import (
     COLOR_CHOICES,
@@ -722,6 +721,18 @@ def _init(parser: argparse.ArgumentParser) -> None:
     _jobs_option(parser, "Pythons to resolve for")
 
 
+def _release(name: str) -> Callable[[argparse.ArgumentParser], None]:
+    """The arguments of ``release NAME``, from their own module, loaded only
+    when that command's parser is built."""
+
+    def arguments(parser: argparse.ArgumentParser) -> None:
+        from accord.cli import _release_options
+
+        getattr(_release_options, name)(parser)
+
+    return arguments
+
+
 COMMANDS: Mapping[str, Command] = {
     "init": Command(
         "Draft a requirements repo from the fleet that exists.\n\n"
@@ -815,10 +826,44 @@ COMMANDS: Mapping[str, Command] = {
         _review_change,
     ),
     "release": Command(
-        _release_options.DESCRIPTION,
+        "Releases through review: request files checked, then tagged, built, "
+        "published, announced and handed to the pins.",
         commands={
-            name: Command(description, f"accord.cli._release:{handler}", arguments)
-            for name, description, handler, arguments in _release_options.COMMANDS
+            "validate": Command(
+                "Check the release requests a change adds or edits (rules R*).",
+                "accord.cli._release:validate",
+                _release("validate"),
+            ),
+            "next": Command(
+                "Append the next release of NAME at its branch head.",
+                "accord.cli._release:next_release",
+                _release("next_release"),
+            ),
+            "tag": Command(
+                "Tag each new release (annotated; idempotent).",
+                "accord.cli._release:tag",
+                _release("tag"),
+            ),
+            "build": Command(
+                "Build the sdist and wheel of REPO at tag VERSION.",
+                "accord.cli._release:build",
+                _release("build"),
+            ),
+            "publish": Command(
+                "Upload built files to an index (never overwriting).",
+                "accord.cli._release:publish",
+                _release("publish"),
+            ),
+            "notes": Command(
+                "The release notes of a release, as Markdown.",
+                "accord.cli._release:notes",
+                _release("notes"),
+            ),
+            "run": Command(
+                "Validate, tag, build, publish, announce and hand off new releases.",
+                "accord.cli._release:run",
+                _release("run"),
+            ),
         },
     ),
     "completion": Command(

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 BUMPS = ("bugfix", "feature", "major", "rc", "beta")
@@ -210,24 +209,3 @@ def run(parser: argparse.ArgumentParser) -> None:
         "--sign-key", default=None, metavar="KEY", help="Sign the tags with this key."
     )
     _format(parser, findings=False)
-
-
-DESCRIPTION = (
-    "Releases through review: request files checked, then tagged, built, "
-    "published, announced and handed to the pins."
-)
-# (command, description, handler in accord.cli._release, arguments)
-Arguments = Callable[[argparse.ArgumentParser], None]
-COMMANDS: tuple[tuple[str, str, str, Arguments], ...] = (
-    ("validate", "Check the release requests a change adds or edits (rules R*).",
-     "validate", validate),
-    ("next", "Append the next release of NAME at its branch head.", "next_release",
-     next_release),
-    ("tag", "Tag each new release (annotated; idempotent).", "tag", tag),
-    ("build", "Build the sdist and wheel of REPO at tag VERSION.", "build", build),
-    ("publish", "Upload built files to an index (never overwriting).", "publish",
-     publish),
-    ("notes", "The release notes of a release, as Markdown.", "notes", notes),
-    ("run", "Validate, tag, build, publish, announce and hand off every new "
-     "release.", "run", run),
-)  # fmt: skip
