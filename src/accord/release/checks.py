@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from packaging.version import Version
-
 from accord.findings import Finding
 from accord.release import stable
 from accord.release.gitrepo import GitRepo, GitRepos
@@ -384,7 +382,3 @@ def check_requests(
             if requirements_check is not None:
                 findings += check_project_requirements(new, repos, requirements_check)
     return findings
-
-
-def released_versions(deliverables: Iterable[Deliverable]) -> set[Version]:
-    return {v for d in deliverables for r in d.releases if (v := r.parsed) is not None}

@@ -121,10 +121,6 @@ class LocalRepo:
         if self.remote:
             git_ok(self.path, "push", "--quiet", "origin", f"refs/tags/{tag}")
 
-    def tag_message(self, tag: str) -> str | None:
-        result = run_git(self.path, "tag", "-l", "--format=%(contents)", tag)
-        return result.stdout.decode().strip() if result.returncode == 0 else None
-
     def archive(self, sha: str, destination: Path) -> None:
         """The tree of ``sha`` written into ``destination`` (no .git)."""
         destination.mkdir(parents=True, exist_ok=True)
@@ -174,10 +170,3 @@ class BaseRepos:
             refs = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
             run_git(clone, "fetch", "--quiet", "origin", *refs)
         return LocalRepo(clone, remote=True)
-
-
-def require(repos: GitRepos, repo: str) -> GitRepo:
-    found = repos.get(repo)
-    if found is None:
-        raise InputError(f"repository {repo} not found", hint="check --git-base")
-    return found
