@@ -272,3 +272,19 @@ def test_an_option_as_base_is_refused(
 ) -> None:
     assert main(["release", "validate", str(world.releases), "--base=--output=x"]) == 2
     assert "not a git reference" in capsys.readouterr().err
+
+
+def test_git_base_as_a_url_clones_then_fetches(world: World, tmp_path: Path) -> None:
+    workdir = tmp_path / "clones"
+    url = f"file://{world.base}"
+    world.request("2026.1", ("1.1.1", "s1"))
+    assert validate_change(world.releases, "HEAD", BaseRepos(url, workdir)) == []
+    assert any(workdir.iterdir())  # a bare clone, kept
+    git(world.lib, "checkout", "-q", "stable/2026.1")
+    (world.lib / "acmelib.py").write_text("VALUE = 22\n")
+    git(world.lib, "commit", "-q", "-am", "later")
+    later = git(world.lib, "rev-parse", "HEAD")
+    world.request("2026.1", ("1.1.2", later))
+    findings = validate_change(world.releases, "HEAD", BaseRepos(url, workdir))
+    # The new commit was fetched (no R005); the branch raised a minimum (s3).
+    assert {f.rule for f in findings} == {"R014"}
