@@ -126,28 +126,33 @@ def test_only_changed_files_are_checked(world: World) -> None:
 
 
 SCHEMA = [
-    pytest.param("colour: blue\n", {("R001", 7)}, id="unknown-key"),
+    pytest.param("colour: blue\n", {("R001", 8)}, id="unknown-key"),
     pytest.param(
         "releases:\n  - version: 2.0\n    projects: []\n",
-        {("R001", 8), ("R001", 9)},
+        {("R001", 9), ("R001", 10)},
         id="float-version-empty-projects",
     ),
     pytest.param(
         "releases:\n  - version: 1.0.0\n    projects:\n      - repo: org/acmelib\n"
         "        hash: abc\n        why: x\n",
-        {("R001", 11), ("R001", 12)},
+        {("R001", 12), ("R001", 13)},
         id="short-hash-unknown-project-key",
     ),
     pytest.param(
         "releases:\n  - projects:\n      - repo: nope\n        hash: "
         + "a" * 40
         + "\n",
-        {("R001", 8), ("R001", 9)},
+        {("R001", 9), ("R001", 10)},
         id="no-version-repo-not-org-name",
     ),
-    pytest.param("type: daemon\n", {("R001", 7)}, id="bad-type"),
-    pytest.param("branches:\n  - name: stable/x\n", {("R001", 8)}, id="no-location"),
-    pytest.param("team: [a\n", {("R001", 8)}, id="not-yaml"),
+    pytest.param("", {("R001", 2)}, id="no-team"),
+    pytest.param("branches:\n  - name: stable/x\n", {("R001", 9)}, id="no-location"),
+    pytest.param("team: [a\n", {("R001", 9)}, id="not-yaml"),
+    pytest.param(
+        "branches:\n  - name: stable/x\n    location:\n      org/acmelib: abc\n",
+        set(),
+        id="location-per-repository",
+    ),
 ]
 
 
@@ -155,7 +160,9 @@ SCHEMA = [
 def test_schema_errors_at_their_lines(
     tail: str, expected: set[tuple[str, int]]
 ) -> None:
-    text = HEADER.replace("type: library\n", "") + tail
+    text = HEADER + tail
+    if tail == "":
+        text = HEADER.replace("team: acme\n", "")
     _, findings = parse_deliverable(text, "deliverables/2026.1/x.yaml")
     assert {(f.rule, f.line) for f in findings} == expected
 

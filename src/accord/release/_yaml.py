@@ -35,7 +35,7 @@ _T = TypeVar("_T")
 _TOP: dict[str, str] = {
     "team": "string",
     "launchpad": "string",
-    "storyboard": "integer",
+    "storyboard": "any",  # a number, or lately a name
     "release-notes": "any",
     "include-pypi-link": "boolean",
     "release-model": "string",
@@ -47,8 +47,10 @@ _TOP: dict[str, str] = {
     "cycle-highlights": "sequence",
     "releases": "sequence",
     "branches": "sequence",
+    "stable-status": "string",
 }
-_RELEASE_KEYS = {"version", "projects", "diff-start", "highlights"}
+_REQUIRED = ("team", "type")
+_RELEASE_KEYS = {"version", "projects", "diff-start", "highlights", "flags"}
 _PROJECT_KEYS = {"repo", "hash", "highlights", "comment", "tarball-base"}
 _BRANCH_KEYS = {"name", "location"}
 _TAGS = {
@@ -156,6 +158,9 @@ def parse_deliverable(text: str, path: str) -> tuple[Deliverable | None, list[Fi
             reader.mapping(top[key], key, None)
         elif key in top and kind == "sequence":
             reader.items(top[key], key)
+    for key in _REQUIRED:
+        if key not in top:
+            reader.error(line_of(root), f"the deliverable has no {key!r}")
     team = _text(reader, top, "team")
     deliverable_type = _choice(reader, top, "type", DELIVERABLE_TYPES)
     model = _choice(reader, top, "release-model", RELEASE_MODELS)
@@ -270,6 +275,9 @@ def _branch(reader: _Reader, node: Node, what: str) -> Branch | None:
     if fields is None:
         return None
     name, _ = _field(reader, fields, "name", what, line_of(node))
+    if isinstance(fields.get("location"), MappingNode):
+        # A location per repository ({org/name: commit}), as some files give.
+        return None if name is None else Branch(name, None, line_of(fields["location"]))
     location, line = _field(reader, fields, "location", what, line_of(node))
     if name is None or location is None:
         return None

@@ -187,7 +187,7 @@ def check_branches(
 ) -> Iterator[Finding]:
     """R013: a branch is created at a version this deliverable released."""
     for branch in deliverable.branches:
-        if branch.location not in released:
+        if branch.location is not None and branch.location not in released:
             yield _error(
                 deliverable,
                 "R013",

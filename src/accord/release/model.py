@@ -19,6 +19,7 @@ DeliverableType = Literal[
     "horizon-plugin",
     "tempest-plugin",
     "other",
+    "trailing",
 ]
 DELIVERABLE_TYPES: tuple[str, ...] = DeliverableType.__args__  # type: ignore[attr-defined]
 RELEASE_MODELS = (
@@ -28,6 +29,8 @@ RELEASE_MODELS = (
     "cycle-trailing",
     "independent",
     "untagged",
+    "cycle-automatic",
+    "abandoned",
 )
 INDEPENDENT = "_independent"  # the series directory of independent releases
 
@@ -69,7 +72,7 @@ class Branch:
     """One entry of ``branches``: a branch created at a released version."""
 
     name: str
-    location: str
+    location: str | None  # None: a mapping of repository to commit
     line: int
 
 
