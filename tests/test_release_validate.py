@@ -295,3 +295,15 @@ def test_git_base_as_a_url_clones_then_fetches(world: World, tmp_path: Path) -> 
     findings = validate_change(world.releases, "HEAD", BaseRepos(url, workdir))
     # The new commit was fetched (no R005); the branch raised a minimum (s3).
     assert {f.rule for f in findings} == {"R014"}
+
+
+def test_dated_series_follow_named_ones(world: World) -> None:
+    """zed came before 2023.1: a 2023.1 release follows zed's last one."""
+    zed = world.deliverable("zed")
+    zed.parent.mkdir(parents=True)
+    world.deliverable("2026.1").rename(zed)
+    world.commit_releases("the series was zed")
+    world.request("2023.1", ("1.2.0", "c2"))
+    assert _found(world) == set()
+    world.request("2023.1", ("1.2.2", "c2"))
+    assert ("R004", 13) in _found(world)

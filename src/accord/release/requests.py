@@ -39,9 +39,9 @@ class ReleasesRepo:
                 for d in self.deliverables
                 if d.name == deliverable.name
                 and d.series != INDEPENDENT
-                and d.series < deliverable.series
+                and series_order(d.series) < series_order(deliverable.series)
             ),
-            key=lambda d: d.series,
+            key=lambda d: series_order(d.series),
         )
 
     def named(self, name: str, series: str | None = None) -> Deliverable | None:
@@ -52,8 +52,16 @@ class ReleasesRepo:
             if d.name == name and (series is None or d.series == series)
         ]
         return max(
-            found, key=lambda d: (d.series != INDEPENDENT, d.series), default=None
+            found,
+            key=lambda d: (d.series != INDEPENDENT, series_order(d.series)),
+            default=None,
         )
+
+
+def series_order(series: str) -> tuple[bool, str]:
+    """Series in the order they came: named ones (austin ... zed, in
+    alphabetical order) before the dated ones (2023.1, 2023.2, ...)."""
+    return (series[:1].isdigit(), series)
 
 
 def _relative(root: Path, path: Path) -> str:
