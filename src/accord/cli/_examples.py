@@ -36,6 +36,20 @@ EXAMPLES = {
     "accord site": "accord site --out public --base-url https://example.org/deps",
     "accord audit": "accord audit --branch master --branch stable/2026.1 "
     "--format sarif",
+    "accord release": "accord release validate --base origin/main --git-base "
+    "https://opendev.org/",
+    "accord release validate": "accord release validate ../releases --base "
+    "origin/main --git-base ~/src --format github",
+    "accord release next": "accord release next oslo.config bugfix --series 2026.1 "
+    "--git-base ~/src",
+    "accord release tag": "accord release tag --base HEAD~1 --git-base ~/src",
+    "accord release build": "accord release build openstack/oslo.config 9.1.0 "
+    "--git-base ~/src --out dist/",
+    "accord release publish": "accord release publish dist/ --index "
+    "https://upload.pypi.org/legacy/",
+    "accord release notes": "accord release notes oslo.config --git-base ~/src",
+    "accord release run": "accord release run --base HEAD~1 --git-base ~/src "
+    "--index https://upload.pypi.org/legacy/ --requirements ../requirements",
     "accord completion": "accord completion bash > "
     "~/.local/share/bash-completion/completions/accord",
 }

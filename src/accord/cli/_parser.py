@@ -967,6 +967,18 @@ def _port(text: str) -> int:
     return value
 
 
+def _release(name: str) -> Callable[[argparse.ArgumentParser], None]:
+    """The arguments of ``release NAME``, from their own module, loaded only
+    when that command's parser is built."""
+
+    def arguments(parser: argparse.ArgumentParser) -> None:
+        from accord.cli import _release_options
+
+        getattr(_release_options, name)(parser)
+
+    return arguments
+
+
 COMMANDS: Mapping[str, Command] = {
     "init": Command(
         "Draft a requirements repo from the fleet that exists.\n\n"
@@ -1087,6 +1099,47 @@ COMMANDS: Mapping[str, Command] = {
         "pins, licence drift and unmaintained libraries (rules A*).",
         "accord.cli._audit:audit_command",
         _audit,
+    ),
+    "release": Command(
+        "Releases through review: request files checked, then tagged, built, "
+        "published, announced and handed to the pins.",
+        commands={
+            "validate": Command(
+                "Check the release requests a change adds or edits (rules R*).",
+                "accord.cli._release:validate",
+                _release("validate"),
+            ),
+            "next": Command(
+                "Append the next release of NAME at its branch head.",
+                "accord.cli._release:next_release",
+                _release("next_release"),
+            ),
+            "tag": Command(
+                "Tag each new release (annotated; idempotent).",
+                "accord.cli._release:tag",
+                _release("tag"),
+            ),
+            "build": Command(
+                "Build the sdist and wheel of REPO at tag VERSION.",
+                "accord.cli._release:build",
+                _release("build"),
+            ),
+            "publish": Command(
+                "Upload built files to an index (never overwriting).",
+                "accord.cli._release:publish",
+                _release("publish"),
+            ),
+            "notes": Command(
+                "The release notes of a release, as Markdown.",
+                "accord.cli._release:notes",
+                _release("notes"),
+            ),
+            "run": Command(
+                "Validate, tag, build, publish, announce and hand off new releases.",
+                "accord.cli._release:run",
+                _release("run"),
+            ),
+        },
     ),
     "completion": Command(
         "Print a shell completion script for accord.\n\n"

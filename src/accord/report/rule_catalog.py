@@ -74,6 +74,23 @@ RULES: dict[str, str] = {
     "A010": "No source of vulnerabilities answered",
     # sync, in the CI formats
     "S001": "A line (or file) sync rewrites to honour the global list",
+    # release validate: release requests
+    "R001": "A request file that does not follow the deliverable schema",
+    "R002": "A version that is not canonical PEP 440",
+    "R003": "A version not greater than the previous release",
+    "R004": "A version that skips the next bugfix, feature or major release",
+    "R005": "A repository or commit that cannot be found",
+    "R006": "A commit that is not on the series' branch",
+    "R007": "A commit that does not descend from the previous release's",
+    "R008": "A tag of the version that already points elsewhere",
+    "R009": "An existing release entry changed or removed",
+    "R010": "The first release of a series does not end in .0",
+    "R011": "Pre-releases that do not progress (b1 < b2 < rc1 < rc2)",
+    "R012": "A final release after an rc at another commit than the rc",
+    "R013": "A branch whose location is not a released version",
+    "R014": "A stable bugfix release that adds a requirement or raises a minimum",
+    "R015": "The repository's requirements fail accord check at the commit",
+    "R016": "A release names a repository not in repository-settings",
 }
 
 

@@ -1,0 +1,241 @@
+"""``accord release ...``: the handlers; the work is in :mod:`accord.release`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, finish
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from accord.release.gitrepo import BaseRepos
+
+
+def _repos(git_base: str | None, workdir: Path) -> BaseRepos | None:
+    from accord.release.gitrepo import BaseRepos
+
+    return None if git_base is None else BaseRepos(git_base, workdir.resolve())
+
+
+def _releases_root(releases: Path) -> Path:
+    if not (releases / "deliverables").is_dir():
+        raise UsageError(f"{releases} has no deliverables/ directory", "RELEASES_REPO")
+    return releases
+
+
+def validate(
+    releases: Path,
+    base: str | None,
+    git_base: str | None,
+    workdir: Path,
+    requirements: str | None,
+    output_format: str,
+) -> int:
+    from accord.release.validate import project_check, validate_change
+
+    root = _releases_root(releases)
+    check = None
+    if requirements is not None:
+        from accord.central import load_central_repo
+        from accord.locate import requirements_repo
+
+        check = project_check(load_central_repo(requirements_repo(requirements)))
+    findings = validate_change(root, base, _repos(git_base, workdir), check)
+    title = f"release validate {root}" + ("" if base is None else f" since {base}")
+    if git_base is None:
+        title += " (no --git-base: commits not checked)"
+    return finish("release validate", findings, output_format, title, root)
+
+
+def _report(
+    command: str,
+    rows: Sequence[dict[str, str]],
+    output_format: str,
+    ok: bool,
+    **extra: object,
+) -> int:
+    """A step's outcomes: a table (or JSON), and whether all went well."""
+    if output_format == "json":
+        report = {"schema": 1, "command": command, "ok": ok, "results": list(rows)}
+        print(json.dumps({**report, **extra}, indent=2))
+    else:
+        from accord.cli._globals import is_quiet
+
+        for row in rows:
+            print("  ".join(row.values()))
+        if not is_quiet():
+            print(f"{command}: {'ok' if ok else 'failed'} — {len(rows)} result(s)")
+    return EXIT_OK if ok else EXIT_FINDINGS
+
+
+def tag(
+    releases: Path,
+    base: str | None,
+    git_base: str,
+    workdir: Path,
+    sign_key: str | None,
+    output_format: str,
+) -> int:
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.requests import changed_requests, load_releases_repo
+    from accord.release.tag import tag_all
+
+    root = _releases_root(releases)
+    repos = BaseRepos(git_base, workdir.resolve())
+    outcomes = tag_all(
+        changed_requests(load_releases_repo(root), base), repos, sign_key
+    )
+    rows = [
+        {
+            "deliverable": o.planned.deliverable.name,
+            "version": o.planned.release.version,
+            "repo": o.planned.project.repo,
+            "status": o.status,
+            "detail": o.detail,
+        }
+        for o in outcomes
+    ]
+    return _report("release tag", rows, output_format, all(o.ok for o in outcomes))
+
+
+def build(
+    repo: str,
+    version: str,
+    git_base: str,
+    workdir: Path,
+    out: Path,
+    find_links: list[str],
+    no_index: bool,
+    output_format: str,
+) -> int:
+    from accord.release.build import build_release
+    from accord.release.gitrepo import BaseRepos
+    from accord.resolve.uv import find_uv
+
+    found = BaseRepos(git_base, workdir.resolve()).get(repo)
+    if found is None:
+        raise UsageError(f"repository {repo} not found under {git_base}", "REPO")
+    outcome = build_release(found, version, out, find_uv(), find_links, no_index)
+    status = "built" if outcome.built else "already built"
+    rows = [
+        {"file": str(out / a.name), "sha256": a.sha256, "status": status}
+        for a in outcome.artifacts
+    ]
+    return _report("release build", rows, output_format, True)
+
+
+def publish(dist: Path, index: str, check_url: str | None, output_format: str) -> int:
+    from accord.release.publish import files_to_publish, publish_files
+    from accord.resolve.uv import find_uv
+
+    outcomes = publish_files(files_to_publish(dist), index, check_url, find_uv())
+    rows = [{"file": o.name, "status": o.status} for o in outcomes]
+    return _report("release publish", rows, output_format, True)
+
+
+def notes(
+    name: str, version: str | None, releases: Path, git_base: str, workdir: Path
+) -> int:
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.requests import load_releases_repo
+    from accord.release.run import release_notes
+
+    repo = load_releases_repo(_releases_root(releases))
+    deliverable = repo.named(name)
+    if deliverable is None or not deliverable.releases:
+        raise UsageError(f"no releases of {name} in {releases}", "NAME")
+    release = deliverable.releases[-1] if version is None else deliverable.find(version)
+    if release is None:
+        raise UsageError(f"{name} has no release {version}", "VERSION")
+    found = release_notes(
+        repo, deliverable, release, BaseRepos(git_base, workdir.resolve())
+    )
+    print(found.markdown(), end="")
+    for problem in found.problems:
+        _warn(problem)
+    return EXIT_OK
+
+
+def _warn(message: str) -> None:
+    import sys
+
+    print(f"accord: warning: {message}", file=sys.stderr)
+
+
+def run(
+    releases: Path,
+    base: str | None,
+    git_base: str,
+    workdir: Path,
+    out: Path,
+    find_links: list[str],
+    no_index: bool,
+    index: str | None,
+    check_url: str | None,
+    announce: Path | None,
+    requirements: str | None,
+    sign_key: str | None,
+    output_format: str,
+) -> int:
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.run import RunOptions, run_release
+    from accord.resolve.uv import find_uv
+
+    central = None
+    if requirements is not None:
+        from accord.locate import requirements_repo
+
+        central = requirements_repo(
+            requirements, local_only="release run commits the pin there"
+        )
+    options = RunOptions(
+        _releases_root(releases), base, BaseRepos(git_base, workdir.resolve()), out,
+        find_uv(), tuple(find_links), no_index, index, check_url, announce, central,
+        sign_key,
+    )  # fmt: skip
+    report = run_release(options)
+    if report.findings and output_format != "json":
+        finish("release validate", report.findings, "table", "release run: validate")
+    rows = [
+        {"step": s.step, "release": s.subject, "status": s.status, "detail": s.detail}
+        for s in report.steps
+    ]
+    findings = [f.as_dict() for f in report.findings]
+    return _report("release run", rows, output_format, report.ok, findings=findings)
+
+
+def next_release(
+    name: str,
+    bump: str,
+    releases: Path,
+    series: str | None,
+    git_base: str,
+    workdir: Path,
+    diff: bool,
+) -> int:
+    from accord.files import write_atomic
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.propose import plan_next, with_entry
+    from accord.release.requests import load_releases_repo
+
+    root = _releases_root(releases)
+    repo = load_releases_repo(root)
+    deliverable = repo.named(name, series)
+    if deliverable is None:
+        where = "" if series is None else f" in series {series}"
+        raise UsageError(f"no deliverable {name}{where} in {root}", "NAME")
+    planned = plan_next(repo, deliverable, bump, BaseRepos(git_base, workdir.resolve()))
+    path = root / deliverable.path
+    text = path.read_bytes().decode("utf-8")
+    new = with_entry(text, planned)
+    if diff:
+        from accord.textdiff import unified_diff
+
+        print(unified_diff(deliverable.path, text, new), end="")
+    else:
+        write_atomic(path, new)
+        print(f"{deliverable.path}: {name} {planned.version}")
+    return EXIT_OK
