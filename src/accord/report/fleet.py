@@ -70,8 +70,9 @@ def render_fleet_table(
         width = 80
     console = Console(file=stream, highlight=False, width=width, soft_wrap=True)
     for outcome in outcomes:
+        paths = {f.path: shown(outcome.member.path / f.path) for f in outcome.findings}
         for f in outcome.findings:
-            where = shown(outcome.member.path / f.path)
+            where = paths[f.path]
             where = where if f.line is None else f"{where}:{f.line}"
             style = "red" if f.severity == "error" else "yellow"
             console.print(

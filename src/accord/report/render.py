@@ -71,7 +71,11 @@ def render_table(
     colour = _wants_colour(stream)
     out: list[str] = []
     if findings:
-        paths = [f.path if base is None else shown(base / f.path) for f in findings]
+        # Once per file, not per finding: a file may carry thousands.
+        where = {f.path: f.path for f in findings}
+        if base is not None:
+            where = {path: shown(base / path) for path in where}
+        paths = [where[f.path] for f in findings]
         rows = [
             (f.severity, f.rule, path if f.line is None else f"{path}:{f.line}")
             for f, path in zip(findings, paths, strict=True)
