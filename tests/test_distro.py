@@ -27,6 +27,7 @@ from accord.distro import (
     lookup_all,
     upstream_version,
 )
+from accord.distro import sources as distro_sources_module
 from accord.errors import InputError
 
 BOOKWORM = "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
@@ -82,7 +83,7 @@ Provides: python3-footools
 
 Package: python3-broken
 Version: 1.0-1
-this line has no colon, so the whole stanza is skipped
+this line has no colon: python-debian passes over it
 
 Package: python3-latin
 Maintainer: J\xf6rg M\xfcller <joerg@example.org>
@@ -132,7 +133,7 @@ BINARY_MATCHES = [
     pytest.param("latin", ("python3-latin", "2.0-1", "2.0"), id="non-utf8"),
     pytest.param("no-such-project", None, id="no-package"),
     pytest.param("cmake", None, id="not-python"),
-    pytest.param("broken", None, id="malformed-stanza"),
+    pytest.param("broken", ("python3-broken", "1.0-1", "1.0"), id="stray-line"),
 ]
 
 SOURCE_MATCHES = [
@@ -462,7 +463,7 @@ def test_load_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
             ),
         ]
 
-    monkeypatch.setattr(distro, "entry_points", fake_entry_points)
+    monkeypatch.setattr(distro_sources_module, "entry_points", fake_entry_points)
     with pytest.warns(UserWarning) as warned:
         loaded = load_plugins()
     assert loaded == [good]
@@ -474,7 +475,7 @@ def test_load_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_load_plugins_none_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(distro, "entry_points", lambda *, group: [])
+    monkeypatch.setattr(distro_sources_module, "entry_points", lambda *, group: [])
     assert load_plugins("accord.other_group") == []
 
 
