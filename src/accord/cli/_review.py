@@ -69,7 +69,9 @@ def review(
         parse_target(target)  # a malformed one is bad usage: nothing is fetched
     central = load_central_repo(requirements_repo(requirements))
     client = _client(central, index_url, pypi_json_url)
-    sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
+    sources, names = distro_sources(
+        distro_files, client.cache_dir.parent / "distro", central, client.fetcher
+    )
     memo = PageMemo(client)
     compare_with = {}
     if compare:
@@ -125,7 +127,9 @@ def review_change(
         raise UsageError(f"{root} is not a git repository")
     central = load_central_repo(root)
     client = _client(central, index_url, pypi_json_url)
-    sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
+    sources, names = distro_sources(
+        distro_files, client.cache_dir.parent / "distro", central, client.fetcher
+    )
     with progress(len(comparable_names(central)), "central libraries") as advance:
         report = review_central_change(
             root, base, client, sources, names, workspace, advance
