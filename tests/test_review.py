@@ -401,3 +401,45 @@ def test_review_names_every_distribution_that_packages_it(
     capsys.readouterr()
     # the primary's parsed index is cached under its checksum: not fetched again
     assert not [r for r in index.requests if "primary" in r]
+
+
+def _save(index: TestIndex, repo: Path, *targets: str) -> int:
+    return main([
+        "review", *targets, "--requirements", str(repo), "--no-compare", "--save",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(repo.parent / "Packages"), "--format", "json",
+    ])  # fmt: skip
+
+
+def test_save_keeps_the_evidence_in_reviews(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord import __version__
+
+    assert _save(index, repo, "GoodLib", "no-such-lib") == 2
+    captured = capsys.readouterr()
+    assert "accord: saved reviews/goodlib.json" in captured.err
+    [printed] = json.loads(captured.out)["reviews"]
+    path = repo / "reviews" / "goodlib.json"
+    first = path.read_bytes()
+    saved = json.loads(first)
+    assert saved["reviewed"] == TODAY.isoformat()
+    assert saved["accord"] == __version__
+    assert {k: v for k, v in saved.items() if k in printed} == {
+        **printed,
+        "package": "goodlib",  # canonical, as the file's name
+    }
+    assert sorted(p.name for p in (repo / "reviews").iterdir()) == ["goodlib.json"]
+    _save(index, repo, "goodlib")
+    assert path.read_bytes() == first  # the same evidence, the same bytes
+
+
+def test_save_refuses_a_reviews_link_outside_the_repo(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = repo.parent / "elsewhere"
+    outside.mkdir()
+    (repo / "reviews").symlink_to(outside)
+    assert _save(index, repo, "goodlib") == 2
+    assert "leads outside" in capsys.readouterr().err
+    assert list(outside.iterdir()) == []

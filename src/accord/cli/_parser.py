@@ -683,6 +683,12 @@ def _review(parser: argparse.ArgumentParser) -> None:
         default=True,
         help="Fetch the central libraries' metadata to look for duplicates.",
     )
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="Keep each review's evidence in the requirements repo, as "
+        "reviews/NAME.json (a local directory, not a git URL).",
+    )
 
 
 def _review_change(parser: argparse.ArgumentParser) -> None:
