@@ -526,3 +526,16 @@ def test_built_index_is_cached_until_the_lists_change(tmp_path: Path) -> None:
     os.utime(packages, ns=(1, 1))
     third = distro.DebianIndex([packages], cache_dir=cache)
     assert [p.version for p in third.lookup("requests")] == ["6.0-4"]
+
+
+def test_a_cache_entry_edited_by_hand_is_no_traceback(tmp_path: Path) -> None:
+    packages = tmp_path / "Packages"
+    packages.write_text("Package: python3-requests\nVersion: 6.0-3\n\n")
+    cache = tmp_path / "cache"
+    assert DebianIndex([packages], cache_dir=cache).lookup("requests")
+    [entry] = cache.iterdir()
+    entry.write_text('{"requests": [["too", "few"]], "six": 3}')
+    assert DebianIndex([packages], cache_dir=cache).lookup("requests") == []
+    assert DebianIndex([packages], cache_dir=cache).lookup("six") == []
+    entry.write_text("[1, 2]")  # not even a mapping: the lists are read again
+    assert DebianIndex([packages], cache_dir=cache).lookup("requests")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from accord.distro.model import DistroPackage, Hit
@@ -44,16 +44,35 @@ def _rows(index: Index) -> dict[str, list[list[object]]]:
     }  # fmt: skip
 
 
-def _index(rows: dict[str, list[list[object]]]) -> Index:
-    return {
-        key: [Hit(DistroPackage(*package), rank) for *package, rank in hits]  # type: ignore[arg-type]
-        for key, hits in rows.items()
-    }
+class _Rows(Mapping[str, list[Hit]]):
+    """The cached index as read, each key's hits built when it is looked up:
+    a review looks up a handful of the thousands of keys, and building them
+    all took longer than reading the file."""
+
+    def __init__(self, rows: dict[str, list[list[object]]]) -> None:
+        if not isinstance(rows, dict):
+            raise TypeError("not a cached index")
+        self._rows = rows
+
+    def __getitem__(self, key: str) -> list[Hit]:
+        try:
+            return [
+                Hit(DistroPackage(*package), rank)  # type: ignore[arg-type]
+                for *package, rank in self._rows[key]
+            ]
+        except (TypeError, ValueError):  # an entry edited by hand: no answer
+            return []
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def cached_index(
     stamp: object, cache_dir: Path | None, build: Callable[[], Index]
-) -> Index:
+) -> Mapping[str, list[Hit]]:
     """The index for ``stamp`` from ``cache_dir``, else ``build()`` kept there.
 
     A cache that cannot be read or written is only slower.
@@ -63,7 +82,7 @@ def cached_index(
     key = json.dumps([_FORMAT, stamp]).encode()
     path = cache_dir / f"{hashlib.sha256(key).hexdigest()}.json"
     try:
-        return _index(json.loads(path.read_text()))
+        return _Rows(json.loads(path.read_text()))
     except (OSError, ValueError, TypeError):
         pass
     index = build()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -156,7 +156,7 @@ class DebianIndex:
         self._distro = name
         distros = dict.fromkeys(distro_name_from_list(p) for p in self.paths)
         self.name = name or ", ".join(distros) or "debian"
-        self._index: Index | None = None
+        self._index: Mapping[str, list[Hit]] | None = None
         self._lock = threading.Lock()  # reviews look up from many threads
 
     def lookup(self, project: str) -> list[DistroPackage]:

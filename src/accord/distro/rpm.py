@@ -30,7 +30,7 @@ import re
 import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import IO, Protocol
 
@@ -172,7 +172,7 @@ class RpmRepo:
         self.location = location
         self.cache_dir = cache_dir
         self.getter = getter
-        self._index: Index | None = None
+        self._index: Mapping[str, list[Hit]] | None = None
         self._lock = threading.Lock()
 
     def lookup(self, project: str) -> list[DistroPackage]:
@@ -186,7 +186,7 @@ class RpmRepo:
         hits = {h for key in project_keys(project) for h in self._index.get(key, [])}
         return best(sorted(hits, key=lambda h: (h.rank, h.package.package)))
 
-    def _local(self) -> Index:
+    def _local(self) -> Mapping[str, list[Hit]]:
         base = Path(self.location)
         if base.name == "repomd.xml":
             base = base.parent.parent
@@ -216,7 +216,7 @@ class RpmRepo:
         stamp = ["rpm", self.name, file_stamp(primary)]
         return cached_index(stamp, self.cache_dir, build)
 
-    def _fetched(self) -> Index:
+    def _fetched(self) -> Mapping[str, list[Hit]]:
         if self.getter is None:
             raise InputError(f"no HTTP client to read {self.location}")
         base = self.location if self.location.endswith("/") else self.location + "/"
