@@ -539,3 +539,22 @@ def test_a_cache_entry_edited_by_hand_is_no_traceback(tmp_path: Path) -> None:
     assert DebianIndex([packages], cache_dir=cache).lookup("six") == []
     entry.write_text("[1, 2]")  # not even a mapping: the lists are read again
     assert DebianIndex([packages], cache_dir=cache).lookup("requests")
+
+
+NOT_LISTS = [
+    pytest.param(b"hello world\nno fields here\n", id="text"),
+    pytest.param(bytes(range(256)) * 20, id="binary"),
+    pytest.param(b"\x00" * 100, id="nul"),
+]
+
+
+@pytest.mark.parametrize("data", NOT_LISTS)
+def test_a_file_that_is_no_apt_list_is_input_error(tmp_path: Path, data: bytes) -> None:
+    path = write_list(tmp_path, BOOKWORM, data)
+    with pytest.raises(InputError, match="not an apt Packages or Sources list") as e:
+        DebianIndex([path]).lookup("requests")
+    assert e.value.path == str(path)
+
+
+def test_an_empty_list_is_no_error(tmp_path: Path) -> None:
+    assert DebianIndex([write_list(tmp_path, BOOKWORM, b"")]).lookup("x") == []

@@ -25,7 +25,7 @@ Only each distro's highest version is reported (see ``model.best``).
 
 from __future__ import annotations
 
-import logging
+import io
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -42,12 +42,6 @@ from accord.distro.versions import upstream_version
 from accord.errors import InputError
 
 __all__ = ["APT_LISTS", "DebianIndex", "debian_lists", "distro_name_from_list"]
-
-# python-debian logs "decoding from utf-8 failed; attempting to detect the true
-# encoding" for a Latin-1 maintainer name, which Python's last-resort handler
-# would print on stderr: the value is decoded all the same, so keep it quiet.
-logging.getLogger("debian.deb822").addHandler(logging.NullHandler())
-logging.getLogger("debian.deb822").propagate = False
 
 _LIST_NAME = re.compile(r"(?:^|_)(Packages|Sources)(?:\.[A-Za-z0-9]+)?$")
 # Only these fields are kept of each paragraph: python-debian then skips the
@@ -111,17 +105,22 @@ def _paragraph_hits(
 def read_list(path: Path, distro: str, index: Index) -> None:
     """Add the matches of one ``Packages`` or ``Sources`` list to ``index``.
 
-    python-debian is lenient, as apt is: a line that is no field is passed
-    over, a paragraph without ``Package`` and ``Version`` is skipped, and
-    bytes that are not UTF-8 are decoded as Latin-1.  A file with text in it
+    python-debian is lenient: a line that is no field is passed over, and a
+    paragraph without ``Package`` and ``Version`` is skipped; bytes that are
+    not UTF-8 are replaced.  A file with text in it
     but not one package paragraph is not an apt list: an InputError.
     """
     match = _LIST_NAME.search(path.name)
     sources = match is not None and match.group(1) == "Sources"
     paragraphs = 0
     with open_compressed(path, "apt list", _HINT) as stream:
+        # Decoded here, bad UTF-8 replaced: python-debian would otherwise
+        # guess the encoding with charset_normalizer or chardet when one
+        # happens to be installed, and raise when none is (or it guesses
+        # nothing), so a stray byte would fail the review on one machine only.
+        text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace")
         for fields in deb822.Deb822.iter_paragraphs(
-            stream, fields=_FIELDS, use_apt_pkg=False
+            text, fields=_FIELDS, use_apt_pkg=False
         ):
             paragraphs += "Package" in fields
             for key, hit in _paragraph_hits(fields, distro, sources=sources):
