@@ -362,3 +362,14 @@ def test_streams_are_decompressed_by_suffix(tmp_path: Path) -> None:
     path.write_bytes(COMPRESSORS[".zst"](b"a\nb\n"))
     with open_compressed(path, "apt list", "") as stream:
         assert list(stream) == [b"a\n", b"b\n"]
+
+
+def test_primary_sent_decompressed_over_http_is_read(tmp_path: Path) -> None:
+    """A server that sends primary.xml.gz with Content-Encoding: gzip: the
+    client hands over plain XML under a .gz name."""
+    repo = write_repo(tmp_path / "repo", FEDORA, ".gz")
+    [primary] = (repo / "repodata").glob("*-primary.xml.gz")
+    primary.write_bytes(gzip.decompress(primary.read_bytes()))
+    getter = FakeGetter(repo, "https://mirror.example/")
+    [hit] = RpmRepo("f", "https://mirror.example/", None, getter).lookup("pyyaml")
+    assert hit.package == "python3-pyyaml"

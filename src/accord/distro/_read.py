@@ -22,7 +22,7 @@ from typing import IO, cast
 
 from accord.errors import InputError
 
-__all__ = ["READ_ERRORS", "decompressed", "open_compressed"]
+__all__ = ["READ_ERRORS", "decompressed", "open_compressed", "sniffed_suffix"]
 
 _TOOLS = {".lz4": "lz4", ".zst": "zstd"}
 
@@ -74,6 +74,24 @@ def decompressed(raw: IO[bytes], suffix: str) -> IO[bytes] | None:
     if suffix in _TOOLS:
         return None
     return raw
+
+
+_MAGIC = (
+    (b"\x1f\x8b", ".gz"),
+    (b"\xfd7zXZ\x00", ".xz"),
+    (b"(\xb5/\xfd", ".zst"),
+    (b"BZh", ".bz2"),
+)
+
+
+def sniffed_suffix(head: bytes, suffix: str) -> str:
+    """The compression ``head`` (a file's first bytes) shows, else ``suffix``
+    if it names none we know, else "" (plain): a server that sends a
+    ``.gz`` file with ``Content-Encoding: gzip`` hands over the plain XML."""
+    for magic, found in _MAGIC:
+        if head.startswith(magic):
+            return found
+    return suffix if suffix in _TOOLS else ""
 
 
 def _open(path: Path, stack: ExitStack) -> IO[bytes]:

@@ -36,7 +36,12 @@ from typing import IO, Protocol
 
 from packaging.utils import canonicalize_name
 
-from accord.distro._read import READ_ERRORS, decompressed, open_compressed
+from accord.distro._read import (
+    READ_ERRORS,
+    decompressed,
+    open_compressed,
+    sniffed_suffix,
+)
 from accord.distro.cache import Index, cached_index, file_stamp
 from accord.distro.model import DistroPackage, Hit, Kind, best, project_keys
 from accord.distro.versions import upstream_version
@@ -237,7 +242,7 @@ class RpmRepo:
                 raise InputError("primary data not found", path=primary_url)
             raw = io.BytesIO(got.body)
             suffix = PurePosixPath(urllib.parse.urlsplit(primary_url).path).suffix
-            stream = decompressed(raw, suffix)
+            stream = decompressed(raw, sniffed_suffix(got.body[:8], suffix))
             if stream is None:
                 raise InputError(f"cannot decompress {suffix} data", path=primary_url)
             index: Index = {}
