@@ -373,3 +373,20 @@ def test_primary_sent_decompressed_over_http_is_read(tmp_path: Path) -> None:
     getter = FakeGetter(repo, "https://mirror.example/")
     [hit] = RpmRepo("f", "https://mirror.example/", None, getter).lookup("pyyaml")
     assert hit.package == "python3-pyyaml"
+
+
+def test_entity_expansion_is_refused(tmp_path: Path) -> None:
+    """A primary.xml that expands entities a billion times stops at expat's
+    amplification limit: an InputError, not a machine out of memory."""
+    entities = "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+    )
+    data = (
+        f'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaaaaaaaa">{entities}]>'
+        f'<metadata xmlns="{COMMON}"><package><name>&j;</name></package></metadata>'
+    ).encode()
+    repo = write_repo(tmp_path, FEDORA, "")
+    [primary] = (repo / "repodata").glob("*-primary.xml")
+    primary.write_bytes(data)
+    with pytest.raises(InputError, match=r"malformed primary\.xml"):
+        RpmRepo("f", str(repo)).lookup("pyyaml")
