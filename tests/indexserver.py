@@ -420,6 +420,8 @@ class TestIndex:
             return _exists(directory / "index.html"), "text/html; charset=utf-8"
         if parts[0] == "files" and len(parts) == 2:
             return _exists(self.root / "files" / parts[1]), "application/octet-stream"
+        if parts[0] == "repos":  # RPM repositories (repodata/) for distro tests
+            return _exists(self.root.joinpath(*parts)), "application/octet-stream"
         if parts[0] == "pypi" and parts[-1] == "json" and len(parts) in {3, 4}:
             target = self.root / "pypi" / _norm(parts[1]) / Path(*parts[2:])
             return _exists(target), "application/json"

@@ -90,3 +90,37 @@ def test_bad_config_names_the_line(text: str, line: int, words: str) -> None:
     assert raised.value.line == line
     assert words in str(raised.value)
     assert str(raised.value).startswith(f"accord.toml:{line}: ")
+
+
+DISTRO_REPO_ERRORS = [
+    pytest.param("[review]\ndistro-repos = 3\n", "array of tables", id="not-array"),
+    pytest.param(
+        '[review]\ndistro-repos = [{name = "f"}]\n', "needs 'url'", id="no-url"
+    ),
+    pytest.param(
+        '[review]\ndistro-repos = [{name = "f", url = "u", mirror = 1}]\n',
+        "unknown key 'mirror'",
+        id="unknown-key",
+    ),
+    pytest.param(
+        '[review]\ndistro-repos = [{name = "f", url = "a"}, {name = "f", url = "b"}]\n',
+        "named twice",
+        id="twice",
+    ),
+]
+
+
+def test_distro_repos_read() -> None:
+    config = parse_config(
+        '[review]\ndistro-repos = [{name = "fedora-41", url = "https://m/41/"}]\n'
+    )
+    [repo] = config.resolution.review.distro_repos
+    assert (repo.name, repo.url) == ("fedora-41", "https://m/41/")
+    assert DEFAULT_CONFIG.resolution.review.distro_repos == ()
+
+
+@pytest.mark.parametrize(("text", "words"), DISTRO_REPO_ERRORS)
+def test_bad_distro_repos(text: str, words: str) -> None:
+    with pytest.raises(ConfigError, match=words) as raised:
+        parse_config(text, "accord.toml")
+    assert str(raised.value).startswith("accord.toml:")

@@ -27,6 +27,7 @@ from accord.distro import (
     lookup_all,
     upstream_version,
 )
+from accord.distro import sources as distro_sources_module
 from accord.errors import InputError
 
 BOOKWORM = "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
@@ -82,7 +83,7 @@ Provides: python3-footools
 
 Package: python3-broken
 Version: 1.0-1
-this line has no colon, so the whole stanza is skipped
+this line has no colon: python-debian passes over it
 
 Package: python3-latin
 Maintainer: J\xf6rg M\xfcller <joerg@example.org>
@@ -132,7 +133,7 @@ BINARY_MATCHES = [
     pytest.param("latin", ("python3-latin", "2.0-1", "2.0"), id="non-utf8"),
     pytest.param("no-such-project", None, id="no-package"),
     pytest.param("cmake", None, id="not-python"),
-    pytest.param("broken", None, id="malformed-stanza"),
+    pytest.param("broken", ("python3-broken", "1.0-1", "1.0"), id="stray-line"),
 ]
 
 SOURCE_MATCHES = [
@@ -462,7 +463,7 @@ def test_load_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
             ),
         ]
 
-    monkeypatch.setattr(distro, "entry_points", fake_entry_points)
+    monkeypatch.setattr(distro_sources_module, "entry_points", fake_entry_points)
     with pytest.warns(UserWarning) as warned:
         loaded = load_plugins()
     assert loaded == [good]
@@ -474,7 +475,7 @@ def test_load_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_load_plugins_none_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(distro, "entry_points", lambda *, group: [])
+    monkeypatch.setattr(distro_sources_module, "entry_points", lambda *, group: [])
     assert load_plugins("accord.other_group") == []
 
 
@@ -525,3 +526,35 @@ def test_built_index_is_cached_until_the_lists_change(tmp_path: Path) -> None:
     os.utime(packages, ns=(1, 1))
     third = distro.DebianIndex([packages], cache_dir=cache)
     assert [p.version for p in third.lookup("requests")] == ["6.0-4"]
+
+
+def test_a_cache_entry_edited_by_hand_is_no_traceback(tmp_path: Path) -> None:
+    packages = tmp_path / "Packages"
+    packages.write_text("Package: python3-requests\nVersion: 6.0-3\n\n")
+    cache = tmp_path / "cache"
+    assert DebianIndex([packages], cache_dir=cache).lookup("requests")
+    [entry] = cache.iterdir()
+    entry.write_text('{"requests": [["too", "few"]], "six": 3}')
+    assert DebianIndex([packages], cache_dir=cache).lookup("requests") == []
+    assert DebianIndex([packages], cache_dir=cache).lookup("six") == []
+    entry.write_text("[1, 2]")  # not even a mapping: the lists are read again
+    assert DebianIndex([packages], cache_dir=cache).lookup("requests")
+
+
+NOT_LISTS = [
+    pytest.param(b"hello world\nno fields here\n", id="text"),
+    pytest.param(bytes(range(256)) * 20, id="binary"),
+    pytest.param(b"\x00" * 100, id="nul"),
+]
+
+
+@pytest.mark.parametrize("data", NOT_LISTS)
+def test_a_file_that_is_no_apt_list_is_input_error(tmp_path: Path, data: bytes) -> None:
+    path = write_list(tmp_path, BOOKWORM, data)
+    with pytest.raises(InputError, match="not an apt Packages or Sources list") as e:
+        DebianIndex([path]).lookup("requests")
+    assert e.value.path == str(path)
+
+
+def test_an_empty_list_is_no_error(tmp_path: Path) -> None:
+    assert DebianIndex([write_list(tmp_path, BOOKWORM, b"")]).lookup("x") == []

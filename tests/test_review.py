@@ -356,3 +356,90 @@ def test_review_change_of_a_first_commit_compares_with_the_empty_tree(
     [duplicates] = [c for c in library["criteria"] if c["id"] == "duplicates"]
     assert duplicates["verdict"] == "warn"
     assert "httpthing" in duplicates["evidence"]
+
+
+def _goodlib_repodata(root: Path, name: str, ver: str, rel: str) -> Path:
+    from .test_distro_rpm import package, write_repo
+
+    provides = ("python3dist(goodlib)",)
+    return write_repo(root, [package(name, ver, rel, provides)], ".zst")
+
+
+def test_review_names_every_distribution_that_packages_it(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """apt lists, a local RPM repository (--distro-index DIR) and one from
+    [review] distro-repos over HTTP: each named with its package and version."""
+    _goodlib_repodata(repo.parent / "tumbleweed", "python311-goodlib", "1.0", "1.1")
+    _goodlib_repodata(
+        index.root / "repos" / "fedora-41", "python3-goodlib", "1.0", "3.fc41"
+    )
+    url = index.base_url + "repos/fedora-41"
+    (repo / "accord.toml").write_text(
+        f'[review]\ndistro-repos = [{{name = "fedora-41", url = "{url}"}}]\n'
+    )
+    args = ["--distro-index", str(repo.parent / "tumbleweed"), "--no-compare"]
+    main([
+        "review", "goodlib", "--requirements", str(repo), "--format", "json",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(repo.parent / "Packages"), *args,
+    ])  # fmt: skip
+    [only] = json.loads(capsys.readouterr().out)["reviews"]
+    [distro] = [c for c in only["criteria"] if c["id"] == "distro"]
+    assert distro["verdict"] == "pass"
+    assert distro["detail"] == (
+        "packaged in Packages (python3-goodlib 1.0-2), "
+        "fedora-41 (python3-goodlib 1.0-3.fc41), "
+        "tumbleweed (python311-goodlib 1.0-1.1)"
+    )
+    index.clear_requests()
+    main([
+        "review", "goodlib", "--requirements", str(repo), "--format", "json",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        *args,
+    ])  # fmt: skip
+    capsys.readouterr()
+    # the primary's parsed index is cached under its checksum: not fetched again
+    assert not [r for r in index.requests if "primary" in r]
+
+
+def _save(index: TestIndex, repo: Path, *targets: str) -> int:
+    return main([
+        "review", *targets, "--requirements", str(repo), "--no-compare", "--save",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(repo.parent / "Packages"), "--format", "json",
+    ])  # fmt: skip
+
+
+def test_save_keeps_the_evidence_in_reviews(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord import __version__
+
+    assert _save(index, repo, "GoodLib", "no-such-lib") == 2
+    captured = capsys.readouterr()
+    assert "accord: saved reviews/goodlib.json" in captured.err
+    [printed] = json.loads(captured.out)["reviews"]
+    path = repo / "reviews" / "goodlib.json"
+    first = path.read_bytes()
+    saved = json.loads(first)
+    assert saved["reviewed"] == TODAY.isoformat()
+    assert saved["accord"] == __version__
+    assert {k: v for k, v in saved.items() if k in printed} == {
+        **printed,
+        "package": "goodlib",  # canonical, as the file's name
+    }
+    assert sorted(p.name for p in (repo / "reviews").iterdir()) == ["goodlib.json"]
+    _save(index, repo, "goodlib")
+    assert path.read_bytes() == first  # the same evidence, the same bytes
+
+
+def test_save_refuses_a_reviews_link_outside_the_repo(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = repo.parent / "elsewhere"
+    outside.mkdir()
+    (repo / "reviews").symlink_to(outside)
+    assert _save(index, repo, "goodlib") == 2
+    assert "leads outside" in capsys.readouterr().err
+    assert list(outside.iterdir()) == []

@@ -51,11 +51,22 @@ class IndexSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DistroRepo:
+    """An RPM repository the review's distro criterion reads (``[review]
+    distro-repos``): its name as the review shows it, and its base URL or
+    directory (the one holding ``repodata/``)."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewThresholds:
     warn_after_years: float = 2.0
     fail_after_years: float = 3.0
     duplicate_threshold: float = 0.35
     time_budget: float = 600.0  # seconds for a review's network work; 0: none
+    distro_repos: tuple[DistroRepo, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +107,7 @@ _REVIEW_KEYS = (
     "duplicate-threshold",
     "time-budget",
 )
+_REPO_KEYS = ("name", "url")
 _HOLD_KEYS = ("name", "specifier", "reason", "link", "expires")
 _AUDIT_KEYS = ("osv-url", "ignore")
 _IGNORE_KEYS = ("id", "reason", "expires")
@@ -167,7 +179,7 @@ def _review(data: Mapping[str, Any], fail: Fail) -> ReviewThresholds:
     table = data.get("review", {})
     if not isinstance(table, dict):
         raise fail("review", "'review' must be a table", None)
-    _known(table, _REVIEW_KEYS, "[review]", fail)
+    _known(table, (*_REVIEW_KEYS, "distro-repos"), "[review]", fail)
     values: dict[str, float] = {}
     for key in _REVIEW_KEYS:
         if key in table:
@@ -179,7 +191,20 @@ def _review(data: Mapping[str, Any], fail: Fail) -> ReviewThresholds:
             ):
                 raise fail(key, f"'{key}' must be a number >= 0", None)
             values[key.replace("-", "_")] = float(value)
-    return ReviewThresholds(**values)
+    return ReviewThresholds(**values, distro_repos=_distro_repos(table, fail))
+
+
+def _distro_repos(table: Mapping[str, Any], fail: Fail) -> tuple[DistroRepo, ...]:
+    """``distro-repos = [{name = "fedora-41", url = "https://..."}]``."""
+    repos: list[DistroRepo] = []
+    for item in _tables(table, "distro-repos", fail):
+        _known(item, _REPO_KEYS, "[review] distro-repos", fail)
+        name = _required(item, "name", "[review] distro-repos", fail)
+        url = _required(item, "url", "[review] distro-repos", fail)
+        if any(repo.name == name for repo in repos):
+            raise fail("distro-repos", f"distro repo {name!r} is named twice", None)
+        repos.append(DistroRepo(name, url))
+    return tuple(repos)
 
 
 def _tables(data: Mapping[str, Any], key: str, fail: Fail) -> list[dict[str, Any]]:

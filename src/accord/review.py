@@ -24,10 +24,12 @@ from accord.central import CentralRepo
 from accord.distro import (
     DebianIndex,
     DistroSource,
+    RpmRepo,
     debian_lists,
     load_plugins,
     lookup_all,
 )
+from accord.distro.rpm import Getter, is_rpm_repo
 from accord.errors import AccordError, InputError
 from accord.files import write_atomic
 from accord.index.client import IndexClient
@@ -79,13 +81,28 @@ def choose_version(
 
 
 def distro_sources(
-    paths: Sequence[Path], cache_dir: Path | None = None
+    paths: Sequence[Path],
+    cache_dir: Path | None = None,
+    central: CentralRepo | None = None,
+    getter: Getter | None = None,
 ) -> tuple[list[DistroSource], list[str]]:
-    """The distro sources to ask: given files, else apt's lists, plus plugins."""
-    files = list(paths) or debian_lists()
+    """The distro sources to ask: the ``--distro-index`` paths (apt lists, and
+    directories holding an RPM repository's ``repodata/``), else apt's lists
+    on this machine; then ``[review] distro-repos``; then plugins."""
+    rpm_dirs = [p for p in paths if is_rpm_repo(p)]
+    files = [p for p in paths if p not in rpm_dirs] or ([] if paths else debian_lists())
     sources: list[DistroSource] = (
         [DebianIndex(files, cache_dir=cache_dir)] if files else []
     )
+    for path in rpm_dirs:
+        base = path.parent.parent if path.name == "repomd.xml" else path
+        name = base.resolve().name or str(base)
+        sources.append(RpmRepo(name, str(path), cache_dir=cache_dir))
+    if central is not None:
+        for repo in central.config.resolution.review.distro_repos:
+            remote = repo.url.startswith(("http://", "https://"))
+            location = repo.url if remote else str(central.root / repo.url)
+            sources.append(RpmRepo(repo.name, location, cache_dir, getter))
     sources.extend(load_plugins())
     return sources, [source.name for source in sources]
 

@@ -249,6 +249,16 @@ def _file(text: str) -> Path:
     return path
 
 
+def _distro_index(text: str) -> Path:
+    """An apt list file, or a directory holding an RPM repository's repodata/."""
+    path = Path(text)
+    if path.is_dir() and not (path / "repodata" / "repomd.xml").is_file():
+        raise argparse.ArgumentTypeError(
+            f"directory {text!r} holds no repodata/repomd.xml (an RPM repository)"
+        )
+    return path
+
+
 # Options several commands share.
 
 
@@ -662,15 +672,22 @@ def _review(parser: argparse.ArgumentParser) -> None:
         dest="distro_files",
         action="append",
         default=[],
-        type=_file,
-        metavar="FILE",
-        help="A Debian Packages/Sources file (repeatable; default: apt's lists).",
+        type=_distro_index,
+        metavar="FILE_OR_DIR",
+        help="A Debian Packages/Sources file, or an RPM repository's directory "
+        "(holding repodata/) (repeatable; default: apt's lists).",
     )
     parser.add_argument(
         "--compare",
         action=argparse.BooleanOptionalAction,
         default=True,
         help="Fetch the central libraries' metadata to look for duplicates.",
+    )
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="Keep each review's evidence in the requirements repo, as "
+        "reviews/NAME.json (a local directory, not a git URL).",
     )
 
 
@@ -712,9 +729,10 @@ def _review_change(parser: argparse.ArgumentParser) -> None:
         dest="distro_files",
         action="append",
         default=[],
-        type=_file,
-        metavar="FILE",
-        help="A Debian Packages/Sources file (repeatable; default: apt's lists).",
+        type=_distro_index,
+        metavar="FILE_OR_DIR",
+        help="A Debian Packages/Sources file, or an RPM repository's directory "
+        "(holding repodata/) (repeatable; default: apt's lists).",
     )
     _workspace_option(
         parser,

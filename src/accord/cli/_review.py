@@ -49,6 +49,7 @@ def review(
     pypi_json_url: str | None,
     distro_files: Sequence[Path],
     compare: bool,
+    save: bool = False,
 ) -> int:
     from accord.central import load_central_repo
     from accord.locate import requirements_repo
@@ -67,9 +68,12 @@ def review(
 
     for target in targets:
         parse_target(target)  # a malformed one is bad usage: nothing is fetched
-    central = load_central_repo(requirements_repo(requirements))
+    local_only = "--save writes reviews/ into it" if save else None
+    central = load_central_repo(requirements_repo(requirements, local_only=local_only))
     client = _client(central, index_url, pypi_json_url)
-    sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
+    sources, names = distro_sources(
+        distro_files, client.cache_dir.parent / "distro", central, client.fetcher
+    )
     memo = PageMemo(client)
     compare_with = {}
     if compare:
@@ -85,6 +89,13 @@ def review(
         print(render_reviews_json(results))
     else:
         print(render_reviews_markdown(results))
+    if save:
+        from accord.cli._globals import is_quiet
+        from accord.review_store import save_reviews
+
+        for path in save_reviews(central.root, results):
+            if not is_quiet():
+                print(f"accord: saved {path}", file=sys.stderr)
     unknown = [r for r in results if isinstance(r, NotReviewed)]
     for missing in unknown:
         print(f"accord: error: {missing.message}", file=sys.stderr)
@@ -125,7 +136,9 @@ def review_change(
         raise UsageError(f"{root} is not a git repository")
     central = load_central_repo(root)
     client = _client(central, index_url, pypi_json_url)
-    sources, names = distro_sources(distro_files, client.cache_dir.parent / "distro")
+    sources, names = distro_sources(
+        distro_files, client.cache_dir.parent / "distro", central, client.fetcher
+    )
     with progress(len(comparable_names(central)), "central libraries") as advance:
         report = review_central_change(
             root, base, client, sources, names, workspace, advance

@@ -66,26 +66,27 @@ def as_dict(ev: Evidence, criteria: Sequence[Criterion]) -> dict[str, object]:
     }
 
 
+def review_dict(result: Review) -> dict[str, object]:
+    """One review as the JSON report holds it (and ``reviews/NAME.json``)."""
+    return {
+        **as_dict(result.evidence, result.criteria),
+        "central": [
+            {
+                "path": "global-requirements.txt",
+                "line": e.lineno,
+                "text": e.line.text.strip(),
+            }
+            for e in result.central
+        ],
+    }
+
+
 def render_reviews_json(results: Sequence[Review | NotReviewed]) -> str:
     """One shape for any number of names: every review, then every name the
     index could not answer for."""
     from accord.review import Review
 
-    reviews = [
-        {
-            **as_dict(r.evidence, r.criteria),
-            "central": [
-                {
-                    "path": "global-requirements.txt",
-                    "line": e.lineno,
-                    "text": e.line.text.strip(),
-                }
-                for e in r.central
-            ],
-        }
-        for r in results
-        if isinstance(r, Review)
-    ]
+    reviews = [review_dict(r) for r in results if isinstance(r, Review)]
     unknown = [
         {"target": r.target, "message": r.message}
         for r in results

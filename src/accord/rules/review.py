@@ -231,7 +231,8 @@ def check_distro(ev: Evidence, policy: ReviewPolicy) -> Criterion:
         return Criterion(
             "distro",
             "unknown",
-            "no distribution package lists (give --distro-index FILE)",
+            "no distribution package lists (give --distro-index FILE_OR_DIR"
+            " or [review] distro-repos)",
         )
     if not ev.distro:
         return Criterion(
@@ -239,7 +240,7 @@ def check_distro(ev: Evidence, policy: ReviewPolicy) -> Criterion:
             "warn",
             f"not packaged in {', '.join(ev.distro_sources) or 'the lists given'}",
         )
-    shown = "; ".join(f"{d}: {p} {v}" for d, p, v in ev.distro)
+    shown = "packaged in " + ", ".join(f"{d} ({p} {v})" for d, p, v in ev.distro)
     return Criterion(
         "distro", "pass", shown, tuple((d, f"{p} {v}") for d, p, v in ev.distro)
     )
