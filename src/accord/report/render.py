@@ -72,10 +72,10 @@ def render_table(
     out: list[str] = []
     if findings:
         # Once per file, not per finding: a file may carry thousands.
-        where = {f.path: f.path for f in findings}
+        shown_at = {f.path: f.path for f in findings}
         if base is not None:
-            where = {path: shown(base / path) for path in where}
-        paths = [where[f.path] for f in findings]
+            shown_at = {path: shown(base / path) for path in shown_at}
+        paths = [shown_at[f.path] for f in findings]
         rows = [
             (f.severity, f.rule, path if f.line is None else f"{path}:{f.line}")
             for f, path in zip(findings, paths, strict=True)
