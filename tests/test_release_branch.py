@@ -87,7 +87,8 @@ def test_only_entries_the_change_adds(
 
 
 @pytest.mark.parametrize(
-    "name", ["stable/..x", "-D", "stable/x.lock", "@{-1}", "HEAD", "a b", "x~1"]
+    "name",
+    ["stable/..x", "-D", "stable/x.lock", "@{-1}", "HEAD", "a b", "x~1", "a\0b"],
 )
 def test_a_bad_branch_name_is_a_finding_and_never_made(
     world: World, name: str, capsys: pytest.CaptureFixture[str]
@@ -175,3 +176,17 @@ def test_run_tags_the_new_release_then_branches_from_it(
 def test_run_stops_at_a_conflicting_branch(world: World, tmp_path: Path) -> None:
     git(world.lib, "branch", "stable/2026.1", world.commits["s1"])
     assert _run(world, tmp_path) == (1, [("validate", "done"), ("branch", "failed")])
+
+
+def test_a_location_no_git_could_take_is_no_traceback(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = world.deliverable()
+    path.write_text(
+        path.read_text().replace("version: 1.1.0", 'version: "1.1.0\\0"')
+        .replace("location: 1.1.0", 'location: "1.1.0\\0"')
+    )  # fmt: skip
+    world.commit_releases("a NUL")
+    status, results = _branch(world, capsys)
+    assert (status, [r["status"] for r in results]) == (1, ["failed"])
+    assert results[0]["detail"].startswith(WHERE)

@@ -95,9 +95,12 @@ def branch_one(
 
     where = f"{deliverable.path}:{branch.line}"
     if not valid_branch_name(branch.name):
-        problem = f"{where}: {branch.name!r} is not a branch name"
-        return [outcome("", "refused", problem)]
-    targets, problem = _targets(deliverable, branch, history, repos)
+        bad_name = f"{where}: {branch.name!r} is not a branch name"
+        return [outcome("", "refused", bad_name)]
+    try:
+        targets, problem = _targets(deliverable, branch, history, repos)
+    except GitError as error:
+        return [outcome("", "failed", f"{where}: {error}")]
     if problem is not None:
         return [outcome("", "refused", f"{where}: {problem}")]
     outcomes: list[BranchOutcome] = []

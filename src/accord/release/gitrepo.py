@@ -51,7 +51,7 @@ def run_git(
             check=False,
             timeout=timeout,
         )
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except (OSError, ValueError, subprocess.TimeoutExpired) as error:
         raise GitError(f"{path}: git failed: {error}") from error
 
 
@@ -76,7 +76,7 @@ def valid_branch_name(name: str) -> bool:
             git_command("check-ref-format", "--branch", name),
             capture_output=True, env=git_environment(), check=False, timeout=30,
         )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, ValueError, subprocess.TimeoutExpired):  # ValueError: a NUL
         return False
     return result.returncode == 0 and result.stdout.decode().strip() == name
 
