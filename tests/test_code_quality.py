@@ -102,7 +102,7 @@ def test_every_command_dispatches_to_a_handler_taking_its_options() -> None:
         "constraints generate", "constraints bump", "constraints verify",
         "constraints export", "coinstall", "lower-bounds", "propose", "review",
         "review-change", "completion", "affected", "cross-test", "site", "audit",
-        "release validate", "release next", "release tag",
+        "release validate", "release next", "release tag", "release branch",
         "release build", "release publish", "release notes", "release run",
     }  # fmt: skip
     for path, parser in commands.items():

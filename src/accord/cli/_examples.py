@@ -43,6 +43,7 @@ EXAMPLES = {
     "accord release next": "accord release next oslo.config bugfix --series 2026.1 "
     "--git-base ~/src",
     "accord release tag": "accord release tag --base HEAD~1 --git-base ~/src",
+    "accord release branch": "accord release branch --base HEAD~1 --git-base ~/src",
     "accord release build": "accord release build openstack/oslo.config 9.1.0 "
     "--git-base ~/src --out dist/",
     "accord release publish": "accord release publish dist/ --index "

@@ -1137,6 +1137,11 @@ COMMANDS: Mapping[str, Command] = {
                 "accord.cli._release:tag",
                 _release("tag"),
             ),
+            "branch": Command(
+                "Create each new branch at its released version (idempotent).",
+                "accord.cli._release:branch",
+                _release("branch"),
+            ),
             "build": Command(
                 "Build the sdist and wheel of REPO at tag VERSION.",
                 "accord.cli._release:build",
@@ -1153,7 +1158,8 @@ COMMANDS: Mapping[str, Command] = {
                 _release("notes"),
             ),
             "run": Command(
-                "Validate, tag, build, publish, announce and hand off new releases.",
+                "Validate, tag, build, publish, announce and hand off new releases; "
+                "then create the new branches.",
                 "accord.cli._release:run",
                 _release("run"),
             ),

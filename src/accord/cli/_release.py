@@ -101,6 +101,33 @@ def tag(
     return _report("release tag", rows, output_format, all(o.ok for o in outcomes))
 
 
+def branch(
+    releases: Path, base: str | None, git_base: str, workdir: Path, output_format: str
+) -> int:
+    from accord.release.branch import branch_all
+    from accord.release.gitrepo import BaseRepos
+    from accord.release.requests import changed_requests, load_releases_repo
+
+    found = load_releases_repo(_releases_root(releases))
+    outcomes = branch_all(
+        changed_requests(found, base),
+        found.history,
+        BaseRepos(git_base, workdir.resolve()),
+    )
+    rows = [
+        {
+            "deliverable": o.deliverable.name,
+            "branch": o.branch.name,
+            "repo": o.repo,
+            "status": o.status,
+            "detail": o.detail,
+        }
+        for o in outcomes
+    ]
+    ok = all(o.ok for o in outcomes)
+    return _report("release branch", rows, output_format, ok)
+
+
 def build(
     repo: str,
     version: str,

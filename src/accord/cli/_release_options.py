@@ -153,6 +153,13 @@ def tag(parser: argparse.ArgumentParser) -> None:
     _format(parser, findings=False)
 
 
+def branch(parser: argparse.ArgumentParser) -> None:
+    _releases(parser)
+    _base(parser)
+    _git_base(parser, required=True)
+    _format(parser, findings=False)
+
+
 def build(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("repo", metavar="REPO", help="The repository, org/name.")
     parser.add_argument("version", metavar="VERSION", help="The tag to build.")

@@ -275,9 +275,18 @@ def _branch(reader: _Reader, node: Node, what: str) -> Branch | None:
     if fields is None:
         return None
     name, _ = _field(reader, fields, "name", what, line_of(node))
-    if isinstance(fields.get("location"), MappingNode):
-        # A location per repository ({org/name: commit}), as some files give.
-        return None if name is None else Branch(name, None, line_of(fields["location"]))
+    location_node = fields.get("location")
+    if isinstance(location_node, MappingNode):
+        # A location per repository ({org/name: commit}), as some files give;
+        # the commits are checked when the branch is made.
+        pairs = tuple(
+            (str(key.value), str(value.value))
+            for key, value in location_node.value
+            if isinstance(key, ScalarNode) and isinstance(value, ScalarNode)
+        )
+        if name is None:
+            return None
+        return Branch(name, None, line_of(location_node), pairs)
     location, line = _field(reader, fields, "location", what, line_of(node))
     if name is None or location is None:
         return None

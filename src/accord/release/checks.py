@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from accord.findings import Finding
 from accord.release import stable
-from accord.release.gitrepo import GitRepo, GitRepos
+from accord.release.gitrepo import GitRepo, GitRepos, valid_branch_name
 from accord.release.model import INDEPENDENT, Deliverable, ProjectRef, Release
 from accord.release.versions import (
     allowed_after,
@@ -183,10 +183,21 @@ def check_repositories(deliverable: Deliverable) -> Iterator[Finding]:
 
 
 def check_branches(
-    deliverable: Deliverable, released: frozenset[str]
+    deliverable: Deliverable,
+    released: frozenset[str],
+    name_ok: Callable[[str], bool] = valid_branch_name,
 ) -> Iterator[Finding]:
-    """R013: a branch is created at a version this deliverable released."""
+    """R013: a branch is created at a version this deliverable released;
+    R017: its name is one git takes (``git check-ref-format --branch``)."""
     for branch in deliverable.branches:
+        if not name_ok(branch.name):
+            yield _error(
+                deliverable,
+                "R017",
+                branch.line,
+                f"{branch.name!r} is not a valid git branch name",
+                "name it as git allows, e.g. stable/<series>",
+            )
         if branch.location is not None and branch.location not in released:
             yield _error(
                 deliverable,

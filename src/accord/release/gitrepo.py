@@ -51,7 +51,7 @@ def run_git(
             check=False,
             timeout=timeout,
         )
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except (OSError, ValueError, subprocess.TimeoutExpired) as error:
         raise GitError(f"{path}: git failed: {error}") from error
 
 
@@ -64,6 +64,21 @@ def git_ok(path: Path, *args: str) -> str:
             f"{path}: git {args[0]} failed: {message[-1] if message else ''}"
         )
     return result.stdout.decode("utf-8", "replace")
+
+
+def valid_branch_name(name: str) -> bool:
+    """Whether git takes ``name`` as a branch name
+    (``git check-ref-format --branch``, never an option, never ``@{-1}``)."""
+    if not name or name.startswith("-") or name == "HEAD" or "@{" in name:
+        return False
+    try:
+        result = subprocess.run(
+            git_command("check-ref-format", "--branch", name),
+            capture_output=True, env=git_environment(), check=False, timeout=30,
+        )  # fmt: skip
+    except (OSError, ValueError, subprocess.TimeoutExpired):  # ValueError: a NUL
+        return False
+    return result.returncode == 0 and result.stdout.decode().strip() == name
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +135,23 @@ class LocalRepo:
         git_ok(self.path, "tag", *sign, "-m", message, tag, sha)
         if self.remote:
             git_ok(self.path, "push", "--quiet", "origin", f"refs/tags/{tag}")
+
+    def branch_commit(self, branch: str) -> str | None:
+        """The commit ``branch`` is at (here, else at origin), or None."""
+        ref = self._ref(branch)
+        if ref is None:
+            return None
+        result = run_git(self.path, "rev-parse", "--verify", "--quiet", ref)
+        return result.stdout.decode().strip() if result.returncode == 0 else None
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        """``branch`` at ``sha``, only if it does not exist; pushed to origin
+        in a clone of a URL (again if it exists: a push that failed before)."""
+        ref = f"refs/heads/{branch}"
+        if self.branch_commit(branch) is None:
+            git_ok(self.path, "update-ref", "-m", "accord release branch", ref, sha, "")
+        if self.remote:
+            git_ok(self.path, "push", "--quiet", "origin", f"{ref}:{ref}")
 
     def archive(self, sha: str, destination: Path) -> None:
         """The tree of ``sha`` written into ``destination`` (no .git)."""

@@ -74,6 +74,15 @@ class Branch:
     name: str
     location: str | None  # None: a mapping of repository to commit
     line: int
+    locations: tuple[tuple[str, str], ...] = ()  # (org/name, commit) of a mapping
+
+    def same_request(self, other: Branch) -> bool:
+        """Whether two entries ask for the same branch (lines aside)."""
+        return (self.name, self.location, self.locations) == (
+            other.name,
+            other.location,
+            other.locations,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """``accord release run``: every new release of a merged change, through
-validate, tag, build, publish, announce and hand-off, in that order.
+validate, tag, build, publish, announce and hand-off, in that order; then
+each branch the change adds (its location is tagged by then).
 
 The first failure stops the run (nothing after it is attempted). Every
 step finds its own work already done and says so, so running again after
@@ -16,6 +17,7 @@ from packaging.utils import parse_wheel_filename
 
 from accord.errors import AccordError
 from accord.findings import Finding, has_errors
+from accord.release.branch import branch_one, planned_branches
 from accord.release.build import build_release
 from accord.release.checks import previous_release, target_branch
 from accord.release.gitrepo import BaseRepos
@@ -35,7 +37,7 @@ LIBRARY_TYPES = frozenset({"library", "client-library"})
 class Step:
     """What one step did for one release."""
 
-    step: str  # validate, tag, build, publish, announce, hand-off
+    step: str  # validate, tag, build, publish, announce, hand-off, branch
     subject: str  # "acmelib 1.1.1 (org/acmelib)", or "" for validate
     status: str  # done, already done, skipped, failed
     detail: str = ""
@@ -106,8 +108,27 @@ def run_release(options: RunOptions) -> RunReport:
                 Step(report.stage, _subject(item), "failed", str(error))
             )
         if not report.ok:
-            break
+            return report
+    _branches(releases, options, report)
     return report
+
+
+def _branches(releases: ReleasesRepo, options: RunOptions, report: RunReport) -> None:
+    """Each branch the change adds, once every release is tagged."""
+    report.stage = "branch"
+    requests = changed_requests(releases, options.base)
+    for deliverable, branch in planned_branches(requests):
+        outcomes = branch_one(deliverable, branch, releases.history, options.repos)
+        for outcome in outcomes:
+            status = {"created": "done", "exists": "already done"}.get(
+                outcome.status, "failed"
+            )
+            subject = f"{deliverable.name} {branch.name}" + (
+                f" ({outcome.repo})" if outcome.repo else ""
+            )
+            report.steps.append(Step("branch", subject, status, outcome.detail))
+        if not report.ok:
+            return
 
 
 def _subject(item: Planned) -> str:

@@ -91,6 +91,7 @@ RULES: dict[str, str] = {
     "R014": "A stable bugfix release that adds a requirement or raises a minimum",
     "R015": "The repository's requirements fail accord check at the commit",
     "R016": "A release names a repository not in repository-settings",
+    "R017": "A branch name git does not accept",
 }
 
 
