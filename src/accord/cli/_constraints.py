@@ -115,9 +115,21 @@ def constraints_generate(
         requests = build_requests(
             central, sort_pythons(resolving.pythons), central.config.resolution.holds
         )
-        # The cooldown's settings decide the answer too (its moving cutoff
-        # does not: the pins kept as preferences do not move with it).
-        identity = resolving.resolver.identity() + repr(central.config.policy)
+        limits = cooldown_cutoffs(resolving)
+        # A vulnerable pin moves to the fix, however young (in its series).
+        fixes, notes = vulnerability_exemptions(
+            resolving, limits, osv_url, not no_vulnerability_exemption
+        )
+        if fixes:
+            limits = cooldown_cutoffs(resolving, (), {f.name for f in fixes})
+        # The cooldown's settings and exemptions decide the answer too (its
+        # moving cutoff does not: the pins kept as preferences do not move
+        # with it), so a new advisory is not skipped as "nothing to resolve".
+        identity = (
+            resolving.resolver.identity()
+            + repr(central.config.policy)
+            + repr([(f.name, str(f.fixed)) for f in fixes])
+        )
         stamp = generation_stamp(requests, identity)
         store = StampStore(default_cache_dir().parent / "generate")
         current = central.constraints.file.text if central.constraints else None
@@ -128,13 +140,6 @@ def constraints_generate(
             )
             result = unchanged_result(central)
         else:
-            limits = cooldown_cutoffs(resolving)
-            # A vulnerable pin moves to the fix, however young (in its series).
-            fixes, notes = vulnerability_exemptions(
-                resolving, limits, osv_url, not no_vulnerability_exemption
-            )
-            if fixes:
-                limits = cooldown_cutoffs(resolving, (), {f.name for f in fixes})
             with resolution_progress(resolving.pythons) as shown:
                 result = generate(
                     central,
