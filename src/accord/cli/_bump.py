@@ -138,9 +138,13 @@ def _bump(
     moving = {t.name for t in targets} | {_canonical(n) for n in plain}
     # A release named exactly is taken whatever its age; a name alone waits.
     limits = cooldown_cutoffs(resolving, {t.name for t in targets})
-    # A moving library whose pin is vulnerable takes the young fix at once.
+    # A moving library whose pin is vulnerable takes the young fix at once
+    # (a release named exactly is taken anyway: no cap on it).
     fixes, fix_notes = vulnerability_exemptions(
-        resolving, limits, *vulnerabilities, only=None if bump_all else moving
+        resolving,
+        limits,
+        *vulnerabilities,
+        only=None if bump_all else {_canonical(n) for n in plain},
     )
     if fixes:
         limits = cooldown_cutoffs(
