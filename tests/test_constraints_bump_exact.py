@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from accord.cli import main
 
 from .indexserver import Release, TestIndex, index_fixture
+from .osvserver import FakeOsv
 
 __all__ = ["index_fixture"]
 
@@ -36,8 +38,17 @@ def _git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture
+def osv() -> Iterator[FakeOsv]:
+    with FakeOsv() as server:
+        yield server
+
+
+@pytest.fixture
 def index(
-    test_index: TestIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    test_index: TestIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    osv: FakeOsv,
 ) -> TestIndex:
     monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -52,6 +63,8 @@ def index(
     )
     test_index.add("gamma", [Release("1.0", OLD), Release("2.0", OLD)])
     test_index.add("delta", [Release("1.1", OLD), Release("1.2", OLD)])
+    # The cooldown asks OSV which pins are vulnerable: never the network.
+    monkeypatch.setattr("accord.audit.osv.DEFAULT_OSV_URL", osv.url)
     return test_index
 
 

@@ -119,3 +119,38 @@ def test_wait_backs_off_and_gives_up_with_what_it_saw(test_index: TestIndex) -> 
         wait_for_release(url, "lib", Version("1.1"), 20, sleep, lambda: moments[0])
     assert slept == [2.0, 4.0, 8.0, 6.0]
     assert wait_for_release(url, "lib", Version("1.0"), 0) == 1
+
+
+def test_vulnerability_fix_exempts_a_young_fix_within_its_series() -> None:
+    from accord.audit.model import Advisory
+    from accord.resolve.vulnfix import vulnerability_fixes
+
+    name = canonicalize_name("delta")
+    page = _page(
+        "delta",
+        {"1.1": NOW - 90 * DAY, "1.2.1": NOW - DAY, "1.3": NOW - DAY},
+    )
+    policy = Policy(cooldown=7 * DAY)
+    limits = cutoffs(policy, (), NOW)
+    pin = (name, Version("1.1"))
+    advisories = {
+        pin: (
+            Advisory("GHSA-a", "", fixed=(Version("1.0.5"), Version("1.2"))),
+            Advisory("GHSA-b", "", fixed=(Version("1.2.1"),)),
+            Advisory("GHSA-nofix", ""),
+        )
+    }
+    [fix] = vulnerability_fixes([pin], advisories, {name: page}, limits)
+    # The newest of the first fixes; capped at the next series.
+    assert (fix.fixed, fix.constraint()) == (Version("1.2.1"), "delta<1.3")
+    assert fix.advisories == ("GHSA-a (fixed in 1.2)", "GHSA-b (fixed in 1.2.1)")
+    assert cutoffs(policy, (), NOW, fixing=[name]).uv_arguments(NOW)[1] == (
+        "delta=2026-11-30T12:00:00Z",
+    )
+    # A fix already past the cooldown: nothing to exempt.
+    old = _page("delta", {"1.1": NOW - 90 * DAY, "1.2.1": NOW - 30 * DAY})
+    assert vulnerability_fixes([pin], advisories, {name: old}, limits) == []
+    # No advisory with a fix, or no cooldown: nothing either.
+    assert vulnerability_fixes([pin], {}, {name: page}, limits) == []
+    none = cutoffs(Policy(), (), NOW)
+    assert vulnerability_fixes([pin], advisories, {name: page}, none) == []

@@ -5,6 +5,7 @@
 stable-branches = ["stable/*"]      # fnmatch globs over branch names
 cooldown = "7 days"                 # third-party releases
 own-libraries-cooldown = "0 days"   # the organisation's own libraries
+exempt-vulnerability-fixes = true   # a young release fixing a pin's advisory
 
 [[policy.cooldown-exempt]]          # a release taken at once (a security fix)
 name = "urllib3"
@@ -33,6 +34,7 @@ _POLICY_KEYS = (
     "cooldown",
     "own-libraries-cooldown",
     "cooldown-exempt",
+    "exempt-vulnerability-fixes",
 )
 _EXEMPT_KEYS = ("name", "version", "reason")
 
@@ -55,6 +57,8 @@ class Policy:
     cooldown: datetime.timedelta = datetime.timedelta(0)
     own_libraries_cooldown: datetime.timedelta = datetime.timedelta(0)
     cooldown_exempt: tuple[CooldownExempt, ...] = ()
+    # OSV says the pin is vulnerable and the fix is young: take the fix.
+    exempt_vulnerability_fixes: bool = True
 
 
 DEFAULT_POLICY = Policy()
@@ -93,11 +97,19 @@ def parse_policy(value: object, fail_at: FailAt) -> Policy:
                 None,
             )
         branches = tuple(raw)
+    fixes = value.get("exempt-vulnerability-fixes", True)
+    if not isinstance(fixes, bool):
+        raise fail_at(
+            ("policy", "exempt-vulnerability-fixes"),
+            "'policy.exempt-vulnerability-fixes' must be true or false",
+            None,
+        )
     return Policy(
         branches,
         _duration(value, "cooldown", fail_at),
         _duration(value, "own-libraries-cooldown", fail_at),
         _exemptions(value, fail_at),
+        fixes,
     )
 
 

@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING
 
 from accord.cli._app import UsageError
 from accord.cli._constraints import Resolving, _check_bumpable, _report, resolving_from
-from accord.cli._cooldown import cooldown_cutoffs, held_back_notes, now
+from accord.cli._cooldown import (
+    cooldown_cutoffs,
+    held_back_notes,
+    now,
+    vulnerability_exemptions,
+)
 from accord.cli._progress import resolution_progress
 
 if TYPE_CHECKING:
@@ -45,6 +50,8 @@ def constraints_bump(
     branch: str | None = None,
     wait: float | None = None,
     from_tag: Sequence[str] | None = None,
+    osv_url: str | None = None,
+    no_vulnerability_exemption: bool = False,
 ) -> int:
     from accord.cli._globals import print_note
     from accord.resolve.exact import parse_target
@@ -83,6 +90,7 @@ def constraints_bump(
         return _bump(
             resolving, targets, plain, bump_all, stable, force, propose, group,
             diff, output_format, branch, wait,
+            (osv_url, not no_vulnerability_exemption),
         )  # fmt: skip
 
 
@@ -99,6 +107,7 @@ def _bump(
     output_format: str,
     branch: str | None,
     wait: float | None,
+    vulnerabilities: tuple[str | None, bool] = (None, True),
 ) -> int:
     from accord.central import UPPER_CONSTRAINTS
     from accord.files import write_atomic
@@ -129,6 +138,19 @@ def _bump(
     moving = {t.name for t in targets} | {_canonical(n) for n in plain}
     # A release named exactly is taken whatever its age; a name alone waits.
     limits = cooldown_cutoffs(resolving, {t.name for t in targets})
+    # A moving library whose pin is vulnerable takes the young fix at once
+    # (a release named exactly is taken anyway: no cap on it).
+    fixes, fix_notes = vulnerability_exemptions(
+        resolving,
+        limits,
+        *vulnerabilities,
+        only=None if bump_all else {_canonical(n) for n in plain},
+    )
+    if fixes:
+        limits = cooldown_cutoffs(
+            resolving, {t.name for t in targets}, {f.name for f in fixes}
+        )
+    notes += fix_notes
     with resolution_progress(installable) as shown:
         result = generate(
             central,
@@ -141,6 +163,7 @@ def _bump(
             exact={t.name: str(t.version) for t in targets},
             strict=stable and not force and not bump_all,
             exclude_newer=limits.uv_arguments(now()),
+            limits=[fix.constraint() for fix in fixes],
         )
     if not bump_all:
         notes += forced_moves(result.changes, moving)

@@ -78,11 +78,18 @@ def constraints_generate(
     output: str | None,
     diff: bool,
     refresh: bool,
+    osv_url: str | None = None,
+    no_vulnerability_exemption: bool = False,
 ) -> int:
     from dataclasses import replace
 
     from accord.central import UPPER_CONSTRAINTS, load_central_repo
-    from accord.cli._cooldown import cooldown_cutoffs, held_back_notes, now
+    from accord.cli._cooldown import (
+        cooldown_cutoffs,
+        held_back_notes,
+        now,
+        vulnerability_exemptions,
+    )
     from accord.cli._globals import print_note
     from accord.files import write_atomic
     from accord.index.client import default_cache_dir
@@ -108,9 +115,21 @@ def constraints_generate(
         requests = build_requests(
             central, sort_pythons(resolving.pythons), central.config.resolution.holds
         )
-        # The cooldown's settings decide the answer too (its moving cutoff
-        # does not: the pins kept as preferences do not move with it).
-        identity = resolving.resolver.identity() + repr(central.config.policy)
+        limits = cooldown_cutoffs(resolving)
+        # A vulnerable pin moves to the fix, however young (in its series).
+        fixes, notes = vulnerability_exemptions(
+            resolving, limits, osv_url, not no_vulnerability_exemption
+        )
+        if fixes:
+            limits = cooldown_cutoffs(resolving, (), {f.name for f in fixes})
+        # The cooldown's settings and exemptions decide the answer too (its
+        # moving cutoff does not: the pins kept as preferences do not move
+        # with it), so a new advisory is not skipped as "nothing to resolve".
+        identity = (
+            resolving.resolver.identity()
+            + repr(central.config.policy)
+            + repr([(f.name, str(f.fixed)) for f in fixes])
+        )
         stamp = generation_stamp(requests, identity)
         store = StampStore(default_cache_dir().parent / "generate")
         current = central.constraints.file.text if central.constraints else None
@@ -121,7 +140,6 @@ def constraints_generate(
             )
             result = unchanged_result(central)
         else:
-            limits = cooldown_cutoffs(resolving)
             with resolution_progress(resolving.pythons) as shown:
                 result = generate(
                     central,
@@ -129,10 +147,12 @@ def constraints_generate(
                     shown.watch(resolving.resolver),
                     resolving.jobs,
                     shown.done,
+                    upgrade=[fix.name for fix in fixes],
                     exclude_newer=limits.uv_arguments(now()),
+                    limits=[fix.constraint() for fix in fixes],
                 )
-            held = held_back_notes(resolving, result, limits)
-            result = replace(result, notes=(*result.notes, *held))
+            notes += held_back_notes(resolving, result, limits)
+            result = replace(result, notes=(*result.notes, *notes))
         target = (
             resolving.root / UPPER_CONSTRAINTS if output in (None, "") else Path(output)
         )

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from accord.index.model import ProjectPage
     from accord.resolve.cooldown import Cutoffs
     from accord.resolve.generate import Generated
+    from accord.resolve.vulnfix import VulnerabilityFix
 
 
 def now() -> datetime.datetime:
@@ -22,7 +23,9 @@ def now() -> datetime.datetime:
 
 
 def cooldown_cutoffs(
-    resolving: Resolving, taken: Collection[NormalizedName] = ()
+    resolving: Resolving,
+    taken: Collection[NormalizedName] = (),
+    fixing: Collection[NormalizedName] = (),
 ) -> Cutoffs:
     from accord.resolve.cooldown import cutoffs
     from accord.resolve.stable import own_libraries
@@ -33,7 +36,57 @@ def cooldown_cutoffs(
         own_libraries(central),
         now(),
         taken,
+        fixing,
     )
+
+
+def vulnerability_exemptions(
+    resolving: Resolving,
+    limits: Cutoffs,
+    osv_url: str | None,
+    enabled: bool,
+    only: Collection[NormalizedName] | None = None,
+) -> tuple[list[VulnerabilityFix], list[str]]:
+    """The libraries (of ``only``, else all) whose current pin OSV knows a
+    vulnerability of, fixed by a release the cooldown would keep out; and
+    the notes saying so. OSV unreachable: none, and a note."""
+    central = resolving.central
+    if (
+        limits.default is None
+        or not enabled
+        or not central.config.policy.exempt_vulnerability_fixes
+        or central.constraints is None
+    ):
+        return [], []
+    from accord.audit.osv import DEFAULT_OSV_URL, OsvClient
+    from accord.index._http import Fetcher, IndexUnavailable
+    from accord.index.client import default_cache_dir
+    from accord.resolve.vulnfix import vulnerability_fixes
+
+    keys = sorted(
+        {
+            (pin.name, pin.version)
+            for pin in central.constraints.pins
+            if only is None or pin.name in only
+        }
+    )
+    if not keys:
+        return [], []
+    url = osv_url or central.config.resolution.audit.osv_url or DEFAULT_OSV_URL
+    cache = default_cache_dir()
+    osv = OsvClient(
+        Fetcher(cache, timeout=15.0, retries=2), url, store=cache.parent / "osv"
+    )
+    try:
+        advisories = osv.advisories(keys)
+    except IndexUnavailable as error:
+        return [], [
+            f"OSV could not tell which pins are vulnerable ({error}): the "
+            "cooldown applies to every release"
+        ]
+    names = sorted({key[0] for key in keys if advisories.get(key)})
+    fixes = vulnerability_fixes(keys, advisories, _pages(resolving, names), limits)
+    return fixes, [fix.describe() for fix in fixes]
 
 
 def held_back_notes(

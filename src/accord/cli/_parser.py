@@ -457,8 +457,25 @@ def _fleet_sync(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _vulnerability_options(parser: argparse.ArgumentParser) -> None:
+    """The cooldown's exemption of a vulnerable pin's fix (OSV)."""
+    parser.add_argument(
+        "--osv-url",
+        default=None,
+        metavar="URL",
+        help="OSV-compatible API asked which pins are vulnerable, with a "
+        "cooldown (default: [audit] osv-url, then https://api.osv.dev).",
+    )
+    parser.add_argument(
+        "--no-vulnerability-exemption",
+        action="store_true",
+        help="Hold back a release fixing a vulnerable pin like any other.",
+    )
+
+
 def _generate(parser: argparse.ArgumentParser) -> None:
     _resolving_options(parser)
+    _vulnerability_options(parser)
     parser.add_argument(
         "--output",
         default=None,
@@ -541,6 +558,7 @@ def _bump(parser: argparse.ArgumentParser) -> None:
         "--diff", action="store_true", help="Show the change; write nothing."
     )
     _resolving_options(parser)
+    _vulnerability_options(parser)
 
 
 def _verify(parser: argparse.ArgumentParser) -> None:

@@ -75,8 +75,10 @@ def cutoffs(
     own: Collection[NormalizedName],
     now: datetime.datetime,
     taken: Iterable[NormalizedName] = (),
+    fixing: Iterable[NormalizedName] = (),
 ) -> Cutoffs:
-    """The cutoffs at ``now``; ``taken`` (releases named exactly) never wait."""
+    """The cutoffs at ``now``; ``taken`` (releases named exactly) and
+    ``fixing`` (libraries whose pin's vulnerability fix is young) never wait."""
     if not policy.cooldown:
         return Cutoffs(None)
     packages: dict[NormalizedName, datetime.datetime | None] = {}
@@ -85,7 +87,7 @@ def cutoffs(
             packages[name] = _cutoff(now, policy.own_libraries_cooldown)
     for exempt in policy.cooldown_exempt:
         packages[exempt.name] = None
-    for name in taken:
+    for name in (*taken, *fixing):
         packages[name] = None
     return Cutoffs(now - policy.cooldown, tuple(sorted(packages.items())))
 
@@ -117,7 +119,7 @@ def held_back(
                 name, SpecifierSet()
             ).contains(candidate, prereleases=True):
                 continue
-            uploaded = _uploaded(page, candidate)
+            uploaded = uploaded_at(page, candidate)
             if uploaded is not None and uploaded > cutoff:
                 until = uploaded + cooldown_of(policy, own, name)
                 found.append(HeldBack(page.name, candidate, uploaded, until))
@@ -140,7 +142,7 @@ def young_pins(
         page = pages.get(pin.name)
         if not wait or page is None or (pin.name, pin.version) in exempt:
             continue
-        uploaded = _uploaded(page, pin.version)
+        uploaded = uploaded_at(page, pin.version)
         if uploaded is not None and uploaded > now - wait:
             findings.append(
                 Finding(
@@ -158,7 +160,7 @@ def young_pins(
     return findings
 
 
-def _uploaded(page: ProjectPage, version: Version) -> datetime.datetime | None:
+def uploaded_at(page: ProjectPage, version: Version) -> datetime.datetime | None:
     """When a release was uploaded: its first file's PEP 700 upload time."""
     times = [f.upload_time for f in page.files_for(version) if f.upload_time]
     return min(times) if times else None

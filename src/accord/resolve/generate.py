@@ -56,6 +56,7 @@ def build_requests(
     exact: Mapping[NormalizedName, str] | None = None,
     strict: bool = False,
     exclude_newer: tuple[str | None, tuple[str, ...]] = (None, ()),
+    limits: Sequence[str] = (),
 ) -> list[ResolveRequest]:
     """One request per Python. ``exact`` releases (name -> version) are
     constraints; with ``strict`` every other pin not in ``upgrade`` is one
@@ -69,6 +70,7 @@ def build_requests(
         if entry.name not in excluded and entry.requirement.url is None
     )  # a direct reference is never resolved: see direct_groups
     constraints = tuple(f"{hold.name}{hold.specifier}" for hold in holds)
+    constraints += tuple(limits)  # e.g. a vulnerability fix's series
     requests = []
     for python in pythons:
         preferences: tuple[str, ...] = ()
@@ -143,6 +145,7 @@ def generate(
     exact: Mapping[NormalizedName, str] | None = None,
     strict: bool = False,
     exclude_newer: tuple[str | None, tuple[str, ...]] = (None, ()),
+    limits: Sequence[str] = (),
 ) -> Generated:
     """Pins for ``pythons``; previous pins are kept where they still work,
     except for the names in ``upgrade`` (or all of them with ``upgrade_all``),
@@ -159,6 +162,7 @@ def generate(
         exact=exact,
         strict=strict,
         exclude_newer=exclude_newer,
+        limits=limits,
     )
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
     failed = [o.failure for o in outcomes if o.failure is not None]
