@@ -23,7 +23,7 @@ from packaging.utils import canonicalize_name
 
 from accord.errors import InputError
 from accord.model._toml_lines import KeyPath, Locator
-from accord.model.requirements_file import nesting_problem
+from accord.model.requirements_file import nesting_problem, parse_requirement
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,7 +66,7 @@ def read_requirement(
         problems.append(RawProblem(line, f"'{shown}' {nesting}"))
         return None
     try:
-        return RawRequirement(Requirement(text), line, text)
+        return RawRequirement(parse_requirement(text), line, text)
     except (InvalidRequirement, InvalidSpecifier) as error:
         reason = str(error).splitlines()[0] if str(error) else "unreadable"
         problems.append(
