@@ -117,13 +117,18 @@ class _Loader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.base: Path | None = None  # root.resolve(), once
         self.texts: dict[str, str] = {}
         self.sources: list[RequirementSource] = []
         self.problems: list[SourceProblem] = []
 
     def read(self, relative: str) -> str:
         display = str(self.root / relative)
-        text = read_text(inside(self.root, relative, display), display)
+        if self.base is None:
+            with contextlib.suppress(OSError, RuntimeError):  # inside() says why
+                self.base = self.root.resolve()
+        path = inside(self.root, relative, display, resolved_root=self.base)
+        text = read_text(path, display)
         self.texts[relative] = text
         return text
 
