@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from packaging.specifiers import Specifier, SpecifierSet
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import NormalizedName
 
 from accord.central import CentralRepo
 from accord.findings import Finding, sort_findings
 from accord.model.constraints import Pin
-from accord.model.markers import environments, evaluate, markers_equivalent
+from accord.model.markers import environments, evaluate
 from accord.model.sources import RequirementSource, SourceRequirement
 from accord.project import Project
 from accord.rules._memo import MemoKey, verdict_memo
@@ -27,6 +27,7 @@ from accord.rules.contract import (
     same_specifiers,
     select_entries,
 )
+from accord.rules.duplicates import canonical_name, check_duplicates
 from accord.rules.edits import (
     LineKey,
     licence_edit,
@@ -376,46 +377,5 @@ def _minimum_above_pin(
             )
 
 
-def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
-    # The same library with other extras is not a duplicate: pip merges them.
-    by_name: dict[tuple[NormalizedName, frozenset[str]], list[SourceRequirement]] = {}
-    for item in source.requirements:
-        extras = frozenset(canonicalize_name(e) for e in item.requirement.extras)
-        by_name.setdefault((_canonical(item), extras), []).append(item)
-    label = source.label
-    for items in by_name.values():
-        if len(items) < 2:
-            continue
-        # The first line of each distinct marker (by meaning); a later line
-        # with an equivalent marker repeats it. Linear in the lines, not
-        # quadratic: 20,000 identical lines are checked in milliseconds.
-        firsts: list[SourceRequirement] = []
-        reported: set[tuple[str, int]] = set()
-        for item in items:
-            first = next(
-                (
-                    f
-                    for f in firsts
-                    if markers_equivalent(f.requirement.marker, item.requirement.marker)
-                ),
-                None,
-            )
-            if first is None:
-                firsts.append(item)
-            elif (first.path, first.line) == (item.path, item.line):
-                continue  # the same line reached twice through include-group
-            elif (item.path, item.line) not in reported:
-                reported.add((item.path, item.line))
-                yield Finding(
-                    "C008",
-                    "error",
-                    item.path,
-                    item.line,
-                    f"{item.requirement.name} is listed again in {label} "
-                    f"(first at line {first.line})",
-                    "merge the two lines",
-                )
-
-
 def _canonical(item: SourceRequirement) -> NormalizedName:
-    return canonicalize_name(item.requirement.name)
+    return canonical_name(item.requirement.name)

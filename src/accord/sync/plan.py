@@ -17,11 +17,8 @@ from accord.model.requirements_file import parse_requirements_file
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
 from accord.rules._memo import verdict_memo
-from accord.rules.check import (
-    Assessment,
-    assess_requirement,
-    check_duplicates,
-)
+from accord.rules.check import Assessment, assess_requirement
+from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
     SpliceError,
