@@ -92,14 +92,25 @@ def parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource
         ) from None
 
 
-def _parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource]:
+def load_toml(text: str, path: str) -> dict[str, object]:
+    """The TOML document, or the InputError :func:`parse` would raise for it."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message, line = _decode_error(error, text)
         raise InputError(
             message, path=path, line=line, hint="fix the TOML syntax"
         ) from error
+    except RecursionError:
+        raise InputError(
+            "is nested too deeply to read (arrays, tables or include-group "
+            "chains hundreds of levels deep)",
+            path=path,
+        ) from None
+
+
+def _parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource]:
+    data = load_toml(text, path)
     where = Locator(text)
     where.run()
     sources: list[RawSource] = []
