@@ -37,6 +37,8 @@ _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
 _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 # pip has no limit; a chain of -r this deep is a mistake or an attack.
 MAX_INCLUDE_DEPTH = 100
+# A line that may be an option such as -r (which who-uses must follow).
+_OPTION_LINE = re.compile(r"^\s*-", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +184,8 @@ class _Loader:
                     )
                 continue
             text = self.read(relative)
-            if not self.may_name(text) and "-r" not in text:  # nor includes
-                continue
+            if not self.may_name(text) and _OPTION_LINE.search(text) is None:
+                continue  # names nothing wanted, and includes no other file
             file = parse_requirements_file(text, relative)
             self.sources.append(source_from_requirements_file(file))
             children: list[tuple[str, tuple[str, int] | None, int]] = []
