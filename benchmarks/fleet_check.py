@@ -2,23 +2,30 @@
 
 Builds a workspace from OpenStack's real central list: each project has a
 requirements.txt, a test-requirements.txt and a pyproject.toml, 20-60
-requirements in all, mostly conforming with some drift. Prints projects per
-second, the whole-run time against the time of one `accord check` process
-(the baseline, measured in the same run), and peak memory.
+requirements in all, mostly conforming with some drift. Prints, over
+interleaved rounds (median and spread), the CPU time of the whole fleet check
+per project (every process: the command and its workers; the issue's target
+is 2 ms), the CPU of one `accord check` process (the baseline), `who-uses`
+against `grep -rn` over the same fleet (CPU, target 3x), and peak
+memory. ``--before DIR`` runs another accord's ``src/`` interleaved with this
+one, e.g. ``git archive COMMIT src | tar -x -C /tmp/old`` then
+``--before /tmp/old/src``.
 
-    python benchmarks/fleet_check.py [--projects N] [--jobs J] [--keep DIR]
+    python benchmarks/fleet_check.py [--projects N] [--jobs J] [--rounds R]
+        [--keep DIR] [--before SRC]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,56 +77,85 @@ def build_workspace(workspace: Path, count: int, seed: int = 1) -> None:
     (repo / "projects.txt").write_text("\n".join(names) + "\n")
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, check=False)
-    return time.perf_counter() - start, result.returncode
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """CPU seconds (user + system, the command and every process it waited
+    for, so fleet's workers too) and the exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(command, capture_output=True, check=False, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, result.returncode
+
+
+def summary(values: list[float]) -> str:
+    """Median and spread (lowest-highest) of a few rounds."""
+    return f"{statistics.median(values):8.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def env_with(src: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(src)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="another accord's src/ (e.g. a git worktree of an older commit), "
+        "run interleaved with this one for a before/after ratio",
+    )
     args = parser.parse_args()
     workspace = args.keep or Path(tempfile.mkdtemp(prefix="accord-fleet-"))
     workspace.mkdir(parents=True, exist_ok=True)
     if not (workspace / "requirements").exists():
         build_workspace(workspace, args.projects)
+    projects = len((workspace / "requirements" / "projects.txt").read_text().split())
     repo = str(workspace / "requirements")
     accord = [sys.executable, "-m", "accord"]
-    one, _ = timed(
-        [
-            *accord,
-            "check",
-            str(workspace / "project-0000"),
-            "--requirements",
-            repo,
-            "--format",
-            "json",
-        ]
-    )
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    whole, code = timed(
-        [
-            *accord,
-            "fleet",
-            "check",
-            "--requirements",
-            repo,
-            "--jobs",
-            str(args.jobs),
-            "--format",
-            "json",
-        ]
-    )
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(f"one project, one process   {one * 1000:8.1f} ms (baseline)")
+    one = [*accord, "check", str(workspace / "project-0000"), "--requirements", repo]
+    fleet = [*accord, "fleet", "check", "--requirements", repo]
+    fleet += ["--jobs", str(args.jobs), "--format", "json"]
+    who = [*accord, "who-uses", "requests", "--requirements", repo]
+    grep = ["grep", "-rn", "-i", "-E", "requests", str(workspace)]
+    builds = {"now": env_with(ROOT / "src")}
+    if args.before is not None:
+        builds["before"] = env_with(args.before.resolve())
+    cpu: dict[str, list[float]] = {}
+    code = 0
+    for _ in range(args.rounds):  # interleaved: load hits every series alike
+        for label, env in builds.items():
+            cpu.setdefault(f"one {label}", []).append(run([*one], env)[0] * 1000)
+            seconds, code = run(fleet, env)
+            cpu.setdefault(f"fleet {label}", []).append(seconds * 1000 / projects)
+            cpu.setdefault(f"who-uses {label}", []).append(run(who, env)[0])
+        cpu.setdefault("grep", []).append(run(grep)[0])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(
-        f"fleet check, {args.projects} projects {whole:8.2f} s  (exit {code}) "
-        f"= {args.projects / whole:.0f} projects/s = {whole / one:.1f}x one project"
+        f"{projects} projects, --jobs {args.jobs}, {args.rounds} rounds "
+        "(median, spread)"
     )
-    print(f"peak RSS of one process    {peak / 1024:8.1f} MB")
+    for label in builds:
+        print(f"[{label}] one `accord check`, CPU ms   {summary(cpu[f'one {label}'])}")
+        print(
+            f"[{label}] fleet check, CPU ms/project {summary(cpu[f'fleet {label}'])}"
+            f"  (exit {code}; target <= 2)"
+        )
+    if "before" in builds:
+        ratios = [
+            a / b for a, b in zip(cpu["fleet now"], cpu["fleet before"], strict=True)
+        ]
+        print(f"fleet check CPU, now / before      {summary(ratios)}")
+    for label in builds:
+        print(f"[{label}] who-uses requests, CPU s {summary(cpu[f'who-uses {label}'])}")
+    print(f"grep -rn requests, CPU s           {summary(cpu['grep'])}")
+    ratios = [a / b for a, b in zip(cpu["who-uses now"], cpu["grep"], strict=True)]
+    print(f"who-uses / grep, CPU               {summary(ratios)}  (target <= 3)")
+    print(f"peak RSS of one process            {peak / 1024:8.1f} MB")
     if args.keep is None:
         shutil.rmtree(workspace)
 

@@ -140,6 +140,8 @@ def test_check_imports_no_other_command() -> None:
         for m in loaded
         if m.split(".")[0] in {"click", "rich", "tomlkit", "cyclonedx", "packageurl"}
         or m.startswith(other_commands)
+        # billing has no tox or nox file: their parsers stay unloaded
+        or m in {"accord.model.tox_config", "accord.rules.nox_constraints"}
     } - {
         "accord.cli._app",
         "accord.cli._parser",

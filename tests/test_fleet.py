@@ -149,6 +149,49 @@ def test_who_uses(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
+# Spellings who-uses must find for pyyaml, whatever it reads without parsing.
+WHO_USES_SPELLINGS = [
+    pytest.param("PyYAML>=5.1\n", id="as-listed"),
+    pytest.param("py_yaml>=5.1\n", id="other-separator"),
+    pytest.param("py\\\nyaml>=5.1\n", id="name-split-by-a-continuation"),
+    pytest.param("-r more.txt\n", id="through-an-include"),
+]
+
+
+@pytest.mark.parametrize("text", WHO_USES_SPELLINGS)
+def test_who_uses_finds_every_spelling(
+    workspace: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    project = workspace / "legacy-reports"
+    (project / "requirements.txt").write_text(text)
+    (project / "more.txt").write_text("PyYaml\n")
+    wanted = "py-yaml" if text.startswith("py_") else "pyyaml"
+    _, document = run_json(
+        ["who-uses", wanted, "--requirements", str(workspace / "requirements")],
+        capsys,
+    )
+    uses = {u["project"] for u in document["uses"]}  # type: ignore[attr-defined]
+    assert "legacy-reports" in uses
+
+
+def test_who_uses_still_reports_a_project_it_cannot_read(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pyproject.toml that is not TOML and does not name the library is
+    still read as TOML: the project is reported, not silently skipped."""
+    (workspace / "catalog" / "pyproject.toml").write_text("[project\n")
+    main(
+        [
+            "who-uses",
+            "no-such-library",
+            "--requirements",
+            str(workspace / "requirements"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert "catalog" in out and "TOML" in out
+
+
 def test_fleet_without_projects_txt(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
@@ -219,6 +220,7 @@ def _resolution(data: dict[str, Any], text: str, reader: _Reader) -> ResolutionC
     return resolution
 
 
+@lru_cache(maxsize=256)  # asked again for every project of a fleet
 def leaves_root(pattern: str) -> bool:
     """Whether a glob of ``requirement-files`` could match outside the root."""
     posix = PurePosixPath(pattern.replace("\\", "/"))

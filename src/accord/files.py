@@ -60,15 +60,25 @@ class ConflictError(WriteError):
     """The file changed on disk after accord read it; it was not overwritten."""
 
 
-def inside(root: Path, relative: str, display: str | None = None) -> Path:
+def inside(
+    root: Path,
+    relative: str,
+    display: str | None = None,
+    *,
+    resolved_root: Path | None = None,
+) -> Path:
     """``root / relative`` with every symlink followed, if it stays in ``root``.
 
     Refused with an :class:`InputError` naming ``display`` (default
     ``relative``) when it leads outside ``root`` or around a link loop.
+    ``resolved_root`` is ``root.resolve()`` when the caller already has it.
     """
     name = display if display is not None else relative
     try:
-        base = root.resolve()
+        base = resolved_root if resolved_root is not None else root.resolve()
+        direct = _without_links(root, base, relative)
+        if direct is not None:
+            return direct
         target = (root / relative).resolve()
     except (OSError, RuntimeError) as error:  # RuntimeError: a loop (3.10-3.12)
         raise InputError("is a symbolic link loop", path=name) from error
@@ -82,6 +92,21 @@ def inside(root: Path, relative: str, display: str | None = None) -> Path:
             "replace the symbolic link with a file",
         )
     return target
+
+
+def _without_links(root: Path, base: Path, relative: str) -> Path | None:
+    """``base / relative`` when no part of ``relative`` is a link, ``.`` or
+    ``..`` (so resolving would give exactly that): one ``lstat`` a part
+    instead of resolving the whole path again. None: resolve it."""
+    parts = relative.split("/")
+    if any(part in {"", ".", ".."} for part in parts):
+        return None
+    current = str(root)
+    for part in parts:
+        current = f"{current}/{part}"
+        if os.path.islink(current):  # noqa: PTH114 - no Path object a part
+            return None
+    return base / relative
 
 
 def read_text(

@@ -19,11 +19,11 @@ from typing import Literal
 from accord.central import CentralRepo, load_central_repo
 from accord.errors import AccordError, InputError
 from accord.files import ConflictError, inside
-from accord.findings import Finding, sort_findings
-from accord.project import load_project
-from accord.rules.check import check_whole_project
+from accord.findings import Finding
+from accord.project import Project, load_project
+from accord.rules.check import assess_project
 from accord.sync.apply import write_updates
-from accord.sync.plan import plan_sync
+from accord.sync.plan import FileUpdate, plan_sync, planned_updates
 
 Mode = Literal["check", "sync"]
 Status = Literal["ok", "failed", "missing", "broken", "conflict"]
@@ -220,22 +220,19 @@ def process(
                 member, "missing", 0, (), (), f"no directory at {member.path}"
             )
         project = load_project(member.path, central.config)
-        plan = plan_sync(project, central, prune=options.prune, verify=mode == "sync")
-        changed = tuple(update.path for update in plan.updates)
         written = False
         if mode == "check":
-            findings = tuple(
-                sort_findings(
-                    {*plan.check_findings, *check_whole_project(project, central)}
-                )
-            )
+            findings, updates = check_with_updates(project, central, options.prune)
         else:
+            plan = plan_sync(project, central, prune=options.prune)
+            updates = plan.updates
             if options.write and not plan.blocked and plan.updates:
                 if _parent_gone():  # nobody would hear of these writes
                     os._exit(1)
                 write_updates(member.path, plan.updates)
                 written = True
             findings = plan.findings
+        changed = tuple(update.path for update in updates)
     except ConflictError as error:
         return Outcome(member, "conflict", 0, (), (), str(error))
     except (AccordError, OSError) as error:
@@ -253,11 +250,29 @@ def process(
 
         diffs = tuple(
             unified_diff(f"{member.name}/{u.path}", u.old_text, u.new_text)
-            for u in plan.updates
+            for u in updates
         )
     return Outcome(
         member, status, len(project.sources), findings, changed, None, written, diffs
     )
+
+
+def check_with_updates(
+    project: Project, central: CentralRepo, prune: bool = False
+) -> tuple[tuple[Finding, ...], tuple[FileUpdate, ...]]:
+    """What ``accord check`` reports for a project, and the files sync would
+    change (unverified, as check never writes).
+
+    Check's own assessments carry each line's edit; only the files with one
+    are spliced, to learn which edits really apply (as sync would). With
+    ``prune`` (which check never asks for) sync is planned in full.
+    """
+    checked = assess_project(project, central)
+    if prune:
+        return checked.findings, plan_sync(
+            project, central, prune, verify=False
+        ).updates
+    return checked.findings, planned_updates(project, checked.edits)
 
 
 def default_jobs() -> int:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from packaging.utils import NormalizedName
 
 from accord.config import Config, leaves_root
 from accord.errors import InputError
@@ -24,6 +27,7 @@ from accord.model.requirements_file import (
 from accord.model.sources import (
     RequirementSource,
     SourceProblem,
+    check_pyproject_syntax,
     parse_pyproject,
     parse_setup_cfg,
     source_from_requirements_file,
@@ -33,6 +37,8 @@ _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
 _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 # pip has no limit; a chain of -r this deep is a mistake or an attack.
 MAX_INCLUDE_DEPTH = 100
+# A line that may be an option such as -r (which who-uses must follow).
+_OPTION_LINE = re.compile(r"^\s*-", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,29 +58,42 @@ class Project:
         return dict(self.texts)[path]
 
 
-def load_project(root: Path, config: Config) -> Project:
+def load_project(
+    root: Path, config: Config, *, mentioning: NormalizedName | None = None
+) -> Project:
     """Every requirement source of the project at ``root``.
 
     Every file read must be a regular file inside ``root`` once symlinks are
     followed; anything else is an :class:`InputError` naming it.
+
+    With ``mentioning`` (who-uses), a file whose text cannot name that
+    library is read but not parsed, so its sources are left out; every file
+    is still read and pyproject.toml still checked as TOML, so a project
+    that cannot be loaded fails just as without it.
     """
     if not root.exists():
         raise InputError("project directory does not exist", path=str(root))
     if not root.is_dir():
         raise InputError("project is not a directory", path=str(root))
-    loader = _Loader(root)
+    loader = _Loader(root, _mention_test(mentioning))
     for relative in _requirement_files(root, config):
         loader.read_requirements(relative)
     if os.path.lexists(root / "setup.cfg"):
-        loader.sources.extend(parse_setup_cfg(loader.read("setup.cfg"), "setup.cfg"))
+        text = loader.read("setup.cfg")
+        if loader.may_name(text):
+            loader.sources.extend(parse_setup_cfg(text, "setup.cfg"))
     if os.path.lexists(root / "pyproject.toml"):
-        loader.sources.extend(
-            parse_pyproject(
-                loader.read("pyproject.toml"),
-                "pyproject.toml",
-                include_build_system=config.check_build_system,
+        text = loader.read("pyproject.toml")
+        if loader.may_name(text) or "include-group" in text:
+            loader.sources.extend(
+                parse_pyproject(
+                    text,
+                    "pyproject.toml",
+                    include_build_system=config.check_build_system,
+                )
             )
-        )
+        else:
+            check_pyproject_syntax(text, "pyproject.toml")
     for name in _TEST_RUNNER_FILES:  # not sources: read for rule C019 only
         if (root / name).is_file():
             with contextlib.suppress(InputError):  # the rule is advice; skip it
@@ -115,15 +134,21 @@ def _matches(root: Path, pattern: str) -> list[Path]:
 class _Loader:
     """Collects the files read, the sources found and the problems met."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, may_name: Callable[[str], bool]) -> None:
         self.root = root
+        self.may_name = may_name  # False: the text names no library wanted
+        self.base: Path | None = None  # root.resolve(), once
         self.texts: dict[str, str] = {}
         self.sources: list[RequirementSource] = []
         self.problems: list[SourceProblem] = []
 
     def read(self, relative: str) -> str:
         display = str(self.root / relative)
-        text = read_text(inside(self.root, relative, display), display)
+        if self.base is None:
+            with contextlib.suppress(OSError, RuntimeError):  # inside() says why
+                self.base = self.root.resolve()
+        path = inside(self.root, relative, display, resolved_root=self.base)
+        text = read_text(path, display)
         self.texts[relative] = text
         return text
 
@@ -158,7 +183,10 @@ class _Loader:
                         )
                     )
                 continue
-            file = parse_requirements_file(self.read(relative), relative)
+            text = self.read(relative)
+            if not self.may_name(text) and _OPTION_LINE.search(text) is None:
+                continue  # names nothing wanted, and includes no other file
+            file = parse_requirements_file(text, relative)
             self.sources.append(source_from_requirements_file(file))
             children: list[tuple[str, tuple[str, int] | None, int]] = []
             for included, lineno in _includes(file):
@@ -175,6 +203,18 @@ class _Loader:
                 else:
                     children.append((target, (relative, lineno), depth + 1))
             pending.extend(reversed(children))
+
+
+def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
+    """Whether a file's text may name the library ``name``: any spelling of
+    it (case, and ``-``/``_``/``.`` runs between its parts), or a backslash
+    (a continuation line or an escape could hide a spelling)."""
+    if name is None:
+        return lambda text: True
+    spelling = re.compile(
+        "[-_.]+".join(re.escape(part) for part in name.split("-")), re.IGNORECASE
+    )
+    return lambda text: "\\" in text or spelling.search(text) is not None
 
 
 def _includes(file: RequirementsFile) -> Iterator[tuple[str, int]]:

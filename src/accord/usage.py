@@ -34,7 +34,7 @@ def find_users(
             problems.append(f"{member.name}: no directory at {member.path}")
             continue
         try:
-            project = load_project(member.path, central.config)
+            project = load_project(member.path, central.config, mentioning=wanted)
         except AccordError as error:
             problems.append(f"{member.name}: {error}")
             continue

@@ -23,7 +23,7 @@ from packaging.utils import canonicalize_name
 
 from accord.errors import InputError
 from accord.model._toml_lines import KeyPath, Locator
-from accord.model.requirements_file import nesting_problem
+from accord.model.requirements_file import nesting_problem, parse_requirement
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,7 +66,7 @@ def read_requirement(
         problems.append(RawProblem(line, f"'{shown}' {nesting}"))
         return None
     try:
-        return RawRequirement(Requirement(text), line, text)
+        return RawRequirement(parse_requirement(text), line, text)
     except (InvalidRequirement, InvalidSpecifier) as error:
         reason = str(error).splitlines()[0] if str(error) else "unreadable"
         problems.append(
@@ -92,14 +92,25 @@ def parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource
         ) from None
 
 
-def _parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource]:
+def load_toml(text: str, path: str) -> dict[str, object]:
+    """The TOML document, or the InputError :func:`parse` would raise for it."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message, line = _decode_error(error, text)
         raise InputError(
             message, path=path, line=line, hint="fix the TOML syntax"
         ) from error
+    except RecursionError:
+        raise InputError(
+            "is nested too deeply to read (arrays, tables or include-group "
+            "chains hundreds of levels deep)",
+            path=path,
+        ) from None
+
+
+def _parse(text: str, path: str, *, include_build_system: bool) -> list[RawSource]:
+    data = load_toml(text, path)
     where = Locator(text)
     where.run()
     sources: list[RawSource] = []

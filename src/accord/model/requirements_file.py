@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TypeAlias
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -186,10 +187,21 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     # packaging 26 lets InvalidSpecifier out of Requirement() for some
     # lines ("a===1.0,a"): bad input all the same.
     try:
-        requirement = Requirement(stripped)
+        requirement = parse_requirement(stripped)
     except (InvalidRequirement, InvalidSpecifier) as error:
         return InvalidLine(lineno, text, ending, _first_line(str(error)))
     return RequirementLine(lineno, text, ending, requirement, comment, options)
+
+
+@lru_cache(maxsize=16384)
+def parse_requirement(text: str) -> Requirement:
+    """``Requirement(text)``, parsed once per distinct text in a process.
+
+    A fleet writes the same few hundred lines thousands of times; nothing in
+    accord changes a parsed requirement, so one object serves every place.
+    An invalid text raises each time (exceptions are not cached).
+    """
+    return Requirement(text)
 
 
 def nesting_problem(requirement: str) -> str | None:

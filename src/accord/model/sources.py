@@ -108,6 +108,13 @@ def parse_pyproject(
     return _build(path, raw)
 
 
+def check_pyproject_syntax(text: str, path: str) -> None:
+    """Raise what :func:`parse_pyproject` raises for text that is not TOML."""
+    from accord.model import _pyproject
+
+    _pyproject.load_toml(text, path)
+
+
 def parse_setup_cfg(text: str, path: str) -> tuple[RequirementSource, ...]:
     """The requirement sources in setup.cfg ``text``; never raises."""
     from accord.model import _setup_cfg

@@ -7,17 +7,18 @@ repo and returns every finding, each at the file and line of the requirement.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from packaging.specifiers import Specifier, SpecifierSet
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import NormalizedName
 
 from accord.central import CentralRepo
 from accord.findings import Finding, sort_findings
 from accord.model.constraints import Pin
-from accord.model.markers import environments, evaluate, markers_equivalent
+from accord.model.markers import environments, evaluate
 from accord.model.sources import RequirementSource, SourceRequirement
 from accord.project import Project
+from accord.rules._memo import MemoKey, verdict_memo
 from accord.rules.build_backend import check_build_backend
 from accord.rules.contract import (
     Judgement,
@@ -26,6 +27,7 @@ from accord.rules.contract import (
     same_specifiers,
     select_entries,
 )
+from accord.rules.duplicates import canonical_name, check_duplicates
 from accord.rules.edits import (
     LineKey,
     licence_edit,
@@ -42,18 +44,32 @@ FIXED_BY_SYNC = frozenset({"C003", "C004", "C005", "C017"})
 BLOCKS_SYNC = frozenset({"C011", "C014"})
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectCheck:
+    """What check reports for a project, and the files sync would edit."""
+
+    findings: tuple[Finding, ...]
+    # The lines sync rewrites, each with its assessment (sync splices them).
+    edits: tuple[tuple[SourceRequirement, Assessment], ...]
+
+
 def check_project(project: Project, central: CentralRepo) -> list[Finding]:
+    return list(assess_project(project, central).findings)
+
+
+def assess_project(project: Project, central: CentralRepo) -> ProjectCheck:
     findings: set[Finding] = set()
     for problem in project.problems:
         findings.add(
             Finding("C001", "error", problem.path, problem.line, problem.message)
         )
     comments = line_comments(project.sources, dict(project.texts))
-    memo: dict[tuple[str, str | None], Assessment] = {}
+    memo = verdict_memo(central)
+    edits: list[tuple[SourceRequirement, Assessment]] = []
     for source in project.sources:
-        findings.update(_check_source(source, central, comments, memo))
+        findings.update(_check_source(source, central, comments, memo, edits))
     findings.update(check_whole_project(project, central))
-    return sort_findings(findings)
+    return ProjectCheck(tuple(sort_findings(findings)), tuple(edits))
 
 
 def check_whole_project(project: Project, central: CentralRepo) -> Iterator[Finding]:
@@ -80,14 +96,18 @@ def _check_source(
     source: RequirementSource,
     central: CentralRepo,
     comments: dict[LineKey, str],
-    memo: dict[tuple[str, str | None], Assessment] | None = None,
+    memo: dict[MemoKey, Assessment],
+    edits: list[tuple[SourceRequirement, Assessment]],
 ) -> Iterator[Finding]:
     for problem in source.problems:
         yield Finding("C001", "error", problem.path, problem.line, problem.message)
     yield from check_duplicates(source)
     for item in source.requirements:
         comment = comments.get((item.path, item.line))
-        yield from assess_requirement(item, central, comment, memo).findings
+        assessment = assess_requirement(item, central, comment, memo)
+        if assessment.new_text is not None or assessment.licence is not None:
+            edits.append((item, assessment))
+        yield from assessment.findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +132,18 @@ def assess_requirement(
     item: SourceRequirement,
     central: CentralRepo,
     comment: str | None = None,
-    memo: dict[tuple[str, str | None], Assessment] | None = None,
+    memo: dict[MemoKey, Assessment] | None = None,
 ) -> Assessment:
     """Findings and sync's edit of one requirement, from one judgement.
 
     ``comment`` is the trailing comment of the item's line when the item
     stands alone on it (where a licence comment may be corrected). ``memo``
-    (one per project) lets a line written many times be judged once, its
-    findings moved to each place.
+    (see :func:`accord.rules._memo.verdict_memo`) lets a line written many
+    times be judged once, its findings moved to each place.
     """
     if memo is None:
         return _assess(item, central, comment)
-    key = (item.text, comment)
+    key = (item.text, comment, item.hashed)
     known = memo.get(key)
     if known is None:
         known = memo[key] = _assess(item, central, comment)
@@ -132,7 +152,14 @@ def assess_requirement(
         Finding(f.rule, f.severity, item.path, item.line, f.message, f.fix)
         for f in known.findings
     )
-    return replace(known, findings=moved)
+    return Assessment(
+        moved,
+        known.listed,
+        known.judgement,
+        known.new_text,
+        known.licence,
+        known.fixes,
+    )
 
 
 def _assess(
@@ -350,46 +377,5 @@ def _minimum_above_pin(
             )
 
 
-def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
-    # The same library with other extras is not a duplicate: pip merges them.
-    by_name: dict[tuple[NormalizedName, frozenset[str]], list[SourceRequirement]] = {}
-    for item in source.requirements:
-        extras = frozenset(canonicalize_name(e) for e in item.requirement.extras)
-        by_name.setdefault((_canonical(item), extras), []).append(item)
-    label = source.label
-    for items in by_name.values():
-        if len(items) < 2:
-            continue
-        # The first line of each distinct marker (by meaning); a later line
-        # with an equivalent marker repeats it. Linear in the lines, not
-        # quadratic: 20,000 identical lines are checked in milliseconds.
-        firsts: list[SourceRequirement] = []
-        reported: set[tuple[str, int]] = set()
-        for item in items:
-            first = next(
-                (
-                    f
-                    for f in firsts
-                    if markers_equivalent(f.requirement.marker, item.requirement.marker)
-                ),
-                None,
-            )
-            if first is None:
-                firsts.append(item)
-            elif (first.path, first.line) == (item.path, item.line):
-                continue  # the same line reached twice through include-group
-            elif (item.path, item.line) not in reported:
-                reported.add((item.path, item.line))
-                yield Finding(
-                    "C008",
-                    "error",
-                    item.path,
-                    item.line,
-                    f"{item.requirement.name} is listed again in {label} "
-                    f"(first at line {first.line})",
-                    "merge the two lines",
-                )
-
-
 def _canonical(item: SourceRequirement) -> NormalizedName:
-    return canonicalize_name(item.requirement.name)
+    return canonical_name(item.requirement.name)

@@ -22,16 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from accord.findings import Finding
-from accord.model.tox_config import (
-    Part,
-    Section,
-    ToxConfig,
-    parse_tox_ini,
-    parse_tox_toml,
-)
-from accord.project import Project
+
+if TYPE_CHECKING:  # the parser is imported when a project has a tox file
+    from accord.model.tox_config import Part, Section, ToxConfig
+    from accord.project import Project
 
 RULE = "C019"
 _REQUIREMENT = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:=|\s*)(?P<file>\S+)")
@@ -42,10 +39,15 @@ _MAX_PARTS = 10_000  # a value longer than this is absurd (or built to be)
 
 def tox_configs(project: Project) -> Iterator[ToxConfig]:
     texts = dict(project.texts)
+    pyproject = texts.get("pyproject.toml")
+    with_tox = pyproject is not None and "tool.tox" in pyproject
+    if not (with_tox or "tox.ini" in texts or "tox.toml" in texts):
+        return
+    from accord.model.tox_config import parse_tox_ini, parse_tox_toml
+
     if "tox.ini" in texts:
         yield parse_tox_ini(texts["tox.ini"], "tox.ini")
-    pyproject = texts.get("pyproject.toml")
-    if pyproject is not None and "tool.tox" in pyproject:
+    if pyproject is not None and with_tox:
         config = parse_tox_toml(pyproject, "pyproject.toml", ("tool", "tox"))
         if config is not None:
             yield config

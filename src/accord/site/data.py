@@ -19,13 +19,11 @@ from packaging.utils import NormalizedName
 from accord._config_resolution import Hold
 from accord.central import CentralRepo, load_central_repo
 from accord.errors import AccordError
-from accord.findings import Finding, sort_findings
-from accord.fleet import Member, Outcome, SyncOptions, process
+from accord.findings import Finding
+from accord.fleet import Member, Outcome, SyncOptions, check_with_updates, process
 from accord.model.constraints import Pin
 from accord.model.markers import evaluate, python_environment
 from accord.project import load_project
-from accord.rules.check import check_whole_project
-from accord.sync.plan import plan_sync
 from accord.textdiff import unified_diff
 from accord.usage import Use, uses_in
 
@@ -116,8 +114,8 @@ def gather(
 def project_data(central: CentralRepo, member: Member) -> ProjectData:
     """One project as ``fleet check`` sees it, with its diff and its uses.
 
-    The findings and status are :func:`accord.fleet.process`'s in check mode,
-    from the same plan (read once here, as a site needs the plan too).
+    The findings, status and changed files are :func:`accord.fleet.process`'s
+    in check mode, from the same :func:`accord.fleet.check_with_updates`.
     """
     if not member.path.is_dir():
         outcome = process(central, member, "check", SyncOptions())
@@ -134,17 +132,12 @@ def project_data(central: CentralRepo, member: Member) -> ProjectData:
         )
     try:
         project = load_project(member.path, central.config)
-        plan = plan_sync(project, central, verify=False)
-        findings = tuple(
-            sort_findings(
-                {*plan.check_findings, *check_whole_project(project, central)}
-            )
-        )
+        findings, updates = check_with_updates(project, central)
     except (AccordError, OSError) as error:
         return ProjectData(
             member.name, member.lineno, "errors", (), (), (), "", (), str(error)
         )
-    changed = tuple(update.path for update in plan.updates)
+    changed = tuple(update.path for update in updates)
     failed = any(f.severity == "error" for f in findings)
     outcome = Outcome(
         member, "failed" if failed else "ok", len(project.sources), findings, changed
@@ -159,7 +152,7 @@ def project_data(central: CentralRepo, member: Member) -> ProjectData:
         ),
         findings,
         changed,
-        "".join(unified_diff(u.path, u.old_text, u.new_text) for u in plan.updates),
+        "".join(unified_diff(u.path, u.old_text, u.new_text) for u in updates),
         tuple(uses_in(member.name, project)),
         None,
     )

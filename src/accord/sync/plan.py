@@ -7,6 +7,7 @@ conflict) is left as written and reported.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from accord.central import CentralRepo
@@ -15,11 +16,9 @@ from accord.findings import Finding, sort_findings
 from accord.model.requirements_file import parse_requirements_file
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
-from accord.rules.check import (
-    Assessment,
-    assess_requirement,
-    check_duplicates,
-)
+from accord.rules._memo import verdict_memo
+from accord.rules.check import Assessment, assess_requirement
+from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
     SpliceError,
@@ -66,7 +65,7 @@ def plan_sync(
     # Keyed by the item's text too: one line may hold several requirements.
     changes: dict[tuple[str, int, str], Change] = {}
     comments = line_comments(project.sources, dict(project.texts))
-    memo: dict[tuple[str, str | None], Assessment] = {}  # one judgement a line
+    memo = verdict_memo(central)  # one judgement a distinct line
     for source in project.sources:
         problems.extend(
             Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
@@ -89,22 +88,9 @@ def plan_sync(
                 if change is None
                 or (change.new is not None and f.rule not in assessment.fixes)
             )
-    updates: list[FileUpdate] = []
-    by_path: dict[str, list[Change]] = {}
-    for change in changes.values():
-        by_path.setdefault(change.path, []).append(change)
-    failed: set[tuple[str, int | None]] = set()
-    for path, file_changes in sorted(by_path.items()):
-        old_text = project.text_of(path)
-        new_text, failures = _apply(path, old_text, file_changes)
-        failure = _verify(path, new_text) if verify else None
-        if failure is not None:
-            failures.append(failure)
-            new_text = old_text
-        remaining.extend(failures)
-        failed.update((f.path, f.line) for f in failures)
-        if new_text != old_text:
-            updates.append(FileUpdate(path, old_text, new_text))
+    updates, failures = _updates(project, list(changes.values()), verify)
+    remaining.extend(failures)
+    failed = {(f.path, f.line) for f in failures}
     applied = tuple(
         c
         for c in changes.values()
@@ -112,11 +98,47 @@ def plan_sync(
     )
     return SyncPlan(
         applied,
-        tuple(updates),
+        updates,
         tuple(sort_findings(set(problems + remaining))),
         blocked=bool(problems),
         check_findings=tuple(sort_findings(set(problems + reported))),
     )
+
+
+def planned_updates(
+    project: Project, edits: Iterable[tuple[SourceRequirement, Assessment]]
+) -> tuple[FileUpdate, ...]:
+    """The files sync would change for check's edits (see ProjectCheck.edits),
+    spliced but not re-read: what ``plan_sync(verify=False)`` gives, without
+    judging every line again."""
+    changes: dict[tuple[str, int, str], Change] = {}
+    for item, assessment in edits:
+        change = _change_for(item, assessment, prune=False)
+        if change is not None:
+            changes.setdefault((item.path, item.line, item.text), change)
+    return _updates(project, list(changes.values()), verify=False)[0]
+
+
+def _updates(
+    project: Project, changes: list[Change], verify: bool
+) -> tuple[tuple[FileUpdate, ...], list[Finding]]:
+    """Each changed file's new text, and the changes that could not be made."""
+    updates: list[FileUpdate] = []
+    failures: list[Finding] = []
+    by_path: dict[str, list[Change]] = {}
+    for change in changes:
+        by_path.setdefault(change.path, []).append(change)
+    for path, file_changes in sorted(by_path.items()):
+        old_text = project.text_of(path)
+        new_text, file_failures = _apply(path, old_text, file_changes)
+        failure = _verify(path, new_text) if verify else None
+        if failure is not None:
+            file_failures.append(failure)
+            new_text = old_text
+        failures.extend(file_failures)
+        if new_text != old_text:
+            updates.append(FileUpdate(path, old_text, new_text))
+    return tuple(updates), failures
 
 
 def _change_for(
