@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.cli import main
-from accord.cli._parser import FINDINGS_FORMATS, parse
+from accord.cli._options import FINDINGS_FORMATS
+from accord.cli._parser import parse
 from accord.findings import Finding
 from accord.report.ci import FindingSet, render_ci, sync_findings
 from accord.report.github import escape_data, escape_property

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from accord.cli._parser import FINDINGS_FORMATS, parse
+from accord.cli._options import FINDINGS_FORMATS
+from accord.cli._parser import parse
 
 from .conftest import EXAMPLES, ROOT
 

@@ -11,7 +11,8 @@ import pytest
 
 from accord import __version__
 from accord.cli import main
-from accord.cli._parser import COMMANDS, Command, build_parser, parse
+from accord.cli._commands import COMMANDS, Command
+from accord.cli._parser import build_parser, parse
 
 from .conftest import EXAMPLES
 

@@ -145,6 +145,9 @@ def test_check_imports_no_other_command() -> None:
     } - {
         "accord.cli._app",
         "accord.cli._parser",
+        "accord.cli._commands",  # the tree, to find the command
+        "accord.cli._args_central",  # check's arguments
+        "accord.cli._options",  # the options check shares
         "accord.cli._globals",  # -q, --color and --jobs: every command's
         "accord.cli._examples",  # every command's --help
         "accord.cli._central",

@@ -1,5 +1,5 @@
 """The arguments of ``accord release ...``; only argparse is imported here
-(the command tree in :mod:`accord.cli._parser` names the handlers)."""
+(the command tree in :mod:`accord.cli._commands` names the handlers)."""
 
 from __future__ import annotations
 
