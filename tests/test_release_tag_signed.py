@@ -170,3 +170,19 @@ def test_a_key_that_is_an_option_is_refused(
     assert "not a key name" in captured.err
     assert "Traceback" not in captured.err
     assert git(world.lib, "tag", "-l") == ""
+
+
+def test_release_run_signs_with_the_configured_key(
+    world: World, key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("ACCORD_RELEASE_SIGN_KEY", "nobody@example.org")
+    args = [
+        "release", "run", str(world.releases), "--base", "HEAD",
+        "--git-base", str(world.base), "--out", str(tmp_path / "dist"),
+        "--no-index", "--format", "json",
+    ]  # fmt: skip
+    assert main(args) == 1  # a key gpg does not have: stops at the tag
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [(r["step"], r["status"]) for r in results][-1] == ("tag", "failed")
+    assert git(world.lib, "tag", "-l") == ""
