@@ -81,13 +81,12 @@ def tag(
 ) -> int:
     from accord.release.gitrepo import BaseRepos
     from accord.release.requests import changed_requests, load_releases_repo
-    from accord.release.tag import tag_all
+    from accord.release.tag import resolve_sign_key, tag_all
 
+    key = resolve_sign_key(sign_key)
     root = _releases_root(releases)
     repos = BaseRepos(git_base, workdir.resolve())
-    outcomes = tag_all(
-        changed_requests(load_releases_repo(root), base), repos, sign_key
-    )
+    outcomes = tag_all(changed_requests(load_releases_repo(root), base), repos, key)
     rows = [
         {
             "deliverable": o.planned.deliverable.name,
@@ -209,7 +208,10 @@ def run(
 ) -> int:
     from accord.release.gitrepo import BaseRepos
     from accord.release.run import RunOptions, run_release
+    from accord.release.tag import resolve_sign_key
     from accord.resolve.uv import find_uv
+
+    key = resolve_sign_key(sign_key)
 
     central = None
     if requirements is not None:
@@ -221,7 +223,7 @@ def run(
     options = RunOptions(
         _releases_root(releases), base, BaseRepos(git_base, workdir.resolve()), out,
         find_uv(), tuple(find_links), no_index, index, check_url, announce, central,
-        sign_key,
+        key,
     )  # fmt: skip
     report = run_release(options)
     if report.findings and output_format != "json":

@@ -140,16 +140,22 @@ def next_release(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def tag(parser: argparse.ArgumentParser) -> None:
-    _releases(parser)
-    _base(parser)
-    _git_base(parser, required=True)
+def _sign_key(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sign-key",
         default=None,
         metavar="KEY",
-        help="Sign the tags with this key (default: annotated, unsigned).",
+        help="Sign the tags with this gpg key (default: $ACCORD_RELEASE_SIGN_KEY; "
+        "unset or empty: annotated, unsigned). With a key, an existing unsigned "
+        "tag is refused.",
     )
+
+
+def tag(parser: argparse.ArgumentParser) -> None:
+    _releases(parser)
+    _base(parser)
+    _git_base(parser, required=True)
+    _sign_key(parser)
     _format(parser, findings=False)
 
 
@@ -212,7 +218,5 @@ def run(parser: argparse.ArgumentParser) -> None:
         help="The requirements repo whose pin a library release moves "
         "(committed there on the tag's branch); without it, no hand-off.",
     )
-    parser.add_argument(
-        "--sign-key", default=None, metavar="KEY", help="Sign the tags with this key."
-    )
+    _sign_key(parser)
     _format(parser, findings=False)

@@ -16,6 +16,10 @@ from accord.errors import AccordError, InputError
 from accord.vcs.clones import check_url, clone_name, relative_entry
 from accord.vcs.hardening import git_command, git_environment
 
+# Signing runs the gpg on PATH, whatever a repository's config names.
+_SIGNING = ("-c", "gpg.format=openpgp", "-c", "gpg.program=gpg")
+_PGP_SIGNATURE = b"-----BEGIN PGP SIGNATURE-----"
+
 
 class GitError(AccordError):
     """A git command that should have worked did not."""
@@ -60,8 +64,11 @@ def git_ok(path: Path, *args: str) -> str:
     result = run_git(path, *args)
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        command = args
+        while len(command) > 2 and command[0] == "-c":  # the subcommand's name
+            command = command[2:]
         raise GitError(
-            f"{path}: git {args[0]} failed: {message[-1] if message else ''}"
+            f"{path}: git {command[0]} failed: {message[-1] if message else ''}"
         )
     return result.stdout.decode("utf-8", "replace")
 
@@ -130,9 +137,20 @@ class LocalRepo:
         result = run_git(self.path, "ls-tree", "-r", "--name-only", sha, "--", prefix)
         return result.stdout.decode().splitlines() if result.returncode == 0 else []
 
+    def tag_is_signed(self, tag: str) -> bool:
+        """Whether ``tag`` is an annotated tag carrying an OpenPGP signature
+        (present, not verified: that needs the signer's public key)."""
+        result = run_git(self.path, "cat-file", "tag", f"refs/tags/{tag}")
+        return result.returncode == 0 and _PGP_SIGNATURE in result.stdout
+
     def create_tag(self, tag: str, sha: str, message: str, key: str | None) -> None:
-        sign = ["-u", key] if key else ["-a"]
-        git_ok(self.path, "tag", *sign, "-m", message, tag, sha)
+        """An annotated tag; signed by ``key`` with the ``gpg`` on PATH (a
+        repository's own gpg.program or gpg.format is never used)."""
+        if key:
+            sign = [*_SIGNING, "tag", "--sign", f"--local-user={key}"]
+        else:
+            sign = ["-c", "tag.gpgSign=false", "tag", "--annotate"]
+        git_ok(self.path, *sign, "-m", message, tag, sha)
         if self.remote:
             git_ok(self.path, "push", "--quiet", "origin", f"refs/tags/{tag}")
 
