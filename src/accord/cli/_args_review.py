@@ -85,6 +85,24 @@ def review(parser: argparse.ArgumentParser) -> None:
         "(default: the latest).",
     )
     requirements_option(parser)
+    _evidence_options(parser)
+    parser.add_argument(
+        "--compare",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Fetch the central libraries' metadata to look for duplicates.",
+    )
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="Keep each review's evidence in the requirements repo, as "
+        "reviews/NAME.json (a local directory, not a git URL).",
+    )
+
+
+def _evidence_options(parser: argparse.ArgumentParser) -> None:
+    """What review and review-change share: the report's format and where
+    the evidence comes from (the index, its JSON API, distro lists)."""
     format_option(
         parser,
         ("markdown", "json"),
@@ -111,18 +129,6 @@ def review(parser: argparse.ArgumentParser) -> None:
         metavar="FILE_OR_DIR",
         help="A Debian Packages/Sources file, or an RPM repository's directory "
         "(holding repodata/) (repeatable; default: apt's lists).",
-    )
-    parser.add_argument(
-        "--compare",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="Fetch the central libraries' metadata to look for duplicates.",
-    )
-    parser.add_argument(
-        "--save",
-        action="store_true",
-        help="Keep each review's evidence in the requirements repo, as "
-        "reviews/NAME.json (a local directory, not a git URL).",
     )
 
 
@@ -142,33 +148,7 @@ def review_change(parser: argparse.ArgumentParser) -> None:
         metavar="REF",
         help="Compare with REF (default: upstream, else HEAD~1).",
     )
-    format_option(
-        parser,
-        ("markdown", "json"),
-        help_text="markdown for a review, json for machines.",
-    )
-    parser.add_argument(
-        "--index-url",
-        default=None,
-        metavar="URL",
-        help="Simple API (default: accord.toml, PyPI).",
-    )
-    parser.add_argument(
-        "--pypi-json-url",
-        default=None,
-        metavar="URL",
-        help="PyPI-style JSON API (default: PyPI's /pypi/).",
-    )
-    parser.add_argument(
-        "--distro-index",
-        dest="distro_files",
-        action="append",
-        default=[],
-        type=_distro_index,
-        metavar="FILE_OR_DIR",
-        help="A Debian Packages/Sources file, or an RPM repository's directory "
-        "(holding repodata/) (repeatable; default: apt's lists).",
-    )
+    _evidence_options(parser)
     workspace_option(
         parser,
         "Your checkouts, <workspace>/org/name, read to find who uses a removed "
