@@ -8,12 +8,11 @@ decides what a failure means (offline: use the cached copy).
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
-from accord.vcs.hardening import git_command, git_environment
+from accord.vcs.hardening import batch_environment, failure_reason, git_command
 
 TIMEOUT = 300
 
@@ -26,12 +25,6 @@ class GitResult(NamedTuple):
 
 def run_git(*args: str, cwd: Path | None = None) -> GitResult:
     """Run ``git args`` (an argument list, never a shell); never raises."""
-    env = git_environment(
-        GIT_ASKPASS="",
-        SSH_ASKPASS="",
-        GIT_SSH_COMMAND=os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
-        LC_ALL="C",
-    )
     try:
         result = subprocess.run(
             git_command(*args),
@@ -42,12 +35,9 @@ def run_git(*args: str, cwd: Path | None = None) -> GitResult:
             stdin=subprocess.DEVNULL,
             check=False,
             timeout=TIMEOUT,
-            env=env,
+            env=batch_environment(),
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         return GitResult(False, "", str(error))
-    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-    # git's first fatal line says what went wrong; advice follows it.
-    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    reason = (fatal or lines or [f"exit status {result.returncode}"])[0]
+    reason = failure_reason(result.stderr, result.returncode)
     return GitResult(result.returncode == 0, result.stdout, reason)

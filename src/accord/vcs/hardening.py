@@ -50,3 +50,23 @@ def git_environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _REDIRECTS}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", **extra)
     return env
+
+
+def batch_environment() -> dict[str, str]:
+    """:func:`git_environment` for a run nobody watches: no password or
+    passphrase prompt (a missing credential fails instead of hanging) and
+    git's messages in English, so their first error line can be read."""
+    return git_environment(
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        GIT_SSH_COMMAND=os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
+        LC_ALL="C",
+    )
+
+
+def failure_reason(output: str, returncode: int) -> str:
+    """Why git failed: its first ``fatal:``/``error:`` line (the last lines
+    are often advice), else its first line, else the exit status."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (fatal or lines or [f"exit status {returncode}"])[0]

@@ -7,13 +7,17 @@ user's git configuration; URLs are redacted before they reach a message.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 from accord.errors import AccordError
 from accord.masking import mask_credentials
-from accord.vcs.hardening import git_command, git_environment
+from accord.vcs.hardening import (
+    batch_environment,
+    failure_reason,
+    git_command,
+    git_environment,
+)
 
 _TIMEOUT = 300
 
@@ -28,12 +32,6 @@ def redact(text: str) -> str:
 
 
 def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
-    env = git_environment(
-        GIT_ASKPASS="",
-        SSH_ASKPASS="",
-        GIT_SSH_COMMAND=os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes"),
-        LC_ALL="C",
-    )
     try:
         result = subprocess.run(
             git_command(*args),
@@ -42,15 +40,12 @@ def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
             text=True,
             check=False,
             timeout=_TIMEOUT,
-            env=env,
+            env=batch_environment(),
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise GitError(redact(f"git {args[0]}: {error}")) from error
     if check and result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        # git's first "fatal:" line says what failed; the last may be advice.
-        fatal = [line for line in detail if line.startswith(("fatal:", "error:"))]
-        reason = (fatal or detail or [f"exit status {result.returncode}"])[0]
+        reason = failure_reason(result.stderr or result.stdout, result.returncode)
         raise GitError(redact(f"git {args[0]} failed: {reason}"))
     return result.stdout
 
