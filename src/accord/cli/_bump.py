@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from accord.cli._app import UsageError
-from accord.cli._constraints import Resolving, _check_bumpable, _report, resolving_from
 from accord.cli._cooldown import (
     cooldown_cutoffs,
     held_back_notes,
@@ -24,6 +23,12 @@ from accord.cli._cooldown import (
     vulnerability_exemptions,
 )
 from accord.cli._progress import resolution_progress
+from accord.cli._resolving import (
+    Resolving,
+    check_bumpable,
+    report_generated,
+    resolving_from,
+)
 
 if TYPE_CHECKING:
     from packaging.utils import NormalizedName
@@ -117,7 +122,7 @@ def _bump(
     from accord.resolve.stable import refuse_on_stable
 
     root, central = resolving.root, resolving.central
-    _check_bumpable(central, [*plain, *(t.spelling for t in targets)])
+    check_bumpable(central, [*plain, *(t.spelling for t in targets)])
     if propose and not (root / ".git").exists():
         raise UsageError(f"--propose needs {root} to be a git repository")
     on = branch or _current_branch(root)
@@ -179,7 +184,7 @@ def _bump(
         written = str(root / UPPER_CONSTRAINTS)
     for sha in commits:
         print(f"committed {sha[:12]}" + (f" on {on}" if on else ""), file=sys.stderr)
-    return _report(
+    return report_generated(
         resolving, result, output_format, written, diff, command="constraints bump"
     )
 

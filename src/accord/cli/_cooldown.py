@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from packaging.utils import NormalizedName
     from packaging.version import Version
 
-    from accord.cli._constraints import Resolving
+    from accord.cli._resolving import Resolving
     from accord.index.model import ProjectPage
     from accord.resolve.cooldown import Cutoffs
     from accord.resolve.generate import Generated
