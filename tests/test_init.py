@@ -11,10 +11,14 @@ from packaging.markers import Marker
 from packaging.specifiers import Specifier, SpecifierSet
 
 from accord.cli import main
+from accord.index.model import CoreMetadata
 from accord.init.draft import central_specifier, draft, python_only
+from accord.init.licences import Licence, licence_for
 from accord.init.pythons import project_pythons
 from accord.init.survey import PythonDeclaration, SurveyedProject
 from accord.init.uses import purpose_of
+from accord.license_policy import DEFAULT_POLICY
+from accord.licenses import declared_licence
 from accord.model.requirements_file import parse_requirements_file
 from accord.model.sources import RequirementSource, source_from_requirements_file
 from accord.project import Project
@@ -478,3 +482,23 @@ def test_no_index_reads_licences_from_find_links_wheels(
     assert "no-index = true" in (repo / "accord.toml").read_text()
     assert "six===1.16.0\n" in (repo / "upper-constraints.txt").read_text()
     assert main(["validate", str(repo)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("classifier", "comment"),
+    [
+        ("ISC License (ISCL)", "ISC"),
+        ("Mozilla Public License 2.0 (MPL 2.0)", "MPL-2.0"),
+        ("GNU Lesser General Public License v3 (LGPLv3)", "LGPL-3.0-only"),
+    ],
+)
+def test_init_reads_licence_classifiers_as_review_does(
+    classifier: str, comment: str
+) -> None:
+    """A library that declares its licence only by classifier gets the SPDX
+    comment review shows for it, not a note asking for review."""
+    metadata = CoreMetadata(
+        "x", "1.0", classifiers=(f"License :: OSI Approved :: {classifier}",)
+    )
+    assert licence_for("x", metadata, DEFAULT_POLICY) == Licence(comment, None)
+    assert declared_licence(metadata) == (comment, "classifiers")

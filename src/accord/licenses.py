@@ -16,12 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
 from accord.errors import ConfigError
 from accord.license_policy import DEFAULT_POLICY, LicensePolicy
+
+if TYPE_CHECKING:
+    from accord.index.model import CoreMetadata
 
 LicenseVerdict = Literal["allowed", "forbidden", "review"]
 
@@ -31,6 +34,7 @@ __all__ = [
     "LicensePolicy",
     "LicenseVerdict",
     "assess_license",
+    "declared_licence",
     "normalize_license",
     "same_license",
 ]
@@ -322,3 +326,40 @@ def assess_license(
         expression = canonicalize_license_expression(expression)
     verdict, leaves = _judge(node, policy)
     return LicenseAssessment(text, expression, verdict, _reason(verdict, leaves))
+
+
+_MAX_LICENSE_FIELD = 80  # longer: the licence's whole text, not its name
+# The classifiers whose name is not a licence accord recognises as it is.
+_CLASSIFIER_LICENCES = {
+    "MIT License": "MIT",
+    "BSD License": "BSD-3-Clause",
+    "Apache Software License": "Apache-2.0",
+    "ISC License (ISCL)": "ISC",
+    "Python Software Foundation License": "PSF-2.0",
+    "Mozilla Public License 2.0 (MPL 2.0)": "MPL-2.0",
+    "GNU General Public License v2 (GPLv2)": "GPL-2.0-only",
+    "GNU General Public License v3 (GPLv3)": "GPL-3.0-only",
+    "GNU Affero General Public License v3": "AGPL-3.0-only",
+    "GNU Lesser General Public License v2 (LGPLv2)": "LGPL-2.0-only",
+    "GNU Lesser General Public License v3 (LGPLv3)": "LGPL-3.0-only",
+}
+
+
+def declared_licence(metadata: CoreMetadata) -> tuple[str, str] | None:
+    """The licence a release's core metadata declares, and the field it came
+    from: License-Expression, else a short one-line License field, else the
+    licence classifiers (their SPDX ids where the name is not one)."""
+    if metadata.license_expression:
+        return metadata.license_expression, "License-Expression"
+    text = (metadata.license or "").strip()
+    if text and len(text) <= _MAX_LICENSE_FIELD and "\n" not in text:
+        return text, "License"
+    names = [
+        _CLASSIFIER_LICENCES.get(name, name)
+        for classifier in metadata.classifiers
+        if classifier.startswith("License :: ")
+        and (name := classifier.rsplit(" :: ", 1)[-1]) != "OSI Approved"
+    ]
+    if names:
+        return " OR ".join(dict.fromkeys(names)), "classifiers"
+    return None

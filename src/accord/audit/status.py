@@ -19,7 +19,7 @@ from accord.audit.model import Release
 from accord.errors import AccordError
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, ProjectPage
-from accord.init.licences import declared_licence
+from accord.licenses import declared_licence
 from accord.review import MetadataStore
 
 Key = tuple[NormalizedName, Version]

@@ -292,8 +292,7 @@ def public_url(url: str) -> str:
 def _licences(
     central: CentralRepo, found: Sequence[_Found], metadata: bool
 ) -> dict[NormalizedName, str]:
-    from accord.init.licences import declared_licence
-    from accord.licenses import normalize_license
+    from accord.licenses import declared_licence, normalize_license
 
     aliases = central.config.licenses.aliases
     licences: dict[NormalizedName, str] = {}

@@ -1,8 +1,9 @@
 """Each library's licence comment, read from the index's core metadata.
 
-The licence text is taken as ``accord review`` takes it (License-Expression,
-else a short License field, else the licence classifiers) and judged by the
-same policy as ``validate``: a recognised licence is written as its SPDX
+The licence text is the one ``accord review`` reads
+(``accord.licenses.declared_licence``: License-Expression, else a short
+License field, else the licence classifiers) and is judged by the same
+policy as ``validate``: a recognised licence is written as its SPDX
 expression; anything else is written as found (or as ``UNKNOWN`` when the
 metadata has none), which validate flags (G005), and listed for review.
 """
@@ -21,7 +22,7 @@ from packaging.version import Version
 from accord.errors import AccordError, InputError
 from accord.init.notes import Note
 from accord.license_policy import LicensePolicy
-from accord.licenses import assess_license
+from accord.licenses import assess_license, declared_licence
 
 if TYPE_CHECKING:
     from accord.index.model import CoreMetadata
@@ -39,24 +40,6 @@ MetadataSource = Callable[[str], "CoreMetadata | None"]
 class Licence:
     comment: str  # what follows "# " on the global-list line
     note: Note | None  # why it needs review, if it does
-
-
-def declared_licence(metadata: CoreMetadata) -> tuple[str, str] | None:
-    """The licence text the metadata declares and the field it came from."""
-    if metadata.license_expression:
-        return metadata.license_expression, "License-Expression"
-    text = metadata.license
-    if text and len(text) <= _MAX_TEXT and "\n" not in text.strip():
-        return text.strip(), "License"
-    names = [
-        classifier.rsplit(" :: ", 1)[-1]
-        for classifier in metadata.classifiers
-        if classifier.startswith("License :: ")
-    ]
-    names = [name for name in names if name != "OSI Approved"]
-    if names:
-        return " OR ".join(dict.fromkeys(names)), "classifiers"
-    return None
 
 
 def licence_for(

@@ -23,7 +23,7 @@ from packaging.version import Version
 
 from accord.config import Config
 from accord.index.model import CoreMetadata, ProjectPage, PyPIRelease
-from accord.licenses import assess_license
+from accord.licenses import assess_license, declared_licence
 from accord.rules.review_names import POPULAR, edit_distance, profile, similarity
 
 Verdict = Literal["pass", "warn", "fail", "unknown"]
@@ -106,25 +106,10 @@ def check_license(ev: Evidence, policy: ReviewPolicy) -> Criterion:
     meta = ev.metadata
     if meta is None:
         return Criterion("license", "unknown", "no metadata to read a licence from")
-    text, source = None, None
-    if meta.license_expression:
-        text, source = meta.license_expression, "License-Expression"
-    elif meta.license and len(meta.license) <= 80 and "\n" not in meta.license:
-        text, source = meta.license, "License"
-    else:
-        licences = [
-            c.rsplit(" :: ", 1)[-1]
-            for c in meta.classifiers
-            if c.startswith("License :: ")
-        ]
-        licences = [name for name in licences if name != "OSI Approved"]
-        if licences:
-            text, source = (
-                " OR ".join(_classifier_licence(name) for name in licences),
-                "classifiers",
-            )
-    if text is None:
+    declared = declared_licence(meta)
+    if declared is None:
         return Criterion("license", "unknown", "the metadata declares no licence")
+    text, source = declared
     assessment = assess_license(text, ev.config.licenses)
     verdict = _LICENCE_VERDICTS[assessment.verdict]
     return Criterion(
@@ -140,23 +125,6 @@ _LICENCE_VERDICTS: dict[str, Verdict] = {
     "review": "warn",
     "forbidden": "fail",
 }
-_CLASSIFIER_LICENCES = {
-    "MIT License": "MIT",
-    "BSD License": "BSD-3-Clause",
-    "Apache Software License": "Apache-2.0",
-    "ISC License (ISCL)": "ISC",
-    "Python Software Foundation License": "PSF-2.0",
-    "Mozilla Public License 2.0 (MPL 2.0)": "MPL-2.0",
-    "GNU General Public License v2 (GPLv2)": "GPL-2.0-only",
-    "GNU General Public License v3 (GPLv3)": "GPL-3.0-only",
-    "GNU Affero General Public License v3": "AGPL-3.0-only",
-    "GNU Lesser General Public License v2 (LGPLv2)": "LGPL-2.0-only",
-    "GNU Lesser General Public License v3 (LGPLv3)": "LGPL-3.0-only",
-}
-
-
-def _classifier_licence(name: str) -> str:
-    return _CLASSIFIER_LICENCES.get(name, name)
 
 
 def check_python3(ev: Evidence, policy: ReviewPolicy) -> Criterion:
