@@ -2,21 +2,20 @@
 
 Every key has a default, so a missing or empty file works. Unknown keys and
 wrong types are errors naming the file and line, since a typo would otherwise
-silently fall back to a default.
+silently fall back to a default. The type checks and the search for a
+key's line are in ``accord._config_reader``; the resolution and policy
+tables in ``accord._config_resolution`` and ``accord._config_policy``.
 """
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from packaging.utils import NormalizedName, canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from accord.errors import ConfigError
 from accord.findings import Severity
@@ -24,13 +23,13 @@ from accord.license_policy import DEFAULT_POLICY, LicensePolicy
 
 if TYPE_CHECKING:
     from accord._config_policy import Policy
+    from accord._config_reader import Reader
     from accord._config_resolution import ResolutionConfig
 
 CONFIG_FILE = "accord.toml"
 LowerBoundPolicy = Literal["project", "central"]
 LOWER_BOUND_POLICIES: tuple[LowerBoundPolicy, ...] = ("project", "central")
 SEVERITIES: tuple[Severity, ...] = ("warning", "error")
-_C = TypeVar("_C", bound=str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +111,6 @@ _TOP_KEYS = (
     "required-build-backend",
     "policy",
 )
-_LICENSE_KEYS = ("allowed", "forbidden", "aliases")
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
@@ -123,6 +121,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
+
+    from accord._config_reader import Reader, toml_error_line
 
     try:
         data = tomllib.loads(text)
@@ -135,7 +135,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
             line=toml_error_line(error, text),
             hint="fix the TOML syntax",
         ) from error
-    reader = _Reader(text, path)
+
+    reader = Reader(text, path)
     reader.reject_unknown(data, _TOP_KEYS, "")
     config = DEFAULT_CONFIG
     python_versions = config.python_versions
@@ -156,7 +157,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         licenses = reader.licenses(data["licenses"], licenses)
     requirement_files = config.requirement_files
     if "requirement-files" in data:
-        requirement_files = reader.requirement_files(data["requirement-files"])
+        requirement_files = _requirement_files(reader, data["requirement-files"])
     check_build_system = config.check_build_system
     if "check-build-system" in data:
         check_build_system = reader.boolean(
@@ -199,21 +200,22 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     )
 
 
-def _resolution(data: dict[str, Any], text: str, reader: _Reader) -> ResolutionConfig:
+def _resolution(data: dict[str, Any], text: str, reader: Reader) -> ResolutionConfig:
     """The resolution settings, each hold and audit ignore with its line."""
+    from accord._config_reader import hold_line, ignore_line
     from accord._config_resolution import parse_resolution
 
     resolution = parse_resolution(data, reader.fail)
     resolution = replace(
         resolution,
         holds=tuple(
-            replace(hold, line=_hold_line(text, hold.name)) for hold in resolution.holds
+            replace(hold, line=hold_line(text, hold.name)) for hold in resolution.holds
         ),
     )
     if resolution.audit.ignores:
         audit = resolution.audit
         ignores = tuple(
-            replace(ignore, line=_ignore_line(text, ignore.id))
+            replace(ignore, line=ignore_line(text, ignore.id))
             for ignore in audit.ignores
         )
         resolution = replace(resolution, audit=replace(audit, ignores=ignores))
@@ -232,222 +234,13 @@ def leaves_root(pattern: str) -> bool:
     )
 
 
-class _Reader:
-    """Type checks that point at the offending key's line."""
-
-    def __init__(self, text: str, path: str) -> None:
-        self.text = text
-        self.path = path
-
-    def requirement_files(self, value: object) -> tuple[str, ...]:
-        patterns = self.strings(value, "requirement-files")
-        for pattern in patterns:
-            if leaves_root(pattern):
-                raise self.fail(
-                    "requirement-files",
-                    f"requirement-files: {pattern!r} leads outside the project",
-                    hint="patterns are relative to the project's root, without '..'",
-                )
-        return patterns
-
-    def fail(self, key: str, message: str, hint: str | None = None) -> ConfigError:
-        return ConfigError(
-            message, path=self.path, line=_key_line(self.text, key), hint=hint
-        )
-
-    def fail_at(
-        self, key_path: tuple[str, ...], message: str, hint: str | None = None
-    ) -> ConfigError:
-        """An error at the line of the key ``key_path`` (table names, then key)."""
-        return ConfigError(
-            message, path=self.path, line=_key_path_line(self.text, key_path), hint=hint
-        )
-
-    def reject_unknown(
-        self, data: Mapping[str, Any], known: tuple[str, ...], prefix: str
-    ) -> None:
-        for key in data:
-            if key not in known:
-                import difflib
-
-                close = difflib.get_close_matches(key, known, n=1)
-                hint = (
-                    f"did you mean '{prefix}{close[0]}'?"
-                    if close
-                    else ("known keys: " + ", ".join(prefix + k for k in known))
-                )
-                raise self.fail(key, f"unknown key '{prefix}{key}'", hint)
-
-    def strings(self, value: object, key: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, f"'{key}' must be a list of strings")
-        return tuple(cast(list[str], value))
-
-    def string(self, value: object, key: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"'{key}' must be a non-empty string")
-        return value
-
-    def boolean(self, value: object, key: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(key, f"'{key}' must be true or false")
-        return value
-
-    def choice(self, value: object, key: str, choices: tuple[_C, ...]) -> _C:
-        for choice in choices:
-            if value == choice:
-                return choice
-        raise self.fail(
-            key,
-            f"'{key}' is {value!r}",
-            "use one of: " + ", ".join(repr(c) for c in choices),
-        )
-
-    def python_versions(self, value: object) -> tuple[str, ...]:
-        versions = self.strings(value, "python-versions")
-        for version in versions:
-            try:
-                parsed = Version(version)
-            except InvalidVersion:
-                parsed = None
-            if parsed is None or len(parsed.release) != 2 or str(parsed) != version:
-                raise self.fail(
-                    "python-versions",
-                    f"'{version}' is not a Python version of the form X.Y",
-                )
-        if not versions:
-            raise self.fail("python-versions", "'python-versions' is empty")
-        return versions
-
-    def licenses(self, value: object, default: LicensePolicy) -> LicensePolicy:
-        if not isinstance(value, dict):
-            raise self.fail("licenses", "'licenses' must be a table")
-        self.reject_unknown(value, _LICENSE_KEYS, "licenses.")
-        allowed = default.allowed
-        forbidden = default.forbidden
-        aliases = default.aliases
-        if "allowed" in value:
-            allowed = self.strings(value["allowed"], "allowed")
-        if "forbidden" in value:
-            forbidden = self.strings(value["forbidden"], "forbidden")
-        if "aliases" in value:
-            table = value["aliases"]
-            if not isinstance(table, dict):
-                raise self.fail(
-                    "aliases", "'licenses.aliases' must map licence text to SPDX"
-                )
-            for text, expression in table.items():
-                if not isinstance(expression, str):
-                    raise self.fail_at(
-                        ("licenses", "aliases", text),
-                        f"licence alias {text!r} maps to {expression!r}, "
-                        "not to a string",
-                        'write an SPDX expression in quotes, e.g. "MIT"',
-                    )
-            from packaging.licenses import (
-                InvalidLicenseExpression,
-                canonicalize_license_expression,
+def _requirement_files(reader: Reader, value: object) -> tuple[str, ...]:
+    patterns = reader.strings(value, "requirement-files")
+    for pattern in patterns:
+        if leaves_root(pattern):
+            raise reader.fail(
+                "requirement-files",
+                f"requirement-files: {pattern!r} leads outside the project",
+                hint="patterns are relative to the project's root, without '..'",
             )
-
-            for text, expression in cast(dict[str, str], table).items():
-                try:
-                    canonicalize_license_expression(expression)
-                except (InvalidLicenseExpression, KeyError) as error:
-                    raise self.fail_at(
-                        ("licenses", "aliases", text),
-                        f"licence alias {text!r} maps to {expression!r}, "
-                        "which is not an SPDX expression",
-                        "use SPDX ids such as 'MIT' or 'LicenseRef-Name'",
-                    ) from error
-            aliases = tuple(cast(dict[str, str], table).items()) + aliases
-        return LicensePolicy(allowed, forbidden, aliases)
-
-
-def _key_line(text: str, key: str) -> int | None:
-    pattern = re.compile(
-        rf"^[ \t]*(\[+[ \t]*)?([\w.-]+\.)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M
-    )
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _key_path_line(text: str, key_path: tuple[str, ...]) -> int | None:
-    """The line defining the key ``key_path``, however it is quoted or nested.
-
-    Each line is read as TOML on its own (a header, ``key = value``, a dotted
-    key or an inline table), so quoting and escapes count as TOML reads them;
-    lines that are not TOML alone (inside a multi-line array) are skipped.
-    """
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-
-    table: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            data = tomllib.loads(line)
-        except tomllib.TOMLDecodeError:
-            continue
-        if line.lstrip().startswith("["):
-            table = _first_path(data)
-            continue
-        for path in _paths(data):
-            if (*table, *path)[: len(key_path)] == key_path:
-                return number
-    return None
-
-
-def _first_path(data: object) -> tuple[str, ...]:
-    """The key path of a table header read alone (``[a.b]``, ``[[a]]``)."""
-    path: list[str] = []
-    while isinstance(data, (dict, list)) and data:
-        if isinstance(data, list):
-            data = data[-1]
-            continue
-        key = next(iter(data))
-        path.append(key)
-        data = data[key]
-    return tuple(path)
-
-
-def _paths(data: object, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """Every key path in ``data``, leaves and the tables above them."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield (*prefix, key)
-            yield from _paths(value, (*prefix, key))
-
-
-def toml_error_line(error: Exception, text: str) -> int | None:
-    """The 1-based line a TOML parse error is about."""
-    lineno = getattr(error, "lineno", None)
-    if isinstance(lineno, int):
-        return lineno
-    match = re.search(r"line (\d+)", str(error))
-    if match:
-        return int(match.group(1))
-    if "end of document" in str(error):
-        return max(1, len(text.rstrip().splitlines()))
-    return None
-
-
-def _hold_line(text: str, name: str) -> int | None:
-    """The line of a hold's ``name = ...`` key, for findings about the hold."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        key, _, value = line.partition("=")
-        if (
-            key.strip() == "name"
-            and canonicalize_name(value.strip().strip("\"'")) == name
-        ):
-            return number
-    return None
-
-
-def _ignore_line(text: str, ident: str) -> int | None:
-    """The line of an ``[[audit.ignore]]``'s ``id = ...`` key."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        key, _, value = line.partition("=")
-        if key.strip() == "id" and value.strip().strip("\"'") == ident:
-            return number
-    return None
+    return patterns
