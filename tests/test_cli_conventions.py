@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -63,19 +64,42 @@ def test_version(capsys: pytest.CaptureFixture[str], flag: str) -> None:
     assert capsys.readouterr().out == f"accord, version {__version__}\n"
 
 
-def test_every_jobs_option_has_the_one_default() -> None:
-    commands = [
-        ["fleet", "check"],
-        ["fleet", "sync"],
-        ["constraints", "generate"],
-        ["constraints", "bump", "x"],
-        ["constraints", "verify"],
-        ["coinstall"],
-        ["lower-bounds", "x"],
-        ["propose"],
-    ]
-    assert {parse(argv).jobs for argv in commands} == {default_jobs()}
-    assert 5 <= default_jobs() <= 32
+CPU_BOUND = [  # worker processes reading projects, or the projects' own tests
+    ["fleet", "check"],
+    ["fleet", "sync"],
+    ["site", "--out", "x"],
+    ["cross-test"],
+]
+WAITING = [  # uv, git, the index, OSV
+    ["init", "x"],
+    ["constraints", "generate"],
+    ["constraints", "bump", "x"],
+    ["constraints", "verify"],
+    ["coinstall"],
+    ["lower-bounds", "x"],
+    ["propose"],
+    ["affected"],
+    ["audit"],
+]
+
+
+def test_every_jobs_option_follows_the_one_rule(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """CPU-bound work defaults to the CPUs, work that waits to the CPUs plus
+    four; each command's help says which."""
+    cpus = len(os.sched_getaffinity(0))
+    assert {parse(argv).jobs for argv in CPU_BOUND} == {default_jobs("cpu")} == {cpus}
+    assert {parse(argv).jobs for argv in WAITING} == {default_jobs()}
+    assert default_jobs() == min(32, cpus + 4)
+    for argv in CPU_BOUND + WAITING:
+        command = argv[:2] if argv[0] in ("fleet", "constraints") else argv[:1]
+        assert main([*command, "--help"]) == 0
+        shown = " ".join(capsys.readouterr().out.split())
+        if argv in CPU_BOUND:
+            assert f"(default: {cpus}, the CPUs here, as for all CPU-bound" in shown
+        else:
+            assert "the CPUs here plus four, as for all work that waits" in shown
 
 
 @pytest.mark.parametrize(

@@ -273,7 +273,3 @@ def check_with_updates(
             project, central, prune, verify=False
         ).updates
     return checked.findings, planned_updates(project, checked.edits)
-
-
-def default_jobs() -> int:
-    return max(1, os.cpu_count() or 1)

@@ -71,7 +71,7 @@ def fleet_check(parser: argparse.ArgumentParser) -> None:
         "Where projects.txt entries live (default: the directory "
         "holding the requirements repo).",
     )
-    jobs_option(parser, "Projects to work on")
+    jobs_option(parser, "Projects to work on", "cpu")
     parser.add_argument(
         "--shard",
         default=None,
@@ -213,7 +213,7 @@ def site(parser: argparse.ArgumentParser) -> None:
         help="Show each library's newest release on this index and its age "
         "(default: ask no index, so the site builds offline).",
     )
-    jobs_option(parser, "Projects to read")
+    jobs_option(parser, "Projects to read", "cpu")
 
 
 def _port(text: str) -> int:

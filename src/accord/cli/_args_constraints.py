@@ -243,7 +243,7 @@ def cross_test(parser: argparse.ArgumentParser) -> None:
         metavar="PYTHON",
         help="The interpreter of the environments (default: the one running accord).",
     )
-    jobs_option(parser, "Projects to test")
+    jobs_option(parser, "Projects to test", "cpu")
 
 
 def audit(parser: argparse.ArgumentParser) -> None:

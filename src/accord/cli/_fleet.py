@@ -81,7 +81,12 @@ def _run_fleet(
             raise UsageError(str(error)) from None
     with progress(len(members)) as advance:
         outcomes = run_fleet(
-            root, members, mode, jobs or default_jobs(), options, lambda _: advance()
+            root,
+            members,
+            mode,
+            jobs or default_jobs("cpu"),
+            options,
+            lambda _: advance(),
         )
     if output_format == "json":
         print(render_fleet_json(mode, outcomes))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from accord.cli._globals import default_jobs
+from accord.cli._globals import JobsWork, default_jobs
 
 # Argument types: each failure is reported by argparse as a usage error
 # naming the option.
@@ -41,14 +41,22 @@ def file(text: str) -> Path:
 # Options several commands share.
 
 
-def jobs_option(parser: argparse.ArgumentParser, what: str) -> None:
+def jobs_option(
+    parser: argparse.ArgumentParser, what: str, work: JobsWork = "waits"
+) -> None:
+    """``-j/--jobs``, defaulting by the one rule for ``work`` (and saying so)."""
+    rule = (
+        "the CPUs here, as for all CPU-bound work"
+        if work == "cpu"
+        else "the CPUs here plus four, as for all work that waits on the network"
+    )
     parser.add_argument(
         "-j",
         "--jobs",
         type=positive_int,
-        default=default_jobs(),
+        default=default_jobs(work),
         metavar="N",
-        help=f"{what} at once (default: %(default)s, the CPUs here plus four).",
+        help=f"{what} at once (default: %(default)s, {rule}).",
     )
 
 
