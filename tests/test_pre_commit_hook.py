@@ -26,6 +26,9 @@ pytest.importorskip("pre_commit")
 pytest.importorskip("virtualenv")  # pre-commit's python hooks: `-m virtualenv`
 
 
+_PROXIES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")
+
+
 def _git(*args: str, cwd: Path) -> str:
     done = subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
@@ -74,7 +77,9 @@ def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("PIP_", "UV_", "VIRTUALENV_", "PRE_COMMIT"))
-        and key not in {"PYTHONPATH", "VIRTUAL_ENV", "ACCORD_REQUIREMENTS"}
+        and key
+        not in {"PYTHONPATH", "VIRTUAL_ENV", "ACCORD_REQUIREMENTS", "FORCE_COLOR"}
+        and key.lower() != "no_proxy"
     }
     env |= {
         "PRE_COMMIT_HOME": str(base / "home"),
@@ -84,7 +89,11 @@ def hooks(tmp_path_factory: pytest.TempPathFactory) -> Hooks:
         "UV_OFFLINE": "1",  # should pre-commit-uv be installed
         "UV_NO_INDEX": "1",
         "UV_FIND_LINKS": str(wheels),
-        "VIRTUALENV_NO_PERIODIC_UPDATE": "1",
+        "VIRTUALENV_NO_PERIODIC_UPDATE": "1",  # never asks for newer seed wheels
+        "VIRTUALENV_APP_DATA": str(base / "virtualenv"),
+        "NO_COLOR": "1",
+        # and should anything still try the network, it finds nobody there
+        **dict.fromkeys(_PROXIES, "http://127.0.0.1:9"),
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@t",
