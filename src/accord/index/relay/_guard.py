@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from accord.errors import AccordError
@@ -108,3 +109,11 @@ def signed(secret: str, url: str, mac: str) -> bool:
 
 def is_project_name(name: str) -> bool:
     return _PROJECT.fullmatch(name) is not None
+
+
+def hello_proof(secret: str, port: int, upstreams: Sequence[str], nonce: str) -> str:
+    """What this user's relay for ``upstreams`` on ``port`` answers to
+    ``/hello/<nonce>``: bound to the port, so a program on another port
+    cannot pass on the answer of a relay it reached."""
+    text = "\n".join(["accord-relay-hello", str(port), nonce, *upstreams])
+    return hashlib.blake2b(text.encode(), key=_key(secret), digest_size=16).hexdigest()
