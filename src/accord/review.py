@@ -9,7 +9,7 @@ import dataclasses
 import datetime
 import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +30,7 @@ from accord.distro import (
     lookup_all,
 )
 from accord.distro.rpm import Getter, is_rpm_repo
-from accord.errors import AccordError, InputError
+from accord.errors import InputError
 from accord.files import write_atomic
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, ProjectPage
@@ -131,72 +131,6 @@ class PageMemo:
             with self._lock:
                 self._pages[canonical] = page
         return page
-
-
-def central_metadata(
-    client: IndexClient,
-    names: Sequence[str],
-    workers: int = 16,
-    memo: PageMemo | None = None,
-    pins: Mapping[NormalizedName, Version] | None = None,
-    on_done: Callable[[], None] = lambda: None,
-) -> dict[NormalizedName, CoreMetadata]:
-    """The metadata of every central library, for the duplicates check.
-
-    For a pinned library the pinned release's metadata is read, and kept on
-    disk: a release's metadata never changes, so a later review asks the
-    index nothing about it. Others use their newest release. ``on_done`` is
-    called once per name, for a progress bar.
-    """
-    store = MetadataStore(client.cache_dir.parent / "metadata")
-    pins = pins or {}
-    found: dict[NormalizedName, CoreMetadata] = {}
-    missing = []
-    for name in names:
-        canonical = canonicalize_name(name)
-        version = pins.get(canonical)
-        if version is not None and store.known_missing(canonical, version):
-            on_done()
-            continue
-        cached = store.get(canonical, version) if version is not None else None
-        if cached is not None:
-            found[canonical] = cached
-            on_done()
-        else:
-            missing.append(name)
-    memo = memo or PageMemo(client)
-
-    def fetch(name: str) -> tuple[NormalizedName, CoreMetadata | None]:
-        try:
-            return _fetch(name)
-        finally:
-            on_done()
-
-    def _fetch(name: str) -> tuple[NormalizedName, CoreMetadata | None]:
-        canonical = canonicalize_name(name)
-        try:
-            page = memo.project(name)
-        except AccordError:  # one library's page must not stop a review
-            return canonical, None
-        version = pins.get(canonical)
-        if version is not None and version not in page.versions:
-            version = None
-        try:
-            meta = client.latest_metadata(page, version)
-        except AccordError:  # one library's metadata must not stop a review
-            return canonical, None
-        if version is not None:
-            if meta is not None:
-                store.put(canonical, version, meta)
-            else:
-                store.put_missing(canonical, version)
-        return canonical, meta
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for canonical, meta in pool.map(fetch, dict.fromkeys(missing)):
-            if meta is not None:
-                found[canonical] = meta
-    return found
 
 
 def _metadata_from_json(data: dict[str, Any]) -> CoreMetadata:
