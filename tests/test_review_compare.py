@@ -100,7 +100,8 @@ def test_what_was_read_is_kept_in_one_small_file_and_not_asked_again(
     cache = tmp_path / "cache" / "accord"
     kept = json.loads((cache / "review-compare.json").read_text())
     assert set(kept["releases"]) == {"httpthing==2.0", "requests==2.0"}
-    assert not (cache / "metadata").exists()
+    # Not a file per central release (the reviewed release's own is kept).
+    assert [p.name for p in (cache / "metadata").iterdir()] == ["httpclone"]
     index.clear_requests()
     assert duplicates(index, repo, capsys) == "warn"
     assert asked_about(index, "httpthing") == []
@@ -137,3 +138,14 @@ def test_a_mirror_without_metadata_files_is_not_probed_for_each_library(
         assert meta is not None and meta.summary == name  # read by ranges
     probes = [p for p in test_index.requests if p.endswith(".metadata")]
     assert 0 < len(probes) < len(names)
+
+
+def test_the_reviewed_releases_metadata_is_read_once(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    metadata = "/files/httpclone-1.0-py3-none-any.whl.metadata"
+    assert duplicates(index, repo, capsys, json_api=False) == "warn"
+    assert metadata in index.requests
+    index.clear_requests()
+    assert duplicates(index, repo, capsys, json_api=False) == "warn"
+    assert metadata not in index.requests  # a release's metadata never changes

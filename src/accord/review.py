@@ -202,14 +202,20 @@ def gather(
     memo: PageMemo | None = None,
 ) -> Evidence:
     name, version, specifier = parse_target(target)
-    page = memo.project(name) if memo is not None else client.project(name)
-    chosen = choose_version(page, version, specifier)
-    metadata = client.latest_metadata(page, chosen)
-    release = client.release(name, str(chosen))
-    distro = None
-    if sources:
-        found = lookup_all(list(sources), name)
-        distro = tuple((p.distro, p.package, p.version) for p in found)
+    # The distro lists, the JSON API and the release's metadata are asked at
+    # once: each waits on its own disk or network.
+    with ThreadPoolExecutor(2, thread_name_prefix="accord-gather") as pool:
+        found = pool.submit(lookup_all, list(sources), name) if sources else None
+        page = memo.project(name) if memo is not None else client.project(name)
+        chosen = choose_version(page, version, specifier)
+        asked = pool.submit(client.release, name, str(chosen))
+        metadata = released_metadata(client, page, chosen)
+        release = asked.result()
+        distro = (
+            None
+            if found is None
+            else tuple((p.distro, p.package, p.version) for p in found.result())
+        )
     return Evidence(
         name=name,
         version=chosen,
@@ -224,6 +230,23 @@ def gather(
         distro_sources=tuple(source_names),
         specifier=specifier,
     )
+
+
+def released_metadata(
+    client: IndexClient, page: ProjectPage, version: Version
+) -> CoreMetadata | None:
+    """The release's core metadata, kept on disk once read: a release's
+    metadata never changes, and a mirror without PEP 658 files would be
+    read by ranges again on every review."""
+    store = MetadataStore(client.cache_dir.parent / "metadata")
+    canonical = canonicalize_name(page.name)
+    kept = store.get(canonical, version)
+    if kept is not None:
+        return kept
+    metadata = client.latest_metadata(page, version)
+    if metadata is not None:
+        store.put(canonical, version, metadata)
+    return metadata
 
 
 def review_policy(central: CentralRepo) -> ReviewPolicy:

@@ -30,9 +30,8 @@ import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from debian import deb822
 from packaging.utils import canonicalize_name
 
 from accord.distro._read import open_compressed
@@ -40,6 +39,9 @@ from accord.distro.cache import Index, cached_index, file_stamp
 from accord.distro.model import DistroPackage, Hit, Kind, best, project_keys
 from accord.distro.versions import upstream_version
 from accord.errors import InputError
+
+if TYPE_CHECKING:
+    from debian import deb822
 
 __all__ = ["APT_LISTS", "DebianIndex", "debian_lists", "distro_name_from_list"]
 
@@ -110,6 +112,8 @@ def read_list(path: Path, distro: str, index: Index) -> None:
     not UTF-8 are replaced.  A file with text in it
     but not one package paragraph is not an apt list: an InputError.
     """
+    from debian import deb822  # only when the lists are read, not from the cache
+
     match = _LIST_NAME.search(path.name)
     sources = match is not None and match.group(1) == "Sources"
     paragraphs = 0
