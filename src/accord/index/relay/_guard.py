@@ -15,6 +15,12 @@ The secret is per user and stable (a 0600 file in accord's cache
 directory), so the relay's URLs, and with them uv's cache keys, stay the
 same from run to run; it never appears on a command line (uv gets it in its
 environment, which other users cannot read).
+
+One path needs no secret: ``/hello/<nonce>``, which another accord run asks
+before it uses a relay it found on its port (see :mod:`._address`). The
+answer is a MAC of the nonce, the port and the indexes under the secret:
+it proves the relay is this user's for these indexes, and gives nothing a
+client without the secret can use.
 """
 
 from __future__ import annotations
