@@ -4,8 +4,9 @@
 The index is made up, but shaped like PyPI for what a review reads: a PEP
 691 JSON page per library with ``--releases`` releases of four files each
 (about PyPI's average page for OpenStack's list), PEP 658 ``.metadata`` for
-the pinned release's wheel, and the JSON API per project and per release.
-``--latency`` adds a delay to every answer, like a round trip to PyPI.
+the pinned release's wheel, and the JSON API per project and per release,
+all with PyPI's ``Cache-Control: max-age=600``. ``--latency`` adds a delay
+to every answer, like a round trip to PyPI.
 
 Each round runs, interleaved: accord cold (an empty cache), accord warm
 (again on that cache), one JSON API request from a fresh Python (the
@@ -103,6 +104,10 @@ def serve(root: Path, latency: float) -> Iterator[str]:
         def send_head(self):  # type: ignore[no-untyped-def]
             time.sleep(latency)
             return super().send_head()
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "max-age=600")  # as PyPI says
+            super().end_headers()
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -149,3 +149,17 @@ def test_the_reviewed_releases_metadata_is_read_once(
     index.clear_requests()
     assert duplicates(index, repo, capsys, json_api=False) == "warn"
     assert metadata not in index.requests  # a release's metadata never changes
+
+
+def test_a_warm_review_of_a_central_library_asks_the_index_nothing(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index.max_age = 600  # as PyPI says of its pages and JSON
+    args = ["review", "httpthing==2.0", "--requirements", str(repo),
+            "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+            "--distro-index", str(repo / "none"), "--format", "json"]  # fmt: skip
+    (repo / "none").write_text("")
+    assert main(args) == 0, capsys.readouterr()
+    index.clear_requests()
+    assert main(args) == 0, capsys.readouterr()
+    assert index.requests == []

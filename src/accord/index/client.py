@@ -157,8 +157,9 @@ class IndexClient:
             if key in self._releases:
                 return self._releases[key]
         release = self._fetch_release(name, version, cached)
-        with self._lock:
-            self._releases[key] = release
+        if cached:  # else a later caller that wants it on disk asks again
+            with self._lock:
+                self._releases[key] = release
         return release
 
     def _fetch_release(
