@@ -558,3 +558,21 @@ def test_a_file_that_is_no_apt_list_is_input_error(tmp_path: Path, data: bytes) 
 
 def test_an_empty_list_is_no_error(tmp_path: Path) -> None:
     assert DebianIndex([write_list(tmp_path, BOOKWORM, b"")]).lookup("x") == []
+
+
+def test_a_list_without_python_packages_is_still_an_apt_list(tmp_path: Path) -> None:
+    # Only paragraphs naming python3-* are parsed; the others still count.
+    body = b"Package: cmake\nVersion: 3.25.1-1\n\nPackage: zlib1g\nVersion: 1:1.2\n"
+    assert DebianIndex([write_list(tmp_path, BOOKWORM, body)]).lookup("cmake") == []
+
+
+def test_paragraphs_across_read_blocks_are_all_found(tmp_path: Path) -> None:
+    filler = b"".join(
+        b"Package: lib%d\nVersion: 1.0\nDescription: %s\n\n" % (n, b"x" * 300)
+        for n in range(6000)
+    )  # more than one 1 MiB block, so paragraphs straddle the blocks' edges
+    wanted = b"Package: python3-requests\nVersion: 2.28.1+dfsg-1\n"
+    index = DebianIndex(
+        [write_list(tmp_path, BOOKWORM, filler + wanted + b"\n" + filler)]
+    )
+    assert [p.package for p in index.lookup("requests")] == ["python3-requests"]

@@ -361,17 +361,6 @@ def test_an_extra_index_is_relayed_too(
         assert {r.headers.get("user-agent") for r in extra.log} == {"accord"}
 
 
-def test_the_port_is_the_same_each_run_and_never_shared(relay_index: TestIndex) -> None:
-    fetcher = Fetcher(None, 10, 0)
-    with Relay([relay_index.simple_url], fetcher) as first:
-        port = first.base
-        with Relay([relay_index.simple_url], fetcher) as second:
-            assert second.base != first.base  # a running relay keeps its port
-            assert get(second.url(0) + "alpha/")[0] == 200
-    with Relay([relay_index.simple_url], fetcher) as again:
-        assert again.base == port  # so uv's cache keys stay the same
-
-
 def test_a_mirror_that_advertises_no_metadata_gets_it_advertised(
     relay_index: TestIndex,
 ) -> None:

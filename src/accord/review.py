@@ -9,7 +9,7 @@ import dataclasses
 import datetime
 import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +30,7 @@ from accord.distro import (
     lookup_all,
 )
 from accord.distro.rpm import Getter, is_rpm_repo
-from accord.errors import AccordError, InputError
+from accord.errors import InputError
 from accord.files import write_atomic
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, ProjectPage
@@ -133,72 +133,6 @@ class PageMemo:
         return page
 
 
-def central_metadata(
-    client: IndexClient,
-    names: Sequence[str],
-    workers: int = 16,
-    memo: PageMemo | None = None,
-    pins: Mapping[NormalizedName, Version] | None = None,
-    on_done: Callable[[], None] = lambda: None,
-) -> dict[NormalizedName, CoreMetadata]:
-    """The metadata of every central library, for the duplicates check.
-
-    For a pinned library the pinned release's metadata is read, and kept on
-    disk: a release's metadata never changes, so a later review asks the
-    index nothing about it. Others use their newest release. ``on_done`` is
-    called once per name, for a progress bar.
-    """
-    store = MetadataStore(client.cache_dir.parent / "metadata")
-    pins = pins or {}
-    found: dict[NormalizedName, CoreMetadata] = {}
-    missing = []
-    for name in names:
-        canonical = canonicalize_name(name)
-        version = pins.get(canonical)
-        if version is not None and store.known_missing(canonical, version):
-            on_done()
-            continue
-        cached = store.get(canonical, version) if version is not None else None
-        if cached is not None:
-            found[canonical] = cached
-            on_done()
-        else:
-            missing.append(name)
-    memo = memo or PageMemo(client)
-
-    def fetch(name: str) -> tuple[NormalizedName, CoreMetadata | None]:
-        try:
-            return _fetch(name)
-        finally:
-            on_done()
-
-    def _fetch(name: str) -> tuple[NormalizedName, CoreMetadata | None]:
-        canonical = canonicalize_name(name)
-        try:
-            page = memo.project(name)
-        except AccordError:  # one library's page must not stop a review
-            return canonical, None
-        version = pins.get(canonical)
-        if version is not None and version not in page.versions:
-            version = None
-        try:
-            meta = client.latest_metadata(page, version)
-        except AccordError:  # one library's metadata must not stop a review
-            return canonical, None
-        if version is not None:
-            if meta is not None:
-                store.put(canonical, version, meta)
-            else:
-                store.put_missing(canonical, version)
-        return canonical, meta
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for canonical, meta in pool.map(fetch, dict.fromkeys(missing)):
-            if meta is not None:
-                found[canonical] = meta
-    return found
-
-
 def _metadata_from_json(data: dict[str, Any]) -> CoreMetadata:
     def strings(key: str) -> tuple[str, ...]:
         return tuple(str(item) for item in data.get(key) or ())
@@ -268,14 +202,20 @@ def gather(
     memo: PageMemo | None = None,
 ) -> Evidence:
     name, version, specifier = parse_target(target)
-    page = memo.project(name) if memo is not None else client.project(name)
-    chosen = choose_version(page, version, specifier)
-    metadata = client.latest_metadata(page, chosen)
-    release = client.release(name, str(chosen))
-    distro = None
-    if sources:
-        found = lookup_all(list(sources), name)
-        distro = tuple((p.distro, p.package, p.version) for p in found)
+    # The distro lists, the JSON API and the release's metadata are asked at
+    # once: each waits on its own disk or network.
+    with ThreadPoolExecutor(2, thread_name_prefix="accord-gather") as pool:
+        found = pool.submit(lookup_all, list(sources), name) if sources else None
+        page = memo.project(name) if memo is not None else client.project(name)
+        chosen = choose_version(page, version, specifier)
+        asked = pool.submit(client.release, name, str(chosen))
+        metadata = released_metadata(client, page, chosen)
+        release = asked.result()
+        distro = (
+            None
+            if found is None
+            else tuple((p.distro, p.package, p.version) for p in found.result())
+        )
     return Evidence(
         name=name,
         version=chosen,
@@ -290,6 +230,23 @@ def gather(
         distro_sources=tuple(source_names),
         specifier=specifier,
     )
+
+
+def released_metadata(
+    client: IndexClient, page: ProjectPage, version: Version
+) -> CoreMetadata | None:
+    """The release's core metadata, kept on disk once read: a release's
+    metadata never changes, and a mirror without PEP 658 files would be
+    read by ranges again on every review."""
+    store = MetadataStore(client.cache_dir.parent / "metadata")
+    canonical = canonicalize_name(page.name)
+    kept = store.get(canonical, version)
+    if kept is not None:
+        return kept
+    metadata = client.latest_metadata(page, version)
+    if metadata is not None:
+        store.put(canonical, version, metadata)
+    return metadata
 
 
 def review_policy(central: CentralRepo) -> ReviewPolicy:

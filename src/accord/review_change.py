@@ -21,12 +21,12 @@ from accord.index.client import IndexClient
 from accord.model.global_list import parse_global_list
 from accord.review import (
     PageMemo,
-    central_metadata,
     comparable_names,
     gather,
     pinned,
     review_policy,
 )
+from accord.review_compare import central_metadata
 from accord.rules.review import Criterion, Evidence, Verdict, review
 from accord.rules.review_change import change_questions, diff_central
 from accord.usage import find_users

@@ -58,13 +58,13 @@ def review(
         NotReviewed,
         PageMemo,
         Review,
-        central_metadata,
         comparable_names,
         distro_sources,
         parse_target,
         pinned,
         review_many,
     )
+    from accord.review_compare import central_metadata
 
     for target in targets:
         parse_target(target)  # a malformed one is bad usage: nothing is fetched

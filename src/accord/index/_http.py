@@ -153,13 +153,16 @@ class Fetcher:
             with self._lock:
                 self._authorization[origin(bare)] = authorization
 
-    def get(self, url: str, accept: str, limit: int = PAGE_BYTES) -> Response | None:
+    def get(
+        self, url: str, accept: str, limit: int = PAGE_BYTES, *, cached: bool = True
+    ) -> Response | None:
         """The body at ``url`` (at most ``limit`` bytes, decompressed);
-        None on 404/410; IndexUnavailable otherwise."""
+        None on 404/410; IndexUnavailable otherwise. ``cached=False`` leaves
+        the disk cache alone (for answers the caller keeps in its own form)."""
         self.remember_credentials(url)
         bare, _ = _split_credentials(url)
         key = hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
-        entry = self._load(key)
+        entry = self._load(key) if cached else None
         if entry is not None and entry.fresh(time.time()):
             return Response(entry.url, entry.body, entry.content_type, True)
         headers = {"Accept": accept, "Accept-Encoding": "gzip"}
@@ -180,7 +183,9 @@ class Fetcher:
                 f"HTTP {error.code} {error.reason} from {shown}", url=shown
             ) from error
         content_type = got.get("Content-Type", "")
-        self._store(key, _Entry(final, content_type, None, None, 0, None, body), got)
+        if cached:
+            entry = _Entry(final, content_type, None, None, 0, None, body)
+            self._store(key, entry, got)
         return Response(final, body, content_type)
 
     def post(

@@ -57,7 +57,17 @@ class Pool:
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self._local = threading.local()
-        self._context = ssl.create_default_context()
+        self._context_lock = threading.Lock()
+        self._ssl: ssl.SSLContext | None = None
+
+    @property
+    def _context(self) -> ssl.SSLContext:
+        """Made on the first https connection: loading the trust store
+        takes longer than a run that answers from the cache."""
+        with self._context_lock:
+            if self._ssl is None:
+                self._ssl = ssl.create_default_context()
+            return self._ssl
 
     def _connections(self) -> dict[tuple[str, str], http.client.HTTPConnection]:
         connections = getattr(self._local, "connections", None)

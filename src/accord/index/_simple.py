@@ -71,6 +71,39 @@ def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
     )
 
 
+def release_page(
+    body: bytes,
+    content_type: str,
+    page_url: str,
+    name: NormalizedName,
+    version: Version,
+) -> ProjectPage | None:
+    """The page with only ``version``'s files, the others left unparsed (a
+    page may list twenty thousand files; one release's metadata needs a few).
+
+    None where that is not cheap: an HTML page, or no file whose name spells
+    the version as ``str(version)`` does (then parse the whole page).
+    """
+    if "json" not in content_type.lower():
+        return None
+    spelt = (f"-{version}-", f"-{version}.")
+    try:
+        data = loads(body)
+        entries = [
+            entry
+            for entry in data["files"]
+            if any(s in str(entry["filename"]) for s in spelt)
+        ]
+        files = tuple(_json_file(entry, page_url, name) for entry in entries)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        shown = redact(page_url)
+        raise IndexUnavailable(
+            f"{shown} is not a valid simple-API JSON page: {error}", url=shown
+        ) from error
+    mine = tuple(f for f in files if f.version == version)
+    return ProjectPage(name=name, files=mine, versions=(version,)) if mine else None
+
+
 def _json_status(value: object) -> tuple[str, str | None]:
     """PEP 792's ``project-status`` object: its status and reason."""
     if not isinstance(value, dict):

@@ -28,7 +28,7 @@ from accord.index._errors import ResponseTooLarge
 from accord.index._http import Fetcher, IndexUnavailable, redact
 from accord.index._limits import METADATA_BYTES
 from accord.index._metadata import parse_core_metadata, parse_release
-from accord.index._simple import parse_page
+from accord.index._simple import parse_page, release_page
 from accord.index._wheel import RemoteFile, wheel_metadata
 from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
 
@@ -87,6 +87,7 @@ class IndexClient:
         # Release answers (404s included, which the HTTP cache does not keep)
         # for the client's life: a review asks for the same release twice.
         self._json_misses = 0
+        self._probe_misses = 0
         self._releases: dict[tuple[str, str | None], PyPIRelease | None] = {}
         self._lock = threading.Lock()
 
@@ -104,6 +105,19 @@ class IndexClient:
         if response is None:
             raise PackageNotFound(name, self.index_url)
         return parse_page(response.body, response.content_type, response.url, canonical)
+
+    def release_files(self, name: str, version: Version) -> ProjectPage:
+        """The project's page with ``version``'s files only (others, and
+        the versions list, may be left out), read past the disk cache:
+        for callers that keep what they learn from it in their own form."""
+        canonical = canonicalize_name(name)
+        url = urllib.parse.urljoin(self.index_url, f"{canonical}/")
+        response = self.fetcher.get(url, SIMPLE_ACCEPT, cached=False)
+        if response is None:
+            raise PackageNotFound(name, self.index_url)
+        body, content_type, final = response.body, response.content_type, response.url
+        page = release_page(body, content_type, final, canonical, version)
+        return page or parse_page(body, content_type, final, canonical)
 
     def projects(self, names: Sequence[str]) -> dict[str, ProjectPage | AccordError]:
         """Each name's page, or the error reading it; fetched concurrently."""
@@ -131,25 +145,31 @@ class IndexClient:
         version = "" if file.version is None else str(file.version)
         return parse_core_metadata(response.body, _project_of(file), version)
 
-    def release(self, name: str, version: str | None = None) -> PyPIRelease | None:
-        """PyPI's JSON for the release (latest if no version); None if absent."""
+    def release(
+        self, name: str, version: str | None = None, *, cached: bool = True
+    ) -> PyPIRelease | None:
+        """PyPI's JSON for the release (latest if no version); None if absent.
+        ``cached=False`` keeps the answer out of the disk cache."""
         if self.pypi_json_url is None:
             return None
         key = (canonicalize_name(name), version)
         with self._lock:
             if key in self._releases:
                 return self._releases[key]
-        release = self._fetch_release(name, version)
-        with self._lock:
-            self._releases[key] = release
+        release = self._fetch_release(name, version, cached)
+        if cached:  # else a later caller that wants it on disk asks again
+            with self._lock:
+                self._releases[key] = release
         return release
 
-    def _fetch_release(self, name: str, version: str | None) -> PyPIRelease | None:
+    def _fetch_release(
+        self, name: str, version: str | None, cached: bool = True
+    ) -> PyPIRelease | None:
         if self.pypi_json_url is None or self._json_misses >= _JSON_API_GIVE_UP:
             return None
         path = canonicalize_name(name) + ("" if version is None else f"/{version}")
         url = urllib.parse.urljoin(self.pypi_json_url, f"{path}/json")
-        response = self.fetcher.get(url, "application/json")
+        response = self.fetcher.get(url, "application/json", cached=cached)
         if response is None:
             # Asked only about projects the simple index has: a JSON API
             # that knows none of several is absent (a mirror), so stop asking.
@@ -195,10 +215,16 @@ class IndexClient:
         wheels = [f for f in page.files_for(version) if f.is_wheel and f.yanked is None]
         for file in wheels[:1]:
             # Some mirrors serve PEP 658 files without advertising them; one
-            # small request may save downloading the whole wheel.
-            probe = self.fetcher.get(f"{file.url}.metadata", "*/*", METADATA_BYTES)
-            if probe is not None and probe.body.startswith(b"Metadata-Version"):
-                return parse_core_metadata(probe.body, _project_of(file), str(version))
+            # small request may save downloading the whole wheel (until
+            # several in a row say the mirror has none).
+            if self._probe_misses < _PROBE_GIVE_UP:
+                probe = self.fetcher.get(f"{file.url}.metadata", "*/*", METADATA_BYTES)
+                found = probe is not None and probe.body.startswith(b"Metadata-Version")
+                with self._lock:
+                    self._probe_misses = -(10**9) if found else self._probe_misses + 1
+                if probe is not None and found:
+                    project = _project_of(file)
+                    return parse_core_metadata(probe.body, project, str(version))
             # By ranges: the central directory and METADATA, not the whole
             # wheel (unless the index ignores ranges); METADATA is capped.
             try:
@@ -214,6 +240,7 @@ class IndexClient:
 
 _MAX_WHEEL_BYTES = 20 * 1024 * 1024
 _JSON_API_GIVE_UP = 5  # consecutive misses before the JSON API counts as absent
+_PROBE_GIVE_UP = 5  # the same for unadvertised .metadata files
 
 
 def newest_version(page: ProjectPage) -> Version | None:

@@ -15,6 +15,12 @@ The secret is per user and stable (a 0600 file in accord's cache
 directory), so the relay's URLs, and with them uv's cache keys, stay the
 same from run to run; it never appears on a command line (uv gets it in its
 environment, which other users cannot read).
+
+One path needs no secret: ``/hello/<nonce>``, which another accord run asks
+before it uses a relay it found on its port (see :mod:`._address`). The
+answer is a MAC of the nonce, the port and the indexes under the secret:
+it proves the relay is this user's for these indexes, and gives nothing a
+client without the secret can use.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from accord.errors import AccordError
@@ -108,3 +115,11 @@ def signed(secret: str, url: str, mac: str) -> bool:
 
 def is_project_name(name: str) -> bool:
     return _PROJECT.fullmatch(name) is not None
+
+
+def hello_proof(secret: str, port: int, upstreams: Sequence[str], nonce: str) -> str:
+    """What this user's relay for ``upstreams`` on ``port`` answers to
+    ``/hello/<nonce>``: bound to the port, so a program on another port
+    cannot pass on the answer of a relay it reached."""
+    text = "\n".join(["accord-relay-hello", str(port), nonce, *upstreams])
+    return hashlib.blake2b(text.encode(), key=_key(secret), digest_size=16).hexdigest()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import re
+import sys
 import threading
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -33,7 +34,13 @@ from accord.index._errors import redact
 from accord.index._http import Fetcher
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
-from accord.index.relay._guard import is_project_name, load_secret, sign, signed
+from accord.index.relay._guard import (
+    default_key_dir,
+    is_project_name,
+    load_secret,
+    sign,
+    signed,
+)
 from accord.index.relay._pages import rewrite_html, rewrite_json
 
 PAGE_ACCEPT = (
@@ -51,6 +58,10 @@ _PER_PYTHON = re.compile(
 )
 _KEEP_AT_MOST = 1024 * 1024
 _AHEAD_THREADS = 8
+
+
+def _to_stderr(message: str) -> None:
+    print(f"accord: note: {message}", file=sys.stderr)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +83,10 @@ class Relay:
 
     ``url(i)`` is the relay's address for ``upstreams[i]``; every address
     starts with ``base``, which holds the secret (``secret``, or this user's
-    from ``key_dir``: see :func:`._guard.load_secret`).
+    from ``key_dir``: see :func:`._guard.load_secret`). The port is the same
+    run after run; another accord run's relay on it for the same indexes is
+    used rather than left (see :mod:`._address`), and ``notice`` hears
+    about any wait.
     """
 
     def __init__(
@@ -83,8 +97,9 @@ class Relay:
         *,
         secret: str | None = None,
         key_dir: Path | None = None,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
-        from accord.index.relay._server import bind
+        from accord.index.relay._address import claim
 
         self.upstreams = tuple(u if u.endswith("/") else u + "/" for u in upstreams)
         self.fetcher = fetcher
@@ -108,16 +123,18 @@ class Relay:
             threading.Thread(
                 target=self._fetch_ahead, name=f"accord-relay-{number}", daemon=True
             ).start()
-        self._server = bind(self, self.upstreams)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
+        self._notice = notice or _to_stderr
+        directory = key_dir or default_key_dir()
+        self._address = claim(self, self.upstreams, directory, self._notice)
 
     @property
     def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"http://127.0.0.1:{self._address.port}"
+
+    @property
+    def shared(self) -> bool:
+        """True when another accord run's relay answers for this one."""
+        return self._address.shared
 
     @property
     def base(self) -> str:
@@ -147,8 +164,7 @@ class Relay:
     def close(self) -> None:
         for _ in range(_AHEAD_THREADS):
             self._ahead.put(None)
-        self._server.shutdown()
-        self._server.server_close()
+        self._address.close(self._notice)
 
     def __enter__(self) -> Relay:
         return self

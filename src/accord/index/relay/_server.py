@@ -3,41 +3,19 @@ handed to the :class:`~accord.index.relay._relay.Relay`."""
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import urllib.parse
-from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from accord.index.relay._guard import same_secret
+from accord.index.relay._guard import hello_proof, same_secret
 
 if TYPE_CHECKING:
-    from accord.index.relay._relay import Relay
-
-_PORT_RANGE = (30000, 60000)
-
-
-def bind(relay: Relay, upstreams: Sequence[str]) -> RelayServer:
-    """A server on a port chosen from the upstreams, so uv's cache (keyed by
-    index URL) stays useful from run to run; any free port if those are taken.
-    """
-    digest = hashlib.sha256("\n".join(upstreams).encode()).digest()
-    low, high = _PORT_RANGE
-    ports = [
-        low + int.from_bytes(digest[i : i + 4], "big") % (high - low) for i in (0, 4, 8)
-    ]
-    for port in [*ports, 0]:
-        try:
-            return RelayServer(("127.0.0.1", port), relay)
-        except OSError:
-            if port == 0:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    from accord.index.relay._relay import Relay, Reply
 
 
 class RelayServer(ThreadingHTTPServer):
-    # The same port run after run (see bind): reuse it past TIME_WAIT. On
+    # The same port run after run (see ._address): reuse it past TIME_WAIT. On
     # Linux and macOS a second listener still cannot bind it; Windows'
     # SO_REUSEADDR would let one, so not there.
     allow_reuse_address = sys.platform != "win32"
@@ -46,6 +24,7 @@ class RelayServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], relay: Relay) -> None:
         self.relay = relay
+        self.closing = False  # set when done: /hello says so, no one joins
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -71,7 +50,9 @@ class _Handler(BaseHTTPRequestHandler):
         relay = self.server.relay
         path = urllib.parse.urlsplit(self.path)
         secret, _, rest = path.path.removeprefix("/").partition("/")
-        if not same_secret(secret, relay.secret):
+        if secret == "hello":
+            reply = self._hello(rest)
+        elif not same_secret(secret, relay.secret):
             reply = REFUSED  # another local user, or a web page: not for them
         elif rest.startswith("f/"):
             reply = relay.file(f"/{rest}" + (f"?{path.query}" if path.query else ""))
@@ -89,6 +70,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(reply.body)
+
+    def _hello(self, nonce: str) -> Reply:
+        """Proof, to a run that knows the secret, that this is its relay
+        for the same indexes (see ._address); the secret itself is neither
+        asked for nor given."""
+        from accord.index.relay._relay import REFUSED, Reply
+
+        if self.server.closing:
+            return Reply(503, b"closing\n", "text/plain", "no-store")
+        if not nonce.isalnum() or not 16 <= len(nonce) <= 64:
+            return REFUSED
+        relay = self.server.relay
+        port = self.server.server_address[1]
+        proof = hello_proof(relay.secret, port, relay.upstreams, nonce)
+        return Reply(200, f"{proof}\n".encode(), "text/plain", "no-store")
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # uv reports what matters; the relay stays quiet

@@ -1,0 +1,129 @@
+"""Benchmark: `accord review NAME` cold and warm against OpenStack's list.
+
+Uses the network (not part of CI): the index is PyPI (or ``--index-url``).
+Each round runs, interleaved,
+
+- accord cold: an empty cache (``XDG_CACHE_HOME``), so the central
+  libraries' metadata for the duplicates comparison, the target's page and
+  the distro lists are all read afresh;
+- accord warm: the same command again on that cache;
+- the alternative: one request to PyPI's JSON API for NAME from a fresh
+  Python (what a reviewer's script would do), the floor of any review;
+- with ``--baseline REV``, the same two accord runs from git revision REV
+  (exported to a temporary directory), for a before/after ratio.
+
+Prints the median and spread (min-max) of wall time and CPU (user+sys) per
+path, and the ratios to the alternative. Bytecode is compiled once (in a
+temporary ``PYTHONPYCACHEPREFIX``) before the rounds, as an installed accord
+would have it.
+
+    python benchmarks/review_cold_warm.py httpx --rounds 3 --baseline HEAD~5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "data" / "openstack"
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user+sys of the child) and exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, result.returncode
+
+
+def export(revision: str, into: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
+def show(label: str, runs: list[tuple[float, float]], floor: float | None) -> None:
+    walls = [w for w, _ in runs]
+    cpus = [c for _, c in runs]
+    wall = statistics.median(walls)
+    ratio = f"  {wall / floor:6.1f}x the alternative" if floor else ""
+    print(
+        f"{label:28} wall {wall:6.2f} s ({min(walls):.2f}-{max(walls):.2f})"
+        f"  cpu {statistics.median(cpus):6.2f} s ({min(cpus):.2f}-{max(cpus):.2f})"
+        + ratio
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", nargs="?", default="httpx")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", metavar="REV", help="also run this revision")
+    parser.add_argument("--requirements", type=Path, default=REAL)
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="accord-review-bench-"))
+    base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    base_env["PYTHONPYCACHEPREFIX"] = str(scratch / "pyc")
+    trees = {"accord": ROOT / "src"}
+    if args.baseline:
+        (scratch / "baseline").mkdir()
+        trees[f"accord {args.baseline}"] = export(args.baseline, scratch / "baseline")
+    review = ["-m", "accord", "review", args.name, "--format", "json"]
+    review += ["--requirements", str(args.requirements)]
+    alternative = (
+        "import urllib.request;"
+        f"urllib.request.urlopen('https://pypi.org/pypi/{args.name}/json').read()"
+    )
+    results: dict[str, list[tuple[float, float]]] = {}
+    try:
+        for label, src in trees.items():  # compile once, and check it runs
+            env = {**base_env, "PYTHONPATH": str(src)}
+            env["XDG_CACHE_HOME"] = str(scratch / "warmup")
+            _, _, code = timed([sys.executable, *review], env)
+            if code not in (0, 1):
+                sys.exit(f"{label}: exit {code} on the warm-up run")
+            shutil.rmtree(scratch / "warmup", ignore_errors=True)
+        for round_number in range(args.rounds):
+            wall, cpu, _ = timed([sys.executable, "-c", alternative], base_env)
+            results.setdefault("alternative (one JSON GET)", []).append((wall, cpu))
+            for number, (label, src) in enumerate(trees.items()):
+                cache = scratch / f"cache-{round_number}-{number}"
+                env = {**base_env, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(cache)}
+                for kind in ("cold", "warm"):
+                    wall, cpu, code = timed([sys.executable, *review], env)
+                    results.setdefault(f"{label} {kind}", []).append((wall, cpu))
+                shutil.rmtree(cache, ignore_errors=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    floor = statistics.median(w for w, _ in results["alternative (one JSON GET)"])
+    print(f"accord review {args.name}, {args.rounds} rounds, median (min-max)")
+    for label, runs in results.items():
+        show(label, runs, None if label.startswith("alternative") else floor)
+    if args.baseline:
+        for kind in ("cold", "warm"):
+            new = statistics.median(w for w, _ in results[f"accord {kind}"])
+            old = statistics.median(
+                w for w, _ in results[f"accord {args.baseline} {kind}"]
+            )
+            print(f"{kind}: {new / old:.2f}x the baseline's wall time")
+
+
+if __name__ == "__main__":
+    main()
