@@ -23,7 +23,6 @@ _ANCHOR = re.compile(r"<a\s([^>]*)>([^<]*)", re.IGNORECASE)
 _ATTRIBUTE = re.compile(
     r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""", re.DOTALL
 )
-_JSON_URL = re.compile(rb'"url"\s*:\s*"')
 # An absolute link with nothing escaped in it: rewritten on the bytes.
 _JSON_PLAIN_URL = re.compile(rb'"url"\s*:\s*"(https?://[^"\\#]+)(#[^"\\]*)?"')
 _JSON_WHEEL = re.compile(rb'("filename"\s*:\s*"[^"]+\.whl")')
@@ -34,17 +33,8 @@ _BASE = re.compile(r"<base\s[^>]*href\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
 def rewrite_json(body: bytes, page_url: str, link: Link) -> bytes:
     # Pages such as botocore's list thousands of files. When every link
     # is absolute and plain (PyPI's are), the links are rewritten on the
-    # bytes; JSON is decoded only for the others.
-    plain = len(_JSON_PLAIN_URL.findall(body))
-    wheels = len(_JSON_WHEEL.findall(body))
-    advertised = max(
-        body.count(b'"core-metadata"'), body.count(b'"dist-info-metadata"')
-    )
-    if (
-        b'"files"' in body
-        and plain == len(_JSON_URL.findall(body))
-        and advertised in (0, wheels)
-    ):
+    # bytes, in one pass; JSON is decoded only for the others.
+    if b'"files"' in body:
 
         def substitute(match: re.Match[bytes]) -> bytes:
             url = match[1].decode("utf-8", "replace") + (
@@ -53,10 +43,16 @@ def rewrite_json(body: bytes, page_url: str, link: Link) -> bytes:
             relayed, fragment = link(page_url, url)
             return b'"url": "' + (relayed + fragment).encode() + b'"'
 
-        body = _JSON_PLAIN_URL.sub(substitute, body)
-        if not advertised:
-            body = _JSON_WHEEL.sub(_ADVERTISE_JSON, body)
-        return body
+        rewritten, links = _JSON_PLAIN_URL.subn(substitute, body)
+        # Every "url" key was a plain link (a "url" in a string is escaped).
+        if links == body.count(b'"url"'):
+            advertised = max(
+                body.count(b'"core-metadata"'), body.count(b'"dist-info-metadata"')
+            )
+            if not advertised:
+                return _JSON_WHEEL.sub(_ADVERTISE_JSON, rewritten)
+            if advertised == len(_JSON_WHEEL.findall(body)):
+                return rewritten
     try:
         data = loads(body)
         entries = data["files"]

@@ -42,12 +42,11 @@ PAGE_ACCEPT = (
 )
 PAGE_CACHE = "max-age=600"  # what PyPI says of its pages
 FILE_CACHE = "max-age=31536000, immutable"
-# A relay path of a wheel built for one CPython on Linux x86_64 (uv's
-# "linux"): /f/<mac>/.../<dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
+# The file name of a wheel built for one CPython on Linux x86_64 (uv's
+# "linux"): <dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
 _PER_PYTHON = re.compile(
-    r"(?P<path>/f/[^\"'#\s]*/(?P<release>[A-Za-z0-9_.]+-[^-/\"'#\s]+)-"
-    r"(?P<python>cp3\d+)-cp3\d+t?-"
-    r"(?P<platform>[^-/\"'#\s]*linux[^-/\"'#\s]*x86_64)\.whl)(?=[\"'#]|$)"
+    r"(?P<release>[A-Za-z0-9_.]+-[^-/]+)-(?P<python>cp3\d+)-cp3\d+t?-"
+    r"(?P<platform>[^-/]*linux[^-/]*x86_64)\.whl"
 )
 _KEEP_AT_MOST = 1024 * 1024
 _AHEAD_THREADS = 8
@@ -93,8 +92,8 @@ class Relay:
             fetcher.remember_credentials(upstream)
         self._flights: dict[str, Future[Reply]] = {}
         self._lock = threading.Lock()
-        # (distribution-version, platform) -> {python tag: relay path} of the
-        # per-Python wheels the pages list, to fetch siblings ahead.
+        # (distribution-version, platform) -> {python tag: upstream URL} of
+        # the per-Python wheels the pages list, to fetch siblings ahead.
         self._per_python: dict[tuple[str, str], dict[str, str]] = {}
         self._siblings_fetched: set[tuple[str, str]] = set()
         # The wheels worth fetching ahead: those of the run's Pythons (all,
@@ -193,10 +192,13 @@ class Relay:
             return REFUSED
         if siblings and path.endswith(".whl.metadata"):
             self._fetch_siblings(path.removesuffix(".metadata"))
+        return self._relayed_file(upstream)
+
+    def _relayed_file(self, upstream: str) -> Reply:
         return self._once(f"file {upstream}", lambda: self._fetch_file(upstream))
 
     def _fetch_siblings(self, path: str) -> None:
-        match = _PER_PYTHON.search(path)
+        match = _PER_PYTHON.fullmatch(path.rpartition("/")[2])
         if match is None:
             return
         key = (match["release"], match["platform"])
@@ -214,9 +216,9 @@ class Relay:
             self._ahead.put(other + ".metadata")
 
     def _fetch_ahead(self) -> None:
-        while (path := self._ahead.get()) is not None:
+        while (upstream := self._ahead.get()) is not None:
             with contextlib.suppress(Exception):  # only a guess: uv will ask
-                self.file(path, siblings=False)
+                self._relayed_file(upstream)
 
     def _once(self, key: str, fetch: Callable[[], Reply]) -> Reply:
         with self._lock:
@@ -248,21 +250,27 @@ class Relay:
         response = self.fetcher.get(upstream, PAGE_ACCEPT)
         if response is None:
             return _NOT_FOUND
-        if "json" in response.content_type.lower():
-            body = rewrite_json(response.body, response.url, self._link)
-        else:
-            body = rewrite_html(response.body, response.url, self._link)
-        self._note_per_python(body)
-        return Reply(200, body, response.content_type, PAGE_CACHE)
-
-    def _note_per_python(self, body: bytes) -> None:
         found: dict[tuple[str, str], dict[str, str]] = {}
-        for match in _PER_PYTHON.finditer(body.decode("utf-8", "replace")):
-            key = (match["release"], match["platform"])
-            found.setdefault(key, {})[match["python"]] = match["path"]
+        prefix = self.base + "f/"
+
+        def link(base: str, url: str) -> tuple[str, str]:
+            relayed, fragment, absolute = _relay_link(self.secret, prefix, base, url)
+            if absolute.endswith("x86_64.whl") and "-cp3" in absolute:
+                # one CPython's wheel: noted, to fetch its siblings ahead
+                match = _PER_PYTHON.fullmatch(absolute.rpartition("/")[2])
+                if match is not None:
+                    key = (match["release"], match["platform"])
+                    found.setdefault(key, {})[match["python"]] = absolute
+            return relayed, fragment
+
+        if "json" in response.content_type.lower():
+            body = rewrite_json(response.body, response.url, link)
+        else:
+            body = rewrite_html(response.body, response.url, link)
         if found:
             with self._lock:
                 self._per_python.update(found)
+        return Reply(200, body, response.content_type, PAGE_CACHE)
 
     def _fetch_file(self, upstream: str) -> Reply:
         metadata = upstream.endswith(".metadata")
@@ -279,17 +287,6 @@ class Relay:
         return _FILE_NOT_FOUND if found is None else Reply(200, found)
 
     # -- links --------------------------------------------------------------
-
-    def _link(self, base: str, url: str) -> tuple[str, str]:
-        """The relay's URL for ``url`` (as linked from ``base``), signed,
-        and its ``#fragment`` (the file's hash, which uv checks)."""
-        url, hashmark, fragment = url.partition("#")
-        absolute = urllib.parse.urljoin(base, url)
-        scheme, _, rest = absolute.partition("://")
-        return (
-            f"{self.base}f/{sign(self.secret, absolute)}/{scheme}/{rest}",
-            f"{hashmark}{fragment}",
-        )
 
     def _upstream(self, path: str) -> str | None:
         """The index URL behind relay ``path``, or None if not relayed: only
@@ -308,3 +305,18 @@ class Relay:
         if wheel.endswith(".whl") and signed(self.secret, wheel, mac):
             return upstream
         return None
+
+
+def _relay_link(secret: str, prefix: str, base: str, url: str) -> tuple[str, str, str]:
+    """The relay's URL (under ``prefix``) for ``url`` as linked from
+    ``base``, its ``#fragment``, and the upstream URL it stands for."""
+    url, hashmark, fragment = url.partition("#")
+    # urljoin is most of a page's rewriting: an absolute URL with no dot
+    # segment (PyPI's every link) is its own answer.
+    if url.startswith(("https://", "http://")) and "/." not in url:
+        absolute = url
+    else:
+        absolute = urllib.parse.urljoin(base, url)
+    scheme, _, rest = absolute.partition("://")
+    relayed = f"{prefix}{sign(secret, absolute)}/{scheme}/{rest}"
+    return relayed, f"{hashmark}{fragment}", absolute
