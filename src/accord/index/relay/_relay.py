@@ -33,7 +33,13 @@ from accord.index._errors import redact
 from accord.index._http import Fetcher
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
-from accord.index.relay._guard import is_project_name, load_secret, sign, signed
+from accord.index.relay._guard import (
+    is_project_name,
+    load_secret,
+    sign,
+    sign_bytes,
+    signed,
+)
 from accord.index.relay._pages import rewrite_html, rewrite_json
 
 PAGE_ACCEPT = (
@@ -252,19 +258,33 @@ class Relay:
             return _NOT_FOUND
         found: dict[tuple[str, str], dict[str, str]] = {}
         prefix = self.base + "f/"
+        prefix_bytes = prefix.encode()
 
-        def link(base: str, url: str) -> tuple[str, str]:
-            relayed, fragment, absolute = _relay_link(self.secret, prefix, base, url)
+        def note(absolute: str) -> None:
             if absolute.endswith("x86_64.whl") and "-cp3" in absolute:
                 # one CPython's wheel: noted, to fetch its siblings ahead
                 match = _PER_PYTHON.fullmatch(absolute.rpartition("/")[2])
                 if match is not None:
                     key = (match["release"], match["platform"])
                     found.setdefault(key, {})[match["python"]] = absolute
+
+        def link(base: str, url: str) -> tuple[str, str]:
+            relayed, fragment, absolute = _relay_link(self.secret, prefix, base, url)
+            note(absolute)
             return relayed, fragment
 
+        def plain(url: bytes) -> bytes | None:
+            # what _relay_link does, on the bytes, for what needs no urljoin
+            if b"/." in url or not url.isascii():
+                return None
+            if url.endswith(b"x86_64.whl"):
+                note(url.decode())
+            scheme, _, rest = url.partition(b"://")
+            mac = sign_bytes(self.secret, url)
+            return prefix_bytes + mac + b"/" + scheme + b"/" + rest
+
         if "json" in response.content_type.lower():
-            body = rewrite_json(response.body, response.url, link)
+            body = rewrite_json(response.body, response.url, link, plain)
         else:
             body = rewrite_html(response.body, response.url, link)
         if found:
