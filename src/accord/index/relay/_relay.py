@@ -30,7 +30,7 @@ from types import TracebackType
 
 from accord.errors import AccordError
 from accord.index._errors import redact
-from accord.index._http import Fetcher
+from accord.index._http import Fetcher, Response
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
 from accord.index.relay._guard import (
@@ -41,6 +41,7 @@ from accord.index.relay._guard import (
     signed,
 )
 from accord.index.relay._pages import rewrite_html, rewrite_json
+from accord.index.relay._store import PageStore, PerPython
 
 PAGE_ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -88,6 +89,7 @@ class Relay:
         *,
         secret: str | None = None,
         key_dir: Path | None = None,
+        page_dir: Path | None = None,
     ) -> None:
         from accord.index.relay._server import bind
 
@@ -114,6 +116,8 @@ class Relay:
                 target=self._fetch_ahead, name=f"accord-relay-{number}", daemon=True
             ).start()
         self._server = bind(self, self.upstreams)
+        # Rewritten pages kept from run to run (see ._store), if given where.
+        self._store = None if page_dir is None else PageStore(page_dir, self.base)
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
         )
@@ -256,7 +260,25 @@ class Relay:
         response = self.fetcher.get(upstream, PAGE_ACCEPT)
         if response is None:
             return _NOT_FOUND
-        found: dict[tuple[str, str], dict[str, str]] = {}
+        kept = None if self._store is None else self._store.get(upstream, response.body)
+        if kept is not None:
+            found = kept.per_python
+            body = kept.body
+        else:
+            found, body = self._rewrite(response)
+            if self._store is not None:
+                self._store.put(
+                    upstream, response.body, body, response.content_type, found
+                )
+        if found:
+            with self._lock:
+                self._per_python.update(found)
+        return Reply(200, body, response.content_type, PAGE_CACHE)
+
+    def _rewrite(self, response: Response) -> tuple[PerPython, bytes]:
+        """The page with its links through the relay, and the per-Python
+        wheels it lists."""
+        found: PerPython = {}
         prefix = self.base + "f/"
         prefix_bytes = prefix.encode()
 
@@ -287,10 +309,7 @@ class Relay:
             body = rewrite_json(response.body, response.url, link, plain)
         else:
             body = rewrite_html(response.body, response.url, link)
-        if found:
-            with self._lock:
-                self._per_python.update(found)
-        return Reply(200, body, response.content_type, PAGE_CACHE)
+        return found, body
 
     def _fetch_file(self, upstream: str) -> Reply:
         metadata = upstream.endswith(".metadata")
