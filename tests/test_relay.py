@@ -502,3 +502,29 @@ def test_generate_through_the_relay_from_a_gzipping_index(
     pins = (tmp_path / "upper-constraints.txt").read_text()
     assert "alpha===2.0\nbeta===1.5\n" in pins
     assert {r.headers.get("user-agent") for r in relay_index.log} == {"accord"}
+
+
+def test_a_kept_page_is_served_only_while_the_index_page_is_unchanged(
+    relay_index: TestIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = tmp_path / "pages"
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages) as one:
+        first = one.page(0, "alpha").body
+    assert pages.stat().st_mode & 0o077 == 0  # it holds the relay's secret
+
+    from accord.index.relay import _relay
+
+    def no_rewrite(*args: object) -> bytes:
+        raise AssertionError("rewritten although kept")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_relay, "rewrite_json", no_rewrite)
+        patched.setattr(_relay, "rewrite_html", no_rewrite)
+        with Relay(
+            [relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages
+        ) as two:
+            assert two.page(0, "alpha").body == first
+    # A new release changes the index's page: the kept rewrite is not used.
+    relay_index.add("alpha", [Release("1.0"), Release("3.0")])
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages) as three:
+        assert b"alpha-3.0-py3-none-any.whl" in three.page(0, "alpha").body

@@ -25,6 +25,7 @@ import urllib.parse
 from dataclasses import dataclass
 from email.message import Message
 
+from accord.index._dns import create_connection
 from accord.index._limits import Budget, read_body
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -157,11 +158,18 @@ class Pool:
 
     def _connect(self, parts: urllib.parse.SplitResult) -> http.client.HTTPConnection:
         host = parts.hostname or ""
+        connection: http.client.HTTPConnection
         if parts.scheme == "https":
-            return http.client.HTTPSConnection(
+            connection = http.client.HTTPSConnection(
                 host, parts.port, timeout=self.timeout, context=self._context
             )
-        return http.client.HTTPConnection(host, parts.port, timeout=self.timeout)
+        else:
+            connection = http.client.HTTPConnection(
+                host, parts.port, timeout=self.timeout
+            )
+        # Each host looked up once for all threads (see accord.index._dns).
+        vars(connection)["_create_connection"] = create_connection
+        return connection
 
 
 def _exchange(

@@ -130,10 +130,14 @@ class UvResolver:
         with self._relay_lock:
             if self._relay is None:
                 from accord.index._http import Fetcher
+                from accord.index.client import default_cache_dir
                 from accord.index.relay import Relay
 
                 self._relay = Relay(
-                    upstreams, Fetcher(None, timeout=60.0, retries=3), self.pythons
+                    upstreams,
+                    Fetcher(None, timeout=60.0, retries=3),
+                    self.pythons,
+                    page_dir=default_cache_dir().parent / "relay-pages",
                 )
             return self._relay
 

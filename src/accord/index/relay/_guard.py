@@ -104,6 +104,15 @@ def sign(secret: str, url: str) -> str:
     return mac.hexdigest()
 
 
+def sign_bytes(secret: str, url: bytes) -> bytes:
+    """:func:`sign` of an ASCII ``url`` given as bytes (a page's own)."""
+    return (
+        hashlib.blake2b(url, key=_key(secret), digest_size=_MAC_BYTES)
+        .hexdigest()
+        .encode()
+    )
+
+
 @functools.lru_cache(maxsize=4)
 def _key(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()

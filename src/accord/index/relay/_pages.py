@@ -18,45 +18,48 @@ from accord.index._limits import loads
 from accord.index.relay._errors import RelayError
 
 Link = Callable[[str, str], tuple[str, str]]
+# The relay's URL for a plain absolute link, on the page's bytes (the cheap
+# way: most of a page's rewriting), or None for ``Link`` to do it.
+PlainLink = Callable[[bytes], bytes | None]
 
 _ANCHOR = re.compile(r"<a\s([^>]*)>([^<]*)", re.IGNORECASE)
 _ATTRIBUTE = re.compile(
     r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""", re.DOTALL
 )
-_JSON_URL = re.compile(rb'"url"\s*:\s*"')
 # An absolute link with nothing escaped in it: rewritten on the bytes.
 _JSON_PLAIN_URL = re.compile(rb'"url"\s*:\s*"(https?://[^"\\#]+)(#[^"\\]*)?"')
 _JSON_WHEEL = re.compile(rb'("filename"\s*:\s*"[^"]+\.whl")')
-_ADVERTISE_JSON = rb'\1, "core-metadata": true, "dist-info-metadata": true'
+_ADVERTISED_JSON = b', "core-metadata": true, "dist-info-metadata": true'
 _BASE = re.compile(r"<base\s[^>]*href\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
 
 
-def rewrite_json(body: bytes, page_url: str, link: Link) -> bytes:
+def rewrite_json(
+    body: bytes, page_url: str, link: Link, plain: PlainLink | None = None
+) -> bytes:
     # Pages such as botocore's list thousands of files. When every link
     # is absolute and plain (PyPI's are), the links are rewritten on the
-    # bytes; JSON is decoded only for the others.
-    plain = len(_JSON_PLAIN_URL.findall(body))
-    wheels = len(_JSON_WHEEL.findall(body))
-    advertised = max(
-        body.count(b'"core-metadata"'), body.count(b'"dist-info-metadata"')
-    )
-    if (
-        b'"files"' in body
-        and plain == len(_JSON_URL.findall(body))
-        and advertised in (0, wheels)
-    ):
+    # bytes, in one pass; JSON is decoded only for the others.
+    if b'"files"' in body:
 
         def substitute(match: re.Match[bytes]) -> bytes:
+            if plain is not None and (fast := plain(match[1])) is not None:
+                return b'"url": "' + fast + (match[2] or b"") + b'"'
             url = match[1].decode("utf-8", "replace") + (
                 (match[2] or b"").decode("utf-8", "replace")
             )
             relayed, fragment = link(page_url, url)
             return b'"url": "' + (relayed + fragment).encode() + b'"'
 
-        body = _JSON_PLAIN_URL.sub(substitute, body)
-        if not advertised:
-            body = _JSON_WHEEL.sub(_ADVERTISE_JSON, body)
-        return body
+        rewritten, links = _JSON_PLAIN_URL.subn(substitute, body)
+        # Every "url" key was a plain link (a "url" in a string is escaped).
+        if links == body.count(b'"url"'):
+            advertised = max(
+                body.count(b'"core-metadata"'), body.count(b'"dist-info-metadata"')
+            )
+            if not advertised:
+                return _JSON_WHEEL.sub(_advertise_json, rewritten)
+            if advertised == len(_JSON_WHEEL.findall(body)):
+                return rewritten
     try:
         data = loads(body)
         entries = data["files"]
@@ -78,6 +81,10 @@ def rewrite_json(body: bytes, page_url: str, link: Link) -> bytes:
             entry["core-metadata"] = True
             entry["dist-info-metadata"] = True
     return json.dumps(data).encode()
+
+
+def _advertise_json(match: re.Match[bytes]) -> bytes:
+    return match[1] + _ADVERTISED_JSON
 
 
 def rewrite_html(body: bytes, page_url: str, link: Link) -> bytes:

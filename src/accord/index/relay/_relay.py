@@ -31,7 +31,7 @@ from types import TracebackType
 
 from accord.errors import AccordError
 from accord.index._errors import redact
-from accord.index._http import Fetcher
+from accord.index._http import Fetcher, Response
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
 from accord.index.relay._guard import (
@@ -39,9 +39,11 @@ from accord.index.relay._guard import (
     is_project_name,
     load_secret,
     sign,
+    sign_bytes,
     signed,
 )
 from accord.index.relay._pages import rewrite_html, rewrite_json
+from accord.index.relay._store import PageStore, PerPython
 
 PAGE_ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -49,12 +51,11 @@ PAGE_ACCEPT = (
 )
 PAGE_CACHE = "max-age=600"  # what PyPI says of its pages
 FILE_CACHE = "max-age=31536000, immutable"
-# A relay path of a wheel built for one CPython on Linux x86_64 (uv's
-# "linux"): /f/<mac>/.../<dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
+# The file name of a wheel built for one CPython on Linux x86_64 (uv's
+# "linux"): <dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
 _PER_PYTHON = re.compile(
-    r"(?P<path>/f/[^\"'#\s]*/(?P<release>[A-Za-z0-9_.]+-[^-/\"'#\s]+)-"
-    r"(?P<python>cp3\d+)-cp3\d+t?-"
-    r"(?P<platform>[^-/\"'#\s]*linux[^-/\"'#\s]*x86_64)\.whl)(?=[\"'#]|$)"
+    r"(?P<release>[A-Za-z0-9_.]+-[^-/]+)-(?P<python>cp3\d+)-cp3\d+t?-"
+    r"(?P<platform>[^-/]*linux[^-/]*x86_64)\.whl"
 )
 _KEEP_AT_MOST = 1024 * 1024
 _AHEAD_THREADS = 8
@@ -98,6 +99,7 @@ class Relay:
         secret: str | None = None,
         key_dir: Path | None = None,
         notice: Callable[[str], None] | None = None,
+        page_dir: Path | None = None,
     ) -> None:
         from accord.index.relay._address import claim
 
@@ -108,8 +110,8 @@ class Relay:
             fetcher.remember_credentials(upstream)
         self._flights: dict[str, Future[Reply]] = {}
         self._lock = threading.Lock()
-        # (distribution-version, platform) -> {python tag: relay path} of the
-        # per-Python wheels the pages list, to fetch siblings ahead.
+        # (distribution-version, platform) -> {python tag: upstream URL} of
+        # the per-Python wheels the pages list, to fetch siblings ahead.
         self._per_python: dict[tuple[str, str], dict[str, str]] = {}
         self._siblings_fetched: set[tuple[str, str]] = set()
         # The wheels worth fetching ahead: those of the run's Pythons (all,
@@ -124,8 +126,13 @@ class Relay:
                 target=self._fetch_ahead, name=f"accord-relay-{number}", daemon=True
             ).start()
         self._notice = notice or _to_stderr
+        # Rewritten pages kept from run to run (see ._store), if given where;
+        # keyed by the relay's address, known once it is claimed.
+        self._store: PageStore | None = None
         directory = key_dir or default_key_dir()
         self._address = claim(self, self.upstreams, directory, self._notice)
+        if page_dir is not None:
+            self._store = PageStore(page_dir, self.base)
 
     @property
     def origin(self) -> str:
@@ -209,10 +216,13 @@ class Relay:
             return REFUSED
         if siblings and path.endswith(".whl.metadata"):
             self._fetch_siblings(path.removesuffix(".metadata"))
+        return self._relayed_file(upstream)
+
+    def _relayed_file(self, upstream: str) -> Reply:
         return self._once(f"file {upstream}", lambda: self._fetch_file(upstream))
 
     def _fetch_siblings(self, path: str) -> None:
-        match = _PER_PYTHON.search(path)
+        match = _PER_PYTHON.fullmatch(path.rpartition("/")[2])
         if match is None:
             return
         key = (match["release"], match["platform"])
@@ -230,9 +240,9 @@ class Relay:
             self._ahead.put(other + ".metadata")
 
     def _fetch_ahead(self) -> None:
-        while (path := self._ahead.get()) is not None:
+        while (upstream := self._ahead.get()) is not None:
             with contextlib.suppress(Exception):  # only a guess: uv will ask
-                self.file(path, siblings=False)
+                self._relayed_file(upstream)
 
     def _once(self, key: str, fetch: Callable[[], Reply]) -> Reply:
         with self._lock:
@@ -264,21 +274,56 @@ class Relay:
         response = self.fetcher.get(upstream, PAGE_ACCEPT)
         if response is None:
             return _NOT_FOUND
-        if "json" in response.content_type.lower():
-            body = rewrite_json(response.body, response.url, self._link)
+        kept = None if self._store is None else self._store.get(upstream, response.body)
+        if kept is not None:
+            found = kept.per_python
+            body = kept.body
         else:
-            body = rewrite_html(response.body, response.url, self._link)
-        self._note_per_python(body)
-        return Reply(200, body, response.content_type, PAGE_CACHE)
-
-    def _note_per_python(self, body: bytes) -> None:
-        found: dict[tuple[str, str], dict[str, str]] = {}
-        for match in _PER_PYTHON.finditer(body.decode("utf-8", "replace")):
-            key = (match["release"], match["platform"])
-            found.setdefault(key, {})[match["python"]] = match["path"]
+            found, body = self._rewrite(response)
+            if self._store is not None:
+                self._store.put(
+                    upstream, response.body, body, response.content_type, found
+                )
         if found:
             with self._lock:
                 self._per_python.update(found)
+        return Reply(200, body, response.content_type, PAGE_CACHE)
+
+    def _rewrite(self, response: Response) -> tuple[PerPython, bytes]:
+        """The page with its links through the relay, and the per-Python
+        wheels it lists."""
+        found: PerPython = {}
+        prefix = self.base + "f/"
+        prefix_bytes = prefix.encode()
+
+        def note(absolute: str) -> None:
+            if absolute.endswith("x86_64.whl") and "-cp3" in absolute:
+                # one CPython's wheel: noted, to fetch its siblings ahead
+                match = _PER_PYTHON.fullmatch(absolute.rpartition("/")[2])
+                if match is not None:
+                    key = (match["release"], match["platform"])
+                    found.setdefault(key, {})[match["python"]] = absolute
+
+        def link(base: str, url: str) -> tuple[str, str]:
+            relayed, fragment, absolute = _relay_link(self.secret, prefix, base, url)
+            note(absolute)
+            return relayed, fragment
+
+        def plain(url: bytes) -> bytes | None:
+            # what _relay_link does, on the bytes, for what needs no urljoin
+            if b"/." in url or not url.isascii():
+                return None
+            if url.endswith(b"x86_64.whl"):
+                note(url.decode())
+            scheme, _, rest = url.partition(b"://")
+            mac = sign_bytes(self.secret, url)
+            return prefix_bytes + mac + b"/" + scheme + b"/" + rest
+
+        if "json" in response.content_type.lower():
+            body = rewrite_json(response.body, response.url, link, plain)
+        else:
+            body = rewrite_html(response.body, response.url, link)
+        return found, body
 
     def _fetch_file(self, upstream: str) -> Reply:
         metadata = upstream.endswith(".metadata")
@@ -295,17 +340,6 @@ class Relay:
         return _FILE_NOT_FOUND if found is None else Reply(200, found)
 
     # -- links --------------------------------------------------------------
-
-    def _link(self, base: str, url: str) -> tuple[str, str]:
-        """The relay's URL for ``url`` (as linked from ``base``), signed,
-        and its ``#fragment`` (the file's hash, which uv checks)."""
-        url, hashmark, fragment = url.partition("#")
-        absolute = urllib.parse.urljoin(base, url)
-        scheme, _, rest = absolute.partition("://")
-        return (
-            f"{self.base}f/{sign(self.secret, absolute)}/{scheme}/{rest}",
-            f"{hashmark}{fragment}",
-        )
 
     def _upstream(self, path: str) -> str | None:
         """The index URL behind relay ``path``, or None if not relayed: only
@@ -324,3 +358,18 @@ class Relay:
         if wheel.endswith(".whl") and signed(self.secret, wheel, mac):
             return upstream
         return None
+
+
+def _relay_link(secret: str, prefix: str, base: str, url: str) -> tuple[str, str, str]:
+    """The relay's URL (under ``prefix``) for ``url`` as linked from
+    ``base``, its ``#fragment``, and the upstream URL it stands for."""
+    url, hashmark, fragment = url.partition("#")
+    # urljoin is most of a page's rewriting: an absolute URL with no dot
+    # segment (PyPI's every link) is its own answer.
+    if url.startswith(("https://", "http://")) and "/." not in url:
+        absolute = url
+    else:
+        absolute = urllib.parse.urljoin(base, url)
+    scheme, _, rest = absolute.partition("://")
+    relayed = f"{prefix}{sign(secret, absolute)}/{scheme}/{rest}"
+    return relayed, f"{hashmark}{fragment}", absolute

@@ -1,0 +1,197 @@
+"""Benchmark: cold pins for several Pythons against `uv pip compile --universal`.
+
+Uses the network (the real index): not part of CI. On OpenStack's global
+list, interleaved, several rounds, each run with empty caches:
+
+- accord: `accord constraints generate` for the Pythons (per-Python pins:
+  each Python gets the newest versions that work on it);
+- uv: one `uv pip compile --universal` from the oldest Python, the same
+  requirements, holds, declared metadata and `--only-binary :all:`, uv
+  talking to the index itself.
+
+Prints each side's median and spread and the ratio accord/uv (the target
+is <= 0.8). With ``--stale``, then waits out the pages' max-age (ten
+minutes) after a last accord run and times ``--refresh`` on its caches
+against the network floor: fetching the simple pages of every pinned name
+(16 at a time, the same Fetcher accord uses), measured here and now.
+
+    python benchmarks/pins_vs_universal.py [--rounds 3]
+        [--pythons 3.11,3.12,3.13,3.14] [--stale] [--uv-cache-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from constraints_generate import REAL, STATIC  # noqa: E402
+
+MAX_AGE = 600  # what PyPI (and the relay) say of a page
+
+
+def make_repo(work: Path, pythons: list[str]) -> Path:
+    """OpenStack's central files without their pins (a first generation),
+    with the wheel-less libraries declared."""
+    repo = work / "requirements"
+    shutil.copytree(REAL, repo)
+    (repo / "upper-constraints.txt").unlink()
+    (repo / "accord.toml").write_text(
+        f"python-versions = {pythons!r}\n"
+        + "".join(
+            f'[[static-metadata]]\nname = "{name}"\nrequires-dist = []\n'
+            for name in STATIC
+        )
+    )
+    return repo
+
+
+def universal_inputs(repo: Path, work: Path) -> list[str]:
+    """uv's arguments for the universal resolution of what accord resolves."""
+    from accord.central import load_central_repo
+    from accord.resolve.generate import build_requests
+    from accord.resolve.uv import find_uv
+    from accord.resolve.uv_static import render_dependency_metadata, static_exemptions
+
+    central = load_central_repo(repo)
+    settings = central.config.resolution
+    oldest = min(
+        central.config.python_versions, key=lambda p: tuple(map(int, p.split(".")))
+    )
+    request = build_requests(central, [oldest], settings.holds)[0]
+    exempt, held = static_exemptions(settings.static_metadata)
+    (work / "requirements.in").write_text("\n".join(request.requirements) + "\n")
+    (work / "holds.txt").write_text("\n".join((*request.constraints, *held)) + "\n")
+    (work / "uv.toml").write_text(render_dependency_metadata(settings.static_metadata))
+    command = [
+        find_uv(), "pip", "compile", str(work / "requirements.in"),
+        "--universal", "--python-version", oldest,
+        "--constraint", str(work / "holds.txt"),
+        "--config-file", str(work / "uv.toml"),
+        "--only-binary", ":all:",
+        "--no-header", "--no-annotate", "--quiet", "--no-python-downloads",
+        "--output-file", str(work / "universal.txt"),
+    ]  # fmt: skip
+    for name in exempt:
+        command += ["--no-binary", name]
+    return command
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=env
+    )
+    return time.perf_counter() - start, result.returncode, result.stderr[-2000:]
+
+
+def accord_command(repo: Path, pythons: list[str], *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "accord", "constraints", "generate", *extra]
+    command += ["--requirements", str(repo)]
+    for python in pythons:
+        command += ["--python", python]
+    return command
+
+
+def caches(base: Path, name: str) -> dict[str, str]:
+    """An environment with empty caches of its own under ``base``."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "UV_CACHE_DIR": str(base / name / "uv"),
+        "XDG_CACHE_HOME": str(base / name / "xdg"),
+    }
+
+
+def summary(label: str, times: list[float]) -> float:
+    median = statistics.median(times)
+    spread = max(times) - min(times)
+    shown = ", ".join(f"{t:.1f}" for t in times)
+    print(f"{label}: median {median:6.1f} s, spread {spread:4.1f} s  ({shown})")
+    return median
+
+
+def network_floor(repo: Path) -> tuple[float, int]:
+    """Seconds to fetch the simple page of every name pinned, 16 at a time."""
+    from accord.index._http import Fetcher
+    from accord.index.relay._relay import PAGE_ACCEPT
+    from accord.model.constraints import parse_constraints
+
+    text = (repo / "upper-constraints.txt").read_text()
+    names = sorted({p.name for p in parse_constraints(text, "pins").pins})
+    fetcher = Fetcher(None, timeout=60.0, retries=3)
+
+    def fetch(name: str) -> int:
+        response = fetcher.get(f"https://pypi.org/simple/{name}/", PAGE_ACCEPT)
+        return 0 if response is None else len(response.body)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(fetch, names))
+    return time.perf_counter() - start, len(names)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pythons", default="3.11,3.12,3.13,3.14")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--stale", action="store_true", help="also the re-run")
+    parser.add_argument("--uv-cache-dir", type=Path, default=None)
+    args = parser.parse_args()
+    pythons = args.pythons.split(",")
+    work = Path(tempfile.mkdtemp(prefix="accord-universal-"))
+    store = Path(tempfile.mkdtemp(dir=args.uv_cache_dir, prefix="accord-uv-"))
+    repo = make_repo(work, pythons)
+    universal = universal_inputs(repo, work)
+    ours: list[float] = []
+    theirs: list[float] = []
+    last = ""
+    for number in range(args.rounds):
+        runs = [("accord", accord_command(repo, pythons)), ("uv", universal)]
+        if number % 2:
+            runs.reverse()  # neither side always goes first
+        for side, command in runs:
+            name = f"{side}-{number}"
+            seconds, code, error = timed(command, caches(store, name))
+            if code != 0:
+                sys.exit(f"{side} failed (exit {code}):\n{error}")
+            (ours if side == "accord" else theirs).append(seconds)
+            if side == "accord":
+                last = name
+            else:
+                shutil.rmtree(store / name)
+    print(f"{len(pythons)} Pythons ({args.pythons}), {args.rounds} rounds, cold")
+    accord = summary("accord constraints generate", ours)
+    uv = summary("uv pip compile --universal  ", theirs)
+    print(f"ratio accord/uv: {accord / uv:.2f} (target <= 0.80)")
+    if args.stale:
+        ended = time.time()
+        floor, pages = network_floor(repo)
+        time.sleep(max(0.0, ended + MAX_AGE + 5 - time.time()))
+        seconds, code, error = timed(
+            accord_command(repo, pythons, "--refresh"), caches(store, last)
+        )
+        if code != 0:
+            sys.exit(f"re-run failed (exit {code}):\n{error}")
+        floor_after, _ = network_floor(repo)
+        floor = min(floor, floor_after)
+        print(f"re-run after max-age: {seconds:.1f} s")
+        print(f"network floor ({pages} pages, 16 at a time): {floor:.1f} s")
+        print(f"ratio re-run/floor: {seconds / floor:.2f} (target <= 2)")
+    shutil.rmtree(work)
+    shutil.rmtree(store)
+
+
+if __name__ == "__main__":
+    main()

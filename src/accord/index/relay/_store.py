@@ -1,0 +1,94 @@
+"""Rewritten pages kept on disk from run to run, used while the index's page
+is byte for byte what they were rewritten from.
+
+Rewriting is most of the relay's CPU (a link at a time: OpenStack's list
+reaches 570 pages, 100 MB, 235,000 links), and a page seldom changes
+between two runs: uv asks for every page again once its copies are ten
+minutes old, and many indexes give no validator to ask "changed?" with.
+So the relay still fetches each page, but when the page's digest matches
+the one kept, it serves the kept rewrite: a hash and a file read instead of
+a pass over every link. A kept rewrite holds the relay's URLs (its port and
+secret), so it is used only by a relay at the same address; the directory
+is as private as the secret (0700, in the user's cache).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+# (distribution-version, platform) -> {python tag: upstream URL}
+PerPython = dict[tuple[str, str], dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    body: bytes
+    content_type: str
+    per_python: PerPython
+
+
+class PageStore:
+    def __init__(self, directory: Path, base: str) -> None:
+        self.directory = directory
+        self.base = base
+
+    def _path(self, upstream: str) -> Path:
+        name = hashlib.sha256(upstream.encode()).hexdigest()
+        return self.directory / name[:2] / name
+
+    def get(self, upstream: str, source: bytes) -> Kept | None:
+        """The kept rewrite of ``upstream`` if made from ``source`` by a
+        relay at this address; None otherwise (or if unreadable)."""
+        try:
+            data = self._path(upstream).read_bytes()
+            header, _, body = data.partition(b"\n")
+            meta = json.loads(header)
+            if meta["source"] != _digest(source) or meta["base"] != self.base:
+                return None
+            per_python = {
+                (release, platform): dict(tags)
+                for release, platform, tags in meta["per_python"]
+            }
+            return Kept(body, str(meta["content_type"]), per_python)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(
+        self,
+        upstream: str,
+        source: bytes,
+        body: bytes,
+        content_type: str,
+        per_python: PerPython,
+    ) -> None:
+        """Keep the rewrite; a failure to write only costs the next run."""
+        header = json.dumps(
+            {
+                "source": _digest(source),
+                "base": self.base,
+                "content_type": content_type,
+                "per_python": [[*key, tags] for key, tags in per_python.items()],
+            }
+        ).encode()
+        path = self._path(upstream)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.directory.chmod(0o700)
+            unique = f"{os.getpid()}.{threading.get_ident()}"
+            temporary = path.with_name(f".{path.name}.{unique}.tmp")
+            try:
+                with temporary.open("wb") as stream:
+                    stream.write(header + b"\n" + body)
+                temporary.replace(path)
+            finally:
+                temporary.unlink(missing_ok=True)
+
+
+def _digest(source: bytes) -> str:
+    return hashlib.blake2b(source, digest_size=16).hexdigest()
