@@ -37,6 +37,7 @@ from accord.index.model import CoreMetadata, ProjectPage
 from accord.masking import mask_credentials
 from accord.model.global_list import GlobalEntry
 from accord.rules.review import Criterion, Evidence, ReviewPolicy, review
+from accord.rules.review import review_policy as policy_of
 
 
 def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:
@@ -293,12 +294,7 @@ def gather(
 
 
 def review_policy(central: CentralRepo) -> ReviewPolicy:
-    thresholds = central.config.resolution.review
-    return ReviewPolicy(
-        warn_after_years=thresholds.warn_after_years,
-        fail_after_years=thresholds.fail_after_years,
-        duplicate_threshold=thresholds.duplicate_threshold,
-    )
+    return policy_of(central.config)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,15 @@ rules over each pin line.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
+from accord.audit.admission import Asked, Packaged, check_admission, reask
 from accord.audit.checks import (
     Facts,
     Site,
@@ -31,7 +33,12 @@ from accord.index.client import IndexClient
 from accord.index.model import PyPIRelease
 from accord.model.markers import applies_to_python
 from accord.resolve.pythons import on_pythons
+from accord.review_store import StoredReview
+from accord.rules.review import review_policy
 from accord.vcs.git import is_git_repo, resolve_commit
+
+if TYPE_CHECKING:
+    from accord.distro.model import DistroSource
 
 Key = tuple[NormalizedName, Version]
 
@@ -75,9 +82,16 @@ def audit(
     note: Callable[[str], None] = lambda message: None,
     on_done: Callable[[], None] = lambda: None,
     plan: Plan | None = None,
+    reviews: Mapping[NormalizedName, StoredReview] | None = None,
+    distros: Sequence[DistroSource] | None = None,
 ) -> AuditReport:
     """Audit the pins of ``central`` (or of each of its ``branches``, or
-    what a :func:`plan_audit` chose); ``on_done`` is called per release."""
+    what a :func:`plan_audit` chose); ``on_done`` is called per release.
+
+    ``reviews``: the admission reviews kept in ``reviews/``, whose criteria
+    are asked again of each pin (A011, A012), the distro criterion of the
+    ``distros`` (None: not asked)."""
+    reviews = reviews or {}
     today = today or datetime.date.today()
     plan = plan or plan_audit(central, branches)
     repos, sites, keys = plan.repos, plan.sites, list(plan.keys)
@@ -91,6 +105,9 @@ def audit(
     by_branch = dict(repos)
     records: list[dict[str, object]] = []
     source = _source(advisories.values())
+    reviewed = {name for name, _ in keys if name in reviews}
+    packaged = packaging(distros, reviewed, note)
+    names = tuple(source.name for source in distros or ())
     for site in sites:
         facts = Facts(found[site.key], advisories[site.key])
         repo = by_branch[site.branch]
@@ -98,6 +115,12 @@ def audit(
         unchecked = source is not None
         findings.extend(check_site(site, facts, repo, ignored, today, unchecked))
         records.extend(_records(site, facts, repo, ignored))
+        stored, page = reviews.get(site.name), facts.release.page
+        if stored is not None and page is not None:
+            asked = Asked(page, facts.release.metadata, packaged.get(site.name), names)
+            policy = review_policy(repo.config)
+            now = reask(site, stored, asked, repo.config, policy, today)
+            findings.extend(check_admission(site, stored, now))
     if keys and source is None:
         errors = {v.error for v in advisories.values() if v.error}
         findings.append(
@@ -119,6 +142,29 @@ def audit(
         len(keys),
         tuple(branch for branch, _ in repos if branch is not None),
     )
+
+
+def packaging(
+    sources: Sequence[DistroSource] | None,
+    names: Iterable[NormalizedName],
+    note: Callable[[str], None],
+) -> dict[NormalizedName, Packaged | None]:
+    """Each name's packages in the ``sources``; None for all when there are
+    none, or when they cannot be read (said in a note: the distro criterion
+    is then not asked again)."""
+    if not sources:
+        return {}
+    from accord.distro import lookup_all
+
+    found: dict[NormalizedName, Packaged | None] = {}
+    for name in sorted(names):
+        try:
+            hits = lookup_all(list(sources), name)
+        except AccordError as error:
+            note(f"the distro lists cannot be read ({error}); not asked again")
+            return {}
+        found[name] = tuple((p.distro, p.package, p.version) for p in hits)
+    return found
 
 
 def branch_repos(

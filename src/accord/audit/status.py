@@ -70,12 +70,15 @@ def _release(
     yanked = None
     if files and not live:
         yanked = next((f.yanked for f in files if f.yanked), "")
-    licence, field, error = None, None, None
+    metadata, licence, field, error = None, None, None, None
     if files:
         try:
-            licence, field = _licence(client, store, page, version)
+            metadata = _metadata(client, store, page, version)
         except AccordError as failure:  # one release's metadata stops nothing
             error = f"metadata of {name} {version}: {failure}"
+    declared = None if metadata is None else declared_licence(metadata)
+    if declared is not None:
+        licence, field = declared
     return Release(
         name=name,
         version=version,
@@ -88,20 +91,21 @@ def _release(
         licence=licence,
         licence_field=field,
         error=error,
+        page=page,
+        metadata=metadata,
     )
 
 
-def _licence(
+def _metadata(
     client: IndexClient, store: MetadataStore, page: ProjectPage, version: Version
-) -> tuple[str | None, str | None]:
-    metadata: CoreMetadata | None = None
-    if not store.known_missing(page.name, version):
-        metadata = store.get(page.name, version)
+) -> CoreMetadata | None:
+    if store.known_missing(page.name, version):
+        return None
+    metadata = store.get(page.name, version)
+    if metadata is None:
+        metadata = client.latest_metadata(page, version)
         if metadata is None:
-            metadata = client.latest_metadata(page, version)
-            if metadata is None:
-                store.put_missing(page.name, version)
-            else:
-                store.put(page.name, version, metadata)
-    declared = None if metadata is None else declared_licence(metadata)
-    return (None, None) if declared is None else declared
+            store.put_missing(page.name, version)
+        else:
+            store.put(page.name, version, metadata)
+    return metadata
