@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import email.message
 import json
+import os
 import socket
 import time
 from pathlib import Path
@@ -599,6 +600,30 @@ def test_max_age_zero_revalidates(test_index: TestIndex, tmp_path: Path) -> None
     index = client(test_index, tmp_path)
     index.project("alpha")
     index.project("alpha")
+    assert [entry.status for entry in test_index.log] == [200, 304]
+
+
+def test_a_304_touches_the_entry_without_writing_it(
+    test_index: TestIndex, tmp_path: Path
+) -> None:
+    """A revalidation that changes nothing keeps the cached bytes (the same
+    file, not rewritten) and makes the entry fresh again for its max-age."""
+    test_index.max_age = 60
+    test_index.add("alpha", [Release("1.0")])
+    index = client(test_index, tmp_path)
+    page = index.project("alpha")
+    (entry,) = (p for p in index.cache_dir.rglob("*") if p.is_file())
+    head, _, body = entry.read_bytes().partition(b"\n")
+    meta = json.loads(head)
+    stale = meta["fetched"] - 120
+    entry.write_bytes(json.dumps({**meta, "fetched": stale}).encode() + b"\n" + body)
+    os.utime(entry, (stale, stale))
+    before = entry.stat()
+    assert index.project("alpha") == page  # stale: revalidated
+    after = entry.stat()
+    assert after.st_ino == before.st_ino and entry.read_bytes().endswith(body)
+    assert after.st_mtime > before.st_mtime + 100
+    assert index.project("alpha") == page  # fresh again: no request
     assert [entry.status for entry in test_index.log] == [200, 304]
 
 

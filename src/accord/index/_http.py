@@ -7,6 +7,11 @@ the body bytes; it is replaced atomically so threads and processes sharing
 the cache never read half an entry. A fresh entry (younger than its
 ``Cache-Control: max-age``) answers without a request; a stale one is
 revalidated with ``If-None-Match`` / ``If-Modified-Since`` and reused on 304.
+
+The file's modification time is when the entry was last known good: a 304
+that changes neither validators nor ``max-age`` (the usual one) only sets
+it (one ``utime``, atomic), instead of writing the whole body again; the
+``fetched`` in the JSON line is when the body came.
 """
 
 from __future__ import annotations
@@ -171,7 +176,7 @@ class Fetcher:
             body, final, got = self._send(url, headers, limit, answered=_ANSWERED)
         except urllib.error.HTTPError as error:
             if error.code == 304 and entry is not None:
-                self._store(key, entry, error.headers)
+                self._revalidated(key, entry, error.headers)
                 return Response(entry.url, entry.body, entry.content_type, True)
             if error.code in _NOT_FOUND:
                 return None
@@ -309,19 +314,38 @@ class Fetcher:
         if path is None:
             return None
         try:
-            head, _, body = path.read_bytes().partition(b"\n")
+            with path.open("rb") as stream:
+                data = stream.read()
+                touched = os.fstat(stream.fileno()).st_mtime
+            head, _, body = data.partition(b"\n")
             meta = json.loads(head)
             return _Entry(
                 url=str(meta["url"]),
                 content_type=str(meta["content_type"]),
                 etag=meta["etag"],
                 last_modified=meta["last_modified"],
-                fetched=float(meta["fetched"]),
+                fetched=max(float(meta["fetched"]), touched),
                 max_age=meta["max_age"],
                 body=body,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or damaged: a miss
+
+    def _revalidated(self, key: str, entry: _Entry, headers: Message) -> None:
+        """A 304 for ``entry``: when it keeps the validators and ``max-age``,
+        only the file's time moves (the body is not written again)."""
+        path = self._path(key)
+        if path is None:
+            return
+        etag = headers.get("ETag") or entry.etag
+        modified = headers.get("Last-Modified") or entry.last_modified
+        max_age = _max_age(headers)
+        same = (etag, modified) == (entry.etag, entry.last_modified)
+        if same and (max_age == entry.max_age or max_age is None):
+            with contextlib.suppress(OSError):
+                os.utime(path)
+                return
+        self._store(key, entry, headers)
 
     def _store(self, key: str, entry: _Entry, headers: Message) -> None:
         """Record ``entry`` with the validators in ``headers``; best effort."""
