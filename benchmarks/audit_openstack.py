@@ -9,7 +9,13 @@ run made (a warm run should make only conditional ones and no querybatch),
 and ratios against the interpreter's own start-up measured in the same run.
 Ratios only, never a pass or fail.
 
-    python benchmarks/audit_openstack.py [--rounds N]
+With ``--baseline SRC`` (another accord's ``src``, e.g. /work/main/src) the
+two trees run alternately, each with its own cache (a cold run each, then
+the warm rounds interleaved), and each warm run's wall time and CPU time
+(user + system of the audit process: steadier than wall time on a shared
+machine) are compared.
+
+    python benchmarks/audit_openstack.py [--rounds N] [--baseline SRC]
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,10 +46,59 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return time.perf_counter() - start, result.returncode, result.stdout
 
 
+def cpu_timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, _, _ = timed(command, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def compare(
+    command: list[str], env: dict[str, str], baseline: Path, rounds: int, work: Path
+) -> None:
+    """This tree and ``baseline`` alternately, each with its own cache."""
+    trees = {"this tree": ROOT / "src", "baseline": baseline}
+    envs = {
+        label: {**env, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(work / label)}
+        for label, src in trees.items()
+    }
+    for label, src in trees.items():
+        cold, _ = cpu_timed(command, envs[label])
+        print(f"{label:>9}: cold {cold:6.2f} s ({src})")
+    runs: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
+    for number in range(rounds):
+        order = list(trees) if number % 2 == 0 else list(trees)[::-1]
+        for label in order:
+            runs[label].append(cpu_timed(command, envs[label]))
+    for label, measured in runs.items():
+        wall = statistics.median(w for w, _ in measured)
+        cpu = statistics.median(c for _, c in measured)
+        print(
+            f"{label:>9}: warm {wall:6.3f} s wall, {cpu:6.3f} s CPU "
+            f"(median of {rounds})"
+        )
+    ours, theirs = runs["this tree"], runs["baseline"]
+    wall_ratio = statistics.median(
+        o[0] / t[0] for o, t in zip(ours, theirs, strict=True)
+    )
+    cpu_ratio = statistics.median(
+        o[1] / t[1] for o, t in zip(ours, theirs, strict=True)
+    )
+    print(
+        f"this tree / baseline, per round: wall {wall_ratio:.2f}x, CPU {cpu_ratio:.2f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="warm runs to time")
-    rounds = parser.parse_args().rounds
+    parser.add_argument(
+        "--baseline", type=Path, help="another accord's src to compare with"
+    )
+    options = parser.parse_args()
+    rounds = options.rounds
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
     from tests.indexserver import Release, TestIndex
     from tests.osvserver import FakeOsv
@@ -84,6 +140,10 @@ def main() -> None:
             "--index-url", index.simple_url, "--osv-url", osv.url,
             "--format", "json", "-q",
         ]  # fmt: skip
+        if options.baseline is not None:
+            compare(command, env, options.baseline.resolve(), rounds, work)
+            shutil.rmtree(work, ignore_errors=True)
+            return
         floor = min(timed([sys.executable, "-c", "pass"], env)[0] for _ in range(3))
         cold, code, out = timed(command, env)
         cold_requests = (len(index.log), len(osv.log), len(osv.requests("POST")))
