@@ -20,7 +20,7 @@ from accord.errors import AccordError
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, ProjectPage
 from accord.init.licences import declared_licence
-from accord.review import MetadataStore
+from accord.index.metadata_store import MetadataStore
 
 Key = tuple[NormalizedName, Version]
 
