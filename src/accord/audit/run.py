@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
-from accord.audit.admission import Asked, Packaged, check_admission, reask
 from accord.audit.checks import (
     Facts,
     Site,
@@ -23,7 +22,7 @@ from accord.audit.checks import (
     check_site,
     fix_of,
 )
-from accord.audit.model import Advisory, Vulnerabilities
+from accord.audit.model import Advisory, Release, Vulnerabilities
 from accord.audit.osv import OsvClient
 from accord.audit.status import releases
 from accord.central import UPPER_CONSTRAINTS, CentralRepo, load_central_repo
@@ -33,12 +32,12 @@ from accord.index.client import IndexClient
 from accord.index.model import PyPIRelease
 from accord.model.markers import applies_to_python
 from accord.resolve.pythons import on_pythons
-from accord.review_store import StoredReview
-from accord.rules.review import review_policy
 from accord.vcs.git import is_git_repo, resolve_commit
 
 if TYPE_CHECKING:
+    from accord.audit.admission import Packaged
     from accord.distro.model import DistroSource
+    from accord.review_store import StoredReview
 
 Key = tuple[NormalizedName, Version]
 
@@ -105,9 +104,6 @@ def audit(
     by_branch = dict(repos)
     records: list[dict[str, object]] = []
     source = _source(advisories.values())
-    reviewed = {name for name, _ in keys if name in reviews}
-    packaged = packaging(distros, reviewed, note)
-    names = tuple(source.name for source in distros or ())
     for site in sites:
         facts = Facts(found[site.key], advisories[site.key])
         repo = by_branch[site.branch]
@@ -115,12 +111,8 @@ def audit(
         unchecked = source is not None
         findings.extend(check_site(site, facts, repo, ignored, today, unchecked))
         records.extend(_records(site, facts, repo, ignored))
-        stored, page = reviews.get(site.name), facts.release.page
-        if stored is not None and page is not None:
-            asked = Asked(page, facts.release.metadata, packaged.get(site.name), names)
-            policy = review_policy(repo.config)
-            now = reask(site, stored, asked, repo.config, policy, today)
-            findings.extend(check_admission(site, stored, now))
+    if reviews:
+        findings.extend(readmit(sites, found, by_branch, reviews, distros, today, note))
     if keys and source is None:
         errors = {v.error for v in advisories.values() if v.error}
         findings.append(
@@ -142,6 +134,34 @@ def audit(
         len(keys),
         tuple(branch for branch, _ in repos if branch is not None),
     )
+
+
+def readmit(
+    sites: Sequence[Site],
+    found: Mapping[Key, Release],
+    by_branch: Mapping[str | None, CentralRepo],
+    reviews: Mapping[NormalizedName, StoredReview],
+    distros: Sequence[DistroSource] | None,
+    today: datetime.date,
+    note: Callable[[str], None],
+) -> list[Finding]:
+    """A011 and A012: the admission review's criteria asked again of each
+    pin of a library with a kept review (imported only then)."""
+    from accord.audit.admission import Asked, check_admission, reask
+    from accord.rules.review import review_policy
+
+    packaged = packaging(distros, {s.name for s in sites if s.name in reviews}, note)
+    names = tuple(source.name for source in distros or ())
+    findings: list[Finding] = []
+    for site in sites:
+        stored, release = reviews.get(site.name), found[site.key]
+        if stored is None or release.page is None:
+            continue
+        asked = Asked(release.page, release.metadata, packaged.get(site.name), names)
+        config = by_branch[site.branch].config
+        now = reask(site, stored, asked, config, review_policy(config), today)
+        findings.extend(check_admission(site, stored, now))
+    return findings
 
 
 def packaging(

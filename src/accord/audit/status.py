@@ -18,9 +18,9 @@ from packaging.version import Version
 from accord.audit.model import Release
 from accord.errors import AccordError
 from accord.index.client import IndexClient
+from accord.index.metadata_store import MetadataStore
 from accord.index.model import CoreMetadata, ProjectPage
 from accord.init.licences import declared_licence
-from accord.index.metadata_store import MetadataStore
 
 Key = tuple[NormalizedName, Version]
 

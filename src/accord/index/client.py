@@ -27,9 +27,7 @@ from accord.errors import AccordError, InputError
 from accord.index._errors import ResponseTooLarge
 from accord.index._http import Fetcher, IndexUnavailable, redact
 from accord.index._limits import METADATA_BYTES
-from accord.index._metadata import parse_core_metadata, parse_release
 from accord.index._simple import parse_page
-from accord.index._wheel import RemoteFile, wheel_metadata
 from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
 
 __all__ = ["IndexClient", "IndexUnavailable", "PackageNotFound", "default_cache_dir"]
@@ -128,6 +126,8 @@ class IndexClient:
         response = self.fetcher.get(file.metadata_url, "*/*", METADATA_BYTES)
         if response is None:
             return None
+        from accord.index._metadata import parse_core_metadata
+
         version = "" if file.version is None else str(file.version)
         return parse_core_metadata(response.body, _project_of(file), version)
 
@@ -158,6 +158,8 @@ class IndexClient:
             return None
         with self._lock:
             self._json_misses = -(10**9)  # it answers: never give up on it
+        from accord.index._metadata import parse_release
+
         try:
             return parse_release(response.body, name, version)
         except ValueError as error:  # json.JSONDecodeError is a ValueError
@@ -192,6 +194,9 @@ class IndexClient:
     ) -> CoreMetadata | None:
         """METADATA read from the smallest wheel itself: the last resort for
         an index that serves neither PEP 658 files nor a JSON API (a mirror)."""
+        from accord.index._metadata import parse_core_metadata
+        from accord.index._wheel import RemoteFile, wheel_metadata
+
         wheels = [f for f in page.files_for(version) if f.is_wheel and f.yanked is None]
         for file in wheels[:1]:
             # Some mirrors serve PEP 658 files without advertising them; one
