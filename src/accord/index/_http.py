@@ -158,12 +158,18 @@ class Fetcher:
             with self._lock:
                 self._authorization[origin(bare)] = authorization
 
+    @staticmethod
+    def cache_key(url: str, accept: str) -> str:
+        """The name of ``url``'s entry (as ``accept`` asks for it): the same
+        with or without credentials in the URL."""
+        bare, _ = _split_credentials(url)
+        return hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
+
     def get(self, url: str, accept: str, limit: int = PAGE_BYTES) -> Response | None:
         """The body at ``url`` (at most ``limit`` bytes, decompressed);
         None on 404/410; IndexUnavailable otherwise."""
         self.remember_credentials(url)
-        bare, _ = _split_credentials(url)
-        key = hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
+        key = self.cache_key(url, accept)
         entry = self._load(key)
         if entry is not None and entry.fresh(time.time()):
             return Response(entry.url, entry.body, entry.content_type, True)

@@ -27,6 +27,7 @@ from accord.errors import AccordError, InputError
 from accord.index._errors import ResponseTooLarge
 from accord.index._http import Fetcher, IndexUnavailable, redact
 from accord.index._limits import METADATA_BYTES
+from accord.index._parsed import ParsedPages
 from accord.index._simple import parse_page
 from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
 
@@ -79,6 +80,7 @@ class IndexClient:
         self.cache_dir = default_cache_dir() if cache_dir is None else cache_dir
         self.max_workers = max(1, max_workers)
         self.fetcher = Fetcher(self.cache_dir, timeout=timeout, retries=retries)
+        self._parsed = ParsedPages(self.cache_dir.parent / "pages")
         self.fetcher.remember_credentials(self.index_url)
         if self.pypi_json_url is not None:
             self.fetcher.remember_credentials(self.pypi_json_url)
@@ -101,7 +103,16 @@ class IndexClient:
         response = self.fetcher.get(url, SIMPLE_ACCEPT)
         if response is None:
             raise PackageNotFound(name, self.index_url)
-        return parse_page(response.body, response.content_type, response.url, canonical)
+        # Parsed once per body: a page the cache answers is read back parsed.
+        key = self.fetcher.cache_key(url, SIMPLE_ACCEPT)
+        source = (response.url, response.content_type, response.body)
+        page = self._parsed.get(key, source, canonical)
+        if page is None:
+            page = parse_page(
+                response.body, response.content_type, response.url, canonical
+            )
+            self._parsed.put(key, source, page)
+        return page
 
     def projects(self, names: Sequence[str]) -> dict[str, ProjectPage | AccordError]:
         """Each name's page, or the error reading it; fetched concurrently."""
