@@ -15,7 +15,12 @@ the warm rounds interleaved), and each warm run's wall time and CPU time
 (user + system of the audit process: steadier than wall time on a shared
 machine) are compared.
 
+Bytecode is kept (in the work directory), as an installed accord has it;
+``--no-bytecode-cache`` compiles every module at every run instead (what
+an environment with PYTHONDONTWRITEBYTECODE=1 measures).
+
     python benchmarks/audit_openstack.py [--rounds N] [--baseline SRC]
+        [--no-bytecode-cache]
 """
 
 from __future__ import annotations
@@ -56,39 +61,66 @@ def cpu_timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def compare(
-    command: list[str], env: dict[str, str], baseline: Path, rounds: int, work: Path
+    command: list[str],
+    env: dict[str, str],
+    baseline: Path,
+    rounds: int,
+    work: Path,
+    cold_rounds: int = 2,
 ) -> None:
-    """This tree and ``baseline`` alternately, each with its own cache."""
+    """This tree and ``baseline`` alternately: cold runs (each with a new
+    cache), then warm rounds on the last cold run's cache."""
     trees = {"this tree": ROOT / "src", "baseline": baseline}
-    envs = {
-        label: {**env, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(work / label)}
-        for label, src in trees.items()
-    }
-    for label, src in trees.items():
-        cold, _ = cpu_timed(command, envs[label])
-        print(f"{label:>9}: cold {cold:6.2f} s ({src})")
-    runs: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
+    envs: dict[str, dict[str, str]] = {}
+    colds: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
+    for number in range(cold_rounds):
+        order = list(trees) if number % 2 == 0 else list(trees)[::-1]
+        for label in order:
+            cache = work / f"{label}-{number}"
+            envs[label] = {
+                **env,
+                "PYTHONPATH": str(trees[label]),
+                "XDG_CACHE_HOME": str(cache),
+            }
+            colds[label].append(cpu_timed(command, envs[label]))
+    warms: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
     for number in range(rounds):
         order = list(trees) if number % 2 == 0 else list(trees)[::-1]
         for label in order:
-            runs[label].append(cpu_timed(command, envs[label]))
-    for label, measured in runs.items():
-        wall = statistics.median(w for w, _ in measured)
-        cpu = statistics.median(c for _, c in measured)
+            warms[label].append(cpu_timed(command, envs[label]))
+    for kind, runs in (("cold", colds), ("warm", warms)):
+        for label, measured in runs.items():
+            wall = statistics.median(w for w, _ in measured)
+            cpu = statistics.median(c for _, c in measured)
+            print(
+                f"{label:>9}: {kind} {wall:6.3f} s wall, {cpu:6.3f} s CPU "
+                f"(median of {len(measured)}; {trees[label]})"
+            )
+        pairs = list(zip(runs["this tree"], runs["baseline"], strict=True))
+        wall_ratio = statistics.median(o[0] / t[0] for o, t in pairs)
+        cpu_ratio = statistics.median(o[1] / t[1] for o, t in pairs)
         print(
-            f"{label:>9}: warm {wall:6.3f} s wall, {cpu:6.3f} s CPU "
-            f"(median of {rounds})"
+            f"{kind}: this tree / baseline, per round: wall {wall_ratio:.2f}x, "
+            f"CPU {cpu_ratio:.2f}x"
         )
-    ours, theirs = runs["this tree"], runs["baseline"]
-    wall_ratio = statistics.median(
-        o[0] / t[0] for o, t in zip(ours, theirs, strict=True)
-    )
-    cpu_ratio = statistics.median(
-        o[1] / t[1] for o, t in zip(ours, theirs, strict=True)
-    )
-    print(
-        f"this tree / baseline, per round: wall {wall_ratio:.2f}x, CPU {cpu_ratio:.2f}x"
-    )
+
+
+def child_env(work: Path, no_bytecode_cache: bool) -> dict[str, str]:
+    """The audit's environment: no proxy for the local servers, a cache in
+    ``work``, bytecode kept there unless ``no_bytecode_cache``."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "NO_PROXY": "127.0.0.1",
+        "no_proxy": "127.0.0.1",
+        "XDG_CACHE_HOME": str(work / "cache"),
+    }
+    if no_bytecode_cache:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
 
 
 def main() -> None:
@@ -96,6 +128,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="warm runs to time")
     parser.add_argument(
         "--baseline", type=Path, help="another accord's src to compare with"
+    )
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="compile accord from source every run (as PYTHONDONTWRITEBYTECODE "
+        "does; default: bytecode kept in the work directory, as an installed "
+        "accord has it)",
     )
     options = parser.parse_args()
     rounds = options.rounds
@@ -113,13 +152,7 @@ def main() -> None:
         versions.setdefault(pin.name, set()).add(str(pin.version))
     licences = {e.name: e.licence or "Apache-2.0" for e in central.global_list.entries}
     work = Path(tempfile.mkdtemp(prefix="accord-audit-bench-"))
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
-        "NO_PROXY": "127.0.0.1",
-        "no_proxy": "127.0.0.1",
-        "XDG_CACHE_HOME": str(work / "cache"),
-    }
+    env = child_env(work, options.no_bytecode_cache)
     start = time.perf_counter()
     with TestIndex(work / "index") as index, FakeOsv() as osv:
         for name, pinned in versions.items():
