@@ -39,7 +39,7 @@ from accord.index._errors import IndexUnavailable, redact
 from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
 from accord.index._pool import Pool, origin
 
-__all__ = ["Fetcher", "IndexUnavailable", "Response", "redact"]
+__all__ = ["Fetcher", "IndexUnavailable", "Response", "redact", "write_cache_file"]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
@@ -376,10 +376,13 @@ class Fetcher:
                 return  # could never be reused
             meta["max_age"] = self.assumed_max_age
         with contextlib.suppress(OSError):
-            _write_atomic(path, json.dumps(meta).encode() + b"\n" + entry.body)
+            write_cache_file(path, json.dumps(meta).encode() + b"\n" + entry.body)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` atomically (a temporary file renamed),
+    creating its directory: for caches, so no fsync (a crash loses at most
+    an entry, which is fetched again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
     try:

@@ -23,7 +23,7 @@ from typing import Any
 from packaging.utils import NormalizedName
 from packaging.version import InvalidVersion, Version
 
-from accord.files import write_atomic
+from accord.index._http import write_cache_file
 from accord.index.model import DistFile, ProjectPage
 
 __all__ = ["ParsedPages", "Source"]
@@ -63,8 +63,7 @@ class ParsedPages:
         }
         path = self._path(key)
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(document, separators=(",", ":")))
+            write_cache_file(path, json.dumps(document, separators=(",", ":")).encode())
 
 
 def _digest(source: Source) -> str:

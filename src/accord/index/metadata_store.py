@@ -8,6 +8,7 @@ run asks the index nothing about it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from packaging.version import Version
 
-from accord.files import write_atomic
+from accord.index._http import write_cache_file
 from accord.index.model import CoreMetadata
 
 __all__ = ["MetadataStore"]
@@ -72,8 +73,5 @@ class MetadataStore:
 
     def put(self, name: str, version: Version, metadata: CoreMetadata) -> None:
         path = self._path(name, version)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(dataclasses.asdict(metadata)))
-        except OSError:
-            pass  # a cache that cannot be written is only slower
+        with contextlib.suppress(OSError):  # a cache not written is only slower
+            write_cache_file(path, json.dumps(dataclasses.asdict(metadata)).encode())
