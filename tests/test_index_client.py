@@ -634,20 +634,23 @@ def test_an_unchanged_page_is_not_parsed_again(
     monkeypatch: pytest.MonkeyPatch,
     json_api: bool,
 ) -> None:
-    """A page the cache answers (after a 304) comes back parsed as it was,
-    every field, without parsing the body again; a changed one is parsed."""
+    """A page the cache answered once (a 304) comes back parsed as it was,
+    every field, without parsing the body again; a changed one is parsed.
+    A new page is not kept (a cold run writes nothing more)."""
     test_index.json_api = json_api
     test_index.add("alpha", [Release("1.0", yanked="broken"), FULL])
     test_index.set_status("alpha", "deprecated", "use beta")
     first = client(test_index, tmp_path)
     page = first.project("alpha")
+    assert not (first.cache_dir.parent / "pages").exists()
+    assert first.project("alpha") == page  # a 304: parsed, and kept
     monkeypatch.setattr("accord.index.client.parse_page", _no_parse)
     again = IndexClient(test_index.simple_url, None, cache_dir=first.cache_dir)
     assert again.project("alpha") == page
     assert [f.version for f in again.project("alpha").files] == [
         f.version for f in page.files
     ]
-    assert [entry.status for entry in test_index.log] == [200, 304, 304]
+    assert [entry.status for entry in test_index.log] == [200, 304, 304, 304]
     test_index.add("alpha", [Release("1.0"), Release("1.1")])
     with pytest.raises(AssertionError, match="parsed again"):
         again.project("alpha")
@@ -663,6 +666,7 @@ def test_a_damaged_parsed_page_is_parsed_again(
     test_index.add("alpha", [Release("1.0"), FULL])
     index = client(test_index, tmp_path)
     page = index.project("alpha")
+    index.project("alpha")  # the cache answers: the parsed page is kept
     kept = [p for p in (index.cache_dir.parent / "pages").rglob("*") if p.is_file()]
     assert len(kept) == 1
     for damage in [b"garbage", b'{"format": 1}', kept[0].read_bytes()[:-9]]:

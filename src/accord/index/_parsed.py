@@ -8,7 +8,9 @@ the body it was parsed from and the page in a compact form (what the
 parsers derived: versions, absolute URLs, upload times), which is read
 back without the filename parsing, URL joining and hash checks. A body
 that is not the one recorded (the page changed) is parsed again, and the
-record replaced atomically; a damaged or foreign record is a miss.
+record replaced atomically; a damaged or foreign record is a miss. The
+client keeps a page the first time the cache answers it (a 304, or still
+fresh), so a cold run, whose pages are all new, writes no record.
 """
 
 from __future__ import annotations

@@ -103,14 +103,16 @@ class IndexClient:
         response = self.fetcher.get(url, SIMPLE_ACCEPT)
         if response is None:
             raise PackageNotFound(name, self.index_url)
-        # Parsed once per body: a page the cache answers is read back parsed.
+        body, content_type, final = response.body, response.content_type, response.url
+        if not response.from_cache:  # new: parsed (kept once seen unchanged)
+            return parse_page(body, content_type, final, canonical)
+        # A page the cache answers is read back parsed, as it was kept the
+        # first time the cache answered it: a cold run writes no more files.
         key = self.fetcher.cache_key(url, SIMPLE_ACCEPT)
-        source = (response.url, response.content_type, response.body)
+        source = (final, content_type, body)
         page = self._parsed.get(key, source, canonical)
         if page is None:
-            page = parse_page(
-                response.body, response.content_type, response.url, canonical
-            )
+            page = parse_page(body, content_type, final, canonical)
             self._parsed.put(key, source, page)
         return page
 
