@@ -638,7 +638,8 @@ def test_an_unchanged_page_is_not_parsed_again(
     every field, without parsing the body again; a changed one is parsed.
     A new page is not kept (a cold run writes nothing more)."""
     test_index.json_api = json_api
-    test_index.add("alpha", [Release("1.0", yanked="broken"), FULL])
+    many = [Release(f"0.{n}", summary="x" * 200) for n in range(40)]
+    test_index.add("alpha", [*many, Release("1.0", yanked="broken"), FULL])
     test_index.set_status("alpha", "deprecated", "use beta")
     first = client(test_index, tmp_path)
     page = first.project("alpha")
@@ -651,9 +652,17 @@ def test_an_unchanged_page_is_not_parsed_again(
         f.version for f in page.files
     ]
     assert [entry.status for entry in test_index.log] == [200, 304, 304, 304]
-    test_index.add("alpha", [Release("1.0"), Release("1.1")])
+    test_index.add("alpha", [*many, Release("1.0"), Release("1.1")])
     with pytest.raises(AssertionError, match="parsed again"):
         again.project("alpha")
+
+
+def test_a_small_page_is_parsed_not_kept(test_index: TestIndex, tmp_path: Path) -> None:
+    test_index.add("alpha", [Release("1.0")])
+    index = client(test_index, tmp_path)
+    page = index.project("alpha")
+    assert index.project("alpha") == page
+    assert not (index.cache_dir.parent / "pages").exists()
 
 
 def _no_parse(*args: object) -> ProjectPage:
@@ -663,7 +672,7 @@ def _no_parse(*args: object) -> ProjectPage:
 def test_a_damaged_parsed_page_is_parsed_again(
     test_index: TestIndex, tmp_path: Path
 ) -> None:
-    test_index.add("alpha", [Release("1.0"), FULL])
+    test_index.add("alpha", [*(Release(f"0.{n}") for n in range(40)), FULL])
     index = client(test_index, tmp_path)
     page = index.project("alpha")
     index.project("alpha")  # the cache answers: the parsed page is kept

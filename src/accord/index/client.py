@@ -104,7 +104,7 @@ class IndexClient:
         if response is None:
             raise PackageNotFound(name, self.index_url)
         body, content_type, final = response.body, response.content_type, response.url
-        if not response.from_cache:  # new: parsed (kept once seen unchanged)
+        if not response.from_cache or len(body) < _PARSED_MIN_BYTES:
             return parse_page(body, content_type, final, canonical)
         # A page the cache answers is read back parsed, as it was kept the
         # first time the cache answered it: a cold run writes no more files.
@@ -231,6 +231,9 @@ class IndexClient:
 
 
 _MAX_WHEEL_BYTES = 20 * 1024 * 1024
+# A page smaller than this (a dozen files) parses about as fast as its
+# parsed record is read back (benchmarks/audit_openstack.py's pages): not kept.
+_PARSED_MIN_BYTES = 4096
 _JSON_API_GIVE_UP = 5  # consecutive misses before the JSON API counts as absent
 
 
