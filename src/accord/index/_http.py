@@ -49,6 +49,8 @@ _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 def _split_credentials(url: str) -> tuple[str, str | None]:
     """``url`` without userinfo, and the Basic ``Authorization`` it implies."""
+    if "@" not in url:  # no userinfo: the usual case, once per request
+        return url, None
     parts = urllib.parse.urlsplit(url)
     if "@" not in parts.netloc:
         return url, None
@@ -243,7 +245,6 @@ class Fetcher:
             authorization = self._authorization.get(origin(bare))
         if authorization is not None:
             headers["Authorization"] = authorization
-        shown = redact(url)
         budget = self._request_budget(url, limit)
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
@@ -258,7 +259,8 @@ class Fetcher:
                     self._sleep(attempt)
                     continue
                 raise IndexUnavailable(
-                    f"HTTP {error.code} {error.reason} from {shown}{tries}", url=shown
+                    f"HTTP {error.code} {error.reason} from {redact(url)}{tries}",
+                    url=redact(url),
                 ) from error
             except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
                 if time.monotonic() >= budget.deadline:  # a timeout at it
@@ -268,7 +270,7 @@ class Fetcher:
                     continue
                 reason = getattr(error, "reason", None) or error
                 raise IndexUnavailable(
-                    f"cannot reach {shown}: {reason}{tries}", url=shown
+                    f"cannot reach {redact(url)}: {reason}{tries}", url=redact(url)
                 ) from error
         raise AssertionError("unreachable")  # pragma: no cover
 
