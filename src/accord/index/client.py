@@ -13,7 +13,6 @@ import os
 import threading
 import urllib.parse
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from packaging.utils import (
@@ -30,6 +29,7 @@ from accord.index._limits import METADATA_BYTES
 from accord.index._parsed import ParsedPages
 from accord.index._simple import parse_page
 from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
+from accord.threads import map_threads
 
 __all__ = ["IndexClient", "IndexUnavailable", "PackageNotFound", "default_cache_dir"]
 
@@ -128,9 +128,8 @@ class IndexClient:
             except AccordError as error:
                 return error
 
-        workers = min(self.max_workers, len(unique))
-        with ThreadPoolExecutor(workers, thread_name_prefix="accord-index") as pool:
-            return dict(zip(unique, pool.map(one, unique), strict=True))
+        found = map_threads(one, unique, self.max_workers, "accord-index")
+        return dict(zip(unique, found, strict=True))
 
     def core_metadata(self, file: DistFile) -> CoreMetadata | None:
         """The file's PEP 658 metadata; None if the index serves none."""
