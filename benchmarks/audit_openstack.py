@@ -9,7 +9,18 @@ run made (a warm run should make only conditional ones and no querybatch),
 and ratios against the interpreter's own start-up measured in the same run.
 Ratios only, never a pass or fail.
 
-    python benchmarks/audit_openstack.py [--rounds N]
+With ``--baseline SRC`` (another accord's ``src``, e.g. /work/main/src) the
+two trees run alternately, each with its own cache (a cold run each, then
+the warm rounds interleaved), and each warm run's wall time and CPU time
+(user + system of the audit process: steadier than wall time on a shared
+machine) are compared.
+
+Bytecode is kept (in the work directory), as an installed accord has it;
+``--no-bytecode-cache`` compiles every module at every run instead (what
+an environment with PYTHONDONTWRITEBYTECODE=1 measures).
+
+    python benchmarks/audit_openstack.py [--rounds N] [--baseline SRC]
+        [--no-bytecode-cache]
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,10 +51,93 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return time.perf_counter() - start, result.returncode, result.stdout
 
 
+def cpu_timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, _, _ = timed(command, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def compare(
+    command: list[str],
+    env: dict[str, str],
+    baseline: Path,
+    rounds: int,
+    work: Path,
+    cold_rounds: int = 2,
+) -> None:
+    """This tree and ``baseline`` alternately: cold runs (each with a new
+    cache), then warm rounds on the last cold run's cache."""
+    trees = {"this tree": ROOT / "src", "baseline": baseline}
+    envs: dict[str, dict[str, str]] = {}
+    colds: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
+    for number in range(cold_rounds):
+        order = list(trees) if number % 2 == 0 else list(trees)[::-1]
+        for label in order:
+            cache = work / f"{label}-{number}"
+            envs[label] = {
+                **env,
+                "PYTHONPATH": str(trees[label]),
+                "XDG_CACHE_HOME": str(cache),
+            }
+            colds[label].append(cpu_timed(command, envs[label]))
+    warms: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
+    for number in range(rounds):
+        order = list(trees) if number % 2 == 0 else list(trees)[::-1]
+        for label in order:
+            warms[label].append(cpu_timed(command, envs[label]))
+    for kind, runs in (("cold", colds), ("warm", warms)):
+        for label, measured in runs.items():
+            wall = statistics.median(w for w, _ in measured)
+            cpu = statistics.median(c for _, c in measured)
+            print(
+                f"{label:>9}: {kind} {wall:6.3f} s wall, {cpu:6.3f} s CPU "
+                f"(median of {len(measured)}; {trees[label]})"
+            )
+        pairs = list(zip(runs["this tree"], runs["baseline"], strict=True))
+        wall_ratio = statistics.median(o[0] / t[0] for o, t in pairs)
+        cpu_ratio = statistics.median(o[1] / t[1] for o, t in pairs)
+        print(
+            f"{kind}: this tree / baseline, per round: wall {wall_ratio:.2f}x, "
+            f"CPU {cpu_ratio:.2f}x"
+        )
+
+
+def child_env(work: Path, no_bytecode_cache: bool) -> dict[str, str]:
+    """The audit's environment: no proxy for the local servers, a cache in
+    ``work``, bytecode kept there unless ``no_bytecode_cache``."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "NO_PROXY": "127.0.0.1",
+        "no_proxy": "127.0.0.1",
+        "XDG_CACHE_HOME": str(work / "cache"),
+    }
+    if no_bytecode_cache:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="warm runs to time")
-    rounds = parser.parse_args().rounds
+    parser.add_argument(
+        "--baseline", type=Path, help="another accord's src to compare with"
+    )
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="compile accord from source every run (as PYTHONDONTWRITEBYTECODE "
+        "does; default: bytecode kept in the work directory, as an installed "
+        "accord has it)",
+    )
+    options = parser.parse_args()
+    rounds = options.rounds
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
     from tests.indexserver import Release, TestIndex
     from tests.osvserver import FakeOsv
@@ -57,13 +152,7 @@ def main() -> None:
         versions.setdefault(pin.name, set()).add(str(pin.version))
     licences = {e.name: e.licence or "Apache-2.0" for e in central.global_list.entries}
     work = Path(tempfile.mkdtemp(prefix="accord-audit-bench-"))
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
-        "NO_PROXY": "127.0.0.1",
-        "no_proxy": "127.0.0.1",
-        "XDG_CACHE_HOME": str(work / "cache"),
-    }
+    env = child_env(work, options.no_bytecode_cache)
     start = time.perf_counter()
     with TestIndex(work / "index") as index, FakeOsv() as osv:
         for name, pinned in versions.items():
@@ -84,6 +173,10 @@ def main() -> None:
             "--index-url", index.simple_url, "--osv-url", osv.url,
             "--format", "json", "-q",
         ]  # fmt: skip
+        if options.baseline is not None:
+            compare(command, env, options.baseline.resolve(), rounds, work)
+            shutil.rmtree(work, ignore_errors=True)
+            return
         floor = min(timed([sys.executable, "-c", "pass"], env)[0] for _ in range(3))
         cold, code, out = timed(command, env)
         cold_requests = (len(index.log), len(osv.log), len(osv.requests("POST")))

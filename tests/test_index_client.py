@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import email.message
 import json
+import os
 import socket
 import time
 from pathlib import Path
@@ -600,6 +601,86 @@ def test_max_age_zero_revalidates(test_index: TestIndex, tmp_path: Path) -> None
     index.project("alpha")
     index.project("alpha")
     assert [entry.status for entry in test_index.log] == [200, 304]
+
+
+def test_a_304_touches_the_entry_without_writing_it(
+    test_index: TestIndex, tmp_path: Path
+) -> None:
+    """A revalidation that changes nothing keeps the cached bytes (the same
+    file, not rewritten) and makes the entry fresh again for its max-age."""
+    test_index.max_age = 60
+    test_index.add("alpha", [Release("1.0")])
+    index = client(test_index, tmp_path)
+    page = index.project("alpha")
+    (entry,) = (p for p in index.cache_dir.rglob("*") if p.is_file())
+    head, _, body = entry.read_bytes().partition(b"\n")
+    meta = json.loads(head)
+    stale = meta["fetched"] - 120
+    entry.write_bytes(json.dumps({**meta, "fetched": stale}).encode() + b"\n" + body)
+    os.utime(entry, (stale, stale))
+    before = entry.stat()
+    assert index.project("alpha") == page  # stale: revalidated
+    after = entry.stat()
+    assert after.st_ino == before.st_ino and entry.read_bytes().endswith(body)
+    assert after.st_mtime > before.st_mtime + 100
+    assert index.project("alpha") == page  # fresh again: no request
+    assert [entry.status for entry in test_index.log] == [200, 304]
+
+
+@pytest.mark.parametrize("json_api", FORMATS)
+def test_an_unchanged_page_is_not_parsed_again(
+    test_index: TestIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    json_api: bool,
+) -> None:
+    """A page the cache answered once (a 304) comes back parsed as it was,
+    every field, without parsing the body again; a changed one is parsed.
+    A new page is not kept (a cold run writes nothing more)."""
+    test_index.json_api = json_api
+    many = [Release(f"0.{n}", summary="x" * 200) for n in range(40)]
+    test_index.add("alpha", [*many, Release("1.0", yanked="broken"), FULL])
+    test_index.set_status("alpha", "deprecated", "use beta")
+    first = client(test_index, tmp_path)
+    page = first.project("alpha")
+    assert not (first.cache_dir.parent / "pages").exists()
+    assert first.project("alpha") == page  # a 304: parsed, and kept
+    monkeypatch.setattr("accord.index.client.parse_page", _no_parse)
+    again = IndexClient(test_index.simple_url, None, cache_dir=first.cache_dir)
+    assert again.project("alpha") == page
+    assert [f.version for f in again.project("alpha").files] == [
+        f.version for f in page.files
+    ]
+    assert [entry.status for entry in test_index.log] == [200, 304, 304, 304]
+    test_index.add("alpha", [*many, Release("1.0"), Release("1.1")])
+    with pytest.raises(AssertionError, match="parsed again"):
+        again.project("alpha")
+
+
+def test_a_small_page_is_parsed_not_kept(test_index: TestIndex, tmp_path: Path) -> None:
+    test_index.add("alpha", [Release("1.0")])
+    index = client(test_index, tmp_path)
+    page = index.project("alpha")
+    assert index.project("alpha") == page
+    assert not (index.cache_dir.parent / "pages").exists()
+
+
+def _no_parse(*args: object) -> ProjectPage:
+    raise AssertionError("parsed again")
+
+
+def test_a_damaged_parsed_page_is_parsed_again(
+    test_index: TestIndex, tmp_path: Path
+) -> None:
+    test_index.add("alpha", [*(Release(f"0.{n}") for n in range(40)), FULL])
+    index = client(test_index, tmp_path)
+    page = index.project("alpha")
+    index.project("alpha")  # the cache answers: the parsed page is kept
+    kept = [p for p in (index.cache_dir.parent / "pages").rglob("*") if p.is_file()]
+    assert len(kept) == 1
+    for damage in [b"garbage", b'{"format": 1}', kept[0].read_bytes()[:-9]]:
+        kept[0].write_bytes(damage)
+        assert index.project("alpha") == page
 
 
 def test_cache_layout(test_index: TestIndex, tmp_path: Path) -> None:

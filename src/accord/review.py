@@ -5,15 +5,12 @@ the central list. All I/O of the review is here; the verdicts are in
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import json
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -31,12 +28,13 @@ from accord.distro import (
 )
 from accord.distro.rpm import Getter, is_rpm_repo
 from accord.errors import InputError
-from accord.files import write_atomic
 from accord.index.client import IndexClient
+from accord.index.metadata_store import MetadataStore
 from accord.index.model import CoreMetadata, ProjectPage
 from accord.masking import mask_credentials
 from accord.model.global_list import GlobalEntry
 from accord.rules.review import Criterion, Evidence, ReviewPolicy, review
+from accord.rules.review import review_policy as policy_of
 
 
 def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:
@@ -133,64 +131,6 @@ class PageMemo:
         return page
 
 
-def _metadata_from_json(data: dict[str, Any]) -> CoreMetadata:
-    def strings(key: str) -> tuple[str, ...]:
-        return tuple(str(item) for item in data.get(key) or ())
-
-    return CoreMetadata(
-        name=str(data["name"]),
-        version=str(data["version"]),
-        summary=data.get("summary"),
-        license=data.get("license"),
-        license_expression=data.get("license_expression"),
-        classifiers=strings("classifiers"),
-        requires_python=data.get("requires_python"),
-        requires_dist=strings("requires_dist"),
-        keywords=strings("keywords"),
-        project_urls=tuple(
-            (str(label), str(url)) for label, url in data.get("project_urls") or ()
-        ),
-        home_page=data.get("home_page"),
-    )
-
-
-class MetadataStore:
-    """Core metadata of released versions on disk (it never changes)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def _path(self, name: str, version: Version) -> Path:
-        return self.directory / name / f"{version}.json"
-
-    def get(self, name: str, version: Version) -> CoreMetadata | None:
-        try:
-            data = json.loads(self._path(name, version).read_text())
-            return _metadata_from_json(data)
-        except (OSError, ValueError, TypeError, KeyError):
-            return None
-
-    def known_missing(self, name: str, version: Version) -> bool:
-        return self._path(name, version).with_suffix(".none").exists()
-
-    def put_missing(self, name: str, version: Version) -> None:
-        """Remember that this release has no metadata to be had."""
-        path = self._path(name, version).with_suffix(".none")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
-        except OSError:
-            pass
-
-    def put(self, name: str, version: Version, metadata: CoreMetadata) -> None:
-        path = self._path(name, version)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(dataclasses.asdict(metadata)))
-        except OSError:
-            pass  # a cache that cannot be written is only slower
-
-
 def gather(
     target: str,
     central: CentralRepo,
@@ -250,12 +190,7 @@ def released_metadata(
 
 
 def review_policy(central: CentralRepo) -> ReviewPolicy:
-    thresholds = central.config.resolution.review
-    return ReviewPolicy(
-        warn_after_years=thresholds.warn_after_years,
-        fail_after_years=thresholds.fail_after_years,
-        duplicate_threshold=thresholds.duplicate_threshold,
-    )
+    return policy_of(central.config)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,20 +11,54 @@ a final newline.
 
 from __future__ import annotations
 
+import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
+from packaging.utils import NormalizedName, canonicalize_name
 
 from accord import __version__
-from accord.files import inside, signals_deferred, write_atomic
-from accord.report.review import review_dict
-from accord.review import NotReviewed, Review
+from accord.errors import InputError
+from accord.files import inside, read_text, signals_deferred, write_atomic
 
-__all__ = ["REVIEWS_DIR", "record", "save_reviews"]
+if TYPE_CHECKING:  # the review's machinery, only to write a record
+    from accord.review import NotReviewed, Review
+
+__all__ = [
+    "REVIEWS_DIR",
+    "StoredCriterion",
+    "StoredReview",
+    "load_reviews",
+    "parse_record",
+    "record",
+    "save_reviews",
+]
 
 REVIEWS_DIR = "reviews"
+_MAX_RECORD_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCriterion:
+    """One criterion as the admission review judged it."""
+
+    verdict: str  # "pass", "warn", "fail" or "unknown"
+    detail: str
+    evidence: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReview:
+    """What ``reviews/<name>.json`` keeps of an admission review."""
+
+    path: str  # relative to the requirements repo
+    package: NormalizedName
+    version: str | None  # the version reviewed
+    reviewed: datetime.date
+    criteria: Mapping[str, StoredCriterion]
 
 
 def record(result: Review, accord_version: str = __version__) -> str:
@@ -33,6 +67,8 @@ def record(result: Review, accord_version: str = __version__) -> str:
     The package is named canonically (not as typed: ``GoodLib`` and
     ``goodlib`` give the same file).
     """
+    from accord.report.review import review_dict
+
     document = {
         "schema": 1,
         "command": "review",
@@ -55,6 +91,8 @@ def record_path(root: Path, name: str) -> Path:
 def save_reviews(root: Path, results: Sequence[Review | NotReviewed]) -> list[Path]:
     """Write every review in ``results`` (each atomically; a termination
     waits until all are written) and return the paths, relative to ``root``."""
+    from accord.review import Review
+
     reviews = [r for r in results if isinstance(r, Review)]
     targets = [(record_path(root, r.evidence.name), record(r)) for r in reviews]
     written: list[Path] = []
@@ -64,3 +102,52 @@ def save_reviews(root: Path, results: Sequence[Review | NotReviewed]) -> list[Pa
             write_atomic(target, text)
             written.append(target.relative_to(root.resolve()))
     return written
+
+
+def parse_record(text: str, path: str) -> StoredReview:
+    """A ``reviews/<name>.json`` as :func:`record` writes it; InputError
+    naming the file (and line, for bad JSON) otherwise."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        line = getattr(error, "lineno", None)
+        raise InputError(f"not JSON: {error}", path=path, line=line) from error
+    try:
+        if not isinstance(document, dict):
+            raise TypeError("not an object")
+        reviewed = datetime.date.fromisoformat(str(document["reviewed"]))
+        version = document.get("version")
+        criteria = {
+            str(item["id"]): StoredCriterion(
+                str(item["verdict"]),
+                str(item.get("detail", "")),
+                {str(k): str(v) for k, v in (item.get("evidence") or {}).items()},
+            )
+            for item in document["criteria"]
+        }
+        package = canonicalize_name(str(document["package"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise InputError(
+            f"not a review record as `accord review --save` writes it ({error!r})",
+            path=path,
+        ) from error
+    return StoredReview(
+        path, package, None if version is None else str(version), reviewed, criteria
+    )
+
+
+def load_reviews(root: Path) -> dict[NormalizedName, StoredReview]:
+    """Every review kept in ``root``'s ``reviews/``, by canonical name (the
+    file's); none when there is no such directory."""
+    directory = inside(root, REVIEWS_DIR)
+    try:
+        paths = sorted(p for p in directory.glob("*.json") if p.is_file())
+    except OSError:
+        return {}
+    found: dict[NormalizedName, StoredReview] = {}
+    for path in paths:
+        relative = f"{REVIEWS_DIR}/{path.name}"
+        text = read_text(inside(root, relative), relative, _MAX_RECORD_BYTES)
+        stored = parse_record(text, relative)
+        found[canonicalize_name(path.stem)] = stored
+    return found

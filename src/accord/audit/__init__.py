@@ -2,9 +2,10 @@
 
 Known vulnerabilities (OSV, PyPI's JSON API as a fallback), PEP 792 project
 status, yanked pins, licence drift and unmaintained libraries, for every pin
-of the requirements repo (or of its branches). ``model`` holds the facts,
-``osv`` and ``index`` gather them, ``checks`` turns them into findings
-(pure), ``run`` puts it together.
+of the requirements repo (or of its branches), and the admission review's
+questions asked again of each reviewed library. ``model`` holds the facts,
+``osv`` and ``status`` gather them, ``checks`` and ``admission`` turn them
+into findings (pure), ``run`` puts it together.
 """
 
 from __future__ import annotations

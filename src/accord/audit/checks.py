@@ -34,6 +34,8 @@ RULES: dict[str, Severity] = {
     "A008": "warning",  # an [[audit.ignore]] past its expiry
     "A009": "error",  # the index could not tell about a pin: not audited
     "A010": "error",  # no source of vulnerabilities answered
+    "A011": "error",  # a criterion passed at admission now fails (admission.py)
+    "A012": "warning",  # ... now warns, or the licence is not the one reviewed
 }
 
 

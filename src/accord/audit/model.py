@@ -7,11 +7,13 @@ the pure rules in :mod:`accord.audit.checks`.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
+
+from accord.index.model import CoreMetadata, ProjectPage
 
 Source = Literal["OSV", "PyPI"]
 
@@ -53,6 +55,9 @@ class Release:
     licence: str | None = None  # declared by the pinned release's metadata
     licence_field: str | None = None  # where it was declared
     error: str | None = None  # why the index could not tell
+    # What the admission review's criteria read, to ask them again.
+    page: ProjectPage | None = field(default=None, compare=False, repr=False)
+    metadata: CoreMetadata | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ rules over each pin line.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
@@ -21,7 +22,7 @@ from accord.audit.checks import (
     check_site,
     fix_of,
 )
-from accord.audit.model import Advisory, Vulnerabilities
+from accord.audit.model import Advisory, Release, Vulnerabilities
 from accord.audit.osv import OsvClient
 from accord.audit.status import releases
 from accord.central import UPPER_CONSTRAINTS, CentralRepo, load_central_repo
@@ -32,6 +33,11 @@ from accord.index.model import PyPIRelease
 from accord.model.markers import applies_to_python
 from accord.resolve.pythons import on_pythons
 from accord.vcs.git import is_git_repo, resolve_commit
+
+if TYPE_CHECKING:
+    from accord.audit.admission import Packaged
+    from accord.distro.model import DistroSource
+    from accord.review_store import StoredReview
 
 Key = tuple[NormalizedName, Version]
 
@@ -75,9 +81,16 @@ def audit(
     note: Callable[[str], None] = lambda message: None,
     on_done: Callable[[], None] = lambda: None,
     plan: Plan | None = None,
+    reviews: Mapping[NormalizedName, StoredReview] | None = None,
+    distros: Sequence[DistroSource] | None = None,
 ) -> AuditReport:
     """Audit the pins of ``central`` (or of each of its ``branches``, or
-    what a :func:`plan_audit` chose); ``on_done`` is called per release."""
+    what a :func:`plan_audit` chose); ``on_done`` is called per release.
+
+    ``reviews``: the admission reviews kept in ``reviews/``, whose criteria
+    are asked again of each pin (A011, A012), the distro criterion of the
+    ``distros`` (None: not asked)."""
+    reviews = reviews or {}
     today = today or datetime.date.today()
     plan = plan or plan_audit(central, branches)
     repos, sites, keys = plan.repos, plan.sites, list(plan.keys)
@@ -98,6 +111,8 @@ def audit(
         unchecked = source is not None
         findings.extend(check_site(site, facts, repo, ignored, today, unchecked))
         records.extend(_records(site, facts, repo, ignored))
+    if reviews:
+        findings.extend(readmit(sites, found, by_branch, reviews, distros, today, note))
     if keys and source is None:
         errors = {v.error for v in advisories.values() if v.error}
         findings.append(
@@ -119,6 +134,57 @@ def audit(
         len(keys),
         tuple(branch for branch, _ in repos if branch is not None),
     )
+
+
+def readmit(
+    sites: Sequence[Site],
+    found: Mapping[Key, Release],
+    by_branch: Mapping[str | None, CentralRepo],
+    reviews: Mapping[NormalizedName, StoredReview],
+    distros: Sequence[DistroSource] | None,
+    today: datetime.date,
+    note: Callable[[str], None],
+) -> list[Finding]:
+    """A011 and A012: the admission review's criteria asked again of each
+    pin of a library with a kept review (imported only then)."""
+    from accord.audit.admission import Asked, check_admission, reask
+    from accord.rules.review import review_policy
+
+    packaged = packaging(distros, {s.name for s in sites if s.name in reviews}, note)
+    names = tuple(source.name for source in distros or ())
+    findings: list[Finding] = []
+    for site in sites:
+        stored, release = reviews.get(site.name), found[site.key]
+        if stored is None or release.page is None:
+            continue
+        asked = Asked(release.page, release.metadata, packaged.get(site.name), names)
+        config = by_branch[site.branch].config
+        now = reask(site, stored, asked, config, review_policy(config), today)
+        findings.extend(check_admission(site, stored, now))
+    return findings
+
+
+def packaging(
+    sources: Sequence[DistroSource] | None,
+    names: Iterable[NormalizedName],
+    note: Callable[[str], None],
+) -> dict[NormalizedName, Packaged | None]:
+    """Each name's packages in the ``sources``; None for all when there are
+    none, or when they cannot be read (said in a note: the distro criterion
+    is then not asked again)."""
+    if not sources:
+        return {}
+    from accord.distro import lookup_all
+
+    found: dict[NormalizedName, Packaged | None] = {}
+    for name in sorted(names):
+        try:
+            hits = lookup_all(list(sources), name)
+        except AccordError as error:
+            note(f"the distro lists cannot be read ({error}); not asked again")
+            return {}
+        found[name] = tuple((p.distro, p.package, p.version) for p in hits)
+    return found
 
 
 def branch_repos(

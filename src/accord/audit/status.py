@@ -10,7 +10,6 @@ each pinned release (kept per release on disk: it never changes).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
@@ -18,9 +17,10 @@ from packaging.version import Version
 from accord.audit.model import Release
 from accord.errors import AccordError
 from accord.index.client import IndexClient
+from accord.index.metadata_store import MetadataStore
 from accord.index.model import CoreMetadata, ProjectPage
 from accord.licenses import declared_licence
-from accord.review import MetadataStore
+from accord.threads import map_threads
 
 Key = tuple[NormalizedName, Version]
 
@@ -32,34 +32,42 @@ def releases(
     on_done: Callable[[], None] = lambda: None,
 ) -> dict[Key, Release]:
     """Each pinned release as the index shows it; a project the index
-    cannot give is a Release with its ``error``."""
-    pages = client.projects([name for name, _ in keys])
+    cannot give is a Release with its ``error``. One pass a project: its
+    page, then each of its pinned releases (no waiting for every page)."""
     store = MetadataStore(client.cache_dir.parent / "metadata")
+    versions: dict[NormalizedName, list[Version]] = {}
+    for name, version in dict.fromkeys(keys):
+        versions.setdefault(name, []).append(version)
 
-    def one(key: Key) -> Release:
+    def one(name: NormalizedName) -> list[tuple[Key, Release]]:
+        page: ProjectPage | AccordError
         try:
-            return _release(client, store, key, pages.get(key[0]))
-        finally:
-            on_done()
+            page = client.project(name)
+        except AccordError as error:  # one project's page stops nothing
+            page = error
+        found = []
+        for version in versions[name]:
+            try:
+                found.append(
+                    ((name, version), _release(client, store, name, version, page))
+                )
+            finally:
+                on_done()
+        return found
 
-    unique = list(dict.fromkeys(keys))
-    if not unique:
-        return {}
-    with ThreadPoolExecutor(
-        max(1, min(workers, len(unique))), thread_name_prefix="accord-audit"
-    ) as pool:
-        return dict(zip(unique, pool.map(one, unique), strict=True))
+    done = map_threads(one, list(versions), workers, "accord-audit")
+    return dict(pair for pairs in done for pair in pairs)
 
 
 def _release(
     client: IndexClient,
     store: MetadataStore,
-    key: Key,
-    page: ProjectPage | AccordError | None,
+    name: NormalizedName,
+    version: Version,
+    page: ProjectPage | AccordError,
 ) -> Release:
-    name, version = key
     if not isinstance(page, ProjectPage):
-        return Release(name, version, error=str(page or "no answer from the index"))
+        return Release(name, version, error=str(page))
     files = page.files_for(version)
     live = [f for f in files if f.yanked is None]
     uploads = [
@@ -70,12 +78,15 @@ def _release(
     yanked = None
     if files and not live:
         yanked = next((f.yanked for f in files if f.yanked), "")
-    licence, field, error = None, None, None
+    metadata, licence, field, error = None, None, None, None
     if files:
         try:
-            licence, field = _licence(client, store, page, version)
+            metadata = _metadata(client, store, page, version)
         except AccordError as failure:  # one release's metadata stops nothing
             error = f"metadata of {name} {version}: {failure}"
+    declared = None if metadata is None else declared_licence(metadata)
+    if declared is not None:
+        licence, field = declared
     return Release(
         name=name,
         version=version,
@@ -88,20 +99,21 @@ def _release(
         licence=licence,
         licence_field=field,
         error=error,
+        page=page,
+        metadata=metadata,
     )
 
 
-def _licence(
+def _metadata(
     client: IndexClient, store: MetadataStore, page: ProjectPage, version: Version
-) -> tuple[str | None, str | None]:
-    metadata: CoreMetadata | None = None
-    if not store.known_missing(page.name, version):
-        metadata = store.get(page.name, version)
+) -> CoreMetadata | None:
+    if store.known_missing(page.name, version):
+        return None
+    metadata = store.get(page.name, version)
+    if metadata is None:
+        metadata = client.latest_metadata(page, version)
         if metadata is None:
-            metadata = client.latest_metadata(page, version)
-            if metadata is None:
-                store.put_missing(page.name, version)
-            else:
-                store.put(page.name, version, metadata)
-    declared = None if metadata is None else declared_licence(metadata)
-    return (None, None) if declared is None else declared
+            store.put_missing(page.name, version)
+        else:
+            store.put(page.name, version, metadata)
+    return metadata

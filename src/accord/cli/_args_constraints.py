@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from accord.cli._args_review import distro_index_option
 from accord.cli._options import (
     central_options,
     directory,
@@ -282,5 +283,8 @@ def audit(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="ID",
         help="Do not report this vulnerability (an id or alias; repeatable).",
+    )
+    distro_index_option(
+        parser, "apt's lists; asked only of the libraries with a reviews/NAME.json"
     )
     jobs_option(parser, "Requests")

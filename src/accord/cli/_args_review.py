@@ -120,6 +120,13 @@ def _evidence_options(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="PyPI-style JSON API (default: PyPI's /pypi/).",
     )
+    distro_index_option(parser)
+
+
+def distro_index_option(
+    parser: argparse.ArgumentParser, default: str = "apt's lists"
+) -> None:
+    """``--distro-index``: the distro lists the distro criterion asks."""
     parser.add_argument(
         "--distro-index",
         dest="distro_files",
@@ -128,7 +135,7 @@ def _evidence_options(parser: argparse.ArgumentParser) -> None:
         type=_distro_index,
         metavar="FILE_OR_DIR",
         help="A Debian Packages/Sources file, or an RPM repository's directory "
-        "(holding repodata/) (repeatable; default: apt's lists).",
+        f"(holding repodata/) (repeatable; default: {default}).",
     )
 
 

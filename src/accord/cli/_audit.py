@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from accord.cli._app import EXIT_FINDINGS, finish, progress
 
@@ -18,6 +19,7 @@ def audit_command(
     pypi_json_url: str | None,
     ignore: Sequence[str],
     jobs: int,
+    distro_files: Sequence[Path] = (),
 ) -> int:
     from accord.audit import audit, plan_audit
     from accord.audit.osv import DEFAULT_OSV_URL, OsvClient
@@ -27,6 +29,7 @@ def audit_command(
     from accord.index._errors import IndexUnavailable
     from accord.index.client import IndexClient
     from accord.locate import requirements_repo
+    from accord.review_store import load_reviews
 
     root = requirements_repo(requirements)
     central = load_central_repo(root)
@@ -48,6 +51,13 @@ def audit_command(
             print(f"accord: note: {message}", file=sys.stderr)
 
     plan = plan_audit(central, branches)
+    reviews = load_reviews(central.root)
+    distros = None
+    if reviews:  # the distro lists are read only to ask their question again
+        from accord.review import distro_sources
+
+        cache = client.cache_dir.parent / "distro"
+        distros, _ = distro_sources(distro_files, cache, central, client.fetcher)
     try:
         with progress(len(plan.keys), "pinned releases") as advance:
             report = audit(
@@ -59,6 +69,8 @@ def audit_command(
                 note=note,
                 on_done=advance,
                 plan=plan,
+                reviews=reviews,
+                distros=distros,
             )
     except IndexUnavailable as error:  # the index as a whole: a failed run
         print(f"accord: error: {error}", file=sys.stderr)

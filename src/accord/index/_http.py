@@ -7,6 +7,11 @@ the body bytes; it is replaced atomically so threads and processes sharing
 the cache never read half an entry. A fresh entry (younger than its
 ``Cache-Control: max-age``) answers without a request; a stale one is
 revalidated with ``If-None-Match`` / ``If-Modified-Since`` and reused on 304.
+
+The file's modification time is when the entry was last known good: a 304
+that changes neither validators nor ``max-age`` (the usual one) only sets
+it (one ``utime``, atomic), instead of writing the whole body again; the
+``fetched`` in the JSON line is when the body came.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from accord.index._errors import IndexUnavailable, redact
 from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
 from accord.index._pool import Pool, origin
 
-__all__ = ["Fetcher", "IndexUnavailable", "Response", "redact"]
+__all__ = ["Fetcher", "IndexUnavailable", "Response", "redact", "write_cache_file"]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
@@ -44,6 +49,8 @@ _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 def _split_credentials(url: str) -> tuple[str, str | None]:
     """``url`` without userinfo, and the Basic ``Authorization`` it implies."""
+    if "@" not in url:  # no userinfo: the usual case, once per request
+        return url, None
     parts = urllib.parse.urlsplit(url)
     if "@" not in parts.netloc:
         return url, None
@@ -153,6 +160,13 @@ class Fetcher:
             with self._lock:
                 self._authorization[origin(bare)] = authorization
 
+    @staticmethod
+    def cache_key(url: str, accept: str) -> str:
+        """The name of ``url``'s entry (as ``accept`` asks for it): the same
+        with or without credentials in the URL."""
+        bare, _ = _split_credentials(url)
+        return hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
+
     def get(
         self, url: str, accept: str, limit: int = PAGE_BYTES, *, cached: bool = True
     ) -> Response | None:
@@ -160,8 +174,7 @@ class Fetcher:
         None on 404/410; IndexUnavailable otherwise. ``cached=False`` leaves
         the disk cache alone (for answers the caller keeps in its own form)."""
         self.remember_credentials(url)
-        bare, _ = _split_credentials(url)
-        key = hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
+        key = self.cache_key(url, accept)
         entry = self._load(key) if cached else None
         if entry is not None and entry.fresh(time.time()):
             return Response(entry.url, entry.body, entry.content_type, True)
@@ -174,7 +187,7 @@ class Fetcher:
             body, final, got = self._send(url, headers, limit, answered=_ANSWERED)
         except urllib.error.HTTPError as error:
             if error.code == 304 and entry is not None:
-                self._store(key, entry, error.headers)
+                self._revalidated(key, entry, error.headers)
                 return Response(entry.url, entry.body, entry.content_type, True)
             if error.code in _NOT_FOUND:
                 return None
@@ -237,7 +250,6 @@ class Fetcher:
             authorization = self._authorization.get(origin(bare))
         if authorization is not None:
             headers["Authorization"] = authorization
-        shown = redact(url)
         budget = self._request_budget(url, limit)
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
@@ -252,7 +264,8 @@ class Fetcher:
                     self._sleep(attempt)
                     continue
                 raise IndexUnavailable(
-                    f"HTTP {error.code} {error.reason} from {shown}{tries}", url=shown
+                    f"HTTP {error.code} {error.reason} from {redact(url)}{tries}",
+                    url=redact(url),
                 ) from error
             except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
                 if time.monotonic() >= budget.deadline:  # a timeout at it
@@ -262,7 +275,7 @@ class Fetcher:
                     continue
                 reason = getattr(error, "reason", None) or error
                 raise IndexUnavailable(
-                    f"cannot reach {shown}: {reason}{tries}", url=shown
+                    f"cannot reach {redact(url)}: {reason}{tries}", url=redact(url)
                 ) from error
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -314,19 +327,38 @@ class Fetcher:
         if path is None:
             return None
         try:
-            head, _, body = path.read_bytes().partition(b"\n")
+            with path.open("rb") as stream:
+                data = stream.read()
+                touched = os.fstat(stream.fileno()).st_mtime
+            head, _, body = data.partition(b"\n")
             meta = json.loads(head)
             return _Entry(
                 url=str(meta["url"]),
                 content_type=str(meta["content_type"]),
                 etag=meta["etag"],
                 last_modified=meta["last_modified"],
-                fetched=float(meta["fetched"]),
+                fetched=max(float(meta["fetched"]), touched),
                 max_age=meta["max_age"],
                 body=body,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or damaged: a miss
+
+    def _revalidated(self, key: str, entry: _Entry, headers: Message) -> None:
+        """A 304 for ``entry``: when it keeps the validators and ``max-age``,
+        only the file's time moves (the body is not written again)."""
+        path = self._path(key)
+        if path is None:
+            return
+        etag = headers.get("ETag") or entry.etag
+        modified = headers.get("Last-Modified") or entry.last_modified
+        max_age = _max_age(headers)
+        same = (etag, modified) == (entry.etag, entry.last_modified)
+        if same and (max_age == entry.max_age or max_age is None):
+            with contextlib.suppress(OSError):
+                os.utime(path)
+                return
+        self._store(key, entry, headers)
 
     def _store(self, key: str, entry: _Entry, headers: Message) -> None:
         """Record ``entry`` with the validators in ``headers``; best effort."""
@@ -351,10 +383,13 @@ class Fetcher:
                 return  # could never be reused
             meta["max_age"] = self.assumed_max_age
         with contextlib.suppress(OSError):
-            _write_atomic(path, json.dumps(meta).encode() + b"\n" + entry.body)
+            write_cache_file(path, json.dumps(meta).encode() + b"\n" + entry.body)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` atomically (a temporary file renamed),
+    creating its directory: for caches, so no fsync (a crash loses at most
+    an entry, which is fetched again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
     try:

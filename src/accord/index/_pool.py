@@ -223,7 +223,11 @@ class _Watchdog:
                     target=self._run, name="accord-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+            # The thread sleeps until the earliest deadline: woken only when
+            # this one is earlier (requests in a row each wake it otherwise,
+            # a thread switch per request for nothing).
+            if self._heap[0][2] is watch:
+                self._wake.notify()
         return watch
 
     def _run(self) -> None:

@@ -10,7 +10,6 @@ import datetime
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from html.parser import HTMLParser
 from typing import Any
 
 from packaging.utils import (
@@ -169,7 +168,9 @@ def _yanked(value: object) -> str | None:
 
 
 def parse_html(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
-    parser = _Anchors()
+    from accord.index._anchors import Anchors  # html.parser: for HTML pages only
+
+    parser = Anchors()
     parser.feed(body.decode("utf-8", errors="replace"))
     parser.close()
     base = _absolute(page_url, parser.base) if parser.base else page_url
@@ -208,45 +209,6 @@ def parse_html(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
         status=status or "active",
         status_reason=parser.meta.get("pypi:project-status-reason") or None,
     )
-
-
-class _Anchors(HTMLParser):
-    """Collects ``<a>`` attributes (unescaped by HTMLParser) and text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.anchors: list[tuple[dict[str, str], str]] = []
-        self.base: str | None = None
-        self.meta: dict[str, str] = {}  # <meta name=... content=...>, first wins
-        self._open: dict[str, str] | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {key: "" if value is None else value for key, value in attrs}
-        if tag == "base" and self.base is None and values.get("href"):
-            self.base = values["href"]
-        elif tag == "meta" and values.get("name"):
-            self.meta.setdefault(values["name"].lower(), values.get("content", ""))
-        elif tag == "a":
-            self._finish()
-            self._open, self._text = values, []
-
-    def handle_data(self, data: str) -> None:
-        if self._open is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a":
-            self._finish()
-
-    def close(self) -> None:
-        super().close()
-        self._finish()
-
-    def _finish(self) -> None:
-        if self._open is not None:
-            self.anchors.append((self._open, "".join(self._text)))
-            self._open = None
 
 
 def _absolute(base: str, href: str) -> str:

@@ -13,7 +13,6 @@ import os
 import threading
 import urllib.parse
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from packaging.utils import (
@@ -27,10 +26,10 @@ from accord.errors import AccordError, InputError
 from accord.index._errors import ResponseTooLarge
 from accord.index._http import Fetcher, IndexUnavailable, redact
 from accord.index._limits import METADATA_BYTES
-from accord.index._metadata import parse_core_metadata, parse_release
+from accord.index._parsed import ParsedPages
 from accord.index._simple import parse_page, release_page
-from accord.index._wheel import RemoteFile, wheel_metadata
 from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
+from accord.threads import map_threads
 
 __all__ = ["IndexClient", "IndexUnavailable", "PackageNotFound", "default_cache_dir"]
 
@@ -81,6 +80,7 @@ class IndexClient:
         self.cache_dir = default_cache_dir() if cache_dir is None else cache_dir
         self.max_workers = max(1, max_workers)
         self.fetcher = Fetcher(self.cache_dir, timeout=timeout, retries=retries)
+        self._parsed = ParsedPages(self.cache_dir.parent / "pages")
         self.fetcher.remember_credentials(self.index_url)
         if self.pypi_json_url is not None:
             self.fetcher.remember_credentials(self.pypi_json_url)
@@ -104,7 +104,18 @@ class IndexClient:
         response = self.fetcher.get(url, SIMPLE_ACCEPT)
         if response is None:
             raise PackageNotFound(name, self.index_url)
-        return parse_page(response.body, response.content_type, response.url, canonical)
+        body, content_type, final = response.body, response.content_type, response.url
+        if not response.from_cache or len(body) < _PARSED_MIN_BYTES:
+            return parse_page(body, content_type, final, canonical)
+        # A page the cache answers is read back parsed, as it was kept the
+        # first time the cache answered it: a cold run writes no more files.
+        key = self.fetcher.cache_key(url, SIMPLE_ACCEPT)
+        source = (final, content_type, body)
+        page = self._parsed.get(key, source, canonical)
+        if page is None:
+            page = parse_page(body, content_type, final, canonical)
+            self._parsed.put(key, source, page)
+        return page
 
     def release_files(self, name: str, version: Version) -> ProjectPage:
         """The project's page with ``version``'s files only (others, and
@@ -131,9 +142,8 @@ class IndexClient:
             except AccordError as error:
                 return error
 
-        workers = min(self.max_workers, len(unique))
-        with ThreadPoolExecutor(workers, thread_name_prefix="accord-index") as pool:
-            return dict(zip(unique, pool.map(one, unique), strict=True))
+        found = map_threads(one, unique, self.max_workers, "accord-index")
+        return dict(zip(unique, found, strict=True))
 
     def core_metadata(self, file: DistFile) -> CoreMetadata | None:
         """The file's PEP 658 metadata; None if the index serves none."""
@@ -142,6 +152,8 @@ class IndexClient:
         response = self.fetcher.get(file.metadata_url, "*/*", METADATA_BYTES)
         if response is None:
             return None
+        from accord.index._metadata import parse_core_metadata
+
         version = "" if file.version is None else str(file.version)
         return parse_core_metadata(response.body, _project_of(file), version)
 
@@ -178,6 +190,8 @@ class IndexClient:
             return None
         with self._lock:
             self._json_misses = -(10**9)  # it answers: never give up on it
+        from accord.index._metadata import parse_release
+
         try:
             return parse_release(response.body, name, version)
         except ValueError as error:  # json.JSONDecodeError is a ValueError
@@ -212,6 +226,9 @@ class IndexClient:
     ) -> CoreMetadata | None:
         """METADATA read from the smallest wheel itself: the last resort for
         an index that serves neither PEP 658 files nor a JSON API (a mirror)."""
+        from accord.index._metadata import parse_core_metadata
+        from accord.index._wheel import RemoteFile, wheel_metadata
+
         wheels = [f for f in page.files_for(version) if f.is_wheel and f.yanked is None]
         for file in wheels[:1]:
             # Some mirrors serve PEP 658 files without advertising them; one
@@ -239,6 +256,9 @@ class IndexClient:
 
 
 _MAX_WHEEL_BYTES = 20 * 1024 * 1024
+# A page smaller than this (a dozen files) parses about as fast as its
+# parsed record is read back (benchmarks/audit_openstack.py's pages): not kept.
+_PARSED_MIN_BYTES = 4096
 _JSON_API_GIVE_UP = 5  # consecutive misses before the JSON API counts as absent
 _PROBE_GIVE_UP = 5  # the same for unadvertised .metadata files
 

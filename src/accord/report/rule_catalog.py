@@ -72,6 +72,8 @@ RULES: dict[str, str] = {
     "A008": "An [[audit.ignore]] past its expiry date",
     "A009": "A pin the index could not tell about",
     "A010": "No source of vulnerabilities answered",
+    "A011": "A criterion the admission review passed that the pinned release fails",
+    "A012": "A criterion the admission review passed that now warns, or a new licence",
     # sync, in the CI formats
     "S001": "A line (or file) sync rewrites to honour the global list",
     # release validate: release requests

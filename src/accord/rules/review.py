@@ -64,6 +64,16 @@ class Evidence:
     specifier: SpecifierSet | None = None
 
 
+def review_policy(config: Config) -> ReviewPolicy:
+    """The review's thresholds as accord.toml's ``[review]`` sets them."""
+    thresholds = config.resolution.review
+    return ReviewPolicy(
+        warn_after_years=thresholds.warn_after_years,
+        fail_after_years=thresholds.fail_after_years,
+        duplicate_threshold=thresholds.duplicate_threshold,
+    )
+
+
 def check_maintained(ev: Evidence, policy: ReviewPolicy) -> Criterion:
     uploads = [
         (f.upload_time.date(), f.version)
@@ -80,7 +90,7 @@ def check_maintained(ev: Evidence, policy: ReviewPolicy) -> Criterion:
     yanked_newest = newest is not None and all(
         f.yanked is not None for f in ev.page.files_for(newest)
     )
-    evidence = (
+    evidence: tuple[tuple[str, str], ...] = (
         ("latest release", f"{latest_version} on {latest_date.isoformat()}"),
         ("releases in the last two years", str(len(recent))),
         ("development status", status or "not declared"),
@@ -98,6 +108,14 @@ def check_maintained(ev: Evidence, policy: ReviewPolicy) -> Criterion:
     if yanked_newest:
         reasons.append(f"the newest version {newest} is yanked")
         verdict = "warn" if verdict == "pass" else verdict
+    if ev.page.status != "active":  # PEP 792: archived, deprecated, quarantined
+        why = f" ({ev.page.status_reason})" if ev.page.status_reason else ""
+        reasons.append(f"{ev.page.status} on the index{why}")
+        evidence = (*evidence, ("project status", ev.page.status))
+        if ev.page.status in {"archived", "deprecated", "quarantined"}:
+            verdict = "fail"
+        elif verdict == "pass":  # a word PEP 792 does not define
+            verdict = "warn"
     return Criterion("maintained", verdict, "; ".join(reasons), evidence)
 
 
