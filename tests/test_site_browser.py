@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from accord.affected.uv_graph import UvGraphSource
+from accord.central import load_central_repo
 from accord.site import SiteOptions, build_site
 
+from .affected_fleet import make_fleet
 from .conftest import EXAMPLES
 
 BROWSER = next(
@@ -39,6 +42,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "site"
     build_site(SiteOptions(root / "ws" / "requirements", out))
     return out
+
+
+@pytest.fixture(scope="module")
+def dependencies_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small fleet whose pins were resolved (uv over local wheels)."""
+    root = tmp_path_factory.mktemp("dependencies")
+    fleet = {"nova": {"requirements.txt": "oslo.messaging>=1.0\n"}}
+    repo = make_fleet(root, fleet, pythons='"3.11", "3.12"')
+    settings = load_central_repo(repo).config.resolution
+    source = UvGraphSource(settings.index, repo, settings.platform)
+    build_site(SiteOptions(repo, root / "site", graphs=source))
+    return root / "site"
 
 
 def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -78,12 +93,25 @@ def dom(site: Path, page: str, tmp_path: Path) -> str:
         pytest.param("projects/catalog.html", "No findings.", id="project"),
         pytest.param("libraries/requests.html", "Who uses it", id="library"),
         pytest.param("constraints/index.html", "Published constraints", id="pins"),
+        pytest.param("dependencies.html", "Which pin requires which", id="deps"),
     ],
 )
 def test_each_page_kind_loads_cleanly(
     site: Path, tmp_path: Path, page: str, expected: str
 ) -> None:
     assert expected in dom(site, page, tmp_path)
+
+
+def test_dependency_view_and_library_links(
+    dependencies_site: Path, tmp_path: Path
+) -> None:
+    view = dom(dependencies_site, "dependencies.html?q=kombu", tmp_path)
+    rows = re.findall(r'<tr data-search="([^"]*)"( hidden="")?>', view)
+    assert [text for text, hidden in rows if not hidden] == ["kombu"]
+    assert "1 of 3 shown" in view
+    page = dom(dependencies_site, "libraries/kombu.html", tmp_path)
+    by = page.split("<dt>Required by</dt>", 1)[1].split("</dd>", 1)[0]
+    assert '<a href="../libraries/oslo-messaging.html">oslo-messaging</a>' in by
 
 
 def test_search_filters_the_library_table(site: Path, tmp_path: Path) -> None:

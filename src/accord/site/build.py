@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
 
@@ -19,6 +20,9 @@ from accord.site.render import environment, render, static_file
 from accord.site.upstream import Upstream, newest_releases
 from accord.site.write import SiteWriter
 
+if TYPE_CHECKING:
+    from accord.affected.graph import GraphSource
+
 STATIC = ("site.css", "site.js")
 
 
@@ -31,6 +35,7 @@ class SiteOptions:
     jobs: int = 1
     today: datetime.date | None = None
     index_url: str | None = None  # ask it for each library's newest release
+    graphs: GraphSource | None = None  # resolve the pins: which requires which
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,7 @@ class BuildReport:
     published: tuple[str, ...]  # refs whose pins were published
     skipped: tuple[Skipped, ...]
     unknown_upstream: tuple[str, ...]  # libraries the index could not tell
+    unresolved: tuple[str, ...]  # Pythons whose pins' graph failed, and why
     written: int
     kept: int
     removed: int
@@ -63,13 +69,18 @@ def build_site(
     if options.index_url is not None:
         names = [library.name for library in fleet.libraries]
         upstream, unknown = newest_releases(options.index_url, names, options.jobs)
+    dependencies = None
+    if options.graphs is not None:
+        from accord.site.dependencies import pin_dependencies
+
+        dependencies = pin_dependencies(central, options.graphs, options.jobs)
     env = environment()
     writer = SiteWriter(options.out)
     options.out.mkdir(parents=True, exist_ok=True)
     for name in STATIC:
         writer.write(f"static/{name}", static_file(name))
     for page in site_pages(
-        fleet, history, pins, skipped, options.base_url, today, upstream
+        fleet, history, pins, skipped, options.base_url, today, upstream, dependencies
     ):
         writer.write(page.path, render(env, page.template, page.context))
     for published in pins:
@@ -82,6 +93,7 @@ def build_site(
         tuple(p.ref for p in pins),
         skipped,
         unknown,
+        () if dependencies is None else dependencies.problems,
         len(writer.written),
         len(writer.kept),
         len(writer.removed),

@@ -13,6 +13,7 @@ from typing import Any
 from packaging.utils import NormalizedName
 
 from accord.site.data import STATUSES, FleetData, LibraryData, ProjectData
+from accord.site.dependencies import Dependencies, Edge
 from accord.site.history import History
 from accord.site.pins import PublishedPins, Skipped
 from accord.site.svg import bar_chart
@@ -37,10 +38,12 @@ def site_pages(
     base_url: str | None,
     today: datetime.date,
     upstream: Mapping[NormalizedName, Upstream] | None = None,
+    dependencies: Dependencies | None = None,
 ) -> Iterator[Page]:
     slugs = project_slugs(fleet.projects)
     ages = {lib.name: pin_age(lib, history, today) for lib in fleet.libraries}
     common = {"pythons": fleet.central.config.python_versions}
+    listed = frozenset(lib.name for lib in fleet.libraries)  # have a page
 
     def root(path: str) -> str:
         if base_url:
@@ -100,8 +103,27 @@ def site_pages(
             today=today,
             upstream=None if upstream is None else upstream.get(library.name),
             upstream_asked=upstream is not None,
+            dependencies=dependencies,
+            requires=_edges(dependencies, library.name, "requires"),
+            required_by=_edges(dependencies, library.name, "required_by"),
+            listed=listed,
         )
+    yield page(
+        "dependencies.html",
+        "dependencies.html",
+        dependencies=dependencies,
+        listed=listed,
+    )
     yield page("constraints/index.html", "constraints.html", pins=pins, skipped=skipped)
+
+
+def _edges(
+    dependencies: Dependencies | None, name: NormalizedName, way: str
+) -> tuple[Edge, ...]:
+    if dependencies is None:
+        return ()
+    edges = dependencies.requires if way == "requires" else dependencies.required_by
+    return edges.get(name, ())
 
 
 def project_slugs(projects: tuple[ProjectData, ...]) -> dict[str, str]:
