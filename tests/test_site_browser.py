@@ -17,6 +17,8 @@ import pytest
 
 from accord.affected.uv_graph import UvGraphSource
 from accord.central import load_central_repo
+from accord.findings import Finding
+from accord.report.render import render_json
 from accord.site import SiteOptions, build_site
 
 from .affected_fleet import make_fleet
@@ -40,7 +42,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(EXAMPLES, root / "ws")
     out = root / "site"
-    build_site(SiteOptions(root / "ws" / "requirements", out))
+    audit = root / "audit.json"  # as `accord audit --format json` writes it
+    vulnerable = Finding(
+        "A001",
+        "error",
+        "upper-constraints.txt",
+        42,
+        "requests===2.32.5 has a known vulnerability GHSA-test-0000-0001",
+        "`accord constraints bump requests` to 2.32.6",
+    )
+    audit.write_text(render_json("audit", [vulnerable]))
+    build_site(SiteOptions(root / "ws" / "requirements", out, audit=audit))
     return out
 
 
@@ -112,6 +124,16 @@ def test_dependency_view_and_library_links(
     page = dom(dependencies_site, "libraries/kombu.html", tmp_path)
     by = page.split("<dt>Required by</dt>", 1)[1].split("</dd>", 1)[0]
     assert '<a href="../libraries/oslo-messaging.html">oslo-messaging</a>' in by
+
+
+def test_audit_findings_are_shown_and_searchable(site: Path, tmp_path: Path) -> None:
+    page = dom(site, "libraries.html?q=a001", tmp_path)
+    rows = re.findall(r'<tr data-search="([^"]*)"( hidden="")?>', page)
+    assert [text.split()[0] for text, hidden in rows if not hidden] == ["requests"]
+    library = dom(site, "libraries/requests.html", tmp_path)
+    assert re.search(
+        r'<th scope="row">A001</th><td><code>upper-constraints.txt:42', library
+    )
 
 
 def test_search_filters_the_library_table(site: Path, tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ def site(
             "accord site needs Jinja2: python -m pip install Jinja2"
         ) from None
     from accord.central import load_central_repo
+    from accord.cli._export import export_sources
     from accord.fleet import fleet_members
     from accord.site import SiteOptions, build_site
 
@@ -63,6 +64,12 @@ def site(
             if dependencies
             else None
         ),
+        audit=audit,
+        exports=(
+            export_sources(central, index_url, extra_index_url, find_links, no_index)
+            if index_url is not None or find_links
+            else None
+        ),
     )
     with progress(members) as advance:
         report = build_site(options, advance)
@@ -76,6 +83,11 @@ def site(
         )
         for problem in report.unresolved:
             print(f"note: dependencies not shown for {problem}", file=sys.stderr)
+        for ref in report.unexported:
+            print(
+                f"note: {ref.ref}: no pylock.toml or SBOM: {ref.reason}",
+                file=sys.stderr,
+            )
         for skipped in report.skipped:
             print(
                 f"note: {skipped.ref} not published: {skipped.reason}", file=sys.stderr

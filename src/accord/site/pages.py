@@ -8,16 +8,20 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.utils import NormalizedName
 
+from accord.site.audit import AuditFindings
 from accord.site.data import STATUSES, FleetData, LibraryData, ProjectData
 from accord.site.dependencies import Dependencies, Edge
 from accord.site.history import History
 from accord.site.pins import PublishedPins, Skipped
 from accord.site.svg import bar_chart
 from accord.site.upstream import Upstream
+
+if TYPE_CHECKING:
+    from accord.site.exports import Exported
 
 AGE_BUCKETS = ("under 3 months", "3-12 months", "1-2 years", "over 2 years", "unknown")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -30,6 +34,16 @@ class Page:
     context: Mapping[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What the site shows only when asked (None: not asked)."""
+
+    upstream: Mapping[NormalizedName, Upstream] | None = None  # --index-url
+    dependencies: Dependencies | None = None  # --dependencies
+    audit: AuditFindings | None = None  # --audit
+    exports: Mapping[str, Exported] | None = None  # by ref: --index-url, --find-links
+
+
 def site_pages(
     fleet: FleetData,
     history: History,
@@ -37,9 +51,9 @@ def site_pages(
     skipped: tuple[Skipped, ...],
     base_url: str | None,
     today: datetime.date,
-    upstream: Mapping[NormalizedName, Upstream] | None = None,
-    dependencies: Dependencies | None = None,
+    extras: Extras = Extras(),
 ) -> Iterator[Page]:
+    upstream, dependencies, audit = extras.upstream, extras.dependencies, extras.audit
     slugs = project_slugs(fleet.projects)
     ages = {lib.name: pin_age(lib, history, today) for lib in fleet.libraries}
     common = {"pythons": fleet.central.config.python_versions}
@@ -82,6 +96,7 @@ def site_pages(
         ages=ages,
         today=today,
         upstream=upstream,
+        audit=audit,
     )
     for project in fleet.projects:
         yield page(
@@ -103,6 +118,10 @@ def site_pages(
             today=today,
             upstream=None if upstream is None else upstream.get(library.name),
             upstream_asked=upstream is not None,
+            audit_asked=audit is not None,
+            audit_findings=()
+            if audit is None
+            else audit.by_library.get(library.name, ()),
             dependencies=dependencies,
             requires=_edges(dependencies, library.name, "requires"),
             required_by=_edges(dependencies, library.name, "required_by"),
@@ -114,7 +133,13 @@ def site_pages(
         dependencies=dependencies,
         listed=listed,
     )
-    yield page("constraints/index.html", "constraints.html", pins=pins, skipped=skipped)
+    yield page(
+        "constraints/index.html",
+        "constraints.html",
+        pins=pins,
+        skipped=skipped,
+        exports=extras.exports,
+    )
 
 
 def _edges(
