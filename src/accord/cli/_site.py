@@ -78,7 +78,8 @@ def site(
             f"site {out}: {report.projects} project(s), {report.libraries} "
             f"librar{'y' if report.libraries == 1 else 'ies'}, pins of "
             f"{len(report.published)} branch(es) and tag(s); {report.written} "
-            f"file(s) written, {report.kept} unchanged, {report.removed} removed",
+            f"file(s) written, {report.kept} unchanged, {report.removed} removed; "
+            f"{report.rendered} page(s) rendered",
             file=sys.stderr,
         )
         for problem in report.unresolved:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from packaging.utils import NormalizedName
 
@@ -17,11 +18,13 @@ from accord.site.data import gather
 from accord.site.history import read_history
 from accord.site.pages import Extras, site_pages
 from accord.site.pins import Skipped, published_pins
-from accord.site.render import environment, render, static_file
+from accord.site.render import environment, page_key, render, static_file
 from accord.site.upstream import Upstream, newest_releases
 from accord.site.write import SiteWriter
 
 if TYPE_CHECKING:
+    import jinja2
+
     from accord.affected.graph import GraphSource
     from accord.export.gather import Sources
 
@@ -55,6 +58,7 @@ class BuildReport:
     written: int
     kept: int
     removed: int
+    rendered: int  # pages rendered (the others were as the last build left them)
 
 
 def build_site(
@@ -74,7 +78,8 @@ def build_site(
     unknown: tuple[str, ...] = ()
     if options.index_url is not None:
         names = [library.name for library in fleet.libraries]
-        upstream, unknown = newest_releases(options.index_url, names, options.jobs)
+        found, unknown = newest_releases(options.index_url, names, options.jobs)
+        upstream = dict(sorted(found.items()))  # a stable order: a stable key
     dependencies = None
     if options.graphs is not None:
         from accord.site.dependencies import pin_dependencies
@@ -88,7 +93,6 @@ def build_site(
         from accord.site.exports import branch_exports
 
         exports = branch_exports(options.requirements, pins, options.exports)
-    env = environment()
     writer = SiteWriter(options.out)
     options.out.mkdir(parents=True, exist_ok=True)
     for name in STATIC:
@@ -107,7 +111,11 @@ def build_site(
             None if exports is None else exports.by_ref,
         ),
     ):
-        writer.write(page.path, render(env, page.template, page.context))
+        writer.write_page(
+            page.path,
+            page_key(page.template, page.context),
+            functools.partial(_render, page.template, page.context),
+        )
     for published in pins:
         writer.write(published.path, published.text)
     for path, text in () if exports is None else exports.files:
@@ -129,4 +137,14 @@ def build_site(
         len(writer.written),
         len(writer.kept),
         len(writer.removed),
+        writer.rendered,
     )
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return environment()
+
+
+def _render(template: str, context: Mapping[str, Any]) -> str:
+    return render(_environment(), template, context)

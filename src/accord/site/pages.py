@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections import Counter
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.utils import NormalizedName
 
+from accord._config_resolution import Hold
 from accord.site.audit import AuditFindings
 from accord.site.data import STATUSES, FleetData, LibraryData, ProjectData
 from accord.site.dependencies import Dependencies, Edge
@@ -44,6 +46,31 @@ class Extras:
     exports: Mapping[str, Exported] | None = None  # by ref: --index-url, --find-links
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    """A project as the overview lists it."""
+
+    name: str
+    slug: str
+    status: str
+    errors: int
+    warnings: int
+    changed: int
+    sources: int
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRow:
+    """A library as the global list's table shows it."""
+
+    name: NormalizedName
+    section: str | None
+    licence: str | None
+    pins: tuple[tuple[str, str | None], ...]
+    projects: int  # how many use it
+    holds: tuple[Hold, ...]
+
+
 def site_pages(
     fleet: FleetData,
     history: History,
@@ -74,8 +101,18 @@ def site_pages(
     yield page(
         "index.html",
         "overview.html",
-        projects=fleet.projects,
-        slugs=slugs,
+        projects=tuple(
+            ProjectRow(
+                p.name,
+                slugs[p.name],
+                p.status,
+                p.errors,
+                p.warnings,
+                len(p.changed_files),
+                len(p.sources),
+            )
+            for p in fleet.projects
+        ),
         counts=[(s, counts.get(s, 0)) for s in STATUSES],
         libraries=len(fleet.libraries),
         last_change=history.last_change,
@@ -92,7 +129,17 @@ def site_pages(
     yield page(
         "libraries.html",
         "libraries.html",
-        libraries=fleet.libraries,
+        libraries=tuple(
+            LibraryRow(
+                lib.name,
+                lib.section,
+                lib.licence,
+                lib.pins,
+                len(lib.projects),
+                lib.holds,
+            )
+            for lib in fleet.libraries
+        ),
         ages=ages,
         today=today,
         upstream=upstream,
@@ -102,16 +149,20 @@ def site_pages(
         yield page(
             f"projects/{slugs[project.name]}.html",
             "project.html",
-            project=project,
+            project=dataclasses.replace(project, uses=()),  # shown per library
             root_dir=str(fleet.central.root),
         )
     reviews = _reviews(fleet.central.root)
     for library in fleet.libraries:
+        requires = _edges(dependencies, library.name, "requires")
+        required_by = _edges(dependencies, library.name, "required_by")
         yield page(
             f"libraries/{library.name}.html",
             "library.html",
             library=library,
-            slugs=slugs,
+            slugs={
+                u.project: slugs[u.project] for u in library.users if u.project in slugs
+            },
             age=ages[library.name],
             events=history.events.get(library.name, ()),
             review=reviews.get(library.name),
@@ -122,16 +173,16 @@ def site_pages(
             audit_findings=()
             if audit is None
             else audit.by_library.get(library.name, ()),
-            dependencies=dependencies,
-            requires=_edges(dependencies, library.name, "requires"),
-            required_by=_edges(dependencies, library.name, "required_by"),
-            listed=listed,
+            dependencies_asked=dependencies is not None,
+            requires=requires,
+            required_by=required_by,
+            listed=_linked([*requires, *required_by], listed),
         )
     yield page(
         "dependencies.html",
         "dependencies.html",
         dependencies=dependencies,
-        listed=listed,
+        listed=dict.fromkeys(sorted(listed), True),
     )
     yield page(
         "constraints/index.html",
@@ -140,6 +191,13 @@ def site_pages(
         skipped=skipped,
         exports=extras.exports,
     )
+
+
+def _linked(
+    edges: list[Edge], listed: frozenset[NormalizedName]
+) -> dict[NormalizedName, bool]:
+    """The libraries of ``edges`` that have a page, in a stable order."""
+    return dict.fromkeys(sorted({e.name for e in edges if e.name in listed}), True)
 
 
 def _edges(
