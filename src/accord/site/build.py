@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
 
@@ -18,13 +17,11 @@ from accord.site.data import gather
 from accord.site.history import read_history
 from accord.site.pages import Extras, site_pages
 from accord.site.pins import Skipped, published_pins
-from accord.site.render import environment, page_key, render, static_file
+from accord.site.render import page_key, render_pages, static_file
 from accord.site.upstream import Upstream, newest_releases
 from accord.site.write import SiteWriter
 
 if TYPE_CHECKING:
-    import jinja2
-
     from accord.affected.graph import GraphSource
     from accord.export.gather import Sources
 
@@ -97,7 +94,7 @@ def build_site(
     options.out.mkdir(parents=True, exist_ok=True)
     for name in STATIC:
         writer.write(f"static/{name}", static_file(name))
-    for page in site_pages(
+    pages = site_pages(
         fleet,
         history,
         pins,
@@ -110,12 +107,12 @@ def build_site(
             audit,
             None if exports is None else exports.by_ref,
         ),
-    ):
-        writer.write_page(
-            page.path,
-            page_key(page.template, page.context),
-            functools.partial(_render, page.template, page.context),
-        )
+    )
+    keyed = [(page, page_key(page.template, page.context)) for page in pages]
+    todo = [(page, key) for page, key in keyed if not writer.keep(page.path, key)]
+    texts = render_pages([(p.template, p.context) for p, _ in todo])
+    for (page, key), text in zip(todo, texts, strict=True):
+        writer.write(page.path, text, key)
     for published in pins:
         writer.write(published.path, published.text)
     for path, text in () if exports is None else exports.files:
@@ -137,14 +134,5 @@ def build_site(
         len(writer.written),
         len(writer.kept),
         len(writer.removed),
-        writer.rendered,
+        len(todo),
     )
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return environment()
-
-
-def _render(template: str, context: Mapping[str, Any]) -> str:
-    return render(_environment(), template, context)

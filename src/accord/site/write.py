@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -38,13 +37,12 @@ class _Entry:
 
 @dataclass(slots=True)
 class SiteWriter:
-    """Writes pages under ``out``; counts what it wrote, kept and rendered."""
+    """Writes pages under ``out``; counts what it wrote and what it kept."""
 
     out: Path
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    rendered: int = 0
     _entries: dict[str, _Entry | None] = field(default_factory=dict)
     _previous: dict[str, _Entry | None] = field(default_factory=dict)
     _swept: set[Path] = field(default_factory=set)
@@ -52,19 +50,22 @@ class SiteWriter:
     def __post_init__(self) -> None:
         self._previous = _read_manifest(self.out / MANIFEST)
 
-    def write_page(self, relative: str, key: str, render: Callable[[], str]) -> None:
-        """Write ``render()`` at ``relative`` unless the last build wrote a
-        page with this ``key`` there and the file is as it left it."""
+    def keep(self, relative: str, key: str) -> bool:
+        """Whether the last build wrote a page with this ``key`` at
+        ``relative`` and the file still has its bytes: then it is kept, and
+        need not be rendered."""
         before = self._previous.get(relative)
-        if before is not None and before.key == key:
-            with contextlib.suppress(OSError):
-                data = (self.out / _checked(relative)).read_bytes()
-                if _digest(data) == before.digest:
-                    self._entries[relative] = before
-                    self.kept.append(relative)
-                    return
-        self.rendered += 1
-        self.write(relative, render(), key)
+        if before is None or before.key != key:
+            return False
+        try:
+            data = (self.out / _checked(relative)).read_bytes()
+        except OSError:
+            return False
+        if _digest(data) != before.digest:
+            return False
+        self._entries[relative] = before
+        self.kept.append(relative)
+        return True
 
     def write(self, relative: str, text: str, key: str = "") -> None:
         target = self.out / _checked(relative)
