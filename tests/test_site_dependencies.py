@@ -93,6 +93,8 @@ def test_cli_option_and_a_failed_resolution_is_a_note(
     args = ["site", "--out", str(out), "--requirements", str(repo), "--dependencies"]
     assert main(args) == 0
     assert "futurist.html" in (out / "libraries" / "oslo-messaging.html").read_text()
+    assert main(args) == 0
+    assert "0 page(s) rendered" in capsys.readouterr().err  # the same graph
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main([*args, "--no-index", "--find-links", str(empty)]) == 0

@@ -75,8 +75,8 @@ class SiteWriter:
             if target.is_file() and target.read_bytes() == data:
                 self.kept.append(relative)
                 return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.parent not in self._swept:
+        if target.parent not in self._swept:  # once per directory
+            target.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_temporaries(target.parent)
             self._swept.add(target.parent)
         write_atomic(target, text, durable=False, sweep=False)
