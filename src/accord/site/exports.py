@@ -60,24 +60,32 @@ def branch_exports(
     unsafe = clashes([p.ref for p in pins], (".toml", ".cdx.json"))
     by_ref: dict[str, Exported] = {}
     files: list[tuple[str, str]] = []
+    done: dict[str, tuple[str, str] | str] = {}  # by commit: a tag on a branch
     for published in pins:
         ref = published.ref
         if ref in unsafe:
             problem = "its path clashes with another ref's directory"
             by_ref[ref] = Exported(ref, problem=problem)
             continue
-        try:
-            central = load_central_repo(repo, commit=published.commit)
-            pinned = dataclasses.replace(
-                gather(central, sources),
-                created=_commit_time(published.date),
-                revision=published.commit,
-            )
-        except AccordError as error:
-            by_ref[ref] = Exported(ref, problem=str(error))
+        if published.commit not in done:
+            try:
+                central = load_central_repo(repo, commit=published.commit)
+                pinned = dataclasses.replace(
+                    gather(central, sources),
+                    created=_commit_time(published.date),
+                    revision=published.commit,
+                )
+                done[published.commit] = (
+                    render_pylock(pinned),
+                    render_cyclonedx(pinned),
+                )
+            except AccordError as error:
+                done[published.commit] = str(error)
+        made = done[published.commit]
+        if isinstance(made, str):
+            by_ref[ref] = Exported(ref, problem=made)
             continue
-        files.append((pylock_path(ref), render_pylock(pinned)))
-        files.append((sbom_path(ref), render_cyclonedx(pinned)))
+        files += [(pylock_path(ref), made[0]), (sbom_path(ref), made[1])]
         by_ref[ref] = Exported(ref, pylock_path(ref), sbom_path(ref))
     return Exports(by_ref, tuple(files))
 
