@@ -380,3 +380,30 @@ def test_serve_answers_on_localhost(workspace: Path, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_an_unchanged_page_is_not_rendered_again(
+    workspace: Path, tmp_path: Path
+) -> None:
+    import sys
+
+    out = tmp_path / "site"
+    command = [sys.executable, "-m", "accord", "site", "--out", str(out)]
+    command += ["--requirements", str(workspace / "requirements"), "-j", "2"]
+
+    def run(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            command, check=False, capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    assert "0 page(s) rendered" not in run("1")
+    # Another process, other hashes: the pages' keys are the same.
+    assert "0 file(s) written" in run("2") and "0 page(s) rendered" in run("3")
+    page = out / "libraries" / "click.html"
+    good = page.read_text()
+    page.write_text("edited by hand")
+    assert "1 page(s) rendered" in run("4")
+    assert page.read_text() == good

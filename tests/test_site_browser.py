@@ -15,8 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from accord.affected.uv_graph import UvGraphSource
+from accord.central import load_central_repo
+from accord.findings import Finding
+from accord.report.render import render_json
 from accord.site import SiteOptions, build_site
 
+from .affected_fleet import make_fleet
 from .conftest import EXAMPLES
 
 BROWSER = next(
@@ -37,8 +42,30 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(EXAMPLES, root / "ws")
     out = root / "site"
-    build_site(SiteOptions(root / "ws" / "requirements", out))
+    audit = root / "audit.json"  # as `accord audit --format json` writes it
+    vulnerable = Finding(
+        "A001",
+        "error",
+        "upper-constraints.txt",
+        42,
+        "requests===2.32.5 has a known vulnerability GHSA-test-0000-0001",
+        "`accord constraints bump requests` to 2.32.6",
+    )
+    audit.write_text(render_json("audit", [vulnerable]))
+    build_site(SiteOptions(root / "ws" / "requirements", out, audit=audit))
     return out
+
+
+@pytest.fixture(scope="module")
+def dependencies_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small fleet whose pins were resolved (uv over local wheels)."""
+    root = tmp_path_factory.mktemp("dependencies")
+    fleet = {"nova": {"requirements.txt": "oslo.messaging>=1.0\n"}}
+    repo = make_fleet(root, fleet, pythons='"3.11", "3.12"')
+    settings = load_central_repo(repo).config.resolution
+    source = UvGraphSource(settings.index, repo, settings.platform)
+    build_site(SiteOptions(repo, root / "site", graphs=source))
+    return root / "site"
 
 
 def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -78,12 +105,35 @@ def dom(site: Path, page: str, tmp_path: Path) -> str:
         pytest.param("projects/catalog.html", "No findings.", id="project"),
         pytest.param("libraries/requests.html", "Who uses it", id="library"),
         pytest.param("constraints/index.html", "Published constraints", id="pins"),
+        pytest.param("dependencies.html", "Which pin requires which", id="deps"),
     ],
 )
 def test_each_page_kind_loads_cleanly(
     site: Path, tmp_path: Path, page: str, expected: str
 ) -> None:
     assert expected in dom(site, page, tmp_path)
+
+
+def test_dependency_view_and_library_links(
+    dependencies_site: Path, tmp_path: Path
+) -> None:
+    view = dom(dependencies_site, "dependencies.html?q=kombu", tmp_path)
+    rows = re.findall(r'<tr data-search="([^"]*)"( hidden="")?>', view)
+    assert [text for text, hidden in rows if not hidden] == ["kombu"]
+    assert "1 of 3 shown" in view
+    page = dom(dependencies_site, "libraries/kombu.html", tmp_path)
+    by = page.split("<dt>Required by</dt>", 1)[1].split("</dd>", 1)[0]
+    assert '<a href="../libraries/oslo-messaging.html">oslo-messaging</a>' in by
+
+
+def test_audit_findings_are_shown_and_searchable(site: Path, tmp_path: Path) -> None:
+    page = dom(site, "libraries.html?q=a001", tmp_path)
+    rows = re.findall(r'<tr data-search="([^"]*)"( hidden="")?>', page)
+    assert [text.split()[0] for text, hidden in rows if not hidden] == ["requests"]
+    library = dom(site, "libraries/requests.html", tmp_path)
+    assert re.search(
+        r'<th scope="row">A001</th><td><code>upper-constraints.txt:42', library
+    )
 
 
 def test_search_filters_the_library_table(site: Path, tmp_path: Path) -> None:

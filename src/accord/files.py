@@ -244,19 +244,33 @@ def signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def write_atomic(path: Path, text: str, expected: str | None = None) -> None:
+def write_atomic(
+    path: Path,
+    text: str,
+    expected: str | None = None,
+    *,
+    durable: bool = True,
+    sweep: bool = True,
+) -> None:
     """Replace ``path`` with ``text`` in one step, keeping its permissions.
 
     A symlink is kept: its target is written. With ``expected``, the file must
     still hold exactly that text right before the rename, or nothing is
     replaced and :class:`ConflictError` is raised. Failures are
     :class:`WriteError`; the temporary file never outlives the call.
+
+    A writer of many files it can make again (a generated site) may pass
+    ``durable=False`` (no fsync: the rename is still atomic, a reader sees the
+    old file or the new one, but a crash may lose the new one) and
+    ``sweep=False`` having called :func:`remove_stale_temporaries` once per
+    directory itself.
     """
     target = path.resolve()
     name = str(path)
     directory = target.parent
     with signals_deferred():
-        remove_stale_temporaries(directory)
+        if sweep:
+            remove_stale_temporaries(directory)
         try:
             mode = target.stat().st_mode & 0o7777 if target.exists() else None
             import tempfile  # only writers pay for it (a check writes nothing)
@@ -271,7 +285,8 @@ def write_atomic(path: Path, text: str, expected: str | None = None) -> None:
         try:
             try:
                 _write_all(handle, text.encode("utf-8"))
-                os.fsync(handle)
+                if durable:
+                    os.fsync(handle)
             finally:
                 os.close(handle)
             if mode is not None:

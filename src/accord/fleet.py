@@ -7,6 +7,7 @@ never stops the rest.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Literal, TypeVar
 
 from accord.central import CentralRepo, load_central_repo
 from accord.errors import AccordError, InputError
@@ -25,6 +26,7 @@ from accord.rules.check import assess_project
 from accord.sync.apply import write_updates
 from accord.sync.plan import FileUpdate, plan_sync, planned_updates
 
+T = TypeVar("T")
 Mode = Literal["check", "sync"]
 Status = Literal["ok", "failed", "missing", "broken", "conflict"]
 # Longer than any real "org/name"; the file system's own limit is 255 a part.
@@ -137,30 +139,48 @@ def run_fleet(
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
 ) -> list[Outcome]:
     """Outcomes in the order of ``members``; ``on_outcome`` sees each as it ends."""
+    work = functools.partial(process, mode=mode, options=options)
+    return run_members(central_root, members, jobs, work, on_outcome)
+
+
+def run_members(
+    central_root: Path,
+    members: Sequence[Member],
+    jobs: int,
+    work: Callable[[CentralRepo, Member], T],
+    on_done: Callable[[T], None] = lambda result: None,
+    central: CentralRepo | None = None,
+) -> list[T]:
+    """``work(central, member)`` for each member, in the order of ``members``.
+
+    With ``jobs`` > 1, in that many worker processes, each loading the central
+    repo once and dying with its parent; ``work`` must then pickle (a
+    module-level function, or a partial of one). ``central``, if loaded
+    already, serves the serial run.
+    """
     if jobs <= 1 or len(members) <= 1:
-        central = load_central_repo(central_root)
-        outcomes = []
+        central = central or load_central_repo(central_root)
+        results = []
         for member in members:
-            outcome = process(central, member, mode, options)
-            on_outcome(outcome)
-            outcomes.append(outcome)
-        return outcomes
+            result = work(central, member)
+            on_done(result)
+            results.append(result)
+        return results
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
         initargs=(central_root, os.getpid()),
     ) as pool:
         chunk = max(1, min(32, len(members) // (jobs * 8)))
-        futures: list[Future[list[Outcome]]] = [
-            pool.submit(_work, batch, mode, options)
-            for batch in _batches(members, chunk)
+        futures: list[Future[list[T]]] = [
+            pool.submit(_work, batch, work) for batch in _batches(members, chunk)
         ]
-        results: list[Outcome] = []
+        found: list[T] = []
         for future in futures:
-            for outcome in future.result():
-                on_outcome(outcome)
-                results.append(outcome)
-        return results
+            for result in future.result():
+                on_done(result)
+                found.append(result)
+        return found
 
 
 def _batches(members: Sequence[Member], size: int) -> Iterator[Sequence[Member]]:
@@ -204,9 +224,9 @@ def _parent_gone() -> bool:
     return _PARENT is not None and os.getppid() != _PARENT
 
 
-def _work(batch: Sequence[Member], mode: Mode, options: SyncOptions) -> list[Outcome]:
+def _work(batch: Sequence[Member], work: Callable[[CentralRepo, Member], T]) -> list[T]:
     assert _WORKER_CENTRAL is not None
-    return [process(_WORKER_CENTRAL, member, mode, options) for member in batch]
+    return [work(_WORKER_CENTRAL, member) for member in batch]
 
 
 def process(

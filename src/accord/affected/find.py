@@ -134,6 +134,22 @@ def build_graphs(
     return graphs
 
 
+def pins_graphs(
+    central: CentralRepo, pythons: Sequence[str], source: GraphSource, jobs: int
+) -> dict[str, Graph | AccordError]:
+    """The graph of ``central``'s pins on each Python, or why it could not be
+    built there (``accord site --dependencies``: which pin requires which)."""
+
+    def build(python: str) -> Graph | AccordError:
+        try:
+            return source.graph(python, pin_lines(central, python))
+        except AccordError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return dict(zip(pythons, pool.map(build, pythons), strict=True))
+
+
 def pin_lines(central: CentralRepo, python: str) -> list[str]:
     pins = pins_for_python(central.constraints, python)
     return [f"{name}==={version}" for name, version in sorted(pins.items())]

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from packaging.utils import NormalizedName
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
 from accord._config_resolution import AuditIgnore
 from accord.audit.model import Advisory, Release, Vulnerabilities
-from accord.central import CentralRepo
+from accord.central import UPPER_CONSTRAINTS, CentralRepo
 from accord.config import CONFIG_FILE
 from accord.findings import Finding, Severity
 from accord.licenses import assess_license, normalize_license, same_license
 from accord.model.markers import applies_to_python
+
+_LEADING_NAME = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*?)(?:===| is |'s )")
 
 RULES: dict[str, Severity] = {
     "A001": "error",  # a known vulnerability in a pinned release
@@ -325,6 +328,19 @@ def active_ignores(
     the configured ones not expired."""
     live = [ignore.id for ignore in configured if not ignore.expired(today)]
     return frozenset(i.strip().upper() for i in [*live, *given] if i.strip())
+
+
+def library_of(finding: Finding) -> NormalizedName | None:
+    """The library a finding is about, or None (A008, A010: about the run).
+
+    Every finding about a pin sits at a pin line of ``upper-constraints.txt``
+    (``@BRANCH``) and its message starts with the library's name: ``name===``
+    (:func:`_pin`), ``name is``, ``name's``.
+    """
+    if finding.line is None or not finding.path.startswith(UPPER_CONSTRAINTS):
+        return None
+    match = _LEADING_NAME.match(finding.message)
+    return None if match is None else canonicalize_name(match.group(1))
 
 
 def _pin(site: Site) -> str:

@@ -210,8 +210,45 @@ def site(parser: argparse.ArgumentParser) -> None:
         "--index-url",
         default=None,
         metavar="URL",
-        help="Show each library's newest release on this index and its age "
-        "(default: ask no index, so the site builds offline).",
+        help="Show each library's newest release on this index and its age, and "
+        "publish each branch's pylock.toml and CycloneDX SBOM with the files "
+        "this index has (default: ask no index, so the site builds offline).",
+    )
+    parser.add_argument(
+        "--extra-index-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="Another index for the pylock.toml, the SBOM and --dependencies.",
+    )
+    parser.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="A directory of distributions: publish each branch's pylock.toml "
+        "and SBOM with its files (as --index-url does).",
+    )
+    parser.add_argument(
+        "--no-index",
+        action="store_true",
+        default=None,
+        help="Use only --find-links (for the exports and --dependencies).",
+    )
+    parser.add_argument(
+        "--dependencies",
+        action="store_true",
+        help="Resolve the pins on each Python with uv (against accord.toml's "
+        "index, or the options above) to show which pin requires which "
+        "(default: not computed, so the site builds offline).",
+    )
+    parser.add_argument(
+        "--audit",
+        type=file,
+        default=None,
+        metavar="FILE",
+        help="Show the findings of this `accord audit --format json` output in "
+        "the global list and on the library pages.",
     )
     jobs_option(parser, "Projects to read", "cpu")
 

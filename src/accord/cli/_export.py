@@ -36,7 +36,7 @@ def constraints_export(
     check_pythons(pythons)
     root = requirements_repo(requirements, None)
     central = load_central_repo(root)
-    sources = _sources(central, index_url, extra_index_url, find_links, no_index)
+    sources = export_sources(central, index_url, extra_index_url, find_links, no_index)
     pinned = gather(central, sources, pythons)
     text = render(pinned, output_format)
     if output == "-":
@@ -70,7 +70,7 @@ def render(pinned: PinnedSet, output_format: str) -> str:
     return render_pylock(pinned)
 
 
-def _sources(
+def export_sources(
     central: CentralRepo,
     index_url: str | None,
     extra_index_url: Sequence[str],

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from accord.cli._app import EXIT_OK, UsageError, progress
+from accord.cli._app import EXIT_OK, UsageError, index_settings, progress
+
+if TYPE_CHECKING:
+    from accord.affected.graph import GraphSource
+    from accord.central import CentralRepo
 
 
 def site(
@@ -18,6 +24,11 @@ def site(
     port: int,
     jobs: int,
     index_url: str | None = None,
+    extra_index_url: Sequence[str] = (),
+    find_links: Sequence[str] = (),
+    no_index: bool | None = None,
+    dependencies: bool = False,
+    audit: Path | None = None,
 ) -> int:
     from accord.cli._globals import is_quiet
     from accord.locate import default_workspace, requirements_repo
@@ -33,6 +44,7 @@ def site(
             "accord site needs Jinja2: python -m pip install Jinja2"
         ) from None
     from accord.central import load_central_repo
+    from accord.cli._export import export_sources
     from accord.fleet import fleet_members
     from accord.site import SiteOptions, build_site
 
@@ -47,6 +59,17 @@ def site(
         base_url=base_url,
         jobs=jobs,
         index_url=index_url,
+        graphs=(
+            _graphs(central, index_url, extra_index_url, find_links, no_index)
+            if dependencies
+            else None
+        ),
+        audit=audit,
+        exports=(
+            export_sources(central, index_url, extra_index_url, find_links, no_index)
+            if index_url is not None or find_links
+            else None
+        ),
     )
     with progress(members) as advance:
         report = build_site(options, advance)
@@ -55,9 +78,17 @@ def site(
             f"site {out}: {report.projects} project(s), {report.libraries} "
             f"librar{'y' if report.libraries == 1 else 'ies'}, pins of "
             f"{len(report.published)} branch(es) and tag(s); {report.written} "
-            f"file(s) written, {report.kept} unchanged, {report.removed} removed",
+            f"file(s) written, {report.kept} unchanged, {report.removed} removed; "
+            f"{report.rendered} page(s) rendered",
             file=sys.stderr,
         )
+        for problem in report.unresolved:
+            print(f"note: dependencies not shown for {problem}", file=sys.stderr)
+        for ref in report.unexported:
+            print(
+                f"note: {ref.ref}: no pylock.toml or SBOM: {ref.reason}",
+                file=sys.stderr,
+            )
         for skipped in report.skipped:
             print(
                 f"note: {skipped.ref} not published: {skipped.reason}", file=sys.stderr
@@ -65,6 +96,26 @@ def site(
     if serve:
         _serve(out, port)
     return EXIT_OK
+
+
+def _graphs(
+    central: CentralRepo,
+    index_url: str | None,
+    extra_index_url: Sequence[str],
+    find_links: Sequence[str],
+    no_index: bool | None,
+) -> GraphSource:
+    """``accord affected``'s graph source: uv over the pins, on accord.toml's
+    index unless the options say otherwise."""
+    from accord.affected.uv_graph import UvGraphSource
+
+    settings = central.config.resolution
+    index = index_settings(
+        settings.index, index_url, extra_index_url, find_links, no_index
+    )
+    return UvGraphSource(
+        index, central.root, settings.platform, settings.static_metadata
+    )
 
 
 def _serve(out: Path, port: int) -> None:

@@ -6,18 +6,24 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
 
 from accord.central import load_central_repo
 from accord.fleet import fleet_members
+from accord.site.audit import audit_view, read_audit
 from accord.site.data import gather
 from accord.site.history import read_history
-from accord.site.pages import site_pages
+from accord.site.pages import Extras, site_pages
 from accord.site.pins import Skipped, published_pins
-from accord.site.render import environment, render, static_file
+from accord.site.render import page_key, render_pages, static_file
 from accord.site.upstream import Upstream, newest_releases
 from accord.site.write import SiteWriter
+
+if TYPE_CHECKING:
+    from accord.affected.graph import GraphSource
+    from accord.export.gather import Sources
 
 STATIC = ("site.css", "site.js")
 
@@ -31,6 +37,9 @@ class SiteOptions:
     jobs: int = 1
     today: datetime.date | None = None
     index_url: str | None = None  # ask it for each library's newest release
+    graphs: GraphSource | None = None  # resolve the pins: which requires which
+    audit: Path | None = None  # an `accord audit --format json` document
+    exports: Sources | None = None  # publish each ref's pylock.toml and SBOM
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +50,19 @@ class BuildReport:
     published: tuple[str, ...]  # refs whose pins were published
     skipped: tuple[Skipped, ...]
     unknown_upstream: tuple[str, ...]  # libraries the index could not tell
+    unresolved: tuple[str, ...]  # Pythons whose pins' graph failed, and why
+    unexported: tuple[Skipped, ...]  # refs without a pylock.toml and SBOM, why
     written: int
     kept: int
     removed: int
+    rendered: int  # pages rendered (the others were as the last build left them)
 
 
 def build_site(
     options: SiteOptions, on_project: Callable[[], None] = lambda: None
 ) -> BuildReport:
     central = load_central_repo(options.requirements)
+    audited = None if options.audit is None else read_audit(options.audit)
     # Without projects.txt the site still shows the list and publishes pins.
     members = (
         [] if central.projects is None else fleet_members(central, options.workspace)
@@ -62,18 +75,48 @@ def build_site(
     unknown: tuple[str, ...] = ()
     if options.index_url is not None:
         names = [library.name for library in fleet.libraries]
-        upstream, unknown = newest_releases(options.index_url, names, options.jobs)
-    env = environment()
+        found, unknown = newest_releases(options.index_url, names, options.jobs)
+        upstream = dict(sorted(found.items()))  # a stable order: a stable key
+    dependencies = None
+    if options.graphs is not None:
+        from accord.site.dependencies import pin_dependencies
+
+        dependencies = pin_dependencies(central, options.graphs, options.jobs)
+    audit = None
+    if audited is not None:
+        audit = audit_view(audited, [library.name for library in fleet.libraries])
+    exports = None
+    if options.exports is not None:
+        from accord.site.exports import branch_exports
+
+        exports = branch_exports(options.requirements, pins, options.exports)
     writer = SiteWriter(options.out)
     options.out.mkdir(parents=True, exist_ok=True)
     for name in STATIC:
         writer.write(f"static/{name}", static_file(name))
-    for page in site_pages(
-        fleet, history, pins, skipped, options.base_url, today, upstream
-    ):
-        writer.write(page.path, render(env, page.template, page.context))
+    pages = site_pages(
+        fleet,
+        history,
+        pins,
+        skipped,
+        options.base_url,
+        today,
+        Extras(
+            upstream,
+            dependencies,
+            audit,
+            None if exports is None else exports.by_ref,
+        ),
+    )
+    keyed = [(page, page_key(page.template, page.context)) for page in pages]
+    todo = [(page, key) for page, key in keyed if not writer.keep(page.path, key)]
+    texts = render_pages([(p.template, p.context) for p, _ in todo])
+    for (page, key), text in zip(todo, texts, strict=True):
+        writer.write(page.path, text, key)
     for published in pins:
         writer.write(published.path, published.text)
+    for path, text in () if exports is None else exports.files:
+        writer.write(path, text)
     writer.finish()
     return BuildReport(
         options.out,
@@ -82,7 +125,14 @@ def build_site(
         tuple(p.ref for p in pins),
         skipped,
         unknown,
+        () if dependencies is None else dependencies.problems,
+        ()
+        if exports is None
+        else tuple(
+            Skipped(x.ref, x.problem) for x in exports.by_ref.values() if x.problem
+        ),
         len(writer.written),
         len(writer.kept),
         len(writer.removed),
+        len(todo),
     )

@@ -9,18 +9,24 @@ holds. Projects are read in parallel, each worker loading the central repo once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from packaging.utils import NormalizedName
 
 from accord._config_resolution import Hold
-from accord.central import CentralRepo, load_central_repo
+from accord.central import CentralRepo
 from accord.errors import AccordError
+from accord.files import inside
 from accord.findings import Finding
-from accord.fleet import Member, Outcome, SyncOptions, check_with_updates, process
+from accord.fleet import (
+    Member,
+    Outcome,
+    SyncOptions,
+    check_with_updates,
+    process,
+    run_members,
+)
 from accord.model.constraints import Pin
 from accord.model.markers import evaluate, python_environment
 from accord.project import load_project
@@ -131,6 +137,8 @@ def project_data(central: CentralRepo, member: Member) -> ProjectData:
             outcome.message,
         )
     try:
+        if member.workspace is not None:  # as process() guards it
+            inside(member.workspace, member.name, str(member.path))
         project = load_project(member.path, central.config)
         findings, updates = check_with_updates(project, central)
     except (AccordError, OSError) as error:
@@ -221,33 +229,9 @@ def _projects(
     jobs: int,
     on_project: Callable[[], None],
 ) -> tuple[ProjectData, ...]:
-    if jobs <= 1 or len(members) <= 1:
-        found = []
-        for member in members:
-            found.append(project_data(central, member))
-            on_project()
-        return tuple(found)
-    chunk = max(1, min(32, len(members) // (jobs * 8)))
-    batches = [members[i : i + chunk] for i in range(0, len(members), chunk)]
-    results: list[ProjectData] = []
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(central.root,)
-    ) as pool:
-        for batch in pool.map(_work, batches):
-            for data in batch:
-                results.append(data)
-                on_project()
-    return tuple(results)
+    """Each member's data, over ``fleet check``'s workers (:func:`run_members`)."""
 
+    def done(_: ProjectData) -> None:
+        on_project()
 
-_WORKER_CENTRAL: CentralRepo | None = None
-
-
-def _init_worker(root: Path) -> None:
-    global _WORKER_CENTRAL  # noqa: PLW0603 - one central repo per worker process
-    _WORKER_CENTRAL = load_central_repo(root)
-
-
-def _work(batch: Sequence[Member]) -> list[ProjectData]:
-    assert _WORKER_CENTRAL is not None
-    return [project_data(_WORKER_CENTRAL, member) for member in batch]
+    return tuple(run_members(central.root, members, jobs, project_data, done, central))

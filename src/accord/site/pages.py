@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.utils import NormalizedName
 
+from accord._config_resolution import Hold
+from accord.site.audit import AuditFindings
 from accord.site.data import STATUSES, FleetData, LibraryData, ProjectData
+from accord.site.dependencies import Dependencies, Edge
 from accord.site.history import History
 from accord.site.pins import PublishedPins, Skipped
 from accord.site.svg import bar_chart
 from accord.site.upstream import Upstream
+
+if TYPE_CHECKING:
+    from accord.site.exports import Exported
 
 AGE_BUCKETS = ("under 3 months", "3-12 months", "1-2 years", "over 2 years", "unknown")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -29,6 +36,41 @@ class Page:
     context: Mapping[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What the site shows only when asked (None: not asked)."""
+
+    upstream: Mapping[NormalizedName, Upstream] | None = None  # --index-url
+    dependencies: Dependencies | None = None  # --dependencies
+    audit: AuditFindings | None = None  # --audit
+    exports: Mapping[str, Exported] | None = None  # by ref: --index-url, --find-links
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    """A project as the overview lists it."""
+
+    name: str
+    slug: str
+    status: str
+    errors: int
+    warnings: int
+    changed: int
+    sources: int
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRow:
+    """A library as the global list's table shows it."""
+
+    name: NormalizedName
+    section: str | None
+    licence: str | None
+    pins: tuple[tuple[str, str | None], ...]
+    projects: int  # how many use it
+    holds: tuple[Hold, ...]
+
+
 def site_pages(
     fleet: FleetData,
     history: History,
@@ -36,11 +78,13 @@ def site_pages(
     skipped: tuple[Skipped, ...],
     base_url: str | None,
     today: datetime.date,
-    upstream: Mapping[NormalizedName, Upstream] | None = None,
+    extras: Extras = Extras(),
 ) -> Iterator[Page]:
+    upstream, dependencies, audit = extras.upstream, extras.dependencies, extras.audit
     slugs = project_slugs(fleet.projects)
     ages = {lib.name: pin_age(lib, history, today) for lib in fleet.libraries}
     common = {"pythons": fleet.central.config.python_versions}
+    listed = frozenset(lib.name for lib in fleet.libraries)  # have a page
 
     def root(path: str) -> str:
         if base_url:
@@ -57,8 +101,18 @@ def site_pages(
     yield page(
         "index.html",
         "overview.html",
-        projects=fleet.projects,
-        slugs=slugs,
+        projects=tuple(
+            ProjectRow(
+                p.name,
+                slugs[p.name],
+                p.status,
+                p.errors,
+                p.warnings,
+                len(p.changed_files),
+                len(p.sources),
+            )
+            for p in fleet.projects
+        ),
         counts=[(s, counts.get(s, 0)) for s in STATUSES],
         libraries=len(fleet.libraries),
         last_change=history.last_change,
@@ -75,33 +129,84 @@ def site_pages(
     yield page(
         "libraries.html",
         "libraries.html",
-        libraries=fleet.libraries,
+        libraries=tuple(
+            LibraryRow(
+                lib.name,
+                lib.section,
+                lib.licence,
+                lib.pins,
+                len(lib.projects),
+                lib.holds,
+            )
+            for lib in fleet.libraries
+        ),
         ages=ages,
         today=today,
         upstream=upstream,
+        audit=audit,
     )
     for project in fleet.projects:
         yield page(
             f"projects/{slugs[project.name]}.html",
             "project.html",
-            project=project,
+            project=dataclasses.replace(project, uses=()),  # shown per library
             root_dir=str(fleet.central.root),
         )
     reviews = _reviews(fleet.central.root)
     for library in fleet.libraries:
+        requires = _edges(dependencies, library.name, "requires")
+        required_by = _edges(dependencies, library.name, "required_by")
         yield page(
             f"libraries/{library.name}.html",
             "library.html",
             library=library,
-            slugs=slugs,
+            slugs={
+                u.project: slugs[u.project] for u in library.users if u.project in slugs
+            },
             age=ages[library.name],
             events=history.events.get(library.name, ()),
             review=reviews.get(library.name),
             today=today,
             upstream=None if upstream is None else upstream.get(library.name),
             upstream_asked=upstream is not None,
+            audit_asked=audit is not None,
+            audit_findings=()
+            if audit is None
+            else audit.by_library.get(library.name, ()),
+            dependencies_asked=dependencies is not None,
+            requires=requires,
+            required_by=required_by,
+            listed=_linked([*requires, *required_by], listed),
         )
-    yield page("constraints/index.html", "constraints.html", pins=pins, skipped=skipped)
+    yield page(
+        "dependencies.html",
+        "dependencies.html",
+        dependencies=dependencies,
+        listed=dict.fromkeys(sorted(listed), True),
+    )
+    yield page(
+        "constraints/index.html",
+        "constraints.html",
+        pins=pins,
+        skipped=skipped,
+        exports=extras.exports,
+    )
+
+
+def _linked(
+    edges: list[Edge], listed: frozenset[NormalizedName]
+) -> dict[NormalizedName, bool]:
+    """The libraries of ``edges`` that have a page, in a stable order."""
+    return dict.fromkeys(sorted({e.name for e in edges if e.name in listed}), True)
+
+
+def _edges(
+    dependencies: Dependencies | None, name: NormalizedName, way: str
+) -> tuple[Edge, ...]:
+    if dependencies is None:
+        return ()
+    edges = dependencies.requires if way == "requires" else dependencies.required_by
+    return edges.get(name, ())
 
 
 def project_slugs(projects: tuple[ProjectData, ...]) -> dict[str, str]:

@@ -7,6 +7,7 @@ file is byte for byte what ``git show REF:upper-constraints.txt`` prints.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -113,11 +114,20 @@ def _unsafe(name: str) -> str | None:
 
 
 def _clashes(found: dict[str, PublishedPins]) -> set[str]:
-    """Refs whose file would sit where another ref needs a directory."""
+    return clashes(list(found), (".txt",))
+
+
+def clashes(names: Sequence[str], suffixes: Sequence[str]) -> set[str]:
+    """Refs whose file (``NAME`` + a suffix) would sit where another ref
+    needs a directory."""
     directories = {
-        "/".join(n.split("/")[:i]) for n in found for i in range(1, n.count("/") + 1)
+        "/".join(n.split("/")[:i]) for n in names for i in range(1, n.count("/") + 1)
     }
-    return {name for name in found if f"{name}.txt" in directories}
+    return {
+        name
+        for name in names
+        if any(f"{name}{suffix}" in directories for suffix in suffixes)
+    }
 
 
 def _count_pins(text: str) -> int:

@@ -1,26 +1,38 @@
-"""Writing the site: a file is rewritten only when its bytes change.
+"""Writing the site: a file is rewritten only when its bytes change, and a
+page is not even rendered when what it shows has not changed.
 
 A second build of an unchanged fleet so leaves every file, and its mtime, as
 it was: a static host or rsync sees nothing new. Each write is atomic
-(:func:`accord.files.write_atomic`). The files one build wrote are listed in a
-manifest, so the next build removes the pages of a project or library that
-has gone, and never anything it did not write itself.
+(:func:`accord.files.write_atomic`; not fsynced: the site is made again by
+the next build). The files one build wrote are listed in a manifest, so the
+next build removes the pages of a project or library that has gone, and
+never anything it did not write itself. The manifest also keeps each page's
+key (a digest of the templates and of everything the page shows) with a
+digest of the file it wrote: a page whose key is the same and whose file
+still has those bytes is kept without rendering it again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from accord.errors import InputError
-from accord.files import write_atomic
+from accord.files import remove_stale_temporaries, write_atomic
 
 MANIFEST = ".accord-site"
 
 
 class UnsafePathError(InputError):
     """A page path that would leave the output directory."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: str  # "" for a file written without one
+    digest: str  # of the file's bytes
 
 
 @dataclass(slots=True)
@@ -31,30 +43,50 @@ class SiteWriter:
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    _seen: set[str] = field(default_factory=set)
+    _entries: dict[str, _Entry | None] = field(default_factory=dict)
+    _previous: dict[str, _Entry | None] = field(default_factory=dict)
+    _swept: set[Path] = field(default_factory=set)
 
-    def write(self, relative: str, text: str) -> None:
+    def __post_init__(self) -> None:
+        self._previous = _read_manifest(self.out / MANIFEST)
+
+    def keep(self, relative: str, key: str) -> bool:
+        """Whether the last build wrote a page with this ``key`` at
+        ``relative`` and the file still has its bytes: then it is kept, and
+        need not be rendered."""
+        before = self._previous.get(relative)
+        if before is None or before.key != key:
+            return False
+        try:
+            data = (self.out / _checked(relative)).read_bytes()
+        except OSError:
+            return False
+        if _digest(data) != before.digest:
+            return False
+        self._entries[relative] = before
+        self.kept.append(relative)
+        return True
+
+    def write(self, relative: str, text: str, key: str = "") -> None:
         target = self.out / _checked(relative)
-        self._seen.add(relative)
         data = text.encode("utf-8")
+        self._entries[relative] = _Entry(key, _digest(data))
         with contextlib.suppress(OSError):
             if target.is_file() and target.read_bytes() == data:
                 self.kept.append(relative)
                 return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text)
+        if target.parent not in self._swept:  # once per directory
+            target.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temporaries(target.parent)
+            self._swept.add(target.parent)
+        write_atomic(target, text, durable=False, sweep=False)
         self.written.append(relative)
 
     def finish(self) -> None:
         """Remove what the last build wrote and this one did not; list this
         build's files for the next."""
-        manifest = self.out / MANIFEST
-        self._seen.add(MANIFEST)
-        previous: list[str] = []
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            previous = manifest.read_text("utf-8").splitlines()
-        for relative in previous:
-            if relative in self._seen or not relative:
+        for relative in self._previous:
+            if relative in self._entries or relative in ("", MANIFEST):
                 continue
             try:
                 path = self.out / _checked(relative)
@@ -63,7 +95,33 @@ class SiteWriter:
             if path.is_file() and not path.is_symlink():
                 path.unlink()
                 self.removed.append(relative)
-        self.write(MANIFEST, "".join(f"{p}\n" for p in sorted(self._seen)))
+        lines = []
+        for relative in sorted(self._entries):
+            entry = self._entries[relative]
+            if entry is None or not entry.key or "\t" in relative:
+                lines.append(f"{relative}\n")
+            else:
+                lines.append(f"{relative}\t{entry.key}\t{entry.digest}\n")
+        self._entries[MANIFEST] = None
+        self.write(MANIFEST, "".join(lines))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _read_manifest(path: Path) -> dict[str, _Entry | None]:
+    """The last build's files (and pages' keys); a line without a key, or
+    one that does not read, is a file to keep track of, nothing more."""
+    entries: dict[str, _Entry | None] = {}
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for line in path.read_text("utf-8").splitlines():
+            relative, *rest = line.split("\t")
+            entry = None
+            if len(rest) == 2:
+                entry = _Entry(rest[0], rest[1])
+            entries[relative] = entry
+    return entries
 
 
 def _checked(relative: str) -> PurePosixPath:
