@@ -279,6 +279,32 @@ def test_cli(
     assert "is a file" in capsys.readouterr().err
 
 
+def test_json_says_what_was_built_and_written(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    out = tmp_path / "site"
+    args = [
+        "site",
+        "--out",
+        str(out),
+        "--requirements",
+        str(workspace / "requirements"),
+    ]
+    assert main([*args, "--format", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["command"] == "site" and first["out"] == str(out)
+    assert "stable/2026.1" in first["published"]
+    assert first["files"]["written"] > 0 and first["pages_rendered"] > 0
+    written = sum(1 for path in out.rglob("*") if path.is_file())
+    assert first["files"]["written"] + first["files"]["kept"] <= written
+    assert main([*args, "--format", "json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["files"]["written"] == 0 and second["pages_rendered"] == 0
+    assert second["files"]["kept"] == first["files"]["written"]
+
+
 def test_a_missing_requirements_repo_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -199,6 +199,11 @@ def site(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Then serve it on 127.0.0.1 until interrupted.",
     )
+    format_option(
+        parser,
+        help_text="table: a summary line on stderr; json: what was built and "
+        "written, on stdout, for machines.",
+    )
     parser.add_argument(
         "--port",
         type=_port,

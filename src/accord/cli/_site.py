@@ -13,6 +13,7 @@ from accord.cli._app import EXIT_OK, UsageError, index_settings, progress
 if TYPE_CHECKING:
     from accord.affected.graph import GraphSource
     from accord.central import CentralRepo
+    from accord.site import BuildReport
 
 
 def site(
@@ -29,6 +30,7 @@ def site(
     no_index: bool | None = None,
     dependencies: bool = False,
     audit: Path | None = None,
+    output_format: str = "table",
 ) -> int:
     from accord.cli._globals import is_quiet
     from accord.locate import default_workspace, requirements_repo
@@ -73,29 +75,61 @@ def site(
     )
     with progress(members) as advance:
         report = build_site(options, advance)
-    if not is_quiet():
-        print(
-            f"site {out}: {report.projects} project(s), {report.libraries} "
-            f"librar{'y' if report.libraries == 1 else 'ies'}, pins of "
-            f"{len(report.published)} branch(es) and tag(s); {report.written} "
-            f"file(s) written, {report.kept} unchanged, {report.removed} removed; "
-            f"{report.rendered} page(s) rendered",
-            file=sys.stderr,
-        )
-        for problem in report.unresolved:
-            print(f"note: dependencies not shown for {problem}", file=sys.stderr)
-        for ref in report.unexported:
-            print(
-                f"note: {ref.ref}: no pylock.toml or SBOM: {ref.reason}",
-                file=sys.stderr,
-            )
-        for skipped in report.skipped:
-            print(
-                f"note: {skipped.ref} not published: {skipped.reason}", file=sys.stderr
-            )
+    if output_format == "json":
+        print(_json(report))
+    elif not is_quiet():
+        _summary(report)
     if serve:
         _serve(out, port)
     return EXIT_OK
+
+
+def _summary(report: BuildReport) -> None:
+    print(
+        f"site {report.out}: {report.projects} project(s), {report.libraries} "
+        f"librar{'y' if report.libraries == 1 else 'ies'}, pins of "
+        f"{len(report.published)} branch(es) and tag(s); {report.written} "
+        f"file(s) written, {report.kept} unchanged, {report.removed} removed; "
+        f"{report.rendered} page(s) rendered",
+        file=sys.stderr,
+    )
+    for problem in report.unresolved:
+        print(f"note: dependencies not shown for {problem}", file=sys.stderr)
+    for ref in report.unexported:
+        print(
+            f"note: {ref.ref}: no pylock.toml or SBOM: {ref.reason}",
+            file=sys.stderr,
+        )
+    for skipped in report.skipped:
+        print(f"note: {skipped.ref} not published: {skipped.reason}", file=sys.stderr)
+
+
+def _json(report: BuildReport) -> str:
+    """What was built, in the documented JSON shape (see the README)."""
+    import json
+
+    from accord.masking import mask_credentials
+    from accord.report.render import JSON_SCHEMA_VERSION
+
+    document = {
+        "schema": JSON_SCHEMA_VERSION,
+        "command": "site",
+        "out": str(report.out),
+        "projects": report.projects,
+        "libraries": report.libraries,
+        "published": list(report.published),
+        "skipped": [{"ref": s.ref, "reason": s.reason} for s in report.skipped],
+        "unexported": [{"ref": s.ref, "reason": s.reason} for s in report.unexported],
+        "unresolved": list(report.unresolved),
+        "unknown_upstream": list(report.unknown_upstream),
+        "files": {
+            "written": report.written,
+            "kept": report.kept,
+            "removed": report.removed,
+        },
+        "pages_rendered": report.rendered,
+    }
+    return mask_credentials(json.dumps(document, indent=2))
 
 
 def _graphs(
