@@ -150,6 +150,18 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
     return RequirementsFile(path, tuple(lines))
 
 
+def requirements_readable(text: str) -> bool:
+    """Whether every line of requirements-format ``text`` reads (no
+    :class:`InvalidLine`), each distinct line parsed once."""
+    seen: set[str] = set()
+    for raw in split_logical_lines(text):
+        if raw.text not in seen:
+            seen.add(raw.text)
+            if isinstance(parse_line(raw.lineno, raw.text), InvalidLine):
+                return False
+    return True
+
+
 def _moved(line: Line, lineno: int, ending: str) -> Line:
     """``line`` at another place (dataclasses.replace is ten times slower)."""
     if isinstance(line, RequirementLine):

@@ -75,14 +75,17 @@ def render_table(
         shown_at = {f.path: f.path for f in findings}
         if base is not None:
             shown_at = {path: shown(base / path) for path in shown_at}
-        paths = [shown_at[f.path] for f in findings]
-        rows = [
-            (f.severity, f.rule, path if f.line is None else f"{path}:{f.line}")
-            for f, path in zip(findings, paths, strict=True)
-        ]
+        columns = (
+            [f.severity for f in findings],
+            [f.rule for f in findings],
+            [
+                shown_at[f.path] if f.line is None else f"{shown_at[f.path]}:{f.line}"
+                for f in findings
+            ],
+        )
         widths = [
-            max(len(header), *(len(row[column]) for row in rows))
-            for column, header in enumerate(_COLUMNS[:3])
+            max(len(header), *map(len, set(column)))
+            for header, column in zip(_COLUMNS, columns, strict=False)
         ]
         indent = sum(widths) + 2 * len(widths)
         wrap = _wrapper(stream, indent)
@@ -91,21 +94,28 @@ def render_table(
             + "  message"
         )
         out.append(_style(header, _BOLD, colour))
-        for finding, (severity, rule, where) in zip(findings, rows, strict=True):
-            style = _BOLD_RED if severity == "error" else _YELLOW
-            lead = (
-                _style(severity, style, colour)
-                + " " * (widths[0] - len(severity) + 2)
-                + rule.ljust(widths[1] + 2)
-                + where.ljust(widths[2] + 2)
+        # Each severity's cell once, styled and padded: a run may have
+        # tens of thousands of rows.
+        styled = {
+            severity: _style(severity, _BOLD_RED if severity == "error" else _YELLOW,
+                             colour) + " " * (widths[0] - len(severity) + 2)
+            for severity in set(columns[0])
+        }  # fmt: skip
+        rule_width, where_width = widths[1] + 2, widths[2] + 2
+        blank = " " * indent
+        for finding, severity, rule, where in zip(findings, *columns, strict=True):
+            lines = wrap(finding.message) or [""]
+            out.append(
+                styled[severity]
+                + rule.ljust(rule_width)
+                + where.ljust(where_width)
+                + lines[0]
             )
-            message = wrap(finding.message) or [""]
+            for line in lines[1:]:
+                out.append(blank + line)
             if finding.fix:
-                message += [
-                    _style(line, _DIM, colour) for line in wrap(f"fix: {finding.fix}")
-                ]
-            out.append(lead + message[0])
-            out.extend(" " * indent + line for line in message[1:])
+                for line in wrap(f"fix: {finding.fix}"):
+                    out.append(blank + (_style(line, _DIM, True) if colour else line))
     status = (
         _style("failed", _BOLD_RED, colour)
         if counts["errors"]
