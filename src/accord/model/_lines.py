@@ -23,8 +23,7 @@ class RawLine(NamedTuple):
 
 def split_logical_lines(text: str) -> list[RawLine]:
     """Split ``text`` so that ``"".join(l.text + l.ending)`` gives it back."""
-    physical = _PHYSICAL_LINE.findall(text)
-    physical.pop()  # the empty match at the very end
+    physical = _physical_lines(text)
     if "\\" not in text:
         # No continuations (most files): one logical line per physical one.
         # The central files are split on every run, so this path counts.
@@ -51,6 +50,21 @@ def split_logical_lines(text: str) -> list[RawLine]:
         lines.append(RawLine(start + 1, "".join(parts), physical[index][1]))
         index += 1
     return lines
+
+
+def _physical_lines(text: str) -> list[tuple[str, str]]:
+    """Each physical line of ``text`` and its ending ("" for an unended last)."""
+    if "\r" in text:
+        physical: list[tuple[str, str]] = _PHYSICAL_LINE.findall(text)
+        physical.pop()  # the empty match at the very end
+        return physical
+    # Only "\n" ends lines (most files): str.split, ten times faster.
+    bodies = text.split("\n")
+    last = bodies.pop()
+    physical = [(body, "\n") for body in bodies]
+    if last:
+        physical.append((last, ""))
+    return physical
 
 
 def _continues(body: str) -> bool:

@@ -75,7 +75,7 @@ def render_table(
         shown_at = {f.path: f.path for f in findings}
         if base is not None:
             shown_at = {path: shown(base / path) for path in shown_at}
-        columns = (
+        columns: tuple[list[str], list[str], list[str]] = (
             [f.severity for f in findings],
             [f.rule for f in findings],
             [
@@ -103,19 +103,31 @@ def render_table(
         }  # fmt: skip
         rule_width, where_width = widths[1] + 2, widths[2] + 2
         blank = " " * indent
+        # A message or fix is laid out once however many findings share it.
+        laid: dict[str, list[str]] = {}
+        fixes: dict[str, list[str]] = {}
         for finding, severity, rule, where in zip(findings, *columns, strict=True):
-            lines = wrap(finding.message) or [""]
+            lines = laid.get(finding.message)
+            if lines is None:
+                lines = laid[finding.message] = [
+                    *(wrap(finding.message)[:1] or [""]),
+                    *(blank + line for line in wrap(finding.message)[1:]),
+                ]
             out.append(
                 styled[severity]
                 + rule.ljust(rule_width)
                 + where.ljust(where_width)
                 + lines[0]
             )
-            for line in lines[1:]:
-                out.append(blank + line)
+            out.extend(lines[1:])
             if finding.fix:
-                for line in wrap(f"fix: {finding.fix}"):
-                    out.append(blank + (_style(line, _DIM, True) if colour else line))
+                fix = fixes.get(finding.fix)
+                if fix is None:
+                    fix = fixes[finding.fix] = [
+                        blank + (_style(line, _DIM, True) if colour else line)
+                        for line in wrap(f"fix: {finding.fix}")
+                    ]
+                out.extend(fix)
     status = (
         _style("failed", _BOLD_RED, colour)
         if counts["errors"]
