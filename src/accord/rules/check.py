@@ -104,10 +104,17 @@ def _check_source(
     yield from check_duplicates(source)
     for item in source.requirements:
         comment = comments.get((item.path, item.line))
-        assessment = assess_requirement(item, central, comment, memo)
-        if assessment.new_text is not None or assessment.licence is not None:
-            edits.append((item, assessment))
-        yield from assessment.findings
+        key = (item.text, comment, item.hashed)
+        # The shared judgement of the line's text serves as the edit (sync
+        # reads only its text and licence); its findings move to this line.
+        known = memo.get(key)
+        if known is None:
+            known = memo[key] = _assess(item, central, comment)
+            yield from known.findings
+        else:
+            yield from _moved(known.findings, item)
+        if known.new_text is not None or known.licence is not None:
+            edits.append((item, known))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,18 +155,23 @@ def assess_requirement(
     if known is None:
         known = memo[key] = _assess(item, central, comment)
         return known
-    moved = tuple(
-        Finding(f.rule, f.severity, item.path, item.line, f.message, f.fix)
-        for f in known.findings
-    )
     return Assessment(
-        moved,
+        _moved(known.findings, item),
         known.listed,
         known.judgement,
         known.new_text,
         known.licence,
         known.fixes,
     )
+
+
+def _moved(
+    findings: tuple[Finding, ...], item: SourceRequirement
+) -> tuple[Finding, ...]:
+    """``findings`` of another line with the same text, at ``item``'s line."""
+    path, line = item.path, item.line
+    return tuple([Finding(f.rule, f.severity, path, line, f.message, f.fix)
+                  for f in findings])  # fmt: skip
 
 
 def _assess(
