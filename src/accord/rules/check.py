@@ -104,17 +104,31 @@ def _check_source(
     yield from check_duplicates(source)
     for item in source.requirements:
         comment = comments.get((item.path, item.line))
-        key = (item.text, comment, item.hashed)
-        # The shared judgement of the line's text serves as the edit (sync
-        # reads only its text and licence); its findings move to this line.
-        known = memo.get(key)
-        if known is None:
-            known = memo[key] = _assess(item, central, comment)
-            yield from known.findings
-        else:
-            yield from _moved(known.findings, item)
+        known, findings = judge_line(item, central, comment, memo)
+        yield from findings
         if known.new_text is not None or known.licence is not None:
             edits.append((item, known))
+
+
+def judge_line(
+    item: SourceRequirement,
+    central: CentralRepo,
+    comment: str | None,
+    memo: dict[MemoKey, Assessment],
+) -> tuple[Assessment, tuple[Finding, ...]]:
+    """The shared assessment of the item's text and the findings at its line.
+
+    The assessment's findings are at the first line judged; its edit (text,
+    licence, fixes) holds for every line with the same text, so check and
+    sync use it as it is rather than build one per line.
+    """
+    known = memo.get((item.text, comment, item.hashed))
+    if known is None:
+        known = memo[(item.text, comment, item.hashed)] = _assess(
+            item, central, comment
+        )
+        return known, known.findings
+    return known, _moved(known.findings, item)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
 from accord.rules._memo import verdict_memo
-from accord.rules.check import Assessment, assess_requirement
+from accord.rules.check import Assessment, judge_line
 from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
@@ -73,16 +73,14 @@ def plan_sync(
             if (item.path, item.line, item.text) in changes:
                 continue  # the same entry reached again through include-group
             comment = comments.get((item.path, item.line))
-            assessment = assess_requirement(item, central, comment, memo)
+            assessment, findings = judge_line(item, central, comment, memo)
             change = _change_for(item, assessment, prune)
-            if change is not None:
-                changes[(item.path, item.line, item.text)] = change
-            remaining.extend(
-                f
-                for f in assessment.findings
-                if change is None
-                or (change.new is not None and f.rule not in assessment.fixes)
-            )
+            if change is None:
+                remaining.extend(findings)
+                continue
+            changes[(item.path, item.line, item.text)] = change
+            if change.new is not None:  # what the edit does not fix remains
+                remaining.extend(f for f in findings if f.rule not in assessment.fixes)
     updates, failures = _updates(project, list(changes.values()), verify)
     remaining.extend(failures)
     failed = {(f.path, f.line) for f in failures}
