@@ -7,7 +7,6 @@ The JSON shape is documented in the README and stable:
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +40,8 @@ def summarize(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def render_json(command: str, findings: Sequence[Finding], **extra: object) -> str:
+    import json  # here: a table, the usual output, never needs it
+
     document: dict[str, object] = {
         "schema": JSON_SCHEMA_VERSION,
         "command": command,
@@ -186,6 +187,8 @@ def render_sync(
 ) -> str:
     """What a sync changed (or would change), and what is still wrong."""
     if output_format == "json":
+        import json
+
         return json.dumps(
             {
                 "schema": JSON_SCHEMA_VERSION,
@@ -261,6 +264,8 @@ def render_users(
     """Every use of ``name``; ``roots`` (project -> directory) lets the lines
     show paths that open from the current directory."""
     if output_format == "json":
+        import json
+
         return mask_credentials(
             json.dumps(
                 {
