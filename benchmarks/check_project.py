@@ -68,9 +68,16 @@ OPENSTACK_DRIVER = textwrap.dedent(
 
 
     gate.install_and_load_requirements = installed
-    # The script reads the requirements repo from a fixed path under ~.
-    os.environ["HOME"] = home
-    sys.argv = ["project-requirements-change.py", "--local", checked]
+    reqdir = os.path.join(home, "src", "git.openstack.org", "openstack", "requirements")
+    argv = ["project-requirements-change.py", "--local"]
+    if "--reqs" in open(script).read():
+        # Today's script takes the requirements tree as --reqs (with --local
+        # it would look beside the script itself).
+        sys.argv = [*argv, "--reqs", reqdir, checked]
+    else:
+        # 1.2.0's reads it from a fixed path under ~.
+        os.environ["HOME"] = home
+        sys.argv = [*argv, checked]
     gate.main()
     """
 )
@@ -130,8 +137,25 @@ def openstack_home(home: Path, repo: Path) -> Path:
     denylist = repo / "denylist.txt"
     if not denylist.exists():
         denylist = repo / "blacklist.txt"
+    # 1.2.0 reads blacklist.txt; today's script denylist.txt and backports.txt.
     (reqdir / "blacklist.txt").symlink_to(denylist.resolve())
+    (reqdir / "denylist.txt").symlink_to(denylist.resolve())
+    if (repo / "backports.txt").exists():
+        (reqdir / "backports.txt").symlink_to((repo / "backports.txt").resolve())
     return home
+
+
+def gate_ran(command: list[str], env: dict[str, str]) -> None:
+    """Stop unless the gate script got as far as checking the project: a
+    script that fails early would otherwise be measured as a fast one."""
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=env
+    )
+    if "Validating" not in result.stdout:
+        raise SystemExit(
+            "the openstack gate script did not check the project:\n"
+            + (result.stdout + result.stderr)[-2000:]
+        )
 
 
 def main() -> None:
@@ -207,6 +231,7 @@ def main() -> None:
             str(home),
             str(args.project.resolve()),
         ]
+        gate_ran(gate, plain)
         theirs = median_wall(gate, args.runs, plain)
         their_floor = median_wall([args.openstack_python, "-c", "pass"], 5, plain)
         if counts:

@@ -9,10 +9,13 @@ is 2 ms), the CPU of one `accord check` process (the baseline), `who-uses`
 against `grep -rn` over the same fleet (CPU, target 3x), and peak
 memory. ``--before DIR`` runs another accord's ``src/`` interleaved with this
 one, e.g. ``git archive COMMIT src | tar -x -C /tmp/old`` then
-``--before /tmp/old/src``.
+``--before /tmp/old/src``. ``--memory N`` also builds a fleet of N projects
+(the issue's figure is 5,000) and prints the peak RSS of the largest process
+of `fleet check` (the command or a worker) for each build, interleaved, with
+the now/before ratio (the issue's target: within 10%).
 
     python benchmarks/fleet_check.py [--projects N] [--jobs J] [--rounds R]
-        [--keep DIR] [--before SRC]
+        [--keep DIR] [--before SRC] [--memory N]
 """
 
 from __future__ import annotations
@@ -87,6 +90,28 @@ def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, i
     return cpu, result.returncode
 
 
+# Run in a process of its own, so its RUSAGE_CHILDREN holds only this
+# command and the workers it waited for.
+PEAK = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(sys.argv[1:], capture_output=True, check=False); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def peak_rss(command: list[str], env: dict[str, str]) -> float:
+    """MB: the peak resident memory of the largest process ``command`` ran
+    (itself or a worker; Linux reports ru_maxrss in KB)."""
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return int(result.stdout.split()[-1]) / 1024
+
+
 def summary(values: list[float]) -> str:
     """Median and spread (lowest-highest) of a few rounds."""
     return f"{statistics.median(values):8.2f} ({min(values):.2f}-{max(values):.2f})"
@@ -108,6 +133,13 @@ def main() -> None:
         default=None,
         help="another accord's src/ (e.g. a git worktree of an older commit), "
         "run interleaved with this one for a before/after ratio",
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure peak RSS of fleet check over N projects (e.g. 5000)",
     )
     args = parser.parse_args()
     workspace = args.keep or Path(tempfile.mkdtemp(prefix="accord-fleet-"))
@@ -158,6 +190,29 @@ def main() -> None:
     print(f"peak RSS of one process            {peak / 1024:8.1f} MB")
     if args.keep is None:
         shutil.rmtree(workspace)
+    if args.memory:
+        memory(args.memory, args.jobs, args.rounds, builds)
+
+
+def memory(
+    count: int, jobs: int, rounds: int, builds: dict[str, dict[str, str]]
+) -> None:
+    """Peak RSS of fleet check over ``count`` projects, per build, interleaved."""
+    with tempfile.TemporaryDirectory(prefix="accord-fleet-memory-") as temp:
+        workspace = Path(temp)
+        build_workspace(workspace, count)
+        repo = str(workspace / "requirements")
+        fleet = [sys.executable, "-m", "accord", "fleet", "check"]
+        fleet += ["--requirements", repo, "--jobs", str(jobs), "--format", "json"]
+        peaks: dict[str, list[float]] = {}
+        for _ in range(rounds):
+            for label, env in builds.items():
+                peaks.setdefault(label, []).append(peak_rss(fleet, env))
+    for label, values in peaks.items():
+        print(f"[{label}] fleet check of {count}, peak RSS MB {summary(values)}")
+    if "before" in peaks:
+        ratios = [a / b for a, b in zip(peaks["now"], peaks["before"], strict=True)]
+        print(f"peak RSS, now / before             {summary(ratios)}  (target <= 1.10)")
 
 
 if __name__ == "__main__":

@@ -6,12 +6,21 @@ Python tool pays on this machine) and, when it is installed, OpenStack's own
 `validate-constraints` (pass its path with --openstack-tool). Then the
 in-process parse time per entry and the rule time. Ratios, not thresholds.
 
+OpenStack's tool at the commit in ../shared/data/openstack/SOURCE: install a
+checkout of openstack/requirements into a venv of its own (``PBR_VERSION=0
+pip install DIR``) and pass its bin/validate-constraints. --python runs
+accord with another interpreter (a venv without this machine's extra .pth
+files, as OpenStack's has), and --callgrind also counts instructions, a
+ratio that holds under load.
+
     python benchmarks/validate_openstack.py [--repo DIR] [--runs N]
+        [--openstack-tool PATH] [--python PY] [--callgrind]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -20,15 +29,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_project import instructions
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REPO = ROOT.parent / "shared" / "data" / "openstack"
 
 
-def median_wall(command: list[str], runs: int) -> float:
+def median_wall(
+    command: list[str], runs: int, env: dict[str, str] | None = None
+) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
+        subprocess.run(command, capture_output=True, check=False, env=env)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -51,18 +65,25 @@ def main() -> None:
         default=shutil.which("validate-constraints"),
         help="path to OpenStack's validate-constraints, if installed",
     )
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--callgrind", action="store_true")
     args = parser.parse_args()
     repo: Path = args.repo
 
-    accord = [sys.executable, "-m", "accord", "validate", str(repo)]
-    floor = median_wall([sys.executable, "-c", "pass"], args.runs)
-    ours = median_wall([*accord, "--format", "json"], args.runs)
+    accord = [args.python, "-m", "accord", "validate", str(repo)]
+    # This checkout's accord (the installed one may be another), with
+    # bytecode written as an install would.
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {**plain, "PYTHONPATH": str(ROOT / "src")}
+    subprocess.run(accord, capture_output=True, check=False, env=env)
+    floor = median_wall([args.python, "-c", "pass"], args.runs)
+    ours = median_wall([*accord, "--format", "json"], args.runs, env)
     print(f"python -c pass            {floor * 1000:7.1f} ms (interpreter floor)")
     print(
         f"accord validate (json)    {ours * 1000:7.1f} ms  "
         f"= floor + {(ours - floor) * 1000:.1f} ms ({ours / floor:.2f}x floor)"
     )
-    table = median_wall(accord, args.runs)
+    table = median_wall(accord, args.runs, env)
     print(f"accord validate (table)   {table * 1000:7.1f} ms")
     if args.openstack_tool:
         denylist = repo / "denylist.txt"
@@ -81,6 +102,21 @@ def main() -> None:
             f"validate-constraints      {theirs * 1000:7.1f} ms  "
             f"(accord/openstack = {ours / theirs:.2f})"
         )
+        if args.callgrind:
+            mine = instructions([*accord, "--format", "json"], env)
+            tool = [
+                args.openstack_tool,
+                str(repo / "global-requirements.txt"),
+                str(repo / "upper-constraints.txt"),
+                str(denylist),
+            ]
+            # The console script's own interpreter, not valgrind on its shebang.
+            their_python = Path(args.openstack_tool).read_text().split()[0][2:]
+            other = instructions([their_python, *tool], plain)
+            print(
+                f"instructions: accord {mine / 1e6:.1f} M, validate-constraints "
+                f"{other / 1e6:.1f} M (accord/openstack = {mine / other:.2f})"
+            )
     else:
         print("validate-constraints      not installed (pass --openstack-tool PATH)")
 

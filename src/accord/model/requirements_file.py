@@ -17,7 +17,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier
 from packaging.utils import NormalizedName, canonicalize_name
 
-from accord.model._lines import join_continuations, split_comment, split_logical_lines
+from accord.model._lines import join_continuations, logical_lines, split_comment
 
 # A per-requirement option (``--hash=...``, ``--config-settings``) after the
 # requirement on the same line: found by the whitespace just before it (a
@@ -140,14 +140,26 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
     """
     parsed: dict[str, Line] = {}
     lines: list[Line] = []
-    for raw in split_logical_lines(text):
-        known = parsed.get(raw.text)
+    for lineno, raw, ending in logical_lines(text):
+        known = parsed.get(raw)
         if known is None:
-            known = parsed[raw.text] = parse_line(raw.lineno, raw.text, raw.ending)
+            known = parsed[raw] = parse_line(lineno, raw, ending)
             lines.append(known)
         else:
-            lines.append(_moved(known, raw.lineno, raw.ending))
+            lines.append(_moved(known, lineno, ending))
     return RequirementsFile(path, tuple(lines))
+
+
+def requirements_readable(text: str) -> bool:
+    """Whether every line of requirements-format ``text`` reads (no
+    :class:`InvalidLine`), each distinct line parsed once."""
+    seen: set[str] = set()
+    for lineno, raw, _ in logical_lines(text):
+        if raw not in seen:
+            seen.add(raw)
+            if isinstance(parse_line(lineno, raw), InvalidLine):
+                return False
+    return True
 
 
 def _moved(line: Line, lineno: int, ending: str) -> Line:

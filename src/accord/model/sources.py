@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from accord.model.requirements_file import RequirementsFile
+from accord.model.requirements_file import RequirementLine, RequirementsFile
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -146,12 +146,20 @@ def _build(
 
 def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
     """A requirements-format file as one source; invalid lines are problems."""
+    contents: dict[str, str] = {}  # once a distinct line: a file may repeat one
+
+    def content(line: RequirementLine) -> str:
+        known = contents.get(line.text)
+        if known is None:
+            known = contents[line.text] = line.content
+        return known
+
     requirements = tuple(
         SourceRequirement(
             line.requirement,
             file.path,
             line.lineno,
-            line.content,
+            content(line),
             hashed="--hash" in line.options,
         )
         for line in file.requirements()

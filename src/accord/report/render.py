@@ -7,7 +7,6 @@ The JSON shape is documented in the README and stable:
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +40,8 @@ def summarize(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def render_json(command: str, findings: Sequence[Finding], **extra: object) -> str:
+    import json  # here: a table, the usual output, never needs it
+
     document: dict[str, object] = {
         "schema": JSON_SCHEMA_VERSION,
         "command": command,
@@ -75,14 +76,17 @@ def render_table(
         shown_at = {f.path: f.path for f in findings}
         if base is not None:
             shown_at = {path: shown(base / path) for path in shown_at}
-        paths = [shown_at[f.path] for f in findings]
-        rows = [
-            (f.severity, f.rule, path if f.line is None else f"{path}:{f.line}")
-            for f, path in zip(findings, paths, strict=True)
-        ]
+        columns: tuple[list[str], list[str], list[str]] = (
+            [f.severity for f in findings],
+            [f.rule for f in findings],
+            [
+                shown_at[f.path] if f.line is None else f"{shown_at[f.path]}:{f.line}"
+                for f in findings
+            ],
+        )
         widths = [
-            max(len(header), *(len(row[column]) for row in rows))
-            for column, header in enumerate(_COLUMNS[:3])
+            max(len(header), *map(len, set(column)))
+            for header, column in zip(_COLUMNS, columns, strict=False)
         ]
         indent = sum(widths) + 2 * len(widths)
         wrap = _wrapper(stream, indent)
@@ -91,21 +95,40 @@ def render_table(
             + "  message"
         )
         out.append(_style(header, _BOLD, colour))
-        for finding, (severity, rule, where) in zip(findings, rows, strict=True):
-            style = _BOLD_RED if severity == "error" else _YELLOW
-            lead = (
-                _style(severity, style, colour)
-                + " " * (widths[0] - len(severity) + 2)
-                + rule.ljust(widths[1] + 2)
-                + where.ljust(widths[2] + 2)
-            )
-            message = wrap(finding.message) or [""]
-            if finding.fix:
-                message += [
-                    _style(line, _DIM, colour) for line in wrap(f"fix: {finding.fix}")
+        # Each severity's cell once, styled and padded: a run may have
+        # tens of thousands of rows.
+        styled = {
+            severity: _style(severity, _BOLD_RED if severity == "error" else _YELLOW,
+                             colour) + " " * (widths[0] - len(severity) + 2)
+            for severity in set(columns[0])
+        }  # fmt: skip
+        rule_width, where_width = widths[1] + 2, widths[2] + 2
+        blank = " " * indent
+        # A message or fix is laid out once however many findings share it.
+        laid: dict[str, list[str]] = {}
+        fixes: dict[str, list[str]] = {}
+        for finding, severity, rule, where in zip(findings, *columns, strict=True):
+            lines = laid.get(finding.message)
+            if lines is None:
+                lines = laid[finding.message] = [
+                    *(wrap(finding.message)[:1] or [""]),
+                    *(blank + line for line in wrap(finding.message)[1:]),
                 ]
-            out.append(lead + message[0])
-            out.extend(" " * indent + line for line in message[1:])
+            out.append(
+                styled[severity]
+                + rule.ljust(rule_width)
+                + where.ljust(where_width)
+                + lines[0]
+            )
+            out.extend(lines[1:])
+            if finding.fix:
+                fix = fixes.get(finding.fix)
+                if fix is None:
+                    fix = fixes[finding.fix] = [
+                        blank + (_style(line, _DIM, True) if colour else line)
+                        for line in wrap(f"fix: {finding.fix}")
+                    ]
+                out.extend(fix)
     status = (
         _style("failed", _BOLD_RED, colour)
         if counts["errors"]
@@ -164,6 +187,8 @@ def render_sync(
 ) -> str:
     """What a sync changed (or would change), and what is still wrong."""
     if output_format == "json":
+        import json
+
         return json.dumps(
             {
                 "schema": JSON_SCHEMA_VERSION,
@@ -239,6 +264,8 @@ def render_users(
     """Every use of ``name``; ``roots`` (project -> directory) lets the lines
     show paths that open from the current directory."""
     if output_format == "json":
+        import json
+
         return mask_credentials(
             json.dumps(
                 {

@@ -104,10 +104,31 @@ def _check_source(
     yield from check_duplicates(source)
     for item in source.requirements:
         comment = comments.get((item.path, item.line))
-        assessment = assess_requirement(item, central, comment, memo)
-        if assessment.new_text is not None or assessment.licence is not None:
-            edits.append((item, assessment))
-        yield from assessment.findings
+        known, findings = judge_line(item, central, comment, memo)
+        yield from findings
+        if known.new_text is not None or known.licence is not None:
+            edits.append((item, known))
+
+
+def judge_line(
+    item: SourceRequirement,
+    central: CentralRepo,
+    comment: str | None,
+    memo: dict[MemoKey, Assessment],
+) -> tuple[Assessment, tuple[Finding, ...]]:
+    """The shared assessment of the item's text and the findings at its line.
+
+    The assessment's findings are at the first line judged; its edit (text,
+    licence, fixes) holds for every line with the same text, so check and
+    sync use it as it is rather than build one per line.
+    """
+    known = memo.get((item.text, comment, item.hashed))
+    if known is None:
+        known = memo[(item.text, comment, item.hashed)] = _assess(
+            item, central, comment
+        )
+        return known, known.findings
+    return known, _moved(known.findings, item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,18 +169,23 @@ def assess_requirement(
     if known is None:
         known = memo[key] = _assess(item, central, comment)
         return known
-    moved = tuple(
-        Finding(f.rule, f.severity, item.path, item.line, f.message, f.fix)
-        for f in known.findings
-    )
     return Assessment(
-        moved,
+        _moved(known.findings, item),
         known.listed,
         known.judgement,
         known.new_text,
         known.licence,
         known.fixes,
     )
+
+
+def _moved(
+    findings: tuple[Finding, ...], item: SourceRequirement
+) -> tuple[Finding, ...]:
+    """``findings`` of another line with the same text, at ``item``'s line."""
+    path, line = item.path, item.line
+    return tuple([Finding(f.rule, f.severity, path, line, f.message, f.fix)
+                  for f in findings])  # fmt: skip
 
 
 def _assess(

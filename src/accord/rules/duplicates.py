@@ -17,43 +17,60 @@ def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
     # The same library with other extras is not a duplicate: pip merges them.
     by_name: dict[tuple[NormalizedName, frozenset[str]], list[SourceRequirement]] = {}
     for item in source.requirements:
-        extras = frozenset(canonical_name(e) for e in item.requirement.extras)
-        by_name.setdefault((canonical_name(item.requirement.name), extras), []).append(
-            item
+        requirement = item.requirement
+        extras = (
+            frozenset(canonical_name(e) for e in requirement.extras)
+            if requirement.extras
+            else _NO_EXTRAS
         )
+        by_name.setdefault((canonical_name(requirement.name), extras), []).append(item)
     label = source.label
     for items in by_name.values():
-        if len(items) < 2:
-            continue
-        # The first line of each distinct marker (by meaning); a later line
-        # with an equivalent marker repeats it. Linear in the lines, not
-        # quadratic: 20,000 identical lines are checked in milliseconds.
-        firsts: list[SourceRequirement] = []
-        reported: set[tuple[str, int]] = set()
-        for item in items:
+        if len(items) > 1:
+            yield from _repeats(items, label)
+
+
+def _repeats(items: list[SourceRequirement], label: str) -> Iterator[Finding]:
+    """C008 for each of ``items`` (one library) whose marker means the same
+    as an earlier one's.
+
+    Linear in the lines, not quadratic: each distinct marker object (a line
+    written many times shares one parsed requirement) is compared once with
+    the first line of each distinct meaning, so 20,000 identical lines are
+    checked in milliseconds.
+    """
+    firsts: list[SourceRequirement] = []  # the first line of each meaning
+    first_for: dict[int, SourceRequirement] = {}  # id(marker) -> its first line
+    messages: dict[tuple[str, int], str] = {}  # one message a (name, first line)
+    reported: set[tuple[str, int]] = set()
+    for item in items:
+        marker = item.requirement.marker
+        # The items hold their markers, so an id stays theirs in this loop.
+        first = first_for.get(id(marker))
+        if first is None:
             first = next(
-                (
-                    f
-                    for f in firsts
-                    if markers_equivalent(f.requirement.marker, item.requirement.marker)
-                ),
+                (f for f in firsts if markers_equivalent(f.requirement.marker, marker)),
                 None,
             )
             if first is None:
                 firsts.append(item)
-            elif (first.path, first.line) == (item.path, item.line):
-                continue  # the same line reached twice through include-group
-            elif (item.path, item.line) not in reported:
-                reported.add((item.path, item.line))
-                yield Finding(
-                    "C008",
-                    "error",
-                    item.path,
-                    item.line,
-                    f"{item.requirement.name} is listed again in {label} "
-                    f"(first at line {first.line})",
-                    "merge the two lines",
-                )
+                first_for[id(marker)] = item
+                continue
+            first_for[id(marker)] = first
+        where = (item.path, item.line)
+        if where == (first.path, first.line) or where in reported:
+            continue  # the same line reached twice through include-group
+        reported.add(where)
+        name = item.requirement.name
+        message = messages.get((name, first.line))
+        if message is None:
+            message = messages[(name, first.line)] = (
+                f"{name} is listed again in {label} (first at line {first.line})"
+            )
+        yield Finding("C008", "error", *where, message, "merge the two lines")
+
+
+_NO_EXTRAS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16384)  # a fleet writes the same names thousands of times

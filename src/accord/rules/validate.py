@@ -210,7 +210,7 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
     if constraints is None:
         return
     exempt = repo.config.unpinned | _denylisted(repo)
-    platform = repo.config.resolution.platform
+    platform = repo.config.platform
     for entry in repo.global_list.entries:
         if entry.name in exempt:
             continue
@@ -331,7 +331,7 @@ def check_expired_holds(
 ) -> Iterator[Finding]:
     """G015: a hold past its expiry date: lift it or renew it."""
     today = today or datetime.date.today()
-    for hold in repo.config.resolution.holds:
+    for hold in repo.config.holds:
         if hold.expired(today):
             yield Finding(
                 "G015",

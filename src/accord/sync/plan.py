@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
-from accord.model.requirements_file import parse_requirements_file
+from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
 from accord.rules._memo import verdict_memo
-from accord.rules.check import Assessment, assess_requirement
+from accord.rules.check import Assessment, judge_line
 from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
@@ -50,7 +50,6 @@ class SyncPlan:
     updates: tuple[FileUpdate, ...]
     findings: tuple[Finding, ...]  # what is still wrong after the sync
     blocked: bool  # a source could not be read: nothing may be written
-    check_findings: tuple[Finding, ...] = ()  # what check reports before it
 
 
 def plan_sync(
@@ -61,7 +60,6 @@ def plan_sync(
         Finding("C001", "error", p.path, p.line, p.message) for p in project.problems
     ]
     remaining: list[Finding] = []
-    reported: list[Finding] = []  # everything check reports
     # Keyed by the item's text too: one line may hold several requirements.
     changes: dict[tuple[str, int, str], Change] = {}
     comments = line_comments(project.sources, dict(project.texts))
@@ -70,24 +68,19 @@ def plan_sync(
         problems.extend(
             Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
         )
-        duplicates = list(check_duplicates(source))
-        remaining.extend(duplicates)
-        reported.extend(duplicates)
+        remaining.extend(check_duplicates(source))
         for item in source.requirements:
             if (item.path, item.line, item.text) in changes:
                 continue  # the same entry reached again through include-group
             comment = comments.get((item.path, item.line))
-            assessment = assess_requirement(item, central, comment, memo)
-            reported.extend(assessment.findings)
+            assessment, findings = judge_line(item, central, comment, memo)
             change = _change_for(item, assessment, prune)
-            if change is not None:
-                changes[(item.path, item.line, item.text)] = change
-            remaining.extend(
-                f
-                for f in assessment.findings
-                if change is None
-                or (change.new is not None and f.rule not in assessment.fixes)
-            )
+            if change is None:
+                remaining.extend(findings)
+                continue
+            changes[(item.path, item.line, item.text)] = change
+            if change.new is not None:  # what the edit does not fix remains
+                remaining.extend(f for f in findings if f.rule not in assessment.fixes)
     updates, failures = _updates(project, list(changes.values()), verify)
     remaining.extend(failures)
     failed = {(f.path, f.line) for f in failures}
@@ -101,7 +94,6 @@ def plan_sync(
         updates,
         tuple(sort_findings(set(problems + remaining))),
         blocked=bool(problems),
-        check_findings=tuple(sort_findings(set(problems + reported))),
     )
 
 
@@ -201,9 +193,7 @@ def _verify(path: str, text: str) -> Finding | None:
         elif path.endswith("setup.cfg"):
             broken = any(source.problems for source in parse_setup_cfg(text, path))
         else:
-            broken = any(
-                True for _ in parse_requirements_file(text, path).invalid_lines()
-            )
+            broken = not requirements_readable(text)
     except InputError:
         broken = True
     if not broken:
