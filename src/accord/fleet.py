@@ -14,13 +14,19 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Literal, TypeVar
 
 from accord.central import CentralRepo, load_central_repo
-from accord.errors import AccordError, InputError
+from accord.errors import AccordError
 from accord.files import ConflictError, inside
 from accord.findings import Finding
+
+# Re-exported (they lived here before accord.members, which who-uses imports
+# without the rest of the fleet).
+from accord.members import MAX_ENTRY as MAX_ENTRY  # noqa: PLC0414
+from accord.members import Member as Member  # noqa: PLC0414
+from accord.members import fleet_members as fleet_members  # noqa: PLC0414
 from accord.project import Project, load_project
 from accord.rules.check import assess_project
 from accord.sync.apply import write_updates
@@ -29,18 +35,6 @@ from accord.sync.plan import FileUpdate, plan_sync, planned_updates
 T = TypeVar("T")
 Mode = Literal["check", "sync"]
 Status = Literal["ok", "failed", "missing", "broken", "conflict"]
-# Longer than any real "org/name"; the file system's own limit is 255 a part.
-MAX_ENTRY = 255
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """A project of the fleet: its projects.txt entry and its directory."""
-
-    name: str
-    lineno: int
-    path: Path
-    workspace: Path | None = None  # the path must stay inside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,48 +62,6 @@ class Outcome:
     @property
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity == "warning")
-
-
-def fleet_members(central: CentralRepo, workspace: Path | None) -> list[Member]:
-    """The projects of projects.txt, each under the workspace.
-
-    An entry that names a place outside the workspace (``../x``, ``/x``) or
-    is longer than a path part can be makes the whole list bad input: the
-    reviewed central file is wrong, and no command should read elsewhere.
-    """
-    if central.projects is None:
-        raise InputError(
-            "no projects.txt in the requirements repo, so there is no fleet",
-            path=str(central.root),
-        )
-    base = workspace if workspace is not None else central.root.resolve().parent
-    seen: set[str] = set()
-    members = []
-    for ref in central.projects.projects:
-        if ref.name in seen:
-            continue  # validate reports the duplicate (G013)
-        seen.add(ref.name)
-        problem = _entry_problem(ref.name)
-        if problem is not None:
-            raise InputError(
-                f"{ref.name[:60]!r}{'...' if len(ref.name) > 60 else ''}: {problem}",
-                path=str(central.root / central.projects.path),
-                line=ref.lineno,
-                hint="an entry is a directory under the workspace, such as org/name",
-            )
-        members.append(Member(ref.name, ref.lineno, base / ref.name, base))
-    return members
-
-
-def _entry_problem(name: str) -> str | None:
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).drive:
-        return "an absolute path, outside the workspace"
-    if ".." in parts:
-        return "leads outside the workspace"
-    if len(name) > 4 * MAX_ENTRY or any(len(p.encode()) > MAX_ENTRY for p in parts):
-        return f"longer than {MAX_ENTRY} characters, so not a project directory"
-    return None
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -8,6 +8,7 @@ project's code: ``setup.py`` is not read at all.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -78,11 +79,11 @@ def load_project(
     loader = _Loader(root, _mention_test(mentioning))
     for relative in _requirement_files(root, config):
         loader.read_requirements(relative)
-    if os.path.lexists(root / "setup.cfg"):
+    if os.path.lexists(f"{loader.place}/setup.cfg"):
         text = loader.read("setup.cfg")
         if loader.may_name(text):
             loader.sources.extend(parse_setup_cfg(text, "setup.cfg"))
-    if os.path.lexists(root / "pyproject.toml"):
+    if os.path.lexists(f"{loader.place}/pyproject.toml"):
         text = loader.read("pyproject.toml")
         if loader.may_name(text) or "include-group" in text:
             loader.sources.extend(
@@ -94,7 +95,7 @@ def load_project(
             )
         else:
             check_pyproject_syntax(text, "pyproject.toml")
-    for name in _TEST_RUNNER_FILES:  # not sources: read for rule C019 only
+    for name in () if mentioning is not None else _TEST_RUNNER_FILES:  # C019 only
         if (root / name).is_file():
             with contextlib.suppress(InputError):  # the rule is advice; skip it
                 loader.read(name)
@@ -112,23 +113,29 @@ def _requirement_files(root: Path, config: Config) -> Iterator[str]:
                 path="accord.toml",
                 hint="patterns are relative to the project's root, without '..'",
             )
-        for path in _matches(root, pattern):
-            relative = path.relative_to(root).as_posix()
+        for relative in _matches(root, pattern):
             if relative not in seen:
                 seen.add(relative)
                 yield relative
 
 
-def _matches(root: Path, pattern: str) -> list[Path]:
-    """What a pattern names; a name without wildcards is taken even when it is
-    not a regular file (glob would skip a dangling link), so reading it says
-    what is wrong."""
+def _matches(root: Path, pattern: str) -> list[str]:
+    """What a pattern names, relative to ``root``; a name without wildcards is
+    taken even when it is not a regular file (glob would skip a dangling
+    link), so reading it says what is wrong."""
+    plain = _plain(pattern)
+    if plain is not None:
+        return [plain] if os.path.lexists(f"{root}/{plain}") else []
+    return [path.relative_to(root).as_posix() for path in sorted(root.glob(pattern))]
+
+
+@functools.lru_cache(maxsize=64)
+def _plain(pattern: str) -> str | None:
+    """A pattern without wildcards as a relative path (as ``root / pattern``
+    would spell it), or None for a glob. Once a pattern, not once a project."""
     import glob
 
-    if not glob.has_magic(pattern):
-        path = root / pattern
-        return [path] if os.path.lexists(path) else []
-    return sorted(root.glob(pattern))
+    return None if glob.has_magic(pattern) else PurePosixPath(pattern).as_posix()
 
 
 class _Loader:
@@ -137,13 +144,14 @@ class _Loader:
     def __init__(self, root: Path, may_name: Callable[[str], bool]) -> None:
         self.root = root
         self.may_name = may_name  # False: the text names no library wanted
+        self.place = str(root)  # how messages name the root
         self.base: Path | None = None  # root.resolve(), once
         self.texts: dict[str, str] = {}
         self.sources: list[RequirementSource] = []
         self.problems: list[SourceProblem] = []
 
     def read(self, relative: str) -> str:
-        display = str(self.root / relative)
+        display = _join(self.place, relative)
         if self.base is None:
             with contextlib.suppress(OSError, RuntimeError):  # inside() says why
                 self.base = self.root.resolve()
@@ -173,7 +181,7 @@ class _Loader:
                     )
                 )
                 continue
-            if not os.path.lexists(self.root / relative):
+            if not os.path.lexists(_join(self.place, relative)):
                 if via is not None:
                     self.problems.append(
                         SourceProblem(
@@ -203,6 +211,16 @@ class _Loader:
                 else:
                     children.append((target, (relative, lineno), depth + 1))
             pending.extend(reversed(children))
+
+
+def _join(place: str, relative: str) -> str:
+    """``str(Path(place) / relative)`` for a normalised ``relative``, without
+    building a Path (who-uses does this thousands of times)."""
+    if not relative:
+        return place
+    if place == ".":
+        return relative
+    return f"{place.rstrip('/')}/{relative}"
 
 
 def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:

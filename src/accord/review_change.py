@@ -16,8 +16,8 @@ from packaging.version import Version
 from accord.central import GLOBAL_REQUIREMENTS, CentralRepo, load_central_repo
 from accord.distro import DistroSource
 from accord.errors import AccordError, InputError
-from accord.fleet import fleet_members
 from accord.index.client import IndexClient
+from accord.members import fleet_members
 from accord.model.global_list import parse_global_list
 from accord.review import (
     PageMemo,

@@ -9,7 +9,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from accord.central import CentralRepo
 from accord.errors import AccordError
-from accord.fleet import Member
+from accord.members import Member
 from accord.project import Project, load_project
 
 

@@ -23,7 +23,7 @@ from accord.affected.graph import GraphSource
 from accord.affected.testcommand import find_test_command
 from accord.central import UPPER_CONSTRAINTS
 from accord.errors import InputError
-from accord.fleet import Member
+from accord.members import Member
 from accord.model.sources import SourceRequirement
 from accord.vcs.git import read_at
 

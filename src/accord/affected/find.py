@@ -23,7 +23,7 @@ from accord.affected.select import (
 )
 from accord.central import CentralRepo, load_central_repo
 from accord.errors import AccordError, InputError
-from accord.fleet import Member, fleet_members
+from accord.members import Member, fleet_members
 from accord.model.sources import SourceRequirement
 from accord.project import load_project
 from accord.review_change import central_at, resolve_base

@@ -132,8 +132,8 @@ def who_uses(
     name: str, requirements: str | None, output_format: str, workspace: Path | None
 ) -> int:
     from accord.central import load_central_repo
-    from accord.fleet import fleet_members
     from accord.locate import default_workspace, requirements_repo
+    from accord.members import fleet_members
     from accord.report.render import render_users
     from accord.usage import find_users
 

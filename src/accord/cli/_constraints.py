@@ -185,8 +185,8 @@ def coinstall_command(
     workspace: Path | None,
     with_tests: bool,
 ) -> int:
-    from accord.fleet import fleet_members
     from accord.locate import default_workspace
+    from accord.members import fleet_members
     from accord.project import load_project
     from accord.resolve.together import coinstall
 

@@ -47,7 +47,7 @@ def site(
         ) from None
     from accord.central import load_central_repo
     from accord.cli._export import export_sources
-    from accord.fleet import fleet_members
+    from accord.members import fleet_members
     from accord.site import SiteOptions, build_site
 
     root = requirements_repo(requirements)

@@ -138,7 +138,7 @@ def check_new_repo(repo: Path, fleet: Fleet) -> list[Note]:
     Not validate's licence findings (G004, G005): init wrote every licence
     the policy does not allow with a note saying why, under the same policy.
     """
-    from accord.fleet import fleet_members
+    from accord.members import fleet_members
     from accord.project import load_project
     from accord.rules.check import check_project
     from accord.rules.validate import validate

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import NormalizedName
 
 from accord.central import load_central_repo
-from accord.fleet import fleet_members
+from accord.members import fleet_members
 from accord.site.audit import audit_view, read_audit
 from accord.site.data import gather
 from accord.site.history import read_history
