@@ -3,6 +3,7 @@ the workspace. Light to import (who-uses needs no more of the fleet)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 
 # Longer than any real "org/name"; the file system's own limit is 255 a part.
 MAX_ENTRY = 255
+# An entry that is surely fine: short ASCII parts, no drive, root or "\\".
+_PLAIN_ENTRY = re.compile(r"[A-Za-z0-9_.-]{1,255}(?:/[A-Za-z0-9_.-]{1,255}){0,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,8 @@ def fleet_members(central: CentralRepo, workspace: Path | None) -> list[Member]:
 
 
 def _entry_problem(name: str) -> str | None:
+    if _PLAIN_ENTRY.fullmatch(name) and ".." not in name.split("/"):
+        return None  # the usual "org/name": no path objects for each entry
     parts = PurePosixPath(name.replace("\\", "/")).parts
     if PurePosixPath(name).is_absolute() or PureWindowsPath(name).drive:
         return "an absolute path, outside the workspace"

@@ -40,6 +40,7 @@ _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 MAX_INCLUDE_DEPTH = 100
 # A line that may be an option such as -r (which who-uses must follow).
 _OPTION_LINE = re.compile(r"^\s*-", re.MULTILINE)
+_PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a normalised name
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,9 +230,13 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
     (a continuation line or an escape could hide a spelling)."""
     if name is None:
         return lambda text: True
-    spelling = re.compile(
-        "[-_.]+".join(re.escape(part) for part in name.split("-")), re.IGNORECASE
-    )
+    pattern = "[-_.]+".join(re.escape(part) for part in name.split("-"))
+    if _PLAIN_NAME.fullmatch(name):
+        # Whole names only: a requirement's name starts after a character
+        # that cannot be in a name and does not run on into a longer one, so
+        # "requests" is not found in "requests-mock" or "types-requests".
+        pattern = rf"(?<![A-Za-z0-9._-]){pattern}(?![-_.]*[A-Za-z0-9])"
+    spelling = re.compile(pattern, re.IGNORECASE)
     return lambda text: "\\" in text or spelling.search(text) is not None
 
 

@@ -66,7 +66,7 @@ def default_workspace(requirements: Path, workspace: Path | None) -> Path | None
     (its checkout sits in the cache, with no projects beside it)."""
     if workspace is not None:
         return workspace
-    from accord.locate.gitcache import is_cached
+    from accord.locate._cache import is_cached
 
     return Path() if is_cached(requirements) else None
 

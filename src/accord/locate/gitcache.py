@@ -12,7 +12,6 @@ renames, so an interrupted fetch never leaves a half-filled checkout behind.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import tempfile
@@ -20,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from accord.errors import InputError
+from accord.locate._cache import cache_root as cache_root  # noqa: PLC0414
+from accord.locate._cache import is_cached as is_cached  # noqa: PLC0414
 from accord.locate._git import run_git
 from accord.locate.remote import RemoteRepo
 from accord.masking import mask_credentials as mask
@@ -28,12 +29,6 @@ _SHA = re.compile(r"[0-9a-fA-F]{7,40}")
 _FULL_SHA = re.compile(r"[0-9a-f]{40}")
 
 Warn = Callable[[str], None]
-
-
-def cache_root() -> Path:
-    """``$XDG_CACHE_HOME/accord/requirements``, else ``~/.cache/accord/...``."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "accord" / "requirements"
 
 
 def checkout(remote: RemoteRepo, warn: Warn) -> Path:
@@ -55,14 +50,6 @@ def checkout(remote: RemoteRepo, warn: Warn) -> Path:
         raise InputError(f"cannot fetch requirements repo {remote}: {reason}")
     _fetch_into(root, target, remote)
     return target
-
-
-def is_cached(path: Path) -> bool:
-    """Whether ``path`` is a checkout this module manages."""
-    try:
-        return path.resolve().parent == cache_root().resolve()
-    except OSError:
-        return False
 
 
 def fetch_reference(repo: Path, reference: str) -> None:
