@@ -11,6 +11,7 @@ import contextlib
 import functools
 import os
 import re
+import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -41,6 +42,8 @@ MAX_INCLUDE_DEPTH = 100
 # A line that may be an option such as -r (which who-uses must follow).
 _OPTION_LINE = re.compile(r"^\s*-", re.MULTILINE)
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a normalised name
+_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "._-")
+_RUNS_ON = re.compile(r"[-_.]*[A-Za-z0-9]")  # what would make a longer name
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,11 @@ class Project:
 
 
 def load_project(
-    root: Path, config: Config, *, mentioning: NormalizedName | None = None
+    root: Path,
+    config: Config,
+    *,
+    mentioning: NormalizedName | None = None,
+    resolved_root: Path | None = None,
 ) -> Project:
     """Every requirement source of the project at ``root``.
 
@@ -71,13 +78,15 @@ def load_project(
     With ``mentioning`` (who-uses), a file whose text cannot name that
     library is read but not parsed, so its sources are left out; every file
     is still read and pyproject.toml still checked as TOML, so a project
-    that cannot be loaded fails just as without it.
+    that cannot be loaded fails just as without it. ``resolved_root`` is
+    ``root.resolve()`` when the caller already has it.
     """
     if not root.exists():
         raise InputError("project directory does not exist", path=str(root))
     if not root.is_dir():
         raise InputError("project is not a directory", path=str(root))
     loader = _Loader(root, _mention_test(mentioning))
+    loader.base = resolved_root
     for relative in _requirement_files(root, config):
         loader.read_requirements(relative)
     if os.path.lexists(f"{loader.place}/setup.cfg"):
@@ -182,15 +191,13 @@ class _Loader:
                     )
                 )
                 continue
-            if not os.path.lexists(_join(self.place, relative)):
-                if via is not None:
-                    self.problems.append(
-                        SourceProblem(
-                            via[0],
-                            via[1],
-                            f"-r {relative}: no such file in the project",
-                        )
+            # The first file was found by _requirement_files: look only at -r's.
+            if via is not None and not os.path.lexists(_join(self.place, relative)):
+                self.problems.append(
+                    SourceProblem(
+                        via[0], via[1], f"-r {relative}: no such file in the project"
                     )
+                )
                 continue
             text = self.read(relative)
             if not self.may_name(text) and _OPTION_LINE.search(text) is None:
@@ -224,20 +231,37 @@ def _join(place: str, relative: str) -> str:
     return f"{place.rstrip('/')}/{relative}"
 
 
+@functools.lru_cache(maxsize=8)
 def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
     """Whether a file's text may name the library ``name``: any spelling of
     it (case, and ``-``/``_``/``.`` runs between its parts), or a backslash
     (a continuation line or an escape could hide a spelling)."""
     if name is None:
         return lambda text: True
-    pattern = "[-_.]+".join(re.escape(part) for part in name.split("-"))
-    if _PLAIN_NAME.fullmatch(name):
+    spelling = re.compile(
+        "[-_.]+".join(re.escape(part) for part in name.split("-")), re.IGNORECASE
+    )
+    if not _PLAIN_NAME.fullmatch(name):
+        return lambda text: "\\" in text or spelling.search(text) is not None
+
+    def may_name(text: str) -> bool:
         # Whole names only: a requirement's name starts after a character
         # that cannot be in a name and does not run on into a longer one, so
         # "requests" is not found in "requests-mock" or "types-requests".
-        pattern = rf"(?<![A-Za-z0-9._-]){pattern}(?![-_.]*[A-Za-z0-9])"
-    spelling = re.compile(pattern, re.IGNORECASE)
-    return lambda text: "\\" in text or spelling.search(text) is not None
+        # (Checked at each match: a lookbehind in the pattern would cost the
+        # scan its speed.) Matches cannot overlap a whole name, so finditer's
+        # non-overlapping ones are enough.
+        if "\\" in text:
+            return True
+        for match in spelling.finditer(text):
+            start, end = match.span()
+            if start and text[start - 1] in _NAME_CHARS:
+                continue
+            if _RUNS_ON.match(text, end) is None:
+                return True
+        return False
+
+    return may_name
 
 
 def _includes(file: RequirementsFile) -> Iterator[tuple[str, int]]:

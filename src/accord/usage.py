@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
 
@@ -29,12 +30,18 @@ def find_users(
     wanted = canonicalize_name(name)
     uses: dict[tuple[str, str, int], Use] = {}
     problems: list[str] = []
+    parents: dict[Path, Path | None] = {}
     for member in members:
         if not member.path.is_dir():
             problems.append(f"{member.name}: no directory at {member.path}")
             continue
         try:
-            project = load_project(member.path, central.config, mentioning=wanted)
+            project = load_project(
+                member.path,
+                central.config,
+                mentioning=wanted,
+                resolved_root=_resolved(member.path, parents),
+            )
         except AccordError as error:
             problems.append(f"{member.name}: {error}")
             continue
@@ -49,6 +56,22 @@ def find_users(
                         member.name, item.path, item.line, source.label, item.text
                     )
     return list(uses.values()), problems
+
+
+def _resolved(path: Path, parents: dict[Path, Path | None]) -> Path | None:
+    """``path.resolve()``, resolving each parent once (a fleet's projects
+    share one): the parent's real path and the name, unless the name is a
+    link. None: let the loader resolve it (and say what is wrong)."""
+    parent = path.parent
+    if parent not in parents:
+        try:
+            parents[parent] = parent.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a loop (3.10-3.12)
+            parents[parent] = None
+    base = parents[parent]
+    if base is None or path.name in {"", ".", ".."} or path.is_symlink():
+        return None
+    return base / path.name
 
 
 def uses_in(project_name: str, project: Project) -> list[tuple[NormalizedName, Use]]:
