@@ -241,8 +241,10 @@ def _resolution(data: dict[str, Any], text: str, reader: Reader) -> ResolutionCo
 
 
 @lru_cache(maxsize=256)  # asked again for every project of a fleet
+@lru_cache(maxsize=256)
 def leaves_root(pattern: str) -> bool:
-    """Whether a glob of ``requirement-files`` could match outside the root."""
+    """Whether a glob of ``requirement-files`` could match outside the root
+    (asked for every project of a fleet, so answered once a pattern)."""
     posix = PurePosixPath(pattern.replace("\\", "/"))
     return (
         not pattern.strip()

@@ -117,11 +117,19 @@ def read_text(
     return decode(read_bytes(path, name, max_bytes), name)
 
 
+# Never block on a FIFO, never take a terminal, never leak into a child.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
 def read_bytes(path: Path, name: str, max_bytes: int = MAX_BYTES) -> bytes:
     """At most ``max_bytes`` of a regular file, or an InputError naming it."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(path, _READ_FLAGS)
     except OSError as error:
         raise _read_error(path, name, error) from error
     try:
