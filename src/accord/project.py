@@ -8,9 +8,11 @@ project's code: ``setup.py`` is not read at all.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import re
+import stat
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,6 +43,9 @@ _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 MAX_INCLUDE_DEPTH = 100
 # A line that may be an option such as -r (which who-uses must follow).
 _OPTION_LINE = re.compile(r"^\s*-", re.MULTILINE)
+# The errors for which Path.exists() answers False rather than raising.
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+_WIN_ABSENT = frozenset({21, 123, 1921})  # not ready, invalid name, cannot resolve
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a normalised name
 _NAME_CHARS = frozenset(string.ascii_letters + string.digits + "._-")
 _RUNS_ON = re.compile(r"[-_.]*[A-Za-z0-9]")  # what would make a longer name
@@ -81,9 +86,10 @@ def load_project(
     that cannot be loaded fails just as without it. ``resolved_root`` is
     ``root.resolve()`` when the caller already has it.
     """
-    if not root.exists():
+    mode = _mode(root)
+    if mode is None:
         raise InputError("project directory does not exist", path=str(root))
-    if not root.is_dir():
+    if not stat.S_ISDIR(mode):
         raise InputError("project is not a directory", path=str(root))
     loader = _Loader(root, _mention_test(mentioning))
     loader.base = resolved_root
@@ -112,6 +118,19 @@ def load_project(
     return Project(
         root, tuple(loader.sources), tuple(loader.texts.items()), tuple(loader.problems)
     )
+
+
+def _mode(path: Path) -> int | None:
+    """``path``'s mode, None where ``Path.exists`` would say False (one stat
+    for what exists() and is_dir() asked with two)."""
+    try:
+        return path.stat().st_mode
+    except OSError as error:
+        if error.errno in _ABSENT or getattr(error, "winerror", None) in _WIN_ABSENT:
+            return None
+        raise
+    except ValueError:  # e.g. a NUL in the path
+        return None
 
 
 def _requirement_files(root: Path, config: Config) -> Iterator[str]:
