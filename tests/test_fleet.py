@@ -174,6 +174,32 @@ def test_who_uses_finds_every_spelling(
     assert "legacy-reports" in uses
 
 
+# who-uses reads a file only if it can name the library as a whole name:
+# each pair is (file text, whether legacy-reports uses "requests").
+WHOLE_NAMES = [
+    pytest.param("requests-mock>=1.0\ntypes-requests\n", False, id="longer-names"),
+    pytest.param("mock-requests\nxrequests\n", False, id="name-inside-others"),
+    pytest.param("Requests[socks]>=2.0\n", True, id="with-extras"),
+    pytest.param("REQUESTS ; python_version>'3'\n", True, id="upper-case"),
+    pytest.param("requests-mock\nrequests>=2\n", True, id="after-a-longer-one"),
+    pytest.param("requests_\n", False, id="trailing-separator-is-not-a-name"),
+    pytest.param("pbr\nrequests.x>=1\n", False, id="dotted-longer-name"),
+]
+
+
+@pytest.mark.parametrize(("text", "uses"), WHOLE_NAMES)
+def test_who_uses_matches_whole_names_only(
+    workspace: Path, capsys: pytest.CaptureFixture[str], text: str, uses: bool
+) -> None:
+    (workspace / "legacy-reports" / "requirements.txt").write_text(text)
+    _, document = run_json(
+        ["who-uses", "requests", "--requirements", str(workspace / "requirements")],
+        capsys,
+    )
+    found = {u["project"] for u in document["uses"]}  # type: ignore[attr-defined]
+    assert ("legacy-reports" in found) is uses
+
+
 def test_who_uses_still_reports_a_project_it_cannot_read(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -204,6 +204,30 @@ def test_a_port_another_program_holds_is_passed_over(relay_index: TestIndex) -> 
         stranger.server_close()
 
 
+def test_a_port_bound_without_a_listener_is_passed_over(
+    relay_index: TestIndex,
+) -> None:
+    """A derived port may be a client connection's own (ephemeral) port:
+    bound, nobody listening. That is not a relay closing, so the run does
+    not wait for it to come free (it once waited ten minutes)."""
+    import socket
+
+    fetcher = Fetcher(None, 10, 0)
+    with Relay([relay_index.simple_url], fetcher) as probe:
+        secret = probe.secret
+    ports = candidate_ports(secret, [relay_index.simple_url])
+    bound = socket.socket()
+    bound.bind(("127.0.0.1", ports[0]))  # no listen()
+    notices: list[str] = []
+    try:
+        with Relay([relay_index.simple_url], fetcher, notice=notices.append) as relay:
+            assert relay.origin == f"http://127.0.0.1:{ports[1]}"
+            assert not relay.shared
+    finally:
+        bound.close()
+    assert not any("waiting" in notice for notice in notices)
+
+
 def test_generate_while_another_run_holds_the_relay_keeps_uvs_cache(
     relay_index: TestIndex,
     owner: subprocess.Popen[str],

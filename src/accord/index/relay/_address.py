@@ -55,6 +55,7 @@ _PORT_RANGE = (30000, 60000)
 _CANDIDATES = 3
 _POLL = 0.1
 _WAIT_AT_MOST = 600.0  # then a fresh port rather than hang on a stuck run
+_REFUSED_AT_MOST = 2.0  # a port bound by no listener that long is not a relay's
 Notice = Callable[[str], None]
 
 
@@ -156,8 +157,10 @@ def _claim_port(
     """``port`` taken or shared; None if it belongs to something else."""
     lease = directory / f"relay-{port}.lease"
     deadline = time.monotonic() + _WAIT_AT_MOST
+    refused_until = time.monotonic() + _REFUSED_AT_MOST
     told = False
     while True:
+        answer = "closing"
         with _OWNED_LOCK:
             owned = _OWNED.get(port)
             if owned is not None:
@@ -182,10 +185,15 @@ def _claim_port(
                 return Address(port, None, handle)
             if answer == "foreign":
                 return None
+            if answer == "refused" and time.monotonic() > refused_until:
+                # Bound but not listening, for longer than a relay takes to
+                # close: a socket of another program (a client connection's
+                # own port is one), not a relay.
+                return None
         # Closing (or just closed): wait for the port to come free.
         if time.monotonic() > deadline:
             return None
-        if not told:
+        if not told and answer == "closing":  # a refusal may not be a relay
             notice(
                 f"waiting for another accord run to close its relay on "
                 f"127.0.0.1:{port} (kept so uv's cache of this index stays valid)"
@@ -232,7 +240,9 @@ def _hello(port: int, secret: str, upstreams: Sequence[str]) -> str:
         response = connection.getresponse()
         body = response.read(256).decode("ascii", "replace").strip()
     except ConnectionRefusedError:
-        return "closing"  # gone between our bind and our hello: retry the bind
+        # Gone between our bind and our hello (retry the bind), or a socket
+        # that is bound without listening (see _claim_port).
+        return "refused"
     except (OSError, http.client.HTTPException):
         return "foreign"
     finally:
