@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,13 +242,27 @@ def review_many(
         return list(pool.map(one, targets))
 
 
-def pinned(central: CentralRepo) -> dict[NormalizedName, Version]:
-    """Each pinned library's version (the newest where Pythons differ)."""
+def pinned(
+    central: CentralRepo, names: Iterable[str] | None = None
+) -> dict[NormalizedName, Version]:
+    """Each pinned library's version (the newest where Pythons differ): of
+    every library, or only of ``names`` (then only their lines are parsed)."""
     versions: dict[NormalizedName, Version] = {}
-    if central.constraints is not None:
-        for pin in central.constraints.pins:
-            if pin.name not in versions or pin.version > versions[pin.name]:
-                versions[pin.name] = pin.version
+    constraints = central.constraints
+    if constraints is None:
+        return versions
+    pins = (
+        constraints.pins
+        if names is None
+        else (
+            pin
+            for name in dict.fromkeys(canonicalize_name(n) for n in names)
+            for pin in constraints.pins_for(name)
+        )
+    )
+    for pin in pins:
+        if pin.name not in versions or pin.version > versions[pin.name]:
+            versions[pin.name] = pin.version
     return versions
 
 

@@ -17,6 +17,7 @@ from accord.central import GLOBAL_REQUIREMENTS, CentralRepo, load_central_repo
 from accord.distro import DistroSource
 from accord.errors import AccordError, InputError
 from accord.index.client import IndexClient
+from accord.index.model import CoreMetadata
 from accord.members import fleet_members
 from accord.model.global_list import parse_global_list
 from accord.review import (
@@ -119,17 +120,16 @@ def review_central_change(
     policy = review_policy(after)
     memo = PageMemo(client)
     # The duplicates criterion compares with the same libraries as `review`.
-    compare = (
-        central_metadata(
+    compare: dict[NormalizedName, CoreMetadata] = {}
+    if diff.added:
+        libraries = comparable_names(after)
+        compare = central_metadata(
             client,
-            comparable_names(after),
+            libraries,
             memo=memo,
-            pins=pinned(after),
+            pins=pinned(after, libraries),
             on_done=on_done,
         )
-        if diff.added
-        else {}
-    )
     reviews = []
     for entry in diff.added:
         target = f"{entry.requirement.name}{entry.requirement.specifier}"

@@ -80,7 +80,11 @@ def review(
         libraries = comparable_names(central)
         with progress(len(libraries), "central libraries") as advance:
             compare_with = central_metadata(
-                client, libraries, memo=memo, pins=pinned(central), on_done=advance
+                client,
+                libraries,
+                memo=memo,
+                pins=pinned(central, libraries),
+                on_done=advance,
             )
     results = review_many(
         targets, central, client, sources, names, compare_with, memo=memo
