@@ -13,6 +13,7 @@ Everything here is pure: no I/O, no global state.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -92,7 +93,13 @@ _NAMES: tuple[tuple[str, str], ...] = (
     # it; by default it is neither allowed nor forbidden, so it gets review.
     ("LicenseRef-Public-Domain", r"public domain"),
 )
-_TABLE = tuple((re.compile(pattern), spdx) for spdx, pattern in _NAMES)
+
+
+@functools.cache
+def _table() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The table compiled, when a name that is not SPDX first needs it."""
+    return tuple((re.compile(pattern), spdx) for spdx, pattern in _NAMES)
+
 
 _PREFIX = re.compile(r"^licen[cs]e\s*:\s*", re.IGNORECASE)
 # "X (+ dual licensed Y)" offers a choice, so it becomes "X or Y".
@@ -165,7 +172,7 @@ def _lookup(text: str, aliases: dict[str, str], spdx_only: bool) -> str | None:
     if expression is not None:
         return expression
     key = _key(text)
-    for pattern, spdx in _TABLE:
+    for pattern, spdx in _table():
         if pattern.fullmatch(key):
             return spdx.format("or-later" if key.endswith("+") else "only")
     return _canonical(key)

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from email.message import Message
 from email.parser import HeaderParser
-from email.policy import compat32
 from typing import Any
 
 from accord.index._limits import loads
@@ -17,6 +16,8 @@ _UNKNOWN = frozenset({"", "unknown", "none"})
 
 def parse_core_metadata(body: bytes, name: str, version: str) -> CoreMetadata:
     """The fields reviews use; ``name``/``version`` stand in if missing."""
+    from email.policy import compat32  # email.policy: ~4 ms to import
+
     text = body.decode("utf-8", errors="replace")
     message: Message = HeaderParser(policy=compat32).parsestr(text)
 
