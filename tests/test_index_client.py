@@ -8,7 +8,11 @@ import email.message
 import json
 import os
 import socket
+import threading
 import time
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -531,6 +535,49 @@ def test_redirects_keep_credentials_on_the_same_host(
     first, second = test_index.log
     assert "authorization" in first.headers
     assert ("authorization" in second.headers) is sent
+
+
+def test_a_proxy_in_the_environment_is_used(
+    test_index: TestIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``http_proxy`` set, pages come through the proxy (urllib's path,
+    not the direct keep-alive pool): here for a host only the proxy knows."""
+    test_index.add("alpha", [FULL])
+    asked: list[str] = []
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)  # absolute: http://index.invalid/...
+            path = urllib.parse.urlsplit(self.path).path
+            request = urllib.request.Request(
+                test_index.base_url.rstrip("/") + path,
+                headers={"Accept": self.headers.get("Accept", "*/*")},
+            )
+            with direct.open(request) as reply:
+                body = reply.read()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.headers["Content-Type"])
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for name in ("no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{server.server_port}")
+        index = IndexClient("http://index.invalid/simple/", None, cache_dir=tmp_path)
+        page = index.project("alpha")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [str(v) for v in page.versions] == ["2.0"]
+    assert asked == ["http://index.invalid/simple/alpha/"]
 
 
 def test_timeout(test_index: TestIndex, tmp_path: Path) -> None:

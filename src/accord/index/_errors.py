@@ -19,6 +19,12 @@ def redact(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
 
 
+def origin(url: str) -> tuple[str, str]:
+    """(scheme, host[:port]): what credentials are scoped to."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.rpartition("@")[2].lower()
+
+
 class IndexUnavailable(AccordError):
     """The index could not be read: network or HTTP failure after retries,
     or an answer accord will not take (too large, too slow, malformed)."""

@@ -20,7 +20,6 @@ import base64
 import contextlib
 import dataclasses
 import hashlib
-import http.client
 import json
 import os
 import re
@@ -29,15 +28,18 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import IO
+from typing import TYPE_CHECKING
 
-from accord.index._errors import IndexUnavailable, redact
+from accord.index._errors import IndexUnavailable, origin, redact
 from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
-from accord.index._pool import Pool, origin
+
+if TYPE_CHECKING:
+    from urllib.request import OpenerDirector
+
+    from accord.index._pool import Pool
 
 __all__ = ["Fetcher", "IndexUnavailable", "Response", "redact", "write_cache_file"]
 
@@ -96,25 +98,6 @@ def _max_age(headers: Message) -> int | None:
     return max(0, int(match.group(1)) - (int(age) if age.isdigit() else 0))
 
 
-class _SameHostAuthRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects, but sends credentials only to the origin they were
-    for (scheme, host and port: never to plain http)."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and origin(new.full_url) != origin(req.full_url):
-            new.remove_header("Authorization")
-        return new
-
-
 class Fetcher:
     """GETs URLs; thread-safe: the only shared state is the cache files and
     the credentials learnt per host, which a lock guards."""
@@ -137,11 +120,9 @@ class Fetcher:
         self.request_seconds = request_seconds  # one request, retries included
         self.retries = retries
         self.backoff = backoff
-        self._opener = urllib.request.build_opener(_SameHostAuthRedirects)
-        # Direct keep-alive connections unless the environment asks for a proxy.
-        # (``no_proxy`` alone, which getproxies() also reports, asks for none.)
-        proxies = set(urllib.request.getproxies()) - {"no"}
-        self._pool = None if proxies else Pool(timeout)
+        # Made on the first request: a run the cache answers imports no
+        # HTTP client (http.client, ssl, urllib.request: ~15 ms).
+        self._transport: Pool | OpenerDirector | None = None
         self._lock = threading.Lock()
         # (scheme, host:port) -> Authorization header value
         self._authorization: dict[tuple[str, str], str] = {}
@@ -243,6 +224,8 @@ class Fetcher:
         a meaning for it); any other failure, after the retries, raises
         IndexUnavailable naming the URL without its credentials.
         """
+        import http.client  # loaded with the transport, on the first request
+
         self.remember_credentials(url)
         bare, _ = _split_credentials(url)
         headers = {**headers, "User-Agent": "accord"}
@@ -302,14 +285,21 @@ class Fetcher:
 
         Through a proxy the deadline is checked between reads (each bounded
         by the timeout), without the pool's watchdog."""
-        if self._pool is None:
-            request = urllib.request.Request(url, data=data, headers=headers)
+        from accord.index._transport import Pool, transport
+
+        with self._lock:
+            if self._transport is None:
+                self._transport = transport(self.timeout)
+        if not isinstance(self._transport, Pool):
+            from urllib.request import Request
+
+            request = Request(url, data=data, headers=headers)
             remaining = max(0.001, budget.deadline - time.monotonic())
             timeout = min(self.timeout, remaining)
-            with self._opener.open(request, timeout=timeout) as reply:
+            with self._transport.open(request, timeout=timeout) as reply:
                 body = read_body(reply, url, budget)
                 return body, reply.geturl(), reply.headers
-        reply = self._pool.get(url, headers, budget, data)
+        reply = self._transport.get(url, headers, budget, data)
         if reply.status >= 300:
             raise urllib.error.HTTPError(
                 reply.url, reply.status, reply.reason, reply.headers, None

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from email.message import Message
 
 from accord.index._dns import create_connection
+from accord.index._errors import origin
 from accord.index._limits import Budget, read_body
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -46,12 +47,6 @@ class Reply:
     headers: Message
     body: bytes
     url: str  # after redirects
-
-
-def origin(url: str) -> tuple[str, str]:
-    """(scheme, host[:port]): what credentials are scoped to."""
-    parts = urllib.parse.urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.rpartition("@")[2].lower()
 
 
 class Pool:
