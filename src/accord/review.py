@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -26,7 +27,7 @@ from accord.distro import (
     load_plugins,
     lookup_all,
 )
-from accord.distro.rpm import Getter, is_rpm_repo
+from accord.distro.rpm import is_rpm_repo
 from accord.errors import InputError
 from accord.index.client import IndexClient
 from accord.index.metadata_store import MetadataStore
@@ -35,6 +36,9 @@ from accord.masking import mask_credentials
 from accord.model.global_list import GlobalEntry
 from accord.rules.review import Criterion, Evidence, ReviewPolicy, review
 from accord.rules.review import review_policy as policy_of
+
+if TYPE_CHECKING:
+    from accord.distro.rpm import Getter
 
 
 def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:

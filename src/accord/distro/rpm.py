@@ -29,10 +29,9 @@ import io
 import re
 import threading
 import urllib.parse
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from packaging.utils import canonicalize_name
 
@@ -46,6 +45,9 @@ from accord.distro.cache import Index, cached_index, file_stamp
 from accord.distro.model import DistroPackage, Hit, Kind, best, project_keys
 from accord.distro.versions import upstream_version
 from accord.errors import InputError
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 __all__ = ["RpmRepo", "is_rpm_repo", "read_primary"]
 
@@ -112,6 +114,8 @@ def read_primary(stream: IO[bytes], distro: str, index: Index, shown: str) -> No
     cleared.  Malformed XML is an InputError at its line (``shown`` names
     the file or URL).
     """
+    import xml.etree.ElementTree as ET  # only where an RPM repository is read
+
     root: ET.Element | None = None
     packages = 0
     try:
@@ -140,6 +144,8 @@ def read_primary(stream: IO[bytes], distro: str, index: Index, shown: str) -> No
 
 def primary_location(repomd: bytes, shown: str) -> tuple[str, str]:
     """The ``primary`` data's href and checksum, from ``repomd.xml``."""
+    import xml.etree.ElementTree as ET
+
     try:
         root = ET.fromstring(repomd)
     except ET.ParseError as error:
