@@ -115,7 +115,15 @@ class GlobalList(IndexedDocument):
         )
 
     def names(self) -> frozenset[NormalizedName]:
-        return frozenset(self.index)
+        if self._index is not None:
+            return frozenset(self._index)
+        # The names of the valid lines, without making their entries (a
+        # review asks for the names, then for one library's entries).
+        return frozenset(
+            line.name
+            for position in self._context
+            if isinstance(line := self._lines.line(position), RequirementLine)
+        )
 
     def _entry(self, position: int, line: RequirementLine) -> GlobalEntry:
         entry = self._parsed.get(position)
