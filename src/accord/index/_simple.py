@@ -7,6 +7,7 @@ times or version list, so those come out as ``None`` and "from the files".
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,17 @@ from accord.index.model import DistFile, ProjectPage
 _LEGACY_SUFFIXES = (".tar.bz2", ".tar.xz", ".tgz", ".tar", ".egg", ".exe", ".msi")
 _FRACTION = re.compile(r"\.(\d+)")
 _HEX = re.compile(r"[0-9a-fA-F]+")
+# URL characters urljoin passes through unchanged (no query, parameters,
+# fragment, space or control character).
+_PLAIN = r"[A-Za-z0-9._~%!$&'()*+,=@-]"
+_PLAIN_SEGMENT = re.compile(_PLAIN + "+")
+_PLAIN_ABSOLUTE = re.compile(
+    rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*(?:/{_PLAIN}*)*"
+)
+_PLAIN_BASE = re.compile(
+    rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*/(?:{_PLAIN}+/)*"
+)
+_PLAIN_RELATIVE = re.compile(rf"(?:{_PLAIN}+(?:/{_PLAIN}+)*)?")
 
 
 def parse_page(
@@ -212,8 +224,33 @@ def parse_html(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
 
 
 def _absolute(base: str, href: str) -> str:
-    """``href`` resolved against ``base``, without its ``#hash`` fragment."""
+    """``href`` resolved against ``base``, without its ``#hash`` fragment.
+
+    ``urljoin`` costs about a tenth of parsing a page; the two forms indexes
+    write (an absolute ``http(s)://host/path`` and a relative path such as
+    ``../../files/NAME``) are resolved by string where that gives exactly
+    what ``urljoin`` gives: plain characters only, and a relative path's
+    directory resolved once per page by ``urljoin`` itself.
+    """
+    plain = href.partition("#")[0]
+    if _PLAIN_ABSOLUTE.fullmatch(plain):
+        return plain
+    head, slash, tail = plain.rpartition("/")
+    if (
+        _PLAIN_SEGMENT.fullmatch(tail)
+        and tail not in (".", "..")
+        and _PLAIN_BASE.fullmatch(base)
+        and _PLAIN_RELATIVE.fullmatch(head)
+    ):
+        return _directory(base, head + slash) + tail
     return urllib.parse.urldefrag(urllib.parse.urljoin(base, href))[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _directory(base: str, head: str) -> str:
+    """``head`` (a relative directory ending in ``/``, or empty) resolved against
+    ``base``: the same for every file of a page."""
+    return urllib.parse.urljoin(base, head)
 
 
 def version_of(filename: str, name: str) -> Version | None:
