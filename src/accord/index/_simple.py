@@ -7,7 +7,6 @@ times or version list, so those come out as ``None`` and "from the files".
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
@@ -40,7 +39,7 @@ _PLAIN_ABSOLUTE = re.compile(
 _PLAIN_BASE = re.compile(
     rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*/(?:{_PLAIN}+/)*"
 )
-_PLAIN_RELATIVE = re.compile(rf"(?:{_PLAIN}+(?:/{_PLAIN}+)*)?")
+_PLAIN_RELATIVE = re.compile(rf"{_PLAIN}+(?:/{_PLAIN}+)*/?")
 
 
 def parse_page(
@@ -226,31 +225,44 @@ def parse_html(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
 def _absolute(base: str, href: str) -> str:
     """``href`` resolved against ``base``, without its ``#hash`` fragment.
 
-    ``urljoin`` costs about a tenth of parsing a page; the two forms indexes
+    ``urljoin`` costs about a tenth of parsing a page; the forms indexes
     write (an absolute ``http(s)://host/path`` and a relative path such as
-    ``../../files/NAME``) are resolved by string where that gives exactly
-    what ``urljoin`` gives: plain characters only, and a relative path's
-    directory resolved once per page by ``urljoin`` itself.
+    ``../../files/NAME``) against a plain page URL are resolved by string,
+    the way ``urljoin`` does (RFC 3986's dot segments): plain characters
+    only, anything else goes to ``urljoin`` itself.
     """
     plain = href.partition("#")[0]
     if _PLAIN_ABSOLUTE.fullmatch(plain):
         return plain
-    head, slash, tail = plain.rpartition("/")
-    if (
-        _PLAIN_SEGMENT.fullmatch(tail)
-        and tail not in (".", "..")
-        and _PLAIN_BASE.fullmatch(base)
-        and _PLAIN_RELATIVE.fullmatch(head)
-    ):
-        return _directory(base, head + slash) + tail
+    if _PLAIN_RELATIVE.fullmatch(plain) and _PLAIN_BASE.fullmatch(base):
+        return _resolve(base, plain)
     return urllib.parse.urldefrag(urllib.parse.urljoin(base, href))[0]
 
 
-@functools.lru_cache(maxsize=256)
-def _directory(base: str, head: str) -> str:
-    """``head`` (a relative directory ending in ``/``, or empty) resolved against
-    ``base``: the same for every file of a page."""
-    return urllib.parse.urljoin(base, head)
+def join_url(base: str, path: str) -> str:
+    """``urljoin(base, path)`` for a base and relative path of plain
+    characters (an index URL and a project name), by string."""
+    if _PLAIN_RELATIVE.fullmatch(path) and _PLAIN_BASE.fullmatch(base):
+        return _resolve(base, path)
+    return urllib.parse.urljoin(base, path)
+
+
+def _resolve(base: str, relative: str) -> str:
+    """``urljoin``'s merge of a relative path (no leading or doubled ``/``)
+    into a base ending in ``/`` (no doubled ``/``, query or fragment)."""
+    root = base.index("/", base.index("//") + 2)
+    segments = base[root:-1].split("/") + relative.split("/")
+    resolved: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if resolved:
+                resolved.pop()
+        elif segment != ".":
+            resolved.append(segment)
+    if segments[-1] in (".", ".."):
+        resolved.append("")
+    path = "/".join(resolved)
+    return base[:root] + (path if path.startswith("/") else "/" + path)
 
 
 def version_of(filename: str, name: str) -> Version | None:
