@@ -198,6 +198,39 @@ def test_file_urls_are_absolute(
     assert [f.version for f in page.files] == [Version("1.0")] * 2
 
 
+@pytest.mark.parametrize(
+    ("page_url", "href", "expected"),
+    [
+        ("http://h/simple/a/", "../../files/a-1.whl", "http://h/files/a-1.whl"),
+        ("http://h/simple/a/", "a-1.whl#sha256=ab", "http://h/simple/a/a-1.whl"),
+        ("http://h/simple/a/", "./x/../a-1.whl", "http://h/simple/a/a-1.whl"),
+        ("http://h/simple/a/", "/files/a-1.whl", "http://h/files/a-1.whl"),
+        ("http://h/simple/a/", "//cdn/a-1.whl", "http://cdn/a-1.whl"),
+        ("http://h/simple/a/", "https://f/p/a-1.whl#md5=1", "https://f/p/a-1.whl"),
+        ("http://h/simple/a/", "HTTPS://f/a-1.whl", "HTTPS://f/a-1.whl"),
+        ("http://h/simple/a/", "http://f/a-1.whl?", "http://f/a-1.whl"),
+        ("http://h/simple/a/", "../../../../a-1.whl", "http://h/a-1.whl"),
+        ("http://h//s/a/", "a-1.whl", "http://h/s/a/a-1.whl"),
+        ("http://h/simple/a", "a-1.whl", "http://h/simple/a-1.whl"),
+        ("http://h/simple/a/?x=1", "a-1.whl", "http://h/simple/a/a-1.whl"),
+        ("http://h/s/", "a b.whl", "http://h/s/a b.whl"),
+    ],
+)
+def test_file_urls_resolve_as_urljoin_does(
+    page_url: str, href: str, expected: str
+) -> None:
+    """Relative, absolute and odd file links: each resolved against the page
+    (HTML and JSON alike), the fragment dropped."""
+    body = json.dumps(
+        {
+            "meta": {"api-version": "1.1"},
+            "files": [{"filename": "a-1.whl", "url": href}],
+        }
+    ).encode()
+    page = parse_json(body, page_url, canonicalize_name("a"))
+    assert [f.url for f in page.files] == [expected]
+
+
 @pytest.mark.parametrize("json_api", FORMATS)
 def test_yanked_and_upload_time(
     test_index: TestIndex, tmp_path: Path, json_api: bool

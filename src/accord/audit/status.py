@@ -107,10 +107,10 @@ def _release(
 def _metadata(
     client: IndexClient, store: MetadataStore, page: ProjectPage, version: Version
 ) -> CoreMetadata | None:
-    if store.known_missing(page.name, version):
-        return None
-    metadata = store.get(page.name, version)
+    metadata = store.get(page.name, version)  # the usual case: one read
     if metadata is None:
+        if store.known_missing(page.name, version):
+            return None
         metadata = client.latest_metadata(page, version)
         if metadata is None:
             store.put_missing(page.name, version)

@@ -27,7 +27,7 @@ from accord.index._errors import ResponseTooLarge
 from accord.index._http import Fetcher, IndexUnavailable, redact
 from accord.index._limits import METADATA_BYTES
 from accord.index._parsed import ParsedPages
-from accord.index._simple import parse_page, release_page
+from accord.index._simple import join_url, parse_page, release_page
 from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
 from accord.threads import map_threads
 
@@ -100,7 +100,7 @@ class IndexClient:
     def project(self, name: str) -> ProjectPage:
         """The project's page; PackageNotFound if the index has none."""
         canonical = canonicalize_name(name)
-        url = urllib.parse.urljoin(self.index_url, f"{canonical}/")
+        url = join_url(self.index_url, f"{canonical}/")
         response = self.fetcher.get(url, SIMPLE_ACCEPT)
         if response is None:
             raise PackageNotFound(name, self.index_url)
@@ -122,7 +122,7 @@ class IndexClient:
         the versions list, may be left out), read past the disk cache:
         for callers that keep what they learn from it in their own form."""
         canonical = canonicalize_name(name)
-        url = urllib.parse.urljoin(self.index_url, f"{canonical}/")
+        url = join_url(self.index_url, f"{canonical}/")
         response = self.fetcher.get(url, SIMPLE_ACCEPT, cached=False)
         if response is None:
             raise PackageNotFound(name, self.index_url)
