@@ -48,6 +48,21 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return wall, cpu, result.returncode
 
 
+def summarize(
+    results: dict[str, list[tuple[float, float]]],
+    floor: float,
+    baseline: str | None,
+) -> None:
+    """Each run's line, then cold and warm against the baseline, if any."""
+    for label, runs in results.items():
+        show(label, runs, None if label.startswith("alternative") else floor)
+    if baseline:
+        for kind in ("cold", "warm"):
+            new = statistics.median(w for w, _ in results[f"accord {kind}"])
+            old = statistics.median(w for w, _ in results[f"accord {baseline} {kind}"])
+            print(f"{kind}: {new / old:.2f}x the baseline's wall time")
+
+
 def export(revision: str, into: Path) -> Path:
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", revision, "src"],
@@ -114,15 +129,7 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     floor = statistics.median(w for w, _ in results["alternative (one JSON GET)"])
     print(f"accord review {args.name}, {args.rounds} rounds, median (min-max)")
-    for label, runs in results.items():
-        show(label, runs, None if label.startswith("alternative") else floor)
-    if args.baseline:
-        for kind in ("cold", "warm"):
-            new = statistics.median(w for w, _ in results[f"accord {kind}"])
-            old = statistics.median(
-                w for w, _ in results[f"accord {args.baseline} {kind}"]
-            )
-            print(f"{kind}: {new / old:.2f}x the baseline's wall time")
+    summarize(results, floor, args.baseline)
 
 
 if __name__ == "__main__":

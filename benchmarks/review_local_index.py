@@ -33,7 +33,7 @@ from pathlib import Path
 from packaging.version import Version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from review_cold_warm import REAL, ROOT, export, show, timed
+from review_cold_warm import REAL, ROOT, export, summarize, timed
 
 TARGET = "httpx"
 
@@ -137,7 +137,7 @@ def serve(root: Path, latency: float) -> Iterator[str]:
         server.server_close()
 
 
-def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--releases", type=int, default=40)
@@ -198,15 +198,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         f"{size / 1e6:.0f} MB, latency {args.latency * 1000:.0f} ms, "
         f"{args.rounds} rounds, median (min-max)"
     )
-    for label, runs in results.items():
-        show(label, runs, None if label.startswith("alternative") else floor)
-    if args.baseline:
-        for kind in ("cold", "warm"):
-            new = statistics.median(w for w, _ in results[f"accord {kind}"])
-            old = statistics.median(
-                w for w, _ in results[f"accord {args.baseline} {kind}"]
-            )
-            print(f"{kind}: {new / old:.2f}x the baseline's wall time")
+    summarize(results, floor, args.baseline)
 
 
 if __name__ == "__main__":
