@@ -205,3 +205,9 @@ def test_a_broken_review_record_is_bad_input(
     assert code == 2
     assert "reviews/keptlib.json" in err["stderr"]
     assert "accord review --save" in err["stderr"]
+    (repo / "reviews" / "keptlib.json").write_text("[" * 100_000 + "]" * 100_000)
+    code, [err] = _audit(index, osv, repo, capsys)
+    assert code == 2
+    assert (
+        "reviews/keptlib.json" in err["stderr"] and "nested too deeply" in err["stderr"]
+    )

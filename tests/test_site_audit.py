@@ -138,6 +138,7 @@ def test_without_audit_no_audit_column(repo: Path, tmp_path: Path) -> None:
             "finding 1: no rule or message",
             id="shape",
         ),
+        pytest.param("[" * 100_000 + "]" * 100_000, "nested too deeply", id="deep"),
     ],
 )
 def test_a_bad_audit_file_is_one_line(
@@ -153,6 +154,17 @@ def test_a_bad_audit_file_is_one_line(
     err = capsys.readouterr().err
     assert str(bad) in err and said in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_an_audit_file_that_is_a_fifo_is_refused_not_waited_on(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "audit.json"
+    os.mkfifo(fifo)
+    assert site(repo, tmp_path / "site", "--audit", str(fifo)) == 2
+    err = capsys.readouterr().err
+    assert "audit.json" in err and "not a regular file" in err
+    assert not (tmp_path / "site" / "index.html").exists()
 
 
 def test_findings_are_placed_by_the_audits_own_reading(audit_file: Path) -> None:

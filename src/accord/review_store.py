@@ -112,6 +112,8 @@ def parse_record(text: str, path: str) -> StoredReview:
     except ValueError as error:
         line = getattr(error, "lineno", None)
         raise InputError(f"not JSON: {error}", path=path, line=line) from error
+    except RecursionError:
+        raise InputError("JSON nested too deeply", path=path) from None
     try:
         if not isinstance(document, dict):
             raise TypeError("not an object")

@@ -17,6 +17,7 @@ from typing import Any
 from packaging.utils import NormalizedName
 
 from accord.errors import InputError
+from accord.files import read_text
 from accord.findings import Finding, sort_findings
 
 
@@ -36,13 +37,17 @@ class AuditFindings:
 
 def read_audit(path: Path) -> tuple[Finding, ...]:
     """The findings of an ``accord audit --format json`` document."""
+    # A regular file only, of bounded size (a FIFO or /dev/zero is an
+    # error, not a hang); the InputError names the file.
+    text = read_text(path)
     try:
-        document = json.loads(path.read_text("utf-8"))
-    except OSError as error:
-        raise InputError(f"cannot read it: {error.strerror}", path=str(path)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        line = getattr(error, "lineno", None)
-        raise InputError(f"not JSON: {error}", path=str(path), line=line) from None
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"not JSON: {error}", path=str(path), line=error.lineno
+        ) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply", path=str(path)) from None
     if not isinstance(document, dict) or document.get("command") != "audit":
         raise InputError(
             "not the output of `accord audit --format json`", path=str(path)
