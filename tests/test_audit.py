@@ -18,6 +18,7 @@ from packaging.version import Version
 
 from accord.audit.osv import to_advisory
 from accord.cli import main
+from accord.index._http import IndexUnavailable
 from accord.index._simple import parse_html, parse_json
 
 from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
@@ -385,18 +386,29 @@ def test_table_output_and_sarif(
 
 
 def test_project_status_is_parsed_from_json_and_html() -> None:
+    """PEP 792 status and reason, from JSON's ``project-status`` and HTML's
+    meta tags (read by pypi-simple); a status word it does not know is kept
+    as the index wrote it, and a ``project-status`` that is not an object is
+    an unreadable page, not a traceback."""
     name = canonicalize_name("x")
+
+    def json_page(status: object) -> bytes:
+        document = {"meta": {"api-version": "1.4"}, "name": "x", "files": []}
+        return json.dumps({**document, "project-status": status}).encode()
+
     page = parse_json(
-        b'{"meta": {"api-version": "1.4"}, "files": [],'
-        b' "project-status": {"status": "Archived", "reason": "done"}}',
-        "http://i/simple/x/",
-        name,
+        json_page({"status": "archived", "reason": "done"}), "http://i/simple/x/", name
     )
     assert (page.status, page.status_reason) == ("archived", "done")
-    plain = parse_json(b'{"meta": {"api-version": "1.1"}, "files": []}', "u", name)
-    assert plain.status == "active"
-    odd = parse_json(b'{"files": [], "project-status": "archived"}', "u", name)
-    assert odd.status == "active"  # not the object PEP 792 says: ignored
+    plain = b'{"meta": {"api-version": "1.1"}, "name": "x", "files": []}'
+    assert parse_json(plain, "u", name).status == "active"
+    for written, kept in [("Archived", "archived"), ("Frozen ", "frozen")]:
+        page = parse_json(json_page({"status": written, "reason": "r"}), "u", name)
+        assert (page.status, page.status_reason) == (kept, "r")
+    with pytest.raises(IndexUnavailable, match="project-status"):
+        parse_json(json_page("archived"), "http://i/simple/x/", name)
+    with pytest.raises(IndexUnavailable, match="project-status"):
+        parse_json(json_page({"status": 3}), "http://i/simple/x/", name)
     html = parse_html(
         b'<html><head><meta name="pypi:project-status" content="quarantined">'
         b'<meta name="pypi:project-status-reason" content="malware"></head></html>',
@@ -404,6 +416,8 @@ def test_project_status_is_parsed_from_json_and_html() -> None:
         name,
     )
     assert (html.status, html.status_reason) == ("quarantined", "malware")
+    odd = parse_html(b'<meta name="pypi:project-status" content="Frozen">', "u", name)
+    assert (odd.status, odd.status_reason) == ("frozen", None)
 
 
 def test_osv_documents_are_read_defensively() -> None:

@@ -8,6 +8,8 @@ import email.message
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -22,7 +24,7 @@ from packaging.version import Version
 from accord.errors import InputError
 from accord.index._http import _max_age, redact
 from accord.index._metadata import parse_core_metadata, split_keywords
-from accord.index._simple import parse_html, parse_json, parse_time, version_of
+from accord.index._simple import parse_html, parse_json
 from accord.index.client import IndexClient, IndexUnavailable, PackageNotFound
 from accord.index.model import CoreMetadata, ProjectPage
 
@@ -224,7 +226,8 @@ def test_file_urls_resolve_as_urljoin_does(
     body = json.dumps(
         {
             "meta": {"api-version": "1.1"},
-            "files": [{"filename": "a-1.whl", "url": href}],
+            "name": "a",
+            "files": [{"filename": "a-1.whl", "url": href, "hashes": {}}],
         }
     ).encode()
     page = parse_json(body, page_url, canonicalize_name("a"))
@@ -714,18 +717,17 @@ def test_an_unchanged_page_is_not_parsed_again(
     monkeypatch: pytest.MonkeyPatch,
     json_api: bool,
 ) -> None:
-    """A page the cache answered once (a 304) comes back parsed as it was,
-    every field, without parsing the body again; a changed one is parsed.
-    A new page is not kept (a cold run writes nothing more)."""
+    """A page parsed once comes back parsed as it was, every field, when
+    the cache answers with the same body (a 304), without parsing it again;
+    a changed one is parsed."""
     test_index.json_api = json_api
     many = [Release(f"0.{n}", summary="x" * 200) for n in range(40)]
     test_index.add("alpha", [*many, Release("1.0", yanked="broken"), FULL])
     test_index.set_status("alpha", "deprecated", "use beta")
     first = client(test_index, tmp_path)
-    page = first.project("alpha")
-    assert not (first.cache_dir.parent / "pages").exists()
-    assert first.project("alpha") == page  # a 304: parsed, and kept
+    page = first.project("alpha")  # a cold run keeps what it parsed
     monkeypatch.setattr("accord.index.client.parse_page", _no_parse)
+    assert first.project("alpha") == page  # a 304: read back parsed
     again = IndexClient(test_index.simple_url, None, cache_dir=first.cache_dir)
     assert again.project("alpha") == page
     assert [f.version for f in again.project("alpha").files] == [
@@ -737,12 +739,39 @@ def test_an_unchanged_page_is_not_parsed_again(
         again.project("alpha")
 
 
-def test_a_small_page_is_parsed_not_kept(test_index: TestIndex, tmp_path: Path) -> None:
+def test_a_warm_run_does_not_import_the_parser(
+    test_index: TestIndex, tmp_path: Path
+) -> None:
+    """Small pages are kept parsed too: the run after a cold one reads every
+    page back and never imports pypi-simple (with bs4 and pydantic, about
+    0.3 s), which the cold run needed."""
     test_index.add("alpha", [Release("1.0")])
-    index = client(test_index, tmp_path)
-    page = index.project("alpha")
-    assert index.project("alpha") == page
-    assert not (index.cache_dir.parent / "pages").exists()
+    test_index.add("beta", [Release("2.0", yanked="")])
+    script = (
+        "import sys; from pathlib import Path;"
+        "from accord.index.client import IndexClient;"
+        f"c = IndexClient({test_index.simple_url!r}, None,"
+        " cache_dir=Path(sys.argv[1]));"
+        "pages = c.projects(['alpha', 'beta']);"
+        "print(sorted(str(p.versions) for p in pages.values()),"
+        " 'pypi_simple' in sys.modules)"
+    )
+    cache = tmp_path / "http"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(cache)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
+        for _ in range(2)
+    ]
+    cold, warm = (line.rsplit(" ", 1) for line in runs)
+    assert cold[1].strip() == "True" and warm[1].strip() == "False"
+    assert cold[0] == warm[0]
+    assert [entry.status for entry in test_index.log][-2:] == [304, 304]
 
 
 def _no_parse(*args: object) -> ProjectPage:
@@ -848,23 +877,53 @@ def test_projects_concurrently(test_index: TestIndex, tmp_path: Path) -> None:
 # -- parsing details (no server) ---------------------------------------------
 
 
+def _json_page(*files: dict[str, object], **fields: object) -> bytes:
+    document = {"meta": {"api-version": "1.1"}, "name": "foo-bar", "files": files}
+    return json.dumps({**document, **fields}).encode()
+
+
+def _entry(filename: str, **fields: object) -> dict[str, object]:
+    return {"filename": filename, "url": filename, "hashes": {}, **fields}
+
+
 @pytest.mark.parametrize(("filename", "version"), FILENAMES)
-def test_version_of(filename: str, version: str | None) -> None:
+def test_a_files_version_is_read_from_its_name(
+    filename: str, version: str | None
+) -> None:
     expected = None if version is None else Version(version)
-    assert version_of(filename, "foo-bar") == expected
+    url = "https://index.example/simple/foo-bar/"
+    name = canonicalize_name("foo-bar")
+    (file,) = parse_json(_json_page(_entry(filename)), url, name).files
+    assert file.version == expected
+    body = f'<a href="{filename}">{filename}</a>'.encode()
+    (file,) = parse_html(body, url, name).files
+    assert file.version == expected
 
 
 @pytest.mark.parametrize(("text", "parts"), TIMES)
-def test_parse_time(text: str, parts: tuple[int, ...]) -> None:
+def test_upload_times_are_read_in_utc(text: str, parts: tuple[int, ...]) -> None:
     year, month, day, hour, minute, second, micro = parts
     expected = datetime.datetime(
         year, month, day, hour, minute, second, micro, tzinfo=UTC
     )
-    assert parse_time(text) == expected
+    body = _json_page(_entry("foo-1.0.tar.gz", **{"upload-time": text}))
+    (file,) = parse_json(body, "https://index.example/simple/foo/", FOO).files
+    assert file.upload_time == expected
+    assert file.upload_time.tzinfo == UTC
 
 
-def test_parse_time_rejects_junk() -> None:
-    assert parse_time("yesterday") is None
+def test_a_page_with_a_malformed_file_entry_is_refused() -> None:
+    """pypi-simple validates every entry: a time that is no time, a yank
+    that is neither a flag nor a reason, hashes missing, is an unreadable
+    page with the place named, never a traceback."""
+    url = "https://index.example/simple/foo/"
+    for entry, where in [
+        (_entry("foo-1.0.tar.gz", **{"upload-time": "yesterday"}), "upload-time"),
+        (_entry("foo-1.0.tar.gz", yanked=3), "yanked"),
+        ({"filename": "foo-1.0.tar.gz", "url": "x"}, "hashes"),
+    ]:
+        with pytest.raises(IndexUnavailable, match=rf"files\.0\.{where}"):
+            parse_json(_json_page(entry), url, FOO)
 
 
 @pytest.mark.parametrize(("text", "expected"), KEYWORDS)

@@ -9,8 +9,8 @@ parsers derived: versions, absolute URLs, upload times), which is read
 back without the filename parsing, URL joining and hash checks. A body
 that is not the one recorded (the page changed) is parsed again, and the
 record replaced atomically; a damaged or foreign record is a miss. The
-client keeps a page the first time the cache answers it (a 304, or still
-fresh), so a cold run, whose pages are all new, writes no record.
+client keeps every page it parses, so the run after a cold one parses
+nothing (and never imports pypi-simple, the parser).
 """
 
 from __future__ import annotations

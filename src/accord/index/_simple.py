@@ -1,45 +1,67 @@
-"""Parse a simple-API project page: PEP 691 JSON or PEP 503 HTML.
+"""Parse a simple-API project page, PEP 691 JSON or PEP 503 HTML, with
+pypi-simple (PEP 503/592/629/658/691/700/714/792), into accord's model.
 
-Both give the same :class:`ProjectPage`; HTML cannot carry PEP 700's upload
-times or version list, so those come out as ``None`` and "from the files".
+pypi-simple (and its bs4, pydantic and requests) is imported on the first
+page parsed, which a warm run never does: the client keeps every page it
+parsed (:mod:`accord.index._parsed`) and reads it back while the body is
+unchanged. What pypi-simple refuses (invalid JSON or HTML it cannot read,
+a file entry of the wrong shape, a simple-API major version it does not
+know) is an :class:`IndexUnavailable` naming the page, never a traceback.
+
+Beside pypi-simple's reading, the adapter keeps three of accord's habits:
+a PEP 792 status it does not know (a future one, or another spelling) is
+kept as the index wrote it, lower-cased, rather than refusing the page; the
+legacy ``dist-info-metadata`` key (PEP 714 lets clients read it where
+``core-metadata`` is missing, as old mirrors write) counts; and hashes
+that are not hexadecimal are dropped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
+import threading
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from types import ModuleType
 from typing import Any
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    NormalizedName,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.index._http import IndexUnavailable, redact
 from accord.index._limits import loads
 from accord.index.model import DistFile, ProjectPage
 
-_LEGACY_SUFFIXES = (".tar.bz2", ".tar.xz", ".tgz", ".tar", ".egg", ".exe", ".msi")
-_FRACTION = re.compile(r"\.(\d+)")
 _HEX = re.compile(r"[0-9a-fA-F]+")
+_CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_UTC = datetime.timezone.utc
 # URL characters urljoin passes through unchanged (no query, parameters,
 # fragment, space or control character).
 _PLAIN = r"[A-Za-z0-9._~%!$&'()*+,=@-]"
-_PLAIN_SEGMENT = re.compile(_PLAIN + "+")
-_PLAIN_ABSOLUTE = re.compile(
-    rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*(?:/{_PLAIN}*)*"
-)
 _PLAIN_BASE = re.compile(
     rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*/(?:{_PLAIN}+/)*"
 )
 _PLAIN_RELATIVE = re.compile(rf"{_PLAIN}+(?:/{_PLAIN}+)*/?")
+_IMPORT_LOCK = threading.Lock()
+
+
+def _pypi_simple() -> ModuleType:
+    """pypi-simple, imported on first use (about 0.3 s with its bs4,
+    pydantic and requests): a run whose pages are all kept parsed never
+    pays it."""
+    with _IMPORT_LOCK:
+        import warnings
+
+        import pypi_simple
+
+        # A newer minor simple-API version is read as the one it knows (PEP
+        # 629 says so); its warning would only clutter accord's output.
+        warnings.filterwarnings(
+            "ignore", category=pypi_simple.UnexpectedRepoVersionWarning
+        )
+    return pypi_simple
 
 
 def parse_page(
@@ -48,37 +70,29 @@ def parse_page(
     """The page at ``page_url``, JSON or HTML according to ``content_type``."""
     if "json" in content_type.lower():
         return parse_json(body, page_url, name)
-    return parse_html(body, page_url, name)
+    return parse_html(body, page_url, name, content_type)
 
 
 def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
-    try:
+    with _invalid(page_url, "JSON"):
         data = loads(body)
         if not isinstance(data, dict):
             raise TypeError("not a JSON object")
-        api = str(data.get("meta", {}).get("api-version", "1.0"))
-        if api.split(".", maxsplit=1)[0] != "1":
-            raise ValueError(f"unsupported simple-API version {api}")
-        files = tuple(_json_file(entry, page_url, name) for entry in data["files"])
-        listed = data.get("versions")
+        page, status = _json_page(data, page_url)
+        legacy = [_legacy_metadata(entry) for entry in data["files"]]
+        files = _files(page.packages, legacy, name)
         versions = (
-            _versions(str(v) for v in listed)
-            if isinstance(listed, list)
+            _versions(page.versions)
+            if page.versions is not None
             else _versions_of(files)
         )
-        status, reason = _json_status(data.get("project-status"))
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        shown = redact(page_url)
-        raise IndexUnavailable(
-            f"{shown} is not a valid simple-API JSON page: {error}", url=shown
-        ) from error
-    return ProjectPage(
-        name=name,
-        files=files,
-        versions=versions,
-        status=status,
-        status_reason=reason,
-    )
+        return ProjectPage(
+            name=name,
+            files=files,
+            versions=versions,
+            status=status,
+            status_reason=page.status_reason or None,
+        )
 
 
 def release_page(
@@ -97,146 +111,224 @@ def release_page(
     if "json" not in content_type.lower():
         return None
     spelt = (f"-{version}-", f"-{version}.")
-    try:
+    with _invalid(page_url, "JSON"):
         data = loads(body)
         entries = [
             entry
             for entry in data["files"]
             if any(s in str(entry["filename"]) for s in spelt)
         ]
-        files = tuple(_json_file(entry, page_url, name) for entry in entries)
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        shown = redact(page_url)
-        raise IndexUnavailable(
-            f"{shown} is not a valid simple-API JSON page: {error}", url=shown
-        ) from error
+        if not entries:
+            return None
+        page, _ = _json_page({**data, "files": entries, "versions": None}, page_url)
+        legacy = [_legacy_metadata(entry) for entry in entries]
+        files = _files(page.packages, legacy, name)
     mine = tuple(f for f in files if f.version == version)
     return ProjectPage(name=name, files=mine, versions=(version,)) if mine else None
 
 
-def _json_status(value: object) -> tuple[str, str | None]:
-    """PEP 792's ``project-status`` object: its status and reason."""
-    if not isinstance(value, dict):
-        return "active", None
-    status, reason = value.get("status"), value.get("reason")
-    return (
-        status.strip().lower() if isinstance(status, str) and status else "active",
-        reason if isinstance(reason, str) and reason else None,
+def _json_page(data: dict[str, Any], page_url: str) -> tuple[Any, str]:
+    """pypi-simple's page of a PEP 691 document, and its PEP 792 status
+    (one pypi-simple does not know kept as written, lower-cased)."""
+    pypi_simple = _pypi_simple()
+    try:
+        return _with_status(pypi_simple.ProjectPage.from_json_data(data, page_url))
+    except ValueError as error:  # pydantic's ValidationError is one
+        word = _unknown_status(error, data.get("project-status"))
+        if word is None:
+            raise
+    known = {**data["project-status"], "status": None}
+    page = pypi_simple.ProjectPage.from_json_data(
+        {**data, "project-status": known}, page_url
     )
+    return page, word or "active"
 
 
-def _json_file(entry: Mapping[str, Any], page_url: str, name: str) -> DistFile:
-    filename = str(entry["filename"])
-    url = _absolute(page_url, str(entry["url"]))
-    yanked = entry.get("yanked", False)
-    metadata = entry.get("core-metadata", entry.get("dist-info-metadata", False))
-    requires_python = entry.get("requires-python")
-    upload = entry.get("upload-time")
-    return DistFile(
-        filename=filename,
-        url=url,
-        version=version_of(filename, name),
-        requires_python=str(requires_python) if requires_python else None,
-        yanked=_yanked(yanked),
-        upload_time=parse_time(str(upload)) if upload else None,
-        metadata_url=url + ".metadata" if metadata else None,
-        is_wheel=filename.endswith(".whl"),
-        hashes=_hashes(entry.get("hashes")),
-        size=_size(entry.get("size")),
-    )
+def _unknown_status(error: ValueError, value: object) -> str | None:
+    """The status word of ``project-status`` where it alone failed
+    pypi-simple's validation, lower-cased; else None."""
+    problems = getattr(error, "errors", None)
+    if not callable(problems) or not isinstance(value, dict):
+        return None
+    if not all(tuple(p["loc"][:2]) == ("project-status", "status") for p in problems()):
+        return None
+    word = value.get("status")
+    return word.strip().lower() if isinstance(word, str) else None
 
 
-def _hashes(value: object) -> tuple[tuple[str, str], ...]:
-    """PEP 691 ``hashes`` as sorted (algorithm, lower-case hex) pairs."""
-    if not isinstance(value, Mapping):
-        return ()
+def _with_status(page: Any) -> tuple[Any, str]:
+    return page, "active" if page.status is None else str(page.status)
+
+
+def _legacy_metadata(entry: object) -> bool:
+    """PEP 658's first key, which PEP 714 renamed ``core-metadata``."""
+    value = entry.get("dist-info-metadata") if isinstance(entry, dict) else None
+    return value is not None and value is not False
+
+
+def parse_html(
+    body: bytes,
+    page_url: str,
+    name: NormalizedName,
+    content_type: str = "text/html",
+) -> ProjectPage:
+    with _invalid(page_url, "HTML"):
+        pypi_simple = _pypi_simple()
+        # Decoded here (the header's charset, else UTF-8): given bytes alone,
+        # Beautiful Soup guesses the encoding, slowly.
+        charset = _CHARSET.search(content_type)
+        try:
+            text = body.decode(charset[1] if charset else "utf-8", errors="replace")
+        except LookupError:
+            text = body.decode("utf-8", errors="replace")
+        page = pypi_simple.RepositoryPage.from_html(text, page_url)
+        links = [link for link in page.links if link.text]
+        packages = [pypi_simple.DistributionPackage.from_link(x, name) for x in links]
+        legacy = [
+            str(link.attrs.get("data-dist-info-metadata", "false")).lower() != "false"
+            for link in links
+        ]
+        files = _files(packages, legacy, name)
+        try:
+            status = "active" if page.status is None else str(page.status)
+        except ValueError:  # a word pypi-simple does not know: kept
+            status = page.pypi_meta["project-status"][0].strip().lower() or "active"
+        return ProjectPage(
+            name=name,
+            files=files,
+            versions=_versions_of(files),
+            status=status,
+            status_reason=page.status_reason or None,
+        )
+
+
+@contextlib.contextmanager
+def _invalid(page_url: str, kind: str) -> Iterator[None]:
+    """Turns what pypi-simple (or the JSON decoder) refuses into an
+    IndexUnavailable naming the page and the first problem."""
+    try:
+        yield
+    except Exception as error:
+        refused = isinstance(error, _REFUSED) or (
+            type(error).__name__ == "UnsupportedRepoVersionError"
+        )
+        if not refused:
+            raise
+        shown = redact(page_url)
+        raise IndexUnavailable(
+            f"{shown} is not a valid simple-API {kind} page: {_why(error)}",
+            url=shown,
+        ) from error
+
+
+# What pypi-simple and its parsers raise on a page they cannot read
+# (pydantic's ValidationError is a ValueError; html.py asserts types).
+_REFUSED = (
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+)
+
+
+def _why(error: object) -> str:
+    """One line: a version pypi-simple does not support, or pydantic's
+    first problem with where it is, or the error's own message."""
+    declared = getattr(error, "declared_version", None)
+    if declared is not None:
+        return f"unsupported simple-API version {declared}"
+    problems = getattr(error, "errors", None)
+    if callable(problems):
+        found = problems()
+        if found:
+            where = ".".join(str(part) for part in found[0]["loc"])
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            return f"{where}: {found[0]['msg']}{more}"
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _files(
+    packages: Iterable[Any], legacy: Iterable[bool], name: NormalizedName
+) -> tuple[DistFile, ...]:
+    """pypi-simple's DistributionPackages as accord's DistFiles."""
+    versions: dict[str, Version | None] = {}  # a version's files share one
+    owners: dict[str, bool] = {}
+    files = []
+    for package, legacy_metadata in zip(packages, legacy, strict=True):
+        version = None
+        project, text = package.project, package.version
+        if project is not None and text is not None:
+            ours = owners.get(project)
+            if ours is None:
+                ours = owners[project] = canonicalize_name(project) == name
+            if ours:
+                if text in versions:
+                    version = versions[text]
+                else:
+                    version = versions[text] = _version(text)
+        has_metadata = package.has_metadata
+        metadata = has_metadata or (has_metadata is None and legacy_metadata)
+        files.append(
+            DistFile(
+                filename=package.filename,
+                url=package.url.partition("#")[0],
+                version=version,
+                requires_python=package.requires_python or None,
+                yanked=(package.yanked_reason or "") if package.is_yanked else None,
+                upload_time=_aware(package.upload_time),
+                metadata_url=package.metadata_url if metadata else None,
+                is_wheel=package.package_type == "wheel",
+                hashes=_hashes(package.digests),
+                size=package.size
+                if package.size is None or package.size >= 0
+                else None,
+            )
+        )
+    return tuple(files)
+
+
+def _version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """PEP 700's upload time in UTC (UTC if the index names no zone)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=_UTC)
+    return moment.astimezone(_UTC)
+
+
+def _hashes(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Sorted (algorithm, lower-case hex) pairs; a digest that is not
+    hexadecimal (a hostile page's) is dropped."""
     return tuple(
         sorted(
             (str(name).lower(), digest.lower())
             for name, digest in value.items()
-            if isinstance(digest, str) and _HEX.fullmatch(digest)
+            if name and isinstance(digest, str) and _HEX.fullmatch(digest)
         )
     )
 
 
-def _size(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return None
-    return value
-
-
-def _fragment_hashes(href: str) -> tuple[tuple[str, str], ...]:
-    """PEP 503's ``#sha256=<hex>`` URL fragment as (algorithm, hex) pairs."""
-    fragment = urllib.parse.urldefrag(href)[1]
-    name, _, digest = fragment.partition("=")
-    return _hashes({name: digest}) if name and digest else ()
-
-
-def _yanked(value: object) -> str | None:
-    if value is False or value is None:
-        return None
-    return value if isinstance(value, str) else ""
-
-
-def parse_html(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
-    from accord.index._anchors import Anchors  # html.parser: for HTML pages only
-
-    parser = Anchors()
-    parser.feed(body.decode("utf-8", errors="replace"))
-    parser.close()
-    base = _absolute(page_url, parser.base) if parser.base else page_url
-    files = []
-    for attrs, text in parser.anchors:
-        href = attrs.get("href")
-        if not href:
+def _versions(texts: Iterable[str]) -> tuple[Version, ...]:
+    found = set()
+    for text in texts:
+        try:
+            found.add(Version(text))
+        except InvalidVersion:
             continue
-        url = _absolute(base, href)
-        filename = text.strip() or urllib.parse.unquote(url.rsplit("/", 1)[-1])
-        metadata = attrs.get("data-core-metadata", attrs.get("data-dist-info-metadata"))
-        requires_python = attrs.get("data-requires-python")
-        files.append(
-            DistFile(
-                filename=filename,
-                url=url,
-                version=version_of(filename, name),
-                requires_python=requires_python or None,
-                yanked=attrs.get("data-yanked"),
-                upload_time=None,
-                metadata_url=(
-                    url + ".metadata"
-                    if metadata is not None and metadata.lower() != "false"
-                    else None
-                ),
-                is_wheel=filename.endswith(".whl"),
-                hashes=_fragment_hashes(href),
-            )
-        )
-    found = tuple(files)
-    status = (parser.meta.get("pypi:project-status") or "").strip().lower()
-    return ProjectPage(
-        name=name,
-        files=found,
-        versions=_versions_of(found),
-        status=status or "active",
-        status_reason=parser.meta.get("pypi:project-status-reason") or None,
-    )
+    return tuple(sorted(found))
 
 
-def _absolute(base: str, href: str) -> str:
-    """``href`` resolved against ``base``, without its ``#hash`` fragment.
-
-    ``urljoin`` costs about a tenth of parsing a page; the forms indexes
-    write (an absolute ``http(s)://host/path`` and a relative path such as
-    ``../../files/NAME``) against a plain page URL are resolved by string,
-    the way ``urljoin`` does (RFC 3986's dot segments): plain characters
-    only, anything else goes to ``urljoin`` itself.
-    """
-    plain = href.partition("#")[0]
-    if _PLAIN_ABSOLUTE.fullmatch(plain):
-        return plain
-    if _PLAIN_RELATIVE.fullmatch(plain) and _PLAIN_BASE.fullmatch(base):
-        return _resolve(base, plain)
-    return urllib.parse.urldefrag(urllib.parse.urljoin(base, href))[0]
+def _versions_of(files: Iterable[DistFile]) -> tuple[Version, ...]:
+    return tuple(sorted({f.version for f in files if f.version is not None}))
 
 
 def join_url(base: str, path: str) -> str:
@@ -263,63 +355,3 @@ def _resolve(base: str, relative: str) -> str:
         resolved.append("")
     path = "/".join(resolved)
     return base[:root] + (path if path.startswith("/") else "/" + path)
-
-
-def version_of(filename: str, name: str) -> Version | None:
-    """The version a distribution's filename names, or None."""
-    try:
-        if filename.endswith(".whl"):
-            return parse_wheel_filename(filename)[1]
-        if filename.endswith((".tar.gz", ".zip")):
-            return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-        pass
-    return _legacy_version(filename, canonicalize_name(name))
-
-
-def _legacy_version(filename: str, name: str) -> Version | None:
-    """``name-1.0.tar.bz2``, ``name-1.0-py2.7.egg``: the version after the name."""
-    stem = filename
-    for suffix in (".tar.gz", ".zip", *_LEGACY_SUFFIXES):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    else:
-        return None
-    for index, char in enumerate(stem):
-        if char == "-" and canonicalize_name(stem[:index]) == name:
-            try:
-                return Version(stem[index + 1 :].split("-")[0])
-            except InvalidVersion:
-                return None
-    return None
-
-
-def _versions(texts: Iterable[str]) -> tuple[Version, ...]:
-    found = set()
-    for text in texts:
-        try:
-            found.add(Version(text))
-        except InvalidVersion:
-            continue
-    return tuple(sorted(found))
-
-
-def _versions_of(files: Iterable[DistFile]) -> tuple[Version, ...]:
-    return tuple(sorted({f.version for f in files if f.version is not None}))
-
-
-def parse_time(text: str) -> datetime.datetime | None:
-    """An ISO 8601 time as an aware datetime (UTC if it names no zone)."""
-    text = text.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    # Python 3.10's fromisoformat takes only 3 or 6 fraction digits.
-    text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
