@@ -123,7 +123,8 @@ def test_a_gzip_bomb_stops_at_the_cap(tmp_path: Path) -> None:
 def test_a_gzipped_page_is_read(tmp_path: Path) -> None:
     page = json.dumps(
         {"meta": {"api-version": "1.0"}, "name": "alpha",
-         "files": [{"filename": "alpha-1.0.tar.gz", "url": "alpha-1.0.tar.gz"}]}
+         "files": [{"filename": "alpha-1.0.tar.gz", "url": "alpha-1.0.tar.gz",
+                    "hashes": {}}]}
     ).encode()  # fmt: skip
     body = zlib.compress(page, wbits=31)
 

@@ -40,6 +40,9 @@ _UTC = datetime.timezone.utc
 # URL characters urljoin passes through unchanged (no query, parameters,
 # fragment, space or control character).
 _PLAIN = r"[A-Za-z0-9._~%!$&'()*+,=@-]"
+_PLAIN_ABSOLUTE = re.compile(
+    rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*(?:/{_PLAIN}*)*"
+)
 _PLAIN_BASE = re.compile(
     rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*/(?:{_PLAIN}+/)*"
 )
@@ -78,9 +81,9 @@ def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
         data = loads(body)
         if not isinstance(data, dict):
             raise TypeError("not a JSON object")
-        page, status = _json_page(data, page_url)
+        page, status = _json_page(data)
         legacy = [_legacy_metadata(entry) for entry in data["files"]]
-        files = _files(page.packages, legacy, name)
+        files = _files(page.packages, legacy, name, page_url)
         versions = (
             _versions(page.versions)
             if page.versions is not None
@@ -120,27 +123,25 @@ def release_page(
         ]
         if not entries:
             return None
-        page, _ = _json_page({**data, "files": entries, "versions": None}, page_url)
+        page, _ = _json_page({**data, "files": entries, "versions": None})
         legacy = [_legacy_metadata(entry) for entry in entries]
-        files = _files(page.packages, legacy, name)
+        files = _files(page.packages, legacy, name, page_url)
     mine = tuple(f for f in files if f.version == version)
     return ProjectPage(name=name, files=mine, versions=(version,)) if mine else None
 
 
-def _json_page(data: dict[str, Any], page_url: str) -> tuple[Any, str]:
+def _json_page(data: dict[str, Any]) -> tuple[Any, str]:
     """pypi-simple's page of a PEP 691 document, and its PEP 792 status
     (one pypi-simple does not know kept as written, lower-cased)."""
     pypi_simple = _pypi_simple()
     try:
-        return _with_status(pypi_simple.ProjectPage.from_json_data(data, page_url))
+        return _with_status(pypi_simple.ProjectPage.from_json_data(data))
     except ValueError as error:  # pydantic's ValidationError is one
         word = _unknown_status(error, data.get("project-status"))
         if word is None:
             raise
     known = {**data["project-status"], "status": None}
-    page = pypi_simple.ProjectPage.from_json_data(
-        {**data, "project-status": known}, page_url
-    )
+    page = pypi_simple.ProjectPage.from_json_data({**data, "project-status": known})
     return page, word or "active"
 
 
@@ -181,14 +182,14 @@ def parse_html(
             text = body.decode(charset[1] if charset else "utf-8", errors="replace")
         except LookupError:
             text = body.decode("utf-8", errors="replace")
-        page = pypi_simple.RepositoryPage.from_html(text, page_url)
+        page = pypi_simple.RepositoryPage.from_html(text)  # URLs joined below
         links = [link for link in page.links if link.text]
         packages = [pypi_simple.DistributionPackage.from_link(x, name) for x in links]
         legacy = [
             str(link.attrs.get("data-dist-info-metadata", "false")).lower() != "false"
             for link in links
         ]
-        files = _files(packages, legacy, name)
+        files = _files(packages, legacy, name, page_url)
         try:
             status = "active" if page.status is None else str(page.status)
         except ValueError:  # a word pypi-simple does not know: kept
@@ -250,9 +251,14 @@ def _why(error: object) -> str:
 
 
 def _files(
-    packages: Iterable[Any], legacy: Iterable[bool], name: NormalizedName
+    packages: Iterable[Any],
+    legacy: Iterable[bool],
+    name: NormalizedName,
+    page_url: str,
 ) -> tuple[DistFile, ...]:
-    """pypi-simple's DistributionPackages as accord's DistFiles."""
+    """pypi-simple's DistributionPackages as accord's DistFiles, their URLs
+    (left as the page wrote them, or joined to its ``<base>``) made absolute
+    against ``page_url``."""
     versions: dict[str, Version | None] = {}  # a version's files share one
     owners: dict[str, bool] = {}
     files = []
@@ -270,15 +276,16 @@ def _files(
                     version = versions[text] = _version(text)
         has_metadata = package.has_metadata
         metadata = has_metadata or (has_metadata is None and legacy_metadata)
+        url = _absolute(page_url, package.url)
         files.append(
             DistFile(
                 filename=package.filename,
-                url=package.url.partition("#")[0],
+                url=url,
                 version=version,
                 requires_python=package.requires_python or None,
                 yanked=(package.yanked_reason or "") if package.is_yanked else None,
                 upload_time=_aware(package.upload_time),
-                metadata_url=package.metadata_url if metadata else None,
+                metadata_url=url + ".metadata" if metadata else None,  # PEP 658
                 is_wheel=package.package_type == "wheel",
                 hashes=_hashes(package.digests),
                 size=package.size
@@ -329,6 +336,24 @@ def _versions(texts: Iterable[str]) -> tuple[Version, ...]:
 
 def _versions_of(files: Iterable[DistFile]) -> tuple[Version, ...]:
     return tuple(sorted({f.version for f in files if f.version is not None}))
+
+
+def _absolute(base: str, href: str) -> str:
+    """``href`` resolved against ``base``, without its ``#hash`` fragment.
+
+    pypi-simple joins with ``urljoin``, which costs about a third of
+    its parsing a JSON page; the forms indexes write (an absolute
+    ``http(s)://host/path`` and a relative path such as ``../../files/NAME``)
+    against a plain page URL are resolved here by string, the way
+    ``urljoin`` does (RFC 3986's dot segments): plain characters only,
+    anything else goes to ``urljoin`` itself.
+    """
+    plain = href.partition("#")[0]
+    if _PLAIN_ABSOLUTE.fullmatch(plain):
+        return plain
+    if _PLAIN_RELATIVE.fullmatch(plain) and _PLAIN_BASE.fullmatch(base):
+        return _resolve(base, plain)
+    return urllib.parse.urldefrag(urllib.parse.urljoin(base, href))[0]
 
 
 def join_url(base: str, path: str) -> str:
