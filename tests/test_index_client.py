@@ -922,7 +922,7 @@ def test_a_page_with_a_malformed_file_entry_is_refused() -> None:
         (_entry("foo-1.0.tar.gz", yanked=3), "yanked"),
         ({"filename": "foo-1.0.tar.gz", "url": "x"}, "hashes"),
     ]:
-        with pytest.raises(IndexUnavailable, match=rf"files\.0\.{where}"):
+        with pytest.raises(IndexUnavailable, match=rf"files\.0: {where}"):
             parse_json(_json_page(entry), url, FOO)
 
 

@@ -82,8 +82,7 @@ def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
         if not isinstance(data, dict):
             raise TypeError("not a JSON object")
         page, status = _json_page(data)
-        legacy = [_legacy_metadata(entry) for entry in data["files"]]
-        files = _files(page.packages, legacy, name, page_url)
+        files = _json_files(data["files"], name, page_url)
         versions = (
             _versions(page.versions)
             if page.versions is not None
@@ -123,17 +122,18 @@ def release_page(
         ]
         if not entries:
             return None
-        page, _ = _json_page({**data, "files": entries, "versions": None})
-        legacy = [_legacy_metadata(entry) for entry in entries]
-        files = _files(page.packages, legacy, name, page_url)
+        _json_page(data)  # the page's meta and fields, checked
+        files = _json_files(entries, name, page_url)
     mine = tuple(f for f in files if f.version == version)
     return ProjectPage(name=name, files=mine, versions=(version,)) if mine else None
 
 
 def _json_page(data: dict[str, Any]) -> tuple[Any, str]:
-    """pypi-simple's page of a PEP 691 document, and its PEP 792 status
-    (one pypi-simple does not know kept as written, lower-cased)."""
+    """pypi-simple's page of a PEP 691 document, its files left out (see
+    :func:`_json_files`), and its PEP 792 status (one pypi-simple does not
+    know kept as written, lower-cased)."""
     pypi_simple = _pypi_simple()
+    data = {**data, "files": []}
     try:
         return _with_status(pypi_simple.ProjectPage.from_json_data(data))
     except ValueError as error:  # pydantic's ValidationError is one
@@ -143,6 +143,25 @@ def _json_page(data: dict[str, Any]) -> tuple[Any, str]:
     known = {**data["project-status"], "status": None}
     page = pypi_simple.ProjectPage.from_json_data({**data, "project-status": known})
     return page, word or "active"
+
+
+def _json_files(
+    entries: Iterable[Any], name: NormalizedName, page_url: str
+) -> tuple[DistFile, ...]:
+    """Each PEP 691 file entry, read by pypi-simple's
+    ``DistributionPackage.from_json_data`` with no project hint: the hint
+    costs a regular expression compiled per project (most of a small page's
+    parse); a filename the plain split reads as another project's is read
+    again with it (:func:`_files`)."""
+    from_json_data = _pypi_simple().DistributionPackage.from_json_data
+    packages, legacy = [], []
+    for number, entry in enumerate(entries):
+        try:
+            packages.append(from_json_data(entry))
+        except ValueError as error:
+            raise ValueError(f"files.{number}: {_why(error)}") from error
+        legacy.append(_legacy_metadata(entry))
+    return _files(packages, legacy, name, page_url)
 
 
 def _unknown_status(error: ValueError, value: object) -> str | None:
@@ -184,7 +203,7 @@ def parse_html(
             text = body.decode("utf-8", errors="replace")
         page = pypi_simple.RepositoryPage.from_html(text)  # URLs joined below
         links = [link for link in page.links if link.text]
-        packages = [pypi_simple.DistributionPackage.from_link(x, name) for x in links]
+        packages = [pypi_simple.DistributionPackage.from_link(x) for x in links]
         legacy = [
             str(link.attrs.get("data-dist-info-metadata", "false")).lower() != "false"
             for link in links
@@ -246,7 +265,7 @@ def _why(error: object) -> str:
         if found:
             where = ".".join(str(part) for part in found[0]["loc"])
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            return f"{where}: {found[0]['msg']}{more}"
+            return f"{where}: {found[0]['msg']}{more}" if where else found[0]["msg"]
     return " ".join(str(error).split()) or type(error).__name__
 
 
@@ -259,21 +278,27 @@ def _files(
     """pypi-simple's DistributionPackages as accord's DistFiles, their URLs
     (left as the page wrote them, or joined to its ``<base>``) made absolute
     against ``page_url``."""
+    parse_filename = _pypi_simple().parse_filename
     versions: dict[str, Version | None] = {}  # a version's files share one
     owners: dict[str, bool] = {}
     files = []
     for package, legacy_metadata in zip(packages, legacy, strict=True):
         version = None
         project, text = package.project, package.version
-        if project is not None and text is not None:
-            ours = owners.get(project)
-            if ours is None:
-                ours = owners[project] = canonicalize_name(project) == name
-            if ours:
-                if text in versions:
-                    version = versions[text]
-                else:
-                    version = versions[text] = _version(text)
+        ours = project is not None and owners.get(project)
+        if ours is None:
+            ours = owners[project] = canonicalize_name(project) == name
+        if not ours:  # the split at another dash may name this project
+            try:
+                project, text, _ = parse_filename(package.filename, name)
+                ours = canonicalize_name(project) == name
+            except ValueError:  # UnparsableFilenameError
+                pass
+        if ours and text is not None:
+            if text in versions:
+                version = versions[text]
+            else:
+                version = versions[text] = _version(text)
         has_metadata = package.has_metadata
         metadata = has_metadata or (has_metadata is None and legacy_metadata)
         url = _absolute(page_url, package.url)
