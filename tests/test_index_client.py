@@ -7,6 +7,7 @@ import datetime
 import email.message
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from packaging.version import Version
 from accord.errors import InputError
 from accord.index._http import _max_age, redact
 from accord.index._metadata import parse_core_metadata, split_keywords
-from accord.index._simple import parse_html, parse_json
+from accord.index._simple import parse_html, parse_json, parse_page
 from accord.index.client import IndexClient, IndexUnavailable, PackageNotFound
 from accord.index.model import CoreMetadata, ProjectPage
 
@@ -950,6 +951,77 @@ def test_json_with_a_newer_major_api_version_is_refused() -> None:
     body = json.dumps({"meta": {"api-version": "2.0"}, "name": "foo", "files": []})
     with pytest.raises(IndexUnavailable, match=r"unsupported simple-API version 2\.0"):
         parse_json(body.encode(), "https://index.example/simple/foo/", FOO)
+
+
+HOSTILE = [
+    pytest.param("json", b"[1, 2]", "not a JSON object", id="json-list"),
+    pytest.param("json", b'{"meta": {"api-version": "1.1"}', "Expecting", id="cut"),
+    pytest.param(
+        "json", b'{"meta": {}, "name": "foo", "files": []}', "meta", id="meta"
+    ),
+    pytest.param(
+        "json",
+        b'{"meta": {"api-version": "1.1"}, "name": "foo", "files": ["x"]}',
+        "files.0",
+        id="file-not-object",
+    ),
+    pytest.param(
+        "json",
+        b'{"meta": {"api-version": "1.1"}, "name": "foo", "files": {"a": 1}}',
+        "files",
+        id="files-not-list",
+    ),
+    pytest.param(
+        "json",
+        b'{"meta": {"api-version": "1.1"}, "name": "foo", "files": [],'
+        b' "versions": "1.0"}',
+        "versions",
+        id="versions-not-list",
+    ),
+    pytest.param(
+        "html",
+        b'<meta name="pypi:repository-version" content="3.0"><a href="x">x</a>',
+        r"unsupported simple-API version 3\.0",
+        id="html-major",
+    ),
+    pytest.param(
+        "html",
+        b'<meta name="pypi:repository-version" content="one">',
+        "Invalid version",
+        id="html-junk-version",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "body", "why"), HOSTILE)
+def test_a_page_pypi_simple_refuses_is_a_one_line_error(
+    kind: str, body: bytes, why: str
+) -> None:
+    """Whatever pypi-simple (or the JSON decoder) refuses becomes the index
+    error naming the page and the problem on one line, never a traceback."""
+    url = "https://index.example/simple/foo/"
+    content_type = "application/vnd.pypi.simple.v1+json" if kind == "json" else ""
+    with pytest.raises(IndexUnavailable) as caught:
+        parse_page(body, content_type or "text/html", url, FOO)
+    message = str(caught.value)
+    assert message.startswith(f"{url} is not a valid simple-API {kind.upper()} page")
+    assert re.search(why, message) and "\n" not in message
+
+
+def test_html_project_status_and_the_page_charset() -> None:
+    """PEP 792 in HTML meta tags; the body decoded by the header's charset
+    (Latin-1 here), UTF-8 where it names none."""
+    body = (
+        '<meta name="pypi:project-status" content="archived">'
+        '<meta name="pypi:project-status-reason" content="moved to café">'
+        '<a href="foo-1.0.tar.gz" data-requires-python="&gt;=3.9">foo-1.0.tar.gz</a>'
+    )
+    url = "https://index.example/simple/foo/"
+    page = parse_page(body.encode("latin-1"), "text/html; charset=ISO-8859-1", url, FOO)
+    assert (page.status, page.status_reason) == ("archived", "moved to café")
+    (file,) = page.files
+    assert file.requires_python == ">=3.9" and file.url == url + "foo-1.0.tar.gz"
+    assert parse_page(body.encode(), "text/html", url, FOO) == page
 
 
 def test_core_metadata_details() -> None:
