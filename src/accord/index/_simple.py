@@ -8,12 +8,14 @@ unchanged. What pypi-simple refuses (invalid JSON or HTML it cannot read,
 a file entry of the wrong shape, a simple-API major version it does not
 know) is an :class:`IndexUnavailable` naming the page, never a traceback.
 
-Beside pypi-simple's reading, the adapter keeps three of accord's habits:
-a PEP 792 status it does not know (a future one, or another spelling) is
-kept as the index wrote it, lower-cased, rather than refusing the page; the
-legacy ``dist-info-metadata`` key (PEP 714 lets clients read it where
-``core-metadata`` is missing, as old mirrors write) counts; and hashes
-that are not hexadecimal are dropped.
+What the adapter adds to pypi-simple's reading: a PEP 792 status it does
+not know (a future one, or another spelling) is kept as the index wrote it,
+lower-cased, rather than refusing the page; the legacy ``dist-info-metadata``
+key (PEP 714 lets clients read it where ``core-metadata`` is missing, as old
+mirrors write) counts; hashes that are not hexadecimal are dropped; and, for
+speed, file URLs are made absolute here (by string where urljoin would give
+the same) and filenames split without pypi-simple's per-project hint unless
+the plain split names another project.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import contextlib
 import datetime
 import re
 import threading
-import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import Any
@@ -32,39 +33,35 @@ from packaging.version import InvalidVersion, Version
 
 from accord.index._http import IndexUnavailable, redact
 from accord.index._limits import loads
+from accord.index._urls import absolute
 from accord.index.model import DistFile, ProjectPage
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _UTC = datetime.timezone.utc
-# URL characters urljoin passes through unchanged (no query, parameters,
-# fragment, space or control character).
-_PLAIN = r"[A-Za-z0-9._~%!$&'()*+,=@-]"
-_PLAIN_ABSOLUTE = re.compile(
-    rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*(?:/{_PLAIN}*)*"
-)
-_PLAIN_BASE = re.compile(
-    rf"https?://{_PLAIN}[A-Za-z0-9._~%!$&'()*+,=@:-]*/(?:{_PLAIN}+/)*"
-)
-_PLAIN_RELATIVE = re.compile(rf"{_PLAIN}+(?:/{_PLAIN}+)*/?")
 _IMPORT_LOCK = threading.Lock()
+_LOADED: list[ModuleType] = []  # pypi_simple, once imported
 
 
 def _pypi_simple() -> ModuleType:
-    """pypi-simple, imported on first use (about 0.3 s with its bs4,
-    pydantic and requests): a run whose pages are all kept parsed never
-    pays it."""
+    """pypi-simple, imported on first use (a few tenths of a second with
+    its bs4, pydantic and requests): a run whose pages are all kept parsed
+    never pays it."""
+    if _LOADED:
+        return _LOADED[0]
     with _IMPORT_LOCK:
-        import warnings
+        if not _LOADED:
+            import warnings
 
-        import pypi_simple
+            import pypi_simple
 
-        # A newer minor simple-API version is read as the one it knows (PEP
-        # 629 says so); its warning would only clutter accord's output.
-        warnings.filterwarnings(
-            "ignore", category=pypi_simple.UnexpectedRepoVersionWarning
-        )
-    return pypi_simple
+            # A newer minor simple-API version is read as the one it knows
+            # (PEP 629 says so); its warning would only clutter the output.
+            warnings.filterwarnings(
+                "ignore", category=pypi_simple.UnexpectedRepoVersionWarning
+            )
+            _LOADED.append(pypi_simple)
+    return _LOADED[0]
 
 
 def parse_page(
@@ -301,7 +298,7 @@ def _files(
                 version = versions[text] = _version(text)
         has_metadata = package.has_metadata
         metadata = has_metadata or (has_metadata is None and legacy_metadata)
-        url = _absolute(page_url, package.url)
+        url = absolute(page_url, package.url)
         files.append(
             DistFile(
                 filename=package.filename,
@@ -361,47 +358,3 @@ def _versions(texts: Iterable[str]) -> tuple[Version, ...]:
 
 def _versions_of(files: Iterable[DistFile]) -> tuple[Version, ...]:
     return tuple(sorted({f.version for f in files if f.version is not None}))
-
-
-def _absolute(base: str, href: str) -> str:
-    """``href`` resolved against ``base``, without its ``#hash`` fragment.
-
-    pypi-simple joins with ``urljoin``, which costs about a third of
-    its parsing a JSON page; the forms indexes write (an absolute
-    ``http(s)://host/path`` and a relative path such as ``../../files/NAME``)
-    against a plain page URL are resolved here by string, the way
-    ``urljoin`` does (RFC 3986's dot segments): plain characters only,
-    anything else goes to ``urljoin`` itself.
-    """
-    plain = href.partition("#")[0]
-    if _PLAIN_ABSOLUTE.fullmatch(plain):
-        return plain
-    if _PLAIN_RELATIVE.fullmatch(plain) and _PLAIN_BASE.fullmatch(base):
-        return _resolve(base, plain)
-    return urllib.parse.urldefrag(urllib.parse.urljoin(base, href))[0]
-
-
-def join_url(base: str, path: str) -> str:
-    """``urljoin(base, path)`` for a base and relative path of plain
-    characters (an index URL and a project name), by string."""
-    if _PLAIN_RELATIVE.fullmatch(path) and _PLAIN_BASE.fullmatch(base):
-        return _resolve(base, path)
-    return urllib.parse.urljoin(base, path)
-
-
-def _resolve(base: str, relative: str) -> str:
-    """``urljoin``'s merge of a relative path (no leading or doubled ``/``)
-    into a base ending in ``/`` (no doubled ``/``, query or fragment)."""
-    root = base.index("/", base.index("//") + 2)
-    segments = base[root:-1].split("/") + relative.split("/")
-    resolved: list[str] = []
-    for segment in segments:
-        if segment == "..":
-            if resolved:
-                resolved.pop()
-        elif segment != ".":
-            resolved.append(segment)
-    if segments[-1] in (".", ".."):
-        resolved.append("")
-    path = "/".join(resolved)
-    return base[:root] + (path if path.startswith("/") else "/" + path)

@@ -27,7 +27,8 @@ from accord.index._errors import ResponseTooLarge
 from accord.index._http import Fetcher, IndexUnavailable, redact
 from accord.index._limits import METADATA_BYTES
 from accord.index._parsed import ParsedPages
-from accord.index._simple import join_url, parse_page, release_page
+from accord.index._simple import parse_page, release_page
+from accord.index._urls import join_url
 from accord.index.model import CoreMetadata, DistFile, ProjectPage, PyPIRelease
 from accord.threads import map_threads
 
