@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from accord.cli._app import (
-    EXIT_BAD_INPUT,
     EXIT_FINDINGS,
     EXIT_OK,
     UsageError,
@@ -112,10 +111,9 @@ def review(
         if isinstance(r, Review)
         for c in r.criteria
     )
-    # A failed criterion is a verdict and outranks a name the index lacks.
-    if failed:
-        return EXIT_FINDINGS
-    return EXIT_BAD_INPUT if unknown else EXIT_OK
+    # A name or version the index lacks is a review that could not be done:
+    # a failed operation, as a failed criterion is a finding (both exit 1).
+    return EXIT_FINDINGS if failed or unknown else EXIT_OK
 
 
 @_index_failure_fails
