@@ -27,9 +27,9 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
 
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import NormalizedName, canonicalize_name, is_normalized_name
 from packaging.version import Version
 
 from accord import __version__
@@ -137,7 +137,7 @@ def central_metadata(
     memo = memo or PageMemo(client)
     found: dict[NormalizedName, CoreMetadata] = {}
     missing: list[NormalizedName] = []
-    for canonical in dict.fromkeys(canonicalize_name(n) for n in names):
+    for canonical in dict.fromkeys(_canonical(n) for n in names):
         version = pins.get(canonical)
         known, meta = (
             (False, None) if version is None else store.get(canonical, version)
@@ -162,6 +162,16 @@ def central_metadata(
                     found[canonical] = meta
     store.save()
     return found
+
+
+def _canonical(name: str) -> NormalizedName:
+    """``name`` canonicalized; as it is when it already is (checked faster
+    than canonicalized: the compared names come canonical)."""
+    return (
+        cast(NormalizedName, name)
+        if is_normalized_name(name)
+        else canonicalize_name(name)
+    )
 
 
 def _fetch(
