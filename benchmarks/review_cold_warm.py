@@ -23,7 +23,9 @@ would have it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -32,20 +34,62 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "data" / "openstack"
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user+sys of the child) and exit code."""
+def timed(
+    command: list[str], env: dict[str, str], label: str = ""
+) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user+sys of the child) and its stdout; a
+    run that fails (exit code other than 0) stops the benchmark, naming it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, result.returncode
+    if result.returncode != 0:
+        fail(label or command[-1], f"exit {result.returncode}", result.stderr)
+    return wall, cpu, result.stdout.decode("utf-8", "replace")
+
+
+def reviewed(
+    command: list[str], env: dict[str, str], label: str, name: str
+) -> tuple[float, float]:
+    """Time one `accord review NAME --format json`; a run that did not review
+    NAME (an error, an unknown name, no JSON) stops the benchmark: a
+    failure is never timed. Exit 1 with NAME reviewed is a criterion that
+    failed, a review all the same."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    try:
+        document = json.loads(result.stdout)
+        packages = [r["package"] for r in document["reviews"]]
+    except (ValueError, KeyError, TypeError):
+        document, packages = {}, []
+    if (
+        result.returncode not in (0, 1)
+        or packages != [canonical(name)]
+        or document.get("unknown")
+    ):
+        fail(label, f"exit {result.returncode}, reviewed {packages}", result.stderr)
+    return wall, cpu
+
+
+def fail(label: str, what: str, stderr: bytes) -> NoReturn:
+    shown = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+    sys.exit(f"{label}: the run failed ({what}); not timed\n" + "\n".join(shown))
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def summarize(
@@ -108,12 +152,11 @@ def main() -> None:
     )
     results: dict[str, list[tuple[float, float]]] = {}
     try:
+        command = [sys.executable, *review]
         for label, src in trees.items():  # compile once, and check it runs
             env = {**base_env, "PYTHONPATH": str(src)}
             env["XDG_CACHE_HOME"] = str(scratch / "warmup")
-            _, _, code = timed([sys.executable, *review], env)
-            if code not in (0, 1):
-                sys.exit(f"{label}: exit {code} on the warm-up run")
+            reviewed(command, env, f"{label} warm-up", args.name)
             shutil.rmtree(scratch / "warmup", ignore_errors=True)
         for round_number in range(args.rounds):
             wall, cpu, _ = timed([sys.executable, "-c", alternative], base_env)
@@ -122,8 +165,9 @@ def main() -> None:
                 cache = scratch / f"cache-{round_number}-{number}"
                 env = {**base_env, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(cache)}
                 for kind in ("cold", "warm"):
-                    wall, cpu, code = timed([sys.executable, *review], env)
-                    results.setdefault(f"{label} {kind}", []).append((wall, cpu))
+                    run = f"{label} {kind}"
+                    wall, cpu = reviewed(command, env, run, args.name)
+                    results.setdefault(run, []).append((wall, cpu))
                 shutil.rmtree(cache, ignore_errors=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

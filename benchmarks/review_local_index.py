@@ -33,7 +33,7 @@ from pathlib import Path
 from packaging.version import Version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from review_cold_warm import REAL, ROOT, export, summarize, timed
+from review_cold_warm import REAL, ROOT, export, reviewed, summarize, timed
 
 TARGET = "httpx"
 
@@ -176,8 +176,7 @@ def main() -> None:
             for label, src in trees.items():  # compile once, check it runs
                 env = {**base_env, "PYTHONPATH": str(src)}
                 env["XDG_CACHE_HOME"] = str(scratch / "warmup")
-                if timed(review, env)[2] != 0:  # a review, not an error
-                    sys.exit(f"{label} did not review {TARGET} on the warm-up run")
+                reviewed(review, env, f"{label} warm-up", TARGET)
                 shutil.rmtree(scratch / "warmup")
             for round_number in range(args.rounds):
                 wall, cpu, _ = timed(alternative, base_env)
@@ -187,8 +186,9 @@ def main() -> None:
                     env = {**base_env, "PYTHONPATH": str(src)}
                     env["XDG_CACHE_HOME"] = str(cache)
                     for kind in ("cold", "warm"):
-                        wall, cpu, _ = timed(review, env)
-                        results.setdefault(f"{label} {kind}", []).append((wall, cpu))
+                        run = f"{label} {kind}"
+                        wall, cpu = reviewed(review, env, run, TARGET)
+                        results.setdefault(run, []).append((wall, cpu))
                     shutil.rmtree(cache)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

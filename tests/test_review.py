@@ -137,14 +137,14 @@ def test_central_minimum_policy(
     assert review(index, repo, capsys, "goodlib>=0.5")[1]["specifier"] == "fail"
 
 
-def test_unknown_package_is_bad_input(
+def test_unknown_package_is_a_failed_review(
     index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main([
         "review", "nosuchlib", "--requirements", str(repo),
         "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
     ])  # fmt: skip
-    assert code == 2
+    assert code == 1
     assert "no project 'nosuchlib'" in capsys.readouterr().err
 
 
@@ -275,7 +275,7 @@ def test_review_reviews_every_name_it_can_and_reports_the_unknown(
     code, document, err = review_document(
         index, repo, capsys, "goodlib", "nosuchlib", "requests", "--format", "json"
     )
-    assert code == 2  # an unknown name, and no criterion failed
+    assert code == 1  # an unknown name is a review that failed
     assert set(document) == {"schema", "command", "reviews", "unknown"}
     assert [r["package"] for r in document["reviews"]] == ["goodlib", "requests"]
     assert document["unknown"] == [
@@ -288,7 +288,7 @@ def test_review_reviews_every_name_it_can_and_reports_the_unknown(
         {"path": "global-requirements.txt", "line": 3, "text": "requests  # Apache-2.0"}
     ]
 
-    # A failed criterion outranks the unknown name.
+    # A failed criterion as well: exit 1 all the same.
     code, document, _ = review_document(
         index, repo, capsys, "gpllib", "nosuchlib", "--format", "json"
     )
@@ -297,7 +297,7 @@ def test_review_reviews_every_name_it_can_and_reports_the_unknown(
 
     code, document, _ = review_document(index, repo, capsys, "requests", "nosuchlib")
     markdown = document["markdown"]
-    assert code == 2
+    assert code == 1
     assert "Already in the global list: global-requirements.txt:3 " in markdown
     assert "### Not reviewed\n\n- `nosuchlib`: no project 'nosuchlib'" in markdown
 
@@ -416,7 +416,7 @@ def test_save_keeps_the_evidence_in_reviews(
 ) -> None:
     from accord import __version__
 
-    assert _save(index, repo, "GoodLib", "no-such-lib") == 2
+    assert _save(index, repo, "GoodLib", "no-such-lib") == 1
     captured = capsys.readouterr()
     assert "accord: saved reviews/goodlib.json" in captured.err
     [printed] = json.loads(captured.out)["reviews"]
@@ -443,3 +443,34 @@ def test_save_refuses_a_reviews_link_outside_the_repo(
     assert _save(index, repo, "goodlib") == 2
     assert "leads outside" in capsys.readouterr().err
     assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("ranges", [True, False], ids=["ranges", "whole-wheel"])
+def test_a_release_without_its_metadata_file_is_reviewed_from_its_wheel(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str], ranges: bool
+) -> None:
+    # The index advertises PEP 658 metadata it then does not serve, and the
+    # JSON API knows nothing of the release: the wheel's METADATA is read.
+    index.ranges = ranges
+    for metadata in (index.root / "files").glob("goodlib-1.0-*.metadata"):
+        metadata.unlink()
+    index.fail("/pypi/goodlib/1.0/json", times=5, status=404)
+    code, verdicts = review(index, repo, capsys, "goodlib")
+    assert code == 0
+    assert verdicts["license"] == "pass"  # MIT, from the wheel's METADATA
+    assert verdicts["python3"] == "pass"
+    wheel = [p for p in index.requests if p.endswith("goodlib-1.0-py3-none-any.whl")]
+    assert wheel
+
+
+def test_a_release_the_index_does_not_have_is_a_failed_review(
+    index: TestIndex, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main([
+        "review", "goodlib==7.0", "--requirements", str(repo),
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(repo.parent / "Packages"),
+    ])  # fmt: skip
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "accord: error: goodlib has no version 7.0 on the index" in err

@@ -101,7 +101,8 @@ def test_what_was_read_is_kept_in_one_small_file_and_not_asked_again(
     kept = json.loads((cache / "review-compare.json").read_text())
     assert set(kept["releases"]) == {"httpthing==2.0", "requests==2.0"}
     # Not a file per central release (the reviewed release's own is kept).
-    assert [p.name for p in (cache / "metadata").iterdir()] == ["httpclone"]
+    kept_names = [p.name for p in (cache / "metadata").iterdir()]
+    assert [n for n in kept_names if not n.startswith(".")] == ["httpclone"]
     index.clear_requests()
     assert duplicates(index, repo, capsys) == "warn"
     assert asked_about(index, "httpthing") == []
@@ -163,3 +164,38 @@ def test_a_warm_review_of_a_central_library_asks_the_index_nothing(
     index.clear_requests()
     assert main(args) == 0, capsys.readouterr()
     assert index.requests == []
+
+
+def test_a_new_pin_in_the_central_files_is_compared_at_once(
+    index: TestIndex,
+    repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Which libraries are compared, at which pins, is kept under a digest of
+    # the central files: a later review of the same files reuses it, and a
+    # change to them is read afresh.
+    assert duplicates(index, repo, capsys) == "warn"  # httpthing 2.0 looks alike
+    plans = tmp_path / "cache" / "accord" / "review-central.json"
+    [plan] = json.loads(plans.read_text())["plans"].values()
+    assert plan["compared"] == {"httpthing": "2.0", "requests": "2.0"}
+    (repo / "upper-constraints.txt").write_text("httpthing===3.0\nrequests===2.0\n")
+    assert duplicates(index, repo, capsys) == "pass"  # 3.0 does not
+    assert len(json.loads(plans.read_text())["plans"]) == 2
+
+
+def test_a_damaged_plan_is_derived_again(
+    index: TestIndex,
+    repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert duplicates(index, repo, capsys) == "warn"
+    plans = tmp_path / "cache" / "accord" / "review-central.json"
+    document = json.loads(plans.read_text())
+    for plan in document["plans"].values():
+        plan["compared"] = ["not", "a", "mapping"]
+    plans.write_text(json.dumps(document))
+    assert duplicates(index, repo, capsys) == "warn"
+    plans.write_text("{not json")
+    assert duplicates(index, repo, capsys) == "warn"

@@ -144,7 +144,10 @@ def gather(
     compare: dict[NormalizedName, CoreMetadata] | None = None,
     today: datetime.date | None = None,
     memo: PageMemo | None = None,
+    central_names: frozenset[NormalizedName] | None = None,
 ) -> Evidence:
+    """The evidence for ``target``; ``central_names`` are the global list's
+    names when the caller has them (else the list's lines are parsed)."""
     name, version, specifier = parse_target(target)
     # The distro lists, the JSON API and the release's metadata are asked at
     # once: each waits on its own disk or network.
@@ -168,7 +171,9 @@ def gather(
         release=release,
         today=today or datetime.date.today(),
         config=central.config,
-        central_names=central.global_list.names(),
+        central_names=(
+            central.global_list.names() if central_names is None else central_names
+        ),
         central_metadata=compare or {},
         distro=distro,
         distro_sources=tuple(source_names),
@@ -224,6 +229,7 @@ def review_many(
     compare: dict[NormalizedName, CoreMetadata],
     workers: int = 16,
     memo: PageMemo | None = None,
+    central_names: frozenset[NormalizedName] | None = None,
 ) -> list[Review | NotReviewed]:
     """Review each target, in parallel, in the order given: every one the
     index knows, whatever happens to the others. A malformed target is bad
@@ -235,7 +241,14 @@ def review_many(
     def one(target: str) -> Review | NotReviewed:
         try:
             evidence = gather(
-                target, central, client, sources, source_names, compare, memo=memo
+                target,
+                central,
+                client,
+                sources,
+                source_names,
+                compare,
+                memo=memo,
+                central_names=central_names,
             )
         except InputError as error:  # no such project or version
             return NotReviewed(target, mask_credentials(str(error)))
@@ -270,7 +283,7 @@ def pinned(
     return versions
 
 
-def comparable_names(central: CentralRepo) -> list[str]:
+def comparable_names(central: CentralRepo) -> list[NormalizedName]:
     """The central libraries a new one is compared with for duplicates:
     all but the denylisted tools and the installers left unpinned."""
     skipped = central.config.unpinned

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from accord.cli._app import (
-    EXIT_BAD_INPUT,
     EXIT_FINDINGS,
     EXIT_OK,
     UsageError,
@@ -58,13 +57,11 @@ def review(
         NotReviewed,
         PageMemo,
         Review,
-        comparable_names,
         distro_sources,
         parse_target,
-        pinned,
         review_many,
     )
-    from accord.review_compare import central_metadata
+    from accord.review_compare import central_metadata, compared_libraries
 
     for target in targets:
         parse_target(target)  # a malformed one is bad usage: nothing is fetched
@@ -76,18 +73,23 @@ def review(
     )
     memo = PageMemo(client)
     compare_with = {}
+    central_names = None
     if compare:
-        libraries = comparable_names(central)
-        with progress(len(libraries), "central libraries") as advance:
+        central_names, compared = compared_libraries(central, client.cache_dir.parent)
+        pins = {name: pin for name, pin in compared.items() if pin is not None}
+        with progress(len(compared), "central libraries") as advance:
             compare_with = central_metadata(
-                client,
-                libraries,
-                memo=memo,
-                pins=pinned(central, libraries),
-                on_done=advance,
+                client, list(compared), memo=memo, pins=pins, on_done=advance
             )
     results = review_many(
-        targets, central, client, sources, names, compare_with, memo=memo
+        targets,
+        central,
+        client,
+        sources,
+        names,
+        compare_with,
+        memo=memo,
+        central_names=central_names,
     )
     if output_format == "json":
         print(render_reviews_json(results))
@@ -109,10 +111,9 @@ def review(
         if isinstance(r, Review)
         for c in r.criteria
     )
-    # A failed criterion is a verdict and outranks a name the index lacks.
-    if failed:
-        return EXIT_FINDINGS
-    return EXIT_BAD_INPUT if unknown else EXIT_OK
+    # A name or version the index lacks is a review that could not be done:
+    # a failed operation, as a failed criterion is a finding (both exit 1).
+    return EXIT_FINDINGS if failed or unknown else EXIT_OK
 
 
 @_index_failure_fails

@@ -3,7 +3,8 @@
 ``~/.cache/accord/metadata/<name>/<version>.json``, and ``<version>.none``
 for a release known to have no metadata to be had. The review's duplicates
 check and the audit read a pinned release's metadata from here, so a later
-run asks the index nothing about it.
+run asks the index nothing about it. Entries not used for a long time are
+pruned (see :mod:`accord.index._prune`), at most daily, when one is written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from packaging.version import Version
 
 from accord.index._http import write_cache_file
+from accord.index._prune import prune_daily
 from accord.index.model import CoreMetadata
 
 __all__ = ["MetadataStore"]
@@ -48,6 +50,13 @@ class MetadataStore:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._pruned = False
+
+    def _written(self) -> None:
+        """After a write: prune the store if it is time (once per store)."""
+        if not self._pruned:
+            self._pruned = True
+            prune_daily(self.directory)
 
     def _path(self, name: str, version: Version) -> Path:
         return self.directory / name / f"{version}.json"
@@ -69,9 +78,11 @@ class MetadataStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch()
         except OSError:
-            pass
+            return
+        self._written()
 
     def put(self, name: str, version: Version, metadata: CoreMetadata) -> None:
         path = self._path(name, version)
         with contextlib.suppress(OSError):  # a cache not written is only slower
             write_cache_file(path, json.dumps(dataclasses.asdict(metadata)).encode())
+            self._written()

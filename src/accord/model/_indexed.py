@@ -46,10 +46,11 @@ def leading_name(content: str) -> NormalizedName | None:
 class IndexedFile:
     """The lines of one file, classified at once and parsed one by one."""
 
-    __slots__ = ("_by_name", "_file", "_parsed", "kinds", "path", "raw")
+    __slots__ = ("_by_name", "_file", "_parsed", "kinds", "path", "raw", "text")
 
     def __init__(self, text: str, path: str) -> None:
         self.path = path
+        self.text = text  # as read: what a digest of the file is taken of
         self.raw: list[RawLine] = split_logical_lines(text)
         self.kinds: list[Kind] = []
         self._by_name: dict[NormalizedName, list[int]] = {}
@@ -116,6 +117,11 @@ class IndexedDocument:
     @property
     def path(self) -> str:
         return self._lines.path
+
+    @property
+    def text(self) -> str:
+        """The file's text, as read."""
+        return self._lines.text
 
     @property
     def file(self) -> RequirementsFile:

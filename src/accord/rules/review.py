@@ -237,10 +237,11 @@ def check_duplicates(ev: Evidence, policy: ReviewPolicy) -> Criterion:
         return Criterion(
             "duplicates", "unknown", "no metadata to compare with the central list"
         )
+    reviewed = canonicalize_name(ev.name)
     others = {
         name: profile(meta)
         for name, meta in ev.central_metadata.items()
-        if name != canonicalize_name(ev.name)
+        if name != reviewed
     }
     # Words most central libraries share ("openstack", "client", "api") say
     # nothing about purpose: drop those found in more than 3% of them.

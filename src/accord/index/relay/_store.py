@@ -9,7 +9,9 @@ So the relay still fetches each page, but when the page's digest matches
 the one kept, it serves the kept rewrite: a hash and a file read instead of
 a pass over every link. A kept rewrite holds the relay's URLs (its port and
 secret), so it is used only by a relay at the same address; the directory
-is as private as the secret (0700, in the user's cache).
+is as private as the secret (0700, in the user's cache). Rewrites not used
+for a long time are pruned (see :mod:`accord.index._prune`), at most daily,
+when one is written.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from accord.index._prune import prune_daily
 
 # (distribution-version, platform) -> {python tag: upstream URL}
 PerPython = dict[tuple[str, str], dict[str, str]]
@@ -37,6 +41,7 @@ class PageStore:
     def __init__(self, directory: Path, base: str) -> None:
         self.directory = directory
         self.base = base
+        self._pruned = False
 
     def _path(self, upstream: str) -> Path:
         name = hashlib.sha256(upstream.encode()).hexdigest()
@@ -88,6 +93,9 @@ class PageStore:
                 temporary.replace(path)
             finally:
                 temporary.unlink(missing_ok=True)
+        if not self._pruned:  # once per store, and daily at most
+            self._pruned = True
+            prune_daily(self.directory)
 
 
 def _digest(source: bytes) -> str:
