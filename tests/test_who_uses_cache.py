@@ -142,6 +142,20 @@ def test_another_spelling_in_a_file_not_parsed_is_found(
     assert found == [("alpha", "test-requirements.txt", 1, "Oslo_Config>=1")]
 
 
+@pytest.mark.parametrize("text", ["\u212aeystone>=1\n", "keystone  # José\n"])
+def test_other_characters_answer_as_a_full_read(
+    fleet: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """A Kelvin sign lowercases to k, a letter that is not ASCII is no name
+    character: the cache's words of a file not parsed answer as reading it."""
+    write(fleet.parent / "beta" / "requirements.txt", text)
+    assert who_uses(fleet, "requests", capsys)  # beta's file: words only
+    main(["who-uses", "keystone", "--requirements", str(fleet), "--no-cache"])
+    full = capsys.readouterr().out
+    main(["who-uses", "keystone", "--requirements", str(fleet)])
+    assert capsys.readouterr().out == full
+
+
 def test_a_corrupt_cache_is_ignored_and_replaced(
     fleet: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,10 +49,13 @@ CENTRAL_FILES = (
 # without its size or times moving (git's "racily clean" files): such a
 # project is loaded again next time instead of trusted.
 RACY_NS = 2_000_000_000
-# A whole name as the prefilter reads one (accord.project._mention_test): a
-# run of name characters after a character that cannot be in a name,
-# starting with a letter or digit; trailing separators are not part of it.
-_WORD = re.compile(r"(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*")
+_SEPARATORS = re.compile(r"--+")
+# Bytes as words() reads them: letters and digits kept, a separator "-",
+# anything else a space (the text is lowercased before).
+_NAME_BYTES = bytes(
+    c if chr(c).isascii() and chr(c).isalnum() else 45 if chr(c) in "-_." else 32
+    for c in range(256)
+)
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ANY_NAME = "*"  # the words of a text that may hide a spelling (a backslash)
 
@@ -89,14 +92,25 @@ def is_plain(name: str) -> bool:
 def words(texts: Iterable[str]) -> str:
     """The whole names ``texts`` spell, canonical, as `` a b c `` (a space
     either side of each), or :data:`ANY_NAME` when a backslash could hide
-    one. A name is among a text's words exactly when the prefilter would
-    parse that text for it."""
-    found: set[str] = set()
-    for text in texts:
-        if "\\" in text:
-            return ANY_NAME
-        found.update(canonical(word.rstrip("-_.")) for word in _WORD.findall(text))
-    return f" {' '.join(sorted(found))} "
+    one. For ASCII text a name is among them exactly when the prefilter
+    (accord.project) would parse the text for it; a name with other
+    characters is found when lowercasing makes it ASCII (the Kelvin sign,
+    which packaging reads as a K) and can never be a plain one otherwise.
+
+    All in C over the whole text (this runs on every file a first run does
+    not parse): each character that cannot be in a name becomes a space,
+    each separator a ``-``; runs of separators become one and a trailing one
+    goes. Words that start with a separator are kept: no canonical name
+    starts with one, so they never match."""
+    text = "\n".join(texts)
+    if "\\" in text:
+        return ANY_NAME
+    spaced = text.lower().encode("ascii", "replace").translate(_NAME_BYTES)
+    found = spaced.decode("ascii")
+    if "--" in found:
+        found = _SEPARATORS.sub("-", found)
+    found = f"{found} ".replace("- ", " ")
+    return f" {' '.join(set(found.split()))} "
 
 
 def signature(path: str) -> Signature:
