@@ -120,6 +120,21 @@ def test_a_file_that_appears_or_goes_is_seen(
     assert "gone" in {use[0] for use in who_uses(fleet, "pbr", capsys)}
 
 
+def test_a_directory_replaced_by_a_link_is_seen(
+    fleet: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A link could lead outside the project without any file changing: a
+    project with one is loaded every time, and says where it leads."""
+    write(tmp_path / "beta" / "doc" / "requirements.txt", "requests\n")
+    assert len(who_uses(fleet, "requests", capsys)) == 3
+    (tmp_path / "beta" / "doc").rename(tmp_path / "outside")
+    (tmp_path / "beta" / "doc").symlink_to(tmp_path / "outside")
+    for _ in range(2):
+        main(["who-uses", "requests", "--requirements", str(fleet)])
+        out = capsys.readouterr().out
+        assert "doc/requirements.txt: leads outside" in out, out
+
+
 def test_an_edited_projects_list_is_read_again(
     fleet: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

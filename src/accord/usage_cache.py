@@ -59,6 +59,9 @@ _NAME_BYTES = bytes(
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ANY_NAME = "*"  # the words of a text that may hide a spelling (a backslash)
 
+# What is at a path (None: nothing): size, modification and change times
+# (the change time moves on every write, even one that puts the modification
+# time back) and the inode (a file replaced by another).
 Signature = list[int] | None
 Probe = tuple[str, Signature]
 
@@ -113,59 +116,60 @@ def words(texts: Iterable[str]) -> str:
     return f" {' '.join(set(found.split()))} "
 
 
-def signature(path: str) -> Signature:
-    """What a path is now: a file's type, size, times and identity; a
-    directory's type and identity; None when there is nothing there."""
-    try:
-        info = os.lstat(path)
-    except (OSError, ValueError):
-        return None
-    if stat.S_ISDIR(info.st_mode):
-        return [info.st_mode, info.st_ino, info.st_dev]
-    return [
-        info.st_mode,
-        info.st_size,
-        info.st_mtime_ns,
-        info.st_ctime_ns,
-        info.st_ino,
-        info.st_dev,
-    ]
-
-
 def probes(base: str, relatives: Iterable[str], since: int) -> list[Probe] | None:
     """The signature of each path under ``base`` (``""``: base itself), and
     of each directory on the way to a path that exists; None if one is a
-    symbolic link (where it leads could change without it) or a file
-    changed since ``since`` less :data:`RACY_NS` (nanoseconds)."""
+    symbolic link (where it leads could change without it) or changed since
+    ``since`` less :data:`RACY_NS` (nanoseconds)."""
     base = base.rstrip("/") or "/"
     found: dict[str, Signature] = {}
-    for relative in relatives:
-        mark = signature(f"{base}/{relative}" if relative else base)
-        if mark is not None and relative:
-            parts = relative.split("/")
-            for end in range(1, len(parts)):
-                directory = "/".join(parts[:end])
-                if directory not in found:
-                    found[directory] = signature(f"{base}/{directory}")
-        found[relative] = mark
-    for mark in found.values():
-        if mark is None:
+    limit = since - RACY_NS
+    pending = list(relatives)
+    while pending:
+        relative = pending.pop(0)
+        if relative in found:
             continue
-        if stat.S_ISLNK(mark[0]):
+        try:
+            info = os.lstat(f"{base}/{relative}" if relative else base)
+        except (OSError, ValueError):
+            found[relative] = None
+            continue
+        changed = max(info.st_mtime_ns, info.st_ctime_ns)
+        if stat.S_ISLNK(info.st_mode) or changed >= limit:
             return None
-        if len(mark) > 3 and max(mark[2], mark[3]) >= since - RACY_NS:
-            return None
+        found[relative] = [
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_ino,
+        ]
+        parent = relative.rpartition("/")[0]
+        if parent:  # the directories on the way to it: no link among them
+            pending.append(parent)
     return list(found.items())
 
 
 def unchanged(base: str, recorded: object) -> bool:
-    """Whether every path recorded by :func:`probes` is as it was
-    (TypeError or ValueError for what :func:`probes` did not write)."""
+    """Whether every path recorded by :func:`probes` is as it was (an
+    exception for what :func:`probes` did not write)."""
     if not isinstance(recorded, list):
         raise TypeError(recorded)
     base = base.rstrip("/") or "/"
+    lstat = os.lstat
     for relative, mark in recorded:
-        if signature(f"{base}/{relative}" if relative else base) != mark:
+        try:
+            info = lstat(f"{base}/{relative}" if relative else base)
+        except (OSError, ValueError):
+            if mark is not None:
+                return False
+            continue
+        if (
+            mark is None
+            or mark[3] != info.st_ino
+            or mark[2] != info.st_ctime_ns
+            or mark[1] != info.st_mtime_ns
+            or mark[0] != info.st_size
+        ):
             return False
     return True
 
@@ -189,11 +193,14 @@ class FleetCache:
     def open(cls, root: Path, workspace: Path | None) -> FleetCache:
         """The cache of the fleet of ``root`` with ``workspace`` (empty if
         there is none yet, or it cannot be read)."""
-        import hashlib
+        import zlib
 
-        key = f"{root.resolve()}\0{'' if workspace is None else workspace.absolute()}"
-        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
-        file = cache_root() / f"{digest[:32]}.json"
+        resolved = root.resolve()
+        key = f"{resolved}\0{'' if workspace is None else workspace.absolute()}"
+        # A short name is enough: the file holds its whole key, and a file
+        # of another fleet is read as no cache at all.
+        digest = zlib.crc32(key.encode("utf-8", "surrogateescape"))
+        file = cache_root() / f"{resolved.name[:40]}-{digest:08x}.json"
         return cls(file, _read(file, key))
 
     @property
@@ -210,7 +217,7 @@ class FleetCache:
             return None
         try:
             return central if unchanged(str(root), central.get("probes")) else None
-        except (TypeError, ValueError):
+        except (IndexError, TypeError, ValueError):  # not written here
             return None
 
     def record_central(self, root: Path, config: object, members: list[str]) -> None:
@@ -238,7 +245,7 @@ class FleetCache:
             if entry.get("absent"):
                 return "absent"
             return _uses_of(name, entry, wanted)
-        except (KeyError, TypeError, ValueError):  # not what this code wrote
+        except (KeyError, IndexError, TypeError, ValueError):  # not written here
             return None
 
     def answer(self, root: Path, workspace: Path | None, name: str) -> Answer | None:
