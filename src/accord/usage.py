@@ -129,15 +129,11 @@ def _entry(project: Project, config: list[object], since: int) -> Entry | None:
     assert isinstance(patterns, list)
     read = [relative for relative, _ in project.texts]
     looked = [*patterns, "setup.cfg", "pyproject.toml", *project.included, *read]
-    # The directory itself only when no file is there: a file's own state
-    # already says whether the directory is still the one read.
-    if not read:
-        looked.insert(0, "")
     found = probes(str(project.root), dict.fromkeys(looked), since)
     if found is None:
         return None
     marks = dict(found)
-    if any(marks[relative] is None for relative in read):
+    if any(marks.get(relative) is None for relative in read):
         return None  # gone since it was read
     parsed = {source.path for source in project.sources}
     uses: list[list[object]] = []

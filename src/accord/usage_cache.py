@@ -117,22 +117,31 @@ def words(texts: Iterable[str]) -> str:
 
 
 def probes(base: str, relatives: Iterable[str], since: int) -> list[Probe] | None:
-    """The signature of each path under ``base`` (``""``: base itself), and
-    of each directory on the way to a path that exists; None if one is a
-    symbolic link (where it leads could change without it) or changed since
+    """The signatures that say whether the paths ``relatives`` under
+    ``base`` are as they are now: each one that exists and each directory
+    on the way to it; for one that does not, its nearest directory that
+    does (a file cannot appear in a directory without changing its times;
+    this spares an exception a missing file). ``""`` is ``base`` itself,
+    recorded as None if it does not exist. None if a path is a symbolic
+    link (where it leads could change without it) or changed since
     ``since`` less :data:`RACY_NS` (nanoseconds)."""
     base = base.rstrip("/") or "/"
     found: dict[str, Signature] = {}
+    looked: set[str] = set()
     limit = since - RACY_NS
     pending = list(relatives)
     while pending:
-        relative = pending.pop(0)
-        if relative in found:
+        relative = pending.pop()
+        if relative in looked:
             continue
+        looked.add(relative)
         try:
             info = os.lstat(f"{base}/{relative}" if relative else base)
         except (OSError, ValueError):
-            found[relative] = None
+            if relative:
+                pending.append(relative.rpartition("/")[0])
+            else:
+                found[relative] = None
             continue
         changed = max(info.st_mtime_ns, info.st_ctime_ns)
         if stat.S_ISLNK(info.st_mode) or changed >= limit:
@@ -143,9 +152,10 @@ def probes(base: str, relatives: Iterable[str], since: int) -> list[Probe] | Non
             info.st_ctime_ns,
             info.st_ino,
         ]
-        parent = relative.rpartition("/")[0]
-        if parent:  # the directories on the way to it: no link among them
-            pending.append(parent)
+        if relative:  # the directories on the way to it: no link among them
+            parent = relative.rpartition("/")[0]
+            if parent:
+                pending.append(parent)
     return list(found.items())
 
 
