@@ -176,8 +176,18 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
 ) -> None:
     expected = who_uses(fleet, "requests", capsys)
     (cache,) = usage_cache.cache_root().iterdir()
-    for garbage in ["{not json", '{"format": 1, "projects": []}', "[]", ""]:
-        cache.write_text(garbage)
+    key = json.loads(cache.read_text())["key"]
+    wrong = [
+        {"central": {"probes": "x", "members": [["alpha"]]}, "projects": {}},
+        {"central": {"probes": [], "members": [["alpha"]]}, "projects": {}},
+        {"central": {"probes": [], "members": ["alpha"]}, "projects": {"alpha": 1}},
+        {"central": {"probes": [], "members": ["beta"]}, "projects": {"beta": {}}},
+        {"projects": {"alpha": {"probes": [["requirements.txt", [1]]]}}},
+    ]
+    garbage = ["{not json", '{"format": 1, "projects": []}', "[]", "", "\0" * 9]
+    garbage += [json.dumps({"format": 1, "key": key, **data}) for data in wrong]
+    for text in garbage:
+        cache.write_text(text)
         assert who_uses(fleet, "requests", capsys) == expected
         assert json.loads(cache.read_text())["format"] == usage_cache.FORMAT
 

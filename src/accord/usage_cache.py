@@ -268,7 +268,9 @@ class FleetCache:
         if central is None or not is_plain(wanted):
             return None
         members, config = central.get("members"), central.get("config")
-        if not isinstance(members, list):
+        if not isinstance(members, list) or not all(
+            isinstance(member, str) for member in members
+        ):
             return None
         base = workspace if workspace is not None else root.resolve().parent
         place = str(base)
