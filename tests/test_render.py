@@ -9,7 +9,8 @@ import pytest
 
 from accord.cli import main
 from accord.findings import Finding
-from accord.report.render import render_table, shown
+from accord.report.render import render_table
+from accord.report.users import shown
 
 from .conftest import EXAMPLES
 

@@ -59,6 +59,9 @@ class Project:
     sources: tuple[RequirementSource, ...]
     texts: tuple[tuple[str, str], ...]  # (path relative to root, text)
     problems: tuple[SourceProblem, ...]  # e.g. a -r to a missing file
+    # The -r targets whose existence was asked, found or not (who-uses's
+    # cache watches them: one created later changes the project).
+    included: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -116,7 +119,11 @@ def load_project(
             with contextlib.suppress(InputError):  # the rule is advice; skip it
                 loader.read(name)
     return Project(
-        root, tuple(loader.sources), tuple(loader.texts.items()), tuple(loader.problems)
+        root,
+        tuple(loader.sources),
+        tuple(loader.texts.items()),
+        tuple(loader.problems),
+        tuple(loader.included),
     )
 
 
@@ -178,6 +185,7 @@ class _Loader:
         self.texts: dict[str, str] = {}
         self.sources: list[RequirementSource] = []
         self.problems: list[SourceProblem] = []
+        self.included: list[str] = []
 
     def read(self, relative: str) -> str:
         display = _join(self.place, relative)
@@ -211,6 +219,8 @@ class _Loader:
                 )
                 continue
             # The first file was found by _requirement_files: look only at -r's.
+            if via is not None:
+                self.included.append(relative)
             if via is not None and not os.path.lexists(_join(self.place, relative)):
                 self.problems.append(
                     SourceProblem(

@@ -3,37 +3,72 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-from accord.central import CentralRepo
+from accord.central import CentralRepo, load_central_repo
+from accord.config import Config
 from accord.errors import AccordError
-from accord.members import Member
+from accord.members import Member, fleet_members
 from accord.project import Project, load_project
+from accord.usage_cache import Answer, FleetCache, Use, is_plain, probes, words
+
+__all__ = ["Use", "find_users", "fleet_users", "uses_in"]
+
+# What a cache entry holds: JSON values only.
+Entry = dict[str, object]
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
-    project: str
-    path: str
-    line: int
-    source: str  # the source's label, e.g. "pyproject.toml [dependency-groups] test"
-    requirement: str  # as written
+def fleet_users(
+    root: Path, workspace: Path | None, name: str, cache: FleetCache | None
+) -> Answer:
+    """The uses of ``name`` in the fleet of the requirements repo ``root``,
+    the projects that could not be read, and every project's directory;
+    ``cache`` answers for the projects it can and learns the others."""
+    central = load_central_repo(root)
+    members = fleet_members(central, workspace)
+    if cache is not None:
+        cache.record_central(
+            root, cache_key(central.config), [member.name for member in members]
+        )
+    uses, problems = find_users(central, members, name, cache)
+    return Answer(uses, problems, [(member.name, member.path) for member in members])
 
 
 def find_users(
-    central: CentralRepo, members: Sequence[Member], name: str
+    central: CentralRepo,
+    members: Sequence[Member],
+    name: str,
+    cache: FleetCache | None = None,
 ) -> tuple[list[Use], list[str]]:
     """The uses of ``name`` in the fleet, and the projects that could not be read."""
     wanted = canonicalize_name(name)
-    uses: dict[tuple[str, str, int], Use] = {}
+    config = cache_key(central.config)
+    if config is None or not is_plain(wanted):
+        cache = None  # globs, or a name no requirement can have: load everything
+    if cache is not None:
+        cache.use_config(config)
+    uses: list[Use] = []
+    seen: set[tuple[str, str, int]] = set()  # a line is one use, however named
     problems: list[str] = []
     parents: dict[Path, Path | None] = {}
     for member in members:
+        if cache is not None:
+            hit = cache.lookup(member.name, member.path, config, wanted)
+            if hit == "absent":
+                problems.append(f"{member.name}: no directory at {member.path}")
+                continue
+            if isinstance(hit, list):
+                for use in hit:
+                    if (use.project, use.path, use.line) not in seen:
+                        seen.add((use.project, use.path, use.line))
+                        uses.append(use)
+                continue
         if not member.path.is_dir():
             problems.append(f"{member.name}: no directory at {member.path}")
+            if cache is not None:
+                cache.record(member.name, _absent(member, cache.started))
             continue
         try:
             project = load_project(
@@ -44,18 +79,74 @@ def find_users(
             )
         except AccordError as error:
             problems.append(f"{member.name}: {error}")
+            if cache is not None:
+                cache.record(member.name, None)  # loaded again next time
             continue
+        if cache is not None and config is not None:
+            cache.record(member.name, _entry(project, config, cache.started))
         for source in project.sources:
             for item in source.requirements:
                 key = (member.name, item.path, item.line)
                 if (
-                    canonicalize_name(item.requirement.name) == wanted
-                    and key not in uses
+                    key not in seen
+                    and canonicalize_name(item.requirement.name) == wanted
                 ):
-                    uses[key] = Use(
-                        member.name, item.path, item.line, source.label, item.text
+                    seen.add(key)
+                    uses.append(
+                        Use(member.name, item.path, item.line, source.label, item.text)
                     )
-    return list(uses.values()), problems
+    return uses, problems
+
+
+def cache_key(config: Config) -> list[object] | None:
+    """What of the configuration decides a project's sources (the files
+    looked for, whether build requirements count), as JSON; None when the
+    files are globs, which the cache does not follow."""
+    import glob
+
+    patterns = []
+    for pattern in config.requirement_files:
+        if glob.has_magic(pattern):
+            return None
+        patterns.append(PurePosixPath(pattern).as_posix())
+    if {"setup.cfg", "pyproject.toml"} & set(patterns):
+        return None  # one file read two ways: keep it simple, load it
+    return [patterns, config.check_build_system]
+
+
+def _absent(member: Member, since: int) -> Entry | None:
+    found = probes(str(member.path), [""], since)
+    if found is None:
+        return None
+    return {"probes": found, "absent": True}
+
+
+def _entry(project: Project, config: list[object], since: int) -> Entry | None:
+    """What the cache keeps of a loaded project: the state of every path its
+    load looked at, the uses of the files it parsed (every library's) and
+    the words of those it did not."""
+    patterns = config[0]
+    assert isinstance(patterns, list)
+    read = [relative for relative, _ in project.texts]
+    looked = [*patterns, "setup.cfg", "pyproject.toml", *project.included, *read]
+    found = probes(str(project.root), dict.fromkeys(looked), since)
+    if found is None:
+        return None
+    marks = dict(found)
+    if any(marks.get(relative) is None for relative in read):
+        return None  # gone since it was read
+    parsed = {source.path for source in project.sources}
+    uses: list[list[object]] = []
+    for source in project.sources:
+        for item in source.requirements:
+            name = canonicalize_name(item.requirement.name)
+            uses.append([name, item.path, item.line, source.label, item.text])
+    return {
+        "probes": found,
+        "names": f" {' '.join(sorted({str(use[0]) for use in uses}))} ",
+        "uses": uses,
+        "words": words(text for path, text in project.texts if path not in parsed),
+    }
 
 
 def _resolved(path: Path, parents: dict[Path, Path | None]) -> Path | None:

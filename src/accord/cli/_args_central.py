@@ -62,6 +62,12 @@ def who_uses(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", help="The library (any spelling).")
     central_options(parser)
     workspace_option(parser, "Where projects.txt entries live.")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every project's files, and neither read nor write the cache "
+        "of what they name ($XDG_CACHE_HOME/accord/who-uses, default ~/.cache)",
+    )
 
 
 def fleet_check(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""Commands on the central files and one project: validate, check, sync, who-uses."""
+"""Commands on the central files and one project: validate, check, sync."""
 
 from __future__ import annotations
 
@@ -126,21 +126,3 @@ def sync(
         finish("sync", findings, output_format, f"sync {project}", project)
     failed = has_errors(plan.findings) or (check_only and bool(plan.updates))
     return EXIT_FINDINGS if failed else EXIT_OK
-
-
-def who_uses(
-    name: str, requirements: str | None, output_format: str, workspace: Path | None
-) -> int:
-    from accord.central import load_central_repo
-    from accord.locate import default_workspace, requirements_repo
-    from accord.members import fleet_members
-    from accord.report.render import render_users
-    from accord.usage import find_users
-
-    root = requirements_repo(requirements)
-    central = load_central_repo(root)
-    members = fleet_members(central, default_workspace(root, workspace))
-    users, problems = find_users(central, members, name)
-    roots = {member.name: member.path for member in members}
-    print(render_users(name, users, problems, output_format, roots))
-    return EXIT_OK

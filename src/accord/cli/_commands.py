@@ -56,7 +56,7 @@ COMMANDS: Mapping[str, Command] = {
     ),
     "who-uses": Command(
         "Every project, file and line that uses library NAME.",
-        "accord.cli._central:who_uses",
+        "accord.cli._who_uses:who_uses",
         "accord.cli._args_central:who_uses",
     ),
     "fleet": Command(

@@ -109,7 +109,7 @@ def _json(report: BuildReport) -> str:
     import json
 
     from accord.masking import mask_credentials
-    from accord.report.render import JSON_SCHEMA_VERSION
+    from accord.report.users import JSON_SCHEMA_VERSION
 
     document = {
         "schema": JSON_SCHEMA_VERSION,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from accord.report.render import JSON_SCHEMA_VERSION
+from accord.report.users import JSON_SCHEMA_VERSION
 from accord.resolve.generate import Generated, describe_changes
 from accord.textdiff import unified_diff
 

@@ -8,7 +8,7 @@ from typing import IO
 
 from accord.fleet import Mode, Outcome
 from accord.masking import mask_credentials
-from accord.report.render import JSON_SCHEMA_VERSION, shown
+from accord.report.users import JSON_SCHEMA_VERSION, shown
 
 
 def render_fleet_json(mode: Mode, outcomes: Sequence[Outcome]) -> str:

@@ -9,29 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from accord.findings import Finding
 from accord.masking import mask_credentials
 
+# Defined with who-uses's output, light to import: a who-uses answered from
+# its cache imports nothing else of report.
+from accord.report.users import JSON_SCHEMA_VERSION, shown
+
 if TYPE_CHECKING:
     from accord.sync.plan import SyncPlan
-    from accord.usage import Use
-
-JSON_SCHEMA_VERSION = 1
-
-
-def shown(path: Path) -> str:
-    """``path`` as it opens from the current directory (``path:line`` in an
-    editor or terminal): relative when it is below here, else absolute."""
-    if not path.is_absolute():
-        return str(path)
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, int]:
@@ -252,51 +242,3 @@ def render_sync(
         verdict = f"would change {len(plan.updates)} file(s)"
     out.append(f"sync {project}: {verdict}")
     return "".join(out)
-
-
-def render_users(
-    name: str,
-    uses: Sequence[Use],
-    problems: Sequence[str],
-    output_format: str,
-    roots: Mapping[str, Path] | None = None,
-) -> str:
-    """Every use of ``name``; ``roots`` (project -> directory) lets the lines
-    show paths that open from the current directory."""
-    if output_format == "json":
-        import json
-
-        return mask_credentials(
-            json.dumps(
-                {
-                    "schema": JSON_SCHEMA_VERSION,
-                    "command": "who-uses",
-                    "name": name,
-                    "uses": [
-                        {
-                            "project": u.project,
-                            "path": u.path,
-                            "line": u.line,
-                            "source": u.source,
-                            "requirement": u.requirement,
-                        }
-                        for u in uses
-                    ],
-                    "unreadable": list(problems),
-                },
-                indent=2,
-            )
-        )
-    roots = roots or {}
-    lines = [
-        f"{_use_path(u, roots)}:{u.line}: {u.requirement}  ({u.source})" for u in uses
-    ]
-    lines.extend(f"not read: {problem}" for problem in problems)
-    projects = len({u.project for u in uses})
-    lines.append(f"{name}: used {len(uses)} time(s) by {projects} project(s)")
-    return mask_credentials("\n".join(lines))
-
-
-def _use_path(use: Use, roots: Mapping[str, Path]) -> str:
-    root = roots.get(use.project)
-    return f"{use.project}/{use.path}" if root is None else shown(root / use.path)

@@ -1,0 +1,371 @@
+"""who-uses's cache: what each project's files name, kept per fleet.
+
+A run records, for each project it loaded, the state (``lstat``) of every
+path the load depended on: the project's directory, each file it read and
+each path whose existence it asked (a requirements file, setup.cfg,
+pyproject.toml, a ``-r`` target). With every file it keeps either the uses
+it parsed (every library's, so any later name is answered) or, for a file
+not parsed, the whole names its text spells (the prefilter's words: a
+later name that is among them parses the file again). A later run that
+finds every path of a project in the same state answers for it from here,
+reading no file; one path changed, added, removed or replaced sends that
+project (only) through the full load. Central files are checked the same
+way, so an edited accord.toml or projects.txt is read again.
+
+The cache lives in ``$XDG_CACHE_HOME/accord/who-uses/`` (default
+``~/.cache``), one JSON file per requirements repo and workspace, replaced
+atomically; a file that cannot be read or is not this format is ignored
+(and replaced). ``who-uses --no-cache`` neither reads nor writes it.
+
+Light to import on purpose: a run answered from the cache imports neither
+packaging nor the project loader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+# Bumped whenever what an entry means changes: an older file is ignored.
+FORMAT = 1
+# The files load_central_repo reads (accord.central's names; a test keeps
+# the two lists equal): a change to any of them is a change to the answer.
+CENTRAL_FILES = (
+    "global-requirements.txt",
+    "accord.toml",
+    "upper-constraints.txt",
+    "denylist.txt",
+    "blacklist.txt",
+    "projects.txt",
+    "backports.txt",
+)
+# A file modified this recently may change again within the same clock tick
+# without its size or times moving (git's "racily clean" files): such a
+# project is loaded again next time instead of trusted.
+RACY_NS = 2_000_000_000
+_SEPARATORS = re.compile(r"--+")
+# Bytes as words() reads them: letters and digits kept, a separator "-",
+# anything else a space (the text is lowercased before).
+_NAME_BYTES = bytes(
+    c if chr(c).isascii() and chr(c).isalnum() else 45 if chr(c) in "-_." else 32
+    for c in range(256)
+)
+_PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ANY_NAME = "*"  # the words of a text that may hide a spelling (a backslash)
+
+# What is at a path (None: nothing): size, modification and change times
+# (the change time moves on every write, even one that puts the modification
+# time back) and the inode (a file replaced by another).
+Signature = list[int] | None
+Probe = tuple[str, Signature]
+
+
+class Use(NamedTuple):
+    """A line of a project that names a library."""
+
+    project: str
+    path: str
+    line: int
+    source: str  # the source's label, e.g. "pyproject.toml [dependency-groups] test"
+    requirement: str  # as written
+
+
+def canonical(name: str) -> str:
+    """``packaging.utils.canonicalize_name`` (the same steps; a test compares
+    them), without importing packaging.utils, which loads packaging.tags,
+    platform, logging and subprocess: more than a cached run costs."""
+    value = name.lower().replace("_", "-").replace(".", "-")
+    while "--" in value:
+        value = value.replace("--", "-")
+    return value
+
+
+def is_plain(name: str) -> bool:
+    """Whether a canonical name can be answered from words (every real
+    distribution name can; anything else goes through the full load)."""
+    return _PLAIN_NAME.fullmatch(name) is not None
+
+
+def words(texts: Iterable[str]) -> str:
+    """The whole names ``texts`` spell, canonical, as `` a b c `` (a space
+    either side of each), or :data:`ANY_NAME` when a backslash could hide
+    one. For ASCII text a name is among them exactly when the prefilter
+    (accord.project) would parse the text for it; a name with other
+    characters is found when lowercasing makes it ASCII (the Kelvin sign,
+    which packaging reads as a K) and can never be a plain one otherwise.
+
+    All in C over the whole text (this runs on every file a first run does
+    not parse): each character that cannot be in a name becomes a space,
+    each separator a ``-``; runs of separators become one and a trailing one
+    goes. Words that start with a separator are kept: no canonical name
+    starts with one, so they never match."""
+    text = "\n".join(texts)
+    if "\\" in text:
+        return ANY_NAME
+    spaced = text.lower().encode("ascii", "replace").translate(_NAME_BYTES)
+    found = spaced.decode("ascii")
+    if "--" in found:
+        found = _SEPARATORS.sub("-", found)
+    found = f"{found} ".replace("- ", " ")
+    return f" {' '.join(set(found.split()))} "
+
+
+def probes(base: str, relatives: Iterable[str], since: int) -> list[Probe] | None:
+    """The signatures that say whether the paths ``relatives`` under
+    ``base`` are as they are now: each one that exists and each directory
+    on the way to it; for one that does not, its nearest directory that
+    does (a file cannot appear in a directory without changing its times;
+    this spares an exception a missing file). ``""`` is ``base`` itself,
+    recorded as None if it does not exist. None if a path is a symbolic
+    link (where it leads could change without it) or changed since
+    ``since`` less :data:`RACY_NS` (nanoseconds)."""
+    base = base.rstrip("/") or "/"
+    found: dict[str, Signature] = {}
+    looked: set[str] = set()
+    limit = since - RACY_NS
+    pending = list(relatives)
+    while pending:
+        relative = pending.pop()
+        if relative in looked:
+            continue
+        looked.add(relative)
+        try:
+            info = os.lstat(f"{base}/{relative}" if relative else base)
+        except (OSError, ValueError):
+            if relative:
+                pending.append(relative.rpartition("/")[0])
+            else:
+                found[relative] = None
+            continue
+        changed = max(info.st_mtime_ns, info.st_ctime_ns)
+        if stat.S_ISLNK(info.st_mode) or changed >= limit:
+            return None
+        found[relative] = [
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_ino,
+        ]
+        if relative:  # the directories on the way to it: no link among them
+            parent = relative.rpartition("/")[0]
+            if parent:
+                pending.append(parent)
+    return list(found.items())
+
+
+def unchanged(base: str, recorded: object) -> bool:
+    """Whether every path recorded by :func:`probes` is as it was (an
+    exception for what :func:`probes` did not write)."""
+    if not isinstance(recorded, list):
+        raise TypeError(recorded)
+    base = base.rstrip("/") or "/"
+    lstat = os.lstat
+    for relative, mark in recorded:
+        try:
+            info = lstat(f"{base}/{relative}" if relative else base)
+        except (OSError, ValueError):
+            if mark is not None:
+                return False
+            continue
+        if (
+            mark is None
+            or mark[3] != info.st_ino
+            or mark[2] != info.st_ctime_ns
+            or mark[1] != info.st_mtime_ns
+            or mark[0] != info.st_size
+        ):
+            return False
+    return True
+
+
+class Answer(NamedTuple):
+    uses: list[Use]
+    problems: list[str]
+    members: list[tuple[str, Path]]  # (name, directory): those with uses at least
+
+
+class FleetCache:
+    """The cache of one fleet: read once, updated, written back if changed."""
+
+    def __init__(self, file: Path | None, data: dict[str, object]) -> None:
+        self.file = file
+        self.data = data
+        self.changed = False
+        self.started = time.time_ns()
+
+    @classmethod
+    def open(cls, root: Path, workspace: Path | None) -> FleetCache:
+        """The cache of the fleet of ``root`` with ``workspace`` (empty if
+        there is none yet, or it cannot be read)."""
+        import zlib
+
+        resolved = root.resolve()
+        key = f"{resolved}\0{'' if workspace is None else workspace.absolute()}"
+        # A short name is enough: the file holds its whole key, and a file
+        # of another fleet is read as no cache at all.
+        digest = zlib.crc32(key.encode("utf-8", "surrogateescape"))
+        file = cache_root() / f"{resolved.name[:40]}-{digest:08x}.json"
+        return cls(file, _read(file, key))
+
+    @property
+    def projects(self) -> dict[str, dict[str, object]]:
+        found = self.data.setdefault("projects", {})
+        assert isinstance(found, dict)
+        return found
+
+    def central(self, root: Path) -> dict[str, object] | None:
+        """The recorded central state (config and projects), if the central
+        files are as they were."""
+        central = self.data.get("central")
+        if not isinstance(central, dict):
+            return None
+        try:
+            return central if unchanged(str(root), central.get("probes")) else None
+        except (IndexError, TypeError, ValueError):  # not written here
+            return None
+
+    def record_central(self, root: Path, config: object, members: list[str]) -> None:
+        found = probes(str(root), ["", *CENTRAL_FILES], self.started)
+        self.data["central"] = (
+            None
+            if found is None
+            else {"probes": found, "config": config, "members": members}
+        )
+        self.changed = True
+
+    def lookup(
+        self, name: str, directory: str | Path, config: object, wanted: str
+    ) -> list[Use] | str | None:
+        """The uses of ``wanted`` in project ``name`` at ``directory``, or
+        ``"absent"`` for a project with no directory, from the cache; None
+        when the cache cannot tell (not recorded, something changed, or a
+        file not parsed may name it)."""
+        entry = self.projects.get(name)
+        if not isinstance(entry, dict) or self.data.get("config") != config:
+            return None
+        try:
+            if not unchanged(str(directory), entry["probes"]):
+                return None
+            if entry.get("absent"):
+                return "absent"
+            return _uses_of(name, entry, wanted)
+        except (KeyError, IndexError, TypeError, ValueError):  # not written here
+            return None
+
+    def answer(self, root: Path, workspace: Path | None, name: str) -> Answer | None:
+        """The whole answer for ``name`` when the central files and every
+        project are as recorded and no file left unparsed may name it; None
+        sends the run through the full load (which still uses the cache
+        for each project it can)."""
+        wanted = canonical(name)
+        central = self.central(root)
+        if central is None or not is_plain(wanted):
+            return None
+        members, config = central.get("members"), central.get("config")
+        if not isinstance(members, list) or not all(
+            isinstance(member, str) for member in members
+        ):
+            return None
+        base = workspace if workspace is not None else root.resolve().parent
+        place = str(base)
+        uses: list[Use] = []
+        problems: list[str] = []
+        directories: list[tuple[str, Path]] = []
+        for member in members:
+            hit = self.lookup(member, f"{place}/{member}", config, wanted)
+            if hit is None:
+                return None
+            if isinstance(hit, str):  # "absent"
+                problems.append(f"{member}: no directory at {base / member}")
+            elif hit:
+                uses.extend(hit)
+                directories.append((member, base / member))  # to show its paths
+        return Answer(uses, problems, directories)
+
+    def use_config(self, config: object) -> None:
+        """Project entries hold for one configuration (the files looked for):
+        another one forgets them."""
+        if self.data.get("config") != config:
+            self.data["config"] = config
+            self.data["projects"] = {}
+            self.changed = True
+
+    def record(self, name: str, entry: dict[str, object] | None) -> None:
+        if entry is None:
+            if self.projects.pop(name, None) is not None:
+                self.changed = True
+            return
+        self.projects[name] = entry
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache back if a run changed it; a cache that cannot be
+        written is left alone (the answer does not depend on it)."""
+        if not self.changed or self.file is None:
+            return
+
+        from accord.errors import AccordError
+        from accord.files import write_atomic
+
+        text = json.dumps(self.data, separators=(",", ":"))
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.file, text, durable=False)
+        except (OSError, AccordError) as error:
+            import sys
+
+            print(f"accord: note: who-uses cache not written: {error}", file=sys.stderr)
+
+
+def _uses_of(project: str, entry: dict[str, object], wanted: str) -> list[Use]:
+    """The uses of ``wanted`` in a project's entry (``names``: of the uses
+    parsed; ``words``: of the files not parsed); ValueError when a file not
+    parsed may name it."""
+    text_words, names, uses = entry["words"], entry["names"], entry["uses"]
+    if not isinstance(text_words, str) or not isinstance(names, str):
+        raise TypeError(entry)
+    key = f" {wanted} "
+    if text_words == ANY_NAME or key in text_words:
+        raise ValueError("a file not parsed may name it")
+    if key not in names:
+        return []
+    if not isinstance(uses, list):
+        raise TypeError(uses)
+    seen: set[tuple[str, int]] = set()  # a line is one use (a group included twice)
+    found: list[Use] = []
+    for name, path, line, source, requirement in uses:
+        if name == wanted and (path, line) not in seen:
+            seen.add((path, line))
+            found.append(Use(project, path, line, source, requirement))
+    return found
+
+
+def cache_root() -> Path:
+    """``$XDG_CACHE_HOME/accord/who-uses``, else ``~/.cache/accord/who-uses``."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "accord" / "who-uses"
+
+
+def _read(file: Path, key: str) -> dict[str, object]:
+    """The cache's data, or a fresh one if it is missing, unreadable, of
+    another format or another fleet (a hash collision)."""
+    fresh: dict[str, object] = {"format": FORMAT, "key": key, "projects": {}}
+    try:
+        with file.open("rb") as handle:
+            data = json.loads(handle.read())
+    except (OSError, ValueError, RecursionError):
+        return fresh
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("key") != key
+        or not isinstance(data.get("projects"), dict)
+    ):
+        return fresh
+    return data

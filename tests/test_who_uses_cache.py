@@ -1,0 +1,254 @@
+"""who-uses's cache: a repeat run answers from the state of the files, and
+any change to a file a project's load looked at is seen."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from packaging.utils import canonicalize_name
+
+import accord.usage
+from accord import usage_cache
+from accord.central import (
+    BACKPORTS,
+    DENYLISTS,
+    GLOBAL_REQUIREMENTS,
+    PROJECTS,
+    UPPER_CONSTRAINTS,
+)
+from accord.cli import main
+from accord.config import CONFIG_FILE
+from accord.project import _mention_test
+
+LONG_AGO = 1_600_000_000  # seconds: files older than the racy margin
+
+
+def write(path: Path, text: str, mtime: int = LONG_AGO) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.utime(path, (mtime, mtime))
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three projects (one without a directory). A file changed within the
+    last two seconds is not trusted; here, a file written before the run is."""
+    monkeypatch.setattr(usage_cache, "RACY_NS", 0)
+    repo = tmp_path / "requirements"
+    write(repo / "global-requirements.txt", "requests\noslo.config\npbr\n")
+    write(repo / "projects.txt", "alpha\nbeta\ngone\n")
+    write(tmp_path / "alpha" / "requirements.txt", "requests>=2\npbr\n")
+    write(tmp_path / "alpha" / "test-requirements.txt", "Oslo_Config>=1\n")
+    write(
+        tmp_path / "beta" / "pyproject.toml",
+        '[project]\nname = "beta"\nversion = "1"\ndependencies = ["pbr"]\n'
+        '[dependency-groups]\ntest = ["Requests[socks]"]\n',
+    )
+    return repo
+
+
+class Loads:
+    """Counts the projects who-uses loads (rather than answers from the cache)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = accord.usage.load_project
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.count += 1
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(accord.usage, "load_project", counted)
+
+
+def who_uses(
+    repo: Path, name: str, capsys: pytest.CaptureFixture[str], *extra: str
+) -> list[tuple[str, str, int, str]]:
+    assert main(["who-uses", name, "--requirements", str(repo), *extra]) == 0
+    out = capsys.readouterr().out
+    assert main(["who-uses", name, "--requirements", str(repo), "--no-cache"]) == 0
+    assert capsys.readouterr().out == out  # the cache never changes the answer
+    main(["who-uses", name, "--requirements", str(repo), "--format", "json", *extra])
+    document = json.loads(capsys.readouterr().out)
+    return [
+        (u["project"], u["path"], u["line"], u["requirement"]) for u in document["uses"]
+    ]
+
+
+def test_a_repeat_run_reads_no_project(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = who_uses(fleet, "requests", capsys)
+    assert first == [
+        ("alpha", "requirements.txt", 1, "requests>=2"),
+        ("beta", "pyproject.toml", 6, "Requests[socks]"),
+    ]
+    loads = Loads(monkeypatch)
+    assert main(["who-uses", "requests", "--requirements", str(fleet)]) == 0
+    out = capsys.readouterr().out
+    assert loads.count == 0
+    assert "not read: gone: no directory at" in out
+    assert out.endswith("requests: used 2 time(s) by 2 project(s)\n")
+
+
+def test_an_edit_of_the_same_size_is_seen(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    who_uses(fleet, "requests", capsys)
+    requirements = fleet.parent / "alpha" / "requirements.txt"
+    write(requirements, "requests>=3\npbr\n", mtime=LONG_AGO + 60)
+    loads = Loads(monkeypatch)
+    assert who_uses(fleet, "requests", capsys)[0][3] == "requests>=3"
+    assert loads.count >= 1
+    # Same size and the old time put back: the change time still tells.
+    write(requirements, "requests>=4\npbr\n", mtime=LONG_AGO + 60)
+    assert who_uses(fleet, "requests", capsys)[0][3] == "requests>=4"
+
+
+def test_a_file_that_appears_or_goes_is_seen(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    who_uses(fleet, "pbr", capsys)
+    write(fleet.parent / "beta" / "requirements.txt", "pbr>=5\n")
+    assert ("beta", "requirements.txt", 1, "pbr>=5") in who_uses(fleet, "pbr", capsys)
+    (fleet.parent / "alpha" / "requirements.txt").unlink()
+    assert [use[0] for use in who_uses(fleet, "pbr", capsys)] == ["beta", "beta"]
+    write(fleet.parent / "gone" / "setup.cfg", "[options]\ninstall_requires =\n  pbr\n")
+    assert "gone" in {use[0] for use in who_uses(fleet, "pbr", capsys)}
+
+
+def test_a_directory_replaced_by_a_link_is_seen(
+    fleet: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A link could lead outside the project without any file changing: a
+    project with one is loaded every time, and says where it leads."""
+    write(tmp_path / "beta" / "doc" / "requirements.txt", "requests\n")
+    assert len(who_uses(fleet, "requests", capsys)) == 3
+    (tmp_path / "beta" / "doc").rename(tmp_path / "outside")
+    (tmp_path / "beta" / "doc").symlink_to(tmp_path / "outside")
+    for _ in range(2):
+        main(["who-uses", "requests", "--requirements", str(fleet)])
+        out = capsys.readouterr().out
+        assert "doc/requirements.txt: leads outside" in out, out
+
+
+def test_an_edited_projects_list_is_read_again(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    who_uses(fleet, "requests", capsys)
+    write(fleet / "projects.txt", "beta\n", mtime=LONG_AGO + 1)
+    assert [use[0] for use in who_uses(fleet, "requests", capsys)] == ["beta"]
+
+
+def test_another_spelling_in_a_file_not_parsed_is_found(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run parses no file naming oslo.config; what the cache keeps
+    of test-requirements.txt (its words) still finds Oslo_Config."""
+    assert who_uses(fleet, "requests", capsys)
+    loads = Loads(monkeypatch)
+    main(["who-uses", "oslo.config", "--requirements", str(fleet)])
+    assert loads.count == 1  # alpha alone is loaded again
+    assert "alpha/test-requirements.txt:1: Oslo_Config>=1" in capsys.readouterr().out
+    found = who_uses(fleet, "oslo.config", capsys)
+    assert found == [("alpha", "test-requirements.txt", 1, "Oslo_Config>=1")]
+
+
+@pytest.mark.parametrize("text", ["\u212aeystone>=1\n", "keystone  # José\n"])
+def test_other_characters_answer_as_a_full_read(
+    fleet: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """A Kelvin sign lowercases to k, a letter that is not ASCII is no name
+    character: the cache's words of a file not parsed answer as reading it."""
+    write(fleet.parent / "beta" / "requirements.txt", text)
+    assert who_uses(fleet, "requests", capsys)  # beta's file: words only
+    main(["who-uses", "keystone", "--requirements", str(fleet), "--no-cache"])
+    full = capsys.readouterr().out
+    main(["who-uses", "keystone", "--requirements", str(fleet)])
+    assert capsys.readouterr().out == full
+
+
+def test_a_corrupt_cache_is_ignored_and_replaced(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = who_uses(fleet, "requests", capsys)
+    (cache,) = usage_cache.cache_root().iterdir()
+    key = json.loads(cache.read_text())["key"]
+    wrong = [
+        {"central": {"probes": "x", "members": [["alpha"]]}, "projects": {}},
+        {"central": {"probes": [], "members": [["alpha"]]}, "projects": {}},
+        {"central": {"probes": [], "members": ["alpha"]}, "projects": {"alpha": 1}},
+        {"central": {"probes": [], "members": ["beta"]}, "projects": {"beta": {}}},
+        {"projects": {"alpha": {"probes": [["requirements.txt", [1]]]}}},
+    ]
+    garbage = ["{not json", '{"format": 1, "projects": []}', "[]", "", "\0" * 9]
+    garbage += [json.dumps({"format": 1, "key": key, **data}) for data in wrong]
+    for text in garbage:
+        cache.write_text(text)
+        assert who_uses(fleet, "requests", capsys) == expected
+        assert json.loads(cache.read_text())["format"] == usage_cache.FORMAT
+
+
+def test_no_cache_writes_nothing(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["who-uses", "pbr", "--requirements", str(fleet), "--no-cache"]) == 0
+    assert list(usage_cache.cache_root().iterdir()) == []
+
+
+def test_files_changed_just_now_are_not_trusted(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written in the same clock tick as the run could change again
+    without its times moving: its project is loaded again next time."""
+    who_uses(fleet, "pbr", capsys)
+    monkeypatch.setattr(usage_cache, "RACY_NS", 2_000_000_000)
+    write(fleet.parent / "beta" / "requirements.txt", "pbr\n")  # changed just now
+    who_uses(fleet, "pbr", capsys)
+    loads = Loads(monkeypatch)
+    main(["who-uses", "pbr", "--requirements", str(fleet)])
+    assert loads.count == 1  # beta
+
+
+# Texts and names: the cache's words name a library exactly when the
+# prefilter would read the text for it.
+TEXTS = [
+    "requests-mock>=1.0\ntypes-requests\n",
+    "mock-requests\nxrequests\n",
+    "Requests[socks]>=2.0\n",
+    "REQUESTS ; python_version>'3'\n",
+    "requests-mock\nrequests>=2\n",
+    "requests_\n",
+    "pbr\nrequests.x>=1\n",
+    "Oslo_Config>=1\n",
+    "oslo..config\n",
+    "-r requests.txt\n",
+    "x = ['requests']  # requests.\n",
+    "py\\\nyaml\n",
+    "_requests\n.requests\n",
+]
+NAMES = ["requests", "oslo-config", "requests-mock", "types-requests", "x", "pyyaml"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_words_agree_with_the_prefilter(text: str) -> None:
+    found = usage_cache.words([text])
+    for name in NAMES:
+        wanted = canonicalize_name(name)
+        cached = found == usage_cache.ANY_NAME or f" {wanted} " in found
+        assert cached == _mention_test(wanted)(text), (text, name)
+
+
+@pytest.mark.parametrize(
+    "name", ["Oslo_Config", "oslo.config", "A__B..c-_-D", "requests", "ẞ_x", "K.k"]
+)
+def test_canonical_is_packagings(name: str) -> None:
+    assert usage_cache.canonical(name) == canonicalize_name(name)
+
+
+def test_central_files_are_those_read() -> None:
+    read = {GLOBAL_REQUIREMENTS, CONFIG_FILE, UPPER_CONSTRAINTS, PROJECTS, BACKPORTS}
+    assert set(usage_cache.CENTRAL_FILES) == read | set(DENYLISTS)
