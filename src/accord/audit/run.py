@@ -96,7 +96,7 @@ def audit(
     repos, sites, keys = plan.repos, plan.sites, list(plan.keys)
     with ThreadPoolExecutor(2, thread_name_prefix="accord-audit-run") as pool:
         vulnerable = pool.submit(vulnerabilities, osv, client, keys, workers, note)
-        found = releases(client, keys, workers, on_done)
+        found = releases(client, keys, workers, on_done, pages=reviews.keys())
         advisories = vulnerable.result()
     configured = central.config.resolution.audit.ignores
     ignored = active_ignores(configured, ignore, today)

@@ -31,7 +31,7 @@ import urllib.parse
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from accord.index._errors import IndexUnavailable, origin, redact
 from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
@@ -41,7 +41,14 @@ if TYPE_CHECKING:
 
     from accord.index._pool import Pool
 
-__all__ = ["Fetcher", "IndexUnavailable", "Response", "redact", "write_cache_file"]
+__all__ = [
+    "Fetcher",
+    "IndexUnavailable",
+    "Response",
+    "Validators",
+    "redact",
+    "write_cache_file",
+]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
@@ -63,26 +70,34 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     return bare, "Basic " + base64.b64encode(token.encode()).decode("ascii")
 
 
+class Validators(NamedTuple):
+    """What asking again needs of an answer: its ``ETag`` and
+    ``Last-Modified``, when it was last known good (``time.time()``) and how
+    long it stays fresh from then (None: the server said nothing)."""
+
+    etag: str | None
+    last_modified: str | None
+    checked: float
+    max_age: int | None
+
+    def fresh(self, now: float) -> bool:
+        return self.max_age is not None and now - self.checked < self.max_age
+
+
 @dataclass(frozen=True, slots=True)
 class Response:
     url: str  # after redirects, credentials removed: the base for relative links
     body: bytes
     content_type: str
     from_cache: bool = False
+    validators: Validators | None = None  # None: not to be kept (no-store)
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     url: str
     content_type: str
-    etag: str | None
-    last_modified: str | None
-    fetched: float
-    max_age: int | None
+    validators: Validators
     body: bytes
-
-    def fresh(self, now: float) -> bool:
-        return self.max_age is not None and now - self.fetched < self.max_age
 
 
 def _max_age(headers: Message) -> int | None:
@@ -157,19 +172,46 @@ class Fetcher:
         self.remember_credentials(url)
         key = self.cache_key(url, accept)
         entry = self._load(key) if cached else None
-        if entry is not None and entry.fresh(time.time()):
-            return Response(entry.url, entry.body, entry.content_type, True)
+        known = None if entry is None else entry.validators
+        if entry is not None and entry.validators.fresh(time.time()):
+            return Response(entry.url, entry.body, entry.content_type, True, known)
+        answer = self._ask(url, accept, limit, known)
+        if isinstance(answer, Validators):  # 304: the entry holds
+            assert entry is not None
+            self._revalidated(key, entry, answer)
+            return Response(entry.url, entry.body, entry.content_type, True, answer)
+        if answer is not None and cached and answer.validators is not None:
+            entry = _Entry(answer.url, answer.content_type, answer.validators, b"")
+            self._store(key, entry, answer.body)
+        return answer
+
+    def revalidate(
+        self, url: str, accept: str, known: Validators, limit: int = PAGE_BYTES
+    ) -> Response | Validators | None:
+        """``url``'s answer if it changed since an answer with the validators
+        ``known`` (one the caller keeps in its own form; the disk cache is
+        neither read nor written), else the validators renewed: ``known``
+        while still fresh, else a conditional request's 304. None on 404/410."""
+        self.remember_credentials(url)
+        if known.fresh(time.time()):
+            return known
+        return self._ask(url, accept, limit, known)
+
+    def _ask(
+        self, url: str, accept: str, limit: int, known: Validators | None
+    ) -> Response | Validators | None:
+        """One GET, conditional when ``known``: the renewed validators on a
+        304, the answer (with its own) on a 200, None on 404/410."""
         headers = {"Accept": accept, "Accept-Encoding": "gzip"}
-        if entry is not None and entry.etag:
-            headers["If-None-Match"] = entry.etag
-        if entry is not None and entry.last_modified:
-            headers["If-Modified-Since"] = entry.last_modified
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
         try:
             body, final, got = self._send(url, headers, limit, answered=_ANSWERED)
         except urllib.error.HTTPError as error:
-            if error.code == 304 and entry is not None:
-                self._revalidated(key, entry, error.headers)
-                return Response(entry.url, entry.body, entry.content_type, True)
+            if error.code == 304 and known is not None:
+                return self._validators(error.headers, known) or known
             if error.code in _NOT_FOUND:
                 return None
             shown = redact(url)
@@ -177,10 +219,30 @@ class Fetcher:
                 f"HTTP {error.code} {error.reason} from {shown}", url=shown
             ) from error
         content_type = got.get("Content-Type", "")
-        if cached:
-            entry = _Entry(final, content_type, None, None, 0, None, body)
-            self._store(key, entry, got)
-        return Response(final, body, content_type)
+        return Response(final, body, content_type, False, self._validators(got, None))
+
+    def _validators(
+        self, headers: Message, known: Validators | None
+    ) -> Validators | None:
+        """What ``headers`` (of a 200, or of a 304 to ``known``) say for
+        asking again; None when the answer is not to be kept (``no-store``,
+        or nothing to revalidate with and no freshness to assume)."""
+        control = headers.get("Cache-Control", "").lower()
+        if "no-store" in control:
+            return None
+        etag = headers.get("ETag") or (None if known is None else known.etag)
+        modified = headers.get("Last-Modified") or (
+            None if known is None else known.last_modified
+        )
+        max_age = _max_age(headers)
+        if max_age is None and known is not None:
+            same = (etag, modified) == (known.etag, known.last_modified)
+            max_age = known.max_age if same else None
+        if etag is None and modified is None and max_age is None:
+            if "no-cache" in control or not self.assumed_max_age:
+                return None  # could never be reused
+            max_age = self.assumed_max_age
+        return Validators(etag, modified, time.time(), max_age)
 
     def post(
         self, url: str, data: bytes, content_type: str, limit: int = PAGE_BYTES
@@ -322,58 +384,44 @@ class Fetcher:
                 touched = os.fstat(stream.fileno()).st_mtime
             head, _, body = data.partition(b"\n")
             meta = json.loads(head)
-            return _Entry(
-                url=str(meta["url"]),
-                content_type=str(meta["content_type"]),
-                etag=meta["etag"],
-                last_modified=meta["last_modified"],
-                fetched=max(float(meta["fetched"]), touched),
-                max_age=meta["max_age"],
-                body=body,
+            validators = Validators(
+                meta["etag"],
+                meta["last_modified"],
+                max(float(meta["fetched"]), touched),
+                meta["max_age"],
             )
+            return _Entry(str(meta["url"]), str(meta["content_type"]), validators, body)
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or damaged: a miss
 
-    def _revalidated(self, key: str, entry: _Entry, headers: Message) -> None:
+    def _revalidated(self, key: str, entry: _Entry, renewed: Validators) -> None:
         """A 304 for ``entry``: when it keeps the validators and ``max-age``,
         only the file's time moves (the body is not written again)."""
         path = self._path(key)
         if path is None:
             return
-        etag = headers.get("ETag") or entry.etag
-        modified = headers.get("Last-Modified") or entry.last_modified
-        max_age = _max_age(headers)
-        same = (etag, modified) == (entry.etag, entry.last_modified)
-        if same and (max_age == entry.max_age or max_age is None):
+        if renewed[:2] == entry.validators[:2] and renewed[3] == entry.validators[3]:
             with contextlib.suppress(OSError):
                 os.utime(path)
                 return
-        self._store(key, entry, headers)
+        self._store(key, entry._replace(validators=renewed), entry.body)
 
-    def _store(self, key: str, entry: _Entry, headers: Message) -> None:
-        """Record ``entry`` with the validators in ``headers``; best effort."""
+    def _store(self, key: str, entry: _Entry, body: bytes) -> None:
+        """Record ``entry`` with ``body``; best effort."""
         path = self._path(key)
-        if path is None or "no-store" in headers.get("Cache-Control", "").lower():
+        if path is None:
             return
+        validators = entry.validators
         meta = {
             "url": entry.url,
             "content_type": entry.content_type,
-            "etag": headers.get("ETag") or entry.etag,
-            "last_modified": headers.get("Last-Modified") or entry.last_modified,
-            "fetched": time.time(),
-            "max_age": _max_age(headers),
+            "etag": validators.etag,
+            "last_modified": validators.last_modified,
+            "fetched": validators.checked,
+            "max_age": validators.max_age,
         }
-        if (
-            meta["etag"] is None
-            and meta["last_modified"] is None
-            and meta["max_age"] is None
-            and "no-cache" not in headers.get("Cache-Control", "").lower()
-        ):
-            if not self.assumed_max_age:
-                return  # could never be reused
-            meta["max_age"] = self.assumed_max_age
         with contextlib.suppress(OSError):
-            write_cache_file(path, json.dumps(meta).encode() + b"\n" + entry.body)
+            write_cache_file(path, json.dumps(meta).encode() + b"\n" + body)
 
 
 def write_cache_file(path: Path, data: bytes) -> None:
