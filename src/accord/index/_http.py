@@ -23,10 +23,8 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
 from dataclasses import dataclass
 from email.message import Message
@@ -68,6 +66,17 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     token = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
     bare = urllib.parse.urlunsplit(parts._replace(netloc=host))
     return bare, "Basic " + base64.b64encode(token.encode()).decode("ascii")
+
+
+class _Status(Exception):
+    """An answer whose status is not 2xx, as :meth:`Fetcher._open` raises it
+    (urllib's HTTPError, through a proxy, is turned into it)."""
+
+    def __init__(self, code: int, reason: str, headers: Message) -> None:
+        super().__init__(f"HTTP {code} {reason}")
+        self.code = code
+        self.reason = reason
+        self.headers = headers
 
 
 class Validators(NamedTuple):
@@ -209,7 +218,7 @@ class Fetcher:
             headers["If-Modified-Since"] = known.last_modified
         try:
             body, final, got = self._send(url, headers, limit, answered=_ANSWERED)
-        except urllib.error.HTTPError as error:
+        except _Status as error:
             if error.code == 304 and known is not None:
                 return self._validators(error.headers, known) or known
             if error.code in _NOT_FOUND:
@@ -282,7 +291,7 @@ class Fetcher:
         retrying what may pass, all within the request's deadline (and the
         fetcher's time budget).
 
-        A status in ``answered`` comes back as the HTTPError (the caller has
+        A status in ``answered`` comes back as the _Status (the caller has
         a meaning for it); any other failure, after the retries, raises
         IndexUnavailable naming the URL without its credentials.
         """
@@ -301,8 +310,7 @@ class Fetcher:
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
                 return self._open(bare, headers, budget, data)
-            except urllib.error.HTTPError as error:
-                error.close()
+            except _Status as error:
                 if error.code in answered:
                     raise
                 if error.code in _RETRY_STATUS and not last:
@@ -312,7 +320,7 @@ class Fetcher:
                     f"HTTP {error.code} {error.reason} from {redact(url)}{tries}",
                     url=redact(url),
                 ) from error
-            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+            except (http.client.HTTPException, OSError) as error:  # URLError too
                 if time.monotonic() >= budget.deadline:  # a timeout at it
                     raise budget.exceeded(url) from error
                 if not last:
@@ -343,7 +351,8 @@ class Fetcher:
         data: bytes | None = None,
     ) -> tuple[bytes, str, Message]:
         """One GET: through the keep-alive pool, or urllib when a proxy is set
-        (the pool speaks to hosts directly). Errors as urllib raises them.
+        (the pool speaks to hosts directly). A status not 2xx is a _Status;
+        other errors as urllib raises them.
 
         Through a proxy the deadline is checked between reads (each bounded
         by the timeout), without the pool's watchdog."""
@@ -353,19 +362,22 @@ class Fetcher:
             if self._transport is None:
                 self._transport = transport(self.timeout)
         if not isinstance(self._transport, Pool):
+            from urllib.error import HTTPError
             from urllib.request import Request
 
             request = Request(url, data=data, headers=headers)
             remaining = max(0.001, budget.deadline - time.monotonic())
             timeout = min(self.timeout, remaining)
-            with self._transport.open(request, timeout=timeout) as reply:
-                body = read_body(reply, url, budget)
-                return body, reply.geturl(), reply.headers
+            try:
+                with self._transport.open(request, timeout=timeout) as reply:
+                    body = read_body(reply, url, budget)
+                    return body, reply.geturl(), reply.headers
+            except HTTPError as error:
+                error.close()
+                raise _Status(error.code, error.reason, error.headers) from error
         reply = self._transport.get(url, headers, budget, data)
         if reply.status >= 300:
-            raise urllib.error.HTTPError(
-                reply.url, reply.status, reply.reason, reply.headers, None
-            )
+            raise _Status(reply.status, reply.reason, reply.headers)
         return reply.body, reply.url, reply.headers
 
     def _sleep(self, attempt: int) -> None:
@@ -425,16 +437,17 @@ class Fetcher:
 
 
 def write_cache_file(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` atomically (a temporary file renamed),
-    creating its directory: for caches, so no fsync (a crash loses at most
-    an entry, which is fetched again)."""
+    """Replace ``path`` by ``data`` atomically (a temporary file of a name
+    no other writer uses, renamed), creating its directory: for caches, so
+    no fsync (a crash loses at most an entry, which is fetched again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    temporary = path.with_name(f".{path.name}.{os.urandom(8).hex()}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        Path(temporary).replace(path)
+        temporary.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            Path(temporary).unlink()
+            temporary.unlink()
         raise
