@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
@@ -42,8 +41,7 @@ if TYPE_CHECKING:
 Key = tuple[NormalizedName, Version]
 
 
-@dataclass(frozen=True, slots=True)
-class AuditReport:
+class AuditReport(NamedTuple):
     findings: tuple[Finding, ...]
     vulnerabilities: tuple[dict[str, object], ...]  # one per pin and advisory
     source: str | None  # where the advisories came from: "OSV", "PyPI", None
@@ -52,8 +50,7 @@ class AuditReport:
     branches: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """What an audit will look at: the central files of each branch (None:
     the work tree), their pin lines, and the distinct releases pinned."""
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -26,7 +25,6 @@ import re
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -93,8 +91,7 @@ class Validators(NamedTuple):
         return self.max_age is not None and now - self.checked < self.max_age
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(NamedTuple):
     url: str  # after redirects, credentials removed: the base for relative links
     body: bytes
     content_type: str
@@ -340,7 +337,7 @@ class Fetcher:
         if overall is not None and overall.deadline < budget.deadline:
             if overall.deadline <= now:
                 raise overall.exceeded(url)
-            budget = dataclasses.replace(overall, limit=limit)
+            budget = overall._replace(limit=limit)
         return budget
 
     def _open(

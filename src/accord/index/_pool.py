@@ -22,8 +22,8 @@ import ssl
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
 from email.message import Message
+from typing import NamedTuple
 
 from accord.index._dns import create_connection
 from accord.index._errors import origin
@@ -40,8 +40,7 @@ _STALE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(NamedTuple):
     status: int
     reason: str
     headers: Message
