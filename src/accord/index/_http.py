@@ -106,10 +106,10 @@ class _Entry(NamedTuple):
     body: bytes
 
 
-def _max_age(headers: Message) -> int | None:
-    """Seconds the response stays fresh: ``max-age`` less ``Age``; 0 for
-    ``no-cache``; None if the server says nothing."""
-    control = headers.get("Cache-Control", "")
+def _max_age(control: str, headers: Message) -> int | None:
+    """Seconds the response stays fresh: ``max-age`` (in ``control``, its
+    Cache-Control) less ``Age``; 0 for ``no-cache``; None if the server
+    says nothing."""
     if re.search(r"no-cache|no-store", control, re.IGNORECASE):
         return 0
     match = _MAX_AGE.search(control)
@@ -240,7 +240,7 @@ class Fetcher:
         modified = headers.get("Last-Modified") or (
             None if known is None else known.last_modified
         )
-        max_age = _max_age(headers)
+        max_age = _max_age(control, headers)
         if max_age is None and known is not None:
             same = (etag, modified) == (known.etag, known.last_modified)
             max_age = known.max_age if same else None
@@ -297,10 +297,11 @@ class Fetcher:
         self.remember_credentials(url)
         bare, _ = _split_credentials(url)
         headers = {**headers, "User-Agent": "accord"}
-        with self._lock:
-            authorization = self._authorization.get(origin(bare))
-        if authorization is not None:
-            headers["Authorization"] = authorization
+        if self._authorization:  # credentials were given for some origin
+            with self._lock:
+                authorization = self._authorization.get(origin(bare))
+            if authorization is not None:
+                headers["Authorization"] = authorization
         budget = self._request_budget(url, limit)
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
