@@ -37,6 +37,8 @@ from accord.index._http import Validators, write_cache_file
 
 __all__ = ["Learnt", "Summary"]
 
+# Bump when what is kept, or how it is drawn from a page, changes: a file
+# of another format is ignored (and rewritten).
 _FORMAT = 1
 
 
