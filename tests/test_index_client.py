@@ -928,7 +928,8 @@ def test_absent_json_api_is_given_up_after_a_few_misses(
 def test_response_without_cache_headers_is_assumed_fresh(
     tmp_path: Path, assumed: int, kept: bool
 ) -> None:
-    from accord.index._http import Fetcher, _Entry
+    from accord.index._cache import Entry
+    from accord.index._http import Fetcher
 
     fetcher = Fetcher(tmp_path, timeout=1, retries=0, assumed_max_age=assumed)
     validators = fetcher._validators(email.message.Message(), None)
@@ -936,7 +937,7 @@ def test_response_without_cache_headers_is_assumed_fresh(
         assert validators is None  # nothing to ask again with: not kept
         return
     assert validators is not None
-    fetcher._store("key", _Entry("http://mirror/simple/x/", "", validators, b"x"), b"x")
+    fetcher._store("key", Entry("http://mirror/simple/x/", "", validators, b"x"))
     loaded = fetcher._load("key")
     assert loaded is not None and loaded.validators.max_age == 600
     assert loaded.validators.fresh(time.time())

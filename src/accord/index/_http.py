@@ -1,10 +1,9 @@
 """HTTP GET with retries and an on-disk cache that revalidates.
 
 One cache entry per (URL, Accept) pair: ``<cache_dir>/<h[:2]>/<h>`` where
-``h`` is the SHA-256 of the pair. The file is one JSON line (the validators,
-the fetch time, ``max-age``, the final URL and content type), a newline, then
-the body bytes; it is replaced atomically so threads and processes sharing
-the cache never read half an entry. A fresh entry (younger than its
+``h`` is the SHA-256 of the pair (the file's format: :mod:`accord.index._cache`;
+it is replaced atomically, so threads and processes sharing the cache never
+read half an entry). A fresh entry (younger than its
 ``Cache-Control: max-age``) answers without a request; a stale one is
 revalidated with ``If-None-Match`` / ``If-Modified-Since`` and reused on 304.
 
@@ -19,7 +18,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import json
 import os
 import re
 import threading
@@ -29,6 +27,13 @@ from email.message import Message
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from accord.index._cache import (
+    Entry,
+    Validators,
+    read_entry,
+    write_cache_file,
+    write_entry,
+)
 from accord.index._errors import IndexUnavailable, origin, redact
 from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
 
@@ -77,33 +82,12 @@ class _Status(Exception):
         self.headers = headers
 
 
-class Validators(NamedTuple):
-    """What asking again needs of an answer: its ``ETag`` and
-    ``Last-Modified``, when it was last known good (``time.time()``) and how
-    long it stays fresh from then (None: the server said nothing)."""
-
-    etag: str | None
-    last_modified: str | None
-    checked: float
-    max_age: int | None
-
-    def fresh(self, now: float) -> bool:
-        return self.max_age is not None and now - self.checked < self.max_age
-
-
 class Response(NamedTuple):
     url: str  # after redirects, credentials removed: the base for relative links
     body: bytes
     content_type: str
     from_cache: bool = False
     validators: Validators | None = None  # None: not to be kept (no-store)
-
-
-class _Entry(NamedTuple):
-    url: str
-    content_type: str
-    validators: Validators
-    body: bytes
 
 
 def _max_age(control: str, headers: Message) -> int | None:
@@ -187,8 +171,10 @@ class Fetcher:
             self._revalidated(key, entry, answer)
             return Response(entry.url, entry.body, entry.content_type, True, answer)
         if answer is not None and cached and answer.validators is not None:
-            entry = _Entry(answer.url, answer.content_type, answer.validators, b"")
-            self._store(key, entry, answer.body)
+            validators = answer.validators
+            self._store(
+                key, Entry(answer.url, answer.content_type, validators, answer.body)
+            )
         return answer
 
     def revalidate(
@@ -384,27 +370,16 @@ class Fetcher:
     def _path(self, key: str) -> Path | None:
         return None if self.cache_dir is None else self.cache_dir / key[:2] / key
 
-    def _load(self, key: str) -> _Entry | None:
+    def _load(self, key: str) -> Entry | None:
         path = self._path(key)
-        if path is None:
-            return None
-        try:
-            with path.open("rb") as stream:
-                data = stream.read()
-                touched = os.fstat(stream.fileno()).st_mtime
-            head, _, body = data.partition(b"\n")
-            meta = json.loads(head)
-            validators = Validators(
-                meta["etag"],
-                meta["last_modified"],
-                max(float(meta["fetched"]), touched),
-                meta["max_age"],
-            )
-            return _Entry(str(meta["url"]), str(meta["content_type"]), validators, body)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or damaged: a miss
+        return None if path is None else read_entry(path)
 
-    def _revalidated(self, key: str, entry: _Entry, renewed: Validators) -> None:
+    def _store(self, key: str, entry: Entry) -> None:
+        path = self._path(key)
+        if path is not None:
+            write_entry(path, entry)
+
+    def _revalidated(self, key: str, entry: Entry, renewed: Validators) -> None:
         """A 304 for ``entry``: when it keeps the validators and ``max-age``,
         only the file's time moves (the body is not written again)."""
         path = self._path(key)
@@ -414,38 +389,4 @@ class Fetcher:
             with contextlib.suppress(OSError):
                 os.utime(path)
                 return
-        self._store(key, entry._replace(validators=renewed), entry.body)
-
-    def _store(self, key: str, entry: _Entry, body: bytes) -> None:
-        """Record ``entry`` with ``body``; best effort."""
-        path = self._path(key)
-        if path is None:
-            return
-        validators = entry.validators
-        meta = {
-            "url": entry.url,
-            "content_type": entry.content_type,
-            "etag": validators.etag,
-            "last_modified": validators.last_modified,
-            "fetched": validators.checked,
-            "max_age": validators.max_age,
-        }
-        with contextlib.suppress(OSError):
-            write_cache_file(path, json.dumps(meta).encode() + b"\n" + body)
-
-
-def write_cache_file(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` atomically (a temporary file of a name
-    no other writer uses, renamed), creating its directory: for caches, so
-    no fsync (a crash loses at most an entry, which is fetched again)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.urandom(8).hex()}.tmp")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        temporary.replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        raise
+        self._store(key, entry._replace(validators=renewed))
