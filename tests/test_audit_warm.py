@@ -122,3 +122,21 @@ def test_a_damaged_osv_store_is_asked_again(
     osv.clear()
     run(index, osv, repo, capsys)
     assert osv.requests("POST") == []  # kept again
+
+
+def test_summaries_that_cannot_be_written_only_cost_time(
+    index: TestIndex,
+    osv: FakeOsv,
+    repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    kept = tmp_path / "cache" / "accord"
+    kept.mkdir(parents=True)
+    for name in ("audit", "osv"):  # a file where the directory should be
+        (kept / name).write_text("in the way\n")
+    first, before = run(index, osv, repo, capsys)
+    second, after = run(index, osv, repo, capsys)
+    assert first == second == 1
+    assert before["findings"] == after["findings"]
+    assert by_rule(after)["A001"]

@@ -29,8 +29,12 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.audit.model import Advisory
-from accord.files import write_atomic
-from accord.index._http import Fetcher, IndexUnavailable, redact
+from accord.index._http import (
+    Fetcher,
+    IndexUnavailable,
+    redact,
+    write_cache_file,
+)
 from accord.index._limits import METADATA_BYTES, PAGE_BYTES, loads
 
 DEFAULT_OSV_URL = "https://api.osv.dev"
@@ -172,8 +176,7 @@ class OsvClient:
         if self.store is not None:
             data = json.dumps(fresh, separators=(",", ":"))
             with contextlib.suppress(OSError):  # only slower next time
-                self.store.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(self.store, data)
+                write_cache_file(self.store, data.encode())
 
 
 def _fresh_ids(
