@@ -13,7 +13,10 @@ With ``--baseline SRC`` (another accord's ``src``, e.g. /work/main/src) the
 two trees run alternately, each with its own cache (a cold run each, then
 the warm rounds interleaved), and each warm run's wall time and CPU time
 (user + system of the audit process: steadier than wall time on a shared
-machine) are compared.
+machine) are compared, with their range. A warm run reads what the last
+one learnt from one summary file (accord.audit.learnt) and revalidates
+each project's page; the fake index's own answers take CPU time too, so
+on a busy machine wall time follows the server as much as the audit.
 
 Bytecode is kept (in the work directory), as an installed accord has it;
 ``--no-bytecode-cache`` compiles every module at every run instead (what
@@ -90,11 +93,13 @@ def compare(
             warms[label].append(cpu_timed(command, envs[label]))
     for kind, runs in (("cold", colds), ("warm", warms)):
         for label, measured in runs.items():
-            wall = statistics.median(w for w, _ in measured)
-            cpu = statistics.median(c for _, c in measured)
+            walls, cpus = [w for w, _ in measured], [c for _, c in measured]
             print(
-                f"{label:>9}: {kind} {wall:6.3f} s wall, {cpu:6.3f} s CPU "
-                f"(median of {len(measured)}; {trees[label]})"
+                f"{label:>9}: {kind} {statistics.median(walls):6.3f} s wall "
+                f"({min(walls):.3f}-{max(walls):.3f}), "
+                f"{statistics.median(cpus):6.3f} s CPU "
+                f"({min(cpus):.3f}-{max(cpus):.3f}) "
+                f"(median and range of {len(measured)}; {trees[label]})"
             )
         pairs = list(zip(runs["this tree"], runs["baseline"], strict=True))
         wall_ratio = statistics.median(o[0] / t[0] for o, t in pairs)

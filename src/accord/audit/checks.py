@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
@@ -59,8 +60,7 @@ class Site:
         return self.name, self.version
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """Everything gathered about a pinned release."""
 
     release: Release

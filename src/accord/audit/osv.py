@@ -6,6 +6,9 @@ run asks for them only conditionally. A querybatch is a POST, which no HTTP
 cache keeps: its answer is kept here per (OSV URL, name, version) for
 ``ttl`` seconds (an hour by default), so a second run within the hour sends
 no query at all, and one after it sends one batch and revalidates the rest.
+The answers for one OSV URL are kept in one file (``<store>/<digest>.json``:
+``{name: {version: [fetched, [ids]]}}``), read once a run; a damaged one is
+only slower (its queries are sent again).
 Any OSV-compatible server works (an internal mirror): only those two
 endpoints are used.
 """
@@ -26,8 +29,12 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.audit.model import Advisory
-from accord.files import write_atomic
-from accord.index._http import Fetcher, IndexUnavailable, redact
+from accord.index._http import (
+    Fetcher,
+    IndexUnavailable,
+    redact,
+    write_cache_file,
+)
 from accord.index._limits import METADATA_BYTES, PAGE_BYTES, loads
 
 DEFAULT_OSV_URL = "https://api.osv.dev"
@@ -58,7 +65,7 @@ class OsvClient:
         self.url = url.rstrip("/")
         self.fetcher = fetcher
         digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
-        self.store = None if store is None else store / digest
+        self.store = None if store is None else store / f"{digest}.json"
         self.ttl = QUERY_TTL if ttl is None else ttl
         self.workers = max(1, workers)
         self.queries = 0  # querybatch requests sent, for the report
@@ -84,18 +91,21 @@ class OsvClient:
         else by querybatch (in batches of a thousand)."""
         found: dict[Key, tuple[str, ...]] = {}
         asking: list[Key] = []
+        kept = self._load()
         now = time.time()
         for key in dict.fromkeys(keys):
-            kept = self._load(key, now)
-            if kept is None:
+            ids = _fresh_ids(kept, key, now, self.ttl)
+            if ids is None:
                 asking.append(key)
             else:
-                found[key] = kept
+                found[key] = ids
         for start in range(0, len(asking), BATCH):
             batch = asking[start : start + BATCH]
             for key, ids in zip(batch, self._query(batch), strict=True):
                 found[key] = ids
-                self._keep(key, ids)
+                kept.setdefault(key[0], {})[str(key[1])] = [now, list(ids)]
+        if asking:
+            self._keep(kept, now)
         return found
 
     def _query(self, batch: Sequence[Key]) -> list[tuple[str, ...]]:
@@ -144,30 +154,48 @@ class OsvClient:
             return None
         return data if isinstance(data, dict) else None
 
-    def _path(self, key: Key) -> Path | None:
+    def _load(self) -> dict[str, Any]:
+        """The kept answers, by name and version; empty if none can be read."""
         if self.store is None:
-            return None
-        return self.store / key[0] / f"{key[1]}.json"
-
-    def _load(self, key: Key, now: float) -> tuple[str, ...] | None:
-        path = self._path(key)
-        if path is None:
-            return None
+            return {}
         try:
-            data = json.loads(path.read_text())
-            if not 0 <= now - float(data["fetched"]) < self.ttl:
-                return None
-            return tuple(str(i) for i in data["ids"])
-        except (OSError, ValueError, TypeError, KeyError):
-            return None
+            data = json.loads(self.store.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {name: v for name, v in data.items() if isinstance(v, dict)}
 
-    def _keep(self, key: Key, ids: tuple[str, ...]) -> None:
-        path = self._path(key)
-        if path is not None:
-            data = json.dumps({"fetched": time.time(), "ids": list(ids)})
+    def _keep(self, kept: Mapping[str, Any], now: float) -> None:
+        """Write the answers still fresh at ``now``."""
+        fresh = {
+            name: live
+            for name, versions in kept.items()
+            if (live := {v: a for v, a in versions.items() if _fresh(a, now, self.ttl)})
+        }
+        if self.store is not None:
+            data = json.dumps(fresh, separators=(",", ":"))
             with contextlib.suppress(OSError):  # only slower next time
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(path, data)
+                write_cache_file(self.store, data.encode())
+
+
+def _fresh_ids(
+    kept: Mapping[str, Any], key: Key, now: float, ttl: float
+) -> tuple[str, ...] | None:
+    """The kept ids of ``key``'s advisories, if asked less than ``ttl`` ago."""
+    answer = kept.get(key[0], {}).get(str(key[1]))
+    if not _fresh(answer, now, ttl):
+        return None
+    return tuple(str(i) for i in answer[1])
+
+
+def _fresh(answer: Any, now: float, ttl: float) -> bool:
+    """Whether ``answer`` is a kept ``[fetched, [ids]]`` less than ``ttl`` old."""
+    try:
+        fetched, ids = answer
+        return 0 <= now - float(fetched) < ttl and isinstance(ids, list)
+    except (ValueError, TypeError):
+        return False
 
 
 def _query_of(key: Key, token: str | None) -> dict[str, object]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
@@ -42,8 +41,7 @@ if TYPE_CHECKING:
 Key = tuple[NormalizedName, Version]
 
 
-@dataclass(frozen=True, slots=True)
-class AuditReport:
+class AuditReport(NamedTuple):
     findings: tuple[Finding, ...]
     vulnerabilities: tuple[dict[str, object], ...]  # one per pin and advisory
     source: str | None  # where the advisories came from: "OSV", "PyPI", None
@@ -52,8 +50,7 @@ class AuditReport:
     branches: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """What an audit will look at: the central files of each branch (None:
     the work tree), their pin lines, and the distinct releases pinned."""
 
@@ -96,7 +93,7 @@ def audit(
     repos, sites, keys = plan.repos, plan.sites, list(plan.keys)
     with ThreadPoolExecutor(2, thread_name_prefix="accord-audit-run") as pool:
         vulnerable = pool.submit(vulnerabilities, osv, client, keys, workers, note)
-        found = releases(client, keys, workers, on_done)
+        found = releases(client, keys, workers, on_done, pages=reviews.keys())
         advisories = vulnerable.result()
     configured = central.config.resolution.audit.ignores
     ignored = active_ignores(configured, ignore, today)

@@ -9,11 +9,12 @@ each pinned release (kept per release on disk: it never changes).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
+from accord.audit.learnt import Learnt, Summary
 from accord.audit.model import Release
 from accord.errors import AccordError
 from accord.index.client import IndexClient
@@ -30,21 +31,41 @@ def releases(
     keys: Sequence[Key],
     workers: int = 16,
     on_done: Callable[[], None] = lambda: None,
+    pages: Collection[NormalizedName] = (),
 ) -> dict[Key, Release]:
     """Each pinned release as the index shows it; a project the index
     cannot give is a Release with its ``error``. One pass a project: its
-    page, then each of its pinned releases (no waiting for every page)."""
+    page, then each of its pinned releases (no waiting for every page).
+
+    What the last run learnt is kept in one file (:mod:`accord.audit.learnt`):
+    a project whose page has not changed since is asked only conditionally,
+    and its releases come from there, without their ``page`` and
+    ``metadata``. The projects in ``pages`` (whose admission review is asked
+    again) are always read whole, through the disk cache."""
     store = MetadataStore(client.cache_dir.parent / "metadata")
+    summary = Summary(
+        client.cache_dir.parent / "audit", client.index_url, client.pypi_json_url
+    )
+    summary.load()
     versions: dict[NormalizedName, list[Version]] = {}
     for name, version in dict.fromkeys(keys):
         versions.setdefault(name, []).append(version)
 
-    def one(name: NormalizedName) -> list[tuple[Key, Release]]:
-        page: ProjectPage | AccordError
+    def one(name: NormalizedName) -> tuple[list[tuple[Key, Release]], Learnt | None]:
+        known = None if name in pages else summary.get(name, versions[name])
+        page: ProjectPage | AccordError | None
         try:
-            page = client.project(name)
+            page, validators = client.project_since(
+                name, None if known is None else known.validators
+            )
         except AccordError as error:  # one project's page stops nothing
-            page = error
+            page, validators = error, None
+        if page is None:  # unchanged since the last run
+            assert known is not None and validators is not None
+            for _ in versions[name]:
+                on_done()
+            found = [((name, v), known.releases[str(v)]) for v in versions[name]]
+            return found, known._replace(validators=validators)
         found = []
         for version in versions[name]:
             try:
@@ -53,10 +74,13 @@ def releases(
                 )
             finally:
                 on_done()
-        return found
+        kept = {str(key[1]): r for key, r in found if r.error is None}
+        return found, None if validators is None else Learnt(validators, kept)
 
     done = map_threads(one, list(versions), workers, "accord-audit")
-    return dict(pair for pairs in done for pair in pairs)
+    learnt = zip(versions, (found for _, found in done), strict=True)
+    summary.save({name: found for name, found in learnt if found is not None})
+    return dict(pair for pairs, _ in done for pair in pairs)
 
 
 def _release(

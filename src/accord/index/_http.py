@@ -1,10 +1,9 @@
 """HTTP GET with retries and an on-disk cache that revalidates.
 
 One cache entry per (URL, Accept) pair: ``<cache_dir>/<h[:2]>/<h>`` where
-``h`` is the SHA-256 of the pair. The file is one JSON line (the validators,
-the fetch time, ``max-age``, the final URL and content type), a newline, then
-the body bytes; it is replaced atomically so threads and processes sharing
-the cache never read half an entry. A fresh entry (younger than its
+``h`` is the SHA-256 of the pair (the file's format: :mod:`accord.index._cache`;
+it is replaced atomically, so threads and processes sharing the cache never
+read half an entry). A fresh entry (younger than its
 ``Cache-Control: max-age``) answers without a request; a stale one is
 revalidated with ``If-None-Match`` / ``If-Modified-Since`` and reused on 304.
 
@@ -18,21 +17,23 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import dataclasses
 import hashlib
-import json
 import os
 import re
-import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from accord.index._cache import (
+    Entry,
+    Validators,
+    read_entry,
+    write_cache_file,
+    write_entry,
+)
 from accord.index._errors import IndexUnavailable, origin, redact
 from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
 
@@ -41,7 +42,14 @@ if TYPE_CHECKING:
 
     from accord.index._pool import Pool
 
-__all__ = ["Fetcher", "IndexUnavailable", "Response", "redact", "write_cache_file"]
+__all__ = [
+    "Fetcher",
+    "IndexUnavailable",
+    "Response",
+    "Validators",
+    "redact",
+    "write_cache_file",
+]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
@@ -63,32 +71,29 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     return bare, "Basic " + base64.b64encode(token.encode()).decode("ascii")
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class _Status(Exception):
+    """An answer whose status is not 2xx, as :meth:`Fetcher._open` raises it
+    (urllib's HTTPError, through a proxy, is turned into it)."""
+
+    def __init__(self, code: int, reason: str, headers: Message) -> None:
+        super().__init__(f"HTTP {code} {reason}")
+        self.code = code
+        self.reason = reason
+        self.headers = headers
+
+
+class Response(NamedTuple):
     url: str  # after redirects, credentials removed: the base for relative links
     body: bytes
     content_type: str
     from_cache: bool = False
+    validators: Validators | None = None  # None: not to be kept (no-store)
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    url: str
-    content_type: str
-    etag: str | None
-    last_modified: str | None
-    fetched: float
-    max_age: int | None
-    body: bytes
-
-    def fresh(self, now: float) -> bool:
-        return self.max_age is not None and now - self.fetched < self.max_age
-
-
-def _max_age(headers: Message) -> int | None:
-    """Seconds the response stays fresh: ``max-age`` less ``Age``; 0 for
-    ``no-cache``; None if the server says nothing."""
-    control = headers.get("Cache-Control", "")
+def _max_age(control: str, headers: Message) -> int | None:
+    """Seconds the response stays fresh: ``max-age`` (in ``control``, its
+    Cache-Control) less ``Age``; 0 for ``no-cache``; None if the server
+    says nothing."""
     if re.search(r"no-cache|no-store", control, re.IGNORECASE):
         return 0
     match = _MAX_AGE.search(control)
@@ -157,19 +162,48 @@ class Fetcher:
         self.remember_credentials(url)
         key = self.cache_key(url, accept)
         entry = self._load(key) if cached else None
-        if entry is not None and entry.fresh(time.time()):
-            return Response(entry.url, entry.body, entry.content_type, True)
+        known = None if entry is None else entry.validators
+        if entry is not None and entry.validators.fresh(time.time()):
+            return Response(entry.url, entry.body, entry.content_type, True, known)
+        answer = self._ask(url, accept, limit, known)
+        if isinstance(answer, Validators):  # 304: the entry holds
+            assert entry is not None
+            self._revalidated(key, entry, answer)
+            return Response(entry.url, entry.body, entry.content_type, True, answer)
+        if answer is not None and cached and answer.validators is not None:
+            validators = answer.validators
+            self._store(
+                key, Entry(answer.url, answer.content_type, validators, answer.body)
+            )
+        return answer
+
+    def revalidate(
+        self, url: str, accept: str, known: Validators, limit: int = PAGE_BYTES
+    ) -> Response | Validators | None:
+        """``url``'s answer if it changed since an answer with the validators
+        ``known`` (one the caller keeps in its own form; the disk cache is
+        neither read nor written), else the validators renewed: ``known``
+        while still fresh, else a conditional request's 304. None on 404/410."""
+        self.remember_credentials(url)
+        if known.fresh(time.time()):
+            return known
+        return self._ask(url, accept, limit, known)
+
+    def _ask(
+        self, url: str, accept: str, limit: int, known: Validators | None
+    ) -> Response | Validators | None:
+        """One GET, conditional when ``known``: the renewed validators on a
+        304, the answer (with its own) on a 200, None on 404/410."""
         headers = {"Accept": accept, "Accept-Encoding": "gzip"}
-        if entry is not None and entry.etag:
-            headers["If-None-Match"] = entry.etag
-        if entry is not None and entry.last_modified:
-            headers["If-Modified-Since"] = entry.last_modified
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
         try:
             body, final, got = self._send(url, headers, limit, answered=_ANSWERED)
-        except urllib.error.HTTPError as error:
-            if error.code == 304 and entry is not None:
-                self._revalidated(key, entry, error.headers)
-                return Response(entry.url, entry.body, entry.content_type, True)
+        except _Status as error:
+            if error.code == 304 and known is not None:
+                return self._validators(error.headers, known) or known
             if error.code in _NOT_FOUND:
                 return None
             shown = redact(url)
@@ -177,10 +211,30 @@ class Fetcher:
                 f"HTTP {error.code} {error.reason} from {shown}", url=shown
             ) from error
         content_type = got.get("Content-Type", "")
-        if cached:
-            entry = _Entry(final, content_type, None, None, 0, None, body)
-            self._store(key, entry, got)
-        return Response(final, body, content_type)
+        return Response(final, body, content_type, False, self._validators(got, None))
+
+    def _validators(
+        self, headers: Message, known: Validators | None
+    ) -> Validators | None:
+        """What ``headers`` (of a 200, or of a 304 to ``known``) say for
+        asking again; None when the answer is not to be kept (``no-store``,
+        or nothing to revalidate with and no freshness to assume)."""
+        control = headers.get("Cache-Control", "").lower()
+        if "no-store" in control:
+            return None
+        etag = headers.get("ETag") or (None if known is None else known.etag)
+        modified = headers.get("Last-Modified") or (
+            None if known is None else known.last_modified
+        )
+        max_age = _max_age(control, headers)
+        if max_age is None and known is not None:
+            same = (etag, modified) == (known.etag, known.last_modified)
+            max_age = known.max_age if same else None
+        if etag is None and modified is None and max_age is None:
+            if "no-cache" in control or not self.assumed_max_age:
+                return None  # could never be reused
+            max_age = self.assumed_max_age
+        return Validators(etag, modified, time.time(), max_age)
 
     def post(
         self, url: str, data: bytes, content_type: str, limit: int = PAGE_BYTES
@@ -220,7 +274,7 @@ class Fetcher:
         retrying what may pass, all within the request's deadline (and the
         fetcher's time budget).
 
-        A status in ``answered`` comes back as the HTTPError (the caller has
+        A status in ``answered`` comes back as the _Status (the caller has
         a meaning for it); any other failure, after the retries, raises
         IndexUnavailable naming the URL without its credentials.
         """
@@ -229,18 +283,18 @@ class Fetcher:
         self.remember_credentials(url)
         bare, _ = _split_credentials(url)
         headers = {**headers, "User-Agent": "accord"}
-        with self._lock:
-            authorization = self._authorization.get(origin(bare))
-        if authorization is not None:
-            headers["Authorization"] = authorization
+        if self._authorization:  # credentials were given for some origin
+            with self._lock:
+                authorization = self._authorization.get(origin(bare))
+            if authorization is not None:
+                headers["Authorization"] = authorization
         budget = self._request_budget(url, limit)
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
                 return self._open(bare, headers, budget, data)
-            except urllib.error.HTTPError as error:
-                error.close()
+            except _Status as error:
                 if error.code in answered:
                     raise
                 if error.code in _RETRY_STATUS and not last:
@@ -250,7 +304,7 @@ class Fetcher:
                     f"HTTP {error.code} {error.reason} from {redact(url)}{tries}",
                     url=redact(url),
                 ) from error
-            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+            except (http.client.HTTPException, OSError) as error:  # URLError too
                 if time.monotonic() >= budget.deadline:  # a timeout at it
                     raise budget.exceeded(url) from error
                 if not last:
@@ -270,7 +324,7 @@ class Fetcher:
         if overall is not None and overall.deadline < budget.deadline:
             if overall.deadline <= now:
                 raise overall.exceeded(url)
-            budget = dataclasses.replace(overall, limit=limit)
+            budget = overall._replace(limit=limit)
         return budget
 
     def _open(
@@ -281,7 +335,8 @@ class Fetcher:
         data: bytes | None = None,
     ) -> tuple[bytes, str, Message]:
         """One GET: through the keep-alive pool, or urllib when a proxy is set
-        (the pool speaks to hosts directly). Errors as urllib raises them.
+        (the pool speaks to hosts directly). A status not 2xx is a _Status;
+        other errors as urllib raises them.
 
         Through a proxy the deadline is checked between reads (each bounded
         by the timeout), without the pool's watchdog."""
@@ -291,19 +346,22 @@ class Fetcher:
             if self._transport is None:
                 self._transport = transport(self.timeout)
         if not isinstance(self._transport, Pool):
+            from urllib.error import HTTPError
             from urllib.request import Request
 
             request = Request(url, data=data, headers=headers)
             remaining = max(0.001, budget.deadline - time.monotonic())
             timeout = min(self.timeout, remaining)
-            with self._transport.open(request, timeout=timeout) as reply:
-                body = read_body(reply, url, budget)
-                return body, reply.geturl(), reply.headers
+            try:
+                with self._transport.open(request, timeout=timeout) as reply:
+                    body = read_body(reply, url, budget)
+                    return body, reply.geturl(), reply.headers
+            except HTTPError as error:
+                error.close()
+                raise _Status(error.code, error.reason, error.headers) from error
         reply = self._transport.get(url, headers, budget, data)
         if reply.status >= 300:
-            raise urllib.error.HTTPError(
-                reply.url, reply.status, reply.reason, reply.headers, None
-            )
+            raise _Status(reply.status, reply.reason, reply.headers)
         return reply.body, reply.url, reply.headers
 
     def _sleep(self, attempt: int) -> None:
@@ -312,81 +370,23 @@ class Fetcher:
     def _path(self, key: str) -> Path | None:
         return None if self.cache_dir is None else self.cache_dir / key[:2] / key
 
-    def _load(self, key: str) -> _Entry | None:
+    def _load(self, key: str) -> Entry | None:
         path = self._path(key)
-        if path is None:
-            return None
-        try:
-            with path.open("rb") as stream:
-                data = stream.read()
-                touched = os.fstat(stream.fileno()).st_mtime
-            head, _, body = data.partition(b"\n")
-            meta = json.loads(head)
-            return _Entry(
-                url=str(meta["url"]),
-                content_type=str(meta["content_type"]),
-                etag=meta["etag"],
-                last_modified=meta["last_modified"],
-                fetched=max(float(meta["fetched"]), touched),
-                max_age=meta["max_age"],
-                body=body,
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or damaged: a miss
+        return None if path is None else read_entry(path)
 
-    def _revalidated(self, key: str, entry: _Entry, headers: Message) -> None:
+    def _store(self, key: str, entry: Entry) -> None:
+        path = self._path(key)
+        if path is not None:
+            write_entry(path, entry)
+
+    def _revalidated(self, key: str, entry: Entry, renewed: Validators) -> None:
         """A 304 for ``entry``: when it keeps the validators and ``max-age``,
         only the file's time moves (the body is not written again)."""
         path = self._path(key)
         if path is None:
             return
-        etag = headers.get("ETag") or entry.etag
-        modified = headers.get("Last-Modified") or entry.last_modified
-        max_age = _max_age(headers)
-        same = (etag, modified) == (entry.etag, entry.last_modified)
-        if same and (max_age == entry.max_age or max_age is None):
+        if renewed[:2] == entry.validators[:2] and renewed[3] == entry.validators[3]:
             with contextlib.suppress(OSError):
                 os.utime(path)
                 return
-        self._store(key, entry, headers)
-
-    def _store(self, key: str, entry: _Entry, headers: Message) -> None:
-        """Record ``entry`` with the validators in ``headers``; best effort."""
-        path = self._path(key)
-        if path is None or "no-store" in headers.get("Cache-Control", "").lower():
-            return
-        meta = {
-            "url": entry.url,
-            "content_type": entry.content_type,
-            "etag": headers.get("ETag") or entry.etag,
-            "last_modified": headers.get("Last-Modified") or entry.last_modified,
-            "fetched": time.time(),
-            "max_age": _max_age(headers),
-        }
-        if (
-            meta["etag"] is None
-            and meta["last_modified"] is None
-            and meta["max_age"] is None
-            and "no-cache" not in headers.get("Cache-Control", "").lower()
-        ):
-            if not self.assumed_max_age:
-                return  # could never be reused
-            meta["max_age"] = self.assumed_max_age
-        with contextlib.suppress(OSError):
-            write_cache_file(path, json.dumps(meta).encode() + b"\n" + entry.body)
-
-
-def write_cache_file(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` atomically (a temporary file renamed),
-    creating its directory: for caches, so no fsync (a crash loses at most
-    an entry, which is fetched again)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(temporary).replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            Path(temporary).unlink()
-        raise
+        self._store(key, entry._replace(validators=renewed))

@@ -14,9 +14,8 @@ import itertools
 import json
 import time
 import zlib
-from dataclasses import dataclass
 from email.message import Message
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from accord.index._errors import (
     DeadlineExceeded,
@@ -35,8 +34,7 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 
-@dataclass(frozen=True, slots=True)
-class Budget:
+class Budget(NamedTuple):
     """What one request may take: bytes (decoded) and time (overall)."""
 
     limit: int

@@ -22,8 +22,8 @@ import ssl
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
 from email.message import Message
+from typing import NamedTuple
 
 from accord.index._dns import create_connection
 from accord.index._errors import origin
@@ -40,8 +40,7 @@ _STALE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(NamedTuple):
     status: int
     reason: str
     headers: Message
@@ -82,12 +81,15 @@ class Pool:
         """GET ``url``, or POST ``data`` to it when given (a 301, 302 or 303
         turns a POST into a GET, as browsers and urllib do)."""
         headers = dict(headers)
-        first = origin(url)
+        first = None
         for _ in range(_MAX_REDIRECTS):
             reply = self._once(url, headers, budget, data)
-            location = reply.headers.get("Location")
-            if reply.status not in _REDIRECTS or not location:
+            if reply.status not in _REDIRECTS:
                 return reply
+            location = reply.headers.get("Location")
+            if not location:
+                return reply
+            first = first or origin(url)
             if reply.status not in {307, 308}:
                 data = None
                 headers.pop("Content-Type", None)

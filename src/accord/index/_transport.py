@@ -6,40 +6,34 @@ speaks to hosts directly).
 
 from __future__ import annotations
 
-import urllib.request
-from typing import IO, TYPE_CHECKING
+import os
+import sys
+from typing import TYPE_CHECKING
 
-from accord.index._errors import origin
 from accord.index._pool import Pool
 
 if TYPE_CHECKING:
-    import http.client
+    import urllib.request
 
 __all__ = ["Pool", "transport"]
 
 
-class _SameHostAuthRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects, but sends credentials only to the origin they were
-    for (scheme, host and port: never to plain http)."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and origin(new.full_url) != origin(req.full_url):
-            new.remove_header("Authorization")
-        return new
-
-
 def transport(timeout: float) -> Pool | urllib.request.OpenerDirector:
-    """Direct keep-alive connections unless the environment asks for a proxy.
-    (``no_proxy`` alone, which getproxies() also reports, asks for none.)"""
-    if set(urllib.request.getproxies()) - {"no"}:
-        return urllib.request.build_opener(_SameHostAuthRedirects)
+    """Direct keep-alive connections unless the environment asks for a proxy."""
+    if _may_name_a_proxy():
+        from accord.index._proxied import proxied_opener
+
+        opener = proxied_opener()
+        if opener is not None:
+            return opener
     return Pool(timeout)
+
+
+def _may_name_a_proxy() -> bool:
+    """Whether urllib's getproxies() may name a proxy: on Linux only a
+    ``*_proxy`` variable other than ``no_proxy`` does; elsewhere the
+    system's settings may."""
+    if not sys.platform.startswith("linux"):
+        return True
+    names = (name.lower() for name in os.environ)
+    return any(name.endswith("_proxy") and name != "no_proxy" for name in names)

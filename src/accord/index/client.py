@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packaging.utils import (
     InvalidWheelFilename,
+    NormalizedName,
     canonicalize_name,
     parse_wheel_filename,
 )
@@ -24,7 +25,13 @@ from packaging.version import Version
 
 from accord.errors import AccordError, InputError
 from accord.index._errors import ResponseTooLarge
-from accord.index._http import Fetcher, IndexUnavailable, redact
+from accord.index._http import (
+    Fetcher,
+    IndexUnavailable,
+    Response,
+    Validators,
+    redact,
+)
 from accord.index._limits import METADATA_BYTES
 from accord.index._parsed import ParsedPages
 from accord.index._simple import parse_page, release_page
@@ -100,11 +107,35 @@ class IndexClient:
 
     def project(self, name: str) -> ProjectPage:
         """The project's page; PackageNotFound if the index has none."""
+        page, _ = self.project_since(name, None)
+        assert page is not None  # asked unconditionally
+        return page
+
+    def project_since(
+        self, name: str, known: Validators | None
+    ) -> tuple[ProjectPage | None, Validators | None]:
+        """The project's page and the validators to ask for it again with;
+        PackageNotFound if the index has none.
+
+        ``known``: the validators of the page as a caller saw it last, which
+        keeps what it learnt from it in its own form: then the page is None
+        while unchanged (still fresh, or a 304), and the disk cache is not
+        read. Without ``known`` the page comes through the disk cache."""
         canonical = canonicalize_name(name)
         url = join_url(self.index_url, f"{canonical}/")
-        response = self.fetcher.get(url, SIMPLE_ACCEPT)
-        if response is None:
+        if known is not None:
+            answer = self.fetcher.revalidate(url, SIMPLE_ACCEPT, known)
+            if isinstance(answer, Validators):
+                return None, answer
+        else:
+            answer = self.fetcher.get(url, SIMPLE_ACCEPT)
+        if answer is None:
             raise PackageNotFound(name, self.index_url)
+        return self._parse(answer, url, canonical), answer.validators
+
+    def _parse(
+        self, response: Response, url: str, canonical: NormalizedName
+    ) -> ProjectPage:
         body, content_type, final = response.body, response.content_type, response.url
         # Every page is kept parsed the first time it is parsed, and read back
         # while the cache answers with the same body: a warm run parses
