@@ -528,3 +528,50 @@ def test_a_kept_page_is_served_only_while_the_index_page_is_unchanged(
     relay_index.add("alpha", [Release("1.0"), Release("3.0")])
     with Relay([relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages) as three:
         assert b"alpha-3.0-py3-none-any.whl" in three.page(0, "alpha").body
+
+
+def test_uv_revalidating_an_unchanged_page_gets_304(relay_index: TestIndex) -> None:
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+        status, headers, body = get(relay.url(0) + "alpha/")
+        assert status == 200 and body
+        etag = headers["ETag"]
+        request = urllib.request.Request(
+            relay.url(0) + "alpha/", headers={"If-None-Match": etag}
+        )
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("a 200 for an unchanged page")
+        except urllib.error.HTTPError as error:
+            assert error.code == 304
+            assert error.headers["Cache-Control"] == PAGE_CACHE
+        # A new release changes the page: uv's copy is no longer it.
+        relay_index.add("alpha", [Release("1.0"), Release("3.0")])
+        status, headers, body = get(relay.url(0) + "alpha/")
+        again = urllib.request.Request(
+            relay.url(0) + "alpha/", headers={"If-None-Match": etag}
+        )
+        with urllib.request.urlopen(again, timeout=10) as reply:
+            assert reply.status == 200
+            assert reply.headers["ETag"] != etag
+            assert b"alpha-3.0-py3-none-any.whl" in reply.read()
+
+
+def test_pages_warmed_ahead_are_not_fetched_again_when_uv_asks(
+    relay_index: TestIndex,
+) -> None:
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+        relay.warm(["alpha", "beta", "no-such-project"])
+        deadline = time.monotonic() + 10
+        wanted = {"/simple/alpha/", "/simple/beta/", "/simple/no-such-project/"}
+        while not wanted <= set(relay_index.requests):
+            assert time.monotonic() < deadline, relay_index.requests
+            time.sleep(0.01)
+        time.sleep(0.1)  # the fetches done: kept until uv asks
+        status, _, body = get(relay.url(0) + "alpha/")
+        assert status == 200 and b"alpha-2.0" in body
+        assert get(relay.url(0) + "no-such-project/")[0] == 404
+        assert relay_index.requests.count("/simple/alpha/") == 1
+        # Once uv has had a page, asking again fetches it again (uv keeps
+        # it for its max-age; the relay does not hold it meanwhile).
+        get(relay.url(0) + "alpha/")
+        assert relay_index.requests.count("/simple/alpha/") == 2

@@ -105,6 +105,17 @@ def build_requests(
     return requests
 
 
+def expected_names(central: CentralRepo) -> tuple[NormalizedName, ...]:
+    """The names whose index pages a generation reads: the global list's and
+    the current pins' (what the list needed last time), less those never
+    pinned."""
+    excluded = excluded_names(central)
+    names = [entry.name for entry in central.global_list.entries]
+    if central.constraints is not None:
+        names += [pin.name for pin in central.constraints.pins]
+    return tuple(name for name in dict.fromkeys(names) if name not in excluded)
+
+
 def resolve_all(
     requests: Sequence[ResolveRequest],
     resolver: Resolver,

@@ -86,6 +86,12 @@ class UvResolver:
         self.pythons = tuple(pythons)  # the run's, if known: the relay fetches ahead
         self._relay: Relay | None = None
         self._relay_lock = threading.Lock()
+        self._expected: tuple[str, ...] = ()
+
+    def expect(self, names: Sequence[str]) -> None:
+        """The names whose pages the coming resolutions need: a relay
+        fetches them ahead, all at once, instead of as uv finds them."""
+        self._expected = tuple(names)
 
     def close(self) -> None:
         """Stop the relay, if one was started."""
@@ -139,6 +145,7 @@ class UvResolver:
                     self.pythons,
                     page_dir=default_cache_dir().parent / "relay-pages",
                 )
+                self._relay.warm(self._expected)
             return self._relay
 
     def resolve(self, request: ResolveRequest) -> ResolveOutcome:

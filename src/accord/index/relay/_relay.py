@@ -8,7 +8,11 @@
   has none, the METADATA read out of the wheel by range requests (capped:
   metadata over the cap reaches uv as an error, never in part);
 - asked for one CPython's wheel metadata, it fetches that release's wheels
-  for the run's other Pythons in the background (what they will ask next).
+  for the run's other Pythons in the background (what they will ask next);
+- told which pages a run will need (:meth:`Relay.warm`), it fetches them
+  ahead, 16 at a time, rather than as uv discovers them a few at a time;
+- a page carries an ETag (the index page's digest): uv revalidating its
+  copy of an unchanged page gets a 304 and keeps what it parsed.
 
 Each URL is fetched at most once per relay (concurrent askers wait for the
 same fetch). Relayed are the configured indexes' project pages and the files
@@ -18,12 +22,13 @@ those pages link to (see :mod:`._guard`); nothing else.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import queue
 import re
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +48,7 @@ from accord.index.relay._guard import (
     signed,
 )
 from accord.index.relay._pages import rewrite_html, rewrite_json
-from accord.index.relay._store import PageStore, PerPython
+from accord.index.relay._store import PageStore, PerPython, digest
 
 PAGE_ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -59,6 +64,10 @@ _PER_PYTHON = re.compile(
 )
 _KEEP_AT_MOST = 1024 * 1024
 _AHEAD_THREADS = 8
+_WARM_THREADS = 16
+# Changed whenever a page's rewrite changes for the same index page: uv's
+# copies made by an older accord then no longer match the ETag.
+_REWRITE_FORMAT = b"1"
 
 
 def _to_stderr(message: str) -> None:
@@ -71,6 +80,7 @@ class Reply:
     body: bytes
     content_type: str = "application/octet-stream"
     cache_control: str = FILE_CACHE
+    etag: str | None = None  # a page's: see Relay._fetch_page
 
 
 _NOT_FOUND = Reply(404, b"not found\n", "text/plain", PAGE_CACHE)
@@ -125,6 +135,11 @@ class Relay:
             threading.Thread(
                 target=self._fetch_ahead, name=f"accord-relay-{number}", daemon=True
             ).start()
+        # Pages to fetch before uv asks (see warm), and those uv has asked
+        # for: a page uv has had is not fetched again ahead.
+        self._warming: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
+        self._warm_threads = 0
+        self._asked: set[str] = set()
         self._notice = notice or _to_stderr
         # Rewritten pages kept from run to run (see ._store), if given where;
         # keyed by the relay's address, known once it is claimed.
@@ -171,6 +186,9 @@ class Relay:
     def close(self) -> None:
         for _ in range(_AHEAD_THREADS):
             self._ahead.put(None)
+        with self._lock:
+            for _ in range(self._warm_threads):
+                self._warming.put(None)
         self._address.close(self._notice)
 
     def __enter__(self) -> Relay:
@@ -197,11 +215,51 @@ class Relay:
             return REFUSED
         upstream = urllib.parse.urljoin(self.upstreams[index], f"{name}/")
         key = f"page {upstream}"
+        if not keep:
+            with self._lock:
+                self._asked.add(key)
         reply = self._once(key, lambda: self._fetch_page(upstream))
         if not keep:
             with self._lock:
                 self._flights.pop(key, None)
         return reply
+
+    def warm(self, names: Iterable[str]) -> None:
+        """Fetch the pages of ``names`` (on every index) in the background,
+        ``_WARM_THREADS`` at a time, each kept until uv asks for it.
+
+        uv finds a list's pages as it goes, a few at a time; a run that
+        knows its names (a global list, the pins) has them all fetched by
+        the time uv asks, in the time of one pass over the network."""
+        pages = [
+            (index, name)
+            for name in dict.fromkeys(names)
+            if is_project_name(name)
+            for index in range(len(self.upstreams))
+        ]
+        with self._lock:
+            start = min(_WARM_THREADS, len(pages)) - self._warm_threads
+            self._warm_threads += max(0, start)
+        for page in pages:
+            self._warming.put(page)
+        for number in range(start):
+            threading.Thread(
+                target=self._fetch_warm, name=f"accord-warm-{number}", daemon=True
+            ).start()
+
+    def _fetch_warm(self) -> None:
+        while (page := self._warming.get()) is not None:
+            index, name = page
+            upstream = urllib.parse.urljoin(self.upstreams[index], f"{name}/")
+            key = f"page {upstream}"
+            with self._lock:
+                if key in self._asked:
+                    continue  # uv has had it
+            with contextlib.suppress(Exception):  # only a guess: uv will ask
+                reply = self.page(index, name)
+                if reply.status >= 500:  # uv's own asking tries again
+                    with self._lock:
+                        self._flights.pop(key, None)
 
     def file(self, path: str, *, siblings: bool = True) -> Reply:
         """The file at relay ``path`` (``/f/<mac>/<scheme>/<host>/...``).
@@ -274,20 +332,26 @@ class Relay:
         response = self.fetcher.get(upstream, PAGE_ACCEPT)
         if response is None:
             return _NOT_FOUND
-        kept = None if self._store is None else self._store.get(upstream, response.body)
+        source = digest(response.body)  # the one pass over the page's bytes
+        kept = None if self._store is None else self._store.get(upstream, source)
         if kept is not None:
             found = kept.per_python
             body = kept.body
         else:
             found, body = self._rewrite(response)
             if self._store is not None:
-                self._store.put(
-                    upstream, response.body, body, response.content_type, found
-                )
+                self._store.put(upstream, source, body, response.content_type, found)
         if found:
             with self._lock:
                 self._per_python.update(found)
-        return Reply(200, body, response.content_type, PAGE_CACHE)
+        # The rewrite follows from the index's page, where it came from (the
+        # base of relative links) and the relay's URL (in uv's cache key).
+        tag = hashlib.blake2b(digest_size=16)
+        for part in (_REWRITE_FORMAT, source, response.url, response.content_type):
+            tag.update(part if isinstance(part, bytes) else part.encode())
+            tag.update(b"\n")
+        etag = f'"{tag.hexdigest()}"'
+        return Reply(200, body, response.content_type, PAGE_CACHE, etag)
 
     def _rewrite(self, response: Response) -> tuple[PerPython, bytes]:
         """The page with its links through the relay, and the per-Python
