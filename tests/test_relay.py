@@ -575,3 +575,40 @@ def test_pages_warmed_ahead_are_not_fetched_again_when_uv_asks(
         # it for its max-age; the relay does not hold it meanwhile).
         get(relay.url(0) + "alpha/")
         assert relay_index.requests.count("/simple/alpha/") == 2
+
+
+def test_a_rerun_from_warm_caches_resolves_every_python_on_one_fetch_per_page(
+    relay_index: TestIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from accord.index.relay import _relay
+
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    monkeypatch.setattr(_relay, "PAGE_CACHE", "max-age=0")  # uv asks each time
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(
+        "alpha  # MIT\nbeta  # MIT\ngamma;python_version>='3.13'  # MIT\n"
+    )
+    (repo / "accord.toml").write_text(
+        'python-versions = ["3.11", "3.12", "3.13"]\n'
+        f'[index]\nurl = "{relay_index.simple_url}"\n'
+    )
+    assert main(["constraints", "generate", "--requirements", str(repo)]) == 0
+    first = (repo / "upper-constraints.txt").read_text()
+    assert "alpha===2.0\n" in first
+    relay_index.add("alpha", [Release("1.0"), Release("2.0"), Release("3.0")])
+    (repo / "global-requirements.txt").write_text(
+        "alpha>=3  # MIT\nbeta  # MIT\ngamma;python_version>='3.13'  # MIT\n"
+    )
+    relay_index.clear_requests()
+    generate = ["constraints", "generate", "--requirements", str(repo)]
+    assert main(generate) == 0, capsys.readouterr()
+    pins = (repo / "upper-constraints.txt").read_text()
+    assert "alpha===3.0\n" in pins and "gamma===3.0;python_version>='3.13'" in pins
+    # Three uv runs at once, each asking whether the pages changed: the
+    # index is asked once per page.
+    pages = [r for r in relay_index.requests if r.startswith("/simple/")]
+    assert sorted(pages) == sorted(set(pages)), pages

@@ -93,6 +93,7 @@ def constraints_generate(
             result = unchanged_result(central)
         else:
             resolving.resolver.expect(expected_names(central))
+            together = resolving.resolver.warm_start()
             with resolution_progress(resolving.pythons) as shown:
                 result = generate(
                     central,
@@ -103,6 +104,7 @@ def constraints_generate(
                     upgrade=[fix.name for fix in fixes],
                     exclude_newer=limits.uv_arguments(now()),
                     limits=[fix.constraint() for fix in fixes],
+                    together=together,
                 )
             notes += held_back_notes(resolving, result, limits)
             result = replace(result, notes=(*result.notes, *notes))

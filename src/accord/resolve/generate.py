@@ -121,6 +121,7 @@ def resolve_all(
     resolver: Resolver,
     jobs: int,
     on_outcome: Callable[[ResolveOutcome], None] = lambda outcome: None,
+    together: bool = False,
 ) -> list[ResolveOutcome]:
     """Resolve every request; the first online, the rest from its fresh cache.
 
@@ -128,9 +129,20 @@ def resolve_all(
     The first Python asks (and so refreshes the cache); the others then run
     offline in parallel, and any that needs something not yet cached runs
     again online. Results are the same as all-online, minus the round trips.
+    ``together`` (the resolver's cache already holds the pages, and one
+    answer to "changed?" serves every run) resolves them all at once.
     """
     if not requests:
         return []
+    if together:
+
+        def one(request: ResolveRequest) -> ResolveOutcome:
+            outcome = resolver.resolve(request)
+            on_outcome(outcome)
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            return list(pool.map(one, requests))
     lead = resolver.resolve(requests[0])
     on_outcome(lead)
 
@@ -157,6 +169,7 @@ def generate(
     strict: bool = False,
     exclude_newer: tuple[str | None, tuple[str, ...]] = (None, ()),
     limits: Sequence[str] = (),
+    together: bool = False,
 ) -> Generated:
     """Pins for ``pythons``; previous pins are kept where they still work,
     except for the names in ``upgrade`` (or all of them with ``upgrade_all``),
@@ -175,7 +188,7 @@ def generate(
         exclude_newer=exclude_newer,
         limits=limits,
     )
-    outcomes = resolve_all(requests, resolver, jobs, on_outcome)
+    outcomes = resolve_all(requests, resolver, jobs, on_outcome, together)
     failed = [o.failure for o in outcomes if o.failure is not None]
     if strict:
         from accord.resolve.exact import blame_pins

@@ -47,6 +47,7 @@ _NEEDS_WHEEL = re.compile(r"Wheels are required for `([^`]+)` because building")
 _MAX_PLACEHOLDERS = 100
 _TIMEOUT = 30 * 60
 _PYPI = "https://pypi.org/simple/"
+_WARM_SHARE = 0.9  # of the expected pages kept: a run from warm caches
 # Set, these choose uv's index behind accord's back: then accord relays nothing.
 _UV_INDEX_VARIABLES = ("UV_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX")
 
@@ -92,6 +93,18 @@ class UvResolver:
         """The names whose pages the coming resolutions need: a relay
         fetches them ahead, all at once, instead of as uv finds them."""
         self._expected = tuple(names)
+
+    def warm_start(self) -> bool:
+        """Whether uv most likely has the expected pages from an earlier
+        run: the relay kept (nearly) all of them at its address, which is
+        in uv's cache keys. Then the relay holds each page for the whole
+        run, so that all Pythons can resolve at once, each uv revalidating
+        its copies against one fetch (see resolve_all)."""
+        relay = self._started_relay()
+        if relay is None or relay.kept_share(self._expected) < _WARM_SHARE:
+            return False
+        relay.hold_pages = True
+        return True
 
     def close(self) -> None:
         """Stop the relay, if one was started."""

@@ -140,6 +140,9 @@ class Relay:
         self._warming: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
         self._warm_threads = 0
         self._asked: set[str] = set()
+        # True: a page uv had stays for the run (several uv runs at once
+        # then revalidate against one fetch; see kept_share).
+        self.hold_pages = False
         self._notice = notice or _to_stderr
         # Rewritten pages kept from run to run (see ._store), if given where;
         # keyed by the relay's address, known once it is claimed.
@@ -219,10 +222,20 @@ class Relay:
             with self._lock:
                 self._asked.add(key)
         reply = self._once(key, lambda: self._fetch_page(upstream))
-        if not keep:
+        if not keep and not self.hold_pages:
             with self._lock:
                 self._flights.pop(key, None)
         return reply
+
+    def kept_share(self, names: Sequence[str]) -> float:
+        """The share of ``names`` whose first-index page an earlier run at
+        this address kept (0 without a page store)."""
+        if self._store is None or not names:
+            return 0.0
+        store = self._store
+        upstream = self.upstreams[0]
+        kept = sum(store.has(urllib.parse.urljoin(upstream, f"{n}/")) for n in names)
+        return kept / len(names)
 
     def warm(self, names: Iterable[str]) -> None:
         """Fetch the pages of ``names`` (on every index) in the background,

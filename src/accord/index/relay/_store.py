@@ -42,6 +42,10 @@ class PageStore:
         name = hashlib.sha256(upstream.encode()).hexdigest()
         return self.directory / name[:2] / name
 
+    def has(self, upstream: str) -> bool:
+        """Whether a rewrite of ``upstream`` is kept (of whichever page)."""
+        return self._path(upstream).is_file()
+
     def get(self, upstream: str, source: str) -> Kept | None:
         """The kept rewrite of ``upstream`` if made from the page whose
         :func:`digest` is ``source`` by a relay at this address; None
