@@ -512,14 +512,14 @@ def test_a_kept_page_is_served_only_while_the_index_page_is_unchanged(
         first = one.page(0, "alpha").body
     assert pages.stat().st_mode & 0o077 == 0  # it holds the relay's secret
 
-    from accord.index.relay import _relay
+    from accord.index.relay import _pages
 
     def no_rewrite(*args: object) -> bytes:
         raise AssertionError("rewritten although kept")
 
     with monkeypatch.context() as patched:
-        patched.setattr(_relay, "rewrite_json", no_rewrite)
-        patched.setattr(_relay, "rewrite_html", no_rewrite)
+        patched.setattr(_pages, "rewrite_json", no_rewrite)
+        patched.setattr(_pages, "rewrite_html", no_rewrite)
         with Relay(
             [relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages
         ) as two:

@@ -36,19 +36,17 @@ from types import TracebackType
 
 from accord.errors import AccordError
 from accord.index._errors import redact
-from accord.index._http import Fetcher, Response
+from accord.index._http import Fetcher
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
 from accord.index.relay._guard import (
     default_key_dir,
     is_project_name,
     load_secret,
-    sign,
-    sign_bytes,
     signed,
 )
-from accord.index.relay._pages import rewrite_html, rewrite_json
-from accord.index.relay._store import PageStore, PerPython, digest
+from accord.index.relay._pages import PER_PYTHON, rewrite_page
+from accord.index.relay._store import PageStore, digest
 
 PAGE_ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -56,12 +54,6 @@ PAGE_ACCEPT = (
 )
 PAGE_CACHE = "max-age=600"  # what PyPI says of its pages
 FILE_CACHE = "max-age=31536000, immutable"
-# The file name of a wheel built for one CPython on Linux x86_64 (uv's
-# "linux"): <dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
-_PER_PYTHON = re.compile(
-    r"(?P<release>[A-Za-z0-9_.]+-[^-/]+)-(?P<python>cp3\d+)-cp3\d+t?-"
-    r"(?P<platform>[^-/]*linux[^-/]*x86_64)\.whl"
-)
 _KEEP_AT_MOST = 1024 * 1024
 _AHEAD_THREADS = 8
 _WARM_THREADS = 16
@@ -293,7 +285,7 @@ class Relay:
         return self._once(f"file {upstream}", lambda: self._fetch_file(upstream))
 
     def _fetch_siblings(self, path: str) -> None:
-        match = _PER_PYTHON.fullmatch(path.rpartition("/")[2])
+        match = PER_PYTHON.fullmatch(path.rpartition("/")[2])
         if match is None:
             return
         key = (match["release"], match["platform"])
@@ -351,7 +343,7 @@ class Relay:
             found = kept.per_python
             body = kept.body
         else:
-            found, body = self._rewrite(response)
+            found, body = rewrite_page(self.secret, self.base, response)
             if self._store is not None:
                 self._store.put(upstream, source, body, response.content_type, found)
         if found:
@@ -365,42 +357,6 @@ class Relay:
             tag.update(b"\n")
         etag = f'"{tag.hexdigest()}"'
         return Reply(200, body, response.content_type, PAGE_CACHE, etag)
-
-    def _rewrite(self, response: Response) -> tuple[PerPython, bytes]:
-        """The page with its links through the relay, and the per-Python
-        wheels it lists."""
-        found: PerPython = {}
-        prefix = self.base + "f/"
-        prefix_bytes = prefix.encode()
-
-        def note(absolute: str) -> None:
-            if absolute.endswith("x86_64.whl") and "-cp3" in absolute:
-                # one CPython's wheel: noted, to fetch its siblings ahead
-                match = _PER_PYTHON.fullmatch(absolute.rpartition("/")[2])
-                if match is not None:
-                    key = (match["release"], match["platform"])
-                    found.setdefault(key, {})[match["python"]] = absolute
-
-        def link(base: str, url: str) -> tuple[str, str]:
-            relayed, fragment, absolute = _relay_link(self.secret, prefix, base, url)
-            note(absolute)
-            return relayed, fragment
-
-        def plain(url: bytes) -> bytes | None:
-            # what _relay_link does, on the bytes, for what needs no urljoin
-            if b"/." in url or not url.isascii():
-                return None
-            if url.endswith(b"x86_64.whl"):
-                note(url.decode())
-            scheme, _, rest = url.partition(b"://")
-            mac = sign_bytes(self.secret, url)
-            return prefix_bytes + mac + b"/" + scheme + b"/" + rest
-
-        if "json" in response.content_type.lower():
-            body = rewrite_json(response.body, response.url, link, plain)
-        else:
-            body = rewrite_html(response.body, response.url, link)
-        return found, body
 
     def _fetch_file(self, upstream: str) -> Reply:
         metadata = upstream.endswith(".metadata")
@@ -435,18 +391,3 @@ class Relay:
         if wheel.endswith(".whl") and signed(self.secret, wheel, mac):
             return upstream
         return None
-
-
-def _relay_link(secret: str, prefix: str, base: str, url: str) -> tuple[str, str, str]:
-    """The relay's URL (under ``prefix``) for ``url`` as linked from
-    ``base``, its ``#fragment``, and the upstream URL it stands for."""
-    url, hashmark, fragment = url.partition("#")
-    # urljoin is most of a page's rewriting: an absolute URL with no dot
-    # segment (PyPI's every link) is its own answer.
-    if url.startswith(("https://", "http://")) and "/." not in url:
-        absolute = url
-    else:
-        absolute = urllib.parse.urljoin(base, url)
-    scheme, _, rest = absolute.partition("://")
-    relayed = f"{prefix}{sign(secret, absolute)}/{scheme}/{rest}"
-    return relayed, f"{hashmark}{fragment}", absolute
