@@ -612,3 +612,27 @@ def test_a_rerun_from_warm_caches_resolves_every_python_on_one_fetch_per_page(
     # index is asked once per page.
     pages = [r for r in relay_index.requests if r.startswith("/simple/")]
     assert sorted(pages) == sorted(set(pages)), pages
+
+
+def test_a_page_held_for_the_run_is_whole_for_a_client_without_a_copy(
+    relay_index: TestIndex, tmp_path: Path
+) -> None:
+    pages = tmp_path / "pages"
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages) as one:
+        first = one.page(0, "alpha").body
+    relay_index.clear_requests()
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages) as two:
+        two.hold_pages = True  # held from the page store, without the body
+        status, headers, body = get(two.url(0) + "alpha/")
+        assert (status, body) == (200, first)
+        again = urllib.request.Request(
+            two.url(0) + "alpha/", headers={"If-None-Match": headers["ETag"]}
+        )
+        try:
+            urllib.request.urlopen(again, timeout=10)
+            raise AssertionError("a 200 for an unchanged page")
+        except urllib.error.HTTPError as error:
+            assert error.code == 304
+        assert get(two.url(0) + "alpha/")[2] == first
+        assert two.page(0, "alpha").body == first
+    assert relay_index.requests.count("/simple/alpha/") == 1

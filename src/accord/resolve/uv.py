@@ -101,10 +101,7 @@ class UvResolver:
         run, so that all Pythons can resolve at once, each uv revalidating
         its copies against one fetch (see resolve_all)."""
         relay = self._started_relay()
-        if relay is None or relay.kept_share(self._expected) < _WARM_SHARE:
-            return False
-        relay.hold_pages = True
-        return True
+        return relay is not None and relay.hold_pages
 
     def close(self) -> None:
         """Stop the relay, if one was started."""
@@ -158,7 +155,10 @@ class UvResolver:
                     self.pythons,
                     page_dir=default_cache_dir().parent / "relay-pages",
                 )
-                self._relay.warm(self._expected)
+                if self._expected:
+                    share = self._relay.kept_share(self._expected)
+                    self._relay.hold_pages = share >= _WARM_SHARE
+                    self._relay.warm(self._expected)
             return self._relay
 
     def resolve(self, request: ResolveRequest) -> ResolveOutcome:

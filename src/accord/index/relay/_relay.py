@@ -73,6 +73,9 @@ class Reply:
     content_type: str = "application/octet-stream"
     cache_control: str = FILE_CACHE
     etag: str | None = None  # a page's: see Relay._fetch_page
+    # A page held without its body, which the page store keeps: (index
+    # page URL, its digest). See Relay.full.
+    kept: tuple[str, str] | None = None
 
 
 _NOT_FOUND = Reply(404, b"not found\n", "text/plain", PAGE_CACHE)
@@ -199,12 +202,16 @@ class Relay:
 
     # -- what uv asks for ---------------------------------------------------
 
-    def page(self, index: int, name: str, *, keep: bool = True) -> Reply:
+    def page(
+        self, index: int, name: str, *, keep: bool = True, bodiless: bool = False
+    ) -> Reply:
         """The project page ``name`` of ``upstreams[index]``, relayed.
 
         ``keep=False`` (uv's own request) lets the relay forget the page
         once answered: uv keeps it for ten minutes itself, and pages are most
-        of what a run would otherwise hold in memory.
+        of what a run would otherwise hold in memory. ``bodiless`` accepts a
+        page held without its body (see :meth:`full`): uv revalidating its
+        copy needs only the ETag.
         """
         if not 0 <= index < len(self.upstreams) or not is_project_name(name):
             return REFUSED
@@ -217,7 +224,18 @@ class Relay:
         if not keep and not self.hold_pages:
             with self._lock:
                 self._flights.pop(key, None)
-        return reply
+        return reply if bodiless else self.full(reply)
+
+    def full(self, reply: Reply) -> Reply:
+        """``reply`` with its body, read back from the page store if it was
+        held without (or the page fetched again if the store lost it)."""
+        if reply.kept is None:
+            return reply
+        upstream, source = reply.kept
+        kept = None if self._store is None else self._store.get(upstream, source)
+        if kept is None:
+            return self._fetch_page(upstream, bodiless=False)
+        return Reply(200, kept.body, reply.content_type, PAGE_CACHE, reply.etag)
 
     def kept_share(self, names: Sequence[str]) -> float:
         """The share of ``names`` whose first-index page an earlier run at
@@ -261,7 +279,7 @@ class Relay:
                 if key in self._asked:
                     continue  # uv has had it
             with contextlib.suppress(Exception):  # only a guess: uv will ask
-                reply = self.page(index, name)
+                reply = self.page(index, name, bodiless=True)
                 if reply.status >= 500:  # uv's own asking tries again
                     with self._lock:
                         self._flights.pop(key, None)
@@ -333,7 +351,9 @@ class Relay:
                 raise
         return flight.result()
 
-    def _fetch_page(self, upstream: str) -> Reply:
+    def _fetch_page(self, upstream: str, *, bodiless: bool | None = None) -> Reply:
+        """The page relayed; held without its body (``bodiless``, by default
+        while the relay holds pages for the run) when the store keeps it."""
         response = self.fetcher.get(upstream, PAGE_ACCEPT)
         if response is None:
             return _NOT_FOUND
@@ -356,6 +376,9 @@ class Relay:
             tag.update(part if isinstance(part, bytes) else part.encode())
             tag.update(b"\n")
         etag = f'"{tag.hexdigest()}"'
+        if kept is not None and (self.hold_pages if bodiless is None else bodiless):
+            held = (upstream, source)
+            return Reply(200, b"", response.content_type, PAGE_CACHE, etag, held)
         return Reply(200, body, response.content_type, PAGE_CACHE, etag)
 
     def _fetch_file(self, upstream: str) -> Reply:

@@ -59,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             index, _, name = rest.partition("/")
             reply = (
-                relay.page(int(index), name.strip("/"), keep=False)
+                relay.page(int(index), name.strip("/"), keep=False, bodiless=True)
                 if index.isdigit() and name.count("/") <= 1
                 else REFUSED
             )
@@ -70,6 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Cache-Control", reply.cache_control)
             self.end_headers()
             return
+        reply = relay.full(reply)
         self.send_response(reply.status)
         if reply.etag is not None:
             self.send_header("ETag", reply.etag)
