@@ -90,8 +90,9 @@ class UvResolver:
         self._expected: tuple[str, ...] = ()
 
     def expect(self, names: Sequence[str]) -> None:
-        """The names whose pages the coming resolutions need: a relay
-        fetches them ahead, all at once, instead of as uv finds them."""
+        """The names whose pages the coming resolutions need: a relay that
+        kept them from an earlier run fetches them ahead, all at once,
+        instead of as uv finds them (see warm_start)."""
         self._expected = tuple(names)
 
     def warm_start(self) -> bool:
@@ -155,9 +156,10 @@ class UvResolver:
                     self.pythons,
                     page_dir=default_cache_dir().parent / "relay-pages",
                 )
-                if self._expected:
-                    share = self._relay.kept_share(self._expected)
-                    self._relay.hold_pages = share >= _WARM_SHARE
+                # From warm caches only: from cold ones every page is
+                # rewritten, and fetching ahead measured no faster.
+                if self._relay.kept_share(self._expected) >= _WARM_SHARE:
+                    self._relay.hold_pages = True
                     self._relay.warm(self._expected)
             return self._relay
 
