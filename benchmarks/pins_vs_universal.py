@@ -14,9 +14,12 @@ is <= 0.8). With ``--stale``, then waits out the pages' max-age (ten
 minutes) after a last accord run and times ``--refresh`` on its caches
 against the network floor: fetching the simple pages of every pinned name
 (16 at a time, the same Fetcher accord uses), measured here and now.
+With ``--baseline DIR`` (another checkout of accord, e.g. ``git worktree
+add /tmp/base main``), that accord runs too, interleaved, cold and stale.
 
     python benchmarks/pins_vs_universal.py [--rounds 3]
         [--pythons 3.11,3.12,3.13,3.14] [--stale] [--uv-cache-dir DIR]
+        [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -104,11 +107,12 @@ def accord_command(repo: Path, pythons: list[str], *extra: str) -> list[str]:
     return command
 
 
-def caches(base: Path, name: str) -> dict[str, str]:
-    """An environment with empty caches of its own under ``base``."""
+def caches(base: Path, name: str, checkout: Path = ROOT) -> dict[str, str]:
+    """An environment with empty caches of its own under ``base``, running
+    the accord in ``checkout``."""
     return {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(checkout / "src"),
         "UV_CACHE_DIR": str(base / name / "uv"),
         "XDG_CACHE_HOME": str(base / name / "xdg"),
     }
@@ -142,53 +146,80 @@ def network_floor(repo: Path) -> tuple[float, int]:
     return time.perf_counter() - start, len(names)
 
 
+def stale_reruns(
+    checkouts: dict[str, Path],
+    repos: dict[str, Path],
+    pythons: list[str],
+    store: Path,
+    last: dict[str, str],
+) -> None:
+    """Each accord's ``--refresh`` on its last run's caches once the pages'
+    max-age is over, against the network floor measured before and after."""
+    ended = time.time()
+    floor, pages = network_floor(repos["accord"])
+    time.sleep(max(0.0, ended + MAX_AGE + 5 - time.time()))
+    again: dict[str, float] = {}
+    for side, checkout in checkouts.items():
+        seconds, code, error = timed(
+            accord_command(repos[side], pythons, "--refresh"),
+            caches(store, last[side], checkout),
+        )
+        if code != 0:
+            sys.exit(f"re-run of {side} failed (exit {code}):\n{error}")
+        again[side] = seconds
+    floor_after, _ = network_floor(repos["accord"])
+    floor = min(floor, floor_after)
+    print(f"network floor ({pages} pages, 16 at a time): {floor:.1f} s")
+    for side, seconds in again.items():
+        print(f"{side} re-run after max-age: {seconds:.1f} s")
+        print(f"ratio {side} re-run/floor: {seconds / floor:.2f} (target <= 2)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pythons", default="3.11,3.12,3.13,3.14")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--stale", action="store_true", help="also the re-run")
     parser.add_argument("--uv-cache-dir", type=Path, default=None)
+    parser.add_argument("--baseline", type=Path, default=None)
     args = parser.parse_args()
     pythons = args.pythons.split(",")
     work = Path(tempfile.mkdtemp(prefix="accord-universal-"))
     store = Path(tempfile.mkdtemp(dir=args.uv_cache_dir, prefix="accord-uv-"))
-    repo = make_repo(work, pythons)
-    universal = universal_inputs(repo, work)
-    ours: list[float] = []
-    theirs: list[float] = []
-    last = ""
+    # Each accord writes its own copy (the re-run starts from its own pins).
+    checkouts = {"accord": ROOT}
+    if args.baseline is not None:
+        checkouts["baseline"] = args.baseline.resolve()
+    repos = {side: make_repo(work / side, pythons) for side in checkouts}
+    universal = universal_inputs(repos["accord"], work)
+    times: dict[str, list[float]] = {side: [] for side in [*checkouts, "uv"]}
+    last: dict[str, str] = {}
     for number in range(args.rounds):
-        runs = [("accord", accord_command(repo, pythons)), ("uv", universal)]
-        if number % 2:
-            runs.reverse()  # neither side always goes first
-        for side, command in runs:
+        runs = [
+            (side, accord_command(repos[side], pythons), checkout)
+            for side, checkout in checkouts.items()
+        ]
+        runs.append(("uv", universal, ROOT))
+        shift = number % len(runs)  # no side always goes first
+        for side, command, checkout in runs[shift:] + runs[:shift]:
             name = f"{side}-{number}"
-            seconds, code, error = timed(command, caches(store, name))
+            seconds, code, error = timed(command, caches(store, name, checkout))
             if code != 0:
                 sys.exit(f"{side} failed (exit {code}):\n{error}")
-            (ours if side == "accord" else theirs).append(seconds)
-            if side == "accord":
-                last = name
+            times[side].append(seconds)
+            if side != "uv":
+                if side in last:
+                    shutil.rmtree(store / last[side])
+                last[side] = name
             else:
                 shutil.rmtree(store / name)
     print(f"{len(pythons)} Pythons ({args.pythons}), {args.rounds} rounds, cold")
-    accord = summary("accord constraints generate", ours)
-    uv = summary("uv pip compile --universal  ", theirs)
-    print(f"ratio accord/uv: {accord / uv:.2f} (target <= 0.80)")
+    uv = summary("uv pip compile --universal  ", times["uv"])
+    for side in checkouts:
+        median = summary(f"{side + ' constraints generate':28}", times[side])
+        print(f"ratio {side}/uv: {median / uv:.2f} (target <= 0.80)")
     if args.stale:
-        ended = time.time()
-        floor, pages = network_floor(repo)
-        time.sleep(max(0.0, ended + MAX_AGE + 5 - time.time()))
-        seconds, code, error = timed(
-            accord_command(repo, pythons, "--refresh"), caches(store, last)
-        )
-        if code != 0:
-            sys.exit(f"re-run failed (exit {code}):\n{error}")
-        floor_after, _ = network_floor(repo)
-        floor = min(floor, floor_after)
-        print(f"re-run after max-age: {seconds:.1f} s")
-        print(f"network floor ({pages} pages, 16 at a time): {floor:.1f} s")
-        print(f"ratio re-run/floor: {seconds / floor:.2f} (target <= 2)")
+        stale_reruns(checkouts, repos, pythons, store, last)
     shutil.rmtree(work)
     shutil.rmtree(store)
 

@@ -512,14 +512,14 @@ def test_a_kept_page_is_served_only_while_the_index_page_is_unchanged(
         first = one.page(0, "alpha").body
     assert pages.stat().st_mode & 0o077 == 0  # it holds the relay's secret
 
-    from accord.index.relay import _relay
+    from accord.index.relay import _pages
 
     def no_rewrite(*args: object) -> bytes:
         raise AssertionError("rewritten although kept")
 
     with monkeypatch.context() as patched:
-        patched.setattr(_relay, "rewrite_json", no_rewrite)
-        patched.setattr(_relay, "rewrite_html", no_rewrite)
+        patched.setattr(_pages, "rewrite_json", no_rewrite)
+        patched.setattr(_pages, "rewrite_html", no_rewrite)
         with Relay(
             [relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages
         ) as two:
@@ -528,3 +528,111 @@ def test_a_kept_page_is_served_only_while_the_index_page_is_unchanged(
     relay_index.add("alpha", [Release("1.0"), Release("3.0")])
     with Relay([relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages) as three:
         assert b"alpha-3.0-py3-none-any.whl" in three.page(0, "alpha").body
+
+
+def test_uv_revalidating_an_unchanged_page_gets_304(relay_index: TestIndex) -> None:
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+        status, headers, body = get(relay.url(0) + "alpha/")
+        assert status == 200 and body
+        etag = headers["ETag"]
+        request = urllib.request.Request(
+            relay.url(0) + "alpha/", headers={"If-None-Match": etag}
+        )
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("a 200 for an unchanged page")
+        except urllib.error.HTTPError as error:
+            assert error.code == 304
+            assert error.headers["Cache-Control"] == PAGE_CACHE
+        # A new release changes the page: uv's copy is no longer it.
+        relay_index.add("alpha", [Release("1.0"), Release("3.0")])
+        status, headers, body = get(relay.url(0) + "alpha/")
+        again = urllib.request.Request(
+            relay.url(0) + "alpha/", headers={"If-None-Match": etag}
+        )
+        with urllib.request.urlopen(again, timeout=10) as reply:
+            assert reply.status == 200
+            assert reply.headers["ETag"] != etag
+            assert b"alpha-3.0-py3-none-any.whl" in reply.read()
+
+
+def test_pages_warmed_ahead_are_not_fetched_again_when_uv_asks(
+    relay_index: TestIndex,
+) -> None:
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0)) as relay:
+        relay.warm(["alpha", "beta", "no-such-project"])
+        deadline = time.monotonic() + 10
+        wanted = {"/simple/alpha/", "/simple/beta/", "/simple/no-such-project/"}
+        while not wanted <= set(relay_index.requests):
+            assert time.monotonic() < deadline, relay_index.requests
+            time.sleep(0.01)
+        time.sleep(0.1)  # the fetches done: kept until uv asks
+        status, _, body = get(relay.url(0) + "alpha/")
+        assert status == 200 and b"alpha-2.0" in body
+        assert get(relay.url(0) + "no-such-project/")[0] == 404
+        assert relay_index.requests.count("/simple/alpha/") == 1
+        # Once uv has had a page, asking again fetches it again (uv keeps
+        # it for its max-age; the relay does not hold it meanwhile).
+        get(relay.url(0) + "alpha/")
+        assert relay_index.requests.count("/simple/alpha/") == 2
+
+
+def test_a_rerun_from_warm_caches_resolves_every_python_on_one_fetch_per_page(
+    relay_index: TestIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from accord.index.relay import _relay
+
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    monkeypatch.setattr(_relay, "PAGE_CACHE", "max-age=0")  # uv asks each time
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(
+        "alpha  # MIT\nbeta  # MIT\ngamma;python_version>='3.13'  # MIT\n"
+    )
+    (repo / "accord.toml").write_text(
+        'python-versions = ["3.11", "3.12", "3.13"]\n'
+        f'[index]\nurl = "{relay_index.simple_url}"\n'
+    )
+    assert main(["constraints", "generate", "--requirements", str(repo)]) == 0
+    first = (repo / "upper-constraints.txt").read_text()
+    assert "alpha===2.0\n" in first
+    relay_index.add("alpha", [Release("1.0"), Release("2.0"), Release("3.0")])
+    (repo / "global-requirements.txt").write_text(
+        "alpha>=3  # MIT\nbeta  # MIT\ngamma;python_version>='3.13'  # MIT\n"
+    )
+    relay_index.clear_requests()
+    generate = ["constraints", "generate", "--requirements", str(repo)]
+    assert main(generate) == 0, capsys.readouterr()
+    pins = (repo / "upper-constraints.txt").read_text()
+    assert "alpha===3.0\n" in pins and "gamma===3.0;python_version>='3.13'" in pins
+    # Three uv runs at once, each asking whether the pages changed: the
+    # index is asked once per page.
+    pages = [r for r in relay_index.requests if r.startswith("/simple/")]
+    assert sorted(pages) == sorted(set(pages)), pages
+
+
+def test_a_page_held_for_the_run_is_whole_for_a_client_without_a_copy(
+    relay_index: TestIndex, tmp_path: Path
+) -> None:
+    pages = tmp_path / "pages"
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages) as one:
+        first = one.page(0, "alpha").body
+    relay_index.clear_requests()
+    with Relay([relay_index.simple_url], Fetcher(None, 10, 0), page_dir=pages) as two:
+        two.hold_pages = True  # held from the page store, without the body
+        status, headers, body = get(two.url(0) + "alpha/")
+        assert (status, body) == (200, first)
+        again = urllib.request.Request(
+            two.url(0) + "alpha/", headers={"If-None-Match": headers["ETag"]}
+        )
+        try:
+            urllib.request.urlopen(again, timeout=10)
+            raise AssertionError("a 200 for an unchanged page")
+        except urllib.error.HTTPError as error:
+            assert error.code == 304
+        assert get(two.url(0) + "alpha/")[2] == first
+        assert two.page(0, "alpha").body == first
+    assert relay_index.requests.count("/simple/alpha/") == 1

@@ -40,7 +40,12 @@ def constraints_generate(
     from accord.cli._globals import print_note
     from accord.files import write_atomic
     from accord.index.client import default_cache_dir
-    from accord.resolve.generate import build_requests, generate, unchanged_result
+    from accord.resolve.generate import (
+        build_requests,
+        expected_names,
+        generate,
+        unchanged_result,
+    )
     from accord.resolve.merge import sort_pythons
     from accord.resolve.stamp import StampStore, generation_stamp
 
@@ -87,6 +92,8 @@ def constraints_generate(
             )
             result = unchanged_result(central)
         else:
+            resolving.resolver.expect(expected_names(central))
+            together = resolving.resolver.warm_start()
             with resolution_progress(resolving.pythons) as shown:
                 result = generate(
                     central,
@@ -97,6 +104,7 @@ def constraints_generate(
                     upgrade=[fix.name for fix in fixes],
                     exclude_newer=limits.uv_arguments(now()),
                     limits=[fix.constraint() for fix in fixes],
+                    together=together,
                 )
             notes += held_back_notes(resolving, result, limits)
             result = replace(result, notes=(*result.notes, *notes))

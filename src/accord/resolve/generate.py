@@ -105,11 +105,23 @@ def build_requests(
     return requests
 
 
+def expected_names(central: CentralRepo) -> tuple[NormalizedName, ...]:
+    """The names whose index pages a generation reads: the global list's and
+    the current pins' (what the list needed last time), less those never
+    pinned."""
+    excluded = excluded_names(central)
+    names = [entry.name for entry in central.global_list.entries]
+    if central.constraints is not None:
+        names += [pin.name for pin in central.constraints.pins]
+    return tuple(name for name in dict.fromkeys(names) if name not in excluded)
+
+
 def resolve_all(
     requests: Sequence[ResolveRequest],
     resolver: Resolver,
     jobs: int,
     on_outcome: Callable[[ResolveOutcome], None] = lambda outcome: None,
+    together: bool = False,
 ) -> list[ResolveOutcome]:
     """Resolve every request; the first online, the rest from its fresh cache.
 
@@ -117,9 +129,20 @@ def resolve_all(
     The first Python asks (and so refreshes the cache); the others then run
     offline in parallel, and any that needs something not yet cached runs
     again online. Results are the same as all-online, minus the round trips.
+    ``together`` (the resolver's cache already holds the pages, and one
+    answer to "changed?" serves every run) resolves them all at once.
     """
     if not requests:
         return []
+    if together:
+
+        def one(request: ResolveRequest) -> ResolveOutcome:
+            outcome = resolver.resolve(request)
+            on_outcome(outcome)
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            return list(pool.map(one, requests))
     lead = resolver.resolve(requests[0])
     on_outcome(lead)
 
@@ -146,6 +169,7 @@ def generate(
     strict: bool = False,
     exclude_newer: tuple[str | None, tuple[str, ...]] = (None, ()),
     limits: Sequence[str] = (),
+    together: bool = False,
 ) -> Generated:
     """Pins for ``pythons``; previous pins are kept where they still work,
     except for the names in ``upgrade`` (or all of them with ``upgrade_all``),
@@ -164,7 +188,7 @@ def generate(
         exclude_newer=exclude_newer,
         limits=limits,
     )
-    outcomes = resolve_all(requests, resolver, jobs, on_outcome)
+    outcomes = resolve_all(requests, resolver, jobs, on_outcome, together)
     failed = [o.failure for o in outcomes if o.failure is not None]
     if strict:
         from accord.resolve.exact import blame_pins

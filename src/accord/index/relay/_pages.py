@@ -12,10 +12,16 @@ import json
 import re
 import urllib.parse
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from accord.index._errors import redact
 from accord.index._limits import loads
 from accord.index.relay._errors import RelayError
+from accord.index.relay._guard import sign, sign_bytes
+from accord.index.relay._store import PerPython
+
+if TYPE_CHECKING:
+    from accord.index._http import Response
 
 Link = Callable[[str, str], tuple[str, str]]
 # The relay's URL for a plain absolute link, on the page's bytes (the cheap
@@ -30,7 +36,50 @@ _ATTRIBUTE = re.compile(
 _JSON_PLAIN_URL = re.compile(rb'"url"\s*:\s*"(https?://[^"\\#]+)(#[^"\\]*)?"')
 _JSON_WHEEL = re.compile(rb'("filename"\s*:\s*"[^"]+\.whl")')
 _ADVERTISED_JSON = b', "core-metadata": true, "dist-info-metadata": true'
+# The file name of a wheel built for one CPython on Linux x86_64 (uv's
+# "linux"): <dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
+PER_PYTHON = re.compile(
+    r"(?P<release>[A-Za-z0-9_.]+-[^-/]+)-(?P<python>cp3\d+)-cp3\d+t?-"
+    r"(?P<platform>[^-/]*linux[^-/]*x86_64)\.whl"
+)
 _BASE = re.compile(r"<base\s[^>]*href\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+
+
+def rewrite_page(secret: str, base: str, response: Response) -> tuple[PerPython, bytes]:
+    """The page with its links through the relay at ``base`` (signed with
+    ``secret``), and the per-Python wheels it lists."""
+    found: PerPython = {}
+    prefix = base + "f/"
+    prefix_bytes = prefix.encode()
+
+    def note(absolute: str) -> None:
+        if absolute.endswith("x86_64.whl") and "-cp3" in absolute:
+            # one CPython's wheel: noted, to fetch its siblings ahead
+            match = PER_PYTHON.fullmatch(absolute.rpartition("/")[2])
+            if match is not None:
+                key = (match["release"], match["platform"])
+                found.setdefault(key, {})[match["python"]] = absolute
+
+    def link(page: str, url: str) -> tuple[str, str]:
+        relayed, fragment, absolute = relay_link(secret, prefix, page, url)
+        note(absolute)
+        return relayed, fragment
+
+    def plain(url: bytes) -> bytes | None:
+        # what relay_link does, on the bytes, for what needs no urljoin
+        if b"/." in url or not url.isascii():
+            return None
+        if url.endswith(b"x86_64.whl"):
+            note(url.decode())
+        scheme, _, rest = url.partition(b"://")
+        mac = sign_bytes(secret, url)
+        return prefix_bytes + mac + b"/" + scheme + b"/" + rest
+
+    if "json" in response.content_type.lower():
+        body = rewrite_json(response.body, response.url, link, plain)
+    else:
+        body = rewrite_html(response.body, response.url, link)
+    return found, body
 
 
 def rewrite_json(
@@ -128,3 +177,18 @@ def _attributes(text: str) -> dict[str, str]:
         m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
         for m in _ATTRIBUTE.finditer(text)
     }
+
+
+def relay_link(secret: str, prefix: str, base: str, url: str) -> tuple[str, str, str]:
+    """The relay's URL (under ``prefix``) for ``url`` as linked from
+    ``base``, its ``#fragment``, and the upstream URL it stands for."""
+    url, hashmark, fragment = url.partition("#")
+    # urljoin is most of a page's rewriting: an absolute URL with no dot
+    # segment (PyPI's every link) is its own answer.
+    if url.startswith(("https://", "http://")) and "/." not in url:
+        absolute = url
+    else:
+        absolute = urllib.parse.urljoin(base, url)
+    scheme, _, rest = absolute.partition("://")
+    relayed = f"{prefix}{sign(secret, absolute)}/{scheme}/{rest}"
+    return relayed, f"{hashmark}{fragment}", absolute

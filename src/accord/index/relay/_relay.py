@@ -8,7 +8,11 @@
   has none, the METADATA read out of the wheel by range requests (capped:
   metadata over the cap reaches uv as an error, never in part);
 - asked for one CPython's wheel metadata, it fetches that release's wheels
-  for the run's other Pythons in the background (what they will ask next).
+  for the run's other Pythons in the background (what they will ask next);
+- told which pages a run will need (:meth:`Relay.warm`), it fetches them
+  ahead, 32 at a time, rather than as uv discovers them a few at a time;
+- a page carries an ETag (the index page's digest): uv revalidating its
+  copy of an unchanged page gets a 304 and keeps what it parsed.
 
 Each URL is fetched at most once per relay (concurrent askers wait for the
 same fetch). Relayed are the configured indexes' project pages and the files
@@ -18,12 +22,13 @@ those pages link to (see :mod:`._guard`); nothing else.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import queue
 import re
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,19 +36,17 @@ from types import TracebackType
 
 from accord.errors import AccordError
 from accord.index._errors import redact
-from accord.index._http import Fetcher, Response
+from accord.index._http import Fetcher
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
 from accord.index.relay._guard import (
     default_key_dir,
     is_project_name,
     load_secret,
-    sign,
-    sign_bytes,
     signed,
 )
-from accord.index.relay._pages import rewrite_html, rewrite_json
-from accord.index.relay._store import PageStore, PerPython
+from accord.index.relay._pages import PER_PYTHON, rewrite_page
+from accord.index.relay._store import PageStore, digest
 
 PAGE_ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -51,14 +54,12 @@ PAGE_ACCEPT = (
 )
 PAGE_CACHE = "max-age=600"  # what PyPI says of its pages
 FILE_CACHE = "max-age=31536000, immutable"
-# The file name of a wheel built for one CPython on Linux x86_64 (uv's
-# "linux"): <dist>-<version>-cp312-cp312-manylinux_..._x86_64.whl
-_PER_PYTHON = re.compile(
-    r"(?P<release>[A-Za-z0-9_.]+-[^-/]+)-(?P<python>cp3\d+)-cp3\d+t?-"
-    r"(?P<platform>[^-/]*linux[^-/]*x86_64)\.whl"
-)
 _KEEP_AT_MOST = 1024 * 1024
 _AHEAD_THREADS = 8
+_WARM_THREADS = 32
+# Changed whenever a page's rewrite changes for the same index page: uv's
+# copies made by an older accord then no longer match the ETag.
+_REWRITE_FORMAT = b"1"
 
 
 def _to_stderr(message: str) -> None:
@@ -71,6 +72,10 @@ class Reply:
     body: bytes
     content_type: str = "application/octet-stream"
     cache_control: str = FILE_CACHE
+    etag: str | None = None  # a page's: see Relay._fetch_page
+    # A page held without its body, which the page store keeps: (index
+    # page URL, its digest). See Relay.full.
+    kept: tuple[str, str] | None = None
 
 
 _NOT_FOUND = Reply(404, b"not found\n", "text/plain", PAGE_CACHE)
@@ -125,6 +130,14 @@ class Relay:
             threading.Thread(
                 target=self._fetch_ahead, name=f"accord-relay-{number}", daemon=True
             ).start()
+        # Pages to fetch before uv asks (see warm), and those uv has asked
+        # for: a page uv has had is not fetched again ahead.
+        self._warming: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
+        self._warm_threads = 0
+        self._asked: set[str] = set()
+        # True: a page uv had stays for the run (several uv runs at once
+        # then revalidate against one fetch; see kept_share).
+        self.hold_pages = False
         self._notice = notice or _to_stderr
         # Rewritten pages kept from run to run (see ._store), if given where;
         # keyed by the relay's address, known once it is claimed.
@@ -171,6 +184,9 @@ class Relay:
     def close(self) -> None:
         for _ in range(_AHEAD_THREADS):
             self._ahead.put(None)
+        with self._lock:
+            for _ in range(self._warm_threads):
+                self._warming.put(None)
         self._address.close(self._notice)
 
     def __enter__(self) -> Relay:
@@ -186,22 +202,89 @@ class Relay:
 
     # -- what uv asks for ---------------------------------------------------
 
-    def page(self, index: int, name: str, *, keep: bool = True) -> Reply:
+    def page(
+        self, index: int, name: str, *, keep: bool = True, bodiless: bool = False
+    ) -> Reply:
         """The project page ``name`` of ``upstreams[index]``, relayed.
 
         ``keep=False`` (uv's own request) lets the relay forget the page
         once answered: uv keeps it for ten minutes itself, and pages are most
-        of what a run would otherwise hold in memory.
+        of what a run would otherwise hold in memory. ``bodiless`` accepts a
+        page held without its body (see :meth:`full`): uv revalidating its
+        copy needs only the ETag.
         """
         if not 0 <= index < len(self.upstreams) or not is_project_name(name):
             return REFUSED
         upstream = urllib.parse.urljoin(self.upstreams[index], f"{name}/")
         key = f"page {upstream}"
-        reply = self._once(key, lambda: self._fetch_page(upstream))
         if not keep:
             with self._lock:
+                self._asked.add(key)
+        reply = self._once(key, lambda: self._fetch_page(upstream))
+        if not keep and not self.hold_pages:
+            with self._lock:
                 self._flights.pop(key, None)
-        return reply
+        return reply if bodiless else self.full(reply)
+
+    def full(self, reply: Reply) -> Reply:
+        """``reply`` with its body, read back from the page store if it was
+        held without (or the page fetched again if the store lost it)."""
+        if reply.kept is None:
+            return reply
+        upstream, source = reply.kept
+        kept = None if self._store is None else self._store.get(upstream, source)
+        if kept is None:
+            return self._fetch_page(upstream, bodiless=False)
+        return Reply(200, kept.body, reply.content_type, PAGE_CACHE, reply.etag)
+
+    def kept_share(self, names: Sequence[str]) -> float:
+        """The share of ``names`` (of at most 64 of them, evenly spread)
+        whose first-index page an earlier run at this address kept (0
+        without a page store)."""
+        if self._store is None or not names:
+            return 0.0
+        store = self._store
+        upstream = self.upstreams[0]
+        sample = names[:: max(1, len(names) // 64)]
+        kept = sum(store.has(urllib.parse.urljoin(upstream, f"{n}/")) for n in sample)
+        return kept / len(sample)
+
+    def warm(self, names: Iterable[str]) -> None:
+        """Fetch the pages of ``names`` (on every index) in the background,
+        ``_WARM_THREADS`` at a time, each kept until uv asks for it.
+
+        uv finds a list's pages as it goes, a few at a time; a run that
+        knows its names (a global list, the pins) has them all fetched by
+        the time uv asks, in the time of one pass over the network."""
+        pages = [
+            (index, name)
+            for name in dict.fromkeys(names)
+            if is_project_name(name)
+            for index in range(len(self.upstreams))
+        ]
+        with self._lock:
+            start = min(_WARM_THREADS, len(pages)) - self._warm_threads
+            self._warm_threads += max(0, start)
+        for page in pages:
+            self._warming.put(page)
+        for number in range(start):
+            threading.Thread(
+                target=self._fetch_warm, name=f"accord-warm-{number}", daemon=True
+            ).start()
+
+    def _fetch_warm(self) -> None:
+        while (page := self._warming.get()) is not None:
+            index, name = page
+            upstream = urllib.parse.urljoin(self.upstreams[index], f"{name}/")
+            key = f"page {upstream}"
+            with self._lock:
+                if key in self._asked:
+                    continue  # uv has had it
+            with contextlib.suppress(Exception):  # only a guess: uv will ask
+                reply = self.page(index, name, bodiless=True)
+                if reply.status >= 500:  # uv's own asking tries again
+                    with self._lock:
+                        self._flights.pop(key, None)
 
     def file(self, path: str, *, siblings: bool = True) -> Reply:
         """The file at relay ``path`` (``/f/<mac>/<scheme>/<host>/...``).
@@ -222,7 +305,7 @@ class Relay:
         return self._once(f"file {upstream}", lambda: self._fetch_file(upstream))
 
     def _fetch_siblings(self, path: str) -> None:
-        match = _PER_PYTHON.fullmatch(path.rpartition("/")[2])
+        match = PER_PYTHON.fullmatch(path.rpartition("/")[2])
         if match is None:
             return
         key = (match["release"], match["platform"])
@@ -270,60 +353,35 @@ class Relay:
                 raise
         return flight.result()
 
-    def _fetch_page(self, upstream: str) -> Reply:
+    def _fetch_page(self, upstream: str, *, bodiless: bool | None = None) -> Reply:
+        """The page relayed; held without its body (``bodiless``, by default
+        while the relay holds pages for the run) when the store keeps it."""
         response = self.fetcher.get(upstream, PAGE_ACCEPT)
         if response is None:
             return _NOT_FOUND
-        kept = None if self._store is None else self._store.get(upstream, response.body)
+        source = digest(response.body)  # the one pass over the page's bytes
+        kept = None if self._store is None else self._store.get(upstream, source)
         if kept is not None:
             found = kept.per_python
             body = kept.body
         else:
-            found, body = self._rewrite(response)
+            found, body = rewrite_page(self.secret, self.base, response)
             if self._store is not None:
-                self._store.put(
-                    upstream, response.body, body, response.content_type, found
-                )
+                self._store.put(upstream, source, body, response.content_type, found)
         if found:
             with self._lock:
                 self._per_python.update(found)
-        return Reply(200, body, response.content_type, PAGE_CACHE)
-
-    def _rewrite(self, response: Response) -> tuple[PerPython, bytes]:
-        """The page with its links through the relay, and the per-Python
-        wheels it lists."""
-        found: PerPython = {}
-        prefix = self.base + "f/"
-        prefix_bytes = prefix.encode()
-
-        def note(absolute: str) -> None:
-            if absolute.endswith("x86_64.whl") and "-cp3" in absolute:
-                # one CPython's wheel: noted, to fetch its siblings ahead
-                match = _PER_PYTHON.fullmatch(absolute.rpartition("/")[2])
-                if match is not None:
-                    key = (match["release"], match["platform"])
-                    found.setdefault(key, {})[match["python"]] = absolute
-
-        def link(base: str, url: str) -> tuple[str, str]:
-            relayed, fragment, absolute = _relay_link(self.secret, prefix, base, url)
-            note(absolute)
-            return relayed, fragment
-
-        def plain(url: bytes) -> bytes | None:
-            # what _relay_link does, on the bytes, for what needs no urljoin
-            if b"/." in url or not url.isascii():
-                return None
-            if url.endswith(b"x86_64.whl"):
-                note(url.decode())
-            scheme, _, rest = url.partition(b"://")
-            mac = sign_bytes(self.secret, url)
-            return prefix_bytes + mac + b"/" + scheme + b"/" + rest
-
-        if "json" in response.content_type.lower():
-            body = rewrite_json(response.body, response.url, link, plain)
-        else:
-            body = rewrite_html(response.body, response.url, link)
-        return found, body
+        # The rewrite follows from the index's page, where it came from (the
+        # base of relative links) and the relay's URL (in uv's cache key).
+        tag = hashlib.blake2b(digest_size=16)
+        for part in (_REWRITE_FORMAT, source, response.url, response.content_type):
+            tag.update(part if isinstance(part, bytes) else part.encode())
+            tag.update(b"\n")
+        etag = f'"{tag.hexdigest()}"'
+        if kept is not None and (self.hold_pages if bodiless is None else bodiless):
+            held = (upstream, source)
+            return Reply(200, b"", response.content_type, PAGE_CACHE, etag, held)
+        return Reply(200, body, response.content_type, PAGE_CACHE, etag)
 
     def _fetch_file(self, upstream: str) -> Reply:
         metadata = upstream.endswith(".metadata")
@@ -358,18 +416,3 @@ class Relay:
         if wheel.endswith(".whl") and signed(self.secret, wheel, mac):
             return upstream
         return None
-
-
-def _relay_link(secret: str, prefix: str, base: str, url: str) -> tuple[str, str, str]:
-    """The relay's URL (under ``prefix``) for ``url`` as linked from
-    ``base``, its ``#fragment``, and the upstream URL it stands for."""
-    url, hashmark, fragment = url.partition("#")
-    # urljoin is most of a page's rewriting: an absolute URL with no dot
-    # segment (PyPI's every link) is its own answer.
-    if url.startswith(("https://", "http://")) and "/." not in url:
-        absolute = url
-    else:
-        absolute = urllib.parse.urljoin(base, url)
-    scheme, _, rest = absolute.partition("://")
-    relayed = f"{prefix}{sign(secret, absolute)}/{scheme}/{rest}"
-    return relayed, f"{hashmark}{fragment}", absolute

@@ -59,17 +59,33 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             index, _, name = rest.partition("/")
             reply = (
-                relay.page(int(index), name.strip("/"), keep=False)
+                relay.page(int(index), name.strip("/"), keep=False, bodiless=True)
                 if index.isdigit() and name.count("/") <= 1
                 else REFUSED
             )
+        if reply.etag is not None and reply.etag in self._validators():
+            # uv's copy is this page: it keeps it, nothing is sent again.
+            self.send_response(304)
+            self.send_header("ETag", reply.etag)
+            self.send_header("Cache-Control", reply.cache_control)
+            self.end_headers()
+            return
+        reply = relay.full(reply)
         self.send_response(reply.status)
+        if reply.etag is not None:
+            self.send_header("ETag", reply.etag)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("Cache-Control", reply.cache_control)
         self.end_headers()
         if send_body:
             self.wfile.write(reply.body)
+
+    def _validators(self) -> list[str]:
+        """The ETags of ``If-None-Match`` (weak ones as strong: a page's
+        ETag names its bytes either way)."""
+        given = self.headers.get("If-None-Match") or ""
+        return [tag.strip().removeprefix("W/") for tag in given.split(",")]
 
     def _hello(self, nonce: str) -> Reply:
         """Proof, to a run that knows the secret, that this is its relay

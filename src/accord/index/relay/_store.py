@@ -47,14 +47,19 @@ class PageStore:
         name = hashlib.sha256(upstream.encode()).hexdigest()
         return self.directory / name[:2] / name
 
-    def get(self, upstream: str, source: bytes) -> Kept | None:
-        """The kept rewrite of ``upstream`` if made from ``source`` by a
-        relay at this address; None otherwise (or if unreadable)."""
+    def has(self, upstream: str) -> bool:
+        """Whether a rewrite of ``upstream`` is kept (of whichever page)."""
+        return self._path(upstream).is_file()
+
+    def get(self, upstream: str, source: str) -> Kept | None:
+        """The kept rewrite of ``upstream`` if made from the page whose
+        :func:`digest` is ``source`` by a relay at this address; None
+        otherwise (or if unreadable)."""
         try:
             data = self._path(upstream).read_bytes()
             header, _, body = data.partition(b"\n")
             meta = json.loads(header)
-            if meta["source"] != _digest(source) or meta["base"] != self.base:
+            if meta["source"] != source or meta["base"] != self.base:
                 return None
             per_python = {
                 (release, platform): dict(tags)
@@ -67,7 +72,7 @@ class PageStore:
     def put(
         self,
         upstream: str,
-        source: bytes,
+        source: str,
         body: bytes,
         content_type: str,
         per_python: PerPython,
@@ -75,7 +80,7 @@ class PageStore:
         """Keep the rewrite; a failure to write only costs the next run."""
         header = json.dumps(
             {
-                "source": _digest(source),
+                "source": source,
                 "base": self.base,
                 "content_type": content_type,
                 "per_python": [[*key, tags] for key, tags in per_python.items()],
@@ -98,5 +103,7 @@ class PageStore:
             prune_daily(self.directory)
 
 
-def _digest(source: bytes) -> str:
+def digest(source: bytes) -> str:
+    """The index page's digest: what a kept rewrite is made from (and the
+    relay's ETag for it, see ._relay)."""
     return hashlib.blake2b(source, digest_size=16).hexdigest()
