@@ -14,7 +14,7 @@ from packaging.version import Version
 from accord.index._prune import MAX_AGE_DAYS, prune
 from accord.index.metadata_store import MetadataStore
 from accord.index.model import CoreMetadata
-from accord.index.relay._store import PageStore
+from accord.index.relay._store import PageStore, digest
 
 DAY = 24 * 3600
 
@@ -106,14 +106,18 @@ def test_a_concurrent_reader_sees_a_whole_entry_or_none(tmp_path: Path) -> None:
 def test_the_relays_kept_pages_are_pruned_too(tmp_path: Path) -> None:
     directory = tmp_path / "relay-pages"
     store = PageStore(directory, "http://127.0.0.1:1/secret/")
-    store.put("https://index/simple/old/", b"old page", b"rewritten", "text/html", {})
+    store.put(
+        "https://index/simple/old/", digest(b"old page"), b"rewritten", "text/html", {}
+    )
     [kept] = [p for p in directory.rglob("*") if p.is_file() and p.name != ".pruned"]
     _age(kept, MAX_AGE_DAYS + 1)
     os.utime(directory / ".pruned", (time.time() - 2 * DAY, time.time() - 2 * DAY))
 
     later = PageStore(directory, "http://127.0.0.1:1/secret/")
-    later.put("https://index/simple/new/", b"new page", b"rewritten", "text/html", {})
-    assert later.get("https://index/simple/old/", b"old page") is None
-    new = later.get("https://index/simple/new/", b"new page")
+    later.put(
+        "https://index/simple/new/", digest(b"new page"), b"rewritten", "text/html", {}
+    )
+    assert later.get("https://index/simple/old/", digest(b"old page")) is None
+    new = later.get("https://index/simple/new/", digest(b"new page"))
     assert new is not None
     assert new.body == b"rewritten"
