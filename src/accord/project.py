@@ -15,8 +15,8 @@ import re
 import stat
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from packaging.utils import NormalizedName
 
@@ -51,8 +51,7 @@ _NAME_CHARS = frozenset(string.ascii_letters + string.digits + "._-")
 _RUNS_ON = re.compile(r"[-_.]*[A-Za-z0-9]")  # what would make a longer name
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+class Project(NamedTuple):
     """A project's requirement sources and the exact text of each file read."""
 
     root: Path

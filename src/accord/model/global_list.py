@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
@@ -24,8 +24,7 @@ _SECTION = re.compile(r"^\s*##\s*section\s*:\s*(?P<name>\S.*?)\s*$")
 _LICENCE_PREFIX = re.compile(r"^\s*licen[cs]e\s*:\s*", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class GlobalEntry:
+class GlobalEntry(NamedTuple):
     line: RequirementLine
     section: str | None
     licence: str | None  # as written, "" never: None when absent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.utils import NormalizedName
 
@@ -39,16 +39,14 @@ def parse_name_list(text: str, path: str) -> NameList:
     return NameList(text, path)
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectRef:
+class ProjectRef(NamedTuple):
     """One line of projects.txt: a project such as ``openstack/nova``."""
 
     name: str
     lineno: int
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectList:
+class ProjectList(NamedTuple):
     path: str
     projects: tuple[ProjectRef, ...]
 
