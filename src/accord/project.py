@@ -41,14 +41,15 @@ _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
 _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 # pip has no limit; a chain of -r this deep is a mistake or an attack.
 MAX_INCLUDE_DEPTH = 100
-# A line that may be an option such as -r (which who-uses must follow).
-_OPTION_LINE = re.compile(r"^\s*-", re.MULTILINE)
+# A line that may be an option such as -r (which who-uses must follow). The
+# patterns here are compiled by re when who-uses first asks, not by a check.
+_OPTION_LINE = r"(?m)^\s*-"
 # The errors for which Path.exists() answers False rather than raising.
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 _WIN_ABSENT = frozenset({21, 123, 1921})  # not ready, invalid name, cannot resolve
-_PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a normalised name
+_PLAIN_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a normalised name
 _NAME_CHARS = frozenset(string.ascii_letters + string.digits + "._-")
-_RUNS_ON = re.compile(r"[-_.]*[A-Za-z0-9]")  # what would make a longer name
+_RUNS_ON = r"[-_.]*[A-Za-z0-9]"  # what would make a longer name
 
 
 class Project(NamedTuple):
@@ -218,7 +219,7 @@ class _Loader:
                 )
                 continue
             text = self.read(relative)
-            if not self.may_name(text) and _OPTION_LINE.search(text) is None:
+            if not self.may_name(text) and re.search(_OPTION_LINE, text) is None:
                 continue  # names nothing wanted, and includes no other file
             file = parse_requirements_file(text, relative)
             self.sources.append(source_from_requirements_file(file))
@@ -259,8 +260,9 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
     spelling = re.compile(
         "[-_.]+".join(re.escape(part) for part in name.split("-")), re.IGNORECASE
     )
-    if not _PLAIN_NAME.fullmatch(name):
+    if not re.fullmatch(_PLAIN_NAME, name):
         return lambda text: "\\" in text or spelling.search(text) is not None
+    runs_on = re.compile(_RUNS_ON)
 
     def may_name(text: str) -> bool:
         # Whole names only: a requirement's name starts after a character
@@ -275,7 +277,7 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
             start, end = match.span()
             if start and text[start - 1] in _NAME_CHARS:
                 continue
-            if _RUNS_ON.match(text, end) is None:
+            if runs_on.match(text, end) is None:
                 return True
         return False
 

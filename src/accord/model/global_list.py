@@ -66,17 +66,17 @@ class GlobalList(IndexedDocument):
         sections: list[str] = []
         section: str | None = None
         rationale: list[str] = []
-        for position, (raw, kind) in enumerate(
+        for position, ((_, line, _), kind) in enumerate(
             zip(self._lines.raw, self._lines.kinds, strict=True)
         ):
             if kind == "comment":
-                match = _SECTION.match(raw.text)
+                match = _SECTION.match(line)
                 if match:
                     section = match.group("name")
                     sections.append(section)
                     rationale = []
                 else:
-                    rationale.append(raw.text.strip().lstrip("#").strip())
+                    rationale.append(line.strip().lstrip("#").strip())
                 continue
             if kind == "requirement":
                 self._context[position] = (section, tuple(rationale))

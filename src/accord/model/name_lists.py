@@ -46,16 +46,29 @@ class ProjectRef(NamedTuple):
     lineno: int
 
 
-class ProjectList(NamedTuple):
-    path: str
-    projects: tuple[ProjectRef, ...]
+class ProjectList:
+    """projects.txt, its lines read when its projects are first asked for
+    (a check never asks: only the fleet commands do)."""
+
+    __slots__ = ("_projects", "_text", "path")
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self._text = text
+        self._projects: tuple[ProjectRef, ...] | None = None
+
+    @property
+    def projects(self) -> tuple[ProjectRef, ...]:
+        if self._projects is None:
+            found: list[ProjectRef] = []
+            for raw in split_logical_lines(self._text):
+                content, _ = split_comment(raw.text)
+                name = content.strip()
+                if name:
+                    found.append(ProjectRef(name, raw.lineno))
+            self._projects = tuple(found)
+        return self._projects
 
 
 def parse_project_list(text: str, path: str) -> ProjectList:
-    projects: list[ProjectRef] = []
-    for raw in split_logical_lines(text):
-        content, _ = split_comment(raw.text)
-        name = content.strip()
-        if name:
-            projects.append(ProjectRef(name, raw.lineno))
-    return ProjectList(path, tuple(projects))
+    return ProjectList(text, path)
