@@ -66,7 +66,7 @@ class RequirementLine(NamedTuple):
 
     @property
     def name(self) -> NormalizedName:
-        return canonicalize_name(self.requirement.name)
+        return canonical_name(self.requirement.name)
 
     @property
     def marker_text(self) -> str | None:
@@ -195,6 +195,13 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     except (InvalidRequirement, InvalidSpecifier) as error:
         return InvalidLine(lineno, text, ending, _first_line(str(error)))
     return RequirementLine(lineno, text, ending, requirement, comment, options)
+
+
+@lru_cache(maxsize=16384)
+def canonical_name(name: str) -> NormalizedName:
+    """``canonicalize_name(name)``, once per distinct name in a process: a
+    line's name is asked for many times (validate asks ~4,500 times)."""
+    return canonicalize_name(name)
 
 
 @lru_cache(maxsize=16384)
