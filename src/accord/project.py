@@ -161,10 +161,11 @@ def _matches(root: Path, pattern: str) -> list[str]:
 @functools.lru_cache(maxsize=64)
 def _plain(pattern: str) -> str | None:
     """A pattern without wildcards as a relative path (as ``root / pattern``
-    would spell it), or None for a glob. Once a pattern, not once a project."""
-    import glob
-
-    return None if glob.has_magic(pattern) else PurePosixPath(pattern).as_posix()
+    would spell it), or None for a glob (one of glob's wildcards ``*?[`` in
+    it, as glob itself tells). Once a pattern, not once a project."""
+    if any(wildcard in pattern for wildcard in "*?["):
+        return None
+    return PurePosixPath(pattern).as_posix()
 
 
 class _Loader:
