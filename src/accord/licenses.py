@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
@@ -41,8 +40,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class LicenseAssessment:
+class LicenseAssessment(NamedTuple):
     """The verdict on one licence text, with the sentence that explains it."""
 
     text: str
@@ -122,14 +120,12 @@ _COMPOUND = re.compile(r"[()]| (?:AND|OR) ")
 _RANK: dict[LicenseVerdict, int] = {"forbidden": 0, "review": 1, "allowed": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class _Leaf:
+class _Leaf(NamedTuple):
     text: str  # as written, for messages
     expression: str | None  # one SPDX term, or None when not recognised
 
 
-@dataclass(frozen=True, slots=True)
-class _Op:
+class _Op(NamedTuple):
     op: Literal["AND", "OR"]
     parts: tuple[_Node, ...]
 
