@@ -83,17 +83,6 @@ OPENSTACK_DRIVER = textwrap.dedent(
 )
 
 
-def median_wall(command: list[str], runs: int, env: dict[str, str]) -> float:
-    # One unmeasured run first: it writes the bytecode a real install has.
-    subprocess.run(command, capture_output=True, check=False, env=env)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def instructions(command: list[str], env: dict[str, str]) -> int:
     """Instructions ``command`` executes, counted by callgrind."""
     result = subprocess.run(
@@ -199,58 +188,90 @@ def main() -> None:
         "--requirements",
         str(args.repo),
     ]
-    floor = median_wall([python, "-c", "pass"], args.runs, env)
-    ours = median_wall([*accord, "--format", "json"], args.runs, env)
-    counts: dict[str, int] = {}
-    if args.callgrind:
-        counts["python -c pass"] = instructions([python, "-c", "pass"], env)
-        counts["accord check (json)"] = instructions([*accord, "--format", "json"], env)
-    table = median_wall(accord, args.runs, env)
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "floor": ([python, "-c", "pass"], env),
+        "json": ([*accord, "--format", "json"], env),
+        "table": (accord, env),
+    }
+    with tempfile.TemporaryDirectory() as temp:
+        gate = None
+        if args.openstack_python and args.openstack_script:
+            driver = Path(temp) / "driver.py"
+            driver.write_text(OPENSTACK_DRIVER)
+            home = openstack_home(Path(temp) / "home", args.repo)
+            gate = [
+                args.openstack_python,
+                str(driver),
+                str(args.openstack_script.resolve()),
+                str(home),
+                str(args.project.resolve()),
+            ]
+            gate_ran(gate, plain)
+            commands["gate"] = (gate, plain)
+            commands["gate floor"] = ([args.openstack_python, "-c", "pass"], plain)
+        # Interleaved: each round runs every command once, so a change in
+        # the machine's load falls on all of them alike.
+        walls = interleaved(commands, args.runs)
+        counts: dict[str, int] = {}
+        if args.callgrind:
+            counts["python -c pass"] = instructions(*commands["floor"])
+            counts["accord check (json)"] = instructions(*commands["json"])
+            if gate is not None:
+                counts["openstack gate check"] = instructions(*commands["gate"])
+                counts["gate floor"] = instructions(*commands["gate floor"])
+    floor = statistics.median(walls["floor"])
     print(f"python -c pass            {floor * 1000:7.1f} ms (interpreter floor)")
-    for label, value in (("json", ours), ("table", table)):
+    for label in ("json", "table"):
+        value = statistics.median(walls[label])
         print(
             f"accord check ({label + ')':6}     {value * 1000:7.1f} ms  "
             f"= floor + {(value - floor) * 1000:.1f} ms ({value / floor:.2f}x floor)"
         )
-    if not (args.openstack_python and args.openstack_script):
+    if gate is None:
         print(
             "openstack gate check      not run (pass --openstack-python "
             "and --openstack-script)"
         )
-        if counts:
-            print_instructions(counts)
-        return
-    with tempfile.TemporaryDirectory() as temp:
-        driver = Path(temp) / "driver.py"
-        driver.write_text(OPENSTACK_DRIVER)
-        home = openstack_home(Path(temp) / "home", args.repo)
-        gate = [
-            args.openstack_python,
-            str(driver),
-            str(args.openstack_script.resolve()),
-            str(home),
-            str(args.project.resolve()),
-        ]
-        gate_ran(gate, plain)
-        theirs = median_wall(gate, args.runs, plain)
-        their_floor = median_wall([args.openstack_python, "-c", "pass"], 5, plain)
-        if counts:
-            counts["openstack gate check"] = instructions(gate, plain)
-            counts["gate floor"] = instructions(
-                [args.openstack_python, "-c", "pass"], plain
+    else:
+        theirs = statistics.median(walls["gate"])
+        their_floor = statistics.median(walls["gate floor"])
+        print(
+            f"openstack gate check    {theirs * 1000:7.1f} ms  "
+            f"= floor + {(theirs - their_floor) * 1000:.1f} ms"
+        )
+        for label in ("json", "table"):
+            print(
+                f"accord/openstack {label:5}    "
+                + spread(walls[label], walls["gate"])
+                + " (per round: median, quartiles)"
             )
-    print(
-        f"openstack gate check    {theirs * 1000:7.1f} ms  "
-        f"= floor + {(theirs - their_floor) * 1000:.1f} ms"
-    )
-    print(
-        f"accord/openstack          json {ours / theirs:.2f}, "
-        f"table {table / theirs:.2f}; above the floor: "
-        f"json {(ours - floor) / (theirs - their_floor):.2f}, "
-        f"table {(table - floor) / (theirs - their_floor):.2f}"
-    )
     if counts:
         print_instructions(counts)
+
+
+def interleaved(
+    commands: dict[str, tuple[list[str], dict[str, str]]], runs: int
+) -> dict[str, list[float]]:
+    """Wall times of ``runs`` rounds, each running every command once.
+
+    One unmeasured run of each first: it writes the bytecode a real install has.
+    """
+    for command, env in commands.values():
+        subprocess.run(command, capture_output=True, check=False, env=env)
+    walls: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, (command, env) in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=False, env=env)
+            walls[label].append(time.perf_counter() - start)
+    return walls
+
+
+def spread(ours: list[float], theirs: list[float]) -> str:
+    """The ratio of two series measured in the same rounds: median and quartiles."""
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f"{statistics.median(ratios):.2f} ({low:.2f}-{high:.2f})"
 
 
 if __name__ == "__main__":

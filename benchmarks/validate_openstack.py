@@ -23,28 +23,16 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_project import instructions
+from check_project import instructions, interleaved, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REPO = ROOT.parent / "shared" / "data" / "openstack"
-
-
-def median_wall(
-    command: list[str], runs: int, env: dict[str, str] | None = None
-) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def median_call(function: Callable[[], object], runs: int) -> float:
@@ -75,44 +63,46 @@ def main() -> None:
     # bytecode written as an install would.
     plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env = {**plain, "PYTHONPATH": str(ROOT / "src")}
-    subprocess.run(accord, capture_output=True, check=False, env=env)
-    floor = median_wall([args.python, "-c", "pass"], args.runs)
-    ours = median_wall([*accord, "--format", "json"], args.runs, env)
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "floor": ([args.python, "-c", "pass"], plain),
+        "json": ([*accord, "--format", "json"], env),
+        "table": (accord, env),
+    }
+    tool: list[str] | None = None
+    if args.openstack_tool:
+        denylist = repo / "denylist.txt"
+        if not denylist.exists():
+            denylist = repo / "blacklist.txt"
+        # The console script's own interpreter (valgrind cannot run a shebang).
+        their_python = Path(args.openstack_tool).read_text().split()[0][2:]
+        tool = [
+            their_python,
+            args.openstack_tool,
+            str(repo / "global-requirements.txt"),
+            str(repo / "upper-constraints.txt"),
+            str(denylist),
+        ]
+        commands["validate-constraints"] = (tool, plain)
+    # Interleaved rounds: the machine's load falls on every command alike.
+    walls = interleaved(commands, args.runs)
+    floor = statistics.median(walls["floor"])
+    ours = statistics.median(walls["json"])
     print(f"python -c pass            {floor * 1000:7.1f} ms (interpreter floor)")
     print(
         f"accord validate (json)    {ours * 1000:7.1f} ms  "
         f"= floor + {(ours - floor) * 1000:.1f} ms ({ours / floor:.2f}x floor)"
     )
-    table = median_wall(accord, args.runs, env)
+    table = statistics.median(walls["table"])
     print(f"accord validate (table)   {table * 1000:7.1f} ms")
-    if args.openstack_tool:
-        denylist = repo / "denylist.txt"
-        if not denylist.exists():
-            denylist = repo / "blacklist.txt"
-        theirs = median_wall(
-            [
-                args.openstack_tool,
-                str(repo / "global-requirements.txt"),
-                str(repo / "upper-constraints.txt"),
-                str(denylist),
-            ],
-            args.runs,
-        )
+    if tool is not None:
+        theirs = statistics.median(walls["validate-constraints"])
         print(
-            f"validate-constraints      {theirs * 1000:7.1f} ms  "
-            f"(accord/openstack = {ours / theirs:.2f})"
+            f"validate-constraints      {theirs * 1000:7.1f} ms  (accord/openstack "
+            f"per round: {spread(walls['json'], walls['validate-constraints'])})"
         )
         if args.callgrind:
-            mine = instructions([*accord, "--format", "json"], env)
-            tool = [
-                args.openstack_tool,
-                str(repo / "global-requirements.txt"),
-                str(repo / "upper-constraints.txt"),
-                str(denylist),
-            ]
-            # The console script's own interpreter, not valgrind on its shebang.
-            their_python = Path(args.openstack_tool).read_text().split()[0][2:]
-            other = instructions([their_python, *tool], plain)
+            mine = instructions(*commands["json"])
+            other = instructions(tool, plain)
             print(
                 f"instructions: accord {mine / 1e6:.1f} M, validate-constraints "
                 f"{other / 1e6:.1f} M (accord/openstack = {mine / other:.2f})"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from accord.config import CONFIG_FILE, DEFAULT_CONFIG, Config, parse_config
 from accord.errors import InputError
@@ -25,8 +25,7 @@ PROJECTS = "projects.txt"
 BACKPORTS = "backports.txt"
 
 
-@dataclass(frozen=True, slots=True)
-class CentralRepo:
+class CentralRepo(NamedTuple):
     """Everything in a requirements repo; optional files are ``None`` if absent."""
 
     root: Path

@@ -10,10 +10,10 @@ tables in ``accord._config_resolution`` and ``accord._config_policy``.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from packaging.utils import NormalizedName, canonicalize_name
 
@@ -36,16 +36,16 @@ SEVERITIES: tuple[Severity, ...] = ("warning", "error")
 DEFAULT_PLATFORM = "linux"
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+# Installers themselves: pinning them in constraints breaks environments.
+_INSTALLERS = frozenset(canonicalize_name(n) for n in ("pip", "setuptools", "wheel"))
+
+
+class Config(NamedTuple):
+    """The settings of accord.toml (a NamedTuple: see :mod:`accord.findings`)."""
+
     python_versions: tuple[str, ...] = ("3.10", "3.11", "3.12", "3.13")
     lower_bounds: LowerBoundPolicy = "project"
-    # Installers themselves: pinning them in constraints breaks environments.
-    unpinned: frozenset[NormalizedName] = field(
-        default_factory=lambda: frozenset(
-            canonicalize_name(n) for n in ("pip", "setuptools", "wheel")
-        )
-    )
+    unpinned: frozenset[NormalizedName] = _INSTALLERS
     licenses: LicensePolicy = DEFAULT_POLICY
     # Where a project's requirements files are, as globs from its root;
     # files they pull in with -r are followed too. The default is the
@@ -241,7 +241,6 @@ def _resolution(data: dict[str, Any], text: str, reader: Reader) -> ResolutionCo
 
 
 @lru_cache(maxsize=256)  # asked again for every project of a fleet
-@lru_cache(maxsize=256)
 def leaves_root(pattern: str) -> bool:
     """Whether a glob of ``requirement-files`` could match outside the root
     (asked for every project of a fleet, so answered once a pattern)."""

@@ -33,8 +33,9 @@ from accord.errors import AccordError, InputError
 # Central files are tens of kilobytes; anything this large is the wrong file.
 MAX_BYTES = 20 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
-_TEMPORARY = re.compile(r"\..+\.accord-tmp")
-_TEMPORARY_PID = re.compile(r"\.(\d+)\.[a-z0-9_]+\.accord-tmp")
+# Compiled by re when a directory is first swept (never by a check).
+_TEMPORARY = r"\..+\.accord-tmp"
+_TEMPORARY_PID = r"\.(\d+)\.[a-z0-9_]+\.accord-tmp"
 # A temporary file lives for one write (milliseconds). One whose process is
 # gone is stale after a minute; any is stale after an hour (its pid may be on
 # another machine sharing the directory, or reused).
@@ -358,7 +359,7 @@ def remove_stale_temporaries(directory: Path, now: float | None = None) -> None:
     except OSError:
         return
     for entry in entries:
-        if not _TEMPORARY.fullmatch(entry.name):
+        if not re.fullmatch(_TEMPORARY, entry.name):
             continue
         try:
             info = entry.stat(follow_symlinks=False)
@@ -367,7 +368,7 @@ def remove_stale_temporaries(directory: Path, now: float | None = None) -> None:
         if not stat.S_ISREG(info.st_mode):
             continue
         age = now - info.st_mtime
-        pid = _TEMPORARY_PID.search(entry.name)
+        pid = re.search(_TEMPORARY_PID, entry.name)
         dead = pid is not None and not _alive(int(pid.group(1)))
         if age > STALE_AFTER or (dead and age > STALE_AFTER_DEAD):
             with contextlib.suppress(OSError):

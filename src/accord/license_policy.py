@@ -3,11 +3,10 @@ reading accord.toml does not load the SPDX tables."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class LicensePolicy:
+class LicensePolicy(NamedTuple):
     """Which SPDX ids a requirements repo accepts.
 
     ``allowed`` and ``forbidden`` are ``fnmatch`` globs matched against the

@@ -15,8 +15,8 @@ import re
 import stat
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from packaging.utils import NormalizedName
 
@@ -41,18 +41,18 @@ _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
 _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 # pip has no limit; a chain of -r this deep is a mistake or an attack.
 MAX_INCLUDE_DEPTH = 100
-# A line that may be an option such as -r (which who-uses must follow).
-_OPTION_LINE = re.compile(r"^\s*-", re.MULTILINE)
+# A line that may be an option such as -r (which who-uses must follow). The
+# patterns here are compiled by re when who-uses first asks, not by a check.
+_OPTION_LINE = r"(?m)^\s*-"
 # The errors for which Path.exists() answers False rather than raising.
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 _WIN_ABSENT = frozenset({21, 123, 1921})  # not ready, invalid name, cannot resolve
-_PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a normalised name
+_PLAIN_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a normalised name
 _NAME_CHARS = frozenset(string.ascii_letters + string.digits + "._-")
-_RUNS_ON = re.compile(r"[-_.]*[A-Za-z0-9]")  # what would make a longer name
+_RUNS_ON = r"[-_.]*[A-Za-z0-9]"  # what would make a longer name
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+class Project(NamedTuple):
     """A project's requirement sources and the exact text of each file read."""
 
     root: Path
@@ -168,10 +168,11 @@ def _matches(root: Path, pattern: str) -> list[str]:
 @functools.lru_cache(maxsize=64)
 def _plain(pattern: str) -> str | None:
     """A pattern without wildcards as a relative path (as ``root / pattern``
-    would spell it), or None for a glob. Once a pattern, not once a project."""
-    import glob
-
-    return None if glob.has_magic(pattern) else PurePosixPath(pattern).as_posix()
+    would spell it), or None for a glob (one of glob's wildcards ``*?[`` in
+    it, as glob itself tells). Once a pattern, not once a project."""
+    if any(wildcard in pattern for wildcard in "*?["):
+        return None
+    return PurePosixPath(pattern).as_posix()
 
 
 class _Loader:
@@ -229,7 +230,7 @@ class _Loader:
                 )
                 continue
             text = self.read(relative)
-            if not self.may_name(text) and _OPTION_LINE.search(text) is None:
+            if not self.may_name(text) and re.search(_OPTION_LINE, text) is None:
                 continue  # names nothing wanted, and includes no other file
             file = parse_requirements_file(text, relative)
             self.sources.append(source_from_requirements_file(file))
@@ -270,8 +271,9 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
     spelling = re.compile(
         "[-_.]+".join(re.escape(part) for part in name.split("-")), re.IGNORECASE
     )
-    if not _PLAIN_NAME.fullmatch(name):
+    if not re.fullmatch(_PLAIN_NAME, name):
         return lambda text: "\\" in text or spelling.search(text) is not None
+    runs_on = re.compile(_RUNS_ON)
 
     def may_name(text: str) -> bool:
         # Whole names only: a requirement's name starts after a character
@@ -286,7 +288,7 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
             start, end = match.span()
             if start and text[start - 1] in _NAME_CHARS:
                 continue
-            if _RUNS_ON.match(text, end) is None:
+            if runs_on.match(text, end) is None:
                 return True
         return False
 

@@ -5,7 +5,6 @@ the facts of each moved pin and the full review of each added library.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,8 +175,7 @@ def central_at(root: Path, sha: str, after: CentralRepo) -> CentralRepo:
     if sha != EMPTY_TREE and read_at(root, sha, GLOBAL_REQUIREMENTS) is not None:
         return load_central_repo(root, commit=sha)
     empty = parse_global_list("", GLOBAL_REQUIREMENTS)
-    return dataclasses.replace(
-        after,
+    return after._replace(
         global_list=empty,
         constraints=None,
         denylist=None,

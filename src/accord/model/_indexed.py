@@ -10,11 +10,12 @@ every line only when something wants the whole file.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-from accord.model._lines import RawLine, split_logical_lines
+from accord.model._lines import logical_lines
 from accord.model.requirements_file import (
     Line,
     RequirementLine,
@@ -51,38 +52,44 @@ class IndexedFile:
     def __init__(self, text: str, path: str) -> None:
         self.path = path
         self.text = text  # as read: what a digest of the file is taken of
-        self.raw: list[RawLine] = split_logical_lines(text)
+        # (lineno, text, ending) of each logical line: plain tuples, since
+        # every line of every central file is split on every run.
+        self.raw: Sequence[tuple[int, str, str]] = logical_lines(text)
         self.kinds: list[Kind] = []
         self._by_name: dict[NormalizedName, list[int]] = {}
         self._parsed: dict[int, Line] = {}
         self._file: RequirementsFile | None = None
-        for index, raw in enumerate(self.raw):
-            if "\\" in raw.text:
-                content, comment = line_content(raw.text)
+        kinds, by_name = self.kinds, self._by_name
+        for index, (_, line, _) in enumerate(self.raw):
+            if "\\" in line:
+                content, comment = line_content(line)
+                if not content:
+                    kinds.append("blank" if comment is None else "comment")
+                    continue
             else:
                 # No continuation: the content starts where the text does,
                 # and a "#" first means a comment (what line_content finds,
                 # without splitting; every central line passes here).
-                content = raw.text.lstrip()
-                comment = "" if content.startswith("#") else None
-                if comment is not None:
-                    content = ""
-            if not content:
-                self.kinds.append("blank" if comment is None else "comment")
-            elif content.startswith("-"):
-                self.kinds.append("option")
+                content = line.lstrip()
+                if not content:
+                    kinds.append("blank")
+                    continue
+                if content[0] == "#":
+                    kinds.append("comment")
+                    continue
+            if content[0] == "-":
+                kinds.append("option")
             else:
-                self.kinds.append("requirement")
+                kinds.append("requirement")
                 name = leading_name(content)
                 if name is not None:
-                    self._by_name.setdefault(name, []).append(index)
+                    by_name.setdefault(name, []).append(index)
 
     def line(self, index: int) -> Line:
         """Line ``index`` (0-based) parsed, the same object every time."""
         line = self._parsed.get(index)
         if line is None:
-            raw = self.raw[index]
-            line = self._parsed[index] = parse_line(raw.lineno, raw.text, raw.ending)
+            line = self._parsed[index] = parse_line(*self.raw[index])
         return line
 
     def requirements_named(

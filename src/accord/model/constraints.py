@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.markers import Marker
 from packaging.utils import NormalizedName
@@ -13,8 +13,7 @@ from accord.model._indexed import IndexedDocument
 from accord.model.requirements_file import RequirementLine
 
 
-@dataclass(frozen=True, slots=True)
-class Pin:
+class Pin(NamedTuple):
     line: RequirementLine
     version: Version
     marker: Marker | None
@@ -28,8 +27,7 @@ class Pin:
         return self.line.lineno
 
 
-@dataclass(frozen=True, slots=True)
-class MalformedPin:
+class MalformedPin(NamedTuple):
     """A requirement line in the constraints file that is not an exact pin."""
 
     line: RequirementLine

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
@@ -24,8 +24,7 @@ _SECTION = re.compile(r"^\s*##\s*section\s*:\s*(?P<name>\S.*?)\s*$")
 _LICENCE_PREFIX = re.compile(r"^\s*licen[cs]e\s*:\s*", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class GlobalEntry:
+class GlobalEntry(NamedTuple):
     line: RequirementLine
     section: str | None
     licence: str | None  # as written, "" never: None when absent
@@ -67,17 +66,17 @@ class GlobalList(IndexedDocument):
         sections: list[str] = []
         section: str | None = None
         rationale: list[str] = []
-        for position, (raw, kind) in enumerate(
+        for position, ((_, line, _), kind) in enumerate(
             zip(self._lines.raw, self._lines.kinds, strict=True)
         ):
             if kind == "comment":
-                match = _SECTION.match(raw.text)
+                match = _SECTION.match(line)
                 if match:
                     section = match.group("name")
                     sections.append(section)
                     rationale = []
                 else:
-                    rationale.append(raw.text.strip().lstrip("#").strip())
+                    rationale.append(line.strip().lstrip("#").strip())
                 continue
             if kind == "requirement":
                 self._context[position] = (section, tuple(rationale))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.utils import NormalizedName
 
@@ -39,25 +39,36 @@ def parse_name_list(text: str, path: str) -> NameList:
     return NameList(text, path)
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectRef:
+class ProjectRef(NamedTuple):
     """One line of projects.txt: a project such as ``openstack/nova``."""
 
     name: str
     lineno: int
 
 
-@dataclass(frozen=True, slots=True)
 class ProjectList:
-    path: str
-    projects: tuple[ProjectRef, ...]
+    """projects.txt, its lines read when its projects are first asked for
+    (a check never asks: only the fleet commands do)."""
+
+    __slots__ = ("_projects", "_text", "path")
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self._text = text
+        self._projects: tuple[ProjectRef, ...] | None = None
+
+    @property
+    def projects(self) -> tuple[ProjectRef, ...]:
+        if self._projects is None:
+            found: list[ProjectRef] = []
+            for raw in split_logical_lines(self._text):
+                content, _ = split_comment(raw.text)
+                name = content.strip()
+                if name:
+                    found.append(ProjectRef(name, raw.lineno))
+            self._projects = tuple(found)
+        return self._projects
 
 
 def parse_project_list(text: str, path: str) -> ProjectList:
-    projects: list[ProjectRef] = []
-    for raw in split_logical_lines(text):
-        content, _ = split_comment(raw.text)
-        name = content.strip()
-        if name:
-            projects.append(ProjectRef(name, raw.lineno))
-    return ProjectList(path, tuple(projects))
+    return ProjectList(text, path)

@@ -3,15 +3,17 @@
 Parsing never fails: a line that cannot be read becomes an :class:`InvalidLine`
 carrying the reason, so a check can report it and carry on with the rest.
 Writing an unchanged file gives back the same bytes.
+
+The line types are NamedTuples, not frozen dataclasses, for their cost at
+start-up (see :mod:`accord.findings`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier
@@ -27,15 +29,13 @@ MAX_NESTING = 32
 _TRAILING_OPTION = re.compile(r"\s--?[A-Za-z]")
 
 
-@dataclass(frozen=True, slots=True)
-class BlankLine:
+class BlankLine(NamedTuple):
     lineno: int
     text: str
     ending: str
 
 
-@dataclass(frozen=True, slots=True)
-class CommentLine:
+class CommentLine(NamedTuple):
     lineno: int
     text: str
     ending: str
@@ -46,8 +46,7 @@ class CommentLine:
         return self.text.strip().lstrip("#").strip()
 
 
-@dataclass(frozen=True, slots=True)
-class OptionLine:
+class OptionLine(NamedTuple):
     """``-r``, ``-c``, ``-e``, ``--index-url`` and every other pip option."""
 
     lineno: int
@@ -57,8 +56,7 @@ class OptionLine:
     value: str  # the rest of the line, comment removed, stripped
 
 
-@dataclass(frozen=True, slots=True)
-class RequirementLine:
+class RequirementLine(NamedTuple):
     lineno: int
     text: str
     ending: str
@@ -68,7 +66,7 @@ class RequirementLine:
 
     @property
     def name(self) -> NormalizedName:
-        return canonicalize_name(self.requirement.name)
+        return canonical_name(self.requirement.name)
 
     @property
     def marker_text(self) -> str | None:
@@ -90,11 +88,10 @@ class RequirementLine:
             text += f" {self.options}"
         if comment is not None:
             text += f"  #{comment}" if comment.startswith(" ") else f"  # {comment}"
-        return replace(self, text=text, requirement=requirement, comment=comment)
+        return self._replace(text=text, requirement=requirement, comment=comment)
 
 
-@dataclass(frozen=True, slots=True)
-class InvalidLine:
+class InvalidLine(NamedTuple):
     """A line that is neither blank, comment, option nor a valid requirement."""
 
     lineno: int
@@ -106,8 +103,7 @@ class InvalidLine:
 Line: TypeAlias = BlankLine | CommentLine | OptionLine | RequirementLine | InvalidLine
 
 
-@dataclass(frozen=True, slots=True)
-class RequirementsFile:
+class RequirementsFile(NamedTuple):
     """The lines of one requirements-format file, and where it lives."""
 
     path: str
@@ -129,7 +125,7 @@ class RequirementsFile:
 
     def replace_line(self, old: Line, new: Line) -> RequirementsFile:
         lines = tuple(new if line is old else line for line in self.lines)
-        return replace(self, lines=lines)
+        return self._replace(lines=lines)
 
 
 def parse_requirements_file(text: str, path: str) -> RequirementsFile:
@@ -163,12 +159,8 @@ def requirements_readable(text: str) -> bool:
 
 
 def _moved(line: Line, lineno: int, ending: str) -> Line:
-    """``line`` at another place (dataclasses.replace is ten times slower)."""
-    if isinstance(line, RequirementLine):
-        return RequirementLine(
-            lineno, line.text, ending, line.requirement, line.comment, line.options
-        )
-    return replace(line, lineno=lineno, ending=ending)
+    """``line`` at another place."""
+    return line._replace(lineno=lineno, ending=ending)
 
 
 def line_content(text: str) -> tuple[str, str | None]:
@@ -203,6 +195,13 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     except (InvalidRequirement, InvalidSpecifier) as error:
         return InvalidLine(lineno, text, ending, _first_line(str(error)))
     return RequirementLine(lineno, text, ending, requirement, comment, options)
+
+
+@lru_cache(maxsize=16384)
+def canonical_name(name: str) -> NormalizedName:
+    """``canonicalize_name(name)``, once per distinct name in a process: a
+    line's name is asked for many times (validate asks ~4,500 times)."""
+    return canonicalize_name(name)
 
 
 @lru_cache(maxsize=16384)

@@ -16,8 +16,7 @@ accord never runs a build backend, so requirements computed at build time
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from accord.model.requirements_file import RequirementLine, RequirementsFile
 
@@ -52,8 +51,7 @@ _SECTIONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRequirement:
+class SourceRequirement(NamedTuple):
     """One requirement string and where it was written."""
 
     requirement: Requirement
@@ -63,8 +61,7 @@ class SourceRequirement:
     hashed: bool = False  # pinned by ``--hash`` (requirements files only)
 
 
-@dataclass(frozen=True, slots=True)
-class SourceProblem:
+class SourceProblem(NamedTuple):
     """An entry that could not be read; the rest of its source still was."""
 
     path: str
@@ -72,8 +69,7 @@ class SourceProblem:
     message: str  # says what is wrong and what to do about it
 
 
-@dataclass(frozen=True, slots=True)
-class RequirementSource:
+class RequirementSource(NamedTuple):
     """One list of requirements: main dependencies, an extra or a group."""
 
     path: str

@@ -7,7 +7,7 @@ repo and returns every finding, each at the file and line of the requirement.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import NormalizedName
@@ -44,8 +44,7 @@ FIXED_BY_SYNC = frozenset({"C003", "C004", "C005", "C017"})
 BLOCKS_SYNC = frozenset({"C011", "C014"})
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectCheck:
+class ProjectCheck(NamedTuple):
     """What check reports for a project, and the files sync would edit."""
 
     findings: tuple[Finding, ...]
@@ -131,8 +130,7 @@ def judge_line(
     return known, _moved(known.findings, item)
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """One requirement weighed against the global list, for check and sync."""
 
     findings: tuple[Finding, ...]

@@ -10,8 +10,8 @@ minimum problems, and the specifier and marker the project should have.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
@@ -30,8 +30,7 @@ CAP = frozenset({"<", "<="})
 _PYTHON_VARIABLES = ("python_version", "python_full_version")
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
+class Judgement(NamedTuple):
     """What the global list says of one requirement of a project."""
 
     entry: GlobalEntry | None  # the central entry compared with

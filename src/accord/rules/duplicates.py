@@ -4,13 +4,15 @@ equivalent marker)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import NormalizedName
 
 from accord.findings import Finding
 from accord.model.markers import markers_equivalent
+from accord.model.requirements_file import canonical_name
 from accord.model.sources import RequirementSource, SourceRequirement
+
+__all__ = ["canonical_name", "check_duplicates"]
 
 
 def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
@@ -71,8 +73,3 @@ def _repeats(items: list[SourceRequirement], label: str) -> Iterator[Finding]:
 
 
 _NO_EXTRAS: frozenset[str] = frozenset()
-
-
-@lru_cache(maxsize=16384)  # a fleet writes the same names thousands of times
-def canonical_name(name: str) -> NormalizedName:
-    return canonicalize_name(name)

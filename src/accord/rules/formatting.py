@@ -22,7 +22,7 @@ with pip options, or a URL) are neither reported nor touched.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, Specifier
 from packaging.version import InvalidVersion, Version
@@ -41,8 +41,7 @@ _WEIGHT = {">=": 0, ">": 0, "===": 1, "==": 1, "~=": 1, "!=": 1, "<": 2, "<=": 2
 _AFTER_NAME = frozenset("[(<>=!~;@ \t")
 
 
-@dataclass(frozen=True, slots=True)
-class LineLayout:
+class LineLayout(NamedTuple):
     """One global-list line split into the parts the rules look at."""
 
     indent: str  # whitespace before the requirement, kept as is

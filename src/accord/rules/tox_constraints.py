@@ -31,9 +31,10 @@ if TYPE_CHECKING:  # the parser is imported when a project has a tox file
     from accord.project import Project
 
 RULE = "C019"
-_REQUIREMENT = re.compile(r"(?:^|\s)(?:-r|--requirement)(?:=|\s*)(?P<file>\S+)")
-_CONSTRAINT = re.compile(r"(?:^|\s)(?:-c|--constraint)(?:=|\s*)\S")
-_CONSTRAINT_ENV = re.compile(r"\b(?:PIP|UV)_CONSTRAINTS?\s*=\s*\S")
+# Compiled by re when first used: only a project with a tox file needs them.
+_REQUIREMENT = r"(?:^|\s)(?:-r|--requirement)(?:=|\s*)(?P<file>\S+)"
+_CONSTRAINT = r"(?:^|\s)(?:-c|--constraint)(?:=|\s*)\S"
+_CONSTRAINT_ENV = r"\b(?:PIP|UV)_CONSTRAINTS?\s*=\s*\S"
 _MAX_PARTS = 10_000  # a value longer than this is absurd (or built to be)
 
 
@@ -79,7 +80,7 @@ def check_config(config: ToxConfig) -> Iterator[Finding]:
             (
                 (part.line, match["file"])
                 for part in deps
-                for match in [_REQUIREMENT.search(part.text)]
+                for match in [re.search(_REQUIREMENT, part.text)]
                 if match is not None
             ),
             None,
@@ -106,15 +107,17 @@ def check_config(config: ToxConfig) -> Iterator[Finding]:
 
 
 def _constrained(values: _Values, env: Section, deps: Sequence[Part]) -> bool:
-    if any(_CONSTRAINT.search(part.text) for part in deps):
+    if any(re.search(_CONSTRAINT, part.text) for part in deps):
         return True
     if any(part.text.strip() for part in values.get(env, "constraints")):
         return True
     if any(
-        _CONSTRAINT.search(part.text) for part in values.get(env, "install_command")
+        re.search(_CONSTRAINT, part.text) for part in values.get(env, "install_command")
     ):
         return True
-    return any(_CONSTRAINT_ENV.search(part.text) for part in values.get(env, "set_env"))
+    return any(
+        re.search(_CONSTRAINT_ENV, part.text) for part in values.get(env, "set_env")
+    )
 
 
 class _Values:

@@ -14,7 +14,7 @@ from packaging.specifiers import Specifier
 from accord.central import CentralRepo
 from accord.config import CONFIG_FILE
 from accord.findings import Finding, sort_findings
-from accord.licenses import assess_license
+from accord.licenses import LicenseAssessment, assess_license
 from accord.model.constraints import Pin
 from accord.model.global_list import GlobalEntry
 from accord.model.markers import (
@@ -77,6 +77,8 @@ def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
 def check_licences(repo: CentralRepo) -> Iterator[Finding]:
     """G003 missing, G004 forbidden, G005 unrecognised licence."""
     path = repo.global_list.path
+    # Each distinct licence text judged once: ~400 entries share ~20 texts.
+    assessed: dict[str, LicenseAssessment] = {}
     for entry in repo.global_list.entries:
         name = entry.requirement.name
         if entry.licence is None:
@@ -89,7 +91,11 @@ def check_licences(repo: CentralRepo) -> Iterator[Finding]:
                 "end the line with '  # <licence>', e.g. '  # Apache-2.0'",
             )
             continue
-        assessment = assess_license(entry.licence, repo.config.licenses)
+        assessment = assessed.get(entry.licence)
+        if assessment is None:
+            assessment = assessed[entry.licence] = assess_license(
+                entry.licence, repo.config.licenses
+            )
         if assessment.verdict == "forbidden":
             yield Finding(
                 "G004",

@@ -12,9 +12,11 @@ from pathlib import Path
 from accord.errors import InputError
 from accord.vcs.hardening import git_command, git_environment
 
-_SHA = re.compile(r"^[0-9a-fA-F]{7,40}$")
-_CHANGE_ID = re.compile(r"^I[0-9a-f]{40}$")
-_TRAILER = re.compile(r"^Depends-On:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
+# Patterns, compiled by re when first used: a check of a project without
+# git history (or without a Depends-On trailer) never needs them.
+_SHA = r"^[0-9a-fA-F]{7,40}$"
+_CHANGE_ID = r"^I[0-9a-f]{40}$"
+_TRAILER = r"(?im)^Depends-On:\s*(\S+)\s*$"
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -48,18 +50,18 @@ def head_message(repo: Path) -> str | None:
 
 def depends_on(message: str) -> list[str]:
     """The ``Depends-On:`` trailer values of a commit message, in order."""
-    return _TRAILER.findall(message)
+    return re.findall(_TRAILER, message)
 
 
 def find_commit(repo: Path, reference: str) -> str | None:
     """The full sha of ``reference`` (a sha or a Gerrit Change-Id) in any ref."""
-    if _CHANGE_ID.match(reference):
+    if re.match(_CHANGE_ID, reference):
         result = _git(
             repo, "log", "--all", "--format=%H", f"--grep=^Change-Id: {reference}$"
         )
         shas = result.stdout.decode().split()
         return shas[0] if result.returncode == 0 and shas else None
-    if not _SHA.match(reference):
+    if not re.match(_SHA, reference):
         return None  # a URL or another project's change: not ours to resolve
     result = _git(repo, "rev-parse", "--verify", "--quiet", f"{reference}^{{commit}}")
     if result.returncode != 0:
@@ -88,7 +90,7 @@ def last_change(repo: Path, path: str) -> tuple[str, int] | None:
         return None
     result = _git(repo, "log", "-1", "--format=%H %ct", "--", path)
     sha, _, seconds = result.stdout.decode("ascii", "replace").strip().partition(" ")
-    if result.returncode != 0 or not _SHA.match(sha) or not seconds.isdigit():
+    if result.returncode != 0 or not re.match(_SHA, sha) or not seconds.isdigit():
         return None
     return sha, int(seconds)
 
