@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -16,8 +16,7 @@ from accord.config import DEFAULT_PLATFORM
 from accord.errors import ConfigError
 
 
-@dataclass(frozen=True, slots=True)
-class Hold:
+class Hold(NamedTuple):
     """Keep a library within ``specifier`` while ``reason`` stands."""
 
     name: NormalizedName
@@ -31,8 +30,7 @@ class Hold:
         return self.expires is not None and self.expires < today
 
 
-@dataclass(frozen=True, slots=True)
-class StaticMetadata:
+class StaticMetadata(NamedTuple):
     """Metadata declared for a package whose own needs a build to learn."""
 
     name: str
@@ -41,8 +39,7 @@ class StaticMetadata:
     requires_python: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class IndexSettings:
+class IndexSettings(NamedTuple):
     url: str | None = None  # None: the resolver's default (PyPI)
     extra_urls: tuple[str, ...] = ()
     find_links: tuple[str, ...] = ()
@@ -51,8 +48,7 @@ class IndexSettings:
     relay: bool = True  # put accord's local relay between uv and the index
 
 
-@dataclass(frozen=True, slots=True)
-class DistroRepo:
+class DistroRepo(NamedTuple):
     """An RPM repository the review's distro criterion reads (``[review]
     distro-repos``): its name as the review shows it, and its base URL or
     directory (the one holding ``repodata/``)."""
@@ -61,8 +57,7 @@ class DistroRepo:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewThresholds:
+class ReviewThresholds(NamedTuple):
     warn_after_years: float = 2.0
     fail_after_years: float = 3.0
     duplicate_threshold: float = 0.35
@@ -70,8 +65,7 @@ class ReviewThresholds:
     distro_repos: tuple[DistroRepo, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class AuditIgnore:
+class AuditIgnore(NamedTuple):
     """A vulnerability ``accord audit`` does not report while ``reason`` stands."""
 
     id: str  # a vulnerability id or any of its aliases
@@ -83,21 +77,26 @@ class AuditIgnore:
         return self.expires is not None and self.expires < today
 
 
-@dataclass(frozen=True, slots=True)
-class AuditSettings:
+class AuditSettings(NamedTuple):
     osv_url: str | None = None  # None: https://api.osv.dev
     ignores: tuple[AuditIgnore, ...] = ()
+
+
+# Immutable, so one instance serves every default.
+_DEFAULT_INDEX = IndexSettings()
+_DEFAULT_REVIEW = ReviewThresholds()
+_DEFAULT_AUDIT = AuditSettings()
 
 
 @dataclass(frozen=True, slots=True)
 class ResolutionConfig:
     holds: tuple[Hold, ...] = ()
     static_metadata: tuple[StaticMetadata, ...] = ()
-    index: IndexSettings = field(default_factory=IndexSettings)
+    index: IndexSettings = _DEFAULT_INDEX
     platform: str = DEFAULT_PLATFORM
-    review: ReviewThresholds = field(default_factory=ReviewThresholds)
+    review: ReviewThresholds = _DEFAULT_REVIEW
     pin_order: str = "alphabetical"  # or "file": keep the current file's order
-    audit: AuditSettings = field(default_factory=AuditSettings)
+    audit: AuditSettings = _DEFAULT_AUDIT
 
 
 DEFAULT_RESOLUTION = ResolutionConfig()

@@ -227,16 +227,16 @@ def _resolution(data: dict[str, Any], text: str, reader: Reader) -> ResolutionCo
     resolution = replace(
         resolution,
         holds=tuple(
-            replace(hold, line=hold_line(text, hold.name)) for hold in resolution.holds
+            hold._replace(line=hold_line(text, hold.name)) for hold in resolution.holds
         ),
     )
     if resolution.audit.ignores:
         audit = resolution.audit
         ignores = tuple(
-            replace(ignore, line=ignore_line(text, ignore.id))
+            ignore._replace(line=ignore_line(text, ignore.id))
             for ignore in audit.ignores
         )
-        resolution = replace(resolution, audit=replace(audit, ignores=ignores))
+        resolution = replace(resolution, audit=audit._replace(ignores=ignores))
     return resolution
 
 

@@ -70,10 +70,7 @@ def index_settings(
     find_links: Sequence[str],
     no_index: bool | None,
 ) -> IndexSettings:
-    from dataclasses import replace
-
-    return replace(
-        base,
+    return base._replace(
         url=index_url or base.url,
         extra_urls=tuple(extra_index_url) or base.extra_urls,
         find_links=tuple(str(Path(link).resolve()) for link in find_links)

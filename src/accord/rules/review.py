@@ -10,7 +10,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import (
@@ -30,16 +30,14 @@ Verdict = Literal["pass", "warn", "fail", "unknown"]
 VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail", "unknown")
 
 
-@dataclass(frozen=True, slots=True)
-class Criterion:
+class Criterion(NamedTuple):
     id: str
     verdict: Verdict
     detail: str
     evidence: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewPolicy:
+class ReviewPolicy(NamedTuple):
     warn_after_years: float = 2.0  # no release for this long: warn
     fail_after_years: float = 3.0  # ... for this long: fail
     duplicate_threshold: float = 0.35  # similarity score that warns
@@ -364,7 +362,12 @@ CRITERIA: tuple[Callable[[Evidence, ReviewPolicy], Criterion | None], ...] = (
 )
 
 
-def review(ev: Evidence, policy: ReviewPolicy = ReviewPolicy()) -> list[Criterion]:
+_DEFAULT_REVIEW_POLICY = ReviewPolicy()
+
+
+def review(
+    ev: Evidence, policy: ReviewPolicy = _DEFAULT_REVIEW_POLICY
+) -> list[Criterion]:
     return [c for check in CRITERIA if (c := check(ev, policy)) is not None]
 
 
