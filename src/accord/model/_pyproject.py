@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -47,13 +46,25 @@ class RawProblem(NamedTuple):
     message: str
 
 
-@dataclass(slots=True)
 class RawSource:
-    kind: SourceKind
-    group: str | None
-    line: int | None
-    requirements: list[RawRequirement] = field(default_factory=list)
-    problems: list[RawProblem] = field(default_factory=list)
+    """One list being read; its entries and problems are appended as found.
+    (A plain class: building a dataclass costs every check ~3 M instructions.)"""
+
+    __slots__ = ("group", "kind", "line", "problems", "requirements")
+
+    def __init__(
+        self,
+        kind: SourceKind,
+        group: str | None,
+        line: int | None,
+        requirements: list[RawRequirement] | None = None,
+        problems: list[RawProblem] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.group = group
+        self.line = line
+        self.requirements = [] if requirements is None else requirements
+        self.problems = [] if problems is None else problems
 
 
 def read_requirement(
