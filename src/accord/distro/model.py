@@ -9,8 +9,7 @@ version; versions are compared the way the distro's package manager does
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
 from packaging.utils import canonicalize_name
 
@@ -22,8 +21,7 @@ Kind = Literal["binary", "source"]
 Family = Literal["deb", "rpm"]
 
 
-@dataclass(frozen=True, slots=True)
-class DistroPackage:
+class DistroPackage(NamedTuple):
     """One package of one distro that matches a PyPI project."""
 
     distro: str
@@ -43,8 +41,7 @@ class DistroSource(Protocol):
     def lookup(self, project: str) -> list[DistroPackage]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     package: DistroPackage
     rank: int  # 0 direct name, 1 Provides:, 2 Source: field or a source package
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 import re
 
-from debian.debian_support import Version as DebianVersion
-
 __all__ = ["debian_version_key", "rpm_version_key", "upstream_version"]
 
 
@@ -20,6 +18,10 @@ def debian_version_key(version: str) -> tuple[object, ...]:
     A string dpkg would refuse (``x:1``, a space) sorts below every valid
     version, by its text, rather than failing the review.
     """
+    # Imported here: only a review that finds Debian packages compares them,
+    # and python-debian costs every other review ~10 M instructions to load.
+    from debian.debian_support import Version as DebianVersion
+
     try:
         return (1, DebianVersion(version.strip()))
     except ValueError:
