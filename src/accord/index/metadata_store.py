@@ -10,7 +10,6 @@ pruned (see :mod:`accord.index._prune`), at most daily, when one is written.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -84,5 +83,5 @@ class MetadataStore:
     def put(self, name: str, version: Version, metadata: CoreMetadata) -> None:
         path = self._path(name, version)
         with contextlib.suppress(OSError):  # a cache not written is only slower
-            write_cache_file(path, json.dumps(dataclasses.asdict(metadata)).encode())
+            write_cache_file(path, json.dumps(metadata._asdict()).encode())
             self._written()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
@@ -64,8 +65,7 @@ class ProjectPage:
         return self.by_version.get(version, ())
 
 
-@dataclass(frozen=True, slots=True)
-class CoreMetadata:
+class CoreMetadata(NamedTuple):
     """The fields of a distribution's METADATA that reviews use."""
 
     name: str
@@ -81,8 +81,7 @@ class CoreMetadata:
     home_page: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Vulnerability:
+class Vulnerability(NamedTuple):
     id: str
     summary: str
     aliases: tuple[str, ...] = ()
@@ -90,8 +89,7 @@ class Vulnerability:
     link: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PyPIRelease:
+class PyPIRelease(NamedTuple):
     """What PyPI's JSON API adds for one release."""
 
     name: str
