@@ -9,9 +9,8 @@ import datetime
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -202,8 +201,7 @@ def review_policy(central: CentralRepo) -> ReviewPolicy:
     return policy_of(central.config)
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(NamedTuple):
     """One library reviewed: the evidence, the verdicts, and its lines in
     the global list if it is there already."""
 
@@ -212,8 +210,7 @@ class Review:
     central: tuple[GlobalEntry, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class NotReviewed:
+class NotReviewed(NamedTuple):
     """A target the index cannot answer for (no such project or version)."""
 
     target: str

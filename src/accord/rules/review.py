@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -44,8 +44,10 @@ class ReviewPolicy(NamedTuple):
     popular: tuple[str, ...] = POPULAR
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+_NO_METADATA: Mapping[NormalizedName, CoreMetadata] = MappingProxyType({})
+
+
+class Evidence(NamedTuple):
     name: str
     version: Version | None  # the version under review
     page: ProjectPage
@@ -54,9 +56,7 @@ class Evidence:
     today: datetime.date
     config: Config
     central_names: frozenset[NormalizedName] = frozenset()
-    central_metadata: Mapping[NormalizedName, CoreMetadata] = field(
-        default_factory=dict
-    )
+    central_metadata: Mapping[NormalizedName, CoreMetadata] = _NO_METADATA
     distro: tuple[tuple[str, str, str], ...] | None = None  # (distro, package, version)
     distro_sources: tuple[str, ...] = ()
     specifier: SpecifierSet | None = None
