@@ -14,9 +14,8 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.utils import NormalizedName, canonicalize_name
 
@@ -41,8 +40,7 @@ REVIEWS_DIR = "reviews"
 _MAX_RECORD_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class StoredCriterion:
+class StoredCriterion(NamedTuple):
     """One criterion as the admission review judged it."""
 
     verdict: str  # "pass", "warn", "fail" or "unknown"
@@ -50,8 +48,7 @@ class StoredCriterion:
     evidence: Mapping[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class StoredReview:
+class StoredReview(NamedTuple):
     """What ``reviews/<name>.json`` keeps of an admission review."""
 
     path: str  # relative to the requirements repo

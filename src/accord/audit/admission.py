@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from accord.audit.checks import RULES, Site
 from accord.config import Config
@@ -45,8 +45,7 @@ _RANK = {"pass": 0, "unknown": 0, "warn": 1, "fail": 2}
 Packaged = tuple[tuple[str, str, str], ...]  # (distro, package, version)
 
 
-@dataclass(frozen=True, slots=True)
-class Asked:
+class Asked(NamedTuple):
     """What the audit gathered to ask the review's questions again."""
 
     page: ProjectPage

@@ -11,7 +11,6 @@ import datetime
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from packaging.utils import NormalizedName, canonicalize_name
@@ -43,8 +42,7 @@ RULES: dict[str, Severity] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(NamedTuple):
     """One pin line: where findings about a pinned release are shown."""
 
     path: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from packaging.utils import NormalizedName
 from packaging.version import Version
@@ -18,8 +18,7 @@ from accord.index.model import CoreMetadata, ProjectPage
 Source = Literal["OSV", "PyPI"]
 
 
-@dataclass(frozen=True, slots=True)
-class Advisory:
+class Advisory(NamedTuple):
     """One known vulnerability of a release."""
 
     id: str
@@ -60,8 +59,7 @@ class Release:
     metadata: CoreMetadata | None = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Vulnerabilities:
+class Vulnerabilities(NamedTuple):
     """The advisories of one pinned release, or why they are unknown."""
 
     advisories: tuple[Advisory, ...] = ()
