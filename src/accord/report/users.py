@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 JSON_SCHEMA_VERSION = 1
 
 
-def shown(path: Path) -> str:
-    """``path`` as it opens from the current directory (``path:line`` in an
-    editor or terminal): relative when it is below here, else absolute."""
+def shown(path: Path, here: Path | None = None) -> str:
+    """``path`` as it opens from the current directory ``here`` (``path:line``
+    in an editor or terminal): relative when it is below here, else absolute."""
     if not path.is_absolute():
         return str(path)
     try:
-        return str(path.relative_to(Path.cwd()))
+        return str(path.relative_to(Path.cwd() if here is None else here))
     except ValueError:
         return str(path)
 
@@ -60,8 +60,10 @@ def render_users(
             )
         )
     roots = roots or {}
+    here = Path.cwd()  # once, not once per use
     lines = [
-        f"{_use_path(u, roots)}:{u.line}: {u.requirement}  ({u.source})" for u in uses
+        f"{_use_path(u, roots, here)}:{u.line}: {u.requirement}  ({u.source})"
+        for u in uses
     ]
     lines.extend(f"not read: {problem}" for problem in problems)
     projects = len({u.project for u in uses})
@@ -69,6 +71,8 @@ def render_users(
     return mask_credentials("\n".join(lines))
 
 
-def _use_path(use: Use, roots: Mapping[str, Path]) -> str:
+def _use_path(use: Use, roots: Mapping[str, Path], here: Path) -> str:
     root = roots.get(use.project)
-    return f"{use.project}/{use.path}" if root is None else shown(root / use.path)
+    if root is None:
+        return f"{use.project}/{use.path}"
+    return shown(root / use.path, here)
