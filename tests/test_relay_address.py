@@ -210,17 +210,21 @@ def test_a_port_bound_without_a_listener_is_passed_over(
     """A derived port may be a client connection's own (ephemeral) port:
     bound, nobody listening. That is not a relay closing, so the run does
     not wait for it to come free (it once waited ten minutes)."""
+    import secrets
     import socket
 
     fetcher = Fetcher(None, 10, 0)
-    with Relay([relay_index.simple_url], fetcher) as probe:
-        secret = probe.secret
+    # A secret of this test's own: its ports were never a relay's, so no
+    # closed connection of an earlier one holds the first in TIME_WAIT.
+    secret = secrets.token_urlsafe(32)
     ports = candidate_ports(secret, [relay_index.simple_url])
     bound = socket.socket()
     bound.bind(("127.0.0.1", ports[0]))  # no listen()
     notices: list[str] = []
     try:
-        with Relay([relay_index.simple_url], fetcher, notice=notices.append) as relay:
+        with Relay(
+            [relay_index.simple_url], fetcher, secret=secret, notice=notices.append
+        ) as relay:
             assert relay.origin == f"http://127.0.0.1:{ports[1]}"
             assert not relay.shared
     finally:

@@ -99,14 +99,7 @@ def _digest(central: CentralRepo) -> str:
 
 
 def _load_plans(path: Path) -> dict[str, Any]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(document, dict) or document.get("schema") != _SCHEMA:
-        return {}
-    plans = document.get("plans")
-    return plans if isinstance(plans, dict) else {}
+    return _load_section(path, "plans")
 
 
 def _well_formed_plan(plan: object) -> TypeGuard[dict[str, Any]]:
@@ -266,15 +259,22 @@ class CompareStore:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    # Each entry is checked when it is read (a review reads every one).
+    return _load_section(path, "releases")
+
+
+def _load_section(path: Path, key: str) -> dict[str, Any]:
+    """The object under ``key`` of one of our JSON files; empty when the
+    file is missing, unreadable, of another schema or of the wrong shape
+    (a cache: what cannot be read is derived again)."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(document, dict) or document.get("schema") != _SCHEMA:
         return {}
-    releases = document.get("releases")
-    # Each entry is checked when it is read (a review reads every one).
-    return releases if isinstance(releases, dict) else {}
+    section = document.get(key)
+    return section if isinstance(section, dict) else {}
 
 
 def _well_formed(entry: object) -> bool:
