@@ -793,6 +793,22 @@ def test_a_damaged_parsed_page_is_parsed_again(
         assert index.project("alpha") == page
 
 
+def test_a_page_kept_by_an_older_parser_is_parsed_again(
+    test_index: TestIndex, tmp_path: Path
+) -> None:
+    """A record written in an older format (accord's own parser, before
+    pypi-simple) is not trusted: the page is read again, not the record."""
+    test_index.add("alpha", [*(Release(f"0.{n}") for n in range(40)), FULL])
+    index = client(test_index, tmp_path)
+    page = index.project("alpha")
+    (kept,) = (p for p in (index.cache_dir.parent / "pages").rglob("*") if p.is_file())
+    record = json.loads(kept.read_bytes())
+    record["format"] -= 1
+    record["page"]["files"] = []  # what an older reading might have kept
+    kept.write_text(json.dumps(record))
+    assert index.project("alpha") == page
+
+
 def test_cache_layout(test_index: TestIndex, tmp_path: Path) -> None:
     test_index.max_age = 60
     test_index.add("alpha", [Release("1.0")])

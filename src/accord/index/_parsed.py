@@ -30,7 +30,10 @@ from accord.index.model import DistFile, ProjectPage
 
 __all__ = ["ParsedPages", "Source"]
 
-_FORMAT = 1
+# 2: pages read by pypi-simple; one kept by accord's own parser before
+# (which read empty anchors and PEP 691 pages without hashes differently)
+# is parsed again once.
+_FORMAT = 2
 Source = tuple[str, str, bytes]  # the page's final URL, content type, body
 
 
