@@ -40,17 +40,26 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "data" / "openstack"
 
 
-def timed(
-    command: list[str], env: dict[str, str], label: str = ""
-) -> tuple[float, float, str]:
-    """Wall seconds, CPU seconds (user+sys of the child) and its stdout; a
-    run that fails (exit code other than 0) stops the benchmark, naming it."""
+def _run(
+    command: list[str], env: dict[str, str]
+) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
+    """Run ``command``: wall seconds, CPU seconds (user+sys of the child)
+    and what it left."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, result
+
+
+def timed(
+    command: list[str], env: dict[str, str], label: str = ""
+) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user+sys of the child) and its stdout; a
+    run that fails (exit code other than 0) stops the benchmark, naming it."""
+    wall, cpu, result = _run(command, env)
     if result.returncode != 0:
         fail(label or command[-1], f"exit {result.returncode}", result.stderr)
     return wall, cpu, result.stdout.decode("utf-8", "replace")
@@ -63,12 +72,7 @@ def reviewed(
     NAME (an error, an unknown name, no JSON) stops the benchmark: a
     failure is never timed. Exit 1 with NAME reviewed is a criterion that
     failed, a review all the same."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu, result = _run(command, env)
     try:
         document = json.loads(result.stdout)
         packages = [r["package"] for r in document["reviews"]]

@@ -428,6 +428,20 @@ class TestIndex:
         return None, ""
 
 
+class OkHandler(BaseHTTPRequestHandler):
+    """Answers every GET with 200 and "ok": a server that is not an index
+    (another program on a port, a target for connections)."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 def _handler(index: TestIndex) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

@@ -14,22 +14,13 @@ import pytest
 from accord.index import _dns
 from accord.index._http import Fetcher
 
-
-class _Ok(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from .indexserver import OkHandler
 
 
 def test_a_burst_of_connections_asks_the_resolver_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), OkHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     asked: list[str] = []

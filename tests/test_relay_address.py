@@ -26,7 +26,7 @@ from accord.index._http import Fetcher
 from accord.index.relay import Relay
 from accord.index.relay._address import candidate_ports
 
-from .indexserver import Release, TestIndex, index_fixture  # noqa: F401
+from .indexserver import OkHandler, Release, TestIndex, index_fixture  # noqa: F401
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 # Another accord run holding a relay: prints its base URL, closes when told.
@@ -177,23 +177,12 @@ def test_a_run_waits_for_a_closing_relay_then_takes_its_address(
         assert get(taken.url(0) + "alpha/") == 200
 
 
-class _Stranger(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def test_a_port_another_program_holds_is_passed_over(relay_index: TestIndex) -> None:
     fetcher = Fetcher(None, 10, 0)
     with Relay([relay_index.simple_url], fetcher) as probe:
         secret = probe.secret
     ports = candidate_ports(secret, [relay_index.simple_url])
-    stranger = http.server.ThreadingHTTPServer(("127.0.0.1", ports[0]), _Stranger)
+    stranger = http.server.ThreadingHTTPServer(("127.0.0.1", ports[0]), OkHandler)
     threading.Thread(target=stranger.serve_forever, daemon=True).start()
     try:
         with Relay([relay_index.simple_url], fetcher) as relay:
