@@ -55,8 +55,9 @@ def check_unparseable_lines(repo: CentralRepo) -> Iterator[Finding]:
 
 def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
     """G002: the same library (canonical name) with the same marker twice."""
-    for name in sorted(repo.global_list.names()):
-        entries = repo.global_list.entries_for(name)
+    # validate reads every line, so the whole-file index, built once, is
+    # cheaper than asking for each name's lines in turn.
+    for _, entries in sorted(repo.global_list.index.items()):
         reported: set[int] = set()
         for first, second in combinations(entries, 2):
             if second.lineno in reported:
@@ -171,9 +172,9 @@ def check_pins_allowed(repo: CentralRepo) -> Iterator[Finding]:
     constraints = repo.constraints
     if constraints is None:
         return
-    for name in sorted(repo.global_list.names()):
-        entries = repo.global_list.entries_for(name)
-        for pin in constraints.pins_for(name):
+    pins_by_name = constraints.index
+    for name, entries in sorted(repo.global_list.index.items()):
+        for pin in pins_by_name.get(name, ()):
             for entry in entries:
                 pythons = _pythons_where_refused(repo, pin, entry)
                 if pythons:
@@ -217,10 +218,11 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
         return
     exempt = repo.config.unpinned | _denylisted(repo)
     platform = repo.config.platform
+    pins_by_name = constraints.index
     for entry in repo.global_list.entries:
         if entry.name in exempt:
             continue
-        pins = constraints.pins_for(entry.name)
+        pins = pins_by_name.get(entry.name, ())
         if any(pin.marker is None for pin in pins):
             continue  # pinned everywhere
         missing = [
