@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from packaging.specifiers import InvalidSpecifier, Specifier
+from packaging.specifiers import Specifier
 from packaging.version import InvalidVersion, Version
 
 from accord.central import CentralRepo
@@ -120,29 +120,34 @@ def canonical_requirement(line: RequirementLine) -> str:
     text = content[:end]
     if requirement.extras:
         text += "[" + ",".join(sorted(requirement.extras)) + "]"
-    text += ",".join(_specifiers_in_order(content, end, line))
-    marker = line.marker_text
+    text += ",".join(_specifiers_in_order(content[end:], line))
+    marker = content.partition(";")[2].strip()  # line.marker_text, from content
     return f"{text};{marker}" if marker else text
 
 
-def _written_specifiers(rest: str) -> list[Specifier]:
-    """The specifiers after the name, in the order they are written."""
+def _written_specifiers(rest: str) -> list[str]:
+    """The specifiers after the name, in the order they are written, each
+    without its spaces (``>= 1.0`` is ``>=1.0``, as packaging prints it)."""
     if rest.startswith("["):
         rest = rest.partition("]")[2]
     rest = rest.partition(";")[0].strip()
     if rest.startswith("(") and rest.endswith(")"):
         rest = rest[1:-1]
-    return [Specifier(part.strip()) for part in rest.split(",") if part.strip()]
+    return ["".join(part.split()) for part in rest.split(",") if part.strip()]
 
 
-def _specifiers_in_order(content: str, end: int, line: RequirementLine) -> list[str]:
-    try:
-        written = _written_specifiers(content[end:])
-    except InvalidSpecifier:  # not split as packaging read it: its order
-        written = sorted(line.requirement.specifier, key=str)
-    if set(written) != set(line.requirement.specifier):
-        written = sorted(line.requirement.specifier, key=str)
-    return [str(s) for s in sorted(written, key=_spec_key)]
+def _specifiers_in_order(rest: str, line: RequirementLine) -> list[str]:
+    # The written texts name the specifiers packaging parsed from them: no
+    # specifier is parsed again (nor its version, to compare two).
+    parsed = {str(spec): spec for spec in line.requirement.specifier}
+    written = _written_specifiers(rest)
+    if set(written) == set(parsed):
+        specifiers = [parsed[text] for text in written]
+    else:  # not split as packaging read it: its order
+        specifiers = sorted(line.requirement.specifier, key=str)
+    if len(specifiers) > 1:
+        specifiers.sort(key=_spec_key)
+    return [str(spec) for spec in specifiers]
 
 
 def _spec_key(spec: Specifier) -> tuple[int, tuple[int, ...]]:
