@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from packaging.specifiers import Specifier
 
@@ -26,6 +26,9 @@ from accord.model.markers import (
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
 from accord.rules.pins_file import check_malformed_pins, check_pins_file_present
+
+if TYPE_CHECKING:
+    import datetime
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -338,7 +341,12 @@ def check_expired_holds(
     repo: CentralRepo, today: datetime.date | None = None
 ) -> Iterator[Finding]:
     """G015: a hold past its expiry date: lift it or renew it."""
-    today = today or datetime.date.today()
+    if not repo.config.holds:
+        return  # and datetime is not loaded: most repos hold nothing
+    if today is None:
+        import datetime
+
+        today = datetime.date.today()
     for hold in repo.config.holds:
         if hold.expired(today):
             yield Finding(
