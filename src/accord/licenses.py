@@ -11,8 +11,7 @@ table of patterns, and how people write "or" and "and" in plain words.
 Everything here is pure: no I/O, no global state.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 import functools
 import re
 from fnmatch import fnmatchcase
@@ -127,7 +126,7 @@ class _Leaf(NamedTuple):
 
 class _Op(NamedTuple):
     op: Literal["AND", "OR"]
-    parts: tuple[_Node, ...]
+    parts: tuple["_Node", ...]
 
 
 _Node = _Leaf | _Op
@@ -273,11 +272,25 @@ def _judge_leaf(leaf: _Leaf, policy: LicensePolicy) -> LicenseVerdict:
         return "review"
     # An exception ("X WITH Y") only adds permissions, so X's globs apply too.
     ids = {leaf.expression.casefold(), leaf.expression.split(" WITH ")[0].casefold()}
-    if any(fnmatchcase(i, g.casefold()) for i in ids for g in policy.forbidden):
+    if any(_glob_matches(i, g.casefold()) for i in ids for g in policy.forbidden):
         return "forbidden"
-    if any(fnmatchcase(i, g.casefold()) for i in ids for g in policy.allowed):
+    if any(_glob_matches(i, g.casefold()) for i in ids for g in policy.allowed):
         return "allowed"
     return "review"
+
+
+_WILDCARDS = frozenset("*?[")
+
+
+def _glob_matches(name: str, glob: str) -> bool:
+    """``fnmatchcase(name, glob)``, without compiling a regex for a glob that
+    is plain text (``MIT``) or a prefix (``GPL-*``): fnmatch compiles one per
+    glob, and the default policy has sixteen."""
+    if _WILDCARDS.isdisjoint(glob):
+        return name == glob
+    if glob.endswith("*") and _WILDCARDS.isdisjoint(glob[:-1]):
+        return name.startswith(glob[:-1])
+    return fnmatchcase(name, glob)
 
 
 def _judge(node: _Node, policy: LicensePolicy) -> tuple[LicenseVerdict, list[_Leaf]]:
@@ -348,7 +361,7 @@ _CLASSIFIER_LICENCES = {
 }
 
 
-def declared_licence(metadata: CoreMetadata) -> tuple[str, str] | None:
+def declared_licence(metadata: "CoreMetadata") -> tuple[str, str] | None:
     """The licence a release's core metadata declares, and the field it came
     from: License-Expression, else a short one-line License field, else the
     licence classifiers (their SPDX ids where the name is not one)."""

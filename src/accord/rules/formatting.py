@@ -19,8 +19,7 @@ Lines accord cannot rewrite safely (continued over several physical lines,
 with pip options, or a URL) are neither reported nor touched.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Iterator
 from typing import NamedTuple
 
