@@ -21,7 +21,8 @@ from accord.model.requirements_file import (
 )
 
 _SECTION = re.compile(r"^\s*##\s*section\s*:\s*(?P<name>\S.*?)\s*$")
-_LICENCE_PREFIX = re.compile(r"^\s*licen[cs]e\s*:\s*", re.IGNORECASE)
+# Compiled by re for the first comment with a ":" (see split_licence).
+_LICENCE_PREFIX = r"^\s*licen[cs]e\s*:\s*"
 
 
 class GlobalEntry(NamedTuple):
@@ -143,5 +144,7 @@ def split_licence(comment: str | None) -> tuple[str | None, str | None]:
     if comment is None:
         return None, None
     licence, _, note = comment.partition("#")
-    licence = _LICENCE_PREFIX.sub("", licence).strip()
+    if ":" in licence:  # a case-insensitive pattern is costly to compile
+        licence = re.sub(_LICENCE_PREFIX, "", licence, flags=re.IGNORECASE)
+    licence = licence.strip()
     return (licence or None), (note.strip() or None)
