@@ -20,6 +20,7 @@ with pip options, or a URL) are neither reported nor touched.
 """
 
 # Annotations are evaluated here, not postponed: see accord.findings.
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -37,7 +38,7 @@ FORMAT_RULES = frozenset({"G016", "G017", "G018"})
 # OpenStack's key_specifier: minimums first, caps last, the rest between.
 _WEIGHT = {">=": 0, ">": 0, "===": 1, "==": 1, "~=": 1, "!=": 1, "<": 2, "<=": 2}
 # Where a name ends on a requirement line (names never hold these).
-_AFTER_NAME = frozenset("[(<>=!~;@ \t")
+_AFTER_NAME = re.compile(r"[\[(<>=!~;@ \t]")
 
 
 class LineLayout(NamedTuple):
@@ -115,7 +116,8 @@ def canonical_requirement(line: RequirementLine) -> str:
     """
     requirement = line.requirement
     content = line.content
-    end = next((i for i, c in enumerate(content) if c in _AFTER_NAME), len(content))
+    after = _AFTER_NAME.search(content)
+    end = len(content) if after is None else after.start()
     text = content[:end]
     if requirement.extras:
         text += "[" + ",".join(sorted(requirement.extras)) + "]"
