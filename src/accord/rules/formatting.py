@@ -98,24 +98,27 @@ def layout(line: RequirementLine) -> LineLayout | None:
         licence, note = split_licence(comment)
         if licence is not None:
             canonical_comment = f" {licence}" + (f" # {note}" if note else "")
+    # line.content, which splits the text again, differs from what is before
+    # the "#" only on a line with a backslash (pip's continuation mark).
+    written = line.content if "\\" in line.text else content
     return LineLayout(
         indent,
         content,
-        canonical_requirement(line),
+        canonical_requirement(line, written),
         gap,
         comment,
         canonical_comment,
     )
 
 
-def canonical_requirement(line: RequirementLine) -> str:
+def canonical_requirement(line: RequirementLine, content: str) -> str:
     """``name[extras]specifiers;marker`` as OpenStack's lint writes it.
 
-    The name and the marker stay as written (markers are compared by
-    meaning elsewhere); extras and specifiers are sorted, with no spaces.
+    ``content`` is the requirement as written (``line.content``). The name
+    and the marker stay as written (markers are compared by meaning
+    elsewhere); extras and specifiers are sorted, with no spaces.
     """
     requirement = line.requirement
-    content = line.content
     after = _AFTER_NAME.search(content)
     end = len(content) if after is None else after.start()
     text = content[:end]
@@ -143,6 +146,8 @@ def _specifiers_in_order(rest: str, line: RequirementLine) -> list[str]:
     parsed = {str(spec): spec for spec in line.requirement.specifier}
     written = _written_specifiers(rest)
     if set(written) == set(parsed):
+        if len(written) < 2:
+            return written  # nothing to sort, and each is its specifier's str()
         specifiers = [parsed[text] for text in written]
     else:  # not split as packaging read it: its order
         specifiers = sorted(line.requirement.specifier, key=str)
