@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -82,9 +82,15 @@ def lock_command(project: Path) -> list[str]:
 
 
 @contextmanager
-def relayed(env: dict[str, str], pythons: list[str], base: Path) -> Iterator[dict]:
-    """``env`` pointed at a cold relay of PyPI in this process; yields a
-    dict that gets the relay's CPU seconds once it is closed."""
+def relayed(
+    env: dict[str, str],
+    pythons: list[str],
+    base: Path,
+    ahead: Sequence[str] = (),
+) -> Iterator[dict[str, float]]:
+    """``env`` pointed at a cold relay of PyPI in this process (fetching
+    the pages of ``ahead`` before uv asks); yields a dict that gets the
+    relay's CPU seconds once it is closed."""
     from accord.index._http import Fetcher
     from accord.index.relay import Relay
 
@@ -98,6 +104,9 @@ def relayed(env: dict[str, str], pythons: list[str], base: Path) -> Iterator[dic
         page_dir=base / "pages",
         notice=lambda message: None,
     )
+    if ahead:
+        relay.hold_pages = True
+        relay.warm(ahead)
     kept = env.get("NO_PROXY", "")
     env.update(relay.uv_environment())
     env["NO_PROXY"] = env["no_proxy"] = ",".join(filter(None, [kept, "127.0.0.1"]))
