@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 from pathlib import Path
 
 import pytest
@@ -183,6 +184,9 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
         {"central": {"probes": [], "members": ["alpha"]}, "projects": {"alpha": 1}},
         {"central": {"probes": [], "members": ["beta"]}, "projects": {"beta": {}}},
         {"projects": {"alpha": {"probes": [["requirements.txt", [1]]]}}},
+        {"central": {"paths": "x", "state": 1, "members": ["alpha"]}},
+        {"central": {"paths": [1], "state": "00", "members": ["alpha"]}},
+        {"projects": {"alpha": {"paths": [""], "state": None, "words": 1}}},
     ]
     garbage = ["{not json", '{"format": 1, "projects": []}', "[]", "", "\0" * 9]
     garbage += [json.dumps({"format": 1, "key": key, **data}) for data in wrong]
@@ -190,6 +194,35 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
         cache.write_text(text)
         assert who_uses(fleet, "requests", capsys) == expected
         assert json.loads(cache.read_text())["format"] == usage_cache.FORMAT
+
+
+@pytest.mark.parametrize("uses", ["[[1", '[["requests", 1]]', "{}", "7", "[1]"])
+def test_damaged_uses_of_a_project_are_not_trusted(
+    fleet: Path, capsys: pytest.CaptureFixture[str], uses: str
+) -> None:
+    """A project's uses are decoded only by a run for a library it names:
+    damaged, they send that project through the full load."""
+    expected = who_uses(fleet, "requests", capsys)
+    (cache,) = usage_cache.cache_root().iterdir()
+    data = json.loads(cache.read_text())
+    data["projects"]["alpha"]["uses"] = uses
+    cache.write_text(json.dumps(data))
+    assert who_uses(fleet, "requests", capsys) == expected
+
+
+def test_a_state_the_cache_cannot_pack_is_loaded_every_time(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A time or size out of the record's range (here made narrow: 32-bit
+    modification times) is not kept: such a project is read on every run,
+    and answered right."""
+    monkeypatch.setattr(usage_cache, "_PACKED", struct.Struct("<BQiqQ"))
+    expected = who_uses(fleet, "requests", capsys)
+    assert [use[0] for use in expected] == ["alpha", "beta"]
+    loads = Loads(monkeypatch)
+    assert main(["who-uses", "requests", "--requirements", str(fleet)]) == 0
+    assert capsys.readouterr().out.endswith("used 2 time(s) by 2 project(s)\n")
+    assert loads.count == 2  # alpha and beta; gone (no directory) is kept
 
 
 def test_no_cache_writes_nothing(

@@ -27,13 +27,14 @@ import json
 import os
 import re
 import stat
+import struct
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 # Bumped whenever what an entry means changes: an older file is ignored.
-FORMAT = 1
+FORMAT = 2
 # The files load_central_repo reads (accord.central's names; a test keeps
 # the two lists equal): a change to any of them is a change to the answer.
 CENTRAL_FILES = (
@@ -59,11 +60,14 @@ _NAME_BYTES = bytes(
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ANY_NAME = "*"  # the words of a text that may hide a spelling (a backslash)
 
-# What is at a path (None: nothing): size, modification and change times
-# (the change time moves on every write, even one that puts the modification
-# time back) and the inode (a file replaced by another).
-Signature = list[int] | None
-Probe = tuple[str, Signature]
+# What is at a path, packed: a tag (1: something), its size, modification
+# and change times (the change time moves on every write, even one that
+# puts the modification time back) and its inode (a file replaced by
+# another); nothing at the path packs as zeros. A project's state is that
+# of each of its paths in turn, in hex: a check packs what is there now and
+# compares the strings, so a run decodes no number of the cache's.
+_PACKED = struct.Struct("<BQqqQ")
+_NOTHING = bytes(_PACKED.size)
 
 
 class Use(NamedTuple):
@@ -116,17 +120,20 @@ def words(texts: Iterable[str]) -> str:
     return f" {' '.join(set(found.split()))} "
 
 
-def probes(base: str, relatives: Iterable[str], since: int) -> list[Probe] | None:
-    """The signatures that say whether the paths ``relatives`` under
-    ``base`` are as they are now: each one that exists and each directory
-    on the way to it; for one that does not, its nearest directory that
-    does (a file cannot appear in a directory without changing its times;
-    this spares an exception a missing file). ``""`` is ``base`` itself,
-    recorded as None if it does not exist. None if a path is a symbolic
-    link (where it leads could change without it) or changed since
-    ``since`` less :data:`RACY_NS` (nanoseconds)."""
+def probes(
+    base: str, relatives: Iterable[str], since: int, needed: Iterable[str] = ()
+) -> tuple[list[str], str] | None:
+    """The paths whose state says whether the paths ``relatives`` under
+    ``base`` are as they are now, and that state (see :func:`unchanged`):
+    each one that exists and each directory on the way to it; for one that
+    does not, its nearest directory that does (a file cannot appear in a
+    directory without changing its times; this spares an exception a
+    missing file). ``""`` is ``base`` itself, recorded as nothing if it
+    does not exist. None if a path is a symbolic link (where it leads could
+    change without it), changed since ``since`` less :data:`RACY_NS`
+    (nanoseconds), or is one of ``needed`` and does not exist."""
     base = base.rstrip("/") or "/"
-    found: dict[str, Signature] = {}
+    found: dict[str, os.stat_result | None] = {}
     looked: set[str] = set()
     limit = since - RACY_NS
     pending = list(relatives)
@@ -146,42 +153,45 @@ def probes(base: str, relatives: Iterable[str], since: int) -> list[Probe] | Non
         changed = max(info.st_mtime_ns, info.st_ctime_ns)
         if stat.S_ISLNK(info.st_mode) or changed >= limit:
             return None
-        found[relative] = [
-            info.st_size,
-            info.st_mtime_ns,
-            info.st_ctime_ns,
-            info.st_ino,
-        ]
+        found[relative] = info
         if relative:  # the directories on the way to it: no link among them
             parent = relative.rpartition("/")[0]
             if parent:
                 pending.append(parent)
-    return list(found.items())
+    if any(found.get(relative) is None for relative in needed):
+        return None
+    try:
+        state = b"".join(map(_pack, found.values())).hex()
+    except struct.error:  # a time or size out of range: not kept
+        return None
+    return list(found), state
 
 
-def unchanged(base: str, recorded: object) -> bool:
-    """Whether every path recorded by :func:`probes` is as it was (an
-    exception for what :func:`probes` did not write)."""
-    if not isinstance(recorded, list):
-        raise TypeError(recorded)
+def unchanged(base: str, paths: Iterable[str], state: str) -> bool:
+    """Whether each of ``paths`` under ``base`` is in the ``state`` that
+    :func:`probes` recorded (an exception for what it did not write)."""
     base = base.rstrip("/") or "/"
     lstat = os.lstat
-    for relative, mark in recorded:
+    packed: list[bytes] = []
+    for relative in paths:
         try:
             info = lstat(f"{base}/{relative}" if relative else base)
         except (OSError, ValueError):
-            if mark is not None:
-                return False
+            packed.append(_NOTHING)
             continue
-        if (
-            mark is None
-            or mark[3] != info.st_ino
-            or mark[2] != info.st_ctime_ns
-            or mark[1] != info.st_mtime_ns
-            or mark[0] != info.st_size
-        ):
+        try:
+            packed.append(_pack(info))
+        except struct.error:  # out of range: it was not so when recorded
             return False
-    return True
+    return b"".join(packed).hex() == state
+
+
+def _pack(info: os.stat_result | None) -> bytes:
+    if info is None:
+        return _NOTHING
+    return _PACKED.pack(
+        1, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+    )
 
 
 class Answer(NamedTuple):
@@ -226,8 +236,8 @@ class FleetCache:
         if not isinstance(central, dict):
             return None
         try:
-            return central if unchanged(str(root), central.get("probes")) else None
-        except (IndexError, TypeError, ValueError):  # not written here
+            return central if _unchanged(str(root), central) else None
+        except (KeyError, TypeError, ValueError):  # not written here
             return None
 
     def record_central(self, root: Path, config: object, members: list[str]) -> None:
@@ -235,7 +245,12 @@ class FleetCache:
         self.data["central"] = (
             None
             if found is None
-            else {"probes": found, "config": config, "members": members}
+            else {
+                "paths": found[0],
+                "state": found[1],
+                "config": config,
+                "members": members,
+            }
         )
         self.changed = True
 
@@ -246,17 +261,9 @@ class FleetCache:
         ``"absent"`` for a project with no directory, from the cache; None
         when the cache cannot tell (not recorded, something changed, or a
         file not parsed may name it)."""
-        entry = self.projects.get(name)
-        if not isinstance(entry, dict) or self.data.get("config") != config:
+        if self.data.get("config") != config:
             return None
-        try:
-            if not unchanged(str(directory), entry["probes"]):
-                return None
-            if entry.get("absent"):
-                return "absent"
-            return _uses_of(name, entry, wanted)
-        except (KeyError, IndexError, TypeError, ValueError):  # not written here
-            return None
+        return _lookup(self.projects.get(name), name, str(directory), wanted)
 
     def answer(self, root: Path, workspace: Path | None, name: str) -> Answer | None:
         """The whole answer for ``name`` when the central files and every
@@ -267,9 +274,12 @@ class FleetCache:
         central = self.central(root)
         if central is None or not is_plain(wanted):
             return None
-        members, config = central.get("members"), central.get("config")
-        if not isinstance(members, list) or not all(
-            isinstance(member, str) for member in members
+        members, projects = central.get("members"), self.data.get("projects")
+        if (
+            self.data.get("config") != central.get("config")
+            or not isinstance(projects, dict)
+            or not isinstance(members, list)
+            or not all(isinstance(member, str) for member in members)
         ):
             return None
         base = workspace if workspace is not None else root.resolve().parent
@@ -278,7 +288,7 @@ class FleetCache:
         problems: list[str] = []
         directories: list[tuple[str, Path]] = []
         for member in members:
-            hit = self.lookup(member, f"{place}/{member}", config, wanted)
+            hit = _lookup(projects.get(member), member, f"{place}/{member}", wanted)
             if hit is None:
                 return None
             if isinstance(hit, str):  # "absent"
@@ -323,11 +333,43 @@ class FleetCache:
             print(f"accord: note: who-uses cache not written: {error}", file=sys.stderr)
 
 
+def entry(found: tuple[list[str], str], **data: object) -> dict[str, object]:
+    """A project's entry: the state of its paths (:func:`probes`) and
+    ``data``; ``uses``, a list, is kept as JSON text, decoded only by a run
+    for a library the project names."""
+    if "uses" in data:
+        data["uses"] = json.dumps(data["uses"], separators=(",", ":"))
+    return {"paths": found[0], "state": found[1], **data}
+
+
+def _unchanged(base: str, entry: dict[str, object]) -> bool:
+    paths, state = entry["paths"], entry["state"]
+    if not isinstance(paths, list):
+        raise TypeError(paths)
+    return unchanged(base, paths, str(state))
+
+
+def _lookup(
+    entry: object, project: str, directory: str, wanted: str
+) -> list[Use] | str | None:
+    """:meth:`FleetCache.lookup` for the entry of ``project``."""
+    if not isinstance(entry, dict):
+        return None
+    try:
+        if not _unchanged(directory, entry):
+            return None
+        if entry.get("absent"):
+            return "absent"
+        return _uses_of(project, entry, wanted)
+    except (KeyError, IndexError, TypeError, ValueError, RecursionError):
+        return None  # not written here
+
+
 def _uses_of(project: str, entry: dict[str, object], wanted: str) -> list[Use]:
     """The uses of ``wanted`` in a project's entry (``names``: of the uses
     parsed; ``words``: of the files not parsed); ValueError when a file not
     parsed may name it."""
-    text_words, names, uses = entry["words"], entry["names"], entry["uses"]
+    text_words, names = entry["words"], entry["names"]
     if not isinstance(text_words, str) or not isinstance(names, str):
         raise TypeError(entry)
     key = f" {wanted} "
@@ -335,6 +377,7 @@ def _uses_of(project: str, entry: dict[str, object], wanted: str) -> list[Use]:
         raise ValueError("a file not parsed may name it")
     if key not in names:
         return []
+    uses = json.loads(str(entry["uses"]))
     if not isinstance(uses, list):
         raise TypeError(uses)
     seen: set[tuple[str, int]] = set()  # a line is one use (a group included twice)
