@@ -7,6 +7,7 @@ import json
 import os
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.utils import canonicalize_name
@@ -172,12 +173,25 @@ def test_other_characters_answer_as_a_full_read(
     assert capsys.readouterr().out == full
 
 
+def read_cache() -> tuple[Path, dict[str, Any], str]:
+    """The cache file, its data and its words (JSON text)."""
+    (cache,) = usage_cache.cache_root().iterdir()
+    head, words = cache.read_text().split("\n")
+    return cache, json.loads(head), words
+
+
+def write_cache(cache: Path, data: dict[str, Any], words: str = "{}") -> None:
+    """Write a cache file as accord would (with its words' length)."""
+    data = {**data, "words": len(words.encode())}
+    cache.write_text(f"{json.dumps(data)}\n{words}")
+
+
 def test_a_corrupt_cache_is_ignored_and_replaced(
     fleet: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     expected = who_uses(fleet, "requests", capsys)
-    (cache,) = usage_cache.cache_root().iterdir()
-    key = json.loads(cache.read_text())["key"]
+    cache, data, _ = read_cache()
+    key = data["key"]
     wrong = [
         {"central": {"probes": "x", "members": [["alpha"]]}, "projects": {}},
         {"central": {"probes": [], "members": [["alpha"]]}, "projects": {}},
@@ -193,7 +207,38 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
     for text in garbage:
         cache.write_text(text)
         assert who_uses(fleet, "requests", capsys) == expected
-        assert json.loads(cache.read_text())["format"] == usage_cache.FORMAT
+        assert read_cache()[1]["format"] == usage_cache.FORMAT
+    for data in wrong:
+        for words in ["{}", "[]", '{"alpha": 1}', "{not json"]:
+            write_cache(
+                cache, {"format": usage_cache.FORMAT, "key": key, **data}, words
+            )
+            assert who_uses(fleet, "requests", capsys) == expected
+            assert read_cache()[1]["format"] == usage_cache.FORMAT
+
+
+def test_words_that_are_not_those_written_are_not_trusted(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project's words (of its files not parsed) are kept apart, decoded
+    only when their text spells the library: changed or cut, the cache is
+    rebuilt; not a project's, that project is loaded again."""
+    write(fleet.parent / "alpha" / "test-requirements.txt", "Oslo_Config>=1\nx\n")
+    expected = who_uses(fleet, "requests", capsys)
+    cache, data, words = read_cache()
+    assert " oslo-config " in json.loads(words)["alpha"]
+    for text in [f"{json.dumps(data)}\n{words[:-9]}", f"{json.dumps(data)}\n"]:
+        cache.write_text(text)  # cut short
+        assert who_uses(fleet, "oslo.config", capsys) == [
+            ("alpha", "test-requirements.txt", 1, "Oslo_Config>=1")
+        ]
+    assert who_uses(fleet, "requests", capsys) == expected
+    cache, data, words = read_cache()
+    # Of the right length: words that spell the name are decoded, and a
+    # project they do not hold is loaded.
+    for damaged in ['[" oslo-config "]', '{"beta": " oslo-config "}', "{ oslo-config "]:
+        write_cache(cache, data, damaged)
+        assert who_uses(fleet, "oslo.config", capsys)[0][0] == "alpha"
 
 
 @pytest.mark.parametrize("uses", ["[[1", '[["requests", 1]]', "{}", "7", "[1]"])
@@ -203,10 +248,9 @@ def test_damaged_uses_of_a_project_are_not_trusted(
     """A project's uses are decoded only by a run for a library it names:
     damaged, they send that project through the full load."""
     expected = who_uses(fleet, "requests", capsys)
-    (cache,) = usage_cache.cache_root().iterdir()
-    data = json.loads(cache.read_text())
+    cache, data, words = read_cache()
     data["projects"]["alpha"]["uses"] = uses
-    cache.write_text(json.dumps(data))
+    write_cache(cache, data, words)
     assert who_uses(fleet, "requests", capsys) == expected
 
 

@@ -29,12 +29,13 @@ import re
 import stat
 import struct
 import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 # Bumped whenever what an entry means changes: an older file is ignored.
-FORMAT = 2
+FORMAT = 3
 # The files load_central_repo reads (accord.central's names; a test keeps
 # the two lists equal): a change to any of them is a change to the answer.
 CENTRAL_FILES = (
@@ -203,9 +204,15 @@ class Answer(NamedTuple):
 class FleetCache:
     """The cache of one fleet: read once, updated, written back if changed."""
 
-    def __init__(self, file: Path | None, data: dict[str, object]) -> None:
+    def __init__(
+        self, file: Path | None, data: dict[str, object], words: bytes = b"{}"
+    ) -> None:
         self.file = file
         self.data = data
+        # Each project's words (of its files not parsed), kept apart as
+        # JSON text: a run for a name that text does not spell decodes none.
+        self.words_text = words
+        self.words: dict[str, object] | None = None
         self.changed = False
         self.started = time.time_ns()
 
@@ -213,15 +220,13 @@ class FleetCache:
     def open(cls, root: Path, workspace: Path | None) -> FleetCache:
         """The cache of the fleet of ``root`` with ``workspace`` (empty if
         there is none yet, or it cannot be read)."""
-        import zlib
-
         resolved = root.resolve()
         key = f"{resolved}\0{'' if workspace is None else workspace.absolute()}"
         # A short name is enough: the file holds its whole key, and a file
         # of another fleet is read as no cache at all.
         digest = zlib.crc32(key.encode("utf-8", "surrogateescape"))
         file = cache_root() / f"{resolved.name[:40]}-{digest:08x}.json"
-        return cls(file, _read(file, key))
+        return cls(file, *_read(file, key))
 
     @property
     def projects(self) -> dict[str, dict[str, object]]:
@@ -263,7 +268,8 @@ class FleetCache:
         file not parsed may name it)."""
         if self.data.get("config") != config:
             return None
-        return _lookup(self.projects.get(name), name, str(directory), wanted)
+        entry = self.projects.get(name)
+        return _lookup(entry, name, str(directory), wanted, self._words())
 
     def answer(self, root: Path, workspace: Path | None, name: str) -> Answer | None:
         """The whole answer for ``name`` when the central files and every
@@ -284,11 +290,13 @@ class FleetCache:
             return None
         base = workspace if workspace is not None else root.resolve().parent
         place = str(base)
+        words = self._words() if self.may_name(wanted) else None
         uses: list[Use] = []
         problems: list[str] = []
         directories: list[tuple[str, Path]] = []
         for member in members:
-            hit = _lookup(projects.get(member), member, f"{place}/{member}", wanted)
+            entry = projects.get(member)
+            hit = _lookup(entry, member, f"{place}/{member}", wanted, words)
             if hit is None:
                 return None
             if isinstance(hit, str):  # "absent"
@@ -298,19 +306,43 @@ class FleetCache:
                 directories.append((member, base / member))  # to show its paths
         return Answer(uses, problems, directories)
 
+    def may_name(self, wanted: str) -> bool:
+        """Whether a project's words may name ``wanted``: when their text
+        (JSON of words and project names) spells neither `` wanted `` nor
+        :data:`ANY_NAME`, none does, and none is decoded."""
+        if self.words is not None:
+            return True
+        text = self.words_text
+        return f" {wanted} ".encode() in text or f'"{ANY_NAME}"'.encode() in text
+
+    def _words(self) -> dict[str, object]:
+        if self.words is None:
+            try:
+                decoded = json.loads(self.words_text)
+            except (ValueError, RecursionError):
+                decoded = None
+            # Damaged: every project's entry lacks its words, and is loaded.
+            self.words = decoded if isinstance(decoded, dict) else {}
+        return self.words
+
     def use_config(self, config: object) -> None:
         """Project entries hold for one configuration (the files looked for):
         another one forgets them."""
         if self.data.get("config") != config:
             self.data["config"] = config
             self.data["projects"] = {}
+            self.words = {}
             self.changed = True
 
     def record(self, name: str, entry: dict[str, object] | None) -> None:
+        words = self._words()
+        words.pop(name, None)
         if entry is None:
             if self.projects.pop(name, None) is not None:
                 self.changed = True
             return
+        if "words" in entry:
+            words[name] = entry.pop("words")
         self.projects[name] = entry
         self.changed = True
 
@@ -323,7 +355,11 @@ class FleetCache:
         from accord.errors import AccordError
         from accord.files import write_atomic
 
-        text = json.dumps(self.data, separators=(",", ":"))
+        words = self.words_text
+        if self.words is not None:
+            words = json.dumps(self.words, separators=(",", ":")).encode()
+        data = {**self.data, "words": len(words)}  # a file cut short is not read
+        text = f"{json.dumps(data, separators=(',', ':'))}\n{words.decode()}"
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.file, text, durable=False)
@@ -350,9 +386,14 @@ def _unchanged(base: str, entry: dict[str, object]) -> bool:
 
 
 def _lookup(
-    entry: object, project: str, directory: str, wanted: str
+    entry: object,
+    project: str,
+    directory: str,
+    wanted: str,
+    words: dict[str, object] | None,
 ) -> list[Use] | str | None:
-    """:meth:`FleetCache.lookup` for the entry of ``project``."""
+    """:meth:`FleetCache.lookup` for the entry of ``project``; ``words``:
+    every project's, or None when none may name ``wanted``."""
     if not isinstance(entry, dict):
         return None
     try:
@@ -360,22 +401,29 @@ def _lookup(
             return None
         if entry.get("absent"):
             return "absent"
+        if words is not None:
+            _check_words(words[project], wanted)
         return _uses_of(project, entry, wanted)
     except (KeyError, IndexError, TypeError, ValueError, RecursionError):
         return None  # not written here
 
 
+def _check_words(text_words: object, wanted: str) -> None:
+    """ValueError when a project's words (of its files not parsed) may
+    name ``wanted``."""
+    if not isinstance(text_words, str):
+        raise TypeError(text_words)
+    if text_words == ANY_NAME or f" {wanted} " in text_words:
+        raise ValueError("a file not parsed may name it")
+
+
 def _uses_of(project: str, entry: dict[str, object], wanted: str) -> list[Use]:
     """The uses of ``wanted`` in a project's entry (``names``: of the uses
-    parsed; ``words``: of the files not parsed); ValueError when a file not
-    parsed may name it."""
-    text_words, names = entry["words"], entry["names"]
-    if not isinstance(text_words, str) or not isinstance(names, str):
-        raise TypeError(entry)
-    key = f" {wanted} "
-    if text_words == ANY_NAME or key in text_words:
-        raise ValueError("a file not parsed may name it")
-    if key not in names:
+    parsed, each as `` name ``)."""
+    names = entry["names"]
+    if not isinstance(names, str):
+        raise TypeError(names)
+    if f" {wanted} " not in names:
         return []
     uses = json.loads(str(entry["uses"]))
     if not isinstance(uses, list):
@@ -395,13 +443,18 @@ def cache_root() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "accord" / "who-uses"
 
 
-def _read(file: Path, key: str) -> dict[str, object]:
-    """The cache's data, or a fresh one if it is missing, unreadable, of
-    another format or another fleet (a hash collision)."""
-    fresh: dict[str, object] = {"format": FORMAT, "key": key, "projects": {}}
+def _read(file: Path, key: str) -> tuple[dict[str, object], bytes]:
+    """The cache's data and words (the file's two lines, the second as JSON
+    text), or fresh ones if it is missing, unreadable, of another format or
+    another fleet (a hash collision), or cut short."""
+    fresh: tuple[dict[str, object], bytes] = (
+        {"format": FORMAT, "key": key, "projects": {}},
+        b"{}",
+    )
     try:
         with file.open("rb") as handle:
-            data = json.loads(handle.read())
+            head, _, words = handle.read().partition(b"\n")
+        data = json.loads(head)
     except (OSError, ValueError, RecursionError):
         return fresh
     if (
@@ -409,6 +462,7 @@ def _read(file: Path, key: str) -> dict[str, object]:
         or data.get("format") != FORMAT
         or data.get("key") != key
         or not isinstance(data.get("projects"), dict)
+        or data.pop("words", None) != len(words)
     ):
         return fresh
-    return data
+    return data, words
