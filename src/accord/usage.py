@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName, canonicalize_name
 
@@ -13,7 +14,6 @@ from accord.errors import AccordError
 from accord.members import Member, fleet_members
 from accord.project import Project, load_project
 from accord.usage_cache import (
-    Answer,
     FleetCache,
     Use,
     entry,
@@ -21,6 +21,9 @@ from accord.usage_cache import (
     probes,
     words,
 )
+
+if TYPE_CHECKING:
+    from accord.usage_cache import Answer
 
 __all__ = ["Use", "find_users", "fleet_users", "uses_in"]
 
@@ -41,7 +44,7 @@ def fleet_users(
             root, cache_key(central.config), [member.name for member in members]
         )
     uses, problems = find_users(central, members, name, cache)
-    return Answer(uses, problems, [(member.name, member.path) for member in members])
+    return uses, problems, [(member.name, member.path) for member in members]
 
 
 def find_users(
