@@ -12,6 +12,7 @@ one line with where to report it, and its traceback only under
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import gc
 import importlib
@@ -35,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # what survived) only costs time: a file of 20,000 lines spent a tenth
     # of its check there. Cycles are still collected, less often (as mypy).
     gc.set_threshold(100_000, 20, 20)
+    if argv is None:  # the process's own command: the interpreter exits next
+        atexit.register(gc.freeze)
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = _take_verbose(argv)
     try:
