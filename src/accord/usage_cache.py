@@ -182,7 +182,7 @@ def unchanged(base: str, paths: Iterable[str], state: str) -> bool:
     """Whether each of ``paths`` under ``base`` is in the ``state`` that
     :func:`probes` recorded (an exception for what it did not write)."""
     base = base.rstrip("/") or "/"
-    lstat = os.lstat
+    lstat, pack = os.lstat, _PACKED.pack  # as _pack, inline: 4,000 calls a run
     packed: list[bytes] = []
     for relative in paths:
         try:
@@ -191,7 +191,9 @@ def unchanged(base: str, paths: Iterable[str], state: str) -> bool:
             packed.append(_NOTHING)
             continue
         try:
-            packed.append(_pack(info))
+            packed.append(
+                pack(1, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            )
         except struct.error:  # out of range: it was not so when recorded
             return False
     return b"".join(packed).hex() == state
