@@ -13,7 +13,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 import accord.usage
-from accord import usage_cache
+from accord import usage_cache, usage_state
 from accord.central import (
     BACKPORTS,
     DENYLISTS,
@@ -38,7 +38,7 @@ def write(path: Path, text: str, mtime: int = LONG_AGO) -> None:
 def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three projects (one without a directory). A file changed within the
     last two seconds is not trusted; here, a file written before the run is."""
-    monkeypatch.setattr(usage_cache, "RACY_NS", 0)
+    monkeypatch.setattr(usage_state, "RACY_NS", 0)
     repo = tmp_path / "requirements"
     write(repo / "global-requirements.txt", "requests\noslo.config\npbr\n")
     write(repo / "projects.txt", "alpha\nbeta\ngone\n")
@@ -260,7 +260,7 @@ def test_a_state_the_cache_cannot_pack_is_loaded_every_time(
     """A time or size out of the record's range (here made narrow: 32-bit
     modification times) is not kept: such a project is read on every run,
     and answered right."""
-    monkeypatch.setattr(usage_cache, "_PACKED", struct.Struct("<BQiqQ"))
+    monkeypatch.setattr(usage_state, "_PACKED", struct.Struct("<BQiqQ"))
     expected = who_uses(fleet, "requests", capsys)
     assert [use[0] for use in expected] == ["alpha", "beta"]
     loads = Loads(monkeypatch)
@@ -282,7 +282,7 @@ def test_files_changed_just_now_are_not_trusted(
     """A file written in the same clock tick as the run could change again
     without its times moving: its project is loaded again next time."""
     who_uses(fleet, "pbr", capsys)
-    monkeypatch.setattr(usage_cache, "RACY_NS", 2_000_000_000)
+    monkeypatch.setattr(usage_state, "RACY_NS", 2_000_000_000)
     write(fleet.parent / "beta" / "requirements.txt", "pbr\n")  # changed just now
     who_uses(fleet, "pbr", capsys)
     loads = Loads(monkeypatch)

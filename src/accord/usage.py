@@ -18,9 +18,9 @@ from accord.usage_cache import (
     Use,
     entry,
     is_plain,
-    probes,
     words,
 )
+from accord.usage_state import probes
 
 if TYPE_CHECKING:
     from accord.usage_cache import Answer

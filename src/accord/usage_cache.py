@@ -13,12 +13,16 @@ project (only) through the full load. Central files are checked the same
 way, so an edited accord.toml or projects.txt is read again.
 
 The cache lives in ``$XDG_CACHE_HOME/accord/who-uses/`` (default
-``~/.cache``), one JSON file per requirements repo and workspace, replaced
-atomically; a file that cannot be read or is not this format is ignored
-(and replaced). ``who-uses --no-cache`` neither reads nor writes it.
+``~/.cache``), one file per requirements repo and workspace, replaced
+atomically: a line of JSON (the central state, and each project's paths,
+their state packed (:mod:`accord.usage_state`), the names it uses and those
+uses as JSON text, decoded only for a name it uses), then a line of JSON
+with each project's words, decoded only when its text spells the name
+asked. A file that cannot be read, is cut short or is not this format is
+ignored (and replaced). ``who-uses --no-cache`` neither reads nor writes it.
 
 Light to import on purpose: a run answered from the cache imports neither
-packaging nor the project loader.
+packaging nor the project loader, nor typing.
 """
 
 from __future__ import annotations
@@ -26,13 +30,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
-import struct
 import time
 import zlib
 from collections import namedtuple
 from collections.abc import Iterable
 from pathlib import Path
+
+from accord.usage_state import probes, unchanged
 
 TYPE_CHECKING = False  # typing's, without importing typing (~12 M instructions)
 
@@ -49,10 +53,6 @@ CENTRAL_FILES = (
     "projects.txt",
     "backports.txt",
 )
-# A file modified this recently may change again within the same clock tick
-# without its size or times moving (git's "racily clean" files): such a
-# project is loaded again next time instead of trusted.
-RACY_NS = 2_000_000_000
 _SEPARATORS = re.compile(r"--+")
 # Bytes as words() reads them: letters and digits kept, a separator "-",
 # anything else a space (the text is lowercased before).
@@ -62,16 +62,6 @@ _NAME_BYTES = bytes(
 )
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ANY_NAME = "*"  # the words of a text that may hide a spelling (a backslash)
-
-# What is at a path, packed: a tag (1: something), its size, modification
-# and change times (the change time moves on every write, even one that
-# puts the modification time back) and its inode (a file replaced by
-# another); nothing at the path packs as zeros. A project's state is that
-# of each of its paths in turn, in hex: a check packs what is there now and
-# compares the strings, so a run decodes no number of the cache's.
-_PACKED = struct.Struct("<BQqqQ")
-_NOTHING = bytes(_PACKED.size)
-
 
 if TYPE_CHECKING:
     from typing import NamedTuple
@@ -129,82 +119,6 @@ def words(texts: Iterable[str]) -> str:
         found = _SEPARATORS.sub("-", found)
     found = f"{found} ".replace("- ", " ")
     return f" {' '.join(set(found.split()))} "
-
-
-def probes(
-    base: str, relatives: Iterable[str], since: int, needed: Iterable[str] = ()
-) -> tuple[list[str], str] | None:
-    """The paths whose state says whether the paths ``relatives`` under
-    ``base`` are as they are now, and that state (see :func:`unchanged`):
-    each one that exists and each directory on the way to it; for one that
-    does not, its nearest directory that does (a file cannot appear in a
-    directory without changing its times; this spares an exception a
-    missing file). ``""`` is ``base`` itself, recorded as nothing if it
-    does not exist. None if a path is a symbolic link (where it leads could
-    change without it), changed since ``since`` less :data:`RACY_NS`
-    (nanoseconds), or is one of ``needed`` and does not exist."""
-    base = base.rstrip("/") or "/"
-    found: dict[str, os.stat_result | None] = {}
-    looked: set[str] = set()
-    limit = since - RACY_NS
-    pending = list(relatives)
-    while pending:
-        relative = pending.pop()
-        if relative in looked:
-            continue
-        looked.add(relative)
-        try:
-            info = os.lstat(f"{base}/{relative}" if relative else base)
-        except (OSError, ValueError):
-            if relative:
-                pending.append(relative.rpartition("/")[0])
-            else:
-                found[relative] = None
-            continue
-        changed = max(info.st_mtime_ns, info.st_ctime_ns)
-        if stat.S_ISLNK(info.st_mode) or changed >= limit:
-            return None
-        found[relative] = info
-        if relative:  # the directories on the way to it: no link among them
-            parent = relative.rpartition("/")[0]
-            if parent:
-                pending.append(parent)
-    if any(found.get(relative) is None for relative in needed):
-        return None
-    try:
-        state = b"".join(map(_pack, found.values())).hex()
-    except struct.error:  # a time or size out of range: not kept
-        return None
-    return list(found), state
-
-
-def unchanged(base: str, paths: Iterable[str], state: str) -> bool:
-    """Whether each of ``paths`` under ``base`` is in the ``state`` that
-    :func:`probes` recorded (an exception for what it did not write)."""
-    base = base.rstrip("/") or "/"
-    lstat, pack = os.lstat, _PACKED.pack  # as _pack, inline: 4,000 calls a run
-    packed: list[bytes] = []
-    for relative in paths:
-        try:
-            info = lstat(f"{base}/{relative}" if relative else base)
-        except (OSError, ValueError):
-            packed.append(_NOTHING)
-            continue
-        try:
-            packed.append(
-                pack(1, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-            )
-        except struct.error:  # out of range: it was not so when recorded
-            return False
-    return b"".join(packed).hex() == state
-
-
-def _pack(info: os.stat_result | None) -> bytes:
-    if info is None:
-        return _NOTHING
-    return _PACKED.pack(
-        1, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
-    )
 
 
 class FleetCache:
