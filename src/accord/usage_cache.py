@@ -62,6 +62,9 @@ _NAME_BYTES = bytes(
 )
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ANY_NAME = "*"  # the words of a text that may hide a spelling (a backslash)
+# JSON as the cache writes it; one encoder, as json.dumps with options
+# builds one a call (a first run encodes each project's uses).
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 if TYPE_CHECKING:
     from typing import NamedTuple
@@ -277,9 +280,9 @@ class FleetCache:
 
         words = self.words_text
         if self.words is not None:
-            words = json.dumps(self.words, separators=(",", ":")).encode()
+            words = _COMPACT.encode(self.words).encode()
         data = {**self.data, "words": len(words)}  # a file cut short is not read
-        text = f"{json.dumps(data, separators=(',', ':'))}\n{words.decode()}"
+        text = f"{_COMPACT.encode(data)}\n{words.decode()}"
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.file, text, durable=False)
@@ -294,7 +297,7 @@ def entry(found: tuple[list[str], str], **data: object) -> dict[str, object]:
     ``data``; ``uses``, a list, is kept as JSON text, decoded only by a run
     for a library the project names."""
     if "uses" in data:
-        data["uses"] = json.dumps(data["uses"], separators=(",", ":"))
+        data["uses"] = _COMPACT.encode(data["uses"])
     return {"paths": found[0], "state": found[1], **data}
 
 
