@@ -4,6 +4,7 @@ any change to a file a project's load looked at is seen."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import struct
 from pathlib import Path
@@ -174,16 +175,27 @@ def test_other_characters_answer_as_a_full_read(
 
 
 def read_cache() -> tuple[Path, dict[str, Any], str]:
-    """The cache file, its data and its words (JSON text)."""
+    """The cache file, its data (marshal, after a line of JSON that says
+    its size) and its words (JSON text, after the data)."""
     (cache,) = usage_cache.cache_root().iterdir()
-    head, words = cache.read_text().split("\n")
-    return cache, json.loads(head), words
+    line, _, rest = cache.read_bytes().partition(b"\n")
+    size = json.loads(line)["data"]
+    return cache, marshal.loads(rest[:size]), rest[size:].decode()
 
 
-def write_cache(cache: Path, data: dict[str, Any], words: str = "{}") -> None:
-    """Write a cache file as accord would (with its words' length)."""
-    data = {**data, "words": len(words.encode())}
-    cache.write_text(f"{json.dumps(data)}\n{words}")
+def write_cache(
+    cache: Path,
+    data: dict[str, Any],
+    words: str = "{}",
+    changed: dict[str, object] | None = None,
+) -> None:
+    """Write a cache file as accord would, with fields of its first line
+    ``changed``."""
+    blob, text = marshal.dumps(data), words.encode()
+    sizes = {"data": len(blob), "words": len(text)}
+    line = {"format": usage_cache.FORMAT, **usage_cache._WRITER, **sizes}
+    line.update(changed or {})
+    cache.write_bytes(json.dumps(line).encode() + b"\n" + blob + text)
 
 
 def test_a_corrupt_cache_is_ignored_and_replaced(
@@ -217,6 +229,33 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
             assert read_cache()[1]["format"] == usage_cache.FORMAT
 
 
+def test_a_cache_of_another_python_or_damaged_data_is_rebuilt(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data is in marshal's format, which is the Python's own: a file
+    another Python wrote, or whose data is damaged, is read as no cache."""
+    expected = who_uses(fleet, "requests", capsys)
+    cache, data, words = read_cache()
+    whole = cache.read_bytes()
+    start = whole.index(b"\n") + 1
+    end = start + json.loads(whole[:start])["data"]
+    half = (start + end) // 2
+    damaged = [  # the same size, so only the data tells
+        whole[:start] + b"\xff" * (end - start) + whole[end:],
+        whole[:half] + b"\0" * (end - half) + whole[end:],
+    ]
+    for contents in damaged:
+        cache.write_bytes(contents)
+        assert who_uses(fleet, "requests", capsys) == expected
+        assert read_cache()[1] == data
+    for header in [{"python": [2, 7]}, {"marshal": 1}, {"data": 0}, {"words": 1}]:
+        write_cache(cache, data, words, header)
+        loads = Loads(monkeypatch)
+        assert who_uses(fleet, "requests", capsys) == expected
+        assert loads.count >= 2  # alpha and beta, read again
+        assert read_cache()[1] == data
+
+
 def test_words_that_are_not_those_written_are_not_trusted(
     fleet: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -227,8 +266,9 @@ def test_words_that_are_not_those_written_are_not_trusted(
     expected = who_uses(fleet, "requests", capsys)
     cache, data, words = read_cache()
     assert " oslo-config " in json.loads(words)["alpha"]
-    for text in [f"{json.dumps(data)}\n{words[:-9]}", f"{json.dumps(data)}\n"]:
-        cache.write_text(text)  # cut short
+    whole = cache.read_bytes()
+    for contents in [whole[:-9], whole[: -len(words)]]:
+        cache.write_bytes(contents)  # cut short
         assert who_uses(fleet, "oslo.config", capsys) == [
             ("alpha", "test-requirements.txt", 1, "Oslo_Config>=1")
         ]
