@@ -309,6 +309,23 @@ def test_a_state_the_cache_cannot_pack_is_loaded_every_time(
     assert loads.count == 2  # alpha and beta; gone (no directory) is kept
 
 
+def test_the_file_of_an_older_accord_is_removed(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Formats 1-3 were .json files: the fleet's is removed once its
+    .cache file is written."""
+    who_uses(fleet, "requests", capsys)
+    cache, _, _ = read_cache()
+    old = cache.with_suffix(".json")
+    old.write_text("{}")
+    write(fleet / "projects.txt", "alpha\nbeta\n", mtime=LONG_AGO + 1)
+    assert [use[0] for use in who_uses(fleet, "requests", capsys)] == [
+        "alpha",
+        "beta",
+    ]
+    assert list(usage_cache.cache_root().iterdir()) == [cache]
+
+
 def test_no_cache_writes_nothing(
     fleet: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
