@@ -1,7 +1,6 @@
 """Load a requirements repo's central files into model values."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from pathlib import Path
 from typing import NamedTuple
 

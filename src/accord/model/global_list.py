@@ -5,8 +5,7 @@ directly above an entry are its rationale (why a cap or exclusion exists).
 A name may appear on several lines with different markers.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple

@@ -7,8 +7,7 @@ the central exclusions and caps the project still lets through, marker and
 minimum problems, and the specifier and marker the project should have.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
