@@ -271,8 +271,7 @@ def _verdict_findings(
     name = item.requirement.name
     where = (item.path, item.line)
     assert verdict.entry is not None
-    entry_at = f"{central.global_list.path}:{verdict.entry.lineno}"
-    central_text = str(verdict.entry.requirement)
+    entry = verdict.entry
     for spec in verdict.extra:
         kind = "exclusion" if spec.operator == "!=" else "cap"
         yield Finding(
@@ -280,7 +279,7 @@ def _verdict_findings(
             "error",
             *where,
             f"{name}: the {kind} {spec} is not in the global list "
-            f"({central_text} at {entry_at})",
+            f"({entry.requirement} at {central.global_list.path}:{entry.lineno})",
             "remove it (accord sync does), or propose it for the global list",
         )
     for spec in verdict.missing:

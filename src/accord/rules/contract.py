@@ -98,8 +98,15 @@ def minimum_of(specifiers: SpecifierSet) -> Version | None:
 
 def _floor(spec: Specifier) -> Version | None:
     """The version a minimum or pin starts at; None for ``===`` of a non-version."""
+    return _version(spec.version.removesuffix(".*"))
+
+
+@lru_cache(maxsize=16384)
+def _version(text: str) -> Version | None:
+    """``Version(text)``, once per distinct text (a check asks for each
+    minimum several times), or None if it is not a version."""
     try:
-        return Version(spec.version.removesuffix(".*"))
+        return Version(text)
     except InvalidVersion:
         return None
 
