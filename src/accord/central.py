@@ -15,7 +15,6 @@ from accord.model.name_lists import (
     parse_name_list,
     parse_project_list,
 )
-from accord.vcs.git import read_at
 
 GLOBAL_REQUIREMENTS = "global-requirements.txt"
 UPPER_CONSTRAINTS = "upper-constraints.txt"
@@ -56,6 +55,8 @@ def load_central_repo(root: Path, commit: str | None = None) -> CentralRepo:
 
     def optional(name: str) -> str | None:
         if commit is not None:
+            from accord.vcs.git import read_at  # only for a Depends-On commit
+
             data = read_at(root, commit, name)
             return None if data is None else decode(data, f"{name}@{commit[:12]}")
         path = root / name

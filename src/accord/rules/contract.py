@@ -173,7 +173,7 @@ def judge(
     elif project_minimum is None and requirement.url is None:
         minimum_problem = "it has no minimum version; each project declares its own"
 
-    in_range = SpecifierSet(",".join(str(s) for s in kept if s.operator in MINIMUM))
+    in_range = SpecifierSet([s for s in kept if s.operator in MINIMUM])
     missing: list[Specifier] = []
     floor = minimum_of(in_range)
     kept_keys = {spec_key(s) for s in kept}
