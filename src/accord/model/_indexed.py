@@ -24,7 +24,9 @@ from accord.model.requirements_file import (
     parse_line,
 )
 
-_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9._-]+")
+# Compiled by re when first used: only a file with continuations or "\r"
+# reads its names a line at a time.
+_NAME_CHARACTERS = r"[A-Za-z0-9._-]+"
 # The name a line starts with, in text already folded as canonicalize_name
 # folds a name (lower case, "-" for "." and "_", no "--"): each match is a
 # whole line, so findall gives one name a line ("" for none) and the regex
@@ -45,7 +47,7 @@ def leading_name(content: str) -> NormalizedName | None:
     on with ``.``, ``-`` or ``_``). So it picks the lines to parse for a
     name; whether they parse is still packaging's answer.
     """
-    match = _NAME_CHARACTERS.match(content)
+    match = re.match(_NAME_CHARACTERS, content)
     return None if match is None else canonicalize_name(match.group())
 
 
