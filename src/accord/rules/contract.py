@@ -78,7 +78,9 @@ def spec_key(spec: Specifier) -> tuple[str, str]:
 def _spec_key(operator: str, version: str) -> tuple[str, str]:
     if operator == "===":
         return operator, version
-    return operator, canonicalize_version(version, strip_trailing_zero=operator != "~=")
+    return operator, canonicalize_version(
+        _parsed(version), strip_trailing_zero=operator != "~="
+    )
 
 
 def same_specifiers(left: Iterable[Specifier], right: Iterable[Specifier]) -> bool:
@@ -109,6 +111,13 @@ def _version(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
+
+
+def _parsed(text: str) -> Version | str:
+    """``text`` as a Version (parsed once), or as it is when it is not one:
+    what packaging's functions taking either would make of it."""
+    version = _version(text)
+    return text if version is None else version
 
 
 def select_entries(
@@ -199,7 +208,7 @@ def judge(
         if spec_key(spec) in kept_keys:
             continue
         if spec.operator != EXCLUSION or in_range.contains(
-            spec.version, prereleases=True
+            _parsed(spec.version), prereleases=True
         ):
             missing.append(spec)
     target = [*kept, *missing]
