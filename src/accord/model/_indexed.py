@@ -100,7 +100,25 @@ class IndexedFile:
     def kinds(self) -> list[Kind]:
         """What each line is, without parsing any requirement."""
         if self._kinds is None:
-            self._kinds = [_kind(line) for _, line, _ in self.raw]
+            self._kinds = kinds = []
+            for _, line, _ in self.raw:
+                if "\\" in line:
+                    content, comment = line_content(line)
+                    if not content:
+                        kinds.append("blank" if comment is None else "comment")
+                        continue
+                else:
+                    # No continuation: the content starts where the text
+                    # does, and a "#" first means a comment (what
+                    # line_content finds, without splitting).
+                    content = line.lstrip()
+                    if not content:
+                        kinds.append("blank")
+                        continue
+                    if content[0] == "#":
+                        kinds.append("comment")
+                        continue
+                kinds.append("option" if content[0] == "-" else "requirement")
         return self._kinds
 
     def line(self, index: int) -> Line:
@@ -152,20 +170,3 @@ class IndexedDocument:
     def file(self) -> RequirementsFile:
         """Every line parsed."""
         return self._lines.file()
-
-
-def _kind(line: str) -> Kind:
-    if "\\" in line:
-        content, comment = line_content(line)
-        if not content:
-            return "blank" if comment is None else "comment"
-    else:
-        # No continuation: the content starts where the text does, and a
-        # "#" first means a comment (what line_content finds, without
-        # splitting).
-        content = line.lstrip()
-        if not content:
-            return "blank"
-        if content[0] == "#":
-            return "comment"
-    return "option" if content[0] == "-" else "requirement"
