@@ -10,8 +10,7 @@ propose code. Each handler takes the parsed options as keyword arguments
 named by their ``dest``.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -25,7 +24,7 @@ class Command(NamedTuple):
     handler: str | None = None  # "module:function"; None for a group
     # "module:function" taking the command's parser; None for no arguments
     arguments: str | None = None
-    commands: Mapping[str, Command] = {}
+    commands: Mapping[str, "Command"] = {}
 
 
 COMMANDS: Mapping[str, Command] = {
