@@ -10,7 +10,8 @@ propose code. Each handler takes the parsed options as keyword arguments
 named by their ``dest``.
 """
 
-# Annotations are evaluated here, not postponed: see accord.findings.
+from __future__ import annotations
+
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -24,7 +25,7 @@ class Command(NamedTuple):
     handler: str | None = None  # "module:function"; None for a group
     # "module:function" taking the command's parser; None for no arguments
     arguments: str | None = None
-    commands: Mapping[str, "Command"] = {}
+    commands: Mapping[str, Command] = {}
 
 
 COMMANDS: Mapping[str, Command] = {
