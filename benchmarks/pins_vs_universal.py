@@ -16,10 +16,13 @@ against the network floor: fetching the simple pages of every pinned name
 (16 at a time, the same Fetcher accord uses), measured here and now.
 With ``--baseline DIR`` (another checkout of accord, e.g. ``git worktree
 add /tmp/base main``), that accord runs too, interleaved, cold and stale.
+With ``--compare-lock``, also one platform-restricted ``uv lock``, that lock
+and the universal compile through accord's relay, and the lock split per
+Python against accord's pins (see universal_lock.py).
 
     python benchmarks/pins_vs_universal.py [--rounds 3]
         [--pythons 3.11,3.12,3.13,3.14] [--stale] [--uv-cache-dir DIR]
-        [--baseline DIR]
+        [--baseline DIR] [--compare-lock]
 """
 
 from __future__ import annotations
@@ -40,6 +43,14 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from constraints_generate import REAL, STATIC  # noqa: E402
+from universal_lock import (  # noqa: E402
+    accord_pins,
+    compare,
+    lock_command,
+    lock_project,
+    relayed,
+    split_lock,
+)
 
 MAX_AGE = 600  # what PyPI (and the relay) say of a page
 
@@ -62,6 +73,7 @@ def make_repo(work: Path, pythons: list[str]) -> Path:
 
 def universal_inputs(repo: Path, work: Path) -> list[str]:
     """uv's arguments for the universal resolution of what accord resolves."""
+    work.mkdir(parents=True, exist_ok=True)
     from accord.central import load_central_repo
     from accord.resolve.generate import build_requests
     from accord.resolve.uv import find_uv
@@ -175,14 +187,57 @@ def stale_reruns(
         print(f"ratio {side} re-run/floor: {seconds / floor:.2f} (target <= 2)")
 
 
-def main() -> None:
+def other_command(side: str, universal: list[str], repo: Path, work: Path) -> list[str]:
+    """The command of a side that is not an accord's."""
+    if side == "uv":
+        return universal
+    if side == "uv-relay":
+        return universal_inputs(repo, work)
+    lock_project(repo, work)
+    return lock_command(work)
+
+
+def report_lock(
+    times: dict[str, list[float]],
+    uv: float,
+    relay_cpu: dict[str, list[float]],
+    lock: Path,
+    repo: Path,
+    pythons: list[str],
+) -> None:
+    """The lock's sides against uv's, and its last lock split per Python
+    against accord's last pins."""
+    labels = {
+        "lock": "uv lock, linux x86_64",
+        "lock-relay": "uv lock, through the relay",
+        "uv-relay": "uv --universal, relay",
+    }
+    for side, label in labels.items():
+        median = summary(f"{label:28}", times[side])
+        print(f"ratio {side}/uv: {median / uv:.2f}")
+    for side, cpu in relay_cpu.items():
+        print(f"relay CPU in {side}: " + ", ".join(f"{c:.1f} s" for c in cpu))
+    ours = accord_pins(repo / "upper-constraints.txt", pythons)
+    differences = compare(split_lock(lock, pythons), ours, repo)
+    print(f"lock split per Python vs accord: {len(differences)} differences")
+    print("\n".join(differences))
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pythons", default="3.11,3.12,3.13,3.14")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--stale", action="store_true", help="also the re-run")
     parser.add_argument("--uv-cache-dir", type=Path, default=None)
     parser.add_argument("--baseline", type=Path, default=None)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--compare-lock", action="store_true", help="also uv lock and the relay"
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments()
     pythons = args.pythons.split(",")
     work = Path(tempfile.mkdtemp(prefix="accord-universal-"))
     store = Path(tempfile.mkdtemp(dir=args.uv_cache_dir, prefix="accord-uv-"))
@@ -192,22 +247,33 @@ def main() -> None:
         checkouts["baseline"] = args.baseline.resolve()
     repos = {side: make_repo(work / side, pythons) for side in checkouts}
     universal = universal_inputs(repos["accord"], work)
-    times: dict[str, list[float]] = {side: [] for side in [*checkouts, "uv"]}
+    sides = [*checkouts, "uv"]
+    if args.compare_lock:
+        sides += ["lock", "lock-relay", "uv-relay"]
+    times: dict[str, list[float]] = {side: [] for side in sides}
+    relay_cpu: dict[str, list[float]] = {"lock-relay": [], "uv-relay": []}
     last: dict[str, str] = {}
     for number in range(args.rounds):
-        runs = [
-            (side, accord_command(repos[side], pythons), checkout)
-            for side, checkout in checkouts.items()
-        ]
-        runs.append(("uv", universal, ROOT))
-        shift = number % len(runs)  # no side always goes first
-        for side, command, checkout in runs[shift:] + runs[:shift]:
+        shift = number % len(sides)  # no side always goes first
+        for side in sides[shift:] + sides[:shift]:
             name = f"{side}-{number}"
-            seconds, code, error = timed(command, caches(store, name, checkout))
+            env = caches(store, name, checkouts.get(side, ROOT))
+            if side in checkouts:
+                # Cold: no previous pins either.
+                (repos[side] / "upper-constraints.txt").unlink(missing_ok=True)
+                command = accord_command(repos[side], pythons)
+            else:
+                command = other_command(side, universal, repos["accord"], work / name)
+            if side in relay_cpu:
+                with relayed(env, pythons, store / name / "relay") as measured:
+                    seconds, code, error = timed(command, env)
+                relay_cpu[side].append(measured["cpu"])
+            else:
+                seconds, code, error = timed(command, env)
             if code != 0:
                 sys.exit(f"{side} failed (exit {code}):\n{error}")
             times[side].append(seconds)
-            if side != "uv":
+            if side in checkouts:
                 if side in last:
                     shutil.rmtree(store / last[side])
                 last[side] = name
@@ -218,6 +284,9 @@ def main() -> None:
     for side in checkouts:
         median = summary(f"{side + ' constraints generate':28}", times[side])
         print(f"ratio {side}/uv: {median / uv:.2f} (target <= 0.80)")
+    if args.compare_lock:
+        lock = work / f"lock-{args.rounds - 1}"
+        report_lock(times, uv, relay_cpu, lock, repos["accord"], pythons)
     if args.stale:
         stale_reruns(checkouts, repos, pythons, store, last)
     shutil.rmtree(work)

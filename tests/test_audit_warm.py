@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from accord.audit.learnt import KEEP_FOR, Learnt, Summary
+from accord.audit.model import Release
+from accord.index._cache import Validators
 
 from .indexserver import TestIndex, index_fixture  # noqa: F401
 from .osvserver import FakeOsv
@@ -140,3 +147,54 @@ def test_summaries_that_cannot_be_written_only_cost_time(
     assert first == second == 1
     assert before["findings"] == after["findings"]
     assert by_rule(after)["A001"]
+
+
+def _learnt(etag: str, checked: float, *versions: str) -> Learnt:
+    releases = {
+        v: Release(name=canonicalize_name("lib"), version=Version(v), licence="MIT")
+        for v in versions
+    }
+    return Learnt(Validators(etag, None, checked, 600), releases)
+
+
+def _kept(directory: Path, name: str, *versions: str) -> bool:
+    summary = Summary(directory, "https://index.example/simple/")
+    summary.load()
+    wanted = [Version(v) for v in versions]
+    return summary.get(canonicalize_name(name), wanted) is not None
+
+
+def test_two_repos_pinning_other_versions_of_one_page_keep_both(
+    tmp_path: Path,
+) -> None:
+    lib = canonicalize_name("lib")
+    now = time.time()
+    for version in ("1.0", "2.0"):  # one repo pins 1.0, another 2.0
+        summary = Summary(tmp_path, "https://index.example/simple/")
+        summary.load()
+        summary.save({lib: _learnt('"page-a"', now, version)}, now)
+    assert _kept(tmp_path, "lib", "1.0", "2.0")
+    # Once the page changes, what was drawn from the old one goes.
+    summary = Summary(tmp_path, "https://index.example/simple/")
+    summary.load()
+    summary.save({lib: _learnt('"page-b"', now, "2.0")}, now)
+    assert _kept(tmp_path, "lib", "2.0")
+    assert not _kept(tmp_path, "lib", "1.0")
+
+
+def test_projects_nobody_audits_any_more_leave_the_summary(tmp_path: Path) -> None:
+    now = time.time()
+    summary = Summary(tmp_path, "https://index.example/simple/")
+    summary.save(
+        {
+            canonicalize_name("old"): _learnt('"o"', now - KEEP_FOR - 60, "1.0"),
+            canonicalize_name("recent"): _learnt('"r"', now - KEEP_FOR + 3600, "1.0"),
+        },
+        now - KEEP_FOR - 60,
+    )
+    assert _kept(tmp_path, "old", "1.0") and _kept(tmp_path, "recent", "1.0")
+    summary = Summary(tmp_path, "https://index.example/simple/")
+    summary.load()
+    summary.save({canonicalize_name("new"): _learnt('"n"', now, "3.0")}, now)
+    assert not _kept(tmp_path, "old", "1.0")
+    assert _kept(tmp_path, "recent", "1.0") and _kept(tmp_path, "new", "3.0")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -153,3 +154,52 @@ def test_check_imports_no_other_command() -> None:
         "accord.cli._central",
     }
     assert not unwanted
+
+
+def _typed_and_run_time_records() -> Iterator[tuple[str, ast.ClassDef, ast.Call]]:
+    """Each record typed for mypy under ``if TYPE_CHECKING:`` beside the
+    namedtuple its module builds at run time instead (to spare the path
+    importing typing), as (module, typed class, namedtuple call)."""
+    for path in sorted((ROOT / "src" / "accord").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.If)
+                and isinstance(node.test, ast.Name)
+                and node.test.id == "TYPE_CHECKING"
+            ):
+                continue
+            classes = {c.name: c for c in node.body if isinstance(c, ast.ClassDef)}
+            for statement in node.orelse:
+                if (
+                    isinstance(statement, ast.Assign)
+                    and isinstance(statement.value, ast.Call)
+                    and isinstance(statement.value.func, ast.Name)
+                    and statement.value.func.id == "namedtuple"
+                ):
+                    [target] = statement.targets
+                    assert isinstance(target, ast.Name)
+                    yield path.name, classes[target.id], statement.value
+
+
+def test_a_record_built_at_run_time_matches_its_typed_class() -> None:
+    """Same fields in the same order, and the same defaults."""
+    records = list(_typed_and_run_time_records())
+    assert records  # usage_cache.Use and cli._commands.Command at least
+    for module, typed, call in records:
+        fields = [
+            s.target.id
+            for s in typed.body
+            if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+        ]
+        defaults = [
+            ast.unparse(s.value)
+            for s in typed.body
+            if isinstance(s, ast.AnnAssign) and s.value is not None
+        ]
+        name, names = call.args
+        assert ast.literal_eval(name) == typed.name, module
+        assert ast.literal_eval(names) == fields, f"{module}: {typed.name}"
+        given = [k.value for k in call.keywords if k.arg == "defaults"]
+        run_time = [ast.unparse(d) for d in given[0].elts] if given else []  # type: ignore[attr-defined]
+        assert run_time == defaults, f"{module}: {typed.name}"

@@ -4,14 +4,17 @@ any change to a file a project's load looked at is seen."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
+import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.utils import canonicalize_name
 
 import accord.usage
-from accord import usage_cache
+from accord import usage_cache, usage_state
 from accord.central import (
     BACKPORTS,
     DENYLISTS,
@@ -36,7 +39,7 @@ def write(path: Path, text: str, mtime: int = LONG_AGO) -> None:
 def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three projects (one without a directory). A file changed within the
     last two seconds is not trusted; here, a file written before the run is."""
-    monkeypatch.setattr(usage_cache, "RACY_NS", 0)
+    monkeypatch.setattr(usage_state, "RACY_NS", 0)
     repo = tmp_path / "requirements"
     write(repo / "global-requirements.txt", "requests\noslo.config\npbr\n")
     write(repo / "projects.txt", "alpha\nbeta\ngone\n")
@@ -171,25 +174,156 @@ def test_other_characters_answer_as_a_full_read(
     assert capsys.readouterr().out == full
 
 
+def read_cache() -> tuple[Path, dict[str, Any], str]:
+    """The cache file, its data (marshal, after a line of JSON that says
+    its size) and its words (JSON text, after the data)."""
+    (cache,) = usage_cache.cache_root().iterdir()
+    line, _, rest = cache.read_bytes().partition(b"\n")
+    size = json.loads(line)["data"]
+    return cache, marshal.loads(rest[:size]), rest[size:].decode()
+
+
+def write_cache(
+    cache: Path,
+    data: dict[str, Any],
+    words: str = "{}",
+    changed: dict[str, object] | None = None,
+) -> None:
+    """Write a cache file as accord would, with fields of its first line
+    ``changed``."""
+    blob, text = marshal.dumps(data), words.encode()
+    sizes = {"data": len(blob), "words": len(text)}
+    line = {"format": usage_cache.FORMAT, **usage_cache._WRITER, **sizes}
+    line.update(changed or {})
+    cache.write_bytes(json.dumps(line).encode() + b"\n" + blob + text)
+
+
 def test_a_corrupt_cache_is_ignored_and_replaced(
     fleet: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     expected = who_uses(fleet, "requests", capsys)
-    (cache,) = usage_cache.cache_root().iterdir()
-    key = json.loads(cache.read_text())["key"]
+    cache, data, _ = read_cache()
+    key = data["key"]
     wrong = [
         {"central": {"probes": "x", "members": [["alpha"]]}, "projects": {}},
         {"central": {"probes": [], "members": [["alpha"]]}, "projects": {}},
         {"central": {"probes": [], "members": ["alpha"]}, "projects": {"alpha": 1}},
         {"central": {"probes": [], "members": ["beta"]}, "projects": {"beta": {}}},
         {"projects": {"alpha": {"probes": [["requirements.txt", [1]]]}}},
+        {"central": {"paths": "x", "state": 1, "members": ["alpha"]}},
+        {"central": {"paths": [1], "state": "00", "members": ["alpha"]}},
+        {"projects": {"alpha": {"paths": [""], "state": None, "words": 1}}},
     ]
     garbage = ["{not json", '{"format": 1, "projects": []}', "[]", "", "\0" * 9]
     garbage += [json.dumps({"format": 1, "key": key, **data}) for data in wrong]
     for text in garbage:
         cache.write_text(text)
         assert who_uses(fleet, "requests", capsys) == expected
-        assert json.loads(cache.read_text())["format"] == usage_cache.FORMAT
+        assert read_cache()[1]["format"] == usage_cache.FORMAT
+    for data in wrong:
+        for words in ["{}", "[]", '{"alpha": 1}', "{not json"]:
+            write_cache(
+                cache, {"format": usage_cache.FORMAT, "key": key, **data}, words
+            )
+            assert who_uses(fleet, "requests", capsys) == expected
+            assert read_cache()[1]["format"] == usage_cache.FORMAT
+
+
+def test_a_cache_of_another_python_or_damaged_data_is_rebuilt(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data is in marshal's format, which is the Python's own: a file
+    another Python wrote, or whose data is damaged, is read as no cache."""
+    expected = who_uses(fleet, "requests", capsys)
+    cache, data, words = read_cache()
+    whole = cache.read_bytes()
+    start = whole.index(b"\n") + 1
+    end = start + json.loads(whole[:start])["data"]
+    half = (start + end) // 2
+    damaged = [  # the same size, so only the data tells
+        whole[:start] + b"\xff" * (end - start) + whole[end:],
+        whole[:half] + b"\0" * (end - half) + whole[end:],
+    ]
+    for contents in damaged:
+        cache.write_bytes(contents)
+        assert who_uses(fleet, "requests", capsys) == expected
+        assert read_cache()[1] == data
+    for header in [{"python": [2, 7]}, {"marshal": 1}, {"data": 0}, {"words": 1}]:
+        write_cache(cache, data, words, header)
+        loads = Loads(monkeypatch)
+        assert who_uses(fleet, "requests", capsys) == expected
+        assert loads.count >= 2  # alpha and beta, read again
+        assert read_cache()[1] == data
+
+
+def test_words_that_are_not_those_written_are_not_trusted(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project's words (of its files not parsed) are kept apart, decoded
+    only when their text spells the library: changed or cut, the cache is
+    rebuilt; not a project's, that project is loaded again."""
+    write(fleet.parent / "alpha" / "test-requirements.txt", "Oslo_Config>=1\nx\n")
+    expected = who_uses(fleet, "requests", capsys)
+    cache, data, words = read_cache()
+    assert " oslo-config " in json.loads(words)["alpha"]
+    whole = cache.read_bytes()
+    for contents in [whole[:-9], whole[: -len(words)]]:
+        cache.write_bytes(contents)  # cut short
+        assert who_uses(fleet, "oslo.config", capsys) == [
+            ("alpha", "test-requirements.txt", 1, "Oslo_Config>=1")
+        ]
+    assert who_uses(fleet, "requests", capsys) == expected
+    cache, data, words = read_cache()
+    # Of the right length: words that spell the name are decoded, and a
+    # project they do not hold is loaded.
+    for damaged in ['[" oslo-config "]', '{"beta": " oslo-config "}', "{ oslo-config "]:
+        write_cache(cache, data, damaged)
+        assert who_uses(fleet, "oslo.config", capsys)[0][0] == "alpha"
+
+
+@pytest.mark.parametrize("uses", ["[[1", '[["requests", 1]]', "{}", "7", "[1]"])
+def test_damaged_uses_of_a_project_are_not_trusted(
+    fleet: Path, capsys: pytest.CaptureFixture[str], uses: str
+) -> None:
+    """A project's uses are decoded only by a run for a library it names:
+    damaged, they send that project through the full load."""
+    expected = who_uses(fleet, "requests", capsys)
+    cache, data, words = read_cache()
+    data["projects"]["alpha"]["uses"] = uses
+    write_cache(cache, data, words)
+    assert who_uses(fleet, "requests", capsys) == expected
+
+
+def test_a_state_the_cache_cannot_pack_is_loaded_every_time(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A time or size out of the record's range (here made narrow: 32-bit
+    modification times) is not kept: such a project is read on every run,
+    and answered right."""
+    monkeypatch.setattr(usage_state, "_PACKED", struct.Struct("<BQiqQ"))
+    expected = who_uses(fleet, "requests", capsys)
+    assert [use[0] for use in expected] == ["alpha", "beta"]
+    loads = Loads(monkeypatch)
+    assert main(["who-uses", "requests", "--requirements", str(fleet)]) == 0
+    assert capsys.readouterr().out.endswith("used 2 time(s) by 2 project(s)\n")
+    assert loads.count == 2  # alpha and beta; gone (no directory) is kept
+
+
+def test_the_file_of_an_older_accord_is_removed(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Formats 1-3 were .json files: the fleet's is removed once its
+    .cache file is written."""
+    who_uses(fleet, "requests", capsys)
+    cache, _, _ = read_cache()
+    old = cache.with_suffix(".json")
+    old.write_text("{}")
+    write(fleet / "projects.txt", "alpha\nbeta\n", mtime=LONG_AGO + 1)
+    assert [use[0] for use in who_uses(fleet, "requests", capsys)] == [
+        "alpha",
+        "beta",
+    ]
+    assert list(usage_cache.cache_root().iterdir()) == [cache]
 
 
 def test_no_cache_writes_nothing(
@@ -205,7 +339,7 @@ def test_files_changed_just_now_are_not_trusted(
     """A file written in the same clock tick as the run could change again
     without its times moving: its project is loaded again next time."""
     who_uses(fleet, "pbr", capsys)
-    monkeypatch.setattr(usage_cache, "RACY_NS", 2_000_000_000)
+    monkeypatch.setattr(usage_state, "RACY_NS", 2_000_000_000)
     write(fleet.parent / "beta" / "requirements.txt", "pbr\n")  # changed just now
     who_uses(fleet, "pbr", capsys)
     loads = Loads(monkeypatch)

@@ -1,7 +1,7 @@
 """Load a requirements repo's central files into model values."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
+import contextlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,7 +16,6 @@ from accord.model.name_lists import (
     parse_name_list,
     parse_project_list,
 )
-from accord.vcs.git import read_at
 
 GLOBAL_REQUIREMENTS = "global-requirements.txt"
 UPPER_CONSTRAINTS = "upper-constraints.txt"
@@ -55,14 +54,21 @@ def load_central_repo(root: Path, commit: str | None = None) -> CentralRepo:
             hint="pass --requirements DIR",
         )
 
+    resolved = None  # root.resolve(), once for every file read
+    if commit is None:
+        with contextlib.suppress(OSError, RuntimeError):  # inside() says why
+            resolved = root.resolve()
+
     def optional(name: str) -> str | None:
         if commit is not None:
+            from accord.vcs.git import read_at  # only for a Depends-On commit
+
             data = read_at(root, commit, name)
             return None if data is None else decode(data, f"{name}@{commit[:12]}")
         path = root / name
         if not path.exists() and not path.is_symlink():
             return None
-        return read_text(inside(root, name), name)
+        return read_text(inside(root, name, resolved_root=resolved), name)
 
     global_text = optional(GLOBAL_REQUIREMENTS)
     if global_text is None:

@@ -7,8 +7,7 @@ key's line are in ``accord._config_reader``; the resolution and policy
 tables in ``accord._config_resolution`` and ``accord._config_policy``.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 import sys
 from dataclasses import replace
 from functools import lru_cache
@@ -61,7 +60,7 @@ class Config(NamedTuple):
     minimum_above_pin: Severity = "warning"
     # None: every resolution default. check and sync never read these, and
     # their module costs a check ~5-9 ms of start-up (five dataclasses).
-    resolution_settings: ResolutionConfig | None = None
+    resolution_settings: "ResolutionConfig | None" = None
     # The organisation's own libraries (stable-branch bumps); empty: the
     # names in projects.txt.
     own_libraries: frozenset[NormalizedName] = frozenset()
@@ -69,10 +68,10 @@ class Config(NamedTuple):
     # [project] table), as OpenStack's gate wants "pbr.build"; None: no rule.
     required_build_backend: str | None = None
     # [policy]: stable branches and the release cooldown; None: the defaults.
-    policy_settings: Policy | None = None
+    policy_settings: "Policy | None" = None
 
     @property
-    def policy(self) -> Policy:
+    def policy(self) -> "Policy":
         """Stable-branch globs, the cooldown and its exemptions."""
         if self.policy_settings is not None:
             return self.policy_settings
@@ -81,7 +80,7 @@ class Config(NamedTuple):
         return DEFAULT_POLICY
 
     @property
-    def resolution(self) -> ResolutionConfig:
+    def resolution(self) -> "ResolutionConfig":
         """Holds, static metadata, the index, review thresholds, pin order."""
         if self.resolution_settings is not None:
             return self.resolution_settings
@@ -97,7 +96,7 @@ class Config(NamedTuple):
         return DEFAULT_PLATFORM if settings is None else settings.platform
 
     @property
-    def holds(self) -> tuple[Hold, ...]:
+    def holds(self) -> tuple["Hold", ...]:
         """``resolution.holds``, without loading its module when none are set."""
         return (
             () if self.resolution_settings is None else self.resolution_settings.holds
@@ -218,7 +217,9 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     )
 
 
-def _resolution(data: dict[str, Any], text: str, reader: Reader) -> ResolutionConfig:
+def _resolution(
+    data: dict[str, Any], text: str, reader: "Reader"
+) -> "ResolutionConfig":
     """The resolution settings, each hold and audit ignore with its line."""
     from accord._config_reader import hold_line, ignore_line
     from accord._config_resolution import parse_resolution
@@ -253,7 +254,7 @@ def leaves_root(pattern: str) -> bool:
     )
 
 
-def _requirement_files(reader: Reader, value: object) -> tuple[str, ...]:
+def _requirement_files(reader: "Reader", value: object) -> tuple[str, ...]:
     patterns = reader.strings(value, "requirement-files")
     for pattern in patterns:
         if leaves_root(pattern):

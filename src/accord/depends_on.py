@@ -12,7 +12,6 @@ from pathlib import Path
 
 from accord.central import CentralRepo, load_central_repo
 from accord.findings import Finding
-from accord.vcs.git import depends_on, find_commit, head_message, is_git_repo
 
 
 def central_for_project(
@@ -21,7 +20,12 @@ def central_for_project(
     """The central repo to check ``project`` against, and notes on the choice."""
     # One git command in the common case (no trailer): every project's CI
     # runs this on every change, and each git process costs milliseconds.
-    message = head_message(project) if (project / ".git").exists() else None
+    # No git at all (nor its module) for a project that is not a checkout.
+    if not (project / ".git").exists():
+        return load_central_repo(requirements), []
+    from accord.vcs.git import depends_on, head_message, is_git_repo
+
+    message = head_message(project)
     references = depends_on(message) if message else []
     if not references:
         return load_central_repo(requirements), []
@@ -49,6 +53,8 @@ def central_for_project(
 def _find_or_fetch(requirements: Path, reference: str) -> str | None:
     """The commit ``reference`` names; a repo fetched from a git URL into
     accord's cache holds only its ref's commit, so it fetches the rest."""
+    from accord.vcs.git import find_commit
+
     commit = find_commit(requirements, reference)
     if commit is None:
         from accord.locate.gitcache import fetch_reference, is_cached

@@ -255,13 +255,14 @@ def signals_deferred() -> Iterator[None]:
 
 def write_atomic(
     path: Path,
-    text: str,
+    text: str | bytes,
     expected: str | None = None,
     *,
     durable: bool = True,
     sweep: bool = True,
 ) -> None:
-    """Replace ``path`` with ``text`` in one step, keeping its permissions.
+    """Replace ``path`` with ``text`` (UTF-8, or bytes as they are) in one
+    step, keeping its permissions.
 
     A symlink is kept: its target is written. With ``expected``, the file must
     still hold exactly that text right before the rename, or nothing is
@@ -293,7 +294,7 @@ def write_atomic(
             raise _write_error(name, error) from error
         try:
             try:
-                _write_all(handle, text.encode("utf-8"))
+                _write_all(handle, text if isinstance(text, bytes) else text.encode())
                 if durable:
                     os.fsync(handle)
             finally:

@@ -1,8 +1,7 @@
 """The licence policy as configured: kept apart from the normaliser so that
 reading accord.toml does not load the SPDX tables."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from typing import NamedTuple
 
 

@@ -93,9 +93,11 @@ _NAMES: tuple[tuple[str, str], ...] = (
 
 
 @functools.cache
-def _table() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """The table compiled, when a name that is not SPDX first needs it."""
-    return tuple((re.compile(pattern), spdx) for spdx, pattern in _NAMES)
+def _pattern(index: int) -> re.Pattern[str]:
+    """The table's ``index``-th name, compiled when a key is first tried
+    against it: a key stops at the row it matches, so a check meeting "MIT
+    License" compiles five of the table's patterns, not all of them."""
+    return re.compile(_NAMES[index][1])
 
 
 # Case-insensitive patterns, compiled by _ignoring_case when first needed
@@ -187,8 +189,8 @@ def _lookup(text: str, aliases: dict[str, str], spdx_only: bool) -> str | None:
     if expression is not None:
         return expression
     key = _key(text)
-    for pattern, spdx in _table():
-        if pattern.fullmatch(key):
+    for index, (spdx, _) in enumerate(_NAMES):
+        if _pattern(index).fullmatch(key):
             return spdx.format("or-later" if key.endswith("+") else "only")
     return _canonical(key)
 

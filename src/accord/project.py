@@ -5,8 +5,7 @@ in with ``-r``), ``setup.cfg`` and ``pyproject.toml``. Never runs the
 project's code: ``setup.py`` is not read at all.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 import contextlib
 import errno
 import functools

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName, canonicalize_name
 
@@ -12,7 +13,11 @@ from accord.config import Config
 from accord.errors import AccordError
 from accord.members import Member, fleet_members
 from accord.project import Project, load_project
-from accord.usage_cache import Answer, FleetCache, Use, is_plain, probes, words
+from accord.usage_cache import FleetCache, Use, entry, is_plain, words
+from accord.usage_state import probes
+
+if TYPE_CHECKING:
+    from accord.usage_cache import Answer
 
 __all__ = ["Use", "find_users", "fleet_users", "uses_in"]
 
@@ -33,7 +38,7 @@ def fleet_users(
             root, cache_key(central.config), [member.name for member in members]
         )
     uses, problems = find_users(central, members, name, cache)
-    return Answer(uses, problems, [(member.name, member.path) for member in members])
+    return uses, problems, [(member.name, member.path) for member in members]
 
 
 def find_users(
@@ -116,9 +121,7 @@ def cache_key(config: Config) -> list[object] | None:
 
 def _absent(member: Member, since: int) -> Entry | None:
     found = probes(str(member.path), [""], since)
-    if found is None:
-        return None
-    return {"probes": found, "absent": True}
+    return None if found is None else entry(found, absent=True)
 
 
 def _entry(project: Project, config: list[object], since: int) -> Entry | None:
@@ -129,24 +132,22 @@ def _entry(project: Project, config: list[object], since: int) -> Entry | None:
     assert isinstance(patterns, list)
     read = [relative for relative, _ in project.texts]
     looked = [*patterns, "setup.cfg", "pyproject.toml", *project.included, *read]
-    found = probes(str(project.root), dict.fromkeys(looked), since)
+    # None as well when a file read is gone since
+    found = probes(str(project.root), dict.fromkeys(looked), since, needed=read)
     if found is None:
         return None
-    marks = dict(found)
-    if any(marks.get(relative) is None for relative in read):
-        return None  # gone since it was read
     parsed = {source.path for source in project.sources}
     uses: list[list[object]] = []
     for source in project.sources:
         for item in source.requirements:
             name = canonicalize_name(item.requirement.name)
             uses.append([name, item.path, item.line, source.label, item.text])
-    return {
-        "probes": found,
-        "names": f" {' '.join(sorted({str(use[0]) for use in uses}))} ",
-        "uses": uses,
-        "words": words(text for path, text in project.texts if path not in parsed),
-    }
+    return entry(
+        found,
+        names=f" {' '.join(sorted({str(use[0]) for use in uses}))} ",
+        uses=uses,
+        words=words(text for path, text in project.texts if path not in parsed),
+    )
 
 
 def _resolved(path: Path, parents: dict[Path, Path | None]) -> Path | None:

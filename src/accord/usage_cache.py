@@ -13,27 +13,40 @@ project (only) through the full load. Central files are checked the same
 way, so an edited accord.toml or projects.txt is read again.
 
 The cache lives in ``$XDG_CACHE_HOME/accord/who-uses/`` (default
-``~/.cache``), one JSON file per requirements repo and workspace, replaced
-atomically; a file that cannot be read or is not this format is ignored
-(and replaced). ``who-uses --no-cache`` neither reads nor writes it.
+``~/.cache``), one file per requirements repo and workspace, replaced
+atomically: a line of JSON saying what wrote it and the sizes of what
+follows; the data in marshal's format (the Python's own, so a file another
+Python wrote is not read; it decodes in a third of JSON's time): the
+central state, and each project's paths, their state packed
+(:mod:`accord.usage_state`), the names it uses and those uses as JSON
+text, decoded only for a name it uses; then JSON of each project's words,
+decoded only when its text spells the name asked. A file that cannot be
+read, is damaged, cut short or not this format is ignored (and replaced).
+``who-uses --no-cache`` neither reads nor writes it.
 
 Light to import on purpose: a run answered from the cache imports neither
-packaging nor the project loader.
+packaging nor the project loader, nor typing.
 """
 
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import re
-import stat
+import sys
 import time
+import zlib
+from collections import namedtuple
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+
+from accord.usage_state import probes, unchanged
+
+TYPE_CHECKING = False  # typing's, without importing typing (~12 M instructions)
 
 # Bumped whenever what an entry means changes: an older file is ignored.
-FORMAT = 1
+FORMAT = 4
 # The files load_central_repo reads (accord.central's names; a test keeps
 # the two lists equal): a change to any of them is a change to the answer.
 CENTRAL_FILES = (
@@ -45,10 +58,6 @@ CENTRAL_FILES = (
     "projects.txt",
     "backports.txt",
 )
-# A file modified this recently may change again within the same clock tick
-# without its size or times moving (git's "racily clean" files): such a
-# project is loaded again next time instead of trusted.
-RACY_NS = 2_000_000_000
 _SEPARATORS = re.compile(r"--+")
 # Bytes as words() reads them: letters and digits kept, a separator "-",
 # anything else a space (the text is lowercased before).
@@ -58,22 +67,28 @@ _NAME_BYTES = bytes(
 )
 _PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ANY_NAME = "*"  # the words of a text that may hide a spelling (a backslash)
+# What wrote the cache's data: marshal's format is the Python's own.
+_WRITER = {"marshal": marshal.version, "python": list(sys.version_info[:2])}
+# JSON as the cache writes it; one encoder, as json.dumps with options
+# builds one a call (a first run encodes each project's uses).
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
-# What is at a path (None: nothing): size, modification and change times
-# (the change time moves on every write, even one that puts the modification
-# time back) and the inode (a file replaced by another).
-Signature = list[int] | None
-Probe = tuple[str, Signature]
+if TYPE_CHECKING:
+    from typing import NamedTuple
 
+    class Use(NamedTuple):
+        """A line of a project that names a library."""
 
-class Use(NamedTuple):
-    """A line of a project that names a library."""
+        project: str
+        path: str
+        line: int
+        source: str  # its source's label, e.g. "pyproject.toml [project] dependencies"
+        requirement: str  # as written
 
-    project: str
-    path: str
-    line: int
-    source: str  # the source's label, e.g. "pyproject.toml [dependency-groups] test"
-    requirement: str  # as written
+    # The uses, the projects not read, (name, directory) of those with uses.
+    Answer = tuple[list[Use], list[str], list[tuple[str, Path]]]
+else:  # the same at run time
+    Use = namedtuple("Use", ["project", "path", "line", "source", "requirement"])
 
 
 def canonical(name: str) -> str:
@@ -116,86 +131,18 @@ def words(texts: Iterable[str]) -> str:
     return f" {' '.join(set(found.split()))} "
 
 
-def probes(base: str, relatives: Iterable[str], since: int) -> list[Probe] | None:
-    """The signatures that say whether the paths ``relatives`` under
-    ``base`` are as they are now: each one that exists and each directory
-    on the way to it; for one that does not, its nearest directory that
-    does (a file cannot appear in a directory without changing its times;
-    this spares an exception a missing file). ``""`` is ``base`` itself,
-    recorded as None if it does not exist. None if a path is a symbolic
-    link (where it leads could change without it) or changed since
-    ``since`` less :data:`RACY_NS` (nanoseconds)."""
-    base = base.rstrip("/") or "/"
-    found: dict[str, Signature] = {}
-    looked: set[str] = set()
-    limit = since - RACY_NS
-    pending = list(relatives)
-    while pending:
-        relative = pending.pop()
-        if relative in looked:
-            continue
-        looked.add(relative)
-        try:
-            info = os.lstat(f"{base}/{relative}" if relative else base)
-        except (OSError, ValueError):
-            if relative:
-                pending.append(relative.rpartition("/")[0])
-            else:
-                found[relative] = None
-            continue
-        changed = max(info.st_mtime_ns, info.st_ctime_ns)
-        if stat.S_ISLNK(info.st_mode) or changed >= limit:
-            return None
-        found[relative] = [
-            info.st_size,
-            info.st_mtime_ns,
-            info.st_ctime_ns,
-            info.st_ino,
-        ]
-        if relative:  # the directories on the way to it: no link among them
-            parent = relative.rpartition("/")[0]
-            if parent:
-                pending.append(parent)
-    return list(found.items())
-
-
-def unchanged(base: str, recorded: object) -> bool:
-    """Whether every path recorded by :func:`probes` is as it was (an
-    exception for what :func:`probes` did not write)."""
-    if not isinstance(recorded, list):
-        raise TypeError(recorded)
-    base = base.rstrip("/") or "/"
-    lstat = os.lstat
-    for relative, mark in recorded:
-        try:
-            info = lstat(f"{base}/{relative}" if relative else base)
-        except (OSError, ValueError):
-            if mark is not None:
-                return False
-            continue
-        if (
-            mark is None
-            or mark[3] != info.st_ino
-            or mark[2] != info.st_ctime_ns
-            or mark[1] != info.st_mtime_ns
-            or mark[0] != info.st_size
-        ):
-            return False
-    return True
-
-
-class Answer(NamedTuple):
-    uses: list[Use]
-    problems: list[str]
-    members: list[tuple[str, Path]]  # (name, directory): those with uses at least
-
-
 class FleetCache:
     """The cache of one fleet: read once, updated, written back if changed."""
 
-    def __init__(self, file: Path | None, data: dict[str, object]) -> None:
+    def __init__(
+        self, file: Path | None, data: dict[str, object], words: bytes = b"{}"
+    ) -> None:
         self.file = file
         self.data = data
+        # Each project's words (of its files not parsed), kept apart as
+        # JSON text: a run for a name that text does not spell decodes none.
+        self.words_text = words
+        self.words: dict[str, object] | None = None
         self.changed = False
         self.started = time.time_ns()
 
@@ -203,15 +150,13 @@ class FleetCache:
     def open(cls, root: Path, workspace: Path | None) -> FleetCache:
         """The cache of the fleet of ``root`` with ``workspace`` (empty if
         there is none yet, or it cannot be read)."""
-        import zlib
-
         resolved = root.resolve()
         key = f"{resolved}\0{'' if workspace is None else workspace.absolute()}"
         # A short name is enough: the file holds its whole key, and a file
         # of another fleet is read as no cache at all.
         digest = zlib.crc32(key.encode("utf-8", "surrogateescape"))
-        file = cache_root() / f"{resolved.name[:40]}-{digest:08x}.json"
-        return cls(file, _read(file, key))
+        file = cache_root() / f"{resolved.name[:40]}-{digest:08x}.cache"
+        return cls(file, *_read(file, key))
 
     @property
     def projects(self) -> dict[str, dict[str, object]]:
@@ -226,8 +171,8 @@ class FleetCache:
         if not isinstance(central, dict):
             return None
         try:
-            return central if unchanged(str(root), central.get("probes")) else None
-        except (IndexError, TypeError, ValueError):  # not written here
+            return central if _unchanged(str(root), central) else None
+        except (KeyError, TypeError, ValueError):  # not written here
             return None
 
     def record_central(self, root: Path, config: object, members: list[str]) -> None:
@@ -235,7 +180,12 @@ class FleetCache:
         self.data["central"] = (
             None
             if found is None
-            else {"probes": found, "config": config, "members": members}
+            else {
+                "paths": found[0],
+                "state": found[1],
+                "config": config,
+                "members": members,
+            }
         )
         self.changed = True
 
@@ -246,17 +196,10 @@ class FleetCache:
         ``"absent"`` for a project with no directory, from the cache; None
         when the cache cannot tell (not recorded, something changed, or a
         file not parsed may name it)."""
+        if self.data.get("config") != config:
+            return None
         entry = self.projects.get(name)
-        if not isinstance(entry, dict) or self.data.get("config") != config:
-            return None
-        try:
-            if not unchanged(str(directory), entry["probes"]):
-                return None
-            if entry.get("absent"):
-                return "absent"
-            return _uses_of(name, entry, wanted)
-        except (KeyError, IndexError, TypeError, ValueError):  # not written here
-            return None
+        return _lookup(entry, name, str(directory), wanted, self._words())
 
     def answer(self, root: Path, workspace: Path | None, name: str) -> Answer | None:
         """The whole answer for ``name`` when the central files and every
@@ -267,18 +210,23 @@ class FleetCache:
         central = self.central(root)
         if central is None or not is_plain(wanted):
             return None
-        members, config = central.get("members"), central.get("config")
-        if not isinstance(members, list) or not all(
-            isinstance(member, str) for member in members
+        members, projects = central.get("members"), self.data.get("projects")
+        if (
+            self.data.get("config") != central.get("config")
+            or not isinstance(projects, dict)
+            or not isinstance(members, list)
+            or not all(isinstance(member, str) for member in members)
         ):
             return None
         base = workspace if workspace is not None else root.resolve().parent
         place = str(base)
+        words = self._words() if self.may_name(wanted) else None
         uses: list[Use] = []
         problems: list[str] = []
         directories: list[tuple[str, Path]] = []
         for member in members:
-            hit = self.lookup(member, f"{place}/{member}", config, wanted)
+            entry = projects.get(member)
+            hit = _lookup(entry, member, f"{place}/{member}", wanted, words)
             if hit is None:
                 return None
             if isinstance(hit, str):  # "absent"
@@ -286,7 +234,26 @@ class FleetCache:
             elif hit:
                 uses.extend(hit)
                 directories.append((member, base / member))  # to show its paths
-        return Answer(uses, problems, directories)
+        return uses, problems, directories
+
+    def may_name(self, wanted: str) -> bool:
+        """Whether a project's words may name ``wanted``: when their text
+        (JSON of words and project names) spells neither `` wanted `` nor
+        :data:`ANY_NAME`, none does, and none is decoded."""
+        if self.words is not None:
+            return True
+        text = self.words_text
+        return f" {wanted} ".encode() in text or f'"{ANY_NAME}"'.encode() in text
+
+    def _words(self) -> dict[str, object]:
+        if self.words is None:
+            try:
+                decoded = json.loads(self.words_text)
+            except (ValueError, RecursionError):
+                decoded = None
+            # Damaged: every project's entry lacks its words, and is loaded.
+            self.words = decoded if isinstance(decoded, dict) else {}
+        return self.words
 
     def use_config(self, config: object) -> None:
         """Project entries hold for one configuration (the files looked for):
@@ -294,13 +261,18 @@ class FleetCache:
         if self.data.get("config") != config:
             self.data["config"] = config
             self.data["projects"] = {}
+            self.words = {}
             self.changed = True
 
     def record(self, name: str, entry: dict[str, object] | None) -> None:
+        words = self._words()
+        words.pop(name, None)
         if entry is None:
             if self.projects.pop(name, None) is not None:
                 self.changed = True
             return
+        if "words" in entry:
+            words[name] = entry.pop("words")
         self.projects[name] = entry
         self.changed = True
 
@@ -313,28 +285,77 @@ class FleetCache:
         from accord.errors import AccordError
         from accord.files import write_atomic
 
-        text = json.dumps(self.data, separators=(",", ":"))
+        words = self.words_text
+        if self.words is not None:
+            words = _COMPACT.encode(self.words).encode()
+        data = marshal.dumps(self.data)
+        header = {"format": FORMAT, **_WRITER, "data": len(data), "words": len(words)}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.file, text, durable=False)
+            contents = b"%s\n%s%s" % (_COMPACT.encode(header).encode(), data, words)
+            write_atomic(self.file, contents, durable=False)
+            self.file.with_suffix(".json").unlink(missing_ok=True)  # formats 1-3
         except (OSError, AccordError) as error:
-            import sys
-
             print(f"accord: note: who-uses cache not written: {error}", file=sys.stderr)
+
+
+def entry(found: tuple[list[str], str], **data: object) -> dict[str, object]:
+    """A project's entry: the state of its paths (:func:`probes`) and
+    ``data``; ``uses``, a list, is kept as JSON text, decoded only by a run
+    for a library the project names."""
+    if "uses" in data:
+        data["uses"] = _COMPACT.encode(data["uses"])
+    return {"paths": found[0], "state": found[1], **data}
+
+
+def _unchanged(base: str, entry: dict[str, object]) -> bool:
+    paths, state = entry["paths"], entry["state"]
+    if not isinstance(paths, list):
+        raise TypeError(paths)
+    return unchanged(base, paths, str(state))
+
+
+def _lookup(
+    entry: object,
+    project: str,
+    directory: str,
+    wanted: str,
+    words: dict[str, object] | None,
+) -> list[Use] | str | None:
+    """:meth:`FleetCache.lookup` for the entry of ``project``; ``words``:
+    every project's, or None when none may name ``wanted``."""
+    if not isinstance(entry, dict):
+        return None
+    try:
+        if not _unchanged(directory, entry):
+            return None
+        if entry.get("absent"):
+            return "absent"
+        if words is not None:
+            _check_words(words[project], wanted)
+        return _uses_of(project, entry, wanted)
+    except (KeyError, IndexError, TypeError, ValueError, RecursionError):
+        return None  # not written here
+
+
+def _check_words(text_words: object, wanted: str) -> None:
+    """ValueError when a project's words (of its files not parsed) may
+    name ``wanted``."""
+    if not isinstance(text_words, str):
+        raise TypeError(text_words)
+    if text_words == ANY_NAME or f" {wanted} " in text_words:
+        raise ValueError("a file not parsed may name it")
 
 
 def _uses_of(project: str, entry: dict[str, object], wanted: str) -> list[Use]:
     """The uses of ``wanted`` in a project's entry (``names``: of the uses
-    parsed; ``words``: of the files not parsed); ValueError when a file not
-    parsed may name it."""
-    text_words, names, uses = entry["words"], entry["names"], entry["uses"]
-    if not isinstance(text_words, str) or not isinstance(names, str):
-        raise TypeError(entry)
-    key = f" {wanted} "
-    if text_words == ANY_NAME or key in text_words:
-        raise ValueError("a file not parsed may name it")
-    if key not in names:
+    parsed, each as `` name ``)."""
+    names = entry["names"]
+    if not isinstance(names, str):
+        raise TypeError(names)
+    if f" {wanted} " not in names:
         return []
+    uses = json.loads(str(entry["uses"]))
     if not isinstance(uses, list):
         raise TypeError(uses)
     seen: set[tuple[str, int]] = set()  # a line is one use (a group included twice)
@@ -352,14 +373,24 @@ def cache_root() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "accord" / "who-uses"
 
 
-def _read(file: Path, key: str) -> dict[str, object]:
-    """The cache's data, or a fresh one if it is missing, unreadable, of
-    another format or another fleet (a hash collision)."""
-    fresh: dict[str, object] = {"format": FORMAT, "key": key, "projects": {}}
+def _read(file: Path, key: str) -> tuple[dict[str, object], bytes]:
+    """The cache's data and words (JSON text), or fresh ones if the file is
+    missing, unreadable, damaged, cut short, of another format or Python, or
+    of another fleet (a hash collision)."""
+    fresh: tuple[dict[str, object], bytes] = (
+        {"format": FORMAT, "key": key, "projects": {}},
+        b"{}",
+    )
     try:
         with file.open("rb") as handle:
-            data = json.loads(handle.read())
-    except (OSError, ValueError, RecursionError):
+            line, _, rest = handle.read().partition(b"\n")
+        header = json.loads(line)
+        size = header["data"]  # then the words
+        written = {"format": FORMAT, **_WRITER, "data": size, "words": len(rest) - size}
+        if header != written:  # another format or Python, or cut short
+            return fresh
+        data = marshal.loads(rest[:size])
+    except (OSError, ValueError, TypeError, KeyError, EOFError, RecursionError):
         return fresh
     if (
         not isinstance(data, dict)
@@ -368,4 +399,4 @@ def _read(file: Path, key: str) -> dict[str, object]:
         or not isinstance(data.get("projects"), dict)
     ):
         return fresh
-    return data
+    return data, rest[size:]

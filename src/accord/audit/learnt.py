@@ -16,7 +16,9 @@ the kept facts hold; a changed page is read and the facts drawn again.
 A file that cannot be read, or a project whose entry is damaged or lacks a
 pinned version, is only slower: that project is asked as on a first run.
 Projects of other audits sharing the index (other requirements repos) are
-kept as they were.
+kept as they were, and so are the releases they pin of a project this audit
+also pins, while the project's page is the one both saw. A project nobody
+has audited for :data:`KEEP_FOR` seconds is dropped.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ __all__ = ["Learnt", "Summary"]
 # Bump when what is kept, or how it is drawn from a page, changes: a file
 # of another format is ignored (and rewritten).
 _FORMAT = 1
+
+# How long a project no audit asked about stays in the file (the same span
+# as the other caches, see accord.index._prune).
+KEEP_FOR = 60 * 24 * 3600
 
 
 class Learnt(NamedTuple):
@@ -84,17 +90,50 @@ class Summary:
             return None
         return Learnt(validators, releases)
 
-    def save(self, learnt: Mapping[NormalizedName, Learnt]) -> None:
+    def save(self, learnt: Mapping[NormalizedName, Learnt], now: float) -> None:
         """Write ``learnt`` in place of what the file held for those projects
-        (best effort: a summary not written is only slower next time)."""
-        projects = dict(self._projects)
+        (best effort: a summary not written is only slower next time).
+
+        Releases kept of the same page (another repo pinning other versions)
+        stay beside this audit's; projects unasked since ``now - KEEP_FOR``
+        go."""
+        projects = {
+            name: entry
+            for name, entry in self._projects.items()
+            if _checked(entry) > now - KEEP_FOR
+        }
         for name, found in learnt.items():
-            projects[name] = [*found.validators, _rows(found.releases)]
+            rows = _rows(found.releases)
+            before: Any = projects.get(name)
+            if _same_page(before, found.validators):
+                rows = {**before[4], **rows}
+            projects[name] = [*found.validators, rows]
         data = json.dumps(
             {"format": _FORMAT, "projects": projects}, separators=(",", ":")
         )
         with contextlib.suppress(OSError):
             write_cache_file(self.path, data.encode())
+
+
+def _checked(entry: Any) -> float:
+    """When ``entry``'s page was last known good; 0 for a damaged entry."""
+    try:
+        return float(entry[2])
+    except (TypeError, ValueError, IndexError, KeyError):
+        return 0.0
+
+
+def _same_page(entry: Any, validators: Validators) -> bool:
+    """Whether ``entry`` was drawn from the page ``validators`` stand for."""
+    try:
+        etag, modified, _, _, rows = entry
+    except (TypeError, ValueError):
+        return False
+    if not isinstance(rows, dict):
+        return False
+    if validators.etag is not None:
+        return bool(etag == validators.etag)
+    return validators.last_modified is not None and modified == validators.last_modified
 
 
 def _rows(releases: Mapping[str, Release]) -> dict[str, list[object]]:

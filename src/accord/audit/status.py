@@ -9,6 +9,7 @@ each pinned release (kept per release on disk: it never changes).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Sequence
 
 from packaging.utils import NormalizedName
@@ -79,7 +80,9 @@ def releases(
 
     done = map_threads(one, list(versions), workers, "accord-audit")
     learnt = zip(versions, (found for _, found in done), strict=True)
-    summary.save({name: found for name, found in learnt if found is not None})
+    summary.save(
+        {name: found for name, found in learnt if found is not None}, time.time()
+    )
     return dict(pair for pairs, _ in done for pair in pairs)
 
 

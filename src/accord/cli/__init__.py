@@ -12,6 +12,7 @@ one line with where to report it, and its traceback only under
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import gc
 import importlib
@@ -35,6 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # what survived) only costs time: a file of 20,000 lines spent a tenth
     # of its check there. Cycles are still collected, less often (as mypy).
     gc.set_threshold(100_000, 20, 20)
+    if argv is None:
+        # accord's own process, which ends with this command: its objects go
+        # to the collector's permanent generation at exit, so the exit's
+        # collections do not rescan every module's (~10 M instructions).
+        # Called with argv (tests, scripts), the process goes on: no freeze.
+        atexit.register(gc.freeze)
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = _take_verbose(argv)
     try:

@@ -12,12 +12,16 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from contextvars import ContextVar
-from typing import Literal
+
+TYPE_CHECKING = False  # typing's, without importing typing (~12 M instructions)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    # What a command's parallel jobs spend their time on: computing here, or
+    # waiting (on the network, git, a resolver).
+    JobsWork = Literal["cpu", "waits"]
 
 COLOR_CHOICES = ("auto", "always", "never")
-# What a command's parallel jobs spend their time on: computing here, or
-# waiting (on the network, git, a resolver).
-JobsWork = Literal["cpu", "waits"]
 QUIET_OPTIONS = ("-q", "--quiet")
 COLOR_OPTION = "--color"
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from accord.cli._globals import JobsWork, default_jobs
+from accord.cli._globals import default_jobs
+
+TYPE_CHECKING = False  # typing's, without importing typing
+if TYPE_CHECKING:
+    from accord.cli._globals import JobsWork
 
 # Argument types: each failure is reported by argparse as a usage error
 # naming the option.

@@ -4,8 +4,7 @@ pip's rules: a physical line ending in a backslash continues on the next one;
 a ``#`` at the start of a line or after whitespace starts a comment.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 import re
 from collections.abc import Sequence
 from typing import NamedTuple

@@ -1,7 +1,6 @@
 """The constraints file: exact pins, ``name===version[;marker]``."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Mapping
 from typing import NamedTuple
 

@@ -5,8 +5,7 @@ directly above an entry are its rationale (why a cap or exclusion exists).
 A name may appear on several lines with different markers.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
@@ -20,9 +19,10 @@ from accord.model.requirements_file import (
     RequirementLine,
 )
 
-_SECTION = re.compile(r"^\s*##\s*section\s*:\s*(?P<name>\S.*?)\s*$")
-# Compiled by re for the first comment with a ":" (see split_licence).
-_LICENCE_PREFIX = r"^\s*licen[cs]e\s*:\s*"
+# Compiled by re when first used: only a comment naming a section, or a
+# licence comment written "license: X", needs one (most lists have neither).
+_SECTION = r"^\s*##\s*section\s*:\s*(?P<name>\S.*?)\s*$"
+_LICENCE_PREFIX = r"(?i)^\s*licen[cs]e\s*:\s*"
 
 
 class GlobalEntry(NamedTuple):
@@ -71,7 +71,7 @@ class GlobalList(IndexedDocument):
             zip(self._lines.raw, self._lines.kinds, strict=True)
         ):
             if kind == "comment":
-                match = _SECTION.match(line)
+                match = re.match(_SECTION, line) if "section" in line else None
                 if match:
                     section = match.group("name")
                     sections.append(section)
@@ -144,7 +144,7 @@ def split_licence(comment: str | None) -> tuple[str | None, str | None]:
     if comment is None:
         return None, None
     licence, _, note = comment.partition("#")
-    if ":" in licence:  # a case-insensitive pattern is costly to compile
-        licence = re.sub(_LICENCE_PREFIX, "", licence, flags=re.IGNORECASE)
+    if ":" in licence:
+        licence = re.sub(_LICENCE_PREFIX, "", licence)
     licence = licence.strip()
     return (licence or None), (note.strip() or None)

@@ -132,10 +132,7 @@ def evaluate(marker: Marker | None, environment: Mapping[str, str]) -> bool:
 @lru_cache(maxsize=4096)
 def _truth_table(marker_text: str) -> tuple[bool, ...]:
     marker = Marker(marker_text) if marker_text else None
-    return tuple(evaluate(marker, env) for env in _ENVIRONMENTS)
-
-
-_ENVIRONMENTS = tuple(environments())
+    return tuple(evaluate(marker, env) for env in environments())
 
 
 def marker_key(marker: Marker | None) -> tuple[bool, ...]:

@@ -1,7 +1,6 @@
 """Plain name lists: the denylist, backports.txt and projects.txt."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from typing import NamedTuple
 
 from packaging.utils import NormalizedName

@@ -8,8 +8,7 @@ The line types are NamedTuples, not frozen dataclasses, for their cost at
 start-up (see :mod:`accord.findings`).
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -81,7 +80,7 @@ class RequirementLine(NamedTuple):
 
     def with_requirement(
         self, requirement: Requirement, comment: str | None
-    ) -> RequirementLine:
+    ) -> "RequirementLine":
         """This line with a new requirement and comment, rendered afresh."""
         text = str(requirement)
         if self.options:
@@ -123,7 +122,7 @@ class RequirementsFile(NamedTuple):
             if isinstance(line, InvalidLine):
                 yield line
 
-    def replace_line(self, old: Line, new: Line) -> RequirementsFile:
+    def replace_line(self, old: Line, new: Line) -> "RequirementsFile":
         lines = tuple(new if line is old else line for line in self.lines)
         return self._replace(lines=lines)
 

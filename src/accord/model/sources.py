@@ -14,17 +14,15 @@ accord never runs a build backend, so requirements computed at build time
 (``dynamic`` metadata, ``setup.py``) are not seen here.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from packaging.requirements import Requirement
 
 from accord.model.requirements_file import RequirementLine, RequirementsFile
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from packaging.requirements import Requirement
-
     from accord.model import _pyproject
 
 SourceKind = Literal[
@@ -119,7 +117,7 @@ def parse_setup_cfg(text: str, path: str) -> tuple[RequirementSource, ...]:
 
 
 def _build(
-    path: str, raw_sources: Iterable[_pyproject.RawSource]
+    path: str, raw_sources: Iterable["_pyproject.RawSource"]
 ) -> tuple[RequirementSource, ...]:
     return tuple(
         RequirementSource(

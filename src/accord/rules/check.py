@@ -4,8 +4,7 @@
 repo and returns every finding, each at the file and line of the requirement.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -42,6 +41,17 @@ from accord.rules.tox_constraints import check_tox_constraints
 FIXED_BY_SYNC = frozenset({"C003", "C004", "C005", "C017"})
 # A line with one of these is left as it is: sync cannot decide the fix.
 BLOCKS_SYNC = frozenset({"C011", "C014"})
+
+
+class Assessment(NamedTuple):
+    """One requirement weighed against the global list, for check and sync."""
+
+    findings: tuple[Finding, ...]
+    listed: bool  # False: the global list does not have it
+    judgement: Judgement | None  # None unless compared with one central entry
+    new_text: str | None = None  # the requirement sync writes; None: as it is
+    licence: tuple[str, str] | None = None  # (old, new) licence comment text
+    fixes: frozenset[str] = frozenset()  # the rules of findings the edit resolves
 
 
 class ProjectCheck(NamedTuple):
@@ -128,17 +138,6 @@ def judge_line(
         )
         return known, known.findings
     return known, _moved(known.findings, item)
-
-
-class Assessment(NamedTuple):
-    """One requirement weighed against the global list, for check and sync."""
-
-    findings: tuple[Finding, ...]
-    listed: bool  # False: the global list does not have it
-    judgement: Judgement | None  # None unless compared with one central entry
-    new_text: str | None = None  # the requirement sync writes; None: as it is
-    licence: tuple[str, str] | None = None  # (old, new) licence comment text
-    fixes: frozenset[str] = frozenset()  # the rules of findings the edit resolves
 
 
 def check_requirement(
@@ -272,8 +271,7 @@ def _verdict_findings(
     name = item.requirement.name
     where = (item.path, item.line)
     assert verdict.entry is not None
-    entry_at = f"{central.global_list.path}:{verdict.entry.lineno}"
-    central_text = str(verdict.entry.requirement)
+    entry = verdict.entry
     for spec in verdict.extra:
         kind = "exclusion" if spec.operator == "!=" else "cap"
         yield Finding(
@@ -281,7 +279,7 @@ def _verdict_findings(
             "error",
             *where,
             f"{name}: the {kind} {spec} is not in the global list "
-            f"({central_text} at {entry_at})",
+            f"({entry.requirement} at {central.global_list.path}:{entry.lineno})",
             "remove it (accord sync does), or propose it for the global list",
         )
     for spec in verdict.missing:

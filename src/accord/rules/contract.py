@@ -7,8 +7,7 @@ the central exclusions and caps the project still lets through, marker and
 minimum problems, and the specifier and marker the project should have.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -79,7 +78,9 @@ def spec_key(spec: Specifier) -> tuple[str, str]:
 def _spec_key(operator: str, version: str) -> tuple[str, str]:
     if operator == "===":
         return operator, version
-    return operator, canonicalize_version(version, strip_trailing_zero=operator != "~=")
+    return operator, canonicalize_version(
+        _parsed(version), strip_trailing_zero=operator != "~="
+    )
 
 
 def same_specifiers(left: Iterable[Specifier], right: Iterable[Specifier]) -> bool:
@@ -99,10 +100,24 @@ def minimum_of(specifiers: SpecifierSet) -> Version | None:
 
 def _floor(spec: Specifier) -> Version | None:
     """The version a minimum or pin starts at; None for ``===`` of a non-version."""
+    return _version(spec.version.removesuffix(".*"))
+
+
+@lru_cache(maxsize=16384)
+def _version(text: str) -> Version | None:
+    """``Version(text)``, once per distinct text (a check asks for each
+    minimum several times), or None if it is not a version."""
     try:
-        return Version(spec.version.removesuffix(".*"))
+        return Version(text)
     except InvalidVersion:
         return None
+
+
+def _parsed(text: str) -> Version | str:
+    """``text`` as a Version (parsed once), or as it is when it is not one:
+    what packaging's functions taking either would make of it."""
+    version = _version(text)
+    return text if version is None else version
 
 
 def select_entries(
@@ -167,7 +182,7 @@ def judge(
     elif project_minimum is None and requirement.url is None:
         minimum_problem = "it has no minimum version; each project declares its own"
 
-    in_range = SpecifierSet(",".join(str(s) for s in kept if s.operator in MINIMUM))
+    in_range = SpecifierSet([s for s in kept if s.operator in MINIMUM])
     missing: list[Specifier] = []
     floor = minimum_of(in_range)
     kept_keys = {spec_key(s) for s in kept}
@@ -193,7 +208,7 @@ def judge(
         if spec_key(spec) in kept_keys:
             continue
         if spec.operator != EXCLUSION or in_range.contains(
-            spec.version, prereleases=True
+            _parsed(spec.version), prereleases=True
         ):
             missing.append(spec)
     target = [*kept, *missing]
