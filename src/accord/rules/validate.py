@@ -60,7 +60,8 @@ def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
     """G002: the same library (canonical name) with the same marker twice."""
     # validate reads every line, so the whole-file index, built once, is
     # cheaper than asking for each name's lines in turn.
-    for _, entries in sorted(repo.global_list.index.items()):
+    several = [item for item in repo.global_list.index.items() if len(item[1]) > 1]
+    for _, entries in sorted(several):  # most libraries have one line: no pair
         reported: set[int] = set()
         for first, second in combinations(entries, 2):
             if second.lineno in reported:
@@ -271,7 +272,8 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
     """G012: two pins for one library that apply to the same environment."""
     if repo.constraints is None:
         return
-    for _, pins in sorted(repo.constraints.index.items()):
+    several = [item for item in repo.constraints.index.items() if len(item[1]) > 1]
+    for _, pins in sorted(several):  # most libraries have one pin: no pair
         reported: set[int] = set()
         for first, second in combinations(pins, 2):
             if second.lineno in reported:
