@@ -48,6 +48,7 @@ from universal_lock import (  # noqa: E402
     compare,
     lock_command,
     lock_project,
+    oldest_request,
     relayed,
     split_lock,
 )
@@ -74,17 +75,11 @@ def make_repo(work: Path, pythons: list[str]) -> Path:
 def universal_inputs(repo: Path, work: Path) -> list[str]:
     """uv's arguments for the universal resolution of what accord resolves."""
     work.mkdir(parents=True, exist_ok=True)
-    from accord.central import load_central_repo
-    from accord.resolve.generate import build_requests
     from accord.resolve.uv import find_uv
     from accord.resolve.uv_static import render_dependency_metadata, static_exemptions
 
-    central = load_central_repo(repo)
+    central, oldest, request = oldest_request(repo)
     settings = central.config.resolution
-    oldest = min(
-        central.config.python_versions, key=lambda p: tuple(map(int, p.split(".")))
-    )
-    request = build_requests(central, [oldest], settings.holds)[0]
     exempt, held = static_exemptions(settings.static_metadata)
     (work / "requirements.in").write_text("\n".join(request.requirements) + "\n")
     (work / "holds.txt").write_text("\n".join((*request.constraints, *held)) + "\n")

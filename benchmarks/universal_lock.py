@@ -26,10 +26,11 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from accord.central import load_central_repo
+from accord.central import CentralRepo, load_central_repo
 from accord.model.constraints import parse_constraints
 from accord.model.markers import applies_to_python, platform_environments
 from accord.resolve.generate import build_requests, excluded_names
+from accord.resolve.request import ResolveRequest
 from accord.resolve.uv import find_uv
 from accord.resolve.uv_static import static_exemptions
 
@@ -39,15 +40,22 @@ PLATFORM_MARKER = (
 )
 
 
-def lock_project(repo: Path, out: Path) -> None:
-    """A pyproject.toml in ``out`` for one platform-restricted ``uv lock``
-    of what accord resolves for ``repo``."""
+def oldest_request(repo: Path) -> tuple[CentralRepo, str, ResolveRequest]:
+    """``repo``'s central files, its oldest Python and accord's request for
+    that Python: what a single resolution for every Python starts from."""
     central = load_central_repo(repo)
-    settings = central.config.resolution
     oldest = min(
         central.config.python_versions, key=lambda p: tuple(map(int, p.split(".")))
     )
-    request = build_requests(central, [oldest], settings.holds)[0]
+    holds = central.config.resolution.holds
+    return central, oldest, build_requests(central, [oldest], holds)[0]
+
+
+def lock_project(repo: Path, out: Path) -> None:
+    """A pyproject.toml in ``out`` for one platform-restricted ``uv lock``
+    of what accord resolves for ``repo``."""
+    central, oldest, request = oldest_request(repo)
+    settings = central.config.resolution
     exempt, held = static_exemptions(settings.static_metadata)
     lines = [
         "[project]",
