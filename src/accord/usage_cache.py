@@ -390,7 +390,17 @@ def _read(file: Path, key: str) -> tuple[dict[str, object], bytes]:
         if header != written:  # another format or Python, or cut short
             return fresh
         data = marshal.loads(rest[:size])
-    except (OSError, ValueError, TypeError, KeyError, EOFError, RecursionError):
+    # MemoryError: a damaged length inside marshal's data can ask for more
+    # than the machine has before anything else looks wrong.
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        KeyError,
+        EOFError,
+        RecursionError,
+        MemoryError,
+    ):
         return fresh
     if (
         not isinstance(data, dict)
