@@ -336,3 +336,32 @@ def test_expired_hold_is_reported(
         2,
     )
     assert "2001-01-01" in str(finding["message"])
+
+
+def test_pins_per_python_are_paired_by_what_their_markers_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """G012 only where two pins' markers both hold for some Python; G008
+    only for the Pythons where a refused pin applies."""
+    repo = make_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "lib>=2  # MIT\nother  # MIT\n",
+            "upper-constraints.txt": (
+                "lib===1.0;python_version<'3.12'\n"  # 1: refused, 3.11 only
+                "lib===2.0;python_version>='3.12'\n"  # 2: disjoint from 1
+                "other===1;python_version=='3.11'\n"  # 3
+                "other===2;python_version<='3.12'\n"  # 4: both hold on 3.11
+                "other===3;python_version>'3.12'\n"  # 5: disjoint from 3 and 4
+            ),
+            "accord.toml": 'python-versions = ["3.11", "3.12", "3.13"]\n',
+        },
+    )
+    code, out, _ = run(["validate", str(repo), "--format", "json"], capsys)
+    assert code == 1
+    found = {(f["rule"], f["line"]): f["message"] for f in findings_of(out)}
+    assert {key for key in found if key[0] in {"G008", "G012"}} == {
+        ("G008", 1),
+        ("G012", 4),
+    }
+    assert "3.11" in found[("G008", 1)] and "3.12" not in found[("G008", 1)]

@@ -130,14 +130,32 @@ def evaluate(marker: Marker | None, environment: Mapping[str, str]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _truth_table(marker_text: str) -> tuple[bool, ...]:
+def _truth_table(marker_text: str, pythons: tuple[str, ...]) -> tuple[bool, ...]:
     marker = Marker(marker_text) if marker_text else None
-    return tuple(evaluate(marker, env) for env in environments())
+    return tuple(evaluate(marker, env) for env in environments(pythons))
+
+
+def truth_table(
+    marker: Marker | None, pythons: Iterable[str] = PROBE_PYTHONS
+) -> tuple[bool, ...]:
+    """Whether ``marker`` holds in each of ``environments(pythons)``, in
+    order: evaluated once per distinct marker text, however many lines
+    share it."""
+    return _truth_table(str(marker) if marker is not None else "", tuple(pythons))
+
+
+def hold_together(
+    left: Marker | None, right: Marker | None, pythons: Iterable[str] = PROBE_PYTHONS
+) -> bool:
+    """Whether some environment of ``pythons`` satisfies both markers."""
+    pythons = tuple(pythons)
+    both = zip(truth_table(left, pythons), truth_table(right, pythons), strict=True)
+    return any(here and there for here, there in both)
 
 
 def marker_key(marker: Marker | None) -> tuple[bool, ...]:
     """A value equal for two markers exactly when they mean the same here."""
-    return _truth_table(str(marker) if marker is not None else "")
+    return truth_table(marker)
 
 
 def markers_equivalent(left: Marker | None, right: Marker | None) -> bool:

@@ -18,8 +18,8 @@ from accord.licenses import LicenseAssessment, assess_license
 from accord.model.constraints import Pin
 from accord.model.global_list import GlobalEntry
 from accord.model.markers import (
-    environments,
     evaluate,
+    hold_together,
     markers_equivalent,
     platform_environments,
 )
@@ -204,10 +204,7 @@ def _pythons_where_refused(
     return [
         python
         for python in repo.config.python_versions
-        if any(
-            evaluate(pin.marker, env) and evaluate(entry.requirement.marker, env)
-            for env in environments((python,))
-        )
+        if hold_together(pin.marker, entry.requirement.marker, (python,))
     ]
 
 
@@ -278,12 +275,10 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
         for first, second in combinations(pins, 2):
             if second.lineno in reported:
                 continue
-            overlap = [
-                env["python_version"]
-                for env in environments()
-                if evaluate(first.marker, env) and evaluate(second.marker, env)
-            ]
-            if overlap:
+            # Each distinct marker is evaluated once in every environment: a
+            # file pinning per Python gives many pairs of few markers
+            # (OpenStack's 2019 file: 17,000 evaluations, pair by pair).
+            if hold_together(first.marker, second.marker):
                 reported.add(second.lineno)
                 yield Finding(
                     "G012",
