@@ -11,7 +11,14 @@ from packaging.utils import canonicalize_name
 from accord.model._indexed import IndexedFile
 from accord.model.constraints import MalformedPin, parse_constraints
 from accord.model.global_list import parse_global_list, split_licence
-from accord.model.markers import applies_to_python, markers_equivalent
+from accord.model.markers import (
+    applies_to_python,
+    environments,
+    markers_equivalent,
+    platform_environments,
+    platform_truth_table,
+    truth_table,
+)
 from accord.model.name_lists import parse_name_list, parse_project_list
 from accord.model.requirements_file import (
     BlankLine,
@@ -247,3 +254,52 @@ def test_entries_read_by_name_are_the_whole_parse_entries() -> None:
     assert all(any(entry is other for other in global_list.entries) for entry in first)
     assert global_list.entries_for(canonicalize_name("dnspython")) == first
     assert global_list.file.text == GLOBAL
+
+
+_CLAUSES = [
+    "python_version == '3.11'",
+    "python_version < '3.10'",
+    "python_full_version >= '3.12.0'",
+    "sys_platform == 'win32'",
+    "os.name == 'posix'",
+    "platform_system != 'Darwin'",
+    "platform_machine == 'aarch64'",
+    "implementation_name == 'pypy'",
+    "python_implementation == 'CPython'",
+    "platform_release == ''",
+    "'linux' in sys_platform",
+    "extra == 'test'",
+]
+
+
+@given(
+    clauses=st.lists(st.sampled_from(_CLAUSES), min_size=1, max_size=4),
+    joins=st.lists(st.sampled_from([" and ", " or "]), min_size=3, max_size=3),
+    pythons=st.lists(
+        st.sampled_from(["2.7", "3.9", "3.10", "3.11", "3.12", "3.13"]),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    platform=st.sampled_from(["linux", "windows", "aarch64-apple-darwin", "other"]),
+)
+def test_truth_tables_agree_with_evaluating_every_environment(
+    clauses: list[str], joins: list[str], pythons: list[str], platform: str
+) -> None:
+    # Tables evaluate a marker once per combination of the variables it
+    # names; the values must be packaging's in every environment, whatever
+    # the variables (legacy spellings included) and whatever the platform.
+    text = clauses[0] + "".join(j + c for j, c in zip(joins, clauses[1:], strict=False))
+    marker = Marker(text)
+    everywhere = environments(pythons)
+    assert truth_table(marker, pythons) == tuple(
+        marker.evaluate(dict(env)) for env in everywhere
+    )
+    there = platform_environments(pythons, platform)
+    assert platform_truth_table(marker, pythons, platform) == tuple(
+        marker.evaluate(dict(env)) for env in there
+    )
+    for python in pythons:
+        assert applies_to_python(marker, python) == any(
+            marker.evaluate(dict(env)) for env in environments([python])
+        )

@@ -8,6 +8,7 @@ quotes, spacing or operand order never matter.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -131,8 +132,39 @@ def evaluate(marker: Marker | None, environment: Mapping[str, str]) -> bool:
 
 @lru_cache(maxsize=4096)
 def _truth_table(marker_text: str, pythons: tuple[str, ...]) -> tuple[bool, ...]:
-    marker = Marker(marker_text) if marker_text else None
-    return tuple(evaluate(marker, env) for env in environments(pythons))
+    return _table(marker_text, environments(pythons))
+
+
+@lru_cache(maxsize=4096)
+def _platform_truth_table(
+    marker_text: str, pythons: tuple[str, ...], platform: str
+) -> tuple[bool, ...]:
+    return _table(marker_text, platform_environments(pythons, platform))
+
+
+# Words of a marker's text: its variables (packaging writes each under its
+# canonical name) and, harmlessly, pieces of its quoted values.
+_WORD = re.compile(r"[a-z_]+")
+
+
+def _table(marker_text: str, envs: tuple[dict[str, str], ...]) -> tuple[bool, ...]:
+    """The marker's value in each environment, evaluating it once for each
+    distinct combination of the variables it names: a marker on
+    python_version alone is evaluated once per Python, not once per
+    Python, platform and implementation."""
+    if not marker_text:
+        return (True,) * len(envs)
+    marker = Marker(marker_text)
+    named = sorted({word for word in _WORD.findall(marker_text) if word in envs[0]})
+    known: dict[tuple[str, ...], bool] = {}
+    values = []
+    for env in envs:
+        key = tuple(env[name] for name in named)
+        value = known.get(key)
+        if value is None:
+            value = known[key] = evaluate(marker, env)
+        values.append(value)
+    return tuple(values)
 
 
 def truth_table(
@@ -142,6 +174,15 @@ def truth_table(
     order: evaluated once per distinct marker text, however many lines
     share it."""
     return _truth_table(str(marker) if marker is not None else "", tuple(pythons))
+
+
+def platform_truth_table(
+    marker: Marker | None, pythons: Iterable[str], platform: str
+) -> tuple[bool, ...]:
+    """Whether ``marker`` holds in each of ``platform_environments(pythons,
+    platform)``, in order; cached as :func:`truth_table` is."""
+    text = str(marker) if marker is not None else ""
+    return _platform_truth_table(text, tuple(pythons), platform)
 
 
 def hold_together(
@@ -168,4 +209,4 @@ def markers_equivalent(left: Marker | None, right: Marker | None) -> bool:
 
 def applies_to_python(marker: Marker | None, python: str) -> bool:
     """Whether ``marker`` holds for ``python`` on at least one platform."""
-    return any(evaluate(marker, env) for env in environments((python,)))
+    return marker is None or any(truth_table(marker, (python,)))

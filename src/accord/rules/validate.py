@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -18,10 +18,9 @@ from accord.licenses import LicenseAssessment, assess_license
 from accord.model.constraints import Pin
 from accord.model.global_list import GlobalEntry
 from accord.model.markers import (
-    evaluate,
     hold_together,
     markers_equivalent,
-    platform_environments,
+    platform_truth_table,
 )
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
@@ -229,11 +228,7 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
         missing = [
             python
             for python in repo.config.python_versions
-            if any(
-                evaluate(entry.requirement.marker, env)
-                and not any(evaluate(pin.marker, env) for pin in pins)
-                for env in platform_environments((python,), platform)
-            )
+            if _unpinned_somewhere(entry, pins, python, platform)
         ]
         if missing:
             yield Finding(
@@ -246,6 +241,19 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
                 f"add '{entry.requirement.name}===<version>' to {constraints.path}, "
                 "or list it in unpinned / the denylist",
             )
+
+
+def _unpinned_somewhere(
+    entry: GlobalEntry, pins: Sequence[Pin], python: str, platform: str
+) -> bool:
+    """Whether the entry applies in an environment of ``python`` on
+    ``platform`` where none of its pins does."""
+    wanted = platform_truth_table(entry.requirement.marker, (python,), platform)
+    pinned = [platform_truth_table(pin.marker, (python,), platform) for pin in pins]
+    return any(
+        here and not any(table[index] for table in pinned)
+        for index, here in enumerate(wanted)
+    )
 
 
 def check_denylisted_pins(repo: CentralRepo) -> Iterator[Finding]:
