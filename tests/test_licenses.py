@@ -9,6 +9,7 @@ from packaging.licenses import canonicalize_license_expression
 
 from accord.errors import ConfigError
 from accord.licenses import (
+    _NAMES,
     DEFAULT_POLICY,
     LicenseAssessment,
     LicensePolicy,
@@ -297,3 +298,16 @@ def test_normalisation_is_idempotent_and_assess_agrees(text: str) -> None:
     assert assessment.expression == expression
     assert assessment.verdict in {"allowed", "forbidden", "review"}
     assert assessment.reason
+
+
+@pytest.mark.parametrize("row", range(len(_NAMES)))
+@given(data=st.data())
+def test_every_key_a_table_row_matches_starts_as_the_row_says(
+    row: int, data: st.DataObject
+) -> None:
+    # A key is tried only on the rows whose starts it has (so the others'
+    # patterns are not compiled): a row whose starts left out some key its
+    # pattern matches would stop recognising that licence.
+    _, pattern, starts = _NAMES[row]
+    key = data.draw(st.from_regex(pattern, fullmatch=True))
+    assert key.startswith(starts)
