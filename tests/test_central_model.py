@@ -14,6 +14,7 @@ from accord.model.global_list import parse_global_list, split_licence
 from accord.model.markers import (
     applies_to_python,
     environments,
+    hold_together,
     markers_equivalent,
     platform_environments,
     platform_truth_table,
@@ -303,3 +304,10 @@ def test_truth_tables_agree_with_evaluating_every_environment(
         assert applies_to_python(marker, python) == any(
             marker.evaluate(dict(env)) for env in environments([python])
         )
+    other = Marker(clauses[-1])
+    assert hold_together(marker, other, pythons) == any(
+        marker.evaluate(dict(env)) and other.evaluate(dict(env)) for env in everywhere
+    )
+    assert hold_together(marker, None, pythons) == any(
+        marker.evaluate(dict(env)) for env in everywhere
+    )

@@ -167,13 +167,18 @@ def _table(marker_text: str, envs: tuple[dict[str, str], ...]) -> tuple[bool, ..
     return tuple(values)
 
 
+def _text(marker: Marker | None) -> str:
+    """The key a marker's tables are cached under ("" for no marker)."""
+    return str(marker) if marker is not None else ""
+
+
 def truth_table(
     marker: Marker | None, pythons: Iterable[str] = PROBE_PYTHONS
 ) -> tuple[bool, ...]:
     """Whether ``marker`` holds in each of ``environments(pythons)``, in
     order: evaluated once per distinct marker text, however many lines
     share it."""
-    return _truth_table(str(marker) if marker is not None else "", tuple(pythons))
+    return _truth_table(_text(marker), tuple(pythons))
 
 
 def platform_truth_table(
@@ -181,8 +186,15 @@ def platform_truth_table(
 ) -> tuple[bool, ...]:
     """Whether ``marker`` holds in each of ``platform_environments(pythons,
     platform)``, in order; cached as :func:`truth_table` is."""
-    text = str(marker) if marker is not None else ""
-    return _platform_truth_table(text, tuple(pythons), platform)
+    return _platform_truth_table(_text(marker), tuple(pythons), platform)
+
+
+@lru_cache(maxsize=4096)
+def _truth_bits(marker_text: str, pythons: tuple[str, ...]) -> int:
+    """The truth table as the bits of an int, environment ``i`` at bit ``i``:
+    markers hold together where their bits meet, one ``&`` for a pair."""
+    table = _truth_table(marker_text, pythons)
+    return sum(1 << index for index, held in enumerate(table) if held)
 
 
 def hold_together(
@@ -190,8 +202,7 @@ def hold_together(
 ) -> bool:
     """Whether some environment of ``pythons`` satisfies both markers."""
     pythons = tuple(pythons)
-    both = zip(truth_table(left, pythons), truth_table(right, pythons), strict=True)
-    return any(here and there for here, there in both)
+    return (_truth_bits(_text(left), pythons) & _truth_bits(_text(right), pythons)) != 0
 
 
 def marker_key(marker: Marker | None) -> tuple[bool, ...]:
