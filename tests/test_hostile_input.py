@@ -125,3 +125,38 @@ def test_no_quadratic_path(
     )
     assert code in (0, 1)
     assert elapsed < SLOW
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(
+            "[metadata]\nname = x\n[options\ninstall_requires =\n    unknown-lib\n",
+            3,
+            id="unclosed-header",
+        ),
+        pytest.param(
+            "install_requires = unknown-lib\n[options]\n", 1, id="before-any-header"
+        ),
+        pytest.param(
+            "[metadata]\nname = x\n  description\nsummary\n", 4, id="stray-word"
+        ),
+    ],
+)
+def test_a_setup_cfg_setuptools_cannot_read_is_not_checked_as_fine(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    line: int,
+) -> None:
+    """configparser (so setuptools and pbr) refuses such a file; accord must
+    not skip the broken part and call the project fine."""
+    (project / "requirements.txt").write_text("alembic>=1.0\n")
+    (project / "setup.cfg").write_text(text)
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 1, output
+    assert f"setup.cfg:{line}" in output and "C001" in output
+    code, output, _ = run(capsys, "sync", str(project), "--requirements", str(central))
+    assert code == 1 and "not written" in output
+    assert (project / "requirements.txt").read_text() == "alembic>=1.0\n"
