@@ -160,3 +160,33 @@ def test_a_setup_cfg_setuptools_cannot_read_is_not_checked_as_fine(
     code, output, _ = run(capsys, "sync", str(project), "--requirements", str(central))
     assert code == 1 and "not written" in output
     assert (project / "requirements.txt").read_text() == "alembic>=1.0\n"
+
+
+@pytest.mark.parametrize(
+    "include",
+    [
+        pytest.param("-rmore.txt", id="attached"),
+        pytest.param("-r\tmore.txt", id="tab"),
+        pytest.param("--requirement\tmore.txt", id="long-tab"),
+    ],
+)
+def test_every_spelling_pip_takes_of_an_include_is_followed(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str], include: str
+) -> None:
+    (project / "requirements.txt").write_text(f"alembic>=1.0,!=1.2.0\n{include}\n")
+    (project / "more.txt").write_text("not-listed>=1\n")
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 1, output
+    assert "more.txt:1" in output and "C002" in output
+
+
+def test_an_include_of_a_url_is_reported_not_skipped(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_text(
+        "alembic>=1.0,!=1.2.0\n-r https://example.com/more.txt\n"
+    )
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 1, output
+    assert "requirements.txt:2" in output and "C001" in output
+    assert "https://example.com/more.txt" in output

@@ -236,7 +236,16 @@ class _Loader:
             children: list[tuple[str, tuple[str, int] | None, int]] = []
             for included, lineno in _includes(file):
                 target = _resolve_include(relative, included)
-                if target is None:
+                if "://" in included:
+                    self.problems.append(
+                        SourceProblem(
+                            relative,
+                            lineno,
+                            f"-r {included}: a file on the network, which accord "
+                            "does not fetch, so its requirements are not checked",
+                        )
+                    )
+                elif target is None:
                     self.problems.append(
                         SourceProblem(
                             relative,
@@ -298,7 +307,7 @@ def _includes(file: RequirementsFile) -> Iterator[tuple[str, int]]:
     for line in file.lines:
         if isinstance(line, OptionLine) and line.option in _INCLUDE_OPTIONS:
             value = line.value.split("#", 1)[0].strip()
-            if value and "://" not in value:
+            if value:
                 yield value, line.lineno
 
 
