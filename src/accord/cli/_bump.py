@@ -26,6 +26,7 @@ from accord.cli._progress import resolution_progress
 from accord.cli._resolving import (
     Resolving,
     check_bumpable,
+    refuse_unreadable_list,
     report_generated,
     resolving_from,
 )
@@ -122,6 +123,7 @@ def _bump(
     from accord.resolve.stable import refuse_on_stable
 
     root, central = resolving.root, resolving.central
+    refuse_unreadable_list(central)
     check_bumpable(central, [*plain, *(t.spelling for t in targets)])
     if propose and not (root / ".git").exists():
         raise UsageError(f"--propose needs {root} to be a git repository")

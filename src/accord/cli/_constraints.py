@@ -8,7 +8,11 @@ from pathlib import Path
 
 from accord.cli._app import finish
 from accord.cli._progress import resolution_progress
-from accord.cli._resolving import report_generated, resolving_from
+from accord.cli._resolving import (
+    refuse_unreadable_list,
+    report_generated,
+    resolving_from,
+)
 from accord.errors import AccordError
 from accord.findings import Finding
 
@@ -64,6 +68,7 @@ def constraints_generate(
         else None,
     ) as resolving:
         central = resolving.central
+        refuse_unreadable_list(central)
         requests = build_requests(
             central, sort_pythons(resolving.pythons), central.config.resolution.holds
         )
