@@ -103,16 +103,20 @@ def load_project(
             loader.sources.extend(parse_setup_cfg(text, "setup.cfg"))
     if os.path.lexists(f"{loader.place}/pyproject.toml"):
         text = loader.read("pyproject.toml")
-        if loader.may_name(text) or "include-group" in text:
-            loader.sources.extend(
-                parse_pyproject(
-                    text,
-                    "pyproject.toml",
-                    include_build_system=config.check_build_system,
+        try:
+            if loader.may_name(text) or "include-group" in text:
+                loader.sources.extend(
+                    parse_pyproject(
+                        text,
+                        "pyproject.toml",
+                        include_build_system=config.check_build_system,
+                    )
                 )
-            )
-        else:
-            check_pyproject_syntax(text, "pyproject.toml")
+            else:
+                check_pyproject_syntax(text, "pyproject.toml")
+        except InputError as error:  # named as it opens from here, as reads are
+            error.path = _join(loader.place, "pyproject.toml")
+            raise
     for name in () if mentioning is not None else _TEST_RUNNER_FILES:  # C019 only
         if (root / name).is_file():
             with contextlib.suppress(InputError):  # the rule is advice; skip it
