@@ -190,3 +190,17 @@ def test_an_include_of_a_url_is_reported_not_skipped(
     assert code == 1, output
     assert "requirements.txt:2" in output and "C001" in output
     assert "https://example.com/more.txt" in output
+
+
+@pytest.mark.parametrize(
+    "include", ['-r "more reqs.txt"', "-r 'more reqs.txt'", "-r more\\ reqs.txt"]
+)
+def test_an_include_of_a_path_with_a_space_is_followed_as_pip_quotes_it(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str], include: str
+) -> None:
+    (project / "requirements.txt").write_text(f"alembic>=1.0,!=1.2.0\n{include}\n")
+    (project / "more reqs.txt").write_text("not-listed>=1\n")
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 1, output
+    assert "more reqs.txt:1" in output and "C002" in output
+    assert "no such file" not in output

@@ -310,9 +310,23 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
 def _includes(file: RequirementsFile) -> Iterator[tuple[str, int]]:
     for line in file.lines:
         if isinstance(line, OptionLine) and line.option in _INCLUDE_OPTIONS:
-            value = line.value.split("#", 1)[0].strip()
+            value = _unquoted(line.value.split("#", 1)[0].strip())
             if value:
                 yield value, line.lineno
+
+
+def _unquoted(value: str) -> str:
+    """The path of a -r as pip reads it (its options go through shlex), so
+    ``"my reqs.txt"`` and ``my\\ reqs.txt`` name ``my reqs.txt``."""
+    if not any(c in value for c in "\"'\\"):
+        return value
+    import shlex
+
+    try:
+        words = shlex.split(value)
+    except ValueError:  # an unclosed quote: pip fails too; the name as it is
+        return value
+    return words[0] if words else value
 
 
 def _resolve_include(including: str, included: str) -> str | None:
