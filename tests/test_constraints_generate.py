@@ -310,6 +310,34 @@ def test_an_unreadable_global_line_is_not_resolved_away(
     ]
 
 
+@pytest.mark.parametrize("command", [["generate"], ["bump", "gamma"]])
+def test_pins_edited_during_the_resolution_are_kept(
+    tmp_path: Path,
+    wheelhouse: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    """A resolution takes minutes; a pins file someone changes meanwhile (a
+    git pull) is not overwritten: the run ends 'changed on disk', exit 1."""
+    import os
+
+    repo = make_repo(tmp_path, wheelhouse, pins="gamma===1.0\n", pythons='["3.12"]')
+    pins = repo / "upper-constraints.txt"
+
+    def someone_pulls(descriptor: int) -> None:
+        pins.write_text("theirs===1.0\n")
+
+    monkeypatch.setattr(os, "fsync", someone_pulls)
+    argv = ["constraints", *command, "--requirements", str(repo), "--refresh"]
+    code = main(argv if command == ["generate"] else argv[:-1])
+    monkeypatch.undo()
+    assert code == 1
+    assert "changed on disk" in capsys.readouterr().err
+    assert pins.read_text() == "theirs===1.0\n"
+    assert not list(repo.glob(".*accord-tmp"))
+
+
 def test_bump_moves_only_what_is_named(
     tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

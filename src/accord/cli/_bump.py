@@ -182,7 +182,9 @@ def _bump(
         if propose:
             commits = commit_bump(root, central, result, group)
         else:
-            write_atomic(root / UPPER_CONSTRAINTS, result.text)
+            # As read before the resolution, or a change meanwhile is kept.
+            current = central.constraints.file.text if central.constraints else None
+            write_atomic(root / UPPER_CONSTRAINTS, result.text, expected=current)
         written = str(root / UPPER_CONSTRAINTS)
     for sha in commits:
         print(f"committed {sha[:12]}" + (f" on {on}" if on else ""), file=sys.stderr)

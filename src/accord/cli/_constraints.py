@@ -124,7 +124,10 @@ def constraints_generate(
                 sys.stdout.write(result.text)
                 sys.stdout.flush()
             else:
-                write_atomic(target, result.text)
+                # The pins read before a resolution of minutes: a file changed
+                # meanwhile is kept ("changed on disk", exit 1).
+                mine = target == resolving.root / UPPER_CONSTRAINTS
+                write_atomic(target, result.text, expected=current if mine else None)
                 written = str(target)
                 if target == resolving.root / UPPER_CONSTRAINTS:
                     # The stamp of the inputs that produce this file: the file
