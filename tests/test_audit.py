@@ -305,6 +305,23 @@ def test_no_source_of_vulnerabilities_is_an_error(
     assert finding["rule"] == "A010" and "503" in finding["message"]
 
 
+def test_pins_lines_audit_cannot_read_are_reported_not_passed_over(
+    index: TestIndex, osv: FakeOsv, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line of the pins file that is no pin (unparseable, or no exact
+    version) cannot be audited: the audit says so instead of passing it."""
+    (repo / "upper-constraints.txt").write_text(
+        "cleanlib===1.0\nvulnlib (( 1.0\nvulnlib===one-oh\nvulnlib>=1.0\n"
+    )
+    code, document = run(index, osv, repo, capsys)
+    assert code == 1
+    unread = [
+        (f["rule"], f["line"]) for f in document["findings"] if f["rule"] != "A008"
+    ]
+    assert unread == [("G001", 2), ("G011", 3), ("G011", 4)]
+    assert all("not audited" in f["message"] for f in document["findings"][1:])
+
+
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args],

@@ -275,6 +275,8 @@ def test_unreadable_project_exits_2(
     assert main(["check", str(project), "--requirements", str(central)]) == 2
     err = capsys.readouterr().err
     assert where in err and "Traceback" not in err
+    if ":1" in where:  # a file of the project, named as it opens from here
+        assert f"error: {project / where}" in err
 
 
 @pytest.mark.parametrize(

@@ -538,3 +538,27 @@ def test_any_finding_renders_in_every_format(findings: list[Finding]) -> None:
     assert_valid_sarif(json.loads(render_ci("sarif", "check", sets)))
     suites = ET.fromstring(render_ci("junit", "check", sets).encode())
     assert suites.get("tests") == str(max(1, len(findings)))
+
+
+def test_a_path_that_is_not_utf8_is_percent_encoded_in_sarif(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A directory named with a byte that is not UTF-8 (Linux allows it):
+    the SARIF uri carries the byte, as it does every other character."""
+    import os
+    import shutil
+
+    name = os.fsdecode(b"leg\xffacy")
+    try:
+        shutil.copytree(EXAMPLES / "legacy-reports", tmp_path / name)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system wants UTF-8 names")
+    requirements = str(EXAMPLES / "requirements")
+    argv = ["check", str(tmp_path / name), "--requirements", requirements]
+    assert main([*argv, "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    }
+    assert any("leg%FFacy/requirements.txt" in uri for uri in uris), uris

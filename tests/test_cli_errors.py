@@ -92,3 +92,32 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert b"Traceback" not in err
     assert b"BrokenPipe" not in err
     assert err == b""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", ""],
+        ["sync", ""],
+        ["lower-bounds", ""],
+        ["validate", ""],
+        ["check", str(EXAMPLES / "billing"), "--requirements", ""],
+        ["fleet", "check", "--requirements", REQUIREMENTS, "--workspace", ""],
+        ["site", "--out", "", "--requirements", REQUIREMENTS],
+        ["init", ""],
+        ["release", "validate", ""],
+    ],
+)
+def test_an_empty_path_is_a_usage_error_not_the_current_directory(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    """`accord sync "$PROJECT"` with PROJECT unset must not sync (or write a
+    site into) the directory it runs in."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "requirements.txt").write_text("requests>=2.20,<2.30\n")
+    assert main(argv) == 2
+    assert "empty" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["requirements.txt"]

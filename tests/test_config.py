@@ -56,6 +56,37 @@ BAD_CONFIGS = [
         "static metadata for x",
         id="static-requirement-packaging-rejects-as-specifier",
     ),
+    pytest.param(
+        '[[static-metadata]]\nname = "x"\nrequires-dist = ["???"]\n',
+        3,
+        "Expected package name",
+        id="static-requirement-error-is-one-line",
+    ),
+    pytest.param(
+        '[policy]\ncooldown = "99999999999999999999 days"\n',
+        2,
+        "'policy.cooldown'",
+        id="cooldown-too-long-for-a-timedelta",
+    ),
+    pytest.param(
+        '[policy]\ncooldown = "999999 days"\n',
+        2,
+        "'policy.cooldown'",
+        id="cooldown-reaching-before-year-one",
+    ),
+    pytest.param(
+        '[[holds]]\nname = "x"\nspecifier = "<1"\nreason = "r"\n'
+        "expires = 2026-12-31T10:00:00\n",
+        5,
+        "'expires' must be a date",
+        id="hold-expires-a-date-and-time",
+    ),
+    pytest.param(
+        '[[audit.ignore]]\nid = "CVE-1"\nreason = "r"\nexpires = 2026-12-31T10:00:00\n',
+        4,
+        "'expires' must be a date",
+        id="ignore-expires-a-date-and-time",
+    ),
 ]
 
 
@@ -90,6 +121,7 @@ def test_bad_config_names_the_line(text: str, line: int, words: str) -> None:
     assert raised.value.line == line
     assert words in str(raised.value)
     assert str(raised.value).startswith(f"accord.toml:{line}: ")
+    assert "\n" not in str(raised.value)  # one line, as every error
 
 
 DISTRO_REPO_ERRORS = [

@@ -286,6 +286,58 @@ def test_verify(
     assert "V002" in {f["rule"] for f in findings}
 
 
+def test_an_unreadable_global_line_is_not_resolved_away(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in a global-list line must not drop its library from the pins:
+    generate and bump stop at the line (nothing written), verify fails it."""
+    repo = make_repo(tmp_path, wheelhouse, pins="", pythons='["3.12"]')
+    assert generate(repo, capsys)[0] == 0
+    pins = (repo / "upper-constraints.txt").read_text()
+    assert "gamma===2.0\n" in pins
+    with (repo / "global-requirements.txt").open("a") as handle:
+        handle.write("gamma>=1 ((  # MIT\n")  # line 9
+    base = ["--requirements", str(repo), "--python", "3.12"]
+    for command in (["generate"], ["bump", "--all"]):
+        assert main(["constraints", *command, *base]) == 2, command
+        err = capsys.readouterr().err
+        assert "global-requirements.txt:9: cannot parse" in err
+        assert (repo / "upper-constraints.txt").read_text() == pins
+    code, findings = verify(repo, capsys)
+    assert code == 1
+    assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
+        ("G001", "global-requirements.txt", 9)
+    ]
+
+
+@pytest.mark.parametrize("command", [["generate"], ["bump", "gamma"]])
+def test_pins_edited_during_the_resolution_are_kept(
+    tmp_path: Path,
+    wheelhouse: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    """A resolution takes minutes; a pins file someone changes meanwhile (a
+    git pull) is not overwritten: the run ends 'changed on disk', exit 1."""
+    import os
+
+    repo = make_repo(tmp_path, wheelhouse, pins="gamma===1.0\n", pythons='["3.12"]')
+    pins = repo / "upper-constraints.txt"
+
+    def someone_pulls(descriptor: int) -> None:
+        pins.write_text("theirs===1.0\n")
+
+    monkeypatch.setattr(os, "fsync", someone_pulls)
+    argv = ["constraints", *command, "--requirements", str(repo), "--refresh"]
+    code = main(argv if command == ["generate"] else argv[:-1])
+    monkeypatch.undo()
+    assert code == 1
+    assert "changed on disk" in capsys.readouterr().err
+    assert pins.read_text() == "theirs===1.0\n"
+    assert not list(repo.glob(".*accord-tmp"))
+
+
 def test_bump_moves_only_what_is_named(
     tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

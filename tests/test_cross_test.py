@@ -176,3 +176,31 @@ def test_a_bad_test_command_is_bad_input(tmp_path: Path) -> None:
 def test_the_project_s_own_pin_is_left_out() -> None:
     pins = "kombu===1.0\nnova===2.0;python_version>='3.12'\nNova===1.0\n"
     assert without_own_pin(pins, "nova") == "kombu===1.0\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        pytest.param(
+            "pyproject.toml", b"a = " + b"[" * 500 + b"]" * 500, "nested", id="deep"
+        ),
+        pytest.param("pyproject.toml", b"x = 1\x00\n", "NUL", id="nul"),
+        pytest.param("tox.ini", b"\xef\xbb\xbf[testenv]\n", "byte-order", id="bom"),
+    ],
+)
+def test_an_unreadable_file_of_the_test_command_is_bad_input(
+    tmp_path: Path, name: str, data: bytes, words: str
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(InputError, match=words) as raised:
+        find_test_command(tmp_path)
+    assert name in str(raised.value)
+
+
+def test_whether_a_project_installs_survives_a_pyproject_nested_too_deep(
+    tmp_path: Path,
+) -> None:
+    from accord.affected.uv_env import installable
+
+    (tmp_path / "pyproject.toml").write_text("a = " + "[" * 500 + "]" * 500)
+    assert installable(tmp_path)  # the installer says what is wrong with it

@@ -387,6 +387,9 @@ BAD_INPUT = [
         "upper-constraints.txt:2: alpha is pinned twice",
         id="overlapping-pins",
     ),
+    pytest.param(
+        "alpha===1.0\nbeta (( \n", "upper-constraints.txt:2", id="unreadable-line"
+    ),
 ]
 
 

@@ -264,3 +264,29 @@ def test_a_file_edited_under_fleet_sync_is_a_conflict_and_kept(
     assert "changed on disk" in projects["legacy-reports"]["message"]
     assert target.read_text() == "theirs>=1\n"
     assert not list(target.parent.glob(".*accord-tmp"))
+
+
+def test_more_jobs_than_projects_start_no_more_workers_than_projects(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs N on three projects starts three workers: --jobs 999999 started
+    a process each (the machine's memory went, the kernel killed accord)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import accord.fleet as fleet_module
+
+    asked: list[int] = []
+
+    class Counting(ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kwargs: object) -> None:
+            asked.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fleet_module, "ProcessPoolExecutor", Counting)
+    repo = workspace / "requirements"
+    members = fleet_module.fleet_members(fleet_module.load_central_repo(repo), None)
+    outcomes = fleet_module.run_fleet(
+        repo, members, "check", 8, fleet_module.SyncOptions()
+    )
+    assert [o.member.name for o in outcomes] == [m.name for m in members]
+    assert asked == [len(members)]

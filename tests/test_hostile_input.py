@@ -125,3 +125,82 @@ def test_no_quadratic_path(
     )
     assert code in (0, 1)
     assert elapsed < SLOW
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(
+            "[metadata]\nname = x\n[options\ninstall_requires =\n    unknown-lib\n",
+            3,
+            id="unclosed-header",
+        ),
+        pytest.param(
+            "install_requires = unknown-lib\n[options]\n", 1, id="before-any-header"
+        ),
+        pytest.param(
+            "[metadata]\nname = x\n  description\nsummary\n", 4, id="stray-word"
+        ),
+    ],
+)
+def test_a_setup_cfg_setuptools_cannot_read_is_not_checked_as_fine(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    line: int,
+) -> None:
+    """configparser (so setuptools and pbr) refuses such a file; accord must
+    not skip the broken part and call the project fine."""
+    (project / "requirements.txt").write_text("alembic>=1.0\n")
+    (project / "setup.cfg").write_text(text)
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 1, output
+    assert f"setup.cfg:{line}" in output and "C001" in output
+    code, output, _ = run(capsys, "sync", str(project), "--requirements", str(central))
+    assert code == 1 and "not written" in output
+    assert (project / "requirements.txt").read_text() == "alembic>=1.0\n"
+
+
+@pytest.mark.parametrize(
+    "include",
+    [
+        pytest.param("-rmore.txt", id="attached"),
+        pytest.param("-r\tmore.txt", id="tab"),
+        pytest.param("--requirement\tmore.txt", id="long-tab"),
+    ],
+)
+def test_every_spelling_pip_takes_of_an_include_is_followed(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str], include: str
+) -> None:
+    (project / "requirements.txt").write_text(f"alembic>=1.0,!=1.2.0\n{include}\n")
+    (project / "more.txt").write_text("not-listed>=1\n")
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 1, output
+    assert "more.txt:1" in output and "C002" in output
+
+
+def test_an_include_of_a_url_is_reported_not_skipped(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_text(
+        "alembic>=1.0,!=1.2.0\n-r https://example.com/more.txt\n"
+    )
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 1, output
+    assert "requirements.txt:2" in output and "C001" in output
+    assert "https://example.com/more.txt" in output
+
+
+@pytest.mark.parametrize(
+    "include", ['-r "more reqs.txt"', "-r 'more reqs.txt'", "-r more\\ reqs.txt"]
+)
+def test_an_include_of_a_path_with_a_space_is_followed_as_pip_quotes_it(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str], include: str
+) -> None:
+    (project / "requirements.txt").write_text(f"alembic>=1.0,!=1.2.0\n{include}\n")
+    (project / "more reqs.txt").write_text("not-listed>=1\n")
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 1, output
+    assert "more reqs.txt:1" in output and "C002" in output
+    assert "no such file" not in output

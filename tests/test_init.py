@@ -220,6 +220,47 @@ def test_init_refuses_to_overwrite_and_writes_nothing(
     assert "hacking" in (repo / "denylist.txt").read_text()
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_write_that_fails_midway_leaves_every_file_as_it_was(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    existing: bool,
+) -> None:
+    """The disk fills up at the third file: the two written are taken back
+    (a new repo is not left half made; --force puts the old files back)."""
+    import errno
+
+    from accord import files
+
+    make_fleet(tmp_path / "ws")
+    repo = tmp_path / "ws" / "requirements"
+    if existing:
+        repo.mkdir()
+        (repo / "projects.txt").write_text("mine\n")
+    real = files.write_atomic
+    calls: list[Path] = []
+
+    def fills_up(path: Path, text: str | bytes, *args: object, **kw: object) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise files.WriteError(
+                f"cannot be written: {errno.errorcode[errno.ENOSPC]}", path=str(path)
+            )
+        real(path, text, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("accord.init.write.write_atomic", fills_up)
+    code = main(["init", str(repo), "--workspace", str(tmp_path / "ws"),
+                 "--no-index", "--no-pins", "--force"])  # fmt: skip
+    assert code == 1
+    assert "cannot be written" in capsys.readouterr().err
+    if existing:
+        assert sorted(p.name for p in repo.iterdir()) == ["projects.txt"]
+        assert (repo / "projects.txt").read_text() == "mine\n"
+    else:
+        assert not repo.exists()
+
+
 def test_from_dirs_use_their_common_parent_and_say_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -85,6 +85,18 @@ def test_a_tampered_file_is_refused(
     assert "does not match SHA256SUMS" in capsys.readouterr().err
 
 
+def test_a_damaged_checksum_file_is_one_line_and_nothing_is_replaced(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "SHA256SUMS").write_bytes(b"\xff\xfe not text\n")
+    assert _build(world, out) == 2
+    err = capsys.readouterr().err
+    assert "SHA256SUMS:1: is not valid UTF-8" in err and "internal" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS"]
+
+
 def test_a_failing_build_is_one_line(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -168,9 +168,59 @@ PINS = [
     ),
     pytest.param("aaa===1", "aaa===1\nacmelib===2.0\n", id="no-final-newline"),
     pytest.param("", "acmelib===2.0\n", id="empty"),
+    pytest.param(
+        "aaa===1  # a\x0cb\u2028c\nacmelib===1.1\n",
+        "aaa===1  # a\x0cb\u2028c\nacmelib===2.0\n",
+        id="form-feed-and-line-separator-are-not-line-breaks",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("before", "after"), PINS)
 def test_pinned_text(before: str, after: str) -> None:
     assert pinned_text(before, "acmelib", Version("2.0")) == after
+
+
+@pytest.mark.parametrize(
+    "pins",
+    [
+        pytest.param(b"aaa===1.0\nacmelib===1.1.0\n# caf\xe9\n", id="not-utf8"),
+        pytest.param(b"\xef\xbb\xbfaaa===1.0\nacmelib===1.1.0\n", id="bom"),
+    ],
+)
+def test_a_hand_off_to_pins_accord_cannot_read_is_one_clear_line(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str], pins: bytes
+) -> None:
+    target = world.base / "requirements" / "upper-constraints.txt"
+    target.write_bytes(pins)
+    git(world.base / "requirements", "commit", "-q", "-am", "odd pins")
+    args = [
+        "release", "run", str(world.releases), "--base", "HEAD~1",
+        "--git-base", str(world.base), "--out", str(tmp_path / "dist"),
+        "--no-index", "--requirements", str(world.base / "requirements"),
+    ]  # fmt: skip
+    status = main(args)
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert status in (1, 2), output
+    assert "internal error" not in output and "Traceback" not in output
+    assert "upper-constraints.txt" in output
+    assert target.read_bytes() == pins
+
+
+def test_an_old_announcement_that_is_not_text_is_replaced(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    announcement = tmp_path / "dist" / "acmelib-1.1.1.md"
+    announcement.parent.mkdir()
+    announcement.write_bytes(b"\xff\xfe half a file")
+    args = [
+        "release", "run", str(world.releases), "--base", "HEAD~1",
+        "--git-base", str(world.base), "--out", str(tmp_path / "dist"),
+        "--no-index",
+    ]  # fmt: skip
+    status = main(args)
+    output = "".join(capsys.readouterr())
+    assert status == 0, output
+    assert announcement.read_text().startswith("# acmelib 1.1.1\n")
+    assert not list(announcement.parent.glob(".*accord-tmp"))

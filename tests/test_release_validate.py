@@ -274,6 +274,29 @@ def test_hostile_repository_contents_are_findings(world: World) -> None:
     assert ("R002", 9) in found
 
 
+def test_request_files_that_are_links_out_or_not_files_are_findings(
+    world: World, tmp_path: Path
+) -> None:
+    """A request is read only inside the releases repo and only if it is a
+    regular file: a link out, a FIFO or a link loop is a finding naming it,
+    never read (nor waited on), never skipped without a word."""
+    import os
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("team: from outside\n")
+    series = world.releases / "deliverables" / "2026.1"
+    (series / "outside.yaml").symlink_to(secret)
+    os.mkfifo(series / "fifo.yaml")
+    (series / "loop.yaml").symlink_to("loop.yaml")
+    findings = validate_change(  # every file (git does not track a FIFO)
+        world.releases, None, BaseRepos(str(world.base), world.base / "work")
+    )
+    messages = {f.path: f.message for f in findings if f.rule == "R001"}
+    assert "leads outside" in messages["deliverables/2026.1/outside.yaml"]
+    assert "FIFO" in messages["deliverables/2026.1/fifo.yaml"]
+    assert "loop" in messages["deliverables/2026.1/loop.yaml"]
+
+
 def test_an_option_as_base_is_refused(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -149,3 +149,31 @@ def test_lower_bounds_says_when_a_minimum_has_no_wheel(
     assert [(f["rule"], f["line"]) for f in findings] == [("L003", 1)]
     assert "on Python 3.11-3.12 is 1.1" in str(findings[0]["message"])
     assert not canary.exists()
+
+
+def test_lines_that_cannot_be_read_are_reported_not_left_out_quietly(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unreadable line is not resolved; lower-bounds and coinstall say so
+    (C001, as check does) instead of passing what they never tried."""
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    (repo / "projects.txt").write_text("org/proj\n")
+    project = tmp_path / "org" / "proj"
+    project.mkdir(parents=True)
+    (project / "requirements.txt").write_text(
+        "gamma>=1.0\ngamma>=1.0 ((\n-r missing.txt\n"
+    )
+    (project / "test-requirements.txt").write_text("-r also-missing.txt\n")
+    base = ("--requirements", str(repo), "--python", "3.12")
+    code, findings = _run(capsys, "lower-bounds", str(project), *base)
+    assert code == 1, findings
+    assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
+        ("C001", "requirements.txt", 2),
+        ("C001", "requirements.txt", 3),
+    ]
+    code, findings = _run(capsys, "coinstall", *base)
+    assert code == 1, findings
+    assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
+        ("C001", "org/proj/requirements.txt", 2),
+        ("C001", "org/proj/requirements.txt", 3),
+    ]

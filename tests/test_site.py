@@ -223,6 +223,27 @@ def test_text_from_the_repo_is_escaped(workspace: Path, tmp_path: Path) -> None:
     assert "expired" in page
 
 
+def test_review_evidence_is_read_only_inside_the_repo(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """reviews/NAME.json is shown on the library's page; one that is a link
+    out of the requirements repo is not read, so nothing of the machine that
+    builds the site is published."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN=do-not-publish\n")
+    reviews = workspace / "requirements" / "reviews"
+    reviews.mkdir()
+    (reviews / "click.json").symlink_to(secret)
+    (reviews / "requests.json").write_text('{"verdict": "kept in the repo"}\n')
+    out = tmp_path / "site"
+    build(workspace, out)
+    assert "kept in the repo" in (out / "libraries" / "requests.html").read_text()
+    published = "".join(
+        p.read_text(errors="replace") for p in out.rglob("*") if p.is_file()
+    )
+    assert "do-not-publish" not in published
+
+
 def test_newest_releases_only_when_an_index_is_given(
     workspace: Path,
     tmp_path: Path,

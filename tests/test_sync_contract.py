@@ -64,6 +64,12 @@ def assert_agree(project: Path, central: CentralRepo) -> SyncPlan:
     blocked |= {(f.path, f.line) for f in plan.findings if f.rule == "C012"}
     assert changed <= fixable, "sync changes lines check finds nothing wrong with"
     assert fixable - blocked <= changed, "check shows a fix sync does not make"
+    promised = {
+        (f.path, f.line)
+        for f in check_project(load_project(project, central.config), central)
+        if "accord sync does" in (f.fix or "")
+    }
+    assert promised <= changed, "a fix says 'accord sync does' where sync does not"
     return plan
 
 
@@ -83,6 +89,37 @@ def test_openstack_projects_check_and_sync_agree(shared_data: Path, name: str) -
     for change in plan.changes:  # never ">=4.5.0,!=4.5.0"
         assert change.new is not None
         assert_allows_its_minimum(change.new)
+
+
+@pytest.mark.parametrize("data", ["openstack", "openstack-2017", "openstack-2019"])
+@pytest.mark.parametrize("name", ["billing", "catalog", "legacy-reports"])
+def test_examples_agree_with_openstacks_central_files(
+    shared_data: Path, data: str, name: str
+) -> None:
+    assert_agree(EXAMPLES / name, load_central_repo(shared_data / data))
+
+
+def test_a_line_sync_leaves_is_not_promised_to_sync(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """requests>=2.20,<2.30 against requests!=2.20.0: sync leaves the line
+    (C014: it would exclude its own minimum), so its C003 and C004 do not
+    say sync fixes them."""
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(
+        "requests!=2.20.0,!=2.24.0  # Apache-2.0\n"
+    )
+    (repo / "upper-constraints.txt").write_text("requests===2.32.3\n")
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("requests>=2.20,<2.30\n")
+    assert main(["check", str(project), "--requirements", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert "C003" in out and "C004" in out and "C014" in out
+    assert "accord sync does" not in out
+    assert main(["sync", str(project), "--requirements", str(repo)]) == 1
+    assert (project / "requirements.txt").read_text() == "requests>=2.20,<2.30\n"
 
 
 def assert_allows_its_minimum(text: str) -> None:

@@ -126,9 +126,9 @@ def test_fix_is_an_atomic_write(
     written: list[Path] = []
     real = accord.files.write_atomic
 
-    def spy(path: Path, text: str) -> None:
+    def spy(path: Path, text: str, **kwargs: str) -> None:
         written.append(path)
-        real(path, text)
+        real(path, text, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(accord.files, "write_atomic", spy)
     assert main(["validate", str(repo), "--fix"]) == 0
@@ -192,7 +192,7 @@ def test_unwritable_global_list_is_exit_2(
 ) -> None:
     import accord.files
 
-    def refuse(path: Path, text: str) -> None:
+    def refuse(path: Path, text: str, **kwargs: str) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(accord.files, "write_atomic", refuse)
@@ -309,3 +309,25 @@ def test_fix_round_trip(lines: list[tuple[str, str]], final_newline: bool) -> No
             assert new.requirement.marker == old.requirement.marker
             assert new.requirement.extras == old.requirement.extras
     assert fix_formatting(after) == (fixed, ())
+
+
+def test_fix_keeps_an_edit_made_while_it_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone saves the global list between --fix's read and its rename:
+    their text is kept and the run says so (exit 1, as sync's conflicts)."""
+    import os
+
+    repo = make_repo(tmp_path, b"six # MIT\n")
+    path = repo / "global-requirements.txt"
+
+    def someone_saves(descriptor: int) -> None:
+        path.write_text("theirs  # MIT\n")
+
+    monkeypatch.setattr(os, "fsync", someone_saves)
+    code = main(["validate", str(repo), "--fix"])
+    monkeypatch.undo()
+    assert code == 1
+    assert "changed on disk" in capsys.readouterr().err
+    assert path.read_text() == "theirs  # MIT\n"
+    assert not list(repo.glob(".*accord-tmp"))

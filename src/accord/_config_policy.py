@@ -29,6 +29,7 @@ from accord.errors import ConfigError
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(days?|d|hours?|h|weeks?|w)\s*$", re.IGNORECASE)
 _UNITS = {"d": "days", "h": "hours", "w": "weeks"}
+_LONGEST = datetime.timedelta(days=365_000)
 _POLICY_KEYS = (
     "stable-branches",
     "cooldown",
@@ -74,7 +75,12 @@ def parse_duration(text: str) -> datetime.timedelta | None:
     count, unit = match.groups()
     unit = unit.lower()
     key = _UNITS.get(unit[0]) if len(unit) == 1 else unit.rstrip("s") + "s"
-    return datetime.timedelta(**{key or "days": int(count)})
+    try:
+        duration = datetime.timedelta(**{key or "days": int(count)})
+    except OverflowError:
+        return None
+    # A cooldown reaches back from now: past 1,000 years it leaves no date.
+    return duration if duration <= _LONGEST else None
 
 
 def parse_policy(value: object, fail_at: FailAt) -> Policy:

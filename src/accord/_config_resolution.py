@@ -165,7 +165,7 @@ def _audit(data: Mapping[str, Any], fail: Fail) -> AuditSettings:
         ident = _required(item, "id", "[[audit.ignore]]", fail)
         reason = _required(item, "reason", "[[audit.ignore]]", fail)
         expires = item.get("expires")
-        if expires is not None and not isinstance(expires, datetime.date):
+        if expires is not None and not _is_date(expires):
             raise fail(
                 "expires",
                 f"ignore of {ident}: 'expires' must be a date",
@@ -224,6 +224,12 @@ def _known(
             )
 
 
+def _is_date(value: object) -> bool:
+    """A TOML local date (a date and time is a datetime, which a date is not
+    compared with)."""
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+
+
 def _hold(table: dict[str, Any], fail: Fail) -> Hold:
     _known(table, _HOLD_KEYS, "[[holds]]", fail)
     name = _required(table, "name", "[[holds]]", fail)
@@ -236,7 +242,7 @@ def _hold(table: dict[str, Any], fail: Fail) -> Hold:
         ) from None
     reason = _required(table, "reason", "[[holds]]", fail)
     expires = table.get("expires")
-    if expires is not None and not isinstance(expires, datetime.date):
+    if expires is not None and not _is_date(expires):
         raise fail(
             "expires",
             f"hold for {name}: 'expires' must be a date",
@@ -267,8 +273,9 @@ def _static(table: dict[str, Any], fail: Fail) -> StaticMetadata:
         try:
             Requirement(requirement)
         except (InvalidRequirement, InvalidSpecifier) as error:
+            reason = str(error).splitlines()[0] if str(error) else "unreadable"
             raise fail(
-                "requires-dist", f"static metadata for {name}: {error}", None
+                "requires-dist", f"static metadata for {name}: {reason}", None
             ) from None
     return StaticMetadata(
         name, version, requires, _string(table, "requires-python", fail)

@@ -118,14 +118,17 @@ def run_members(
             on_done(result)
             results.append(result)
         return results
+    chunk = max(1, min(32, len(members) // (jobs * 8)))
+    batches = list(_batches(members, chunk))
+    # A worker per batch at most: a fork start spawns every worker at once,
+    # and --jobs 999999 would be that many processes.
     with ProcessPoolExecutor(
-        max_workers=jobs,
+        max_workers=min(jobs, len(batches)),
         initializer=_init_worker,
         initargs=(central_root, os.getpid()),
     ) as pool:
-        chunk = max(1, min(32, len(members) // (jobs * 8)))
         futures: list[Future[list[T]]] = [
-            pool.submit(_work, batch, work) for batch in _batches(members, chunk)
+            pool.submit(_work, batch, work) for batch in batches
         ]
         found: list[T] = []
         for future in futures:

@@ -103,16 +103,20 @@ def load_project(
             loader.sources.extend(parse_setup_cfg(text, "setup.cfg"))
     if os.path.lexists(f"{loader.place}/pyproject.toml"):
         text = loader.read("pyproject.toml")
-        if loader.may_name(text) or "include-group" in text:
-            loader.sources.extend(
-                parse_pyproject(
-                    text,
-                    "pyproject.toml",
-                    include_build_system=config.check_build_system,
+        try:
+            if loader.may_name(text) or "include-group" in text:
+                loader.sources.extend(
+                    parse_pyproject(
+                        text,
+                        "pyproject.toml",
+                        include_build_system=config.check_build_system,
+                    )
                 )
-            )
-        else:
-            check_pyproject_syntax(text, "pyproject.toml")
+            else:
+                check_pyproject_syntax(text, "pyproject.toml")
+        except InputError as error:  # named as it opens from here, as reads are
+            error.path = _join(loader.place, "pyproject.toml")
+            raise
     for name in () if mentioning is not None else _TEST_RUNNER_FILES:  # C019 only
         if (root / name).is_file():
             with contextlib.suppress(InputError):  # the rule is advice; skip it
@@ -236,7 +240,16 @@ class _Loader:
             children: list[tuple[str, tuple[str, int] | None, int]] = []
             for included, lineno in _includes(file):
                 target = _resolve_include(relative, included)
-                if target is None:
+                if "://" in included:
+                    self.problems.append(
+                        SourceProblem(
+                            relative,
+                            lineno,
+                            f"-r {included}: a file on the network, which accord "
+                            "does not fetch, so its requirements are not checked",
+                        )
+                    )
+                elif target is None:
                     self.problems.append(
                         SourceProblem(
                             relative,
@@ -297,9 +310,23 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
 def _includes(file: RequirementsFile) -> Iterator[tuple[str, int]]:
     for line in file.lines:
         if isinstance(line, OptionLine) and line.option in _INCLUDE_OPTIONS:
-            value = line.value.split("#", 1)[0].strip()
-            if value and "://" not in value:
+            value = _unquoted(line.value.split("#", 1)[0].strip())
+            if value:
                 yield value, line.lineno
+
+
+def _unquoted(value: str) -> str:
+    """The path of a -r as pip reads it (its options go through shlex), so
+    ``"my reqs.txt"`` and ``my\\ reqs.txt`` name ``my reqs.txt``."""
+    if not any(c in value for c in "\"'\\"):
+        return value
+    import shlex
+
+    try:
+        words = shlex.split(value)
+    except ValueError:  # an unclosed quote: pip fails too; the name as it is
+        return value
+    return words[0] if words else value
 
 
 def _resolve_include(including: str, included: str) -> str | None:

@@ -11,15 +11,10 @@ from __future__ import annotations
 import configparser
 import re
 import shlex
-import sys
 from pathlib import Path
 
 from accord.errors import InputError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from accord.files import read_text
 
 _POSARGS = re.compile(r"\{posargs(?::[^{}]*)?\}")
 DEFAULT = ("python", "-m", "pytest")
@@ -36,10 +31,11 @@ def find_test_command(root: Path) -> tuple[str, ...]:
 def _from_pyproject(path: Path) -> tuple[str, ...] | None:
     if not path.is_file():
         return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read it: {error}", path=str(path)) from error
+    from accord.model._pyproject import load_toml
+
+    # As every file accord reads: bounded, decoded with a clear error, and
+    # TOML nested too deep for the parser is bad input, not a crash.
+    data = load_toml(read_text(path), str(path))
     tool = data.get("tool", {})
     accord = tool.get("accord", {}) if isinstance(tool, dict) else {}
     command = accord.get("test-command") if isinstance(accord, dict) else None
@@ -64,8 +60,8 @@ def _from_tox(path: Path) -> tuple[str, ...] | None:
         return None
     parser = configparser.RawConfigParser(strict=False, comment_prefixes=("#", ";"))
     try:
-        parser.read_string(path.read_text(encoding="utf-8"), str(path))
-    except (configparser.Error, UnicodeDecodeError) as error:
+        parser.read_string(read_text(path), str(path))
+    except configparser.Error as error:
         raise InputError(f"cannot read it: {error}", path=str(path)) from error
     section = next(
         (s for s in ("testenv:py3", "testenv") if parser.has_option(s, "commands")),

@@ -78,7 +78,7 @@ def installable(project: Path) -> bool:
         return False
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return True  # let the installer say what is wrong with it
     return "build-system" in data or "project" in data
 

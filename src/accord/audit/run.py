@@ -6,7 +6,7 @@ rules over each pin line.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -98,6 +98,8 @@ def audit(
     configured = central.config.resolution.audit.ignores
     ignored = active_ignores(configured, ignore, today)
     findings: list[Finding] = list(check_ignores(configured, today))
+    for branch, repo in repos:
+        findings.extend(_unaudited(repo, branch))
     by_branch = dict(repos)
     records: list[dict[str, object]] = []
     source = _source(advisories.values())
@@ -206,6 +208,24 @@ def branch_repos(
             )
         repos.append((branch, load_central_repo(central.root, commit)))
     return repos
+
+
+def _unaudited(repo: CentralRepo, branch: str | None) -> Iterator[Finding]:
+    """The pins file's lines that are no exact pin (validate's G001, G011):
+    nothing of them is audited, which the audit must say rather than pass."""
+    constraints = repo.constraints
+    if constraints is None:
+        return
+    where = f"{UPPER_CONSTRAINTS}@{branch}" if branch else UPPER_CONSTRAINTS
+    fix = "write it as name===version, with a ;python_version marker if needed"
+    for line in constraints.file.invalid_lines():
+        text = line.text.strip()
+        message = f"cannot parse {text!r}: {line.error}; not audited"
+        yield Finding("G001", "error", where, line.lineno, message, fix)
+    for bad in constraints.malformed:
+        name = bad.line.requirement.name
+        message = f"{name}: {bad.reason}; not audited"
+        yield Finding("G011", "error", where, bad.line.lineno, message, fix)
 
 
 def pin_sites(repo: CentralRepo, branch: str | None) -> list[Site]:

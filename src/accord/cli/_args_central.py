@@ -4,7 +4,6 @@ check, sync, who-uses, fleet, init, site and completion."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from accord.cli._options import (
     central_options,
@@ -12,6 +11,8 @@ from accord.cli._options import (
     file,
     format_option,
     jobs_option,
+    location,
+    path,
     requirements_option,
     workspace_option,
 )
@@ -21,6 +22,7 @@ def validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "repo",
         nargs="?",
+        type=location,
         default=None,
         metavar="REPO",
         help="The requirements repo, as --requirements takes it.",
@@ -35,7 +37,7 @@ def validate(parser: argparse.ArgumentParser) -> None:
 
 def project(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "project", type=Path, metavar="PROJECT", help="The project's directory."
+        "project", type=path, metavar="PROJECT", help="The project's directory."
     )
     central_options(parser, findings=True)
 

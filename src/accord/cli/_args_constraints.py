@@ -4,7 +4,6 @@ verify and export, coinstall, lower-bounds, affected, cross-test and audit."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from accord.cli._args_review import distro_index_option
 from accord.cli._options import (
@@ -13,6 +12,7 @@ from accord.cli._options import (
     format_option,
     index_options,
     jobs_option,
+    path,
     positive_int,
     requirements_option,
     resolving_options,
@@ -166,7 +166,7 @@ def coinstall(parser: argparse.ArgumentParser) -> None:
 
 def lower_bounds(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "project", type=Path, metavar="PROJECT", help="The project's directory."
+        "project", type=path, metavar="PROJECT", help="The project's directory."
     )
     resolving_options(parser, findings=True)
 

@@ -10,6 +10,7 @@ from accord.cli._options import (
     directory,
     format_option,
     jobs_option,
+    location,
     requirements_option,
     workspace_option,
 )
@@ -143,6 +144,7 @@ def review_change(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "repo",
         nargs="?",
+        type=location,
         default=None,
         metavar="REPO",
         help="The requirements repo's work tree (a directory; default: as "

@@ -26,6 +26,7 @@ from accord.cli._progress import resolution_progress
 from accord.cli._resolving import (
     Resolving,
     check_bumpable,
+    refuse_unreadable_list,
     report_generated,
     resolving_from,
 )
@@ -122,6 +123,7 @@ def _bump(
     from accord.resolve.stable import refuse_on_stable
 
     root, central = resolving.root, resolving.central
+    refuse_unreadable_list(central)
     check_bumpable(central, [*plain, *(t.spelling for t in targets)])
     if propose and not (root / ".git").exists():
         raise UsageError(f"--propose needs {root} to be a git repository")
@@ -180,7 +182,9 @@ def _bump(
         if propose:
             commits = commit_bump(root, central, result, group)
         else:
-            write_atomic(root / UPPER_CONSTRAINTS, result.text)
+            # As read before the resolution, or a change meanwhile is kept.
+            current = central.constraints.file.text if central.constraints else None
+            write_atomic(root / UPPER_CONSTRAINTS, result.text, expected=current)
         written = str(root / UPPER_CONSTRAINTS)
     for sha in commits:
         print(f"committed {sha[:12]}" + (f" on {on}" if on else ""), file=sys.stderr)

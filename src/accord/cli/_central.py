@@ -58,8 +58,10 @@ def _write_fixed(path: Path, central: CentralRepo, text: str) -> None:
     if read_text(path, name) != central.global_list.file.text:
         raise InputError("changed while accord was fixing it; nothing was written",
                          path=name, hint="run validate --fix again")  # fmt: skip
+    # Checked again right before the rename: an edit saved meanwhile is kept
+    # (a ConflictError, exit 1, as for sync).
     try:
-        write_atomic(path, text)
+        write_atomic(path, text, expected=central.global_list.file.text)
     except OSError as error:
         raise InputError(f"cannot be written: {error.strerror}", path=name) from error
 

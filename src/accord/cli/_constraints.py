@@ -8,7 +8,11 @@ from pathlib import Path
 
 from accord.cli._app import finish
 from accord.cli._progress import resolution_progress
-from accord.cli._resolving import report_generated, resolving_from
+from accord.cli._resolving import (
+    refuse_unreadable_list,
+    report_generated,
+    resolving_from,
+)
 from accord.errors import AccordError
 from accord.findings import Finding
 
@@ -64,6 +68,7 @@ def constraints_generate(
         else None,
     ) as resolving:
         central = resolving.central
+        refuse_unreadable_list(central)
         requests = build_requests(
             central, sort_pythons(resolving.pythons), central.config.resolution.holds
         )
@@ -119,7 +124,10 @@ def constraints_generate(
                 sys.stdout.write(result.text)
                 sys.stdout.flush()
             else:
-                write_atomic(target, result.text)
+                # The pins read before a resolution of minutes: a file changed
+                # meanwhile is kept ("changed on disk", exit 1).
+                mine = target == resolving.root / UPPER_CONSTRAINTS
+                write_atomic(target, result.text, expected=current if mine else None)
                 written = str(target)
                 if target == resolving.root / UPPER_CONSTRAINTS:
                     # The stamp of the inputs that produce this file: the file

@@ -26,20 +26,36 @@ def positive_int(text: str) -> int:
     return value
 
 
+def path(text: str) -> Path:
+    """A path, never empty: ``Path("")`` is the current directory, which an
+    unset ``"$VARIABLE"`` must not silently become."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "is empty: give a path ('.' for the current directory)"
+        )
+    return Path(text)
+
+
+def location(text: str) -> str:
+    """A directory or a git URL, as --requirements takes it; never empty."""
+    path(text)
+    return text
+
+
 def directory(text: str) -> Path:
     """A directory, or a path where one may be created."""
-    path = Path(text)
-    if path.exists() and not path.is_dir():
+    found = path(text)
+    if found.exists() and not found.is_dir():
         raise argparse.ArgumentTypeError(f"directory {text!r} is a file")
-    return path
+    return found
 
 
 def file(text: str) -> Path:
     """A file, or a path where one may be."""
-    path = Path(text)
-    if path.is_dir():
+    found = path(text)
+    if found.is_dir():
         raise argparse.ArgumentTypeError(f"file {text!r} is a directory")
-    return path
+    return found
 
 
 # Options several commands share.
@@ -67,6 +83,7 @@ def jobs_option(
 def requirements_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--requirements",
+        type=location,
         default=None,
         metavar="REPO",
         help="The requirements repo: a directory, or a git URL such as "

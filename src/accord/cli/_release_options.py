@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from accord.cli._options import path
+
 BUMPS = ("bugfix", "feature", "major", "rc", "beta")
 FORMATS = ("table", "json", "github", "sarif", "junit")
 
@@ -14,7 +16,7 @@ def _releases(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "releases",
         nargs="?",
-        type=Path,
+        type=path,
         default=Path(),
         metavar="RELEASES_REPO",
         help="The releases repo holding deliverables/<series>/<name>.yaml "
@@ -25,7 +27,7 @@ def _releases(parser: argparse.ArgumentParser) -> None:
 def _releases_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--releases",
-        type=Path,
+        type=path,
         default=Path(),
         metavar="RELEASES_REPO",
         help="The releases repo (default: the current directory).",
@@ -52,7 +54,7 @@ def _git_base(parser: argparse.ArgumentParser, required: bool = False) -> None:
     )
     parser.add_argument(
         "--workdir",
-        type=Path,
+        type=path,
         default=Path(".accord-work"),
         metavar="DIRECTORY",
         help="accord's clones of repositories given by URL. (default: %(default)s)",
@@ -75,7 +77,7 @@ def _format(parser: argparse.ArgumentParser, findings: bool = True) -> None:
 def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
-        type=Path,
+        type=path,
         default=Path("dist"),
         metavar="DIRECTORY",
         help="Where the sdist, wheel and SHA256SUMS go. (default: %(default)s)",
@@ -177,7 +179,7 @@ def build(parser: argparse.ArgumentParser) -> None:
 def publish(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "dist",
-        type=Path,
+        type=path,
         metavar="DIRECTORY",
         help="A directory `release build` wrote (its SHA256SUMS is checked).",
     )
@@ -206,7 +208,7 @@ def run(parser: argparse.ArgumentParser) -> None:
     _publish_options(parser, required=False)
     parser.add_argument(
         "--announce",
-        type=Path,
+        type=path,
         default=None,
         metavar="DIRECTORY",
         help="Write each announcement here (default: --out).",

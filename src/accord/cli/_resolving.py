@@ -63,6 +63,22 @@ def resolving_from(
         yield Resolving(root, central, targets, resolver, jobs or default_jobs())
 
 
+def refuse_unreadable_list(central: CentralRepo) -> None:
+    """Pins are made from every line of the global list: one that cannot be
+    read would drop its library from them without a word, so it stops the
+    run first (bad input, naming the line)."""
+    from accord.errors import InputError
+
+    for line in central.global_list.invalid_lines():
+        raise InputError(
+            f"cannot parse {line.text.strip()!r}: {line.error}",
+            path=central.global_list.path,
+            line=line.lineno,
+            hint="fix it first (accord validate shows every such line); "
+            "nothing was resolved",
+        )
+
+
 def check_bumpable(central: CentralRepo, names: Sequence[str]) -> None:
     """Only what the global list has or the pins hold (a library pinned
     because a listed one needs it) can be bumped."""

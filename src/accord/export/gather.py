@@ -202,6 +202,13 @@ def _wanted(central: CentralRepo, pythons: tuple[str, ...]) -> list[_Wanted]:
             path=str(central.root),
             hint="run accord constraints generate",
         )
+    for line in constraints.file.invalid_lines():  # it may pin anything
+        raise InputError(
+            f"cannot parse {line.text.strip()!r}: {line.error}",
+            path=UPPER_CONSTRAINTS,
+            line=line.lineno,
+            hint="accord validate lists every such line",
+        )
     if constraints.malformed:
         bad = constraints.malformed[0]
         raise InputError(

@@ -23,7 +23,6 @@ from accord.central import (
 )
 from accord.config import CONFIG_FILE, DEFAULT_CONFIG
 from accord.errors import AccordError
-from accord.files import write_atomic
 from accord.init.draft import draft
 from accord.init.licences import UNKNOWN, MetadataSource, read_licences
 from accord.init.notes import Note
@@ -89,16 +88,19 @@ def run_init(
             )
         )
     files = render_files(drafted, licences, fleet.entries, index)
-    written = write_files(repo, files)
+    done = write_files(repo, files)
     pins_failed = False
     if make_pins is not None:
-        text, failures = make_pins(repo)
-        if text is None:
-            pins_failed = True
-            review.extend(failures)
-        else:
-            write_atomic(repo / UPPER_CONSTRAINTS, text)
-            written.append(UPPER_CONSTRAINTS)
+        try:
+            text, failures = make_pins(repo)
+            if text is None:
+                pins_failed = True
+                review.extend(failures)
+            else:
+                done.write(UPPER_CONSTRAINTS, text)
+        except BaseException:  # a failed write (or an interrupt): take all back
+            done.undo()
+            raise
     else:
         decisions.append(
             Note(
@@ -113,7 +115,7 @@ def run_init(
         repo,
         fleet.workspace,
         fleet.entries,
-        tuple(written),
+        tuple(done.names),
         tuple(decisions),
         tuple(_unique(review)),
         pins_failed,

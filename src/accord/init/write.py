@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from accord.errors import InputError
-from accord.files import write_atomic
+from accord.errors import AccordError, InputError
+from accord.files import signals_deferred, write_atomic
 
 
 class WouldOverwrite(InputError):
@@ -35,16 +36,56 @@ def refuse_existing(repo: Path, names: Iterable[str], force: bool) -> None:
             raise InputError("is a directory, not a file", path=str(repo / name))
 
 
-def write_files(repo: Path, files: Mapping[str, str]) -> list[str]:
-    """Write each file (name -> text) under ``repo``, creating it."""
+class Written:
+    """The files init wrote, and how to take them back: a failed run leaves
+    every file as it was (a new repo is removed again, a replaced file
+    gets its old bytes back)."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.names: list[str] = []
+        self._before: dict[str, bytes | None] = {}
+        self._made: list[Path] = []  # directories created, deepest last
+
+    def make_repo(self) -> None:
+        missing = [d for d in (self.repo, *self.repo.parents) if not d.exists()]
+        try:
+            self.repo.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(
+                f"cannot be created: {error.strerror}", path=str(self.repo)
+            ) from error
+        self._made = list(reversed(missing))
+
+    def write(self, name: str, text: str) -> None:
+        path = self.repo / name
+        self._before[name] = path.read_bytes() if path.is_file() else None
+        write_atomic(path, text)
+        self.names.append(name)
+
+    def undo(self) -> None:
+        with signals_deferred():
+            for name in reversed(self.names):
+                path, old = self.repo / name, self._before[name]
+                with contextlib.suppress(OSError, AccordError):
+                    if old is None:
+                        path.unlink()
+                    else:
+                        write_atomic(path, old)
+            for directory in reversed(self._made):
+                with contextlib.suppress(OSError):
+                    directory.rmdir()  # only if empty
+
+
+def write_files(repo: Path, files: Mapping[str, str]) -> Written:
+    """Write each file (name -> text) under ``repo``, creating it; all or
+    nothing."""
+    written = Written(repo)
+    written.make_repo()
     try:
-        repo.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(
-            f"cannot be created: {error.strerror}", path=str(repo)
-        ) from error
-    written = []
-    for name, text in files.items():
-        write_atomic(repo / name, text)
-        written.append(name)
+        for name, text in files.items():
+            written.write(name, text)
+    except BaseException:
+        written.undo()
+        raise
     return written

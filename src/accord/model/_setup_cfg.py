@@ -37,6 +37,9 @@ def parse(text: str) -> list[RawSource]:
     key: str | None = None  # the key whose value continues on indented lines
     key_indent = 0
     source: RawSource | None = None  # the source being read, if key is one
+    # Lines configparser refuses outside a requirement list: setuptools
+    # cannot read the file at all, so they are problems too (of the file).
+    unreadable = RawSource("setup.cfg", None, None)
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith(("#", ";")):
@@ -52,10 +55,16 @@ def parse(text: str) -> list[RawSource]:
             section, key, source = header.group("header"), None, None
             continue
         option = _OPTION.match(stripped)
+        if section is None:  # configparser stops at the first such line
+            if not unreadable.problems:
+                unreadable.problems.append(RawProblem(number, _no_header(stripped)))
+            continue
         if option is None:
             # configparser rejects such a line and keeps the key open.
             if source is not None:
                 source.problems.append(RawProblem(number, _not_indented(stripped)))
+            else:
+                unreadable.problems.append(RawProblem(number, _stray(stripped)))
             continue
         key = option.group("key")
         source = _source(section, key, number)
@@ -67,7 +76,7 @@ def parse(text: str) -> list[RawSource]:
             source.problems.append(RawProblem(number, _duplicate(key, first)))
         if option.group("value"):
             _add(source, option.group("value"), number)
-    return sources
+    return [unreadable, *sources] if unreadable.problems else sources
 
 
 def _source(section: str | None, key: str, line: int) -> RawSource | None:
@@ -108,6 +117,20 @@ def _not_indented(text: str) -> str:
     return (
         f"'{text}' is neither 'key = value' nor indented under the key above, "
         "so setuptools cannot read this file: indent it to continue that value"
+    )
+
+
+def _stray(text: str) -> str:
+    return (
+        f"'{text}' is neither a [section] header nor 'key = value', so setuptools "
+        "cannot read this file: fix or remove the line"
+    )
+
+
+def _no_header(text: str) -> str:
+    return (
+        f"'{text}' comes before any [section] header, so setuptools cannot read "
+        "this file: start it with a header such as [metadata]"
     )
 
 

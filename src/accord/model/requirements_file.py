@@ -175,9 +175,7 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
             return BlankLine(lineno, text, ending)
         return CommentLine(lineno, text, ending)
     if stripped.startswith("-"):
-        option, _, value = stripped.partition(" ")
-        if "=" in option and option.startswith("--"):
-            option, _, value = stripped.partition("=")
+        option, value = _option(stripped)
         return OptionLine(lineno, text, ending, option, value.strip())
     options = ""
     trailing = _TRAILING_OPTION.search(stripped)
@@ -194,6 +192,23 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     except (InvalidRequirement, InvalidSpecifier) as error:
         return InvalidLine(lineno, text, ending, _first_line(str(error)))
     return RequirementLine(lineno, text, ending, requirement, comment, options)
+
+
+def _option(stripped: str) -> tuple[str, str]:
+    """An option line's option and value, split as pip's parser splits them:
+    ``--name value``, ``--name=value``, ``-r value`` (any whitespace between)
+    and ``-rvalue``."""
+    first, _, value = stripped.partition(" ")
+    if "\t" in first:
+        first, _, rest = first.partition("\t")
+        value = f"{rest} {value}"
+    if first.startswith("--"):
+        if "=" in first:
+            first, _, value = stripped.partition("=")
+        return first, value
+    if len(first) > 2:  # a short option with its value attached: -rfile
+        return first[:2], stripped[2:]
+    return first, value
 
 
 @lru_cache(maxsize=16384)

@@ -34,6 +34,7 @@ SourceKind = Literal[
     "setup.cfg install_requires",
     "setup.cfg extras_require",
     "pbr extras",
+    "setup.cfg",  # the file itself: lines configparser cannot read
 ]
 
 # How each kind reads in a label, after the file name.
@@ -46,6 +47,7 @@ _SECTIONS: dict[str, str] = {
     "setup.cfg install_requires": "[options] install_requires",
     "setup.cfg extras_require": "[options.extras_require]",
     "pbr extras": "[extras]",
+    "setup.cfg": "",
 }
 
 

@@ -17,9 +17,10 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from accord.central import UPPER_CONSTRAINTS
-from accord.files import write_atomic
+from accord.files import inside, read_text, write_atomic
 from accord.model.constraints import parse_constraints
 from accord.release.errors import ReleaseError
+from accord.sync.splice import split_lines
 from accord.vcs import remote
 
 _VERSION_OF_PIN = re.compile(r"(===\s*)([^;#\s]+)")
@@ -37,7 +38,7 @@ def pinned_text(text: str, name: str, version: Version) -> str:
     """``text`` (upper-constraints.txt) with ``name`` pinned to ``version``."""
     constraints = parse_constraints(text, UPPER_CONSTRAINTS)
     canonical = canonicalize_name(name)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)  # as the model counts them (no \f, \u2028...)
     pins = constraints.pins_for(canonical)
     if pins:
         for pin in pins:
@@ -73,7 +74,7 @@ def hand_off(
             f"{requirements} is on {current}, the release is on {branch}: "
             f"check out {branch} there and run again"
         )
-    text = path.read_bytes().decode("utf-8")
+    text = read_text(inside(requirements, UPPER_CONSTRAINTS), UPPER_CONSTRAINTS)
     pins = parse_constraints(text, UPPER_CONSTRAINTS).pins_for(canonicalize_name(name))
     newer = [str(p.version) for p in pins if p.version > Version(version)]
     if newer:
@@ -82,7 +83,7 @@ def hand_off(
     new = pinned_text(text, name, Version(version))
     if new == text:
         return HandOff(name, version, None, "already pinned")
-    write_atomic(path, new)
+    write_atomic(path, new, expected=text)
     message = (
         f"Bump {name} to {version}\n\nThe release of {name} {version}, handed "
         "off by accord release run.\n"

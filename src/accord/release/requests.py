@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accord.errors import InputError
+from accord.files import inside, read_bytes
 from accord.findings import Finding
 from accord.release._yaml import parse_deliverable
 from accord.release.checks import Request
@@ -75,7 +76,8 @@ def load_releases_repo(root: Path) -> ReleasesRepo:
         raise InputError(f"no {DELIVERABLES}/ directory", path=str(root))
     deliverables: list[Deliverable] = []
     findings: list[Finding] = []
-    for path in sorted(p for p in top.glob("*/*.yaml") if p.is_file()):
+    # Everything but a directory: a FIFO or a link is a finding, not skipped.
+    for path in sorted(p for p in top.glob("*/*.yaml") if not _directory(p)):
         found, problems = read_deliverable(root, _relative(root, path))
         findings += problems
         if found is not None:
@@ -86,11 +88,19 @@ def load_releases_repo(root: Path) -> ReleasesRepo:
 def read_deliverable(
     root: Path, relative: str
 ) -> tuple[Deliverable | None, list[Finding]]:
+    try:  # a regular file inside the repo, bounded, never waited on
+        data = read_bytes(inside(root, relative), relative)
+    except InputError as error:
+        return None, [Finding("R001", "error", relative, error.line, error.message)]
     try:
-        text = (root / relative).read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None, [Finding("R001", "error", relative, None, "not UTF-8 text")]
     return parse_deliverable(text, relative)
+
+
+def _directory(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
 
 
 def changed_requests(releases: ReleasesRepo, base: str | None) -> list[Request]:

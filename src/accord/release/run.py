@@ -16,6 +16,7 @@ from pathlib import Path
 from packaging.utils import parse_wheel_filename
 
 from accord.errors import AccordError
+from accord.files import write_atomic
 from accord.findings import Finding, has_errors
 from accord.release.branch import branch_one, planned_branches
 from accord.release.build import build_release
@@ -175,14 +176,15 @@ def _release_one(
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{item.deliverable.name}-{version}.md"
     text = announcement(notes, files)
-    previous = target.read_text(encoding="utf-8") if target.is_file() else None
-    if previous != text:
-        target.write_text(text, encoding="utf-8")
+    # Compared as bytes: an old file that is not text is simply replaced.
+    previous = target.read_bytes() if target.is_file() else None
+    if previous != text.encode("utf-8"):
+        write_atomic(target, text)
     report.steps.append(
         Step(
             "announce",
             subject,
-            "done" if previous != text else "already done",
+            "done" if previous != text.encode("utf-8") else "already done",
             str(target),
         )
     )

@@ -78,7 +78,13 @@ def _result(
     if finding.fix:
         text += f"\nfix: {finding.fix}"
     physical: dict[str, object] = {
-        "artifactLocation": {"uri": quote(finding_set.located(finding))}
+        # A path's bytes as the file system has them (a name that is not
+        # UTF-8 comes as surrogate escapes, which str.encode would refuse).
+        "artifactLocation": {
+            "uri": quote(
+                finding_set.located(finding).encode("utf-8", "surrogateescape")
+            )
+        }
     }
     if finding.line is not None:
         physical["region"] = {"startLine": finding.line}

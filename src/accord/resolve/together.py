@@ -67,6 +67,8 @@ def coinstall(
         if canonicalize_name(item.requirement.name) not in excluded
     ]
     uses, findings = _split_direct("K003", named)
+    for name, project in projects:
+        findings += _unread(project, runtime_sources(project, with_tests), name)
     requirements = tuple(sorted({use.item.text for use in uses}))
     requests = [
         ResolveRequest(python, requirements, _pins(central, python))
@@ -94,6 +96,7 @@ def lower_bounds(
         if canonicalize_name(item.requirement.name) not in excluded
     ]
     uses, findings = _split_direct("L002", named)
+    findings += _unread(project, runtime_sources(project, with_tests=False))
     requirements = tuple(dict.fromkeys(use.item.text for use in uses))
     requests = [
         ResolveRequest(python, requirements, lowest_direct=True)
@@ -143,6 +146,28 @@ def _untested_minimums(
             "raise the minimum to a version with wheels",
         )
         for (number, got), pythons in above.items()
+    ]
+
+
+def _unread(
+    project: Project, sources: Sequence[RequirementSource], prefix: str | None = None
+) -> list[Finding]:
+    """C001 for each line of ``sources`` that could not be read (and each -r
+    in their files that was not followed): it is left out of the resolution,
+    which must not pass for want of it. ``prefix``: the projects.txt entry
+    the paths are under."""
+    files = {source.path for source in sources}
+    problems = [p for p in project.problems if p.path in files]
+    problems += [p for source in sources for p in source.problems]
+    return [
+        Finding(
+            "C001",
+            "error",
+            p.path if prefix is None else f"{prefix}/{p.path}",
+            p.line,
+            f"{p.message} (not resolved)",
+        )
+        for p in problems
     ]
 
 

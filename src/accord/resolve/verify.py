@@ -55,7 +55,14 @@ def verify_constraints(
         for request in build_requests(central, pythons, ())
     ]
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
-    findings = [f for f in validate(central) if f.path == constraints.path]
+    # validate's pin rules, and the global-list lines that could not be
+    # read (what they name is not verified).
+    findings = [
+        f
+        for f in validate(central)
+        if f.path == constraints.path
+        or (f.rule == "G001" and f.path == central.global_list.path)
+    ]
     findings += _failure_findings(central, pythons, outcomes)
     excluded = excluded_names(central)
     reachable: dict[NormalizedName, set[str]] = {}

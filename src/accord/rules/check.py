@@ -272,6 +272,8 @@ def _verdict_findings(
     where = (item.path, item.line)
     assert verdict.entry is not None
     entry = verdict.entry
+    # Promised only where sync rewrites the line (not with C011 or C014).
+    by_sync = " (accord sync does)" if verdict.rewritable else ""
     for spec in verdict.extra:
         kind = "exclusion" if spec.operator == "!=" else "cap"
         yield Finding(
@@ -280,7 +282,7 @@ def _verdict_findings(
             *where,
             f"{name}: the {kind} {spec} is not in the global list "
             f"({entry.requirement} at {central.global_list.path}:{entry.lineno})",
-            "remove it (accord sync does), or propose it for the global list",
+            f"remove it{by_sync}, or propose it for the global list",
         )
     for spec in verdict.missing:
         kind = "exclusion" if spec.operator == "!=" else "cap"
@@ -290,7 +292,7 @@ def _verdict_findings(
             *where,
             f"{name}: the global list's {kind} {spec} is missing, so the range "
             "still allows it",
-            f"add {spec} (accord sync does)",
+            f"add {spec}{by_sync}",
         )
     if verdict.conflict is not None:
         yield Finding("C011", "error", *where, f"{name}: {verdict.conflict}")

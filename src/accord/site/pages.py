@@ -245,17 +245,22 @@ def _reviews(root: Path) -> dict[str, str]:
     """Review evidence kept in the requirements repo's ``reviews/``, by library."""
     from packaging.utils import canonicalize_name
 
+    from accord.errors import InputError
+    from accord.files import inside, read_text
+
     found: dict[str, str] = {}
     directory = root / "reviews"
     try:
-        files = sorted(p for p in directory.iterdir() if p.is_file())
+        names = sorted(p.name for p in directory.iterdir())
     except OSError:
         return found
-    for path in files:
-        if path.stat().st_size > 1024 * 1024:
-            continue
+    for name in names:
+        # Only a regular file inside the repo: what a link out of it leads
+        # to must never be published.
         try:
-            found.setdefault(canonicalize_name(path.stem), path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError):
+            path = inside(root, f"reviews/{name}")
+            text = read_text(path, name, max_bytes=1024 * 1024)
+        except (InputError, OSError):
             continue
+        found.setdefault(canonicalize_name(Path(name).stem), text)
     return found
