@@ -363,8 +363,18 @@ TEXTS = [
     "x = ['requests']  # requests.\n",
     "py\\\nyaml\n",
     "_requests\n.requests\n",
+    "ReQuEsTs\nOSLO\nconfig\n",  # the parts of oslo-config, apart
+    "Oslo.CONFIG\n\u212aafka\n",  # the Kelvin sign: not ASCII, read case-blind
 ]
-NAMES = ["requests", "oslo-config", "requests-mock", "types-requests", "x", "pyyaml"]
+NAMES = [
+    "requests",
+    "oslo-config",
+    "requests-mock",
+    "types-requests",
+    "x",
+    "pyyaml",
+    "kafka",
+]
 
 
 @pytest.mark.parametrize("text", TEXTS)

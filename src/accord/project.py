@@ -273,6 +273,7 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
     if not re.fullmatch(_PLAIN_NAME, name):
         return lambda text: "\\" in text or spelling.search(text) is not None
     runs_on = re.compile(_RUNS_ON)
+    parts = name.split("-")
 
     def may_name(text: str) -> bool:
         # Whole names only: a requirement's name starts after a character
@@ -283,6 +284,15 @@ def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
         # non-overlapping ones are enough.
         if "\\" in text:
             return True
+        # ASCII text that lowercased lacks a part cannot match (for ASCII,
+        # re's IGNORECASE is lower()): a substring search in C spares most
+        # files the case-blind scan (who-uses requests over 3,000 files:
+        # 115 M instructions -> 42 M). Other text may spell a part with a
+        # character re folds to ASCII (the long s, the Kelvin sign).
+        if text.isascii():
+            lowered = text.lower()
+            if not all(part in lowered for part in parts):
+                return False
         for match in spelling.finditer(text):
             start, end = match.span()
             if start and text[start - 1] in _NAME_CHARS:
