@@ -281,6 +281,24 @@ def test_words_that_are_not_those_written_are_not_trusted(
         assert who_uses(fleet, "oslo.config", capsys)[0][0] == "alpha"
 
 
+def test_words_that_may_hide_any_name_load_the_project_every_time(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file not parsed whose text could hide any name (a backslash) is
+    kept as such in the project's entry, not among the words: every later
+    run loads that project, whatever the words say, and answers as a full
+    read."""
+    monkeypatch.setattr(accord.usage, "words", lambda texts: usage_cache.ANY_NAME)
+    who_uses(fleet, "pbr", capsys)
+    _, data, words = read_cache()
+    assert data["projects"]["beta"]["any"] is True
+    assert "beta" not in json.loads(words)
+    loads = Loads(monkeypatch)
+    expected = who_uses(fleet, "requests", capsys)
+    assert loads.count == 3 * 2  # three runs, alpha's and beta's files
+    assert ("beta", "pyproject.toml", 6, "Requests[socks]") in expected
+
+
 @pytest.mark.parametrize("uses", ["[[1", '[["requests", 1]]', "{}", "7", "[1]"])
 def test_damaged_uses_of_a_project_are_not_trusted(
     fleet: Path, capsys: pytest.CaptureFixture[str], uses: str
