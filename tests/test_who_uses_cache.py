@@ -174,24 +174,24 @@ def test_other_characters_answer_as_a_full_read(
     assert capsys.readouterr().out == full
 
 
-def read_cache() -> tuple[Path, dict[str, Any], str]:
+def read_cache() -> tuple[Path, dict[str, Any], bytes]:
     """The cache file, its data (marshal, after a line of JSON that says
-    its size) and its words (JSON text, after the data)."""
+    its size) and its words (marshal's bytes, after the data)."""
     (cache,) = usage_cache.cache_root().iterdir()
     line, _, rest = cache.read_bytes().partition(b"\n")
     size = json.loads(line)["data"]
-    return cache, marshal.loads(rest[:size]), rest[size:].decode()
+    return cache, marshal.loads(rest[:size]), rest[size:]
 
 
 def write_cache(
     cache: Path,
     data: dict[str, Any],
-    words: str = "{}",
+    words: bytes = b"",
     changed: dict[str, object] | None = None,
 ) -> None:
     """Write a cache file as accord would, with fields of its first line
     ``changed``."""
-    blob, text = marshal.dumps(data), words.encode()
+    blob, text = marshal.dumps(data), words
     sizes = {"data": len(blob), "words": len(text)}
     line = {"format": usage_cache.FORMAT, **usage_cache._WRITER, **sizes}
     line.update(changed or {})
@@ -221,7 +221,9 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
         assert who_uses(fleet, "requests", capsys) == expected
         assert read_cache()[1]["format"] == usage_cache.FORMAT
     for data in wrong:
-        for words in ["{}", "[]", '{"alpha": 1}', "{not json"]:
+        for words in [marshal.dumps(value) for value in ({}, [], {"alpha": 1})] + [
+            b"{not marshal"
+        ]:
             write_cache(
                 cache, {"format": usage_cache.FORMAT, "key": key, **data}, words
             )
@@ -265,7 +267,7 @@ def test_words_that_are_not_those_written_are_not_trusted(
     write(fleet.parent / "alpha" / "test-requirements.txt", "Oslo_Config>=1\nx\n")
     expected = who_uses(fleet, "requests", capsys)
     cache, data, words = read_cache()
-    assert " oslo-config " in json.loads(words)["alpha"]
+    assert " oslo-config " in marshal.loads(words)["alpha"]
     whole = cache.read_bytes()
     for contents in [whole[:-9], whole[: -len(words)]]:
         cache.write_bytes(contents)  # cut short
@@ -276,7 +278,11 @@ def test_words_that_are_not_those_written_are_not_trusted(
     cache, data, words = read_cache()
     # Of the right length: words that spell the name are decoded, and a
     # project they do not hold is loaded.
-    for damaged in ['[" oslo-config "]', '{"beta": " oslo-config "}', "{ oslo-config "]:
+    for damaged in [
+        marshal.dumps([" oslo-config "]),
+        marshal.dumps({"beta": " oslo-config "}),
+        b"{ oslo-config ",
+    ]:
         write_cache(cache, data, damaged)
         assert who_uses(fleet, "oslo.config", capsys)[0][0] == "alpha"
 
@@ -292,7 +298,7 @@ def test_words_that_may_hide_any_name_load_the_project_every_time(
     who_uses(fleet, "pbr", capsys)
     _, data, words = read_cache()
     assert data["projects"]["beta"]["any"] is True
-    assert "beta" not in json.loads(words)
+    assert "beta" not in marshal.loads(words)
     loads = Loads(monkeypatch)
     expected = who_uses(fleet, "requests", capsys)
     assert loads.count == 3 * 2  # three runs, alpha's and beta's files
