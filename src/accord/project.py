@@ -21,7 +21,7 @@ from packaging.utils import NormalizedName
 
 from accord.config import Config, leaves_root
 from accord.errors import InputError
-from accord.files import inside, read_text
+from accord.files import read_inside
 from accord.model.requirements_file import (
     OptionLine,
     RequirementsFile,
@@ -192,8 +192,7 @@ class _Loader:
         if self.base is None:
             with contextlib.suppress(OSError, RuntimeError):  # inside() says why
                 self.base = self.root.resolve()
-        path = inside(self.root, relative, display, resolved_root=self.base)
-        text = read_text(path, display)
+        text = read_inside(self.root, relative, display, resolved_root=self.base)
         self.texts[relative] = text
         return text
 
