@@ -123,6 +123,22 @@ def test_a_file_that_appears_or_goes_is_seen(
     assert "gone" in {use[0] for use in who_uses(fleet, "pbr", capsys)}
 
 
+def test_an_included_file_that_appears_in_a_new_directory_is_seen(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``-r`` target in a directory that does not exist yet: what the
+    load found there (nothing, nor the directory) is what the cache
+    keeps, so the file created later, directory and all, is read."""
+    write(fleet.parent / "beta" / "requirements.txt", "-r extra/more.txt\n")
+    assert ("beta", "pyproject.toml", 6, "Requests[socks]") in who_uses(
+        fleet, "requests", capsys
+    )
+    assert [use[0] for use in who_uses(fleet, "pbr", capsys)] == ["alpha", "beta"]
+    write(fleet.parent / "beta" / "extra" / "more.txt", "pbr>=6\n")
+    os.utime(fleet.parent / "beta" / "extra", (LONG_AGO, LONG_AGO))
+    assert ("beta", "extra/more.txt", 1, "pbr>=6") in who_uses(fleet, "pbr", capsys)
+
+
 def test_a_directory_replaced_by_a_link_is_seen(
     fleet: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

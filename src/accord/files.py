@@ -25,7 +25,7 @@ import re
 import signal
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from accord.errors import AccordError, InputError
@@ -100,15 +100,17 @@ def read_inside(
     display: str | None = None,
     *,
     resolved_root: Path | None = None,
+    links: Callable[[str], bool] | None = None,
 ) -> str:
     """``read_text(inside(root, relative, display, ...), display)``, the
     same text or error, without building a Path when no part of
     ``relative`` is a link (one costs more instructions than opening and
-    reading a small file, and who-uses reads thousands)."""
+    reading a small file, and who-uses reads thousands). ``links``: whether
+    a path relative to ``root`` is a link, when the caller has looked."""
     name = display if display is not None else relative
     try:
         base = resolved_root if resolved_root is not None else root.resolve()
-        direct = _without_links(root, relative)
+        direct = _without_links(root, relative, links)
     except (OSError, RuntimeError):  # inside() says what is wrong
         direct = False
     if direct:
@@ -116,14 +118,21 @@ def read_inside(
     return read_text(inside(root, relative, display, resolved_root=resolved_root), name)
 
 
-def _without_links(root: Path, relative: str) -> bool:
+def _without_links(
+    root: Path, relative: str, links: Callable[[str], bool] | None = None
+) -> bool:
     """Whether no part of ``relative`` is a link, ``.`` or ``..`` (so
     resolving ``root / relative`` would give the resolved root and
-    ``relative``): one ``lstat`` a part instead of resolving the whole path
-    again. False: resolve it."""
+    ``relative``): one ``lstat`` a part (or ``links``, asked each part
+    relative to ``root``) instead of resolving the whole path again.
+    False: resolve it."""
     parts = relative.split("/")
     if any(part in {"", ".", ".."} for part in parts):
         return False
+    if links is not None:
+        return not any(
+            links("/".join(parts[: index + 1])) for index in range(len(parts))
+        )
     current = str(root)
     for part in parts:
         current = f"{current}/{part}"

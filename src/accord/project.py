@@ -61,6 +61,9 @@ class Project(NamedTuple):
     # The -r targets whose existence was asked, found or not (who-uses's
     # cache watches them: one created later changes the project).
     included: tuple[str, ...] = ()
+    # What the load found at each path it looked at (lstat; None: nothing),
+    # before reading it: who-uses's cache records these, not a second look.
+    states: tuple[tuple[str, os.stat_result | None], ...] = ()
 
     @property
     def name(self) -> str:
@@ -95,13 +98,13 @@ def load_project(
         raise InputError("project is not a directory", path=str(root))
     loader = _Loader(root, _mention_test(mentioning))
     loader.base = resolved_root
-    for relative in _requirement_files(root, config):
+    for relative in _requirement_files(root, config, loader.exists):
         loader.read_requirements(relative)
-    if os.path.lexists(f"{loader.place}/setup.cfg"):
+    if loader.exists("setup.cfg"):
         text = loader.read("setup.cfg")
         if loader.may_name(text):
             loader.sources.extend(parse_setup_cfg(text, "setup.cfg"))
-    if os.path.lexists(f"{loader.place}/pyproject.toml"):
+    if loader.exists("pyproject.toml"):
         text = loader.read("pyproject.toml")
         if loader.may_name(text) or "include-group" in text:
             loader.sources.extend(
@@ -123,6 +126,7 @@ def load_project(
         tuple(loader.texts.items()),
         tuple(loader.problems),
         tuple(loader.included),
+        tuple(loader.states.items()),
     )
 
 
@@ -139,7 +143,9 @@ def _mode(path: Path) -> int | None:
         return None
 
 
-def _requirement_files(root: Path, config: Config) -> Iterator[str]:
+def _requirement_files(
+    root: Path, config: Config, exists: Callable[[str], bool]
+) -> Iterator[str]:
     seen: set[str] = set()
     for pattern in config.requirement_files:
         if leaves_root(pattern):
@@ -148,19 +154,20 @@ def _requirement_files(root: Path, config: Config) -> Iterator[str]:
                 path="accord.toml",
                 hint="patterns are relative to the project's root, without '..'",
             )
-        for relative in _matches(root, pattern):
+        for relative in _matches(root, pattern, exists):
             if relative not in seen:
                 seen.add(relative)
                 yield relative
 
 
-def _matches(root: Path, pattern: str) -> list[str]:
+def _matches(root: Path, pattern: str, exists: Callable[[str], bool]) -> list[str]:
     """What a pattern names, relative to ``root``; a name without wildcards is
     taken even when it is not a regular file (glob would skip a dangling
-    link), so reading it says what is wrong."""
+    link), so reading it says what is wrong. ``exists``: whether something
+    (a link too) is at a relative path."""
     plain = _plain(pattern)
     if plain is not None:
-        return [plain] if os.path.lexists(f"{root}/{plain}") else []
+        return [plain] if exists(plain) else []
     return [path.relative_to(root).as_posix() for path in sorted(root.glob(pattern))]
 
 
@@ -186,13 +193,32 @@ class _Loader:
         self.sources: list[RequirementSource] = []
         self.problems: list[SourceProblem] = []
         self.included: list[str] = []
+        self.states: dict[str, os.stat_result | None] = {}
+
+    def lstat(self, relative: str) -> os.stat_result | None:
+        """What is at a relative path (None: nothing), looked at once a load."""
+        if relative not in self.states:
+            try:
+                self.states[relative] = os.lstat(_join(self.place, relative))
+            except (OSError, ValueError):  # as os.path.lexists
+                self.states[relative] = None
+        return self.states[relative]
+
+    def exists(self, relative: str) -> bool:
+        return self.lstat(relative) is not None
+
+    def is_link(self, relative: str) -> bool:
+        found = self.lstat(relative)
+        return found is not None and stat.S_ISLNK(found.st_mode)
 
     def read(self, relative: str) -> str:
         display = _join(self.place, relative)
         if self.base is None:
             with contextlib.suppress(OSError, RuntimeError):  # inside() says why
                 self.base = self.root.resolve()
-        text = read_inside(self.root, relative, display, resolved_root=self.base)
+        text = read_inside(
+            self.root, relative, display, resolved_root=self.base, links=self.is_link
+        )
         self.texts[relative] = text
         return text
 
@@ -220,7 +246,7 @@ class _Loader:
             # The first file was found by _requirement_files: look only at -r's.
             if via is not None:
                 self.included.append(relative)
-            if via is not None and not os.path.lexists(_join(self.place, relative)):
+            if via is not None and not self.exists(relative):
                 self.problems.append(
                     SourceProblem(
                         via[0], via[1], f"-r {relative}: no such file in the project"

@@ -133,7 +133,13 @@ def _entry(project: Project, config: list[object], since: int) -> Entry | None:
     read = [relative for relative, _ in project.texts]
     looked = [*patterns, "setup.cfg", "pyproject.toml", *project.included, *read]
     # None as well when a file read is gone since
-    found = probes(str(project.root), dict.fromkeys(looked), since, needed=read)
+    found = probes(
+        str(project.root),
+        dict.fromkeys(looked),
+        since,
+        needed=read,
+        known=dict(project.states),
+    )
     if found is None:
         return None
     parsed = {source.path for source in project.sources}
