@@ -91,12 +91,14 @@ def load_project(
     that cannot be loaded fails just as without it. ``resolved_root`` is
     ``root.resolve()`` when the caller already has it.
     """
-    mode = _mode(root)
+    loader = _Loader(root, _mention_test(mentioning))
+    found = loader.lstat("")  # a directory (not a link) needs no other look
+    directory = found is not None and stat.S_ISDIR(found.st_mode)
+    mode = found.st_mode if found is not None and directory else _mode(root)
     if mode is None:
         raise InputError("project directory does not exist", path=str(root))
     if not stat.S_ISDIR(mode):
         raise InputError("project is not a directory", path=str(root))
-    loader = _Loader(root, _mention_test(mentioning))
     loader.base = resolved_root
     for relative in _requirement_files(root, config, loader.exists):
         loader.read_requirements(relative)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -70,17 +72,15 @@ def find_users(
                         seen.add((use.project, use.path, use.line))
                         uses.append(use)
                 continue
-        if not member.path.is_dir():
+        directory, resolved = _directory(member.path, parents)
+        if not directory:
             problems.append(f"{member.name}: no directory at {member.path}")
             if cache is not None:
                 cache.record(member.name, _absent(member, cache.started))
             continue
         try:
             project = load_project(
-                member.path,
-                central.config,
-                mentioning=wanted,
-                resolved_root=_resolved(member.path, parents),
+                member.path, central.config, mentioning=wanted, resolved_root=resolved
             )
         except AccordError as error:
             problems.append(f"{member.name}: {error}")
@@ -156,10 +156,24 @@ def _entry(project: Project, config: list[object], since: int) -> Entry | None:
     )
 
 
+def _directory(
+    path: Path, parents: dict[Path, Path | None]
+) -> tuple[bool, Path | None]:
+    """Whether ``path`` is a directory (``Path.is_dir``: a link followed),
+    and ``path.resolve()`` if that is cheap: one ``lstat`` for both."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):  # as is_dir
+        return False, None
+    if stat.S_ISLNK(mode):
+        return path.is_dir(), None
+    return stat.S_ISDIR(mode), _resolved(path, parents)
+
+
 def _resolved(path: Path, parents: dict[Path, Path | None]) -> Path | None:
-    """``path.resolve()``, resolving each parent once (a fleet's projects
-    share one): the parent's real path and the name, unless the name is a
-    link. None: let the loader resolve it (and say what is wrong)."""
+    """``path.resolve()`` for a path that is not a link, resolving each
+    parent once (a fleet's projects share one): the parent's real path and
+    the name. None: let the loader resolve it (and say what is wrong)."""
     parent = path.parent
     if parent not in parents:
         try:
@@ -167,7 +181,7 @@ def _resolved(path: Path, parents: dict[Path, Path | None]) -> Path | None:
         except (OSError, RuntimeError):  # RuntimeError: a loop (3.10-3.12)
             parents[parent] = None
     base = parents[parent]
-    if base is None or path.name in {"", ".", ".."} or path.is_symlink():
+    if base is None or path.name in {"", ".", ".."}:
         return None
     return base / path.name
 
