@@ -321,9 +321,17 @@ def test_words_that_may_hide_any_name_load_the_project_every_time(
     assert ("beta", "pyproject.toml", 6, "Requests[socks]") in expected
 
 
-@pytest.mark.parametrize("uses", ["[[1", '[["requests", 1]]', "{}", "7", "[1]"])
+DAMAGED_USES = [
+    b"[[1",
+    b"\xff",
+    "[]",
+    *map(marshal.dumps, ([["requests", 1]], {}, 7, [1])),
+]
+
+
+@pytest.mark.parametrize("uses", DAMAGED_USES)
 def test_damaged_uses_of_a_project_are_not_trusted(
-    fleet: Path, capsys: pytest.CaptureFixture[str], uses: str
+    fleet: Path, capsys: pytest.CaptureFixture[str], uses: bytes | str
 ) -> None:
     """A project's uses are decoded only by a run for a library it names:
     damaged, they send that project through the full load."""

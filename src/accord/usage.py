@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Use", "find_users", "fleet_users", "uses_in"]
 
-# What a cache entry holds: JSON values only.
+# What a cache entry holds: values marshal writes.
 Entry = dict[str, object]
 
 
