@@ -99,14 +99,15 @@ def read_inside(
     relative: str,
     display: str | None = None,
     *,
-    resolved_root: Path | None = None,
+    resolved_root: Path | str | None = None,
     links: Callable[[str], bool] | None = None,
 ) -> str:
     """``read_text(inside(root, relative, display, ...), display)``, the
     same text or error, without building a Path when no part of
     ``relative`` is a link (one costs more instructions than opening and
-    reading a small file, and who-uses reads thousands). ``links``: whether
-    a path relative to ``root`` is a link, when the caller has looked."""
+    reading a small file, and who-uses reads thousands). ``resolved_root``
+    may be given as text, for the same reason. ``links``: whether a path
+    relative to ``root`` is a link, when the caller has looked."""
     name = display if display is not None else relative
     try:
         base = resolved_root if resolved_root is not None else root.resolve()
@@ -115,7 +116,8 @@ def read_inside(
         direct = False
     if direct:
         return read_text(f"{str(base).rstrip('/')}/{relative}", name)
-    return read_text(inside(root, relative, display, resolved_root=resolved_root), name)
+    known = None if resolved_root is None else Path(resolved_root)
+    return read_text(inside(root, relative, display, resolved_root=known), name)
 
 
 def _without_links(

@@ -78,7 +78,7 @@ def load_project(
     config: Config,
     *,
     mentioning: NormalizedName | None = None,
-    resolved_root: Path | None = None,
+    resolved_root: Path | str | None = None,
 ) -> Project:
     """Every requirement source of the project at ``root``.
 
@@ -89,7 +89,7 @@ def load_project(
     library is read but not parsed, so its sources are left out; every file
     is still read and pyproject.toml still checked as TOML, so a project
     that cannot be loaded fails just as without it. ``resolved_root`` is
-    ``root.resolve()`` when the caller already has it.
+    ``root.resolve()`` (or its text) when the caller already has it.
     """
     loader = _Loader(root, _mention_test(mentioning))
     found = loader.lstat("")  # a directory (not a link) needs no other look
@@ -190,7 +190,7 @@ class _Loader:
         self.root = root
         self.may_name = may_name  # False: the text names no library wanted
         self.place = str(root)  # how messages name the root
-        self.base: Path | None = None  # root.resolve(), once
+        self.base: Path | str | None = None  # root.resolve() (or its text), once
         self.texts: dict[str, str] = {}
         self.sources: list[RequirementSource] = []
         self.problems: list[SourceProblem] = []

@@ -59,7 +59,7 @@ def find_users(
     uses: list[Use] = []
     seen: set[tuple[str, str, int]] = set()  # a line is one use, however named
     problems: list[str] = []
-    parents: dict[Path, Path | None] = {}
+    parents: dict[str, str | None] = {}
     for member in members:
         if cache is not None:
             hit = cache.lookup(member.name, member.path, config, wanted)
@@ -156,34 +156,35 @@ def _entry(project: Project, config: list[object], since: int) -> Entry | None:
     )
 
 
-def _directory(
-    path: Path, parents: dict[Path, Path | None]
-) -> tuple[bool, Path | None]:
+def _directory(path: Path, parents: dict[str, str | None]) -> tuple[bool, str | None]:
     """Whether ``path`` is a directory (``Path.is_dir``: a link followed),
-    and ``path.resolve()`` if that is cheap: one ``lstat`` for both."""
+    and the text of ``path.resolve()`` if that is cheap: one ``lstat`` for
+    both."""
+    text = str(path)
     try:
-        mode = os.lstat(path).st_mode
+        mode = os.lstat(text).st_mode
     except (OSError, ValueError):  # as is_dir
         return False, None
     if stat.S_ISLNK(mode):
         return path.is_dir(), None
-    return stat.S_ISDIR(mode), _resolved(path, parents)
+    return stat.S_ISDIR(mode), _resolved(text, parents)
 
 
-def _resolved(path: Path, parents: dict[Path, Path | None]) -> Path | None:
-    """``path.resolve()`` for a path that is not a link, resolving each
-    parent once (a fleet's projects share one): the parent's real path and
-    the name. None: let the loader resolve it (and say what is wrong)."""
-    parent = path.parent
+def _resolved(text: str, parents: dict[str, str | None]) -> str | None:
+    """The text of ``Path(text).resolve()`` for a path that is not a link,
+    resolving each parent once (a fleet's projects share one): the parent's
+    real path and the name, as text (a Path a project costs more than the
+    rest of this). None: let the loader resolve it (and say what is wrong)."""
+    parent, name = os.path.split(text)
     if parent not in parents:
         try:
-            parents[parent] = parent.resolve()
+            parents[parent] = str(Path(parent or ".").resolve())
         except (OSError, RuntimeError):  # RuntimeError: a loop (3.10-3.12)
             parents[parent] = None
     base = parents[parent]
-    if base is None or path.name in {"", ".", ".."}:
+    if base is None or name in {"", ".", ".."}:
         return None
-    return base / path.name
+    return f"{base.rstrip('/')}/{name}"
 
 
 def uses_in(project_name: str, project: Project) -> list[tuple[NormalizedName, Use]]:
