@@ -123,6 +123,22 @@ def test_a_file_that_appears_or_goes_is_seen(
     assert "gone" in {use[0] for use in who_uses(fleet, "pbr", capsys)}
 
 
+def test_an_included_file_that_appears_in_a_new_directory_is_seen(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``-r`` target in a directory that does not exist yet: what the
+    load found there (nothing, nor the directory) is what the cache
+    keeps, so the file created later, directory and all, is read."""
+    write(fleet.parent / "beta" / "requirements.txt", "-r extra/more.txt\n")
+    assert ("beta", "pyproject.toml", 6, "Requests[socks]") in who_uses(
+        fleet, "requests", capsys
+    )
+    assert [use[0] for use in who_uses(fleet, "pbr", capsys)] == ["alpha", "beta"]
+    write(fleet.parent / "beta" / "extra" / "more.txt", "pbr>=6\n")
+    os.utime(fleet.parent / "beta" / "extra", (LONG_AGO, LONG_AGO))
+    assert ("beta", "extra/more.txt", 1, "pbr>=6") in who_uses(fleet, "pbr", capsys)
+
+
 def test_a_directory_replaced_by_a_link_is_seen(
     fleet: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -174,24 +190,24 @@ def test_other_characters_answer_as_a_full_read(
     assert capsys.readouterr().out == full
 
 
-def read_cache() -> tuple[Path, dict[str, Any], str]:
+def read_cache() -> tuple[Path, dict[str, Any], bytes]:
     """The cache file, its data (marshal, after a line of JSON that says
-    its size) and its words (JSON text, after the data)."""
+    its size) and its words (marshal's bytes, after the data)."""
     (cache,) = usage_cache.cache_root().iterdir()
     line, _, rest = cache.read_bytes().partition(b"\n")
     size = json.loads(line)["data"]
-    return cache, marshal.loads(rest[:size]), rest[size:].decode()
+    return cache, marshal.loads(rest[:size]), rest[size:]
 
 
 def write_cache(
     cache: Path,
     data: dict[str, Any],
-    words: str = "{}",
+    words: bytes = b"",
     changed: dict[str, object] | None = None,
 ) -> None:
     """Write a cache file as accord would, with fields of its first line
     ``changed``."""
-    blob, text = marshal.dumps(data), words.encode()
+    blob, text = marshal.dumps(data), words
     sizes = {"data": len(blob), "words": len(text)}
     line = {"format": usage_cache.FORMAT, **usage_cache._WRITER, **sizes}
     line.update(changed or {})
@@ -221,7 +237,9 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
         assert who_uses(fleet, "requests", capsys) == expected
         assert read_cache()[1]["format"] == usage_cache.FORMAT
     for data in wrong:
-        for words in ["{}", "[]", '{"alpha": 1}', "{not json"]:
+        for words in [marshal.dumps(value) for value in ({}, [], {"alpha": 1})] + [
+            b"{not marshal"
+        ]:
             write_cache(
                 cache, {"format": usage_cache.FORMAT, "key": key, **data}, words
             )
@@ -265,7 +283,7 @@ def test_words_that_are_not_those_written_are_not_trusted(
     write(fleet.parent / "alpha" / "test-requirements.txt", "Oslo_Config>=1\nx\n")
     expected = who_uses(fleet, "requests", capsys)
     cache, data, words = read_cache()
-    assert " oslo-config " in json.loads(words)["alpha"]
+    assert " oslo-config " in marshal.loads(words)["alpha"]
     whole = cache.read_bytes()
     for contents in [whole[:-9], whole[: -len(words)]]:
         cache.write_bytes(contents)  # cut short
@@ -276,14 +294,44 @@ def test_words_that_are_not_those_written_are_not_trusted(
     cache, data, words = read_cache()
     # Of the right length: words that spell the name are decoded, and a
     # project they do not hold is loaded.
-    for damaged in ['[" oslo-config "]', '{"beta": " oslo-config "}', "{ oslo-config "]:
+    for damaged in [
+        marshal.dumps([" oslo-config "]),
+        marshal.dumps({"beta": " oslo-config "}),
+        b"{ oslo-config ",
+    ]:
         write_cache(cache, data, damaged)
         assert who_uses(fleet, "oslo.config", capsys)[0][0] == "alpha"
 
 
-@pytest.mark.parametrize("uses", ["[[1", '[["requests", 1]]', "{}", "7", "[1]"])
+def test_words_that_may_hide_any_name_load_the_project_every_time(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file not parsed whose text could hide any name (a backslash) is
+    kept as such in the project's entry, not among the words: every later
+    run loads that project, whatever the words say, and answers as a full
+    read."""
+    monkeypatch.setattr(accord.usage, "words", lambda texts: usage_cache.ANY_NAME)
+    who_uses(fleet, "pbr", capsys)
+    _, data, words = read_cache()
+    assert data["projects"]["beta"]["any"] is True
+    assert "beta" not in marshal.loads(words)
+    loads = Loads(monkeypatch)
+    expected = who_uses(fleet, "requests", capsys)
+    assert loads.count == 3 * 2  # three runs, alpha's and beta's files
+    assert ("beta", "pyproject.toml", 6, "Requests[socks]") in expected
+
+
+DAMAGED_USES = [
+    b"[[1",
+    b"\xff",
+    "[]",
+    *map(marshal.dumps, ([["requests", 1]], {}, 7, [1])),
+]
+
+
+@pytest.mark.parametrize("uses", DAMAGED_USES)
 def test_damaged_uses_of_a_project_are_not_trusted(
-    fleet: Path, capsys: pytest.CaptureFixture[str], uses: str
+    fleet: Path, capsys: pytest.CaptureFixture[str], uses: bytes | str
 ) -> None:
     """A project's uses are decoded only by a run for a library it names:
     damaged, they send that project through the full load."""
@@ -363,8 +411,18 @@ TEXTS = [
     "x = ['requests']  # requests.\n",
     "py\\\nyaml\n",
     "_requests\n.requests\n",
+    "ReQuEsTs\nOSLO\nconfig\n",  # the parts of oslo-config, apart
+    "Oslo.CONFIG\n\u212aafka\n",  # the Kelvin sign: not ASCII, read case-blind
 ]
-NAMES = ["requests", "oslo-config", "requests-mock", "types-requests", "x", "pyyaml"]
+NAMES = [
+    "requests",
+    "oslo-config",
+    "requests-mock",
+    "types-requests",
+    "x",
+    "pyyaml",
+    "kafka",
+]
 
 
 @pytest.mark.parametrize("text", TEXTS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Use", "find_users", "fleet_users", "uses_in"]
 
-# What a cache entry holds: JSON values only.
+# What a cache entry holds: values marshal writes.
 Entry = dict[str, object]
 
 
@@ -57,7 +59,7 @@ def find_users(
     uses: list[Use] = []
     seen: set[tuple[str, str, int]] = set()  # a line is one use, however named
     problems: list[str] = []
-    parents: dict[Path, Path | None] = {}
+    parents: dict[str, str | None] = {}
     for member in members:
         if cache is not None:
             hit = cache.lookup(member.name, member.path, config, wanted)
@@ -70,17 +72,15 @@ def find_users(
                         seen.add((use.project, use.path, use.line))
                         uses.append(use)
                 continue
-        if not member.path.is_dir():
+        directory, resolved = _directory(member.path, parents)
+        if not directory:
             problems.append(f"{member.name}: no directory at {member.path}")
             if cache is not None:
                 cache.record(member.name, _absent(member, cache.started))
             continue
         try:
             project = load_project(
-                member.path,
-                central.config,
-                mentioning=wanted,
-                resolved_root=_resolved(member.path, parents),
+                member.path, central.config, mentioning=wanted, resolved_root=resolved
             )
         except AccordError as error:
             problems.append(f"{member.name}: {error}")
@@ -133,7 +133,13 @@ def _entry(project: Project, config: list[object], since: int) -> Entry | None:
     read = [relative for relative, _ in project.texts]
     looked = [*patterns, "setup.cfg", "pyproject.toml", *project.included, *read]
     # None as well when a file read is gone since
-    found = probes(str(project.root), dict.fromkeys(looked), since, needed=read)
+    found = probes(
+        str(project.root),
+        dict.fromkeys(looked),
+        since,
+        needed=read,
+        known=dict(project.states),
+    )
     if found is None:
         return None
     parsed = {source.path for source in project.sources}
@@ -150,20 +156,35 @@ def _entry(project: Project, config: list[object], since: int) -> Entry | None:
     )
 
 
-def _resolved(path: Path, parents: dict[Path, Path | None]) -> Path | None:
-    """``path.resolve()``, resolving each parent once (a fleet's projects
-    share one): the parent's real path and the name, unless the name is a
-    link. None: let the loader resolve it (and say what is wrong)."""
-    parent = path.parent
+def _directory(path: Path, parents: dict[str, str | None]) -> tuple[bool, str | None]:
+    """Whether ``path`` is a directory (``Path.is_dir``: a link followed),
+    and the text of ``path.resolve()`` if that is cheap: one ``lstat`` for
+    both."""
+    text = str(path)
+    try:
+        mode = os.lstat(text).st_mode
+    except (OSError, ValueError):  # as is_dir
+        return False, None
+    if stat.S_ISLNK(mode):
+        return path.is_dir(), None
+    return stat.S_ISDIR(mode), _resolved(text, parents)
+
+
+def _resolved(text: str, parents: dict[str, str | None]) -> str | None:
+    """The text of ``Path(text).resolve()`` for a path that is not a link,
+    resolving each parent once (a fleet's projects share one): the parent's
+    real path and the name, as text (a Path a project costs more than the
+    rest of this). None: let the loader resolve it (and say what is wrong)."""
+    parent, name = os.path.split(text)
     if parent not in parents:
         try:
-            parents[parent] = parent.resolve()
+            parents[parent] = str(Path(parent or ".").resolve())
         except (OSError, RuntimeError):  # RuntimeError: a loop (3.10-3.12)
             parents[parent] = None
     base = parents[parent]
-    if base is None or path.name in {"", ".", ".."} or path.is_symlink():
+    if base is None or name in {"", ".", ".."}:
         return None
-    return base / path.name
+    return f"{base.rstrip('/')}/{name}"
 
 
 def uses_in(project_name: str, project: Project) -> list[tuple[NormalizedName, Use]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 # A file modified this recently may change again within the same clock tick
 # without its size or times moving (git's "racily clean" files): such a
@@ -23,7 +23,11 @@ _NOTHING = bytes(_PACKED.size)
 
 
 def probes(
-    base: str, relatives: Iterable[str], since: int, needed: Iterable[str] = ()
+    base: str,
+    relatives: Iterable[str],
+    since: int,
+    needed: Iterable[str] = (),
+    known: Mapping[str, os.stat_result | None] | None = None,
 ) -> tuple[list[str], str] | None:
     """The paths whose state says whether the paths ``relatives`` under
     ``base`` are as they are now, and that state (see :func:`unchanged`):
@@ -33,7 +37,10 @@ def probes(
     missing file). ``""`` is ``base`` itself, recorded as nothing if it
     does not exist. None if a path is a symbolic link (where it leads could
     change without it), changed since ``since`` less :data:`RACY_NS`
-    (nanoseconds), or is one of ``needed`` and does not exist."""
+    (nanoseconds), or is one of ``needed`` and does not exist. ``known``:
+    what a load already found at some of them (lstat, before it read
+    them; None: nothing), not looked at again (a state from before a read
+    is as safe: a file changed since differs from it next time)."""
     base = base.rstrip("/") or "/"
     found: dict[str, os.stat_result | None] = {}
     looked: set[str] = set()
@@ -44,9 +51,14 @@ def probes(
         if relative in looked:
             continue
         looked.add(relative)
-        try:
-            info = os.lstat(f"{base}/{relative}" if relative else base)
-        except (OSError, ValueError):
+        if known is not None and relative in known:
+            info = known[relative]
+        else:
+            try:
+                info = os.lstat(f"{base}/{relative}" if relative else base)
+            except (OSError, ValueError):
+                info = None
+        if info is None:
             if relative:
                 pending.append(relative.rpartition("/")[0])
             else:
