@@ -141,6 +141,7 @@ def test_no_quadratic_path(
         pytest.param(
             "[metadata]\nname = x\n  description\nsummary\n", 4, id="stray-word"
         ),
+        pytest.param("[extras]\n= unknown-lib\n", 2, id="empty-key"),
     ],
 )
 def test_a_setup_cfg_setuptools_cannot_read_is_not_checked_as_fine(

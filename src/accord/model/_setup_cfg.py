@@ -55,6 +55,8 @@ def parse(text: str) -> list[RawSource]:
             section, key, source = header.group("header"), None, None
             continue
         option = _OPTION.match(stripped)
+        if option is not None and not option.group("key"):
+            option = None  # "= value": configparser refuses an empty key too
         if section is None:  # configparser stops at the first such line
             if not unreadable.problems:
                 unreadable.problems.append(RawProblem(number, _no_header(stripped)))
