@@ -70,6 +70,18 @@ def assert_agree(project: Path, central: CentralRepo) -> SyncPlan:
         if "accord sync does" in (f.fix or "")
     }
     assert promised <= changed, "a fix says 'accord sync does' where sync does not"
+    # C006 is fixed by sync only under lower-bounds = "central".
+    fixed = FIXED_BY_SYNC | (
+        {"C006"} if central.config.lower_bounds == "central" else set()
+    )
+    silent = {
+        (f.rule, f.path, f.line)
+        for f in check_project(load_project(project, central.config), central)
+        if f.rule in fixed
+        and (f.path, f.line) in changed - blocked
+        and "accord sync does" not in (f.fix or "")
+    }
+    assert not silent, "sync changes a line whose fix text does not say so"
     return plan
 
 
@@ -120,6 +132,40 @@ def test_a_line_sync_leaves_is_not_promised_to_sync(
     assert "accord sync does" not in out
     assert main(["sync", str(project), "--requirements", str(repo)]) == 1
     assert (project / "requirements.txt").read_text() == "requests>=2.20,<2.30\n"
+
+
+@pytest.mark.parametrize(
+    ("policy", "line", "rule"),
+    [
+        pytest.param("project", "xattr>=1.0; sys_platform == 'linux'", "C005",
+                     id="C005-marker"),
+        pytest.param("central", "alembic>=1.0,!=1.2.0", "C006", id="C006-central"),
+    ],
+)  # fmt: skip
+def test_a_line_sync_rewrites_says_so_in_its_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], policy: str, line: str,
+    rule: str,
+) -> None:  # fmt: skip
+    """The fix text of a finding sync fixes says "(accord sync does)"."""
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(
+        "alembic>=1.13.0,!=1.2.0  # MIT\nxattr;sys_platform!='win32'  # MIT\n"
+    )
+    (repo / "upper-constraints.txt").write_text("alembic===1.16.5\nxattr===1.2.0\n")
+    (repo / "accord.toml").write_text(f'lower-bounds = "{policy}"\n')
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(line + "\n")
+    args = [str(project), "--requirements", str(repo)]
+    assert main(["check", *args, "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    fixes = [f["fix"] for f in findings if f["rule"] == rule]
+    assert fixes and all("(accord sync does)" in fix for fix in fixes), findings
+    main(["sync", *args])
+    capsys.readouterr()
+    assert main(["check", *args, "--format", "json"]) == 0
+    assert rule not in capsys.readouterr().out
 
 
 def assert_allows_its_minimum(text: str) -> None:

@@ -318,13 +318,14 @@ def _verdict_findings(
         )
     if verdict.marker_problem is not None:
         central_marker = verdict.entry.requirement.marker or "none"
+        marker_by_sync = by_sync if verdict.marker_changed else ""
         yield Finding(
             "C005",
             "error",
             *where,
             f"{name}: {verdict.marker_problem}",
-            f"use the global list's marker ({central_marker}) or narrow it by "
-            "python_version only",
+            f"use the global list's marker ({central_marker}){marker_by_sync}, or "
+            "narrow it by python_version only",
         )
     if verdict.minimum_problem is not None:
         yield Finding(
@@ -332,9 +333,19 @@ def _verdict_findings(
             "error",
             *where,
             f"{name}: {verdict.minimum_problem}",
-            f"declare the lowest version the project works with, e.g. {name}>=X.Y",
+            _minimum_fix(item, verdict, by_sync),
         )
     yield from _minimum_above_pin(item, central)
+
+
+def _minimum_fix(item: SourceRequirement, verdict: Judgement, by_sync: str) -> str:
+    """C006's fix: sync writes in the central minimum where its target has it
+    (lower-bounds = "central"; never on a URL or hash-pinned line)."""
+    name = item.requirement.name
+    target = minimum_of(SpecifierSet(verdict.target_specifiers))
+    if by_sync and target != minimum_of(item.requirement.specifier):
+        return f"raise the minimum to {name}>={target}{by_sync}"
+    return f"declare the lowest version the project works with, e.g. {name}>=X.Y"
 
 
 def _excluded_minimum(
