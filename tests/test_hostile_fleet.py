@@ -283,6 +283,7 @@ def test_more_jobs_than_projects_start_no_more_workers_than_projects(
             super().__init__(max_workers=max_workers, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(fleet_module, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(fleet_module, "usable_cpus", lambda: 16)
     repo = workspace / "requirements"
     members = fleet_module.fleet_members(fleet_module.load_central_repo(repo), None)
     outcomes = fleet_module.run_fleet(
@@ -290,3 +291,38 @@ def test_more_jobs_than_projects_start_no_more_workers_than_projects(
     )
     assert [o.member.name for o in outcomes] == [m.name for m in members]
     assert asked == [len(members)]
+
+
+def test_a_huge_jobs_starts_no_more_workers_than_cpus(
+    workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """fleet check --jobs 999999 on twelve projects on a machine with three
+    CPUs starts three worker processes, not one per project, and checks all."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import accord.fleet as fleet_module
+
+    asked: list[int] = []
+
+    class Counting(ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kwargs: object) -> None:
+            asked.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)  # type: ignore[arg-type]
+
+    names = [f"copy{i}" for i in range(12)]
+    for name in names:
+        shutil.copytree(workspace / "catalog", workspace / name)
+    (workspace / "requirements" / "projects.txt").write_text("\n".join(names) + "\n")
+    monkeypatch.setattr(fleet_module, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    code, output = fleet(
+        capsys, workspace, "fleet", "check", "--jobs", "999999", "--format", "json"
+    )
+    assert asked == [3]
+    assert [p["project"] for p in json.loads(output)["projects"]] == names
+    serial = fleet(
+        capsys, workspace, "fleet", "check", "--jobs", "1", "--format", "json"
+    )
+    assert (code, output) == serial

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from accord.central import CentralRepo, load_central_repo
+from accord.cpus import usable_cpus
 from accord.errors import AccordError
 from accord.files import ConflictError, inside
 from accord.findings import Finding
@@ -110,6 +111,9 @@ def run_members(
     module-level function, or a partial of one). ``central``, if loaded
     already, serves the serial run.
     """
+    # Worker processes do CPU-bound work: more than the CPUs only take turns
+    # (each loading the central repo), so --jobs is capped at the CPUs.
+    jobs = min(jobs, usable_cpus())
     if jobs <= 1 or len(members) <= 1:
         central = central or load_central_repo(central_root)
         results = []

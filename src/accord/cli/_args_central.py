@@ -79,7 +79,7 @@ def fleet_check(parser: argparse.ArgumentParser) -> None:
         "Where projects.txt entries live (default: the directory "
         "holding the requirements repo).",
     )
-    jobs_option(parser, "Projects to work on", "cpu")
+    jobs_option(parser, "Projects to work on", "cpu", capped=True)
     parser.add_argument(
         "--shard",
         default=None,
@@ -263,7 +263,7 @@ def site(parser: argparse.ArgumentParser) -> None:
         help="Show the findings of this `accord audit --format json` output in "
         "the global list and on the library pages.",
     )
-    jobs_option(parser, "Projects to read", "cpu")
+    jobs_option(parser, "Projects to read", "cpu", capped=True)
 
 
 def _port(text: str) -> int:

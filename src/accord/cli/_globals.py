@@ -13,6 +13,8 @@ import os
 from collections.abc import Sequence
 from contextvars import ContextVar
 
+from accord.cpus import usable_cpus
+
 TYPE_CHECKING = False  # typing's, without importing typing (~12 M instructions)
 if TYPE_CHECKING:
     from typing import Literal
@@ -90,10 +92,7 @@ def default_jobs(work: JobsWork = "waits") -> int:
     (uv resolving, git, index and OSV requests) gets the CPUs plus four, at
     most 32, as Python's own thread pools do.
     """
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on every platform
-        cpus = os.cpu_count() or 1
+    cpus = usable_cpus()
     return cpus if work == "cpu" else min(32, cpus + 4)
 
 

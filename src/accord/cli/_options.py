@@ -62,9 +62,13 @@ def file(text: str) -> Path:
 
 
 def jobs_option(
-    parser: argparse.ArgumentParser, what: str, work: JobsWork = "waits"
+    parser: argparse.ArgumentParser,
+    what: str,
+    work: JobsWork = "waits",
+    capped: bool = False,
 ) -> None:
-    """``-j/--jobs``, defaulting by the one rule for ``work`` (and saying so)."""
+    """``-j/--jobs``, defaulting by the one rule for ``work`` (and saying so);
+    ``capped``: the command never starts more worker processes than CPUs."""
     rule = (
         "the CPUs here, as for all CPU-bound work"
         if work == "cpu"
@@ -76,7 +80,8 @@ def jobs_option(
         type=positive_int,
         default=default_jobs(work),
         metavar="N",
-        help=f"{what} at once (default: %(default)s, {rule}).",
+        help=f"{what} at once (default: %(default)s, {rule})"
+        + ("; never more worker processes than the CPUs here." if capped else "."),
     )
 
 
