@@ -365,3 +365,26 @@ def test_pins_per_python_are_paired_by_what_their_markers_mean(
         ("G012", 4),
     }
     assert "3.11" in found[("G008", 1)] and "3.12" not in found[("G008", 1)]
+
+
+def test_a_project_spelt_two_ways_is_listed_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """G013 compares entries as the fleet locates them: catalog, ./catalog,
+    catalog/ and org//a are the same directories as catalog and org/a."""
+    repo = make_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "tomli  # MIT\n",
+            "upper-constraints.txt": "tomli===2.0\n",
+            "projects.txt": "catalog\n./catalog\ncatalog/\norg/a\norg//a\norg/ab\n",
+        },
+    )
+    code, out, _ = run(["validate", str(repo), "--format", "json"], capsys)
+    found = [(f["rule"], f["line"], f["message"]) for f in findings_of(out)]
+    assert found == [
+        ("G013", 2, "./catalog is listed again (first at line 1)"),
+        ("G013", 3, "catalog/ is listed again (first at line 1)"),
+        ("G013", 5, "org//a is listed again (first at line 4)"),
+    ]
+    assert code == 0

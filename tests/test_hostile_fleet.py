@@ -326,3 +326,19 @@ def test_a_huge_jobs_starts_no_more_workers_than_cpus(
         capsys, workspace, "fleet", "check", "--jobs", "1", "--format", "json"
     )
     assert (code, output) == serial
+
+
+@pytest.mark.parametrize("command", ["check", "sync"])
+def test_a_project_spelt_two_ways_is_worked_on_once(
+    workspace: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """./catalog, catalog/ and a symlink to catalog are the project catalog:
+    fleet check/sync show (and sync writes) it once, as validate's G013 says."""
+    (workspace / "link").symlink_to(workspace / "catalog", target_is_directory=True)
+    (workspace / "requirements" / "projects.txt").write_text(
+        "catalog\n./catalog\ncatalog/\nlink\nbilling\n./billing/\n"
+    )
+    code, output = fleet(capsys, workspace, "fleet", command, "--format", "json")
+    assert code in (0, 1), output
+    projects = [p["project"] for p in json.loads(output)["projects"]]
+    assert projects == ["catalog", "billing"]

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from accord.errors import InputError
+from accord.model.name_lists import entry_key
 
 if TYPE_CHECKING:
     from accord.central import CentralRepo
@@ -45,9 +46,10 @@ def fleet_members(central: CentralRepo, workspace: Path | None) -> list[Member]:
     seen: set[str] = set()
     members = []
     for ref in central.projects.projects:
-        if ref.name in seen:
+        key = entry_key(ref.name)
+        if key in seen:
             continue  # validate reports the duplicate (G013)
-        seen.add(ref.name)
+        seen.add(key)
         problem = _entry_problem(ref.name)
         if problem is not None:
             raise InputError(
@@ -57,7 +59,26 @@ def fleet_members(central: CentralRepo, workspace: Path | None) -> list[Member]:
                 hint="an entry is a directory under the workspace, such as org/name",
             )
         members.append(Member(ref.name, ref.lineno, base / ref.name, base))
-    return members
+    return _one_per_directory(members)
+
+
+def _one_per_directory(members: list[Member]) -> list[Member]:
+    """``members`` without those whose directory is an earlier one's (a
+    symlink to it, or another spelling on a case-insensitive file system):
+    no command works on one project twice. One stat a member."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for member in members:
+        try:
+            found = member.path.stat()
+        except (OSError, ValueError):  # missing: each command reports it
+            kept.append(member)
+            continue
+        identity = (found.st_dev, found.st_ino)
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(member)
+    return kept
 
 
 def _entry_problem(name: str) -> str | None:

@@ -45,6 +45,16 @@ class ProjectRef(NamedTuple):
     lineno: int
 
 
+def entry_key(name: str) -> str:
+    """The directory a projects.txt entry names, however it is spelt:
+    ``catalog``, ``./catalog``, ``catalog/`` and ``org//a/.`` are ``catalog``
+    and ``org/a``, as the fleet finds them under the workspace."""
+    if "/" not in name:
+        return name  # the usual plain name, or "." as it is
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    return ("/" if name.startswith("/") else "") + ("/".join(parts) or ".")
+
+
 class ProjectList:
     """projects.txt, its lines read when its projects are first asked for
     (a check never asks: only the fleet commands do)."""

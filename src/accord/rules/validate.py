@@ -22,6 +22,7 @@ from accord.model.markers import (
     markers_equivalent,
     platform_truth_table,
 )
+from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
 from accord.rules.pins_file import check_malformed_pins, check_pins_file_present
@@ -300,12 +301,13 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
 
 
 def check_duplicate_projects(repo: CentralRepo) -> Iterator[Finding]:
-    """G013: a project listed twice in projects.txt."""
+    """G013: a project listed twice in projects.txt, however it is spelt
+    (``catalog``, ``./catalog``, ``catalog/``): the fleet works on it once."""
     if repo.projects is None:
         return
     seen: dict[str, int] = {}
     for project in repo.projects.projects:
-        key = project.name.casefold().rstrip("/")
+        key = entry_key(project.name)
         if key in seen:
             yield Finding(
                 "G013",
