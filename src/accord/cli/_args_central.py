@@ -187,7 +187,14 @@ def site(parser: argparse.ArgumentParser) -> None:
         required=True,
         metavar="DIRECTORY",
         help="Where to write the site (created if missing; only changed files "
-        "are rewritten).",
+        "are rewritten). Not in the requirements repo; never over a file no "
+        "accord site build wrote.",
+    )
+    parser.add_argument(
+        "--into-existing",
+        action="store_true",
+        help="Build in a non-empty DIRECTORY no accord site build made, beside "
+        "its files (which are kept; one where the site would write is refused).",
     )
     requirements_option(parser)
     workspace_option(

@@ -31,6 +31,7 @@ def site(
     dependencies: bool = False,
     audit: Path | None = None,
     output_format: str = "table",
+    into_existing: bool = False,
 ) -> int:
     from accord.cli._globals import is_quiet
     from accord.locate import default_workspace, requirements_repo
@@ -67,6 +68,7 @@ def site(
             else None
         ),
         audit=audit,
+        into_existing=into_existing,
         exports=(
             export_sources(central, index_url, extra_index_url, find_links, no_index)
             if index_url is not None or find_links

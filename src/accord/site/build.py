@@ -19,7 +19,7 @@ from accord.site.pages import Extras, site_pages
 from accord.site.pins import Skipped, published_pins
 from accord.site.render import page_key, render_pages, static_file
 from accord.site.upstream import Upstream, newest_releases
-from accord.site.write import SiteWriter
+from accord.site.write import SiteWriter, check_out
 
 if TYPE_CHECKING:
     from accord.affected.graph import GraphSource
@@ -40,6 +40,7 @@ class SiteOptions:
     graphs: GraphSource | None = None  # resolve the pins: which requires which
     audit: Path | None = None  # an `accord audit --format json` document
     exports: Sources | None = None  # publish each ref's pylock.toml and SBOM
+    into_existing: bool = False  # build in a non-empty directory no build made
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class BuildReport:
 def build_site(
     options: SiteOptions, on_project: Callable[[], None] = lambda: None
 ) -> BuildReport:
+    check_out(options.out, options.requirements, options.into_existing)
     central = load_central_repo(options.requirements)
     audited = None if options.audit is None else read_audit(options.audit)
     # Without projects.txt the site still shows the list and publishes pins.
@@ -90,24 +92,34 @@ def build_site(
         from accord.site.exports import branch_exports
 
         exports = branch_exports(options.requirements, pins, options.exports)
+    pages = list(
+        site_pages(
+            fleet,
+            history,
+            pins,
+            skipped,
+            options.base_url,
+            today,
+            Extras(
+                upstream,
+                dependencies,
+                audit,
+                None if exports is None else exports.by_ref,
+            ),
+        )
+    )
     writer = SiteWriter(options.out)
+    writer.claim(
+        [
+            *(f"static/{name}" for name in STATIC),
+            *(page.path for page in pages),
+            *(published.path for published in pins),
+            *(path for path, _ in (() if exports is None else exports.files)),
+        ]
+    )
     options.out.mkdir(parents=True, exist_ok=True)
     for name in STATIC:
         writer.write(f"static/{name}", static_file(name))
-    pages = site_pages(
-        fleet,
-        history,
-        pins,
-        skipped,
-        options.base_url,
-        today,
-        Extras(
-            upstream,
-            dependencies,
-            audit,
-            None if exports is None else exports.by_ref,
-        ),
-    )
     keyed = [(page, page_key(page.template, page.context)) for page in pages]
     todo = [(page, key) for page, key in keyed if not writer.keep(page.path, key)]
     texts = render_pages([(p.template, p.context) for p, _ in todo])

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +29,46 @@ MANIFEST = ".accord-site"
 
 class UnsafePathError(InputError):
     """A page path that would leave the output directory."""
+
+
+class SiteOutError(InputError):
+    """An output directory the site may not write into."""
+
+
+def check_out(out: Path, requirements: Path, into_existing: bool) -> None:
+    """Refuse, before anything is read or written, an ``out`` that is, holds
+    or lies inside the requirements repo, and a non-empty one that no build
+    made (no manifest) unless ``into_existing``."""
+    where, repo = out.resolve(), requirements.resolve()
+    if where == repo or repo.is_relative_to(where) or where.is_relative_to(repo):
+        relation = (
+            "is"
+            if where == repo
+            else "holds"
+            if repo.is_relative_to(where)
+            else "lies inside"
+        )
+        raise SiteOutError(
+            f"argument --out: {out} {relation} the requirements repo "
+            f"{requirements}; write the site outside it"
+        )
+    if into_existing or (out / MANIFEST).is_file():
+        return
+    try:
+        names = sorted(path.name for path in out.iterdir())
+    except OSError:
+        return  # missing: the build makes it
+    if names:
+        raise SiteOutError(
+            f"argument --out: {out} is not empty ({_some(names)}) and no accord "
+            "site build made it; use a new or empty directory, or --into-existing "
+            "to build beside its files"
+        )
+
+
+def _some(names: list[str]) -> str:
+    shown = ", ".join(names[:5])
+    return shown if len(names) <= 5 else f"{shown} and {len(names) - 5} more"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +91,39 @@ class SiteWriter:
 
     def __post_init__(self) -> None:
         self._previous = _read_manifest(self.out / MANIFEST)
+
+    def claim(self, planned: Iterable[str]) -> None:
+        """Before writing anything: refuse if a file this build would write is
+        in the way and no earlier build wrote it; else list every planned
+        file in the manifest first, so a build cut short still owns them."""
+        planned = [relative for relative in planned if relative != MANIFEST]
+        new = [relative for relative in planned if relative not in self._previous]
+        foreign = sorted(
+            {found for relative in new for found in self._in_the_way(relative)}
+        )
+        if foreign:
+            raise SiteOutError(
+                f"argument --out: {self.out} holds files no accord site build "
+                f"wrote, where the site would write ({_some(foreign)}); move them "
+                "or pick another directory"
+            )
+        if new:
+            self.out.mkdir(parents=True, exist_ok=True)
+            owned = dict(self._previous)
+            owned.update((relative, None) for relative in new)
+            write_atomic(self.out / MANIFEST, _manifest(owned), durable=False)
+
+    def _in_the_way(self, relative: str) -> Iterator[str]:
+        """``relative`` or a parent of it, if it is there (a parent that is
+        not a directory)."""
+        path = _checked(relative)
+        for parent in reversed(path.parents[:-1]):
+            target = self.out / parent
+            if target.is_symlink() or (target.exists() and not target.is_dir()):
+                yield str(parent)
+                return
+        if os.path.lexists(self.out / path):
+            yield relative
 
     def keep(self, relative: str, key: str) -> bool:
         """Whether the last build wrote a page with this ``key`` at
@@ -95,15 +170,20 @@ class SiteWriter:
             if path.is_file() and not path.is_symlink():
                 path.unlink()
                 self.removed.append(relative)
-        lines = []
-        for relative in sorted(self._entries):
-            entry = self._entries[relative]
-            if entry is None or not entry.key or "\t" in relative:
-                lines.append(f"{relative}\n")
-            else:
-                lines.append(f"{relative}\t{entry.key}\t{entry.digest}\n")
+        text = _manifest(self._entries)
         self._entries[MANIFEST] = None
-        self.write(MANIFEST, "".join(lines))
+        self.write(MANIFEST, text)
+
+
+def _manifest(entries: dict[str, _Entry | None]) -> str:
+    lines = []
+    for relative in sorted(entries):
+        entry = entries[relative]
+        if entry is None or not entry.key or "\t" in relative:
+            lines.append(f"{relative}\n")
+        else:
+            lines.append(f"{relative}\t{entry.key}\t{entry.digest}\n")
+    return "".join(lines)
 
 
 def _digest(data: bytes) -> str:
