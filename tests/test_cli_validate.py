@@ -377,7 +377,9 @@ def test_a_project_spelt_two_ways_is_listed_twice(
         **{
             "global-requirements.txt": "tomli  # MIT\n",
             "upper-constraints.txt": "tomli===2.0\n",
-            "projects.txt": "catalog\n./catalog\ncatalog/\norg/a\norg//a\norg/ab\n",
+            "projects.txt": (
+                "catalog\n./catalog\ncatalog/\norg/a\norg//a\norg/ab\nOrg/AB\n"
+            ),
         },
     )
     code, out, _ = run(["validate", str(repo), "--format", "json"], capsys)
@@ -386,5 +388,6 @@ def test_a_project_spelt_two_ways_is_listed_twice(
         ("G013", 2, "./catalog is listed again (first at line 1)"),
         ("G013", 3, "catalog/ is listed again (first at line 1)"),
         ("G013", 5, "org//a is listed again (first at line 4)"),
+        ("G013", 7, "Org/AB is listed again (first at line 6)"),
     ]
     assert code == 0

@@ -302,12 +302,14 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
 
 def check_duplicate_projects(repo: CentralRepo) -> Iterator[Finding]:
     """G013: a project listed twice in projects.txt, however it is spelt
-    (``catalog``, ``./catalog``, ``catalog/``): the fleet works on it once."""
+    (``catalog``, ``./catalog``, ``catalog/``): the fleet works on it once.
+    Case is ignored too: an entry names a repository, and the hosts (GitHub,
+    GitLab, OpenDev) take ``Org/Nova`` and ``org/nova`` for the same one."""
     if repo.projects is None:
         return
     seen: dict[str, int] = {}
     for project in repo.projects.projects:
-        key = entry_key(project.name)
+        key = entry_key(project.name).casefold()
         if key in seen:
             yield Finding(
                 "G013",
