@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
 from packaging.utils import canonicalize_name
@@ -37,6 +37,25 @@ class Reader:
         return ConfigError(
             message, path=self.path, line=_key_path_line(self.text, key_path), hint=hint
         )
+
+    def item_fail(
+        self, array: tuple[str, ...], index: int
+    ) -> Callable[[str, str, str | None], ConfigError]:
+        """Errors about the ``index``-th table of the array ``array``: at the
+        key's line within that table, or its ``[[...]]`` header when the key
+        is missing; for an inline array, at the array's own line."""
+        span = _item_span(self.text, array, index)
+        whole = _key_path_line(self.text, array) or _key_line(self.text, array[-1])
+
+        def fail(key: str, message: str, hint: str | None = None) -> ConfigError:
+            line = whole
+            if span is not None:
+                start, body = span
+                found = _key_line(body, key)
+                line = start if found is None else start + found - 1
+            return ConfigError(message, path=self.path, line=line, hint=hint)
+
+        return fail
 
     def reject_unknown(
         self, data: Mapping[str, Any], known: tuple[str, ...], prefix: str
@@ -171,6 +190,33 @@ def _key_path_line(text: str, key_path: tuple[str, ...]) -> int | None:
             if (*table, *path)[: len(key_path)] == key_path:
                 return number
     return None
+
+
+def _item_span(text: str, array: tuple[str, ...], index: int) -> tuple[int, str] | None:
+    """The line of the ``index``-th ``[[array]]`` header and the text from it
+    to the next header; None when the array is not written as headers."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
+    lines = text.splitlines()
+    seen = -1
+    start = None
+    for number, line in enumerate(lines, start=1):
+        if not line.lstrip().startswith("["):
+            continue
+        try:
+            data = tomllib.loads(line)
+        except tomllib.TOMLDecodeError:
+            continue
+        if start is not None:
+            return start, "\n".join(lines[start - 1 : number - 1])
+        if line.lstrip().startswith("[[") and _first_path(data) == array:
+            seen += 1
+            if seen == index:
+                start = number
+    return None if start is None else (start, "\n".join(lines[start - 1 :]))
 
 
 def _first_path(data: object) -> tuple[str, ...]:

@@ -224,7 +224,7 @@ def _resolution(
     from accord._config_reader import hold_line, ignore_line
     from accord._config_resolution import parse_resolution
 
-    resolution = parse_resolution(data, reader.fail)
+    resolution = parse_resolution(data, reader)
     resolution = replace(
         resolution,
         holds=tuple(
