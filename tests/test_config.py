@@ -128,6 +128,20 @@ BAD_CONFIGS = [
         "needs 'url'",
         id="distro-repo-table-without-url",
     ),
+    pytest.param(
+        '[[policy.cooldown-exempt]]\nname = "a"\nversion = "1"\nreason = "r"\n'
+        '[[policy.cooldown-exempt]]\nname = "b"\nreason = "r"\n',
+        5,
+        "needs 'version'",
+        id="second-exempt-without-version-names-its-header",
+    ),
+    pytest.param(
+        '[[policy.cooldown-exempt]]\nname = "a"\nversion = "1"\nreason = "r"\n'
+        '[[policy.cooldown-exempt]]\nname = "b"\nversion = "x"\nreason = "r"\n',
+        7,
+        "version 'x' is not a PEP 440 version",
+        id="second-exempt-bad-version-names-its-line",
+    ),
     pytest.param("[review]\nwarn-after-years = nan\n", 2, "finite", id="years-nan"),
     pytest.param("[review]\nfail-after-years = inf\n", 2, "finite", id="years-inf"),
     pytest.param("[review]\nwarn-after-years = 0\n", 2, "> 0", id="years-zero"),

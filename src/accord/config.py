@@ -201,7 +201,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     if "policy" in data:
         from accord._config_policy import parse_policy
 
-        policy = parse_policy(data["policy"], reader.fail_at)
+        policy = parse_policy(data["policy"], reader.fail_at, reader.item_fail)
     return Config(
         python_versions,
         lower_bounds,
