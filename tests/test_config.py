@@ -142,6 +142,18 @@ BAD_CONFIGS = [
         "version 'x' is not a PEP 440 version",
         id="second-exempt-bad-version-names-its-line",
     ),
+    pytest.param(
+        "[review]\nwarn-after-years = 5\n",
+        2,
+        "above 'fail-after-years' (3",
+        id="warn-after-default-fail-would-never-warn",
+    ),
+    pytest.param(
+        "[review]\nwarn-after-years = 2\nfail-after-years = 1\n",
+        3,
+        "above 'fail-after-years' (1",
+        id="fail-before-warn",
+    ),
     pytest.param("[review]\nwarn-after-years = nan\n", 2, "finite", id="years-nan"),
     pytest.param("[review]\nfail-after-years = inf\n", 2, "finite", id="years-inf"),
     pytest.param("[review]\nwarn-after-years = 0\n", 2, "> 0", id="years-zero"),

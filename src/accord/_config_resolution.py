@@ -216,7 +216,16 @@ def _review(data: Mapping[str, Any], fail: Fail, item: ItemFail) -> ReviewThresh
     for key in _REVIEW_KEYS:
         if key in table:
             values[key.replace("-", "_")] = _number(table[key], key, fail)
-    return ReviewThresholds(**values, distro_repos=_distro_repos(table, fail, item))
+    thresholds = ReviewThresholds(**values, distro_repos=())
+    warn, fail_after = thresholds.warn_after_years, thresholds.fail_after_years
+    if warn > fail_after:  # the warning would never be given
+        raise fail(
+            "fail-after-years" if "fail-after-years" in table else "warn-after-years",
+            f"'warn-after-years' ({warn:g}) is above 'fail-after-years' "
+            f"({fail_after:g}): a library would fail before it is warned about",
+            "make warn-after-years <= fail-after-years",
+        )
+    return thresholds._replace(distro_repos=_distro_repos(table, fail, item))
 
 
 def _number(value: object, key: str, fail: Fail) -> float:
