@@ -154,6 +154,18 @@ BAD_CONFIGS = [
         "above 'fail-after-years' (1",
         id="fail-before-warn",
     ),
+    pytest.param(
+        '[[holds]]\nname = "a"\nspecifier = "<1"\nreason = "r"\n[index]\nname = "x"\n',
+        6,
+        "unknown key 'name' in index",
+        id="unknown-index-key-names-its-own-line",
+    ),
+    pytest.param(
+        '[review]\ndistro-repos = [{name = "f", url = "u"}]\n[audit]\nurl = 3\n',
+        4,
+        "unknown key 'url' in [audit]",
+        id="unknown-audit-key-names-its-own-line",
+    ),
     pytest.param("[review]\nwarn-after-years = nan\n", 2, "finite", id="years-nan"),
     pytest.param("[review]\nfail-after-years = inf\n", 2, "finite", id="years-inf"),
     pytest.param("[review]\nwarn-after-years = 0\n", 2, "> 0", id="years-zero"),

@@ -145,14 +145,15 @@ def parse_resolution(data: Mapping[str, Any], reader: Reader) -> ResolutionConfi
         table = data["index"]
         if not isinstance(table, dict):
             raise fail("index", "'index' must be a table", None)
-        _known(table, _INDEX_KEYS, "index", fail)
+        at = _within(reader, "index")
+        _known(table, _INDEX_KEYS, "index", at)
         index = IndexSettings(
-            url=_string(table, "url", fail),
-            extra_urls=_strings(table, "extra-urls", fail),
-            find_links=_strings(table, "find-links", fail),
-            no_index=_boolean(table, "no-index", fail),
-            pypi_json_url=_string(table, "pypi-json-url", fail),
-            relay=_boolean(table, "relay", fail, default=True),
+            url=_string(table, "url", at),
+            extra_urls=_strings(table, "extra-urls", at),
+            find_links=_strings(table, "find-links", at),
+            no_index=_boolean(table, "no-index", at),
+            pypi_json_url=_string(table, "pypi-json-url", at),
+            relay=_boolean(table, "relay", at, default=True),
         )
     platform = _string(data, "platform", fail) or DEFAULT_PLATFORM
     order = _string(data, "pin-order", fail) or "alphabetical"
@@ -161,7 +162,7 @@ def parse_resolution(data: Mapping[str, Any], reader: Reader) -> ResolutionConfi
             "pin-order", f"'pin-order' is {order!r}", "use 'alphabetical' or 'file'"
         )
     review = _review(data, _within(reader, "review"), item)
-    audit = _audit(data, fail, item)
+    audit = _audit(data, _within(reader, "audit"), item)
     return ResolutionConfig(holds, static, index, platform, review, order, audit)
 
 
