@@ -87,6 +87,98 @@ BAD_CONFIGS = [
         "'expires' must be a date",
         id="ignore-expires-a-date-and-time",
     ),
+    pytest.param(
+        '[[holds]]\nname = "a"\nspecifier = "<1"\nreason = "r"\n\n'
+        '[[holds]]\nname = "b"\nreason = "r"\n',
+        6,
+        "[[holds]] needs 'specifier'",
+        id="hold-without-specifier-names-its-header",
+    ),
+    pytest.param(
+        '[[holds]]\nname = "a"\nspecifier = "<1"\nreason = "r"\n'
+        '[[holds]]\nname = "b"\nspecifier = "bad"\nreason = "r"\n',
+        7,
+        "hold for b: 'bad' is not a specifier",
+        id="second-hold-bad-specifier-names-its-own-line",
+    ),
+    pytest.param(
+        '[[audit.ignore]]\nreason = "r"\n', 1, "needs 'id'", id="ignore-without-id"
+    ),
+    pytest.param(
+        '\n[[static-metadata]]\nversion = "1"\n',
+        2,
+        "needs 'name'",
+        id="static-without-name",
+    ),
+    pytest.param(
+        '[review]\ndistro-repos = [{url = "u"}]\n',
+        2,
+        "needs 'name'",
+        id="distro-repo-without-name",
+    ),
+    pytest.param(
+        '[review]\ndistro-repos = [\n  {url = "u"},\n]\n',
+        2,
+        "needs 'name'",
+        id="distro-repo-without-name-multi-line",
+    ),
+    pytest.param(
+        '[[review.distro-repos]]\nname = "f"\n',
+        1,
+        "needs 'url'",
+        id="distro-repo-table-without-url",
+    ),
+    pytest.param(
+        '[[policy.cooldown-exempt]]\nname = "a"\nversion = "1"\nreason = "r"\n'
+        '[[policy.cooldown-exempt]]\nname = "b"\nreason = "r"\n',
+        5,
+        "needs 'version'",
+        id="second-exempt-without-version-names-its-header",
+    ),
+    pytest.param(
+        '[[policy.cooldown-exempt]]\nname = "a"\nversion = "1"\nreason = "r"\n'
+        '[[policy.cooldown-exempt]]\nname = "b"\nversion = "x"\nreason = "r"\n',
+        7,
+        "version 'x' is not a PEP 440 version",
+        id="second-exempt-bad-version-names-its-line",
+    ),
+    pytest.param(
+        "[review]\nwarn-after-years = 5\n",
+        2,
+        "above 'fail-after-years' (3",
+        id="warn-after-default-fail-would-never-warn",
+    ),
+    pytest.param(
+        "[review]\nwarn-after-years = 2\nfail-after-years = 1\n",
+        3,
+        "above 'fail-after-years' (1",
+        id="fail-before-warn",
+    ),
+    pytest.param(
+        '[[holds]]\nname = "a"\nspecifier = "<1"\nreason = "r"\n[index]\nname = "x"\n',
+        6,
+        "unknown key 'name' in index",
+        id="unknown-index-key-names-its-own-line",
+    ),
+    pytest.param(
+        '[review]\ndistro-repos = [{name = "f", url = "u"}]\n[audit]\nurl = 3\n',
+        4,
+        "unknown key 'url' in [audit]",
+        id="unknown-audit-key-names-its-own-line",
+    ),
+    pytest.param("[review]\nwarn-after-years = nan\n", 2, "finite", id="years-nan"),
+    pytest.param("[review]\nfail-after-years = inf\n", 2, "finite", id="years-inf"),
+    pytest.param("[review]\nwarn-after-years = 0\n", 2, "> 0", id="years-zero"),
+    pytest.param(
+        "[review]\nduplicate-threshold = 7\n",
+        2,
+        "between 0 and 1",
+        id="duplicate-threshold-above-one",
+    ),
+    pytest.param("[review]\ntime-budget = inf\n", 2, "finite", id="time-budget-inf"),
+    pytest.param(
+        "review = { time-budget = -1 }\n", 1, ">= 0", id="time-budget-negative"
+    ),
 ]
 
 

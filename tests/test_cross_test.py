@@ -168,9 +168,17 @@ def test_the_test_command(
 
 
 def test_a_bad_test_command_is_bad_input(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.accord]\ntest-command = 3\n")
-    with pytest.raises(InputError, match="test-command"):
+    (tmp_path / "pyproject.toml").write_text("[tool.accord]\n\ntest-command = 3\n")
+    with pytest.raises(InputError, match="test-command") as raised:
         find_test_command(tmp_path)
+    assert raised.value.line == 3
+
+
+def test_a_misspelt_test_command_key_is_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.accord]\ntest-comand = "x"\n')
+    with pytest.raises(InputError, match="did you mean 'test-command'") as raised:
+        find_test_command(tmp_path)
+    assert raised.value.line == 2
 
 
 def test_the_project_s_own_pin_is_left_out() -> None:

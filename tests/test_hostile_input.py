@@ -205,3 +205,47 @@ def test_an_include_of_a_path_with_a_space_is_followed_as_pip_quotes_it(
     assert code == 1, output
     assert "more reqs.txt:1" in output and "C002" in output
     assert "no such file" not in output
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        pytest.param(
+            "alembic>=1.0\n".encode("utf-16"),
+            "requirements.txt:1: is UTF-16 text, not UTF-8",
+            id="utf-16-with-bom",
+        ),
+        pytest.param(
+            "alembic>=1.0\n".encode("utf-16-le"),
+            "requirements.txt:1: is UTF-16 text, not UTF-8",
+            id="utf-16-le-without-bom",
+        ),
+        pytest.param(
+            "alembic>=1.0\n".encode("utf-16-be"),
+            "requirements.txt:1: is UTF-16 text, not UTF-8",
+            id="utf-16-be-without-bom",
+        ),
+        pytest.param(
+            "alembic>=1.0\n".encode("utf-32"),
+            "requirements.txt:1: is UTF-32 text, not UTF-8",
+            id="utf-32-with-bom",
+        ),
+        pytest.param(
+            b"alembic>=1.0\n\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00",
+            "requirements.txt:2: contains binary data (a NUL byte)",
+            id="real-binary-keeps-its-message",
+        ),
+    ],
+)
+def test_a_utf_16_file_is_named_as_such_not_binary(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    data: bytes,
+    words: str,
+) -> None:
+    (project / "requirements.txt").write_bytes(data)
+    code, output, _ = run(capsys, "check", str(project), "--requirements", str(central))
+    assert code == 2, output
+    assert words in output
+    assert ("save it as UTF-8" in output) == ("UTF-16" in words or "UTF-32" in words)

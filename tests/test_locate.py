@@ -123,7 +123,26 @@ def test_no_repo_found_is_exit_2_in_one_line(
     [
         pytest.param("[tool.accord\n", "not valid TOML", id="bad-toml"),
         pytest.param(
-            "[tool.accord]\nrequirements = 3\n", "must be a path", id="not-a-string"
+            "[tool.accord]\nrequirements = 3\n",
+            "pyproject.toml:2: [tool.accord] requirements must be a path",
+            id="not-a-string",
+        ),
+        pytest.param(
+            '[project]\nname = "p"\n[tool.accord]\nrequirement = "../central"\n',
+            "pyproject.toml:4: unknown key 'requirement' in [tool.accord]"
+            " (did you mean 'requirements'?)",
+            id="unknown-key",
+        ),
+        pytest.param(
+            '[tool.accord]\nrequirements = "../c"\ntest_command = "x"\n',
+            "pyproject.toml:3: unknown key 'test_command' in [tool.accord]"
+            " (did you mean 'test-command'?)",
+            id="unknown-key-beside-a-good-one",
+        ),
+        pytest.param(
+            "[tool]\naccord = 3\n",
+            "pyproject.toml:2: [tool.accord] must be a table",
+            id="not-a-table",
         ),
         pytest.param(
             '[tool.accord]\nrequirements = "missing"\n',

@@ -35,6 +35,28 @@ def test_missing_pins_file_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("# Licences reviewed by the TC\n\n# six  # MIT\n", id="comments"),
+    ],
+)
+def test_a_global_list_listing_no_library_fails_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    from accord.cli import main
+
+    repo = write_repo(
+        tmp_path,
+        **{"global-requirements.txt": text, "upper-constraints.txt": "six===1.0\n"},
+    )
+    assert main(["validate", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert "G020" in out and "global-requirements.txt" in out
+    assert "lists no library" in out
+
+
+@pytest.mark.parametrize(
     ("line", "found"),
     [
         pytest.param("six===1.16.0\n", [], id="exact"),

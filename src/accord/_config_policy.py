@@ -41,6 +41,11 @@ _EXEMPT_KEYS = ("name", "version", "reason")
 
 # (key path, message, hint) -> the error, at the key's line
 FailAt = Callable[[tuple[str, ...], str, str | None], ConfigError]
+# (array's key path, index) -> (key, message, hint) -> the error, at that
+# key's line in the index-th table of the array, or at its header
+ItemFail = Callable[
+    [tuple[str, ...], int], Callable[[str, str, str | None], ConfigError]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +88,7 @@ def parse_duration(text: str) -> datetime.timedelta | None:
     return duration if duration <= _LONGEST else None
 
 
-def parse_policy(value: object, fail_at: FailAt) -> Policy:
+def parse_policy(value: object, fail_at: FailAt, item_fail: ItemFail) -> Policy:
     if not isinstance(value, dict):
         raise fail_at(("policy",), "'policy' must be a table ([policy])", None)
     for key in value:
@@ -114,7 +119,7 @@ def parse_policy(value: object, fail_at: FailAt) -> Policy:
         branches,
         _duration(value, "cooldown", fail_at),
         _duration(value, "own-libraries-cooldown", fail_at),
-        _exemptions(value, fail_at),
+        _exemptions(value, fail_at, item_fail),
         fixes,
     )
 
@@ -136,7 +141,7 @@ def _duration(
 
 
 def _exemptions(
-    table: Mapping[str, Any], fail_at: FailAt
+    table: Mapping[str, Any], fail_at: FailAt, item_fail: ItemFail
 ) -> tuple[CooldownExempt, ...]:
     raw = table.get("cooldown-exempt", [])
     where = ("policy", "cooldown-exempt")
@@ -145,11 +150,12 @@ def _exemptions(
             where, "'policy.cooldown-exempt' must be [[policy.cooldown-exempt]]", None
         )
     exempt = []
-    for item in raw:
+    for number, item in enumerate(raw):
+        at = item_fail(where, number)
         for key in item:
             if key not in _EXEMPT_KEYS:
-                raise fail_at(
-                    (*where, key),
+                raise at(
+                    key,
                     f"unknown key '{key}' in [[policy.cooldown-exempt]]",
                     "known: " + ", ".join(_EXEMPT_KEYS),
                 )
@@ -157,8 +163,8 @@ def _exemptions(
         for key in _EXEMPT_KEYS:
             text = item.get(key)
             if not isinstance(text, str) or not text.strip():
-                raise fail_at(
-                    (*where, key) if key in item else where,
+                raise at(
+                    key,
                     f"[[policy.cooldown-exempt]] needs '{key}' (a string)",
                     "name, version and reason: why the release may not wait",
                 )
@@ -166,8 +172,8 @@ def _exemptions(
         try:
             version = Version(values["version"])
         except InvalidVersion:
-            raise fail_at(
-                (*where, "version"),
+            raise at(
+                "version",
                 f"[[policy.cooldown-exempt]] version {values['version']!r} "
                 "is not a PEP 440 version",
                 None,

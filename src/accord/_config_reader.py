@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from accord.errors import ConfigError
+from accord.errors import ConfigError, InputError
 from accord.license_policy import LicensePolicy
 
 _C = TypeVar("_C", bound=str)
@@ -35,8 +35,27 @@ class Reader:
     ) -> ConfigError:
         """An error at the line of the key ``key_path`` (table names, then key)."""
         return ConfigError(
-            message, path=self.path, line=_key_path_line(self.text, key_path), hint=hint
+            message, path=self.path, line=key_path_line(self.text, key_path), hint=hint
         )
+
+    def item_fail(
+        self, array: tuple[str, ...], index: int
+    ) -> Callable[[str, str, str | None], ConfigError]:
+        """Errors about the ``index``-th table of the array ``array``: at the
+        key's line within that table, or its ``[[...]]`` header when the key
+        is missing; for an inline array, at the array's own line."""
+        span = _item_span(self.text, array, index)
+        whole = key_path_line(self.text, array) or _key_line(self.text, array[-1])
+
+        def fail(key: str, message: str, hint: str | None = None) -> ConfigError:
+            line = whole
+            if span is not None:
+                start, body = span
+                found = _key_line(body, key)
+                line = start if found is None else start + found - 1
+            return ConfigError(message, path=self.path, line=line, hint=hint)
+
+        return fail
 
     def reject_unknown(
         self, data: Mapping[str, Any], known: tuple[str, ...], prefix: str
@@ -138,6 +157,37 @@ class Reader:
         return LicensePolicy(allowed, forbidden, aliases)
 
 
+# The keys of ``[tool.accord]`` in a project's pyproject.toml.
+TOOL_KEYS = ("requirements", "test-command")
+
+
+def tool_accord(data: Mapping[str, Any], text: str, path: str) -> dict[str, Any]:
+    """``[tool.accord]`` of a pyproject.toml (empty when absent). A key accord
+    does not know is an error at its line, as in accord.toml: a misspelt
+    ``requirements`` would otherwise be passed over without a word."""
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "accord" not in tool:
+        return {}
+    table = tool["accord"]
+    if not isinstance(table, dict):
+        line = key_path_line(text, ("tool", "accord"))
+        raise InputError("[tool.accord] must be a table", path=path, line=line)
+    for key in table:
+        if key not in TOOL_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key, TOOL_KEYS, n=1)
+            raise InputError(
+                f"unknown key '{key}' in [tool.accord]",
+                path=path,
+                line=key_path_line(text, ("tool", "accord", key)),
+                hint=f"did you mean '{close[0]}'?"
+                if close
+                else "known keys: " + ", ".join(TOOL_KEYS),
+            )
+    return cast(dict[str, Any], table)
+
+
 def _key_line(text: str, key: str) -> int | None:
     pattern = re.compile(
         rf"^[ \t]*(\[+[ \t]*)?([\w.-]+\.)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M
@@ -146,7 +196,7 @@ def _key_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _key_path_line(text: str, key_path: tuple[str, ...]) -> int | None:
+def key_path_line(text: str, key_path: tuple[str, ...]) -> int | None:
     """The line defining the key ``key_path``, however it is quoted or nested.
 
     Each line is read as TOML on its own (a header, ``key = value``, a dotted
@@ -171,6 +221,33 @@ def _key_path_line(text: str, key_path: tuple[str, ...]) -> int | None:
             if (*table, *path)[: len(key_path)] == key_path:
                 return number
     return None
+
+
+def _item_span(text: str, array: tuple[str, ...], index: int) -> tuple[int, str] | None:
+    """The line of the ``index``-th ``[[array]]`` header and the text from it
+    to the next header; None when the array is not written as headers."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
+    lines = text.splitlines()
+    seen = -1
+    start = None
+    for number, line in enumerate(lines, start=1):
+        if not line.lstrip().startswith("["):
+            continue
+        try:
+            data = tomllib.loads(line)
+        except tomllib.TOMLDecodeError:
+            continue
+        if start is not None:
+            return start, "\n".join(lines[start - 1 : number - 1])
+        if line.lstrip().startswith("[[") and _first_path(data) == array:
+            seen += 1
+            if seen == index:
+                start = number
+    return None if start is None else (start, "\n".join(lines[start - 1 :]))
 
 
 def _first_path(data: object) -> tuple[str, ...]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -14,6 +15,9 @@ from packaging.version import InvalidVersion, Version
 
 from accord.config import DEFAULT_PLATFORM
 from accord.errors import ConfigError
+
+if TYPE_CHECKING:
+    from accord._config_reader import Reader
 
 
 class Hold(NamedTuple):
@@ -122,26 +126,34 @@ _INDEX_KEYS = (
 )
 
 Fail = Callable[[str, str, str | None], ConfigError]
+# The Fail for the n-th table of an array of tables (its key path)
+ItemFail = Callable[[tuple[str, ...], int], Fail]
 
 
-def parse_resolution(data: Mapping[str, Any], fail: Fail) -> ResolutionConfig:
-    holds = tuple(_hold(item, fail) for item in _tables(data, "holds", fail))
+def parse_resolution(data: Mapping[str, Any], reader: Reader) -> ResolutionConfig:
+    fail, item = reader.fail, reader.item_fail
+    holds = tuple(
+        _hold(table, item(("holds",), n))
+        for n, table in enumerate(_tables(data, "holds", fail))
+    )
     static = tuple(
-        _static(item, fail) for item in _tables(data, "static-metadata", fail)
+        _static(table, item(("static-metadata",), n))
+        for n, table in enumerate(_tables(data, "static-metadata", fail))
     )
     index = IndexSettings()
     if "index" in data:
         table = data["index"]
         if not isinstance(table, dict):
             raise fail("index", "'index' must be a table", None)
-        _known(table, _INDEX_KEYS, "index", fail)
+        at = _within(reader, "index")
+        _known(table, _INDEX_KEYS, "index", at)
         index = IndexSettings(
-            url=_string(table, "url", fail),
-            extra_urls=_strings(table, "extra-urls", fail),
-            find_links=_strings(table, "find-links", fail),
-            no_index=_boolean(table, "no-index", fail),
-            pypi_json_url=_string(table, "pypi-json-url", fail),
-            relay=_boolean(table, "relay", fail, default=True),
+            url=_string(table, "url", at),
+            extra_urls=_strings(table, "extra-urls", at),
+            find_links=_strings(table, "find-links", at),
+            no_index=_boolean(table, "no-index", at),
+            pypi_json_url=_string(table, "pypi-json-url", at),
+            relay=_boolean(table, "relay", at, default=True),
         )
     platform = _string(data, "platform", fail) or DEFAULT_PLATFORM
     order = _string(data, "pin-order", fail) or "alphabetical"
@@ -149,24 +161,35 @@ def parse_resolution(data: Mapping[str, Any], fail: Fail) -> ResolutionConfig:
         raise fail(
             "pin-order", f"'pin-order' is {order!r}", "use 'alphabetical' or 'file'"
         )
-    return ResolutionConfig(
-        holds, static, index, platform, _review(data, fail), order, _audit(data, fail)
-    )
+    review = _review(data, _within(reader, "review"), item)
+    audit = _audit(data, _within(reader, "audit"), item)
+    return ResolutionConfig(holds, static, index, platform, review, order, audit)
 
 
-def _audit(data: Mapping[str, Any], fail: Fail) -> AuditSettings:
+def _within(reader: Reader, table: str) -> Fail:
+    """Errors about a key of ``[table]``, at that key's line there."""
+
+    def fail(key: str, message: str, hint: str | None) -> ConfigError:
+        error = reader.fail_at((table, key), message, hint)
+        return error if error.line is not None else reader.fail(key, message, hint)
+
+    return fail
+
+
+def _audit(data: Mapping[str, Any], fail: Fail, item: ItemFail) -> AuditSettings:
     table = data.get("audit", {})
     if not isinstance(table, dict):
         raise fail("audit", "'audit' must be a table", None)
     _known(table, _AUDIT_KEYS, "[audit]", fail)
     ignores = []
-    for item in _tables(table, "ignore", fail):
-        _known(item, _IGNORE_KEYS, "[[audit.ignore]]", fail)
-        ident = _required(item, "id", "[[audit.ignore]]", fail)
-        reason = _required(item, "reason", "[[audit.ignore]]", fail)
-        expires = item.get("expires")
+    for n, entry in enumerate(_tables(table, "ignore", fail)):
+        at = item(("audit", "ignore"), n)
+        _known(entry, _IGNORE_KEYS, "[[audit.ignore]]", at)
+        ident = _required(entry, "id", "[[audit.ignore]]", at)
+        reason = _required(entry, "reason", "[[audit.ignore]]", at)
+        expires = entry.get("expires")
         if expires is not None and not _is_date(expires):
-            raise fail(
+            raise at(
                 "expires",
                 f"ignore of {ident}: 'expires' must be a date",
                 "e.g. expires = 2026-12-31",
@@ -175,7 +198,17 @@ def _audit(data: Mapping[str, Any], fail: Fail) -> AuditSettings:
     return AuditSettings(_string(table, "osv-url", fail), tuple(ignores))
 
 
-def _review(data: Mapping[str, Any], fail: Fail) -> ReviewThresholds:
+# Each number's range: (lowest, highest, whether lowest itself is allowed,
+# what it must be): years without a release, a similarity score, seconds.
+_RANGES = {
+    "warn-after-years": (0.0, math.inf, False, "a number of years > 0"),
+    "fail-after-years": (0.0, math.inf, False, "a number of years > 0"),
+    "duplicate-threshold": (0.0, 1.0, True, "a score between 0 and 1"),
+    "time-budget": (0.0, math.inf, True, "a number of seconds >= 0 (0: none)"),
+}
+
+
+def _review(data: Mapping[str, Any], fail: Fail, item: ItemFail) -> ReviewThresholds:
     table = data.get("review", {})
     if not isinstance(table, dict):
         raise fail("review", "'review' must be a table", None)
@@ -183,26 +216,44 @@ def _review(data: Mapping[str, Any], fail: Fail) -> ReviewThresholds:
     values: dict[str, float] = {}
     for key in _REVIEW_KEYS:
         if key in table:
-            value = table[key]
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or value < 0
-            ):
-                raise fail(key, f"'{key}' must be a number >= 0", None)
-            values[key.replace("-", "_")] = float(value)
-    return ReviewThresholds(**values, distro_repos=_distro_repos(table, fail))
+            values[key.replace("-", "_")] = _number(table[key], key, fail)
+    thresholds = ReviewThresholds(**values, distro_repos=())
+    warn, fail_after = thresholds.warn_after_years, thresholds.fail_after_years
+    if warn > fail_after:  # the warning would never be given
+        raise fail(
+            "fail-after-years" if "fail-after-years" in table else "warn-after-years",
+            f"'warn-after-years' ({warn:g}) is above 'fail-after-years' "
+            f"({fail_after:g}): a library would fail before it is warned about",
+            "make warn-after-years <= fail-after-years",
+        )
+    return thresholds._replace(distro_repos=_distro_repos(table, fail, item))
 
 
-def _distro_repos(table: Mapping[str, Any], fail: Fail) -> tuple[DistroRepo, ...]:
+def _number(value: object, key: str, fail: Fail) -> float:
+    """A finite number within ``key``'s range (nan and inf are TOML floats)."""
+    low, high, low_ok, what = _RANGES[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise fail(key, f"'{key}' must be {what}", None)
+    number = float(value)
+    if not math.isfinite(number):
+        raise fail(key, f"'{key}' is {value}: it must be finite, {what}", None)
+    if number < low or (number == low and not low_ok) or number > high:
+        raise fail(key, f"'{key}' is {value}: it must be {what}", None)
+    return number
+
+
+def _distro_repos(
+    table: Mapping[str, Any], fail: Fail, item: ItemFail
+) -> tuple[DistroRepo, ...]:
     """``distro-repos = [{name = "fedora-41", url = "https://..."}]``."""
     repos: list[DistroRepo] = []
-    for item in _tables(table, "distro-repos", fail):
-        _known(item, _REPO_KEYS, "[review] distro-repos", fail)
-        name = _required(item, "name", "[review] distro-repos", fail)
-        url = _required(item, "url", "[review] distro-repos", fail)
+    for n, entry in enumerate(_tables(table, "distro-repos", fail)):
+        at = item(("review", "distro-repos"), n)
+        _known(entry, _REPO_KEYS, "[review] distro-repos", at)
+        name = _required(entry, "name", "[review] distro-repos", at)
+        url = _required(entry, "url", "[review] distro-repos", at)
         if any(repo.name == name for repo in repos):
-            raise fail("distro-repos", f"distro repo {name!r} is named twice", None)
+            raise at("name", f"distro repo {name!r} is named twice", None)
         repos.append(DistroRepo(name, url))
     return tuple(repos)
 

@@ -5,9 +5,10 @@ import contextlib
 from pathlib import Path
 from typing import NamedTuple
 
+from accord._decode import decode
 from accord.config import CONFIG_FILE, DEFAULT_CONFIG, Config, parse_config
 from accord.errors import InputError
-from accord.files import decode, inside, read_text
+from accord.files import inside, read_text
 from accord.model.constraints import Constraints, parse_constraints
 from accord.model.global_list import GlobalList, parse_global_list
 from accord.model.name_lists import (

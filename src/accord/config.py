@@ -201,7 +201,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     if "policy" in data:
         from accord._config_policy import parse_policy
 
-        policy = parse_policy(data["policy"], reader.fail_at)
+        policy = parse_policy(data["policy"], reader.fail_at, reader.item_fail)
     return Config(
         python_versions,
         lower_bounds,
@@ -224,7 +224,7 @@ def _resolution(
     from accord._config_reader import hold_line, ignore_line
     from accord._config_resolution import parse_resolution
 
-    resolution = parse_resolution(data, reader.fail)
+    resolution = parse_resolution(data, reader)
     resolution = replace(
         resolution,
         holds=tuple(

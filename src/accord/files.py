@@ -28,11 +28,11 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from accord._decode import decode
 from accord.errors import AccordError, InputError
 
 # Central files are tens of kilobytes; anything this large is the wrong file.
 MAX_BYTES = 20 * 1024 * 1024
-_BOM = b"\xef\xbb\xbf"
 # Compiled by re when a directory is first swept (never by a check).
 _TEMPORARY = r"\..+\.accord-tmp"
 _TEMPORARY_PID = r"\.(\d+)\.[a-z0-9_]+\.accord-tmp"
@@ -238,35 +238,6 @@ def _limit(count: int) -> str:
     if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
         return f"{count // 1024 // 1024} MB"
     return _size(count)
-
-
-def decode(data: bytes, name: str) -> str:
-    if data.startswith(_BOM):
-        raise InputError(
-            "starts with a UTF-8 byte-order mark",
-            path=name,
-            line=1,
-            hint="save it as UTF-8 without a BOM",
-        )
-    nul = data.find(b"\0")
-    if nul != -1:
-        raise InputError(
-            "contains binary data (a NUL byte), not text",
-            path=name,
-            line=data.count(b"\n", 0, nul) + 1,
-            hint="is this the right file?",
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise InputError(
-            f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at column {column})",
-            path=name,
-            line=line,
-            hint="re-save it as UTF-8",
-        ) from error
 
 
 @contextlib.contextmanager

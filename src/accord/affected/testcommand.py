@@ -31,14 +31,15 @@ def find_test_command(root: Path) -> tuple[str, ...]:
 def _from_pyproject(path: Path) -> tuple[str, ...] | None:
     if not path.is_file():
         return None
+    from accord._config_reader import key_path_line, tool_accord
     from accord.model._pyproject import load_toml
 
     # As every file accord reads: bounded, decoded with a clear error, and
     # TOML nested too deep for the parser is bad input, not a crash.
-    data = load_toml(read_text(path), str(path))
-    tool = data.get("tool", {})
-    accord = tool.get("accord", {}) if isinstance(tool, dict) else {}
-    command = accord.get("test-command") if isinstance(accord, dict) else None
+    text = read_text(path)
+    command = tool_accord(load_toml(text, str(path)), text, str(path)).get(
+        "test-command"
+    )
     if command is None:
         return None
     if isinstance(command, str):
@@ -51,6 +52,7 @@ def _from_pyproject(path: Path) -> tuple[str, ...] | None:
         raise InputError(
             "[tool.accord] test-command must be a command line or a list of words",
             path=str(path),
+            line=key_path_line(text, ("tool", "accord", "test-command")),
         )
     return words
 

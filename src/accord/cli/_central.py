@@ -50,20 +50,22 @@ def validate(
 
 
 def _write_fixed(path: Path, central: CentralRepo, text: str) -> None:
-    """Replace the global list, unless it changed since it was validated."""
-    from accord.errors import InputError
-    from accord.files import read_text, write_atomic
+    """Replace the global list, unless it changed since it was validated.
+
+    Either way it is a failed operation, exit 1 as the README says: an edit
+    saved meanwhile is kept (a ConflictError, as for sync), and a write that
+    fails is a WriteError from write_atomic, the file left as it was."""
+    from accord.files import ConflictError, read_text, write_atomic
 
     name = central.global_list.path
     if read_text(path, name) != central.global_list.file.text:
-        raise InputError("changed while accord was fixing it; nothing was written",
-                         path=name, hint="run validate --fix again")  # fmt: skip
-    # Checked again right before the rename: an edit saved meanwhile is kept
-    # (a ConflictError, exit 1, as for sync).
-    try:
-        write_atomic(path, text, expected=central.global_list.file.text)
-    except OSError as error:
-        raise InputError(f"cannot be written: {error.strerror}", path=name) from error
+        raise ConflictError(
+            "changed while accord was fixing it; nothing was written "
+            "(run validate --fix again)",
+            path=name,
+        )
+    # Checked again right before the rename.
+    write_atomic(path, text, expected=central.global_list.file.text)
 
 
 def check(project: Path, requirements: str | None, output_format: str) -> int:

@@ -119,14 +119,15 @@ def _from_pyproject(path: Path) -> tuple[str | None, str]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"not valid TOML: {error}", path=str(path)) from None
-    tool = data.get("tool")
-    table = tool.get("accord") if isinstance(tool, dict) else None
-    value = table.get("requirements") if isinstance(table, dict) else None
+    from accord._config_reader import key_path_line, tool_accord
+
+    value = tool_accord(data, text, str(path)).get("requirements")
     if value is None:
         return None, f"not set in {path}"
     if not isinstance(value, str) or not value.strip():
         raise InputError(
             f"{PYPROJECT_KEY} must be a path or a git URL (a non-empty string)",
             path=str(path),
+            line=key_path_line(text, ("tool", "accord", "requirements")),
         )
     return value.strip(), ""

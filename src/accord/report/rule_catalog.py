@@ -27,6 +27,7 @@ RULES: dict[str, str] = {
     "G017": "A global-list requirement not in canonical form",
     "G018": "A licence comment not written '# Licence'",
     "G019": "No upper-constraints.txt: nothing is pinned",
+    "G020": "A global list that lists no library",
     # check: a project against the central files
     "C001": "A requirement entry or file that cannot be read",
     "C002": "A library not in the global list",

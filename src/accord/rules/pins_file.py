@@ -1,10 +1,12 @@
-"""Rules on the pins file's shape (G011, G019): present, and exact pins only."""
+"""Rules that the central lists are there and well formed: the pins file
+present with exact pins only (G019, G011), the global list listing a
+library (G020)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from accord.central import UPPER_CONSTRAINTS, CentralRepo
+from accord.central import GLOBAL_REQUIREMENTS, UPPER_CONSTRAINTS, CentralRepo
 from accord.findings import Finding
 
 
@@ -49,4 +51,22 @@ def check_pins_file_present(repo: CentralRepo) -> Iterator[Finding]:
         f"there is no {UPPER_CONSTRAINTS}, so no library of the global list is "
         "pinned and projects' CI installs whatever is newest",
         f"run 'accord constraints generate' to write {UPPER_CONSTRAINTS}",
+    )
+
+
+def check_global_list_not_empty(repo: CentralRepo) -> Iterator[Finding]:
+    """G020: a global list with no requirement line (empty, or comments only):
+    no library is allowed, so every project's every requirement fails its
+    check; most likely the file was truncated or is the wrong one."""
+    file = repo.global_list.file
+    if any(True for _ in file.requirements()) or any(file.invalid_lines()):
+        return  # a line that does not parse is G001's
+    yield Finding(
+        "G020",
+        "error",
+        repo.global_list.path,
+        None,
+        f"{GLOBAL_REQUIREMENTS} lists no library, so no project may depend on anything",
+        "list each library the projects may use, one a line with its licence "
+        "comment (e.g. 'six  # MIT')",
     )

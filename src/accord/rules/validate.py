@@ -25,7 +25,11 @@ from accord.model.markers import (
 from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
-from accord.rules.pins_file import check_malformed_pins, check_pins_file_present
+from accord.rules.pins_file import (
+    check_global_list_not_empty,
+    check_malformed_pins,
+    check_pins_file_present,
+)
 
 if TYPE_CHECKING:
     import datetime
@@ -384,6 +388,7 @@ RULES: tuple[Rule, ...] = (
     check_denylisted_pins,
     check_malformed_pins,
     check_pins_file_present,
+    check_global_list_not_empty,
     check_duplicate_pins,
     check_duplicate_projects,
     check_stale_pins,
