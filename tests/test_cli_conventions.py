@@ -219,3 +219,32 @@ def test_zsh_completion_loads_the_bash_one(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert out.startswith("autoload -U +X bashcompinit && bashcompinit\n")
     assert "complete -o default -o bashdefault -F _accord accord" in out
+
+
+# Commands without --format json, each with the reason.
+NO_JSON = {
+    "accord completion": "prints a shell script for the shell to source",
+    # its --format is the file's (pylock, cyclonedx, spdx), not the report's
+    "accord constraints export": "writes a lock file or an SBOM, which is the output",
+}
+
+
+def _commands() -> Iterator[argparse.ArgumentParser]:
+    """Every command a user runs: the parsers without subcommands."""
+    for parser in _parsers(build_parser()):
+        if not any(
+            isinstance(action, argparse._SubParsersAction) for action in parser._actions
+        ):
+            yield parser
+
+
+def test_every_command_speaks_json_unless_exempt() -> None:
+    without = sorted(
+        parser.prog
+        for parser in _commands()
+        if not any(
+            "--format" in action.option_strings and "json" in (action.choices or ())
+            for action in parser._actions
+        )
+    )
+    assert without == sorted(NO_JSON)

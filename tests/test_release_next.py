@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,32 @@ def test_unknown_deliverable(world: World, capsys: pytest.CaptureFixture[str]) -
     args = ["release", "next", "nope", "bugfix", "--releases", str(world.releases)]
     assert main([*args, "--git-base", str(world.base)]) == 2
     assert "no deliverable nope" in capsys.readouterr().err
+
+
+def test_json_says_what_it_wrote(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["release", "next", "acmelib", "bugfix", "--releases", str(world.releases)]
+    assert main([*args, "--git-base", str(world.base), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["command"] == "release next"
+    assert report["version"] == "1.1.1"
+    assert report["path"] == "deliverables/2026.1/acmelib.yaml"
+    assert report["written"] is True
+    assert report["projects"] == [
+        {"repo": "org/acmelib", "hash": world.commits["s3"], "branch": "stable/2026.1"}
+    ]
+    assert "version: 1.1.1" in world.deliverable("2026.1").read_text()
+
+
+def test_json_with_diff_writes_nothing(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = world.deliverable().read_text()
+    args = ["release", "next", "acmelib", "bugfix", "--releases", str(world.releases)]
+    argv = [*args, "--git-base", str(world.base), "--diff", "--format", "json"]
+    assert main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["written"] is False
+    assert "+  - version: 1.1.1" in report["diff"]
+    assert world.deliverable().read_text() == before

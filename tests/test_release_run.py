@@ -154,6 +154,18 @@ def test_notes_before_the_release(
     assert "bad-5678.yaml: unknown section 'colour'" in captured.err
 
 
+def test_notes_as_json(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["release", "notes", "acmelib", "--releases", str(world.releases)]
+    assert main([*args, "--git-base", str(world.base), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["command"] == "release notes"
+    assert report["title"].startswith("acmelib ")
+    assert "## New Features\n\n- A new knob.\n" in report["markdown"]
+    sections = [n["sections"] for n in report["notes"]]
+    assert ["A new knob."] in [s.get("features") for s in sections]
+    assert any("unknown section 'colour'" in p for p in report["problems"])
+
+
 PINS = [
     pytest.param("a===1\nacmelib===1.0\n", "a===1\nacmelib===2.0\n", id="moved"),
     pytest.param(

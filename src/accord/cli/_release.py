@@ -163,7 +163,12 @@ def publish(dist: Path, index: str, check_url: str | None, output_format: str) -
 
 
 def notes(
-    name: str, version: str | None, releases: Path, git_base: str, workdir: Path
+    name: str,
+    version: str | None,
+    releases: Path,
+    git_base: str,
+    workdir: Path,
+    output_format: str,
 ) -> int:
     from accord.release.gitrepo import BaseRepos
     from accord.release.requests import load_releases_repo
@@ -179,7 +184,22 @@ def notes(
     found = release_notes(
         repo, deliverable, release, BaseRepos(git_base, workdir.resolve())
     )
-    print(found.markdown(), end="")
+    if output_format == "json":
+        notes_json = [
+            {
+                "path": n.path,
+                "sections": {k: [e.strip() for e in es] for k, es in n.sections},
+            }
+            for n in found.notes
+        ]
+        report = {
+            "schema": 1, "command": "release notes", "title": found.title,
+            "markdown": found.markdown(), "notes": notes_json,
+            "problems": list(found.problems),
+        }  # fmt: skip
+        print(json.dumps(report, indent=2))
+    else:
+        print(found.markdown(), end="")
     for problem in found.problems:
         _warn(problem)
     return EXIT_OK
@@ -244,6 +264,7 @@ def next_release(
     git_base: str,
     workdir: Path,
     diff: bool,
+    output_format: str,
 ) -> int:
     from accord.files import write_atomic
     from accord.release.gitrepo import BaseRepos
@@ -260,11 +281,24 @@ def next_release(
     path = root / deliverable.path
     text = path.read_bytes().decode("utf-8")
     new = with_entry(text, planned)
+    shown = None
     if diff:
         from accord.textdiff import unified_diff
 
-        print(unified_diff(deliverable.path, text, new), end="")
+        shown = unified_diff(deliverable.path, text, new)
     else:
         write_atomic(path, new)
+    if output_format == "json":
+        projects = [{"repo": r, "hash": h, "branch": b} for r, h, b in planned.projects]
+        report = {
+            "schema": 1, "command": "release next", "deliverable": name,
+            "series": deliverable.series, "path": deliverable.path,
+            "version": str(planned.version), "projects": projects,
+            "written": not diff, "diff": shown,
+        }  # fmt: skip
+        print(json.dumps(report, indent=2))
+    elif shown is not None:
+        print(shown, end="")
+    else:
         print(f"{deliverable.path}: {name} {planned.version}")
     return EXIT_OK

@@ -140,6 +140,7 @@ def next_release(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--diff", action="store_true", help="Show the entry; write nothing."
     )
+    _format(parser, findings=False)
 
 
 def _sign_key(parser: argparse.ArgumentParser) -> None:
@@ -198,6 +199,7 @@ def notes(parser: argparse.ArgumentParser) -> None:
     )
     _releases_option(parser)
     _git_base(parser, required=True)
+    _format(parser, findings=False)
 
 
 def run(parser: argparse.ArgumentParser) -> None:
