@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -246,3 +248,24 @@ def test_fleet_check_reports_what_check_reports_for_every_project(
         assert projects[name]["findings"] == single["findings"], name
         rules |= {f["rule"] for f in single["findings"]}
     assert {"C015", "C019"} <= rules
+
+
+def test_a_failed_write_is_not_reported_as_a_broken_project(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(source: object, target: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    repo = str(workspace / "requirements")
+    before = (workspace / "legacy-reports" / "requirements.txt").read_text()
+    args = ["fleet", "sync", "--requirements", repo, "--jobs", "1"]
+    code, document = run_json(args, capsys)
+    assert code == 1
+    projects = projects_of(document)
+    assert projects["legacy-reports"]["status"] == "write-failed"
+    assert "the disk is full" in str(projects["legacy-reports"]["message"])
+    assert "broken" not in {p["status"] for p in projects.values()}
+    assert (workspace / "legacy-reports" / "requirements.txt").read_text() == before
+    assert main(args) == 1
+    assert "legacy-reports: write-failed: " in capsys.readouterr().out

@@ -20,7 +20,7 @@ from typing import Literal, TypeVar
 from accord.central import CentralRepo, load_central_repo
 from accord.cpus import usable_cpus
 from accord.errors import AccordError
-from accord.files import ConflictError, inside
+from accord.files import ConflictError, WriteError, inside
 from accord.findings import Finding
 
 # Re-exported (they lived here before accord.members, which who-uses imports
@@ -35,7 +35,7 @@ from accord.sync.plan import FileUpdate, plan_sync, planned_updates
 
 T = TypeVar("T")
 Mode = Literal["check", "sync"]
-Status = Literal["ok", "failed", "missing", "broken", "conflict"]
+Status = Literal["ok", "failed", "missing", "broken", "conflict", "write-failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +208,12 @@ def process(
             if options.write and not plan.blocked and plan.updates:
                 if _parent_gone():  # nobody would hear of these writes
                     os._exit(1)
-                write_updates(member.path, plan.updates)
+                try:
+                    write_updates(member.path, plan.updates)
+                except ConflictError:
+                    raise  # a file changed under the sync: reported below
+                except WriteError as error:  # read fine, but the disk said no
+                    return Outcome(member, "write-failed", 0, (), (), str(error))
                 written = True
             findings = plan.findings
         changed = tuple(update.path for update in updates)
