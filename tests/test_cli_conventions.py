@@ -248,3 +248,15 @@ def test_every_command_speaks_json_unless_exempt() -> None:
         )
     )
     assert without == sorted(NO_JSON)
+
+
+def test_output_is_spelled_the_same_everywhere() -> None:
+    """Every --output also takes -o, and -o is never anything else."""
+    spellings = {
+        (parser.prog, tuple(action.option_strings))
+        for parser in _commands()
+        for action in parser._actions
+        if {"-o", "--output"} & set(action.option_strings)
+    }
+    assert spellings
+    assert {s for s in spellings if s[1] != ("-o", "--output")} == set()

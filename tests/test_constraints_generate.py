@@ -201,6 +201,17 @@ def test_diff_and_stdout_write_nothing(
     assert (repo / "upper-constraints.txt").read_text() == "alpha===9.0\n"
 
 
+def test_o_is_short_for_output(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, wheelhouse, pins="alpha===9.0\n")
+    target = tmp_path / "pins.txt"
+    args = ["constraints", "generate", "--requirements", str(repo), "-o", str(target)]
+    assert main([*args, "--python", "3.12"]) == 0
+    assert "beta===1.0" in target.read_text()
+    assert (repo / "upper-constraints.txt").read_text() == "alpha===9.0\n"
+
+
 def test_bad_python_is_usage_error(tmp_path: Path, wheelhouse: Path) -> None:
     repo = make_repo(tmp_path, wheelhouse)
     assert (

@@ -40,6 +40,7 @@ def generate(parser: argparse.ArgumentParser) -> None:
     resolving_options(parser)
     _vulnerability_options(parser)
     parser.add_argument(
+        "-o",
         "--output",
         default=None,
         metavar="FILE",
