@@ -391,3 +391,22 @@ def test_a_project_spelt_two_ways_is_listed_twice(
         ("G013", 7, "Org/AB is listed again (first at line 6)"),
     ]
     assert code == 0
+
+
+def test_an_expired_hold_is_reported_at_its_own_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hold = (
+        '[[holds]]\nname = "requests"\nspecifier = "{}"\nreason = "r"\nexpires = {}\n'
+    )
+    repo = make_repo(
+        tmp_path,
+        **{
+            "accord.toml": hold.format("<3", "2999-01-01")  # lines 1-5
+            + hold.format("!=2.1", "2001-01-01")  # lines 6-10
+        },
+    )
+    code, out, _ = run(["validate", str(repo), "--format", "json"], capsys)
+    assert code == 0  # an expired hold is a warning
+    (finding,) = findings_of(out)
+    assert (finding["rule"], finding["line"]) == ("G015", 7)

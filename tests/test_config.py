@@ -248,3 +248,16 @@ def test_bad_distro_repos(text: str, words: str) -> None:
     with pytest.raises(ConfigError, match=words) as raised:
         parse_config(text, "accord.toml")
     assert str(raised.value).startswith("accord.toml:")
+
+
+def test_each_hold_and_ignore_has_its_own_line() -> None:
+    """Two entries for one library (or one advisory) are two lines, not the
+    first one twice."""
+    config = parse_config(
+        '[[holds]]\nname = "requests"\nspecifier = "<3"\nreason = "a"\n'  # 1-4
+        '[[holds]]\nname = "Requests"\nspecifier = "!=3.1"\nreason = "b"\n'  # 5-8
+        '[[audit.ignore]]\nid = "GHSA-1"\nreason = "a"\n'  # 9-11
+        '[[audit.ignore]]\nreason = "b"\nid = "GHSA-1"\n'  # 12-14
+    )
+    assert [h.line for h in config.resolution.holds] == [2, 6]
+    assert [i.line for i in config.resolution.audit.ignores] == [10, 14]

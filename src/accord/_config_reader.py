@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.errors import ConfigError, InputError
@@ -45,17 +44,26 @@ class Reader:
         key's line within that table, or its ``[[...]]`` header when the key
         is missing; for an inline array, at the array's own line."""
         span = _item_span(self.text, array, index)
-        whole = key_path_line(self.text, array) or _key_line(self.text, array[-1])
 
         def fail(key: str, message: str, hint: str | None = None) -> ConfigError:
-            line = whole
-            if span is not None:
-                start, body = span
-                found = _key_line(body, key)
-                line = start if found is None else start + found - 1
+            line = self._item_line(array, span, key)
             return ConfigError(message, path=self.path, line=line, hint=hint)
 
         return fail
+
+    def item_line(self, array: tuple[str, ...], index: int, key: str) -> int | None:
+        """The line of ``key`` in the ``index``-th table of ``array`` (its
+        header when the key is missing; the array's line when inline)."""
+        return self._item_line(array, _item_span(self.text, array, index), key)
+
+    def _item_line(
+        self, array: tuple[str, ...], span: tuple[int, str] | None, key: str
+    ) -> int | None:
+        if span is None:
+            return key_path_line(self.text, array) or _key_line(self.text, array[-1])
+        start, body = span
+        found = _key_line(body, key)
+        return start if found is None else start + found - 1
 
     def reject_unknown(
         self, data: Mapping[str, Any], known: tuple[str, ...], prefix: str
@@ -281,25 +289,4 @@ def toml_error_line(error: Exception, text: str) -> int | None:
         return int(match.group(1))
     if "end of document" in str(error):
         return max(1, len(text.rstrip().splitlines()))
-    return None
-
-
-def hold_line(text: str, name: str) -> int | None:
-    """The line of a hold's ``name = ...`` key, for findings about the hold."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        key, _, value = line.partition("=")
-        if (
-            key.strip() == "name"
-            and canonicalize_name(value.strip().strip("\"'")) == name
-        ):
-            return number
-    return None
-
-
-def ignore_line(text: str, ident: str) -> int | None:
-    """The line of an ``[[audit.ignore]]``'s ``id = ...`` key."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        key, _, value = line.partition("=")
-        if key.strip() == "id" and value.strip().strip("\"'") == ident:
-            return number
     return None

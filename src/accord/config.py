@@ -221,21 +221,23 @@ def _resolution(
     data: dict[str, Any], text: str, reader: "Reader"
 ) -> "ResolutionConfig":
     """The resolution settings, each hold and audit ignore with its line."""
-    from accord._config_reader import hold_line, ignore_line
     from accord._config_resolution import parse_resolution
 
     resolution = parse_resolution(data, reader)
+    # The n-th hold or ignore is the n-th table of its array: its own line,
+    # not that of the first entry with the same name or id.
     resolution = replace(
         resolution,
         holds=tuple(
-            hold._replace(line=hold_line(text, hold.name)) for hold in resolution.holds
+            hold._replace(line=reader.item_line(("holds",), n, "name"))
+            for n, hold in enumerate(resolution.holds)
         ),
     )
     if resolution.audit.ignores:
         audit = resolution.audit
         ignores = tuple(
-            ignore._replace(line=ignore_line(text, ignore.id))
-            for ignore in audit.ignores
+            ignore._replace(line=reader.item_line(("audit", "ignore"), n, "id"))
+            for n, ignore in enumerate(audit.ignores)
         )
         resolution = replace(resolution, audit=audit._replace(ignores=ignores))
     return resolution
