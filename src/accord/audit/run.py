@@ -219,8 +219,7 @@ def _unaudited(repo: CentralRepo, branch: str | None) -> Iterator[Finding]:
     where = f"{UPPER_CONSTRAINTS}@{branch}" if branch else UPPER_CONSTRAINTS
     fix = "write it as name===version, with a ;python_version marker if needed"
     for line in constraints.file.invalid_lines():
-        text = line.text.strip()
-        message = f"cannot parse {text!r}: {line.error}; not audited"
+        message = f"{line.complaint}; not audited"
         yield Finding("G001", "error", where, line.lineno, message, fix)
     for bad in constraints.malformed:
         name = bad.line.requirement.name

@@ -71,7 +71,7 @@ def refuse_unreadable_list(central: CentralRepo) -> None:
 
     for line in central.global_list.invalid_lines():
         raise InputError(
-            f"cannot parse {line.text.strip()!r}: {line.error}",
+            line.complaint,
             path=central.global_list.path,
             line=line.lineno,
             hint="fix it first (accord validate shows every such line); "

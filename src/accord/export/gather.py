@@ -204,7 +204,7 @@ def _wanted(central: CentralRepo, pythons: tuple[str, ...]) -> list[_Wanted]:
         )
     for line in constraints.file.invalid_lines():  # it may pin anything
         raise InputError(
-            f"cannot parse {line.text.strip()!r}: {line.error}",
+            line.complaint,
             path=UPPER_CONSTRAINTS,
             line=line.lineno,
             hint="accord validate lists every such line",

@@ -98,6 +98,11 @@ class InvalidLine(NamedTuple):
     ending: str
     error: str
 
+    @property
+    def complaint(self) -> str:
+        """What every message about the line says first."""
+        return f"cannot parse {self.text.strip()!r}: {self.error}"
+
 
 Line: TypeAlias = BlankLine | CommentLine | OptionLine | RequirementLine | InvalidLine
 

@@ -164,8 +164,7 @@ def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
         SourceProblem(
             file.path,
             line.lineno,
-            f"cannot parse {line.text.strip()!r}: {line.error}; "
-            "write it as name[extras]specifier;marker (PEP 508)",
+            f"{line.complaint}; write it as name[extras]specifier;marker (PEP 508)",
         )
         for line in file.invalid_lines()
     )

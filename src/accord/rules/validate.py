@@ -55,7 +55,7 @@ def check_unparseable_lines(repo: CentralRepo) -> Iterator[Finding]:
                 "error",
                 file.path,
                 line.lineno,
-                f"cannot parse {line.text.strip()!r}: {line.error}",
+                line.complaint,
                 "write it as name[extras]specifier;marker  # Licence (PEP 508)",
             )
 
