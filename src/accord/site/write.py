@@ -40,14 +40,14 @@ def check_out(out: Path, requirements: Path, into_existing: bool) -> None:
     or lies inside the requirements repo, and a non-empty one that no build
     made (no manifest) unless ``into_existing``."""
     where, repo = out.resolve(), requirements.resolve()
-    if where == repo or repo.is_relative_to(where) or where.is_relative_to(repo):
-        relation = (
-            "is"
-            if where == repo
-            else "holds"
-            if repo.is_relative_to(where)
-            else "lies inside"
-        )
+    relation = None
+    if where == repo:
+        relation = "is"
+    elif repo.is_relative_to(where):
+        relation = "holds"
+    elif where.is_relative_to(repo):
+        relation = "lies inside"
+    if relation is not None:
         raise SiteOutError(
             f"argument --out: {out} {relation} the requirements repo "
             f"{requirements}; write the site outside it"
