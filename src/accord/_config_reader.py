@@ -40,13 +40,11 @@ class Reader:
     def item_fail(
         self, array: tuple[str, ...], index: int
     ) -> Callable[[str, str, str | None], ConfigError]:
-        """Errors about the ``index``-th table of the array ``array``: at the
-        key's line within that table, or its ``[[...]]`` header when the key
-        is missing; for an inline array, at the array's own line."""
-        span = _item_span(self.text, array, index)
+        """Errors about the ``index``-th table of the array ``array``, at
+        :meth:`item_line` (looked for only when there is an error)."""
 
         def fail(key: str, message: str, hint: str | None = None) -> ConfigError:
-            line = self._item_line(array, span, key)
+            line = self.item_line(array, index, key)
             return ConfigError(message, path=self.path, line=line, hint=hint)
 
         return fail
@@ -54,11 +52,7 @@ class Reader:
     def item_line(self, array: tuple[str, ...], index: int, key: str) -> int | None:
         """The line of ``key`` in the ``index``-th table of ``array`` (its
         header when the key is missing; the array's line when inline)."""
-        return self._item_line(array, _item_span(self.text, array, index), key)
-
-    def _item_line(
-        self, array: tuple[str, ...], span: tuple[int, str] | None, key: str
-    ) -> int | None:
+        span = _item_span(self.text, array, index)
         if span is None:
             return key_path_line(self.text, array) or _key_line(self.text, array[-1])
         start, body = span
@@ -211,16 +205,10 @@ def key_path_line(text: str, key_path: tuple[str, ...]) -> int | None:
     key or an inline table), so quoting and escapes count as TOML reads them;
     lines that are not TOML alone (inside a multi-line array) are skipped.
     """
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-
     table: tuple[str, ...] = ()
     for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            data = tomllib.loads(line)
-        except tomllib.TOMLDecodeError:
+        data = _alone(line)
+        if data is None:
             continue
         if line.lstrip().startswith("["):
             table = _first_path(data)
@@ -234,20 +222,12 @@ def key_path_line(text: str, key_path: tuple[str, ...]) -> int | None:
 def _item_span(text: str, array: tuple[str, ...], index: int) -> tuple[int, str] | None:
     """The line of the ``index``-th ``[[array]]`` header and the text from it
     to the next header; None when the array is not written as headers."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-
     lines = text.splitlines()
     seen = -1
     start = None
     for number, line in enumerate(lines, start=1):
-        if not line.lstrip().startswith("["):
-            continue
-        try:
-            data = tomllib.loads(line)
-        except tomllib.TOMLDecodeError:
+        data = _alone(line) if line.lstrip().startswith("[") else None
+        if data is None:
             continue
         if start is not None:
             return start, "\n".join(lines[start - 1 : number - 1])
@@ -256,6 +236,19 @@ def _item_span(text: str, array: tuple[str, ...], index: int) -> tuple[int, str]
             if seen == index:
                 start = number
     return None if start is None else (start, "\n".join(lines[start - 1 :]))
+
+
+def _alone(line: str) -> dict[str, Any] | None:
+    """``line`` read as TOML on its own; None when it is not TOML alone."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
+    try:
+        return tomllib.loads(line)
+    except tomllib.TOMLDecodeError:
+        return None
 
 
 def _first_path(data: object) -> tuple[str, ...]:
