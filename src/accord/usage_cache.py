@@ -79,6 +79,19 @@ _WRITER = {"marshal": marshal.version, "python": list(sys.version_info[:2])}
 # one a call.
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
 
+# What decoding or reading damaged cache data can raise (MemoryError: a
+# damaged length inside marshal's data can ask for more than the machine
+# has before anything else looks wrong).
+_DAMAGED = (
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    EOFError,
+    RecursionError,
+    MemoryError,
+)
+
 if TYPE_CHECKING:
     from typing import NamedTuple
 
@@ -257,7 +270,7 @@ class FleetCache:
         if self.words is None:
             try:
                 decoded = marshal.loads(self.words_text) if self.words_text else {}
-            except (ValueError, TypeError, EOFError, MemoryError):
+            except _DAMAGED:
                 decoded = None
             # Damaged: every project's entry lacks its words, and is loaded.
             self.words = decoded if isinstance(decoded, dict) else {}
@@ -353,15 +366,7 @@ def _lookup(
         if words is not None:
             _check_words(words[project], wanted)
         return _uses_of(project, entry, wanted)
-    except (
-        KeyError,
-        IndexError,
-        TypeError,
-        ValueError,
-        RecursionError,
-        EOFError,
-        MemoryError,
-    ):
+    except _DAMAGED:
         return None  # not written here
 
 
@@ -423,17 +428,7 @@ def _read(file: Path, key: str) -> tuple[dict[str, object], bytes]:
             return fresh
         # A view: the data is not copied out of the file's bytes to decode it.
         data = marshal.loads(memoryview(contents)[start : start + size])
-    # MemoryError: a damaged length inside marshal's data can ask for more
-    # than the machine has before anything else looks wrong.
-    except (
-        OSError,
-        ValueError,
-        TypeError,
-        KeyError,
-        EOFError,
-        RecursionError,
-        MemoryError,
-    ):
+    except (OSError, *_DAMAGED):
         return fresh
     if (
         not isinstance(data, dict)
