@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from packaging.licenses import canonicalize_license_expression
 
+from accord._licence_names import NAMES
 from accord.errors import ConfigError
 from accord.licenses import (
     _NAMES,
@@ -16,6 +20,7 @@ from accord.licenses import (
     assess_license,
     normalize_license,
 )
+from tests import licence_names
 
 # Every licence comment in OpenStack's global-requirements.txt (the leading
 # "#" removed), with the SPDX expression and the verdict under DEFAULT_POLICY.
@@ -302,12 +307,26 @@ def test_normalisation_is_idempotent_and_assess_agrees(text: str) -> None:
 
 @pytest.mark.parametrize("row", range(len(_NAMES)))
 @given(data=st.data())
-def test_every_key_a_table_row_matches_starts_as_the_row_says(
+def test_every_key_a_table_row_matches_is_looked_up_as_that_row(
     row: int, data: st.DataObject
 ) -> None:
-    # A key is tried only on the rows whose starts it has (so the others'
-    # patterns are not compiled): a row whose starts left out some key its
-    # pattern matches would stop recognising that licence.
-    _, pattern, starts = _NAMES[row]
+    # The keys are looked up in the written-out list, not matched against the
+    # patterns: a key a pattern matches that the list lacks (or gives another
+    # row's SPDX) would stop recognising that licence. Drawn by re's own
+    # reading of the pattern, not the expansion that wrote the list.
+    _, pattern = _NAMES[row]
     key = data.draw(st.from_regex(pattern, fullmatch=True))
-    assert key.startswith(starts)
+    first = next(spdx for spdx, p in _NAMES if re.fullmatch(p, key))
+    assert NAMES.get(key) == first
+
+
+def test_the_written_list_of_keys_is_the_tables() -> None:
+    # Each key the list holds is one some row's pattern matches, with the
+    # first such row's SPDX; and the file is what the table writes now.
+    for key, spdx in NAMES.items():
+        assert next(s for s, p in _NAMES if re.fullmatch(p, key)) == spdx
+    written = (Path(__file__).parent.parent / licence_names.MODULE).read_text()
+    assert written == licence_names.module(), (
+        "the licence table changed: run "
+        "'PYTHONPATH=src python -m tests.licence_names > src/accord/_licence_names.py'"
+    )

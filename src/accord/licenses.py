@@ -12,13 +12,13 @@ Everything here is pure: no I/O, no global state.
 """
 
 # Annotations are evaluated here, not postponed: see accord.findings.
-import functools
 import re
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
+from accord._licence_names import NAMES
 from accord.errors import ConfigError
 from accord.license_policy import DEFAULT_POLICY, LicensePolicy
 
@@ -50,80 +50,49 @@ class LicenseAssessment(NamedTuple):
 
 # Free-form names, matched in full against the text's key (see _key). In the
 # SPDX side "{}" becomes "or-later" when the key ends in "+", else "only".
-# Last, what every key the pattern matches starts with: a key that starts
-# otherwise is not tried, so its pattern is not compiled for it (a test
-# holds each row's starts to its pattern).
-_NAMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+# Each pattern names a finite list of keys; at run time they are looked up
+# in accord._licence_names, the list written out (tests/licence_names.py).
+_NAMES: tuple[tuple[str, str], ...] = (
     # Unversioned "Apache" means 2.0 in practice: 1.x predates PyPI.
-    (
-        "Apache-2.0",
-        r"(?:apache(?: software)?|asl)(?: ?-?v?2(?:\.0)?)?",
-        ("apache", "asl"),
-    ),
-    (
-        "BSD-2-Clause",
-        r"bsd[- ]?(?:2|two)(?:[- ]?clause)?|(?:simplified|freebsd) bsd",
-        ("bsd", "simplified", "freebsd"),
-    ),
+    ("Apache-2.0", r"(?:apache(?: software)?|asl)(?: ?-?v?2(?:\.0)?)?"),
+    ("BSD-2-Clause", r"bsd[- ]?(?:2|two)(?:[- ]?clause)?|(?:simplified|freebsd) bsd"),
     # Plain "BSD" is read as the 3-clause ("new") text: it is what Python
     # projects ship almost always, and the stricter of the two variants.
     # "(prior)" in OpenStack's file dates the licence, it is not a variant.
-    ("BSD-3-Clause", r"bsd(?:[- ]?(?:3|three)(?:[- ]?clause)?| new| prior)?", ("bsd",)),
-    ("BSD-3-Clause", r"(?:new|modified|revised) bsd", ("new", "modified", "revised")),
-    ("MIT", r"mit(?: expat)?|expat", ("mit", "expat")),
-    (
-        "PSF-2.0",
-        r"psfl?(?: ?-?v?2(?:\.0)?)?|python software foundation",
-        ("psf", "python software foundation"),
-    ),
-    ("Python-2.0", r"python(?: ?2(?:\.0)?)?", ("python",)),
+    ("BSD-3-Clause", r"bsd(?:[- ]?(?:3|three)(?:[- ]?clause)?| new| prior)?"),
+    ("BSD-3-Clause", r"(?:new|modified|revised) bsd"),
+    ("MIT", r"mit(?: expat)?|expat"),
+    ("PSF-2.0", r"psfl?(?: ?-?v?2(?:\.0)?)?|python software foundation"),
+    ("Python-2.0", r"python(?: ?2(?:\.0)?)?"),
     # "GLGPLv3+" is a typo for LGPLv3+ in OpenStack's file.
-    ("LGPL-2.1-{}", r"g?lgpl ?v?2\.1\+?", ("lgpl", "glgpl")),
-    ("LGPL-2.0-{}", r"g?lgpl ?v?2(?:\.0)?\+?", ("lgpl", "glgpl")),
-    ("LGPL-3.0-{}", r"g?lgpl ?v?3(?:\.0)?\+?", ("lgpl", "glgpl")),
+    ("LGPL-2.1-{}", r"g?lgpl ?v?2\.1\+?"),
+    ("LGPL-2.0-{}", r"g?lgpl ?v?2(?:\.0)?\+?"),
+    ("LGPL-3.0-{}", r"g?lgpl ?v?3(?:\.0)?\+?"),
     # Unversioned LGPL: 2.1 is the text Python projects ship when they say
     # just "LGPL", and an unversioned grant lets users take any later one.
-    ("LGPL-2.1-or-later", r"lgpl\+?", ("lgpl",)),
-    ("GPL-2.0-{}", r"gpl ?v?2(?:\.0)?\+?", ("gpl",)),
-    ("GPL-3.0-{}", r"gpl ?v?3(?:\.0)?\+?", ("gpl",)),
-    ("GPL-2.0-or-later", r"gpl\+?", ("gpl",)),  # same reasoning as plain LGPL
-    ("AGPL-3.0-{}", r"agpl ?v?3(?:\.0)?\+?", ("agpl",)),
-    ("AGPL-3.0-or-later", r"agpl\+?", ("agpl",)),
+    ("LGPL-2.1-or-later", r"lgpl\+?"),
+    ("GPL-2.0-{}", r"gpl ?v?2(?:\.0)?\+?"),
+    ("GPL-3.0-{}", r"gpl ?v?3(?:\.0)?\+?"),
+    ("GPL-2.0-or-later", r"gpl\+?"),  # same reasoning as plain LGPL
+    ("AGPL-3.0-{}", r"agpl ?v?3(?:\.0)?\+?"),
+    ("AGPL-3.0-or-later", r"agpl\+?"),
     # MySQL Connector/Python, which OpenStack notes this way, is GPLv2 with
     # Oracle's Universal FOSS Exception; for the policy it is still a GPL.
     (
         "GPL-2.0-only WITH Universal-FOSS-exception-1.0",
         r"gpl (?:with|\+) (?:universal )?foss exception",
-        ("gpl ",),
     ),
     # Unversioned MPL: 1.x is superseded and no maintained package uses it.
-    ("MPL-2.0", r"(?:mpl|mozilla public)(?: ?v?2(?:\.0)?)?", ("mpl", "mozilla public")),
+    ("MPL-2.0", r"(?:mpl|mozilla public)(?: ?v?2(?:\.0)?)?"),
     # Unversioned ZPL: Zope ships 2.1.
-    ("ZPL-2.1", r"(?:zpl|zope public)(?: ?v?2(?:\.1)?)?", ("zpl", "zope public")),
-    (
-        "OFL-1.1",
-        r"(?:sil )?(?:ofl|open font)(?: ?-?v?1\.1)?",
-        ("sil ", "ofl", "open font"),
-    ),
+    ("ZPL-2.1", r"(?:zpl|zope public)(?: ?v?2(?:\.1)?)?"),
+    ("OFL-1.1", r"(?:sil )?(?:ofl|open font)(?: ?-?v?1\.1)?"),
     # PIL's licence is the Historical Permission Notice and Disclaimer.
-    (
-        "HPND",
-        r"pil|historical permission notice and disclaimer",
-        ("pil", "historical permission notice and disclaimer"),
-    ),
+    ("HPND", r"pil|historical permission notice and disclaimer"),
     # SPDX has no id for the public domain: a LicenseRef lets a policy name
     # it; by default it is neither allowed nor forbidden, so it gets review.
-    ("LicenseRef-Public-Domain", r"public domain", ("public domain",)),
+    ("LicenseRef-Public-Domain", r"public domain"),
 )
-
-
-@functools.cache
-def _pattern(index: int) -> re.Pattern[str]:
-    """The table's ``index``-th name, compiled when a key is first tried
-    against it: a key is tried only on the rows it starts as, and stops at
-    the one it matches, so a check meeting "MIT License" compiles one of the
-    table's patterns, and an unknown licence few or none."""
-    return re.compile(_NAMES[index][1])
 
 
 # Case-insensitive patterns, compiled by _ignoring_case when first needed
@@ -215,9 +184,9 @@ def _lookup(text: str, aliases: dict[str, str], spdx_only: bool) -> str | None:
     if expression is not None:
         return expression
     key = _key(text)
-    for index, (spdx, _, starts) in enumerate(_NAMES):
-        if key.startswith(starts) and _pattern(index).fullmatch(key):
-            return spdx.format("or-later" if key.endswith("+") else "only")
+    spdx = NAMES.get(key)
+    if spdx is not None:
+        return spdx.format("or-later" if key.endswith("+") else "only")
     return _canonical(key)
 
 
