@@ -86,7 +86,8 @@ def layout(line: RequirementLine) -> LineLayout | None:
     requirement = line.requirement
     if line.options or requirement.url or "\n" in line.text or "\r" in line.text:
         return None
-    comment = split_comment(line.text)[1]
+    # The parsed line's comment is the text's own but on a continued line.
+    comment = split_comment(line.text)[1] if "\\" in line.text else line.comment
     # Everything before the "#" (split_comment's part stops short of the
     # whitespace that makes it a comment).
     before = line.text if comment is None else line.text[: -len(comment) - 1]
@@ -141,18 +142,17 @@ def _written_specifiers(rest: str) -> list[str]:
 
 
 def _specifiers_in_order(rest: str, line: RequirementLine) -> list[str]:
+    if "," not in rest:  # one specifier at most: nothing to sort or to split
+        return [str(spec) for spec in line.requirement.specifier]
     # The written texts name the specifiers packaging parsed from them: no
     # specifier is parsed again (nor its version, to compare two).
     parsed = {str(spec): spec for spec in line.requirement.specifier}
     written = _written_specifiers(rest)
     if set(written) == set(parsed):
-        if len(written) < 2:
-            return written  # nothing to sort, and each is its specifier's str()
         specifiers = [parsed[text] for text in written]
     else:  # not split as packaging read it: its order
         specifiers = sorted(line.requirement.specifier, key=str)
-    if len(specifiers) > 1:
-        specifiers.sort(key=_spec_key)
+    specifiers.sort(key=_spec_key)
     return [str(spec) for spec in specifiers]
 
 
