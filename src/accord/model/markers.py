@@ -154,7 +154,7 @@ def _table(marker_text: str, envs: tuple[dict[str, str], ...]) -> tuple[bool, ..
     Python, platform and implementation."""
     if not marker_text:
         return (True,) * len(envs)
-    marker = Marker(marker_text)
+    marker = _marker(marker_text)
     named = sorted({word for word in _WORD.findall(marker_text) if word in envs[0]})
     known: dict[tuple[str, ...], bool] = {}
     values = []
@@ -165,6 +165,13 @@ def _table(marker_text: str, envs: tuple[dict[str, str], ...]) -> tuple[bool, ..
             value = known[key] = evaluate(marker, env)
         values.append(value)
     return tuple(values)
+
+
+@lru_cache(maxsize=4096)
+def _marker(text: str) -> Marker:
+    """``Marker(text)``, parsed once however many tables (a marker's for each
+    Python, for each platform) are made of it."""
+    return Marker(text)
 
 
 def _text(marker: Marker | None) -> str:
