@@ -26,6 +26,7 @@ from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
 from accord.rules.pins_file import (
+    PIN_LINE,
     check_global_list_not_empty,
     check_malformed_pins,
     check_pins_file_present,
@@ -42,22 +43,20 @@ MINIMUM_OPERATORS = frozenset({">=", ">", "~=", "==", "==="})
 
 def check_unparseable_lines(repo: CentralRepo) -> Iterator[Finding]:
     """G001: a line that is not a requirement, comment, option or blank."""
-    files: list[RequirementsFile] = [repo.global_list.file]
+    # Each file with the form its lines are written in.
+    files: list[tuple[RequirementsFile, str]] = [(repo.global_list.file, _GLOBAL_LINE)]
     for name_list in (repo.denylist, repo.backports):
         if name_list is not None:
-            files.append(name_list.file)
+            files.append((name_list.file, _NAME_LINE))
     if repo.constraints is not None:
-        files.append(repo.constraints.file)
-    for file in files:
+        files.append((repo.constraints.file, PIN_LINE))
+    for file, fix in files:
         for line in file.invalid_lines():
-            yield Finding(
-                "G001",
-                "error",
-                file.path,
-                line.lineno,
-                line.complaint,
-                "write it as name[extras]specifier;marker  # Licence (PEP 508)",
-            )
+            yield Finding("G001", "error", file.path, line.lineno, line.complaint, fix)
+
+
+_GLOBAL_LINE = "write it as name[extras]specifier;marker  # Licence (PEP 508)"
+_NAME_LINE = "write one library name a line, e.g. 'flake8'"
 
 
 def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
