@@ -122,3 +122,56 @@ def test_a_comment_with_words_above_a_cap_is_its_reason(tmp_path: Path) -> None:
         },
     )
     assert findings(repo) == []
+
+
+OLD_PYTHONS = 'python-versions = ["2.7", "3.5", "3.6"]\n'
+
+
+def test_two_pins_for_a_supported_python_older_than_the_probe_are_g012(
+    tmp_path: Path,
+) -> None:
+    """OpenStack's 2019 pins were per Python from 2.7 to 3.7: two pins for
+    3.5, a Python accord.toml supports, are as much a conflict as two for 3.6."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": OLD_PYTHONS,
+            "global-requirements.txt": "Django  # BSD\n",
+            "upper-constraints.txt": "Django===1.11.23;python_version=='2.7'\n"
+            "Django===2.0.13;python_version=='3.5'\n"
+            "Django===2.0.12;python_version=='3.5'\n"
+            "Django===2.0.13;python_version=='3.6'\n",
+        },
+    )
+    (finding,) = findings(repo)
+    assert (finding.rule, finding.path, finding.line) == (
+        "G012",
+        "upper-constraints.txt",
+        3,
+    )
+    assert finding.message == (
+        "Django is pinned twice for the same Python (first at line 2)"
+    )
+
+
+def test_entries_for_two_supported_pythons_are_not_the_same_marker(
+    tmp_path: Path,
+) -> None:
+    """``python_version=='3.4'`` and ``=='3.5'`` differ where 3.5 is
+    supported: not a duplicate (G002), each capped for its Python."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": OLD_PYTHONS,
+            "global-requirements.txt": "# old Django for old Pythons\n"
+            "Django<2;python_version=='2.7'  # BSD\n"
+            "# 2.1 drops 3.4\n"
+            "Django<2.1;python_version=='3.4'  # BSD\n"
+            "Django;python_version=='3.5'  # BSD\n"
+            "Django;python_version=='3.6'  # BSD\n",
+            "upper-constraints.txt": "Django===1.11.23;python_version=='2.7'\n"
+            "Django===2.0.13;python_version=='3.5'\n"
+            "Django===2.0.13;python_version=='3.6'\n",
+        },
+    )
+    assert findings(repo) == []

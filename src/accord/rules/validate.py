@@ -21,6 +21,7 @@ from accord.model.markers import (
     hold_together,
     markers_equivalent,
     platform_truth_table,
+    probe_pythons,
 )
 from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
@@ -64,12 +65,15 @@ def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
     # validate reads every line, so the whole-file index, built once, is
     # cheaper than asking for each name's lines in turn.
     several = [item for item in repo.global_list.index.items() if len(item[1]) > 1]
+    pythons = probe_pythons(repo.config.python_versions)
     for _, entries in sorted(several):  # most libraries have one line: no pair
         reported: set[int] = set()
         for first, second in combinations(entries, 2):
             if second.lineno in reported:
                 continue
-            if markers_equivalent(first.requirement.marker, second.requirement.marker):
+            if markers_equivalent(
+                first.requirement.marker, second.requirement.marker, pythons
+            ):
                 reported.add(second.lineno)
                 yield Finding(
                     "G002",
@@ -282,6 +286,7 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
     if repo.constraints is None:
         return
     several = [item for item in repo.constraints.index.items() if len(item[1]) > 1]
+    pythons = probe_pythons(repo.config.python_versions)
     for _, pins in sorted(several):  # most libraries have one pin: no pair
         reported: set[int] = set()
         for first, second in combinations(pins, 2):
@@ -290,7 +295,7 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
             # Each distinct marker is evaluated once in every environment: a
             # file pinning per Python gives many pairs of few markers
             # (OpenStack's 2019 file: 17,000 evaluations, pair by pair).
-            if hold_together(first.marker, second.marker):
+            if hold_together(first.marker, second.marker, pythons):
                 reported.add(second.lineno)
                 yield Finding(
                     "G012",
