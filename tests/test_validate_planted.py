@@ -175,3 +175,36 @@ def test_entries_for_two_supported_pythons_are_not_the_same_marker(
         },
     )
     assert findings(repo) == []
+
+
+WINDOWS_CAP = (
+    "# 1.2 breaks the Windows service\n"
+    "delta<1.2;sys_platform=='win32'  # MIT\n"
+    "delta;sys_platform!='win32'  # MIT\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "found"),
+    [
+        pytest.param("", [], id="linux-pins-need-not-meet-a-windows-cap"),
+        pytest.param(
+            'platform = "windows"\n', [("G008", 1)], id="windows-pins-must-meet-it"
+        ),
+    ],
+)
+def test_a_cap_for_another_platform_does_not_refuse_the_pin(
+    tmp_path: Path, config: str, found: list[tuple[str, int]]
+) -> None:
+    """Pins are resolved for accord.toml's ``platform`` (G009 wants them
+    there only): ``constraints generate`` for linux pins the newest delta,
+    and validate must accept what it wrote."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": config,
+            "global-requirements.txt": WINDOWS_CAP,
+            "upper-constraints.txt": "delta===1.2\n",
+        },
+    )
+    assert [(f.rule, f.line) for f in findings(repo)] == found

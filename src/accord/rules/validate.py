@@ -179,7 +179,8 @@ def _is_minimum(spec: Specifier) -> bool:
 
 
 def check_pins_allowed(repo: CentralRepo) -> Iterator[Finding]:
-    """G008: a pin whose version the global list excludes or caps."""
+    """G008: a pin whose version the global list excludes or caps where
+    both apply."""
     constraints = repo.constraints
     if constraints is None:
         return
@@ -205,14 +206,19 @@ def check_pins_allowed(repo: CentralRepo) -> Iterator[Finding]:
 def _pythons_where_refused(
     repo: CentralRepo, pin: Pin, entry: GlobalEntry
 ) -> list[str]:
+    """The Pythons where both apply, on the platform pins are resolved for
+    (as G009): a cap of a win32-only entry does not refuse a linux pin."""
     specifier = entry.requirement.specifier
     if specifier.contains(pin.version, prereleases=True):
         return []
-    return [
-        python
-        for python in repo.config.python_versions
-        if hold_together(pin.marker, entry.requirement.marker, (python,))
-    ]
+    platform = repo.config.platform
+    refused = []
+    for python in repo.config.python_versions:
+        pinned = platform_truth_table(pin.marker, (python,), platform)
+        listed = platform_truth_table(entry.requirement.marker, (python,), platform)
+        if any(p and e for p, e in zip(pinned, listed, strict=True)):
+            refused.append(python)
+    return refused
 
 
 def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
