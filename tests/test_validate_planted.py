@@ -208,3 +208,27 @@ def test_a_cap_for_another_platform_does_not_refuse_the_pin(
         },
     )
     assert [(f.rule, f.line) for f in findings(repo)] == found
+
+
+def test_a_pin_with_extras_is_not_a_pin_pip_takes(tmp_path: Path) -> None:
+    """pip refuses the whole constraints file ("Constraints cannot have
+    extras"): every project's CI install would fail on this line."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "requests  # Apache-2.0\nsix  # MIT\n",
+            "upper-constraints.txt": "requests[socks,security]===2.32.5\n"
+            "six===1.17.0\n",
+        },
+    )
+    (finding,) = findings(repo)
+    assert (finding.rule, finding.path, finding.line) == (
+        "G011",
+        "upper-constraints.txt",
+        1,
+    )
+    assert finding.message == (
+        "requests: a pin carries no extras ([security,socks]): pip refuses "
+        "a constraints file with them"
+    )
+    assert finding.fix == "write it as requests===2.32.5"

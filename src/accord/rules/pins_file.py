@@ -16,7 +16,7 @@ PIN_LINE = "write it as name===version, with a ;python_version marker if needed"
 
 def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
     """G011: a constraints line that is not ``name===version``: a range, a
-    URL, ``==`` or a pip option.
+    URL, ``==``, extras or a pip option.
 
     ``name==version`` is read as a pin elsewhere (pip treats it alike), but
     ``==`` also matches ``1.0.0`` for ``1.0`` and takes wildcards, so the pins
@@ -42,9 +42,22 @@ def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
                 "remove it, and write each pin in this file as name===version",
             )
     for pin in repo.constraints.pins:
-        spec = next(iter(pin.line.requirement.specifier))
-        if spec.operator == "==":
-            name = pin.line.requirement.name
+        requirement = pin.line.requirement
+        spec = next(iter(requirement.specifier))
+        if requirement.extras:  # pip: "Constraints cannot have extras"
+            name = requirement.name
+            extras = ",".join(sorted(requirement.extras))
+            yield Finding(
+                "G011",
+                "error",
+                path,
+                pin.lineno,
+                f"{name}: a pin carries no extras ([{extras}]): pip refuses a "
+                "constraints file with them",
+                f"write it as {name}==={spec.version}",
+            )
+        elif spec.operator == "==":
+            name = requirement.name
             yield Finding(
                 "G011",
                 "error",
