@@ -36,7 +36,7 @@ def findings(repo: Path) -> list[Finding]:
         pytest.param(
             {"upper-constraints.txt": "six===1.17.0\n", "denylist.txt": "flake8 ((\n"},
             ("denylist.txt", 1),
-            "write one library name a line, e.g. 'flake8'",
+            "write one library name a line (a PEP 508 name)",
             id="denylist",
         ),
     ],

@@ -57,7 +57,7 @@ def check_unparseable_lines(repo: CentralRepo) -> Iterator[Finding]:
 
 
 _GLOBAL_LINE = "write it as name[extras]specifier;marker  # Licence (PEP 508)"
-_NAME_LINE = "write one library name a line, e.g. 'flake8'"
+_NAME_LINE = "write one library name a line (a PEP 508 name)"
 
 
 def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
