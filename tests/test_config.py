@@ -96,6 +96,19 @@ BAD_CONFIGS = [
     ),
     pytest.param(
         '[[holds]]\nname = "a"\nspecifier = "<1"\nreason = "r"\n'
+        '[[holds]]\nname = "gam ma"\nspecifier = "<2"\nreason = "r"\n',
+        6,
+        "hold for 'gam ma': not a library name",
+        id="hold-name-that-no-library-can-have",
+    ),
+    pytest.param(
+        '[[holds]]\nname = "oslo.config[fixtures]"\nspecifier = "<9"\nreason = "r"\n',
+        2,
+        "hold for 'oslo.config[fixtures]': not a library name",
+        id="hold-name-with-extras",
+    ),
+    pytest.param(
+        '[[holds]]\nname = "a"\nspecifier = "<1"\nreason = "r"\n'
         '[[holds]]\nname = "b"\nspecifier = "bad"\nreason = "r"\n',
         7,
         "hold for b: 'bad' is not a specifier",

@@ -321,6 +321,30 @@ def test_an_unreadable_global_line_is_not_resolved_away(
     ]
 
 
+def test_verify_calls_no_listed_library_stale(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pin of a library the global list names but accord never resolves (a
+    denylisted one, which G010 reports, or one of `unpinned`) is not G014:
+    "nothing in the global list needs it" would be false."""
+    make_wheel(wheelhouse, "setuptools", "70.0")
+    repo = make_repo(tmp_path, wheelhouse, pins="", pythons='["3.12"]')
+    with (repo / "global-requirements.txt").open("a") as handle:
+        handle.write("setuptools  # MIT\n")
+    assert generate(repo, capsys)[0] == 0
+    pins = (repo / "upper-constraints.txt").read_text()
+    (repo / "upper-constraints.txt").write_text(
+        pins + "lint===1.0\nsetuptools===70.0\nzeta===1.0\n"
+    )
+    lint = pins.count("\n") + 1
+    code, findings = verify(repo, capsys)
+    assert code == 1
+    assert [(f["rule"], f["line"]) for f in findings] == [
+        ("G010", lint),
+        ("G014", lint + 2),  # zeta: listed nowhere, needed by nothing
+    ]
+
+
 @pytest.mark.parametrize("command", [["generate"], ["bump", "gamma"]])
 def test_pins_edited_during_the_resolution_are_kept(
     tmp_path: Path,

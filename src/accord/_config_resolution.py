@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import InvalidName, NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.config import DEFAULT_PLATFORM
@@ -284,6 +284,12 @@ def _is_date(value: object) -> bool:
 def _hold(table: dict[str, Any], fail: Fail) -> Hold:
     _known(table, _HOLD_KEYS, "[[holds]]", fail)
     name = _required(table, "name", "[[holds]]", fail)
+    try:  # "gam ma" would reach uv as "gam ma<2", failing every resolution
+        canonical = canonicalize_name(name, validate=True)
+    except InvalidName:
+        raise fail(
+            "name", f"hold for {name!r}: not a library name", "e.g. 'pyroute2'"
+        ) from None
     text = _required(table, "specifier", "[[holds]]", fail)
     try:
         specifier = SpecifierSet(text)
@@ -300,7 +306,7 @@ def _hold(table: dict[str, Any], fail: Fail) -> Hold:
             "e.g. expires = 2026-12-31",
         )
     return Hold(
-        canonicalize_name(name),
+        canonical,
         specifier,
         reason,
         _string(table, "link", fail),

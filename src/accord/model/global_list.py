@@ -31,6 +31,7 @@ class GlobalEntry(NamedTuple):
     licence: str | None  # as written, "" never: None when absent
     note: str | None  # a second comment after the licence ("# LGPL # why")
     rationale: tuple[str, ...]  # comment lines directly above, words only
+    # (a bare "#" among them is left out: it says nothing)
 
     @property
     def name(self) -> NormalizedName:
@@ -76,8 +77,8 @@ class GlobalList(IndexedDocument):
                     section = match.group("name")
                     sections.append(section)
                     rationale = []
-                else:
-                    rationale.append(line.strip().lstrip("#").strip())
+                elif words := line.strip().lstrip("#").strip():
+                    rationale.append(words)  # a bare "#" gives no reason
                 continue
             if kind == "requirement":
                 self._context[position] = (section, tuple(rationale))

@@ -212,17 +212,29 @@ def hold_together(
     return (_truth_bits(_text(left), pythons) & _truth_bits(_text(right), pythons)) != 0
 
 
-def marker_key(marker: Marker | None) -> tuple[bool, ...]:
+def marker_key(
+    marker: Marker | None, pythons: Iterable[str] = PROBE_PYTHONS
+) -> tuple[bool, ...]:
     """A value equal for two markers exactly when they mean the same here."""
-    return truth_table(marker)
+    return truth_table(marker, pythons)
 
 
-def markers_equivalent(left: Marker | None, right: Marker | None) -> bool:
+def markers_equivalent(
+    left: Marker | None, right: Marker | None, pythons: Iterable[str] = PROBE_PYTHONS
+) -> bool:
     if left is None and right is None:
         return True
     if left is not None and right is not None and str(left) == str(right):
         return True
-    return marker_key(left) == marker_key(right)
+    return marker_key(left, pythons) == marker_key(right, pythons)
+
+
+def probe_pythons(supported: Iterable[str]) -> tuple[str, ...]:
+    """The Pythons to compare markers on: the wide default and every
+    supported one (a repo supporting 3.5 tells ``=='3.4'`` from ``=='3.5'``).
+    The default itself, the same tuple, when it holds them all."""
+    extra = [python for python in supported if python not in PROBE_PYTHONS]
+    return (*PROBE_PYTHONS, *dict.fromkeys(extra)) if extra else PROBE_PYTHONS
 
 
 def applies_to_python(marker: Marker | None, python: str) -> bool:

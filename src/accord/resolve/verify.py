@@ -92,7 +92,11 @@ def verify_constraints(
             )
         )
     resolved_pythons = {o.python for o in outcomes if o.failure is None}
+    # Listed but never resolved: not stale (a denylisted pin is G010's).
+    unresolved = excluded & central.global_list.names()
     for pin in constraints.pins:
+        if pin.name in unresolved:
+            continue
         pythons_here = [p for p in resolved_pythons if applies_to_python(pin.marker, p)]
         if pythons_here and not reachable.get(pin.name, set()) & set(pythons_here):
             findings.append(

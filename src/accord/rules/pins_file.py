@@ -8,10 +8,15 @@ from collections.abc import Iterator
 
 from accord.central import GLOBAL_REQUIREMENTS, UPPER_CONSTRAINTS, CentralRepo
 from accord.findings import Finding
+from accord.model.requirements_file import OptionLine, line_content
+
+# How a line of the pins file is written: G001's and G011's fix.
+PIN_LINE = "write it as name===version, with a ;python_version marker if needed"
 
 
 def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
-    """G011: a constraints line that is not ``name===version``.
+    """G011: a constraints line that is not ``name===version``: a range, a
+    URL, ``==``, extras or a pip option.
 
     ``name==version`` is read as a pin elsewhere (pip treats it alike), but
     ``==`` also matches ``1.0.0`` for ``1.0`` and takes wildcards, so the pins
@@ -19,16 +24,40 @@ def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
     """
     if repo.constraints is None:
         return
-    fix = "write it as name===version, with a ;python_version marker if needed"
     path = repo.constraints.path
     for malformed in repo.constraints.malformed:
         name = malformed.line.requirement.name
         yield Finding("G011", "error", path, malformed.line.lineno,
-                      f"{name}: {malformed.reason}", fix)  # fmt: skip
+                      f"{name}: {malformed.reason}", PIN_LINE)  # fmt: skip
+    for line in repo.constraints.file.lines:
+        # pip follows "-r more.txt" in a constraints file; accord does not.
+        if isinstance(line, OptionLine):
+            written = line_content(line.text)[0]
+            yield Finding(
+                "G011",
+                "error",
+                path,
+                line.lineno,
+                f"{written!r} is a pip option, not a pin: accord reads no pin from it",
+                "remove it, and write each pin in this file as name===version",
+            )
     for pin in repo.constraints.pins:
-        spec = next(iter(pin.line.requirement.specifier))
-        if spec.operator == "==":
-            name = pin.line.requirement.name
+        requirement = pin.line.requirement
+        spec = next(iter(requirement.specifier))
+        if requirement.extras:  # pip: "Constraints cannot have extras"
+            name = requirement.name
+            extras = ",".join(sorted(requirement.extras))
+            yield Finding(
+                "G011",
+                "error",
+                path,
+                pin.lineno,
+                f"{name}: a pin carries no extras ([{extras}]): pip refuses a "
+                "constraints file with them",
+                f"write it as {name}==={spec.version}",
+            )
+        elif spec.operator == "==":
+            name = requirement.name
             yield Finding(
                 "G011",
                 "error",

@@ -21,11 +21,13 @@ from accord.model.markers import (
     hold_together,
     markers_equivalent,
     platform_truth_table,
+    probe_pythons,
 )
 from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
 from accord.rules.pins_file import (
+    PIN_LINE,
     check_global_list_not_empty,
     check_malformed_pins,
     check_pins_file_present,
@@ -42,22 +44,20 @@ MINIMUM_OPERATORS = frozenset({">=", ">", "~=", "==", "==="})
 
 def check_unparseable_lines(repo: CentralRepo) -> Iterator[Finding]:
     """G001: a line that is not a requirement, comment, option or blank."""
-    files: list[RequirementsFile] = [repo.global_list.file]
+    # Each file with the form its lines are written in.
+    files: list[tuple[RequirementsFile, str]] = [(repo.global_list.file, _GLOBAL_LINE)]
     for name_list in (repo.denylist, repo.backports):
         if name_list is not None:
-            files.append(name_list.file)
+            files.append((name_list.file, _NAME_LINE))
     if repo.constraints is not None:
-        files.append(repo.constraints.file)
-    for file in files:
+        files.append((repo.constraints.file, PIN_LINE))
+    for file, fix in files:
         for line in file.invalid_lines():
-            yield Finding(
-                "G001",
-                "error",
-                file.path,
-                line.lineno,
-                line.complaint,
-                "write it as name[extras]specifier;marker  # Licence (PEP 508)",
-            )
+            yield Finding("G001", "error", file.path, line.lineno, line.complaint, fix)
+
+
+_GLOBAL_LINE = "write it as name[extras]specifier;marker  # Licence (PEP 508)"
+_NAME_LINE = "write one library name a line (a PEP 508 name)"
 
 
 def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
@@ -65,12 +65,15 @@ def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
     # validate reads every line, so the whole-file index, built once, is
     # cheaper than asking for each name's lines in turn.
     several = [item for item in repo.global_list.index.items() if len(item[1]) > 1]
+    pythons = probe_pythons(repo.config.python_versions)
     for _, entries in sorted(several):  # most libraries have one line: no pair
         reported: set[int] = set()
         for first, second in combinations(entries, 2):
             if second.lineno in reported:
                 continue
-            if markers_equivalent(first.requirement.marker, second.requirement.marker):
+            if markers_equivalent(
+                first.requirement.marker, second.requirement.marker, pythons
+            ):
                 reported.add(second.lineno)
                 yield Finding(
                     "G002",
@@ -176,7 +179,8 @@ def _is_minimum(spec: Specifier) -> bool:
 
 
 def check_pins_allowed(repo: CentralRepo) -> Iterator[Finding]:
-    """G008: a pin whose version the global list excludes or caps."""
+    """G008: a pin whose version the global list excludes or caps where
+    both apply."""
     constraints = repo.constraints
     if constraints is None:
         return
@@ -202,14 +206,19 @@ def check_pins_allowed(repo: CentralRepo) -> Iterator[Finding]:
 def _pythons_where_refused(
     repo: CentralRepo, pin: Pin, entry: GlobalEntry
 ) -> list[str]:
+    """The Pythons where both apply, on the platform pins are resolved for
+    (as G009): a cap of a win32-only entry does not refuse a linux pin."""
     specifier = entry.requirement.specifier
     if specifier.contains(pin.version, prereleases=True):
         return []
-    return [
-        python
-        for python in repo.config.python_versions
-        if hold_together(pin.marker, entry.requirement.marker, (python,))
-    ]
+    platform = repo.config.platform
+    refused = []
+    for python in repo.config.python_versions:
+        pinned = platform_truth_table(pin.marker, (python,), platform)
+        listed = platform_truth_table(entry.requirement.marker, (python,), platform)
+        if any(p and e for p, e in zip(pinned, listed, strict=True)):
+            refused.append(python)
+    return refused
 
 
 def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
@@ -283,6 +292,7 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
     if repo.constraints is None:
         return
     several = [item for item in repo.constraints.index.items() if len(item[1]) > 1]
+    pythons = probe_pythons(repo.config.python_versions)
     for _, pins in sorted(several):  # most libraries have one pin: no pair
         reported: set[int] = set()
         for first, second in combinations(pins, 2):
@@ -291,7 +301,7 @@ def check_duplicate_pins(repo: CentralRepo) -> Iterator[Finding]:
             # Each distinct marker is evaluated once in every environment: a
             # file pinning per Python gives many pairs of few markers
             # (OpenStack's 2019 file: 17,000 evaluations, pair by pair).
-            if hold_together(first.marker, second.marker):
+            if hold_together(first.marker, second.marker, pythons):
                 reported.add(second.lineno)
                 yield Finding(
                     "G012",
