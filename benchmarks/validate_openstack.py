@@ -101,12 +101,16 @@ def main() -> None:
             f"per round: {spread(walls['json'], walls['validate-constraints'])})"
         )
         if args.callgrind:
-            mine = instructions(*commands["json"])
             other = instructions(tool, plain)
-            print(
-                f"instructions: accord {mine / 1e6:.1f} M, validate-constraints "
-                f"{other / 1e6:.1f} M (accord/openstack = {mine / other:.2f})"
-            )
+            print(f"instructions: validate-constraints {other / 1e6:.1f} M")
+            # The table is what a user sees (and what the gate's text is to
+            # its users); json is what a machine reads.
+            for output in ("table", "json"):
+                mine = instructions(*commands[output])
+                print(
+                    f"  accord ({output:5s}) {mine / 1e6:.1f} M "
+                    f"(accord/openstack = {mine / other:.3f})"
+                )
     else:
         print("validate-constraints      not installed (pass --openstack-tool PATH)")
 
