@@ -389,3 +389,36 @@ def test_central_minimum_written_in_is_not_reported_as_left(
     assert (
         _json(["check", str(project), "--requirements", str(central)])["findings"] == []
     )
+
+
+def test_a_requirement_continued_over_lines_is_rewritten(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check says sync fixes a requirement pip reads over backslash-continued
+    lines; sync did not find it on its first line and failed with C012."""
+    text = (
+        "alembic>=1.0,\\\r\n    !=1.0.5  # MIT\r\n"
+        "SQLAlchemy\\\r\n>=2.0\r\n"
+        "PyYAML>=6 \\\r\n  # MIT\r\n"
+        "simplejson>=3 \\\r\n  ;python_version>='3.8'\r\n"
+    )
+    project = make_project(tmp_path, **{"requirements.txt": text})
+    assert main(["check", str(project), "--requirements", str(central)]) == 1
+    assert "accord sync does" in capsys.readouterr().out
+    assert sync(project, central) == 1  # simplejson is not in the list
+    assert "C012" not in capsys.readouterr().out
+    assert read(project, "requirements.txt") == (
+        "alembic>=1.0,!=1.2.0  # MIT\r\n"
+        "SQLAlchemy>=2.0,<2.1\r\n"
+        "PyYAML>=6 \\\r\n  # MIT\r\n"
+        "simplejson>=3 \\\r\n  ;python_version>='3.8'\r\n"
+    )
+    assert sync(project, central, "--check") == 1  # only simplejson remains
+    findings = _json(["check", str(project), "--requirements", str(central)])
+    assert [f["rule"] for f in findings["findings"]] == ["C002"]
+    assert sync(project, central, "--prune") == 0
+    assert read(project, "requirements.txt") == (
+        "alembic>=1.0,!=1.2.0  # MIT\r\n"
+        "SQLAlchemy>=2.0,<2.1\r\n"
+        "PyYAML>=6 \\\r\n  # MIT\r\n"
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
+from accord.model._lines import join_continuations
 from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
@@ -22,6 +23,7 @@ from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
     SpliceError,
+    continued_until,
     edit_comment,
     edit_line,
     split_lines,
@@ -174,14 +176,16 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
 
 
 def _remove(lines: list[str], change: Change, toml: bool) -> None:
-    current = lines[change.line - 1] if 1 <= change.line <= len(lines) else ""
+    # A requirements file's line may continue over several physical ones.
+    last = change.line if toml else continued_until(lines, change.line)
+    current = join_continuations("".join(lines[change.line - 1 : last]))
     body = current.split("#", 1)[0].strip().rstrip(",").strip()
     literals = (
         {change.old, f'"{change.old}"', f"'{change.old}'"} if toml else {change.old}
     )
     if body not in literals:
         raise SpliceError("it does not stand alone on its line")
-    del lines[change.line - 1]
+    del lines[change.line - 1 : last]
 
 
 def _verify(path: str, text: str) -> Finding | None:

@@ -51,7 +51,56 @@ def edit_line(lines: list[str], line: int, old: str, new: str, toml: bool) -> No
         if current.count(needle) == 1:
             lines[line - 1] = current.replace(needle, replacement)
             return
+    if not toml and _edit_continued(lines, line, old, new):
+        return
     raise SpliceError(f"could not find {old!r} exactly once on line {line}")
+
+
+def _edit_continued(lines: list[str], line: int, old: str, new: str) -> bool:
+    """Replace ``old`` where it runs over the backslash-continued physical
+    lines of a requirements file's logical line (pip joins them, dropping
+    each backslash). The new requirement is written on the line where the
+    old one started; the physical lines it ran over are emptied, not
+    removed, so the lines still to edit above keep their numbers."""
+    last = continued_until(lines, line)
+    if last == line:
+        return False
+    contents = [_body(lines[n - 1])[:-1] for n in range(line, last)]
+    contents.append(_body(lines[last - 1]))
+    joined = "".join(contents)
+    if joined.count(old) != 1:
+        return False
+    start = joined.index(old)
+    end = start + len(old)
+    offset, first, head = 0, line, ""  # where ``old`` starts, and before it
+    for number, content in enumerate(contents, line):
+        if offset <= start < offset + len(content):
+            first, head = number, lines[number - 1][: start - offset]
+        if offset < end <= offset + len(content):
+            tail = lines[number - 1][end - offset :]
+            lines[first - 1] = head + new + tail
+            for emptied in range(first + 1, number + 1):
+                lines[emptied - 1] = ""
+            return True
+        offset += len(content)
+    return False
+
+
+def continued_until(lines: list[str], line: int) -> int:
+    """The last physical line of the logical line starting at ``line``: a
+    line ending in a backslash (outside a comment) continues on the next."""
+    last = line
+    while last < len(lines) and _continues(_body(lines[last - 1])):
+        last += 1
+    return last
+
+
+def _body(physical: str) -> str:
+    return physical.rstrip("\r\n")
+
+
+def _continues(body: str) -> bool:
+    return body.endswith("\\") and _COMMENT.search(body) is None
 
 
 def _line(lines: list[str], line: int) -> str:
