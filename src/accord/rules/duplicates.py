@@ -60,8 +60,8 @@ def _repeats(items: list[SourceRequirement], label: str) -> Iterator[Finding]:
                 continue
             first_for[id(marker)] = first
         where = (item.path, item.line)
-        if where == (first.path, first.line) or where in reported:
-            continue  # the same line reached twice through include-group
+        if where in reported:
+            continue  # one finding a line
         reported.add(where)
         name = item.requirement.name
         message = messages.get((name, first.line))
