@@ -33,6 +33,7 @@ _INLINE_COMMENT = re.compile(r"\s#")
 def parse(text: str) -> list[RawSource]:
     sources: list[RawSource] = []
     seen: dict[tuple[str, str], int] = {}  # (section, key) -> line
+    headers: dict[str, int] = {}  # section -> line of its header
     section: str | None = None
     key: str | None = None  # the key whose value continues on indented lines
     key_indent = 0
@@ -53,6 +54,9 @@ def parse(text: str) -> list[RawSource]:
         header = _SECTION.match(stripped)
         if header is not None:
             section, key, source = header.group("header"), None, None
+            first = headers.setdefault(section, number)
+            if first != number and section != "DEFAULT":  # as configparser
+                unreadable.problems.append(RawProblem(number, _twice(section, first)))
             continue
         option = _OPTION.match(stripped)
         if option is not None and not option.group("key"):
@@ -133,6 +137,13 @@ def _no_header(text: str) -> str:
     return (
         f"'{text}' comes before any [section] header, so setuptools cannot read "
         "this file: start it with a header such as [metadata]"
+    )
+
+
+def _twice(section: str, first: int) -> str:
+    return (
+        f"[{section}] is also a section on line {first}, which configparser "
+        "refuses, so setuptools cannot read this file: merge the two sections"
     )
 
 
