@@ -422,3 +422,24 @@ def test_a_requirement_continued_over_lines_is_rewritten(
         "SQLAlchemy>=2.0,<2.1\r\n"
         "PyYAML>=6 \\\r\n  # MIT\r\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "after"),
+    [
+        pytest.param("PyYAML>=6.0,==6.*", "PyYAML>=6.0", id="wildcard-pin"),
+        pytest.param("PyYAML==6.*,>=6.0.1", "PyYAML>=6.0.1", id="pin-first"),
+        pytest.param("PyYAML>6,~=6.0", "PyYAML>6", id="compatible-release"),
+        pytest.param("PyYAML>=5,==6.*", "PyYAML>=5,>=6", id="pin-above-minimum"),
+    ],
+)
+def test_a_pin_beside_a_minimum_adds_no_second_minimum(
+    tmp_path: Path, central: Path, written: str, after: str
+) -> None:
+    """A pin's cap is dropped and its floor kept as a minimum, but not next
+    to a minimum that already starts there or higher
+    ("PyYAML>=6.0,==6.*" became "PyYAML>=6.0,>=6")."""
+    project = make_project(tmp_path, **{"requirements.txt": f"{written}  # MIT\n"})
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == f"{after}  # MIT\n"
+    assert sync(project, central, "--check") == 0
