@@ -443,3 +443,60 @@ def test_a_pin_beside_a_minimum_adds_no_second_minimum(
     assert sync(project, central) == 0
     assert read(project, "requirements.txt") == f"{after}  # MIT\n"
     assert sync(project, central, "--check") == 0
+
+
+def test_a_toml_string_with_escapes_is_rewritten(tmp_path: Path, central: Path) -> None:
+    """A requirement whose TOML string escapes its quotes (or any character)
+    is found by its value: check promised the fix, sync failed with C012."""
+    text = (
+        '[project]\nname = "p"\nversion = "1"\ndependencies = [\n'
+        '    "xattr>=1.0; python_version >= \\"3.8\\"",  # MIT\n'
+        '    "SQLAlchemy>=2.0\\u002c<3", "PyYAML>=6",\n'
+        '    """alembic>=1.0""",\n'
+        "]\n"
+    )
+    project = make_project(tmp_path, **{"pyproject.toml": text})
+    assert sync(project, central) == 0
+    assert read(project, "pyproject.toml") == (
+        '[project]\nname = "p"\nversion = "1"\ndependencies = [\n'
+        "    \"xattr>=1.0;sys_platform!='win32'\",  # MIT\n"
+        '    "SQLAlchemy>=2.0,<2.1", "PyYAML>=6",\n'
+        '    """alembic>=1.0,!=1.2.0""",\n'
+        "]\n"
+    )
+    assert sync(project, central, "--check") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param(
+            "pyproject.toml",
+            '[project]\nname = "p"\ndependencies = ["alembic>=1.0", 3]\n',
+            id="pyproject",
+        ),
+        pytest.param(
+            "setup.cfg",
+            "[options]\ninstall_requires =\n    alembic>=1.0\n    broken>=\n",
+            id="setup-cfg",
+        ),
+        pytest.param("requirements.txt", "alembic>=1.0\nbroken>=\n", id="requirements"),
+    ],
+)
+def test_a_file_unreadable_before_sync_is_not_blamed_on_the_rewrite(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    text: str,
+) -> None:
+    """A source already unreadable blocks the sync (C001); its file's other
+    lines re-read with the same problem, which is not C012 'the rewritten
+    file would not read back cleanly ... report the case to the developers'."""
+    project = make_project(tmp_path, **{name: text})
+    assert sync(project, central, "--diff") == 1
+    out = capsys.readouterr().out
+    assert "C001" in out and "not written" in out
+    assert "C012" not in out
+    assert "alembic>=1.0,!=1.2.0" in out  # the diff still shows the edit
+    assert read(project, name) == text

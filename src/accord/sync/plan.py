@@ -125,7 +125,7 @@ def _updates(
     for path, file_changes in sorted(by_path.items()):
         old_text = project.text_of(path)
         new_text, file_failures = _apply(path, old_text, file_changes)
-        failure = _verify(path, new_text) if verify else None
+        failure = _verify(path, new_text, old_text) if verify else None
         if failure is not None:
             file_failures.append(failure)
             new_text = old_text
@@ -188,19 +188,11 @@ def _remove(lines: list[str], change: Change, toml: bool) -> None:
     del lines[change.line - 1 : last]
 
 
-def _verify(path: str, text: str) -> Finding | None:
-    """Re-read an edited file; an edit must never make it unreadable."""
-    try:
-        if path.endswith("pyproject.toml"):
-            sources = parse_pyproject(text, path)
-            broken = any(source.problems for source in sources)
-        elif path.endswith("setup.cfg"):
-            broken = any(source.problems for source in parse_setup_cfg(text, path))
-        else:
-            broken = not requirements_readable(text)
-    except InputError:
-        broken = True
-    if not broken:
+def _verify(path: str, text: str, old_text: str) -> Finding | None:
+    """Re-read an edited file; an edit must never make it unreadable (a file
+    that was so already, and blocks the sync, is not the edit's doing)."""
+    broken = _unreadable(path, text)
+    if not broken or _unreadable(path, old_text) >= broken:
         return None
     return Finding(
         "C012",
@@ -210,3 +202,15 @@ def _verify(path: str, text: str) -> Finding | None:
         "the rewritten file would not read back cleanly, so it was left as it was",
         "sync this file by hand and report the case to the accord developers",
     )
+
+
+def _unreadable(path: str, text: str) -> int:
+    """How many problems reading ``text`` as the file at ``path`` finds."""
+    try:
+        if path.endswith("pyproject.toml"):
+            return sum(len(s.problems) for s in parse_pyproject(text, path))
+        if path.endswith("setup.cfg"):
+            return sum(len(s.problems) for s in parse_setup_cfg(text, path))
+        return 0 if requirements_readable(text) else 1
+    except InputError:
+        return 1 << 30  # not even TOML any more

@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 
 import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _COMMENT = re.compile(r"(^|\s)#")
+# A TOML string on one line: basic (with escapes) or literal, single or triple.
+_TOML_STRING = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\''
+)
 
 
 class SpliceError(ValueError):
@@ -51,9 +56,32 @@ def edit_line(lines: list[str], line: int, old: str, new: str, toml: bool) -> No
         if current.count(needle) == 1:
             lines[line - 1] = current.replace(needle, replacement)
             return
+    if toml and _edit_decoded(lines, line, old, new):
+        return
     if not toml and _edit_continued(lines, line, old, new):
         return
     raise SpliceError(f"could not find {old!r} exactly once on line {line}")
+
+
+def _edit_decoded(lines: list[str], line: int, old: str, new: str) -> bool:
+    """Replace the one TOML string on ``line`` whose value is ``old`` though
+    its text is not (it escapes a character: ``\\"``, ``\\u002c``)."""
+    current = lines[line - 1]
+    found = [m for m in _TOML_STRING.finditer(current) if _toml_value(m[0]) == old]
+    if len(found) != 1:
+        return False
+    start, end = found[0].span()
+    quote = "'" if found[0][0].startswith("'") else '"'
+    lines[line - 1] = current[:start] + _toml_literal(new, quote) + current[end:]
+    return True
+
+
+def _toml_value(token: str) -> str | None:
+    try:
+        value = tomlkit.parse(f"v = {token}")["v"]
+    except TOMLKitError:
+        return None
+    return str(value) if isinstance(value, str) else None
 
 
 def _edit_continued(lines: list[str], line: int, old: str, new: str) -> bool:
