@@ -505,12 +505,14 @@ def test_setup_cfg_file_directive_and_duplicate_key() -> None:
     text = dedent(
         """\
         [options.extras_require]
-        test = file: requirements-test.txt
+        test = file: requirements-test.txt, more.txt
         test = pytest
         """
     )
     first, second = parse_setup_cfg(text, "setup.cfg")
-    assert "requirements-test.txt" in first.problems[0].message
+    # setuptools reads these files: the loader reads them as requirements files
+    assert first.files == (("requirements-test.txt", 2), ("more.txt", 2))
+    assert first.problems == () and first.requirements == ()
     assert [r.text for r in second.requirements] == ["pytest"]
     assert "line 2" in second.problems[0].message
 

@@ -104,15 +104,9 @@ def _add(source: RawSource, value: str, line: int) -> None:
     text = _INLINE_COMMENT.split(value, maxsplit=1)[0].strip()
     if not text:
         return
-    if text.startswith("file:"):
-        files = text.removeprefix("file:").strip()
-        source.problems.append(
-            RawProblem(
-                line,
-                f"the requirements are read from {files} ('file:'), which accord "
-                "does not follow here: check that file as a requirements file",
-            )
-        )
+    if text.startswith("file:"):  # setuptools reads these files: so does accord
+        files = text.removeprefix("file:").split(",")
+        source.files += [(name.strip(), line) for name in files if name.strip()]
         return
     requirement = read_requirement(text, line, source.problems)
     if requirement is not None:
