@@ -125,6 +125,23 @@ def test_required_build_backend(
     assert all(path == "pyproject.toml" for _, path, _ in findings)
 
 
+def test_another_build_backend_is_replaced_not_added(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fix said 'add [build-system] build-backend = ...' to a file that
+    has one, naming another backend: it is that line that must change."""
+    (central / "accord.toml").write_text('required-build-backend = "pbr.build"\n')
+    other = PBR.replace("pbr.build", "setuptools.build_meta") + PROJECT
+    files = {"pyproject.toml": other, "requirements.txt": "requests>=2.0\n"}
+    project = make_project(tmp_path, files)
+    main(["check", str(project), "--requirements", str(central), "--format", "json"])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["fix"] == (
+        'set [build-system] build-backend = "pbr.build" (instead of '
+        "'setuptools.build_meta')"
+    )
+
+
 def test_build_backend_rule_is_off_by_default(
     tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
