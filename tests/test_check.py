@@ -228,14 +228,14 @@ def test_duplicates_on_one_line_of_a_toml_array(
         (
             "C008",
             4,
-            "pyyaml is listed again in pyproject.toml [project] dependencies"
-            " (first at line 4)",
+            "pyyaml is listed twice on this line of pyproject.toml [project] "
+            "dependencies",
         ),
         (
             "C008",
             6,
-            "alembic is listed again in pyproject.toml "
-            "[project.optional-dependencies] test (first at line 6)",
+            "alembic is listed twice on this line of pyproject.toml "
+            "[project.optional-dependencies] test",
         ),
     ]
 

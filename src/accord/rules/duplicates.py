@@ -65,7 +65,9 @@ def _repeats(items: list[SourceRequirement], label: str) -> Iterator[Finding]:
         reported.add(where)
         name = item.requirement.name
         message = messages.get((name, first.line))
-        if message is None:
+        if where == (first.path, first.line):  # in one TOML array's line
+            message = f"{name} is listed twice on this line of {label}"
+        elif message is None:
             message = messages[(name, first.line)] = (
                 f"{name} is listed again in {label} (first at line {first.line})"
             )
