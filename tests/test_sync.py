@@ -500,3 +500,30 @@ def test_a_file_unreadable_before_sync_is_not_blamed_on_the_rewrite(
     assert "C012" not in out
     assert "alembic>=1.0,!=1.2.0" in out  # the diff still shows the edit
     assert read(project, name) == text
+
+
+def test_the_licence_comment_of_a_continued_line_is_its_own(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pip joins a continued line and then takes its comment, so '# BSD' on
+    the physical line after 'alembic>=1.0,!=1.2.0 \\' is alembic's licence:
+    check says so and one sync fixes it (the second sync did, once the
+    first had joined the requirement onto the comment's line)."""
+    text = "SQLAlchemy>=2.0,\\\n    <2.1 # BSD\nalembic>=1.0,!=1.2.0 \\\n  # BSD\n"
+    project = make_project(tmp_path, **{"requirements.txt": text})
+    findings = _json(["check", str(project), "--requirements", str(central)])
+    assert [(f["rule"], f["line"]) for f in findings["findings"]] == [
+        ("C017", 1),
+        ("C017", 3),
+    ]
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == (
+        "SQLAlchemy>=2.0,\\\n    <2.1 # MIT\nalembic>=1.0,!=1.2.0 \\\n  # MIT\n"
+    )
+    assert sync(project, central, "--check") == 0
+    capsys.readouterr()
+    # A line sync joins keeps its comment, and the licence is fixed at once.
+    (project / "requirements.txt").write_text("SQLAlchemy\\\n>=2.0 # BSD\n")
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == "SQLAlchemy>=2.0,<2.1 # MIT\n"
+    assert sync(project, central, "--check") == 0

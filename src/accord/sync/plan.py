@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
-from accord.model._lines import join_continuations
+from accord.model._lines import continued_until, join_continuations
 from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
@@ -23,7 +23,6 @@ from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
     SpliceError,
-    continued_until,
     edit_comment,
     edit_line,
     split_lines,
@@ -159,7 +158,7 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
             elif change.new != change.old:
                 edit_line(lines, change.line, change.old, change.new, toml)
             if change.licence is not None and change.new is not None:
-                edit_comment(lines, change.line, *change.licence)
+                edit_comment(lines, change.line, *change.licence, continued=not toml)
         except SpliceError as error:
             wanted = "remove it" if change.new is None else f"write {change.new!r}"
             failures.append(

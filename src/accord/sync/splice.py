@@ -13,6 +13,8 @@ import re
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
+from accord.model._lines import continued_until
+
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _COMMENT = re.compile(r"(^|\s)#")
 # A TOML string on one line: basic (with escapes) or literal, single or triple.
@@ -114,21 +116,8 @@ def _edit_continued(lines: list[str], line: int, old: str, new: str) -> bool:
     return False
 
 
-def continued_until(lines: list[str], line: int) -> int:
-    """The last physical line of the logical line starting at ``line``: a
-    line ending in a backslash (outside a comment) continues on the next."""
-    last = line
-    while last < len(lines) and _continues(_body(lines[last - 1])):
-        last += 1
-    return last
-
-
 def _body(physical: str) -> str:
     return physical.rstrip("\r\n")
-
-
-def _continues(body: str) -> bool:
-    return body.endswith("\\") and _COMMENT.search(body) is None
 
 
 def _line(lines: list[str], line: int) -> str:
@@ -157,11 +146,19 @@ def replace_in_comment(text: str, line: int, old: str, new: str) -> str:
     return "".join(lines)
 
 
-def edit_comment(lines: list[str], line: int, old: str, new: str) -> None:
-    """:func:`replace_in_comment` on a file already split into lines."""
-    current = _line(lines, line)
-    match = _COMMENT.search(current)
-    if match is None or old not in current[match.end() :]:
-        raise SpliceError(f"no comment with {old!r} on line {line}")
-    start = match.end()
-    lines[line - 1] = current[:start] + current[start:].replace(old, new, 1)
+def edit_comment(
+    lines: list[str], line: int, old: str, new: str, continued: bool = False
+) -> None:
+    """:func:`replace_in_comment` on a file already split into lines;
+    ``continued``: a requirements file's line, whose comment may be on a
+    physical line it continues onto."""
+    _line(lines, line)
+    last = continued_until(lines, line) if continued else line
+    for number in range(line, last + 1):
+        current = lines[number - 1]
+        match = _COMMENT.search(current)
+        if match is not None and old in current[match.end() :]:
+            start = match.end()
+            lines[number - 1] = current[:start] + current[start:].replace(old, new, 1)
+            return
+    raise SpliceError(f"no comment with {old!r} on line {line}")
