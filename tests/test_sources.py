@@ -582,3 +582,40 @@ def test_a_dependency_packaging_rejects_with_a_specifier_error_is_a_problem() ->
     )
     (problem,) = _problems(sources)
     assert problem.line == 3 and "requests" in problem.message
+
+
+def test_setup_cfg_one_line_value_is_split_at_semicolons_as_setuptools_does() -> None:
+    """setuptools splits a value written only on its key's line at ';'
+    (pbr's [extras] do not): 'a; b' is two requirements, and 'a; marker'
+    a requirement and a marker it fails on. accord read both as one
+    requirement with a marker: a false C001 for the first, nothing for the
+    second."""
+    text = dedent(
+        """\
+        [options]
+        install_requires = alembic>=1.0; PyYAML>=6
+        [options.extras_require]
+        one = xattr>=1.0; sys_platform != "win32"
+        two = xattr>=1.0; sys_platform != "win32"
+            PyYAML>=6
+        [extras]
+        pbr = xattr>=1.0; sys_platform != "win32"
+        """
+    )
+    main, one, two, pbr = parse_setup_cfg(text, "setup.cfg")
+    assert [(r.text, r.line) for r in main.requirements] == [
+        ("alembic>=1.0", 2),
+        ("PyYAML>=6", 2),
+    ]
+    assert main.problems == ()
+    assert [r.text for r in one.requirements] == ["xattr>=1.0"]
+    ((line, message),) = [(p.line, p.message) for p in one.problems]
+    assert line == 4
+    assert "setuptools splits at ';'" in message and "own indented line" in message
+    # A value that continues on indented lines is split by lines only.
+    assert [r.text for r in two.requirements] == [
+        'xattr>=1.0; sys_platform != "win32"',
+        "PyYAML>=6",
+    ]
+    assert [r.text for r in pbr.requirements] == ['xattr>=1.0; sys_platform != "win32"']
+    assert two.problems == pbr.problems == ()

@@ -527,3 +527,18 @@ def test_the_licence_comment_of_a_continued_line_is_its_own(
     assert sync(project, central) == 0
     assert read(project, "requirements.txt") == "SQLAlchemy>=2.0,<2.1 # MIT\n"
     assert sync(project, central, "--check") == 0
+
+
+def test_setup_cfg_requirements_split_at_semicolons_are_synced(
+    tmp_path: Path, central: Path
+) -> None:
+    """'install_requires = a; b' is two requirements to setuptools: both
+    are checked and fixed in one sync (it was one unreadable entry, C001)."""
+    text = "[options]\ninstall_requires = alembic>=1.0; SQLAlchemy>=2.0  # ok\n"
+    project = make_project(tmp_path, **{"setup.cfg": text})
+    assert sync(project, central) == 0
+    assert read(project, "setup.cfg") == (
+        "[options]\n"
+        "install_requires = alembic>=1.0,!=1.2.0; SQLAlchemy>=2.0,<2.1  # ok\n"
+    )
+    assert sync(project, central, "--check") == 0
