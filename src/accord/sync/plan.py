@@ -147,7 +147,7 @@ def _change_for(
 
 
 def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:
-    toml = path.endswith(".toml")
+    toml, cfg = path.endswith(".toml"), path.endswith("setup.cfg")
     failures: list[Finding] = []
     lines = split_lines(text)  # once: a file may have thousands of edits
     # Bottom-up, so removing a line does not move the lines still to edit.
@@ -156,7 +156,7 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
             if change.new is None:
                 _remove(lines, change, toml)
             elif change.new != change.old:
-                edit_line(lines, change.line, change.old, change.new, toml)
+                edit_line(lines, change.line, change.old, change.new, toml, cfg)
             if change.licence is not None and change.new is not None:
                 edit_comment(lines, change.line, *change.licence, continued=not toml)
         except SpliceError as error:

@@ -17,6 +17,8 @@ from accord.model._lines import continued_until
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _COMMENT = re.compile(r"(^|\s)#")
+# A setup.cfg line's key, up to the value (as configparser splits it).
+_CFG_KEY = re.compile(r"\s*[^\s=:][^=:]*?\s*[=:]\s*")
 # A TOML string on one line: basic (with escapes) or literal, single or triple.
 _TOML_STRING = re.compile(
     r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\''
@@ -40,7 +42,9 @@ def replace_on_line(
     return "".join(lines)
 
 
-def edit_line(lines: list[str], line: int, old: str, new: str, toml: bool) -> None:
+def edit_line(
+    lines: list[str], line: int, old: str, new: str, toml: bool, cfg: bool = False
+) -> None:
     """:func:`replace_on_line` on a file already split by :func:`split_lines`.
 
     A sync edits many lines of one file: splitting it once, not once per
@@ -56,6 +60,8 @@ def edit_line(lines: list[str], line: int, old: str, new: str, toml: bool) -> No
         candidates = [(old, new)]
     for needle, replacement in candidates:
         if current.count(needle) == 1:
+            if cfg and ";" in new and _below_key(lines, line, old, new):
+                return
             lines[line - 1] = current.replace(needle, replacement)
             return
     if toml and _edit_decoded(lines, line, old, new):
@@ -63,6 +69,28 @@ def edit_line(lines: list[str], line: int, old: str, new: str, toml: bool) -> No
     if not toml and _edit_continued(lines, line, old, new):
         return
     raise SpliceError(f"could not find {old!r} exactly once on line {line}")
+
+
+def _below_key(lines: list[str], line: int, old: str, new: str) -> bool:
+    """Write ``new`` (with a marker) on its own line below its setup.cfg key,
+    if ``old`` is the value on the key's line: setuptools splits a value
+    written only there at ";", which would cut the marker off."""
+    current = lines[line - 1]
+    key = _CFG_KEY.match(current)
+    if key is None or old not in current[key.end() :]:
+        return False
+    rest = current[key.end() + len(old) :]
+    body = rest.rstrip("\r\n")
+    alone = current.startswith(old, key.end())
+    if not alone or (body.strip() and not body.lstrip().startswith("#")):
+        raise SpliceError(
+            "a marker here would be split off by setuptools, and the key's line "
+            "holds more: put each requirement on its own line below the key"
+        )
+    ending = rest[len(body) :] or "\n"  # the file's last line has none
+    indent = " " * (len(current) - len(current.lstrip()) + 4)
+    lines[line - 1] = f"{current[: key.end()].rstrip()}{ending}{indent}{new}{rest}"
+    return True
 
 
 def _edit_decoded(lines: list[str], line: int, old: str, new: str) -> bool:
