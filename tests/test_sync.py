@@ -568,3 +568,40 @@ def test_a_marker_sync_adds_to_a_setup_cfg_key_line_goes_below_the_key(
     assert [(f["rule"], f["line"]) for f in findings["findings"]] == [("C005", 7)]
     out = _json(["sync", str(project), "--requirements", str(central)])
     assert [(f["rule"], f["line"]) for f in out["findings"]] == [("C012", 7)]
+
+
+def test_prune_removes_an_element_from_a_line_of_several(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--prune failed with C012 ('it does not stand alone on its line') for
+    the usual 'dependencies = ["a", "b"]': the element goes, with its comma."""
+    text = (
+        '[project]\nname = "p"\nversion = "1"\n'
+        'dependencies = ["simplejson>=3", "PyYAML>=6"]\n'
+        "[project.optional-dependencies]\n"
+        "t = [\n"
+        '  "PyYAML>=6", "simplejson>=3",\n'
+        '  "alembic>=1.0,!=1.2.0", "unknown>=1",  # kept\n'
+        '  "unknown2>=1", "xattr>=1.0;sys_platform!=\'win32\'",\n'
+        "]\n"
+        'u = ["PyYAML>=6", "simplejson>=3"]\n'
+        'v = ["simplejson>=3"]\n'
+        'w = [ "simplejson>=3" , "unknown>=1", "PyYAML>=6" ]\n'
+    )
+    project = make_project(tmp_path, **{"pyproject.toml": text})
+    assert sync(project, central, "--prune") == 0
+    assert "C012" not in capsys.readouterr().out
+    assert read(project, "pyproject.toml") == (
+        '[project]\nname = "p"\nversion = "1"\n'
+        'dependencies = ["PyYAML>=6"]\n'
+        "[project.optional-dependencies]\n"
+        "t = [\n"
+        '  "PyYAML>=6",\n'
+        '  "alembic>=1.0,!=1.2.0",  # kept\n'
+        "  \"xattr>=1.0;sys_platform!='win32'\",\n"
+        "]\n"
+        'u = ["PyYAML>=6"]\n'
+        "v = []\n"
+        'w = [ "PyYAML>=6" ]\n'
+    )
+    assert sync(project, central, "--check") == 0

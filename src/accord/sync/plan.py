@@ -25,6 +25,7 @@ from accord.sync.splice import (
     SpliceError,
     edit_comment,
     edit_line,
+    remove_element,
     split_lines,
 )
 
@@ -182,9 +183,12 @@ def _remove(lines: list[str], change: Change, toml: bool) -> None:
     literals = (
         {change.old, f'"{change.old}"', f"'{change.old}'"} if toml else {change.old}
     )
-    if body not in literals:
+    if body in literals:
+        del lines[change.line - 1 : last]
+    elif toml:  # one of several elements on the line
+        remove_element(lines, change.line, change.old)
+    else:
         raise SpliceError("it does not stand alone on its line")
-    del lines[change.line - 1 : last]
 
 
 def _verify(path: str, text: str, old_text: str) -> Finding | None:

@@ -93,6 +93,28 @@ def _below_key(lines: list[str], line: int, old: str, new: str) -> bool:
     return True
 
 
+def remove_element(lines: list[str], line: int, old: str) -> None:
+    """Remove the TOML array element whose value is ``old`` from ``line``,
+    which holds others too (``["a", "b"]``), with the comma that separates
+    it from them."""
+    current = _line(lines, line)
+    found = [m for m in _TOML_STRING.finditer(current) if _toml_value(m[0]) == old]
+    if len(found) != 1:
+        raise SpliceError("it does not stand alone on its line")
+    start, end = found[0].span()
+    after = re.match(r"\s*,", current[end:])
+    before = re.search(r",\s*$", current[:start])
+    if after is not None:
+        end += after.end()
+        if re.match(r"[ \t]*(?:#|\]|$|\r|\n)", current[end:]):  # the last here
+            start = len(current[:start].rstrip(" \t"))
+        else:  # the next element moves up to where this one stood
+            end += len(current[end:]) - len(current[end:].lstrip(" \t"))
+    elif before is not None:
+        start = before.start()
+    lines[line - 1] = current[:start] + current[end:]
+
+
 def _edit_decoded(lines: list[str], line: int, old: str, new: str) -> bool:
     """Replace the one TOML string on ``line`` whose value is ``old`` though
     its text is not (it escapes a character: ``\\"``, ``\\u002c``)."""
