@@ -605,3 +605,39 @@ def test_prune_removes_an_element_from_a_line_of_several(
         'w = [ "PyYAML>=6" ]\n'
     )
     assert sync(project, central, "--check") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        pytest.param(
+            "requirements.txt",
+            "alembic>=1.0  # alembic>=1.0 has the fix\n",
+            "alembic>=1.0,!=1.2.0  # alembic>=1.0 has the fix\n",
+            id="requirements",
+        ),
+        pytest.param(
+            "setup.cfg",
+            "[options]\ninstall_requires =\n    SQLAlchemy>=2  # SQLAlchemy>=2 only\n",
+            "[options]\ninstall_requires =\n"
+            "    SQLAlchemy>=2,<2.1  # SQLAlchemy>=2 only\n",
+            id="setup-cfg",
+        ),
+        pytest.param(
+            "pyproject.toml",
+            '[project]\nname = "p"\ndependencies = [\n'
+            '  "alembic>=1.0",  # "alembic>=1.0" # was pinned\n]\n',
+            '[project]\nname = "p"\ndependencies = [\n'
+            '  "alembic>=1.0,!=1.2.0",  # "alembic>=1.0" # was pinned\n]\n',
+            id="pyproject",
+        ),
+    ],
+)
+def test_a_comment_quoting_the_requirement_does_not_stop_sync(
+    tmp_path: Path, central: Path, name: str, before: str, after: str
+) -> None:
+    """The requirement's text also in its comment made sync fail with C012
+    ('could not find ... exactly once'); the comment is left as written."""
+    project = make_project(tmp_path, **{name: before})
+    assert sync(project, central) == 0
+    assert read(project, name) == after

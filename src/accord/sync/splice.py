@@ -59,16 +59,45 @@ def edit_line(
     else:
         candidates = [(old, new)]
     for needle, replacement in candidates:
-        if current.count(needle) == 1:
+        edited = _replace_once(current, needle, replacement, toml)
+        if edited is not None:
             if cfg and ";" in new and _below_key(lines, line, old, new):
                 return
-            lines[line - 1] = current.replace(needle, replacement)
+            lines[line - 1] = edited
             return
     if toml and _edit_decoded(lines, line, old, new):
         return
     if not toml and _edit_continued(lines, line, old, new):
         return
     raise SpliceError(f"could not find {old!r} exactly once on line {line}")
+
+
+def _replace_once(
+    current: str, needle: str, replacement: str, toml: bool
+) -> str | None:
+    """``current`` with its one ``needle`` replaced, or None if it has not
+    exactly one outside its comment (which may quote the requirement)."""
+    if current.count(needle) == 1:
+        return current.replace(needle, replacement)
+    code = _before_comment(current, toml)
+    if code.count(needle) != 1:
+        return None
+    return code.replace(needle, replacement) + current[len(code) :]
+
+
+def _before_comment(current: str, toml: bool) -> str:
+    """``current`` up to its comment: for TOML, the first ``#`` outside a
+    string; else a ``#`` at the start or after whitespace."""
+    if not toml:
+        match = _COMMENT.search(current)
+        return current if match is None else current[: match.start()]
+    start = 0
+    for string in _TOML_STRING.finditer(current):
+        if "#" in current[start : string.start()]:
+            break
+        start = string.end()
+    hash_at = current.find("#", start)
+    return current if hash_at == -1 else current[:hash_at]
 
 
 def _below_key(lines: list[str], line: int, old: str, new: str) -> bool:
