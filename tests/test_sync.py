@@ -522,6 +522,11 @@ def test_the_licence_comment_of_a_continued_line_is_its_own(
     )
     assert sync(project, central, "--check") == 0
     capsys.readouterr()
+    # A requirement over two lines and its comment on a third: one sync.
+    (project / "requirements.txt").write_text("SQLAlchemy\\\n>=2.0 \\\n  # BSD\n")
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == "SQLAlchemy>=2.0,<2.1 \\\n  # MIT\n"
+    assert sync(project, central, "--check") == 0
     # A line sync joins keeps its comment, and the licence is fixed at once.
     (project / "requirements.txt").write_text("SQLAlchemy\\\n>=2.0 # BSD\n")
     assert sync(project, central) == 0

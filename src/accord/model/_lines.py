@@ -82,9 +82,12 @@ def _continues(body: str) -> bool:
 
 def continued_until(lines: Sequence[str], line: int) -> int:
     """The last physical line (1-based) of the logical line that starts at
-    ``line`` of ``lines`` (physical lines, each with its ending)."""
+    ``line`` of ``lines`` (physical lines, each with its ending; an empty
+    one, which sync leaves where it joined a line, is passed over)."""
     last = line
-    while last < len(lines) and _continues(lines[last - 1].rstrip("\r\n")):
+    while last < len(lines) and (
+        not lines[last - 1] or _continues(lines[last - 1].rstrip("\r\n"))
+    ):
         last += 1
     return last
 
