@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 
 import tomlkit
+from packaging.requirements import InvalidRequirement
+from packaging.specifiers import InvalidSpecifier
 from tomlkit.exceptions import TOMLKitError
 
 from accord.model._lines import continued_until
+from accord.model.requirements_file import parse_requirement
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _COMMENT = re.compile(r"(^|\s)#")
@@ -102,23 +105,39 @@ def _before_comment(current: str, toml: bool) -> str:
 
 def _below_key(lines: list[str], line: int, old: str, new: str) -> bool:
     """Write ``new`` (with a marker) on its own line below its setup.cfg key,
-    if ``old`` is the value on the key's line: setuptools splits a value
-    written only there at ";", which would cut the marker off."""
+    if ``old`` is in the value on the key's line: setuptools splits a value
+    written only there at ";", which would cut the marker off. Each other
+    requirement of that value goes on a line of its own too."""
     current = lines[line - 1]
     key = _CFG_KEY.match(current)
-    if key is None or old not in current[key.end() :]:
+    if key is None or "\n" in current.rstrip("\r\n"):  # moved below already
         return False
-    rest = current[key.end() + len(old) :]
-    body = rest.rstrip("\r\n")
-    alone = current.startswith(old, key.end())
-    if not alone or (body.strip() and not body.lstrip().startswith("#")):
-        raise SpliceError(
-            "a marker here would be split off by setuptools, and the key's line "
-            "holds more: put each requirement on its own line below the key"
-        )
-    ending = rest[len(body) :] or "\n"  # the file's last line has none
+    value = current[key.end() :]
+    code = _before_comment(value.rstrip("\r\n"), toml=False)
+    parts = [part.strip() for part in code.split(";") if part.strip()]
+    if old not in parts:
+        return False
+    if not all(map(_is_requirement, parts)):  # C001 already: setuptools fails
+        raise SpliceError("setuptools cannot read this key's line")
+    body = value.rstrip("\r\n")
+    ending = value[len(body) :] or "\n"  # the file's last line has none
     indent = " " * (len(current) - len(current.lstrip()) + 4)
-    lines[line - 1] = f"{current[: key.end()].rstrip()}{ending}{indent}{new}{rest}"
+    rows = [f"{indent}{new if part == old else part}" for part in parts]
+    comment = body[len(code.rstrip()) :]
+    if len(rows) == 1:
+        rows[-1] += comment  # its own comment, as it was spaced
+    elif comment:  # a comment after several belongs to none: a line of its own
+        rows.append(f"{indent}{comment.lstrip()}")
+    lines[line - 1] = current[: key.end()].rstrip() + ending
+    lines[line - 1] += "".join(f"{row}{ending}" for row in rows)
+    return True
+
+
+def _is_requirement(text: str) -> bool:
+    try:
+        parse_requirement(text)
+    except (InvalidRequirement, InvalidSpecifier):
+        return False
     return True
 
 
