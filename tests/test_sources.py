@@ -619,3 +619,12 @@ def test_setup_cfg_one_line_value_is_split_at_semicolons_as_setuptools_does() ->
     ]
     assert [r.text for r in pbr.requirements] == ['xattr>=1.0; sys_platform != "win32"']
     assert two.problems == pbr.problems == ()
+
+
+def test_setup_cfg_key_line_holding_only_a_comment_is_empty() -> None:
+    """setuptools drops 'install_requires = # none yet' (a line of the value
+    starting with '#'); accord read '# none yet' as a requirement (C001)."""
+    text = "[options]\ninstall_requires = # none yet\n    PyYAML>=6\n"
+    (source,) = parse_setup_cfg(text, "setup.cfg")
+    assert source.problems == ()
+    assert [r.text for r in source.requirements] == ["PyYAML>=6"]

@@ -647,3 +647,29 @@ def test_a_comment_quoting_the_requirement_does_not_stop_sync(
     project = make_project(tmp_path, **{name: before})
     assert sync(project, central) == 0
     assert read(project, name) == after
+
+
+def test_prune_removes_a_requirement_from_a_setup_cfg_key_line(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'install_requires = simplejson>=3' (or '... = a; simplejson>=3'):
+    --prune removed nothing (C012: it does not stand alone on its line); the
+    requirement goes from the value and the key stays."""
+    text = (
+        "[options]\ninstall_requires = simplejson>=3  # MIT\n"
+        "[options.extras_require]\n"
+        "t = PyYAML>=6; simplejson>=3; alembic>=1.0,!=1.2.0  # ours\n"
+        "u = simplejson>=3; xattr>=1.0\n"
+    )
+    project = make_project(tmp_path, **{"setup.cfg": text})
+    assert sync(project, central, "--prune") == 0
+    assert "C012" not in capsys.readouterr().out
+    assert read(project, "setup.cfg") == (
+        "[options]\ninstall_requires =  # MIT\n"
+        "[options.extras_require]\n"
+        "t = PyYAML>=6; alembic>=1.0,!=1.2.0  # ours\n"
+        "u =\n    xattr>=1.0;sys_platform!='win32'\n"
+    )
+    assert sync(project, central, "--check") == 0
+    findings = _json(["check", str(project), "--requirements", str(central)])
+    assert findings["findings"] == []

@@ -152,7 +152,7 @@ def _has_marker(text: str) -> bool:
 def _add(source: RawSource, value: str, line: int) -> None:
     """Add one line of a value: a requirement, once its comment is dropped."""
     text = _INLINE_COMMENT.split(value, maxsplit=1)[0].strip()
-    if not text:
+    if not text or text.startswith("#"):  # "key = # note": setuptools skips it
         return
     if text.startswith("file:"):  # setuptools reads these files: so does accord
         files = text.removeprefix("file:").split(",")

@@ -26,6 +26,7 @@ from accord.sync.splice import (
     edit_comment,
     edit_line,
     remove_element,
+    remove_from_key_line,
     split_lines,
 )
 
@@ -155,7 +156,7 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
     for change in sorted(changes, key=lambda c: c.line, reverse=True):
         try:
             if change.new is None:
-                _remove(lines, change, toml)
+                _remove(lines, change, toml, cfg)
             elif change.new != change.old:
                 edit_line(lines, change.line, change.old, change.new, toml, cfg)
             if change.licence is not None and change.new is not None:
@@ -175,7 +176,7 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
     return "".join(lines), failures
 
 
-def _remove(lines: list[str], change: Change, toml: bool) -> None:
+def _remove(lines: list[str], change: Change, toml: bool, cfg: bool) -> None:
     # A requirements file's line may continue over several physical ones.
     last = change.line if toml else continued_until(lines, change.line)
     current = join_continuations("".join(lines[change.line - 1 : last]))
@@ -187,6 +188,8 @@ def _remove(lines: list[str], change: Change, toml: bool) -> None:
         del lines[change.line - 1 : last]
     elif toml:  # one of several elements on the line
         remove_element(lines, change.line, change.old)
+    elif cfg:  # in the value on its key's line
+        remove_from_key_line(lines, change.line, change.old)
     else:
         raise SpliceError("it does not stand alone on its line")
 

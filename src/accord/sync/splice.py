@@ -133,6 +133,35 @@ def _below_key(lines: list[str], line: int, old: str, new: str) -> bool:
     return True
 
 
+def remove_from_key_line(lines: list[str], line: int, old: str) -> None:
+    """Remove requirement ``old`` from the value on a setup.cfg key's line
+    (``key = a; b``: setuptools splits it at ";"), keeping the key."""
+    current = _line(lines, line)
+    if "\n" in current.rstrip("\r\n"):  # its value was moved below the key
+        rows = split_lines(current)
+        found = [row for row in rows[1:] if row.strip() == old]
+        if len(found) != 1:
+            raise SpliceError("it does not stand alone on its line")
+        rows.remove(found[0])
+        lines[line - 1] = "".join(rows)
+        return
+    key = _CFG_KEY.match(current)
+    value = "" if key is None else current[key.end() :]
+    body = value.rstrip("\r\n")
+    code = _before_comment(body, toml=False)
+    parts = [part.strip() for part in code.split(";") if part.strip()]
+    if key is None or parts.count(old) != 1:
+        raise SpliceError("it does not stand alone on its line")
+    parts.remove(old)
+    kept = "; ".join(parts)
+    comment = body[len(code.rstrip()) :]
+    if not kept:  # "key =" and the comment, if any
+        head = current[: key.end()].rstrip()
+        lines[line - 1] = f"{head}{comment}{value[len(body) :]}"
+        return
+    lines[line - 1] = f"{current[: key.end()]}{kept}{comment}{value[len(body) :]}"
+
+
 def _is_requirement(text: str) -> bool:
     try:
         parse_requirement(text)
