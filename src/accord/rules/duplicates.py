@@ -65,13 +65,15 @@ def _repeats(items: list[SourceRequirement], label: str) -> Iterator[Finding]:
         reported.add(where)
         name = item.requirement.name
         message = messages.get((name, first.line))
+        fix = "merge the two lines"
         if where == (first.path, first.line):  # in one TOML array's line
             message = f"{name} is listed twice on this line of {label}"
+            fix = "merge the two entries into one"
         elif message is None:
             message = messages[(name, first.line)] = (
                 f"{name} is listed again in {label} (first at line {first.line})"
             )
-        yield Finding("C008", "error", *where, message, "merge the two lines")
+        yield Finding("C008", "error", *where, message, fix)
 
 
 _NO_EXTRAS: frozenset[str] = frozenset()
