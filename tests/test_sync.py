@@ -673,3 +673,24 @@ def test_prune_removes_a_requirement_from_a_setup_cfg_key_line(
     assert sync(project, central, "--check") == 0
     findings = _json(["check", str(project), "--requirements", str(central)])
     assert findings["findings"] == []
+
+
+def test_prune_removes_a_hash_pinned_requirement_with_its_hashes(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A library not in the list, hash-pinned as pip-compile writes it, and
+    one with a URL whose fragment holds a '#': --prune removes each whole
+    entry (it failed with C012, 'it does not stand alone on its line')."""
+    text = (
+        "simplejson==3.0 \\\n    --hash=sha256:ab \\\n    --hash=sha256:cd\n"
+        "    # via -r requirements.in\n"
+        "unknown==1.0 --hash=sha256:ef  # MIT\n"
+        "other @ https://example.org/other-1.0.tar.gz#sha256=00\n"
+        "PyYAML==6.0.3 --hash=sha256:ff\n"
+    )
+    project = make_project(tmp_path, **{"requirements.txt": text})
+    assert sync(project, central, "--prune") == 0
+    assert "C012" not in capsys.readouterr().out
+    assert read(project, "requirements.txt") == (
+        "    # via -r requirements.in\nPyYAML==6.0.3 --hash=sha256:ff\n"
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
-from accord.model._lines import continued_until, join_continuations
+from accord.model._lines import continued_until, join_continuations, split_comment
 from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
@@ -180,10 +180,15 @@ def _remove(lines: list[str], change: Change, toml: bool, cfg: bool) -> None:
     # A requirements file's line may continue over several physical ones.
     last = change.line if toml else continued_until(lines, change.line)
     current = join_continuations("".join(lines[change.line - 1 : last]))
-    body = current.split("#", 1)[0].strip().rstrip(",").strip()
-    literals = (
-        {change.old, f'"{change.old}"', f"'{change.old}'"} if toml else {change.old}
-    )
+    if toml:
+        body = current.split("#", 1)[0].strip().rstrip(",").strip()
+        literals = {change.old, f'"{change.old}"', f"'{change.old}'"}
+    else:  # the requirement, then perhaps its options (--hash), then a comment
+        body = split_comment(current.rstrip("\r\n"))[0].strip()
+        options = body.removeprefix(change.old)
+        if options[:1].isspace() and options.lstrip().startswith("-"):
+            body = change.old
+        literals = {change.old}
     if body in literals:
         del lines[change.line - 1 : last]
     elif toml:  # one of several elements on the line
