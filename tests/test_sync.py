@@ -593,6 +593,7 @@ def test_prune_removes_an_element_from_a_line_of_several(
         'u = ["PyYAML>=6", "simplejson>=3"]\n'
         'v = ["simplejson>=3"]\n'
         'w = [ "simplejson>=3" , "unknown>=1", "PyYAML>=6" ]\n'
+        'x = [\n  "other @ https://example.org/o.tar.gz#sha256=00",  # url\n]\n'
     )
     project = make_project(tmp_path, **{"pyproject.toml": text})
     assert sync(project, central, "--prune") == 0
@@ -609,6 +610,7 @@ def test_prune_removes_an_element_from_a_line_of_several(
         'u = ["PyYAML>=6"]\n'
         "v = []\n"
         'w = [ "PyYAML>=6" ]\n'
+        "x = [\n]\n"
     )
     assert sync(project, central, "--check") == 0
 

@@ -23,6 +23,7 @@ from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
     SpliceError,
+    before_comment,
     edit_comment,
     edit_line,
     remove_element,
@@ -181,7 +182,7 @@ def _remove(lines: list[str], change: Change, toml: bool, cfg: bool) -> None:
     last = change.line if toml else continued_until(lines, change.line)
     current = join_continuations("".join(lines[change.line - 1 : last]))
     if toml:
-        body = current.split("#", 1)[0].strip().rstrip(",").strip()
+        body = before_comment(current, toml=True).strip().rstrip(",").strip()
         literals = {change.old, f'"{change.old}"', f"'{change.old}'"}
     else:  # the requirement, then perhaps its options (--hash), then a comment
         body = split_comment(current.rstrip("\r\n"))[0].strip()

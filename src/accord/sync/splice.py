@@ -82,13 +82,13 @@ def _replace_once(
     exactly one outside its comment (which may quote the requirement)."""
     if current.count(needle) == 1:
         return current.replace(needle, replacement)
-    code = _before_comment(current, toml)
+    code = before_comment(current, toml)
     if code.count(needle) != 1:
         return None
     return code.replace(needle, replacement) + current[len(code) :]
 
 
-def _before_comment(current: str, toml: bool) -> str:
+def before_comment(current: str, toml: bool) -> str:
     """``current`` up to its comment: for TOML, the first ``#`` outside a
     string; else a ``#`` at the start or after whitespace."""
     if not toml:
@@ -113,7 +113,7 @@ def _below_key(lines: list[str], line: int, old: str, new: str) -> bool:
     if key is None or "\n" in current.rstrip("\r\n"):  # moved below already
         return False
     value = current[key.end() :]
-    code = _before_comment(value.rstrip("\r\n"), toml=False)
+    code = before_comment(value.rstrip("\r\n"), toml=False)
     parts = [part.strip() for part in code.split(";") if part.strip()]
     if old not in parts:
         return False
@@ -148,7 +148,7 @@ def remove_from_key_line(lines: list[str], line: int, old: str) -> None:
     key = _CFG_KEY.match(current)
     value = "" if key is None else current[key.end() :]
     body = value.rstrip("\r\n")
-    code = _before_comment(body, toml=False)
+    code = before_comment(body, toml=False)
     parts = [part.strip() for part in code.split(";") if part.strip()]
     if key is None or parts.count(old) != 1:
         raise SpliceError("it does not stand alone on its line")
