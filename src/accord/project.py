@@ -1,8 +1,9 @@
 """Load a consuming project's requirement sources from its directory.
 
 Reads requirements files (by the configured globs, then every file they pull
-in with ``-r``), ``setup.cfg`` and ``pyproject.toml``. Never runs the
-project's code: ``setup.py`` is not read at all.
+in with ``-r``), ``setup.cfg`` and ``pyproject.toml`` (and the files their
+setuptools ``file:`` entries name). Never runs the project's code:
+``setup.py`` is not read at all.
 """
 
 # Annotations are evaluated here, not postponed: see accord.findings.
