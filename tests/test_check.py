@@ -204,6 +204,42 @@ def test_duplicates_within_a_source(
     assert [(f["rule"], f["line"]) for f in findings] == [("C008", 2)]
 
 
+def test_duplicates_on_one_line_of_a_toml_array(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two entries for one library on one line of an array are a duplicate
+    too (they were taken for one entry reached twice through include-group);
+    a group including another still repeats nothing."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\n'
+        'dependencies = ["PyYAML>=6", "pyyaml>=6.0", "alembic>=1.0,!=1.2.0"]\n'
+        "[project.optional-dependencies]\n"
+        'test = ["alembic>=1.0,!=1.2.0", "alembic>=1.0,!=1.2.0"]\n'
+        "[dependency-groups]\n"
+        'lint = ["PyYAML>=6"]\n'
+        'dev = [{include-group = "lint"}, {include-group = "lint"}]\n'
+        'all = [{include-group = "dev"}, {include-group = "lint"}]\n'
+    )
+    code, findings = check(project, central, capsys)
+    assert code == 1
+    assert [(f["rule"], f["line"], f["message"]) for f in findings] == [
+        (
+            "C008",
+            4,
+            "pyyaml is listed twice on this line of pyproject.toml [project] "
+            "dependencies",
+        ),
+        (
+            "C008",
+            6,
+            "alembic is listed twice on this line of pyproject.toml "
+            "[project.optional-dependencies] test",
+        ),
+    ]
+
+
 def test_minimum_above_pin_can_be_an_error(
     tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from accord.cli import main
 
+from .test_check import GLOBAL, PINS
+
 
 @pytest.fixture
 def central(tmp_path: Path) -> Path:
@@ -123,6 +125,23 @@ def test_required_build_backend(
     assert all(path == "pyproject.toml" for _, path, _ in findings)
 
 
+def test_another_build_backend_is_replaced_not_added(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fix said 'add [build-system] build-backend = ...' to a file that
+    has one, naming another backend: it is that line that must change."""
+    (central / "accord.toml").write_text('required-build-backend = "pbr.build"\n')
+    other = PBR.replace("pbr.build", "setuptools.build_meta") + PROJECT
+    files = {"pyproject.toml": other, "requirements.txt": "requests>=2.0\n"}
+    project = make_project(tmp_path, files)
+    main(["check", str(project), "--requirements", str(central), "--format", "json"])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["fix"] == (
+        'set [build-system] build-backend = "pbr.build" (instead of '
+        "'setuptools.build_meta')"
+    )
+
+
 def test_build_backend_rule_is_off_by_default(
     tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -138,3 +157,50 @@ def test_required_build_backend_must_be_a_string(
     code = main(["check", str(project), "--requirements", str(central)])
     assert code == 2
     assert "accord.toml:2: 'required-build-backend'" in capsys.readouterr().err
+
+
+def test_files_setuptools_reads_requirements_from_are_checked_and_synced(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """setup.cfg's 'file:' and pyproject.toml's [tool.setuptools.dynamic]
+    name plain requirements files setuptools reads (no code runs): they are
+    checked and synced as such. A 'file:' used to be an error (C001) that
+    blocked every sync of a valid project, and dynamic dependencies were not
+    seen at all (check said C009: no requirement sources)."""
+    (central / "global-requirements.txt").write_text(GLOBAL)
+    (central / "upper-constraints.txt").write_text(PINS)
+    project = make_project(
+        tmp_path,
+        {
+            "setup.cfg": "[options]\ninstall_requires = file: requirements.txt\n"
+            "[options.extras_require]\ntest = file: reqs/test.txt, reqs/more.txt\n",
+            "requirements.txt": "alembic>=1.0,!=1.2.0\n",
+            "reqs/test.txt": "PyYAML>=6\n",
+            "reqs/more.txt": "SQLAlchemy>=2.0  # MIT\n",
+        },
+    )
+    assert check(project, central, capsys) == {("C004", "reqs/more.txt", 1)}
+    assert main(["sync", str(project), "--requirements", str(central)]) == 0
+    assert (project / "reqs/more.txt").read_text() == "SQLAlchemy>=2.0,<2.1  # MIT\n"
+    capsys.readouterr()
+    assert check(project, central, capsys) == set()
+
+    (project / "setup.cfg").unlink()
+    (project / "requirements.txt").unlink()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\n'
+        'dynamic = ["dependencies", "optional-dependencies"]\n'
+        "[tool.setuptools.dynamic]\n"
+        'dependencies = {file = ["deps.txt"]}\n'
+        'optional-dependencies.test = {file = "reqs/test.txt"}\n'
+        'optional-dependencies.gone = {file = ["missing.txt", "../out.txt"]}\n'
+    )
+    (project / "deps.txt").write_text("unlisted>=1\n")
+    assert check(project, central, capsys) == {
+        ("C001", "pyproject.toml", 8),
+        ("C002", "deps.txt", 1),
+    }
+    main(["check", str(project), "--requirements", str(central)])
+    out = capsys.readouterr().out
+    assert "file: missing.txt: no such file in the project" in out
+    assert "file: ../out.txt: outside the project" in out

@@ -164,6 +164,13 @@ def _file(tmp_path: Path) -> str:
         (["fleet", "check", "--jobs", "0"], "argument -j/--jobs: 0 is not at least 1"),
         (["propose", "-j", "many"], "argument -j/--jobs: 'many' is not a whole"),
         (["who-uses", "x", "--workspace", "{file}"], "argument --workspace: "),
+        (
+            ["who-uses", "oslo.config>=1", "--requirements", REQUIREMENTS],
+            "argument NAME: 'oslo.config>=1' is not a library name "
+            "(ask for oslo.config)",
+        ),
+        (["who-uses", "", "--requirements", REQUIREMENTS], "'' is not a library"),
+        (["who-uses", "a b", "--requirements", REQUIREMENTS], "'a b' is not a lib"),
         (["review", "x", "--distro-index", "{dir}"], "argument --distro-index: "),
         (["validate", "a", "--requirements", "b"], "REPO or as --requirements"),
         (

@@ -142,6 +142,12 @@ def test_no_quadratic_path(
             "[metadata]\nname = x\n  description\nsummary\n", 4, id="stray-word"
         ),
         pytest.param("[extras]\n= unknown-lib\n", 2, id="empty-key"),
+        pytest.param(
+            "[options]\ninstall_requires =\n    unknown-lib\n[metadata]\n"
+            "name = x\n[options]\nzip_safe = 1\n",
+            6,
+            id="section-twice",
+        ),
     ],
 )
 def test_a_setup_cfg_setuptools_cannot_read_is_not_checked_as_fine(

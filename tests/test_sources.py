@@ -505,12 +505,14 @@ def test_setup_cfg_file_directive_and_duplicate_key() -> None:
     text = dedent(
         """\
         [options.extras_require]
-        test = file: requirements-test.txt
+        test = file: requirements-test.txt, more.txt
         test = pytest
         """
     )
     first, second = parse_setup_cfg(text, "setup.cfg")
-    assert "requirements-test.txt" in first.problems[0].message
+    # setuptools reads these files: the loader reads them as requirements files
+    assert first.files == (("requirements-test.txt", 2), ("more.txt", 2))
+    assert first.problems == () and first.requirements == ()
     assert [r.text for r in second.requirements] == ["pytest"]
     assert "line 2" in second.problems[0].message
 
@@ -580,3 +582,49 @@ def test_a_dependency_packaging_rejects_with_a_specifier_error_is_a_problem() ->
     )
     (problem,) = _problems(sources)
     assert problem.line == 3 and "requests" in problem.message
+
+
+def test_setup_cfg_one_line_value_is_split_at_semicolons_as_setuptools_does() -> None:
+    """setuptools splits a value written only on its key's line at ';'
+    (pbr's [extras] do not): 'a; b' is two requirements, and 'a; marker'
+    a requirement and a marker it fails on. accord read both as one
+    requirement with a marker: a false C001 for the first, nothing for the
+    second."""
+    text = dedent(
+        """\
+        [options]
+        install_requires = alembic>=1.0; PyYAML>=6
+        [options.extras_require]
+        one = xattr>=1.0; sys_platform != "win32"
+        two = xattr>=1.0; sys_platform != "win32"
+            PyYAML>=6
+        [extras]
+        pbr = xattr>=1.0; sys_platform != "win32"
+        """
+    )
+    main, one, two, pbr = parse_setup_cfg(text, "setup.cfg")
+    assert [(r.text, r.line) for r in main.requirements] == [
+        ("alembic>=1.0", 2),
+        ("PyYAML>=6", 2),
+    ]
+    assert main.problems == ()
+    assert [r.text for r in one.requirements] == ["xattr>=1.0"]
+    ((line, message),) = [(p.line, p.message) for p in one.problems]
+    assert line == 4
+    assert "setuptools splits at ';'" in message and "own indented line" in message
+    # A value that continues on indented lines is split by lines only.
+    assert [r.text for r in two.requirements] == [
+        'xattr>=1.0; sys_platform != "win32"',
+        "PyYAML>=6",
+    ]
+    assert [r.text for r in pbr.requirements] == ['xattr>=1.0; sys_platform != "win32"']
+    assert two.problems == pbr.problems == ()
+
+
+def test_setup_cfg_key_line_holding_only_a_comment_is_empty() -> None:
+    """setuptools drops 'install_requires = # none yet' (a line of the value
+    starting with '#'); accord read '# none yet' as a requirement (C001)."""
+    text = "[options]\ninstall_requires = # none yet\n    PyYAML>=6\n"
+    (source,) = parse_setup_cfg(text, "setup.cfg")
+    assert source.problems == ()
+    assert [r.text for r in source.requirements] == ["PyYAML>=6"]

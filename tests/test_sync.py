@@ -389,3 +389,310 @@ def test_central_minimum_written_in_is_not_reported_as_left(
     assert (
         _json(["check", str(project), "--requirements", str(central)])["findings"] == []
     )
+
+
+def test_a_requirement_continued_over_lines_is_rewritten(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check says sync fixes a requirement pip reads over backslash-continued
+    lines; sync did not find it on its first line and failed with C012."""
+    text = (
+        "alembic>=1.0,\\\r\n    !=1.0.5  # MIT\r\n"
+        "SQLAlchemy\\\r\n>=2.0\r\n"
+        "PyYAML>=6 \\\r\n  # MIT\r\n"
+        "simplejson>=3 \\\r\n  ;python_version>='3.8'\r\n"
+    )
+    project = make_project(tmp_path, **{"requirements.txt": text})
+    assert main(["check", str(project), "--requirements", str(central)]) == 1
+    assert "accord sync does" in capsys.readouterr().out
+    assert sync(project, central) == 1  # simplejson is not in the list
+    assert "C012" not in capsys.readouterr().out
+    assert read(project, "requirements.txt") == (
+        "alembic>=1.0,!=1.2.0  # MIT\r\n"
+        "SQLAlchemy>=2.0,<2.1\r\n"
+        "PyYAML>=6 \\\r\n  # MIT\r\n"
+        "simplejson>=3 \\\r\n  ;python_version>='3.8'\r\n"
+    )
+    assert sync(project, central, "--check") == 1  # only simplejson remains
+    findings = _json(["check", str(project), "--requirements", str(central)])
+    assert [f["rule"] for f in findings["findings"]] == ["C002"]
+    assert sync(project, central, "--prune") == 0
+    assert read(project, "requirements.txt") == (
+        "alembic>=1.0,!=1.2.0  # MIT\r\n"
+        "SQLAlchemy>=2.0,<2.1\r\n"
+        "PyYAML>=6 \\\r\n  # MIT\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "after"),
+    [
+        pytest.param("PyYAML>=6.0,==6.*", "PyYAML>=6.0", id="wildcard-pin"),
+        pytest.param("PyYAML==6.*,>=6.0.1", "PyYAML>=6.0.1", id="pin-first"),
+        pytest.param("PyYAML>6,~=6.0", "PyYAML>6", id="compatible-release"),
+        pytest.param("PyYAML>=5,==6.*", "PyYAML>=5,>=6", id="pin-above-minimum"),
+    ],
+)
+def test_a_pin_beside_a_minimum_adds_no_second_minimum(
+    tmp_path: Path, central: Path, written: str, after: str
+) -> None:
+    """A pin's cap is dropped and its floor kept as a minimum, but not next
+    to a minimum that already starts there or higher
+    ("PyYAML>=6.0,==6.*" became "PyYAML>=6.0,>=6")."""
+    project = make_project(tmp_path, **{"requirements.txt": f"{written}  # MIT\n"})
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == f"{after}  # MIT\n"
+    assert sync(project, central, "--check") == 0
+
+
+def test_a_toml_string_with_escapes_is_rewritten(tmp_path: Path, central: Path) -> None:
+    """A requirement whose TOML string escapes its quotes (or any character)
+    is found by its value: check promised the fix, sync failed with C012."""
+    text = (
+        '[project]\nname = "p"\nversion = "1"\ndependencies = [\n'
+        '    "xattr>=1.0; python_version >= \\"3.8\\"",  # MIT\n'
+        '    "SQLAlchemy>=2.0\\u002c<3", "PyYAML>=6",\n'
+        '    """alembic>=1.0""",\n'
+        "]\n"
+    )
+    project = make_project(tmp_path, **{"pyproject.toml": text})
+    assert sync(project, central) == 0
+    assert read(project, "pyproject.toml") == (
+        '[project]\nname = "p"\nversion = "1"\ndependencies = [\n'
+        "    \"xattr>=1.0;sys_platform!='win32'\",  # MIT\n"
+        '    "SQLAlchemy>=2.0,<2.1", "PyYAML>=6",\n'
+        '    """alembic>=1.0,!=1.2.0""",\n'
+        "]\n"
+    )
+    assert sync(project, central, "--check") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param(
+            "pyproject.toml",
+            '[project]\nname = "p"\ndependencies = ["alembic>=1.0", 3]\n',
+            id="pyproject",
+        ),
+        pytest.param(
+            "setup.cfg",
+            "[options]\ninstall_requires =\n    alembic>=1.0\n    broken>=\n",
+            id="setup-cfg",
+        ),
+        pytest.param("requirements.txt", "alembic>=1.0\nbroken>=\n", id="requirements"),
+    ],
+)
+def test_a_file_unreadable_before_sync_is_not_blamed_on_the_rewrite(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    text: str,
+) -> None:
+    """A source already unreadable blocks the sync (C001); its file's other
+    lines re-read with the same problem, which is not C012 'the rewritten
+    file would not read back cleanly ... report the case to the developers'."""
+    project = make_project(tmp_path, **{name: text})
+    assert sync(project, central, "--diff") == 1
+    out = capsys.readouterr().out
+    assert "C001" in out and "not written" in out
+    assert "C012" not in out
+    assert "alembic>=1.0,!=1.2.0" in out  # the diff still shows the edit
+    assert read(project, name) == text
+
+
+def test_the_licence_comment_of_a_continued_line_is_its_own(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pip joins a continued line and then takes its comment, so '# BSD' on
+    the physical line after 'alembic>=1.0,!=1.2.0 \\' is alembic's licence:
+    check says so and one sync fixes it (the second sync did, once the
+    first had joined the requirement onto the comment's line)."""
+    text = "SQLAlchemy>=2.0,\\\n    <2.1 # BSD\nalembic>=1.0,!=1.2.0 \\\n  # BSD\n"
+    project = make_project(tmp_path, **{"requirements.txt": text})
+    findings = _json(["check", str(project), "--requirements", str(central)])
+    assert [(f["rule"], f["line"]) for f in findings["findings"]] == [
+        ("C017", 1),
+        ("C017", 3),
+    ]
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == (
+        "SQLAlchemy>=2.0,\\\n    <2.1 # MIT\nalembic>=1.0,!=1.2.0 \\\n  # MIT\n"
+    )
+    assert sync(project, central, "--check") == 0
+    capsys.readouterr()
+    # A requirement over two lines and its comment on a third: one sync.
+    (project / "requirements.txt").write_text("SQLAlchemy\\\n>=2.0 \\\n  # BSD\n")
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == "SQLAlchemy>=2.0,<2.1 \\\n  # MIT\n"
+    assert sync(project, central, "--check") == 0
+    # A line sync joins keeps its comment, and the licence is fixed at once.
+    (project / "requirements.txt").write_text("SQLAlchemy\\\n>=2.0 # BSD\n")
+    assert sync(project, central) == 0
+    assert read(project, "requirements.txt") == "SQLAlchemy>=2.0,<2.1 # MIT\n"
+    assert sync(project, central, "--check") == 0
+
+
+def test_setup_cfg_requirements_split_at_semicolons_are_synced(
+    tmp_path: Path, central: Path
+) -> None:
+    """'install_requires = a; b' is two requirements to setuptools: both
+    are checked and fixed in one sync (it was one unreadable entry, C001)."""
+    text = "[options]\ninstall_requires = alembic>=1.0; SQLAlchemy>=2.0  # ok\n"
+    project = make_project(tmp_path, **{"setup.cfg": text})
+    assert sync(project, central) == 0
+    assert read(project, "setup.cfg") == (
+        "[options]\n"
+        "install_requires = alembic>=1.0,!=1.2.0; SQLAlchemy>=2.0,<2.1  # ok\n"
+    )
+    assert sync(project, central, "--check") == 0
+
+
+def test_a_marker_sync_adds_to_a_setup_cfg_key_line_goes_below_the_key(
+    tmp_path: Path, central: Path
+) -> None:
+    """setuptools splits a value written only on its key's line at ';':
+    'install_requires = xattr>=1.0;sys_platform!='win32'' would be read as
+    xattr and a second requirement it fails on. So the value moves below
+    the key, each of its requirements on a line of its own (a comment after
+    several belongs to none of them, so it gets a line of its own too)."""
+    text = (
+        "[options]\ninstall_requires = xattr>=1.0  # MIT\r\n"
+        "[options.extras_require]\nt=xattr>=1.0\n"
+        "u = PyYAML>=6; xattr>=1.0; alembic>=1.0  # BSD\n"
+    )
+    project = make_project(tmp_path, **{"setup.cfg": text})
+    assert sync(project, central) == 0
+    assert read(project, "setup.cfg") == (
+        "[options]\ninstall_requires =\r\n"
+        "    xattr>=1.0;sys_platform!='win32'  # MIT\r\n"
+        "[options.extras_require]\nt=\n    xattr>=1.0;sys_platform!='win32'\n"
+        "u =\n    PyYAML>=6\n    xattr>=1.0;sys_platform!='win32'\n"
+        "    alembic>=1.0,!=1.2.0\n    # BSD\n"
+    )
+    assert sync(project, central, "--check") == 0
+    findings = _json(["check", str(project), "--requirements", str(central)])
+    assert findings["findings"] == []
+
+
+def test_prune_removes_an_element_from_a_line_of_several(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--prune failed with C012 ('it does not stand alone on its line') for
+    the usual 'dependencies = ["a", "b"]': the element goes, with its comma."""
+    text = (
+        '[project]\nname = "p"\nversion = "1"\n'
+        'dependencies = ["simplejson>=3", "PyYAML>=6"]\n'
+        "[project.optional-dependencies]\n"
+        "t = [\n"
+        '  "PyYAML>=6", "simplejson>=3",\n'
+        '  "alembic>=1.0,!=1.2.0", "unknown>=1",  # kept\n'
+        '  "unknown2>=1", "xattr>=1.0;sys_platform!=\'win32\'",\n'
+        "]\n"
+        'u = ["PyYAML>=6", "simplejson>=3"]\n'
+        'v = ["simplejson>=3"]\n'
+        'w = [ "simplejson>=3" , "unknown>=1", "PyYAML>=6" ]\n'
+        'x = [\n  "other @ https://example.org/o.tar.gz#sha256=00",  # url\n]\n'
+    )
+    project = make_project(tmp_path, **{"pyproject.toml": text})
+    assert sync(project, central, "--prune") == 0
+    assert "C012" not in capsys.readouterr().out
+    assert read(project, "pyproject.toml") == (
+        '[project]\nname = "p"\nversion = "1"\n'
+        'dependencies = ["PyYAML>=6"]\n'
+        "[project.optional-dependencies]\n"
+        "t = [\n"
+        '  "PyYAML>=6",\n'
+        '  "alembic>=1.0,!=1.2.0",  # kept\n'
+        "  \"xattr>=1.0;sys_platform!='win32'\",\n"
+        "]\n"
+        'u = ["PyYAML>=6"]\n'
+        "v = []\n"
+        'w = [ "PyYAML>=6" ]\n'
+        "x = [\n]\n"
+    )
+    assert sync(project, central, "--check") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        pytest.param(
+            "requirements.txt",
+            "alembic>=1.0  # alembic>=1.0 has the fix\n",
+            "alembic>=1.0,!=1.2.0  # alembic>=1.0 has the fix\n",
+            id="requirements",
+        ),
+        pytest.param(
+            "setup.cfg",
+            "[options]\ninstall_requires =\n    SQLAlchemy>=2  # SQLAlchemy>=2 only\n",
+            "[options]\ninstall_requires =\n"
+            "    SQLAlchemy>=2,<2.1  # SQLAlchemy>=2 only\n",
+            id="setup-cfg",
+        ),
+        pytest.param(
+            "pyproject.toml",
+            '[project]\nname = "p"\ndependencies = [\n'
+            '  "alembic>=1.0",  # "alembic>=1.0" # was pinned\n]\n',
+            '[project]\nname = "p"\ndependencies = [\n'
+            '  "alembic>=1.0,!=1.2.0",  # "alembic>=1.0" # was pinned\n]\n',
+            id="pyproject",
+        ),
+    ],
+)
+def test_a_comment_quoting_the_requirement_does_not_stop_sync(
+    tmp_path: Path, central: Path, name: str, before: str, after: str
+) -> None:
+    """The requirement's text also in its comment made sync fail with C012
+    ('could not find ... exactly once'); the comment is left as written."""
+    project = make_project(tmp_path, **{name: before})
+    assert sync(project, central) == 0
+    assert read(project, name) == after
+
+
+def test_prune_removes_a_requirement_from_a_setup_cfg_key_line(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'install_requires = simplejson>=3' (or '... = a; simplejson>=3'):
+    --prune removed nothing (C012: it does not stand alone on its line); the
+    requirement goes from the value and the key stays."""
+    text = (
+        "[options]\ninstall_requires = simplejson>=3  # MIT\n"
+        "[options.extras_require]\n"
+        "t = PyYAML>=6; simplejson>=3; alembic>=1.0,!=1.2.0  # ours\n"
+        "u = simplejson>=3; xattr>=1.0\n"
+    )
+    project = make_project(tmp_path, **{"setup.cfg": text})
+    assert sync(project, central, "--prune") == 0
+    assert "C012" not in capsys.readouterr().out
+    assert read(project, "setup.cfg") == (
+        "[options]\ninstall_requires =  # MIT\n"
+        "[options.extras_require]\n"
+        "t = PyYAML>=6; alembic>=1.0,!=1.2.0  # ours\n"
+        "u =\n    xattr>=1.0;sys_platform!='win32'\n"
+    )
+    assert sync(project, central, "--check") == 0
+    findings = _json(["check", str(project), "--requirements", str(central)])
+    assert findings["findings"] == []
+
+
+def test_prune_removes_a_hash_pinned_requirement_with_its_hashes(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A library not in the list, hash-pinned as pip-compile writes it, and
+    one with a URL whose fragment holds a '#': --prune removes each whole
+    entry (it failed with C012, 'it does not stand alone on its line')."""
+    text = (
+        "simplejson==3.0 \\\n    --hash=sha256:ab \\\n    --hash=sha256:cd\n"
+        "    # via -r requirements.in\n"
+        "unknown==1.0 --hash=sha256:ef  # MIT\n"
+        "other @ https://example.org/other-1.0.tar.gz#sha256=00\n"
+        "PyYAML==6.0.3 --hash=sha256:ff\n"
+    )
+    project = make_project(tmp_path, **{"requirements.txt": text})
+    assert sync(project, central, "--prune") == 0
+    assert "C012" not in capsys.readouterr().out
+    assert read(project, "requirements.txt") == (
+        "    # via -r requirements.in\nPyYAML==6.0.3 --hash=sha256:ff\n"
+    )

@@ -444,3 +444,31 @@ def test_canonical_is_packagings(name: str) -> None:
 def test_central_files_are_those_read() -> None:
     read = {GLOBAL_REQUIREMENTS, CONFIG_FILE, UPPER_CONSTRAINTS, PROJECTS, BACKPORTS}
     assert set(usage_cache.CENTRAL_FILES) == read | set(DENYLISTS)
+
+
+def test_files_setuptools_reads_requirements_from_are_searched(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A library named only in a file that setup.cfg's 'file:' or
+    pyproject.toml's [tool.setuptools.dynamic] points at is used; an edit of
+    that file is seen by the cache."""
+    write(
+        fleet.parent / "gone" / "setup.cfg",
+        "[options]\ninstall_requires = file: deps/main.txt\n",
+    )
+    write(fleet.parent / "gone" / "deps" / "main.txt", "# main\nOSLO_config>=2\n")
+    write(
+        fleet.parent / "beta" / "pyproject.toml",
+        '[project]\nname = "beta"\nversion = "1"\ndynamic = ["dependencies"]\n'
+        '[tool.setuptools.dynamic]\ndependencies = {file = "beta-deps.txt"}\n',
+    )
+    write(fleet.parent / "beta" / "beta-deps.txt", "oslo-config\n")
+    assert who_uses(fleet, "oslo.config", capsys) == [
+        ("alpha", "test-requirements.txt", 1, "Oslo_Config>=1"),
+        ("beta", "beta-deps.txt", 1, "oslo-config"),
+        ("gone", "deps/main.txt", 2, "OSLO_config>=2"),
+    ]
+    write(fleet.parent / "beta" / "beta-deps.txt", "oslo.config>=3\n", LONG_AGO + 9)
+    assert ("beta", "beta-deps.txt", 1, "oslo.config>=3") in who_uses(
+        fleet, "oslo.config", capsys
+    )

@@ -1,8 +1,9 @@
 """Load a consuming project's requirement sources from its directory.
 
 Reads requirements files (by the configured globs, then every file they pull
-in with ``-r``), ``setup.cfg`` and ``pyproject.toml``. Never runs the
-project's code: ``setup.py`` is not read at all.
+in with ``-r``), ``setup.cfg`` and ``pyproject.toml`` (and the files their
+setuptools ``file:`` entries name). Never runs the project's code:
+``setup.py`` is not read at all.
 """
 
 # Annotations are evaluated here, not postponed: see accord.findings.
@@ -13,7 +14,7 @@ import os
 import re
 import stat
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -104,24 +105,24 @@ def load_project(
         loader.read_requirements(relative)
     if loader.exists("setup.cfg"):
         text = loader.read("setup.cfg")
-        if loader.may_name(text):
-            loader.sources.extend(parse_setup_cfg(text, "setup.cfg"))
+        if loader.may_name(text) or "file:" in text:
+            loader.add_sources(parse_setup_cfg(text, "setup.cfg"))
     if loader.exists("pyproject.toml"):
         text = loader.read("pyproject.toml")
         try:
-            if loader.may_name(text) or "include-group" in text:
-                loader.sources.extend(
-                    parse_pyproject(
-                        text,
-                        "pyproject.toml",
-                        include_build_system=config.check_build_system,
-                    )
+            if loader.may_name(text) or "include-group" in text or "dynamic" in text:
+                sources = parse_pyproject(
+                    text,
+                    "pyproject.toml",
+                    include_build_system=config.check_build_system,
                 )
             else:
                 check_pyproject_syntax(text, "pyproject.toml")
+                sources = ()
         except InputError as error:  # named as it opens from here, as reads are
             error.path = _join(loader.place, "pyproject.toml")
             raise
+        loader.add_sources(sources)
     for name in () if mentioning is not None else _TEST_RUNNER_FILES:  # C019 only
         if (root / name).is_file():
             with contextlib.suppress(InputError):  # the rule is advice; skip it
@@ -228,13 +229,30 @@ class _Loader:
         self.texts[relative] = text
         return text
 
-    def read_requirements(self, first: str) -> None:
-        """Read ``first`` and every file it pulls in with ``-r``, depth first.
+    def add_sources(self, sources: Iterable[RequirementSource]) -> None:
+        """Take setup.cfg's or pyproject.toml's sources, and read the files
+        setuptools would read their requirements from (``file:``)."""
+        for source in sources:
+            self.sources.append(source)
+            for named, line in source.files:
+                target = _resolve_include(source.path, named)
+                if target is not None:
+                    self.read_requirements(target, (source.path, line or 1), "file:")
+                    continue
+                message = f"file: {named}: outside the project, so accord does not "
+                message += "read it (nor does setuptools)"
+                self.problems.append(SourceProblem(source.path, line, message))
+
+    def read_requirements(
+        self, first: str, via: tuple[str, int] | None = None, option: str = "-r"
+    ) -> None:
+        """Read ``first`` and every file it pulls in with ``-r``, depth first;
+        ``via``: the file and line that name ``first`` with ``option``.
 
         A loop, not recursion: a chain of thousands of files is reported at
         :data:`MAX_INCLUDE_DEPTH`, not met with a RecursionError.
         """
-        pending: list[tuple[str, tuple[str, int] | None, int]] = [(first, None, 0)]
+        pending: list[tuple[str, tuple[str, int] | None, int]] = [(first, via, 0)]
         while pending:
             relative, via, depth = pending.pop()
             if relative in self.texts:
@@ -253,9 +271,12 @@ class _Loader:
             if via is not None:
                 self.included.append(relative)
             if via is not None and not self.exists(relative):
+                named = option if depth == 0 else "-r"
                 self.problems.append(
                     SourceProblem(
-                        via[0], via[1], f"-r {relative}: no such file in the project"
+                        via[0],
+                        via[1],
+                        f"{named} {relative}: no such file in the project",
                     )
                 )
                 continue

@@ -80,6 +80,18 @@ def _continues(body: str) -> bool:
     return body.endswith("\\") and _COMMENT.search(body) is None
 
 
+def continued_until(lines: Sequence[str], line: int) -> int:
+    """The last physical line (1-based) of the logical line that starts at
+    ``line`` of ``lines`` (physical lines, each with its ending; an empty
+    one, which sync leaves where it joined a line, is passed over)."""
+    last = line
+    while last < len(lines) and (
+        not lines[last - 1] or _continues(lines[last - 1].rstrip("\r\n"))
+    ):
+        last += 1
+    return last
+
+
 def join_continuations(text: str) -> str:
     """The logical content of a (possibly continued) line, as pip reads it."""
     if "\\" not in text:

@@ -50,7 +50,7 @@ class RawSource:
     """One list being read; its entries and problems are appended as found.
     (A plain class: building a dataclass costs every check ~3 M instructions.)"""
 
-    __slots__ = ("group", "kind", "line", "problems", "requirements")
+    __slots__ = ("files", "group", "kind", "line", "problems", "requirements")
 
     def __init__(
         self,
@@ -65,6 +65,9 @@ class RawSource:
         self.line = line
         self.requirements = [] if requirements is None else requirements
         self.problems = [] if problems is None else problems
+        # Files the requirements are read from (setuptools' ``file:``), each
+        # with the line naming it: read as requirements files.
+        self.files: list[tuple[str, int | None]] = []
 
 
 def read_requirement(
@@ -127,6 +130,7 @@ def _parse(text: str, path: str, *, include_build_system: bool) -> list[RawSourc
     sources: list[RawSource] = []
     if "project" in data:
         sources += _project(data["project"], where)
+        sources += _dynamic_files(data, where)
     if "dependency-groups" in data:
         sources += _dependency_groups(data["dependency-groups"], where)
     build = data.get("build-system")
@@ -172,7 +176,8 @@ def _project(project: object, where: Locator) -> list[RawSource]:
     if not isinstance(project, dict):
         return [_not_a_table("project.dependencies", ("project",), project, where)]
     # accord never runs a build backend, so it cannot learn metadata listed in
-    # ``dynamic``: such a field simply has no static requirements to check.
+    # ``dynamic``: such a field has no static requirements to check (only the
+    # files setuptools reads them from: see _dynamic_files).
     listed = project.get("dynamic")
     dynamic = (
         {f for f in listed if isinstance(f, str)} if isinstance(listed, list) else set()
@@ -350,6 +355,40 @@ def _same_name(name: str, first: str) -> str:
         f"[dependency-groups] {name} has the same normalised name as '{first}', "
         "which PEP 735 forbids: merge or rename them"
     )
+
+
+def _dynamic_files(data: dict[str, object], where: Locator) -> list[RawSource]:
+    """The requirements files of setuptools' ``[tool.setuptools.dynamic]``
+    (``dependencies = {file = [...]}``, ``optional-dependencies.NAME =
+    {file = ...}``) for the fields ``[project] dynamic`` lists: plain files,
+    read as they are, so nothing of the project runs."""
+    project, tool = data["project"], data.get("tool")
+    listed = project.get("dynamic") if isinstance(project, dict) else None
+    table = tool.get("setuptools") if isinstance(tool, dict) else None
+    table = table.get("dynamic") if isinstance(table, dict) else None
+    if not isinstance(listed, list) or not isinstance(table, dict):
+        return []
+    base: KeyPath = ("tool", "setuptools", "dynamic")
+    fields: list[tuple[SourceKind, str | None, KeyPath, object]] = []
+    if "dependencies" in listed:
+        at = (*base, "dependencies")
+        fields.append(("project.dependencies", None, at, table.get("dependencies")))
+    extras = table.get("optional-dependencies")
+    if "optional-dependencies" in listed and isinstance(extras, dict):
+        at = (*base, "optional-dependencies")
+        fields += [
+            ("project.optional-dependencies", name, (*at, name), value)
+            for name, value in extras.items()
+        ]
+    sources = []
+    for kind, group, key, value in fields:
+        files = value.get("file") if isinstance(value, dict) else None
+        names = [files] if isinstance(files, str) else files
+        if isinstance(names, list) and all(isinstance(n, str) for n in names):
+            source = RawSource(kind, group, where.keys.get(key))
+            source.files = [(name, source.line) for name in names]
+            sources.append(source)
+    return sources
 
 
 def _static_and_dynamic(field: str, line: int | None) -> RawProblem:

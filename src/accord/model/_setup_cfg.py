@@ -9,7 +9,9 @@ configparser applies when setuptools reads setup.cfg:
 * blank lines inside a value are allowed, and so are whole-line comments
   (``#`` or ``;``), which do not end the value.
 
-setuptools then takes one requirement per line and drops `` #`` comments.
+setuptools then takes one requirement per line and drops `` #`` comments;
+a value written only on its key's line is split at ``;`` instead (not by
+pbr, which reads ``[extras]`` itself).
 Only ``[options] install_requires``, ``[options.extras_require]`` and pbr's
 ``[extras]`` are read.
 """
@@ -19,7 +21,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from packaging.requirements import InvalidRequirement
+from packaging.specifiers import InvalidSpecifier
+
 from accord.model._pyproject import RawProblem, RawSource, read_requirement
+from accord.model.requirements_file import parse_requirement
 
 if TYPE_CHECKING:
     from accord.model.sources import SourceKind
@@ -33,10 +39,14 @@ _INLINE_COMMENT = re.compile(r"\s#")
 def parse(text: str) -> list[RawSource]:
     sources: list[RawSource] = []
     seen: dict[tuple[str, str], int] = {}  # (section, key) -> line
+    headers: dict[str, int] = {}  # section -> line of its header
     section: str | None = None
     key: str | None = None  # the key whose value continues on indented lines
     key_indent = 0
     source: RawSource | None = None  # the source being read, if key is one
+    # The value on a key's line (at most one), held until it is known whether
+    # indented lines continue it: setuptools splits a one-line value at ";".
+    held: list[tuple[RawSource, str, int]] = []
     # Lines configparser refuses outside a requirement list: setuptools
     # cannot read the file at all, so they are problems too (of the file).
     unreadable = RawSource("setup.cfg", None, None)
@@ -46,13 +56,16 @@ def parse(text: str) -> list[RawSource]:
             continue
         indent = len(line) - len(line.lstrip())
         if key is not None and indent > key_indent:
+            _flush(held, one_line=False)
             if source is not None:
                 _add(source, stripped, number)
             continue
+        _flush(held, one_line=True)
         key_indent = indent
         header = _SECTION.match(stripped)
         if header is not None:
             section, key, source = header.group("header"), None, None
+            _note_header(section, number, headers, unreadable.problems)
             continue
         option = _OPTION.match(stripped)
         if option is not None and not option.group("key"):
@@ -77,7 +90,8 @@ def parse(text: str) -> list[RawSource]:
         if first != number:
             source.problems.append(RawProblem(number, _duplicate(key, first)))
         if option.group("value"):
-            _add(source, option.group("value"), number)
+            held.append((source, option.group("value"), number))
+    _flush(held, one_line=True)
     return [unreadable, *sources] if unreadable.problems else sources
 
 
@@ -95,20 +109,54 @@ def _source(section: str | None, key: str, line: int) -> RawSource | None:
     return RawSource(kind, key, line)
 
 
+def _flush(held: list[tuple[RawSource, str, int]], one_line: bool) -> None:
+    """Add the value held from a key's line, now that it is known whether
+    indented lines continue it."""
+    if held:
+        (_add_one_line if one_line else _add)(*held.pop())
+
+
+def _note_header(
+    section: str, line: int, headers: dict[str, int], problems: list[RawProblem]
+) -> None:
+    """configparser refuses a section written twice (but [DEFAULT])."""
+    first = headers.setdefault(section, line)
+    if first != line and section != "DEFAULT":
+        problems.append(RawProblem(line, _twice(section, first)))
+
+
+def _add_one_line(source: RawSource, value: str, line: int) -> None:
+    """Add a value written only on its key's line: setuptools (not pbr's
+    ``[extras]``) splits such a value at ``;``, so ``a>=1; b>=2`` is two
+    requirements, and ``a>=1; python_version<"3.9"`` a requirement and a
+    marker it cannot read as one."""
+    text = _INLINE_COMMENT.split(value, maxsplit=1)[0].strip()
+    if ";" not in text or source.kind == "pbr extras" or text.startswith("file:"):
+        _add(source, value, line)
+        return
+    parts = [part.strip() for part in text.split(";") if part.strip()]
+    known = len(source.problems)
+    for part in parts:
+        _add(source, part, line)
+    if len(parts) == 2 and len(source.problems) > known and _has_marker(text):
+        source.problems[known:] = [RawProblem(line, _split_marker(text, parts))]
+
+
+def _has_marker(text: str) -> bool:
+    try:
+        return parse_requirement(text).marker is not None
+    except (InvalidRequirement, InvalidSpecifier):
+        return False
+
+
 def _add(source: RawSource, value: str, line: int) -> None:
     """Add one line of a value: a requirement, once its comment is dropped."""
     text = _INLINE_COMMENT.split(value, maxsplit=1)[0].strip()
-    if not text:
+    if not text or text.startswith("#"):  # "key = # note": setuptools skips it
         return
-    if text.startswith("file:"):
-        files = text.removeprefix("file:").strip()
-        source.problems.append(
-            RawProblem(
-                line,
-                f"the requirements are read from {files} ('file:'), which accord "
-                "does not follow here: check that file as a requirements file",
-            )
-        )
+    if text.startswith("file:"):  # setuptools reads these files: so does accord
+        files = text.removeprefix("file:").split(",")
+        source.files += [(name.strip(), line) for name in files if name.strip()]
         return
     requirement = read_requirement(text, line, source.problems)
     if requirement is not None:
@@ -133,6 +181,21 @@ def _no_header(text: str) -> str:
     return (
         f"'{text}' comes before any [section] header, so setuptools cannot read "
         "this file: start it with a header such as [metadata]"
+    )
+
+
+def _split_marker(text: str, parts: list[str]) -> str:
+    return (
+        f"'{text}' is on its key's line, where setuptools splits at ';' (into "
+        f"'{parts[0]}' and '{parts[1]}', which is not a requirement): put it on "
+        "its own indented line below the key to keep the marker"
+    )
+
+
+def _twice(section: str, first: int) -> str:
+    return (
+        f"[{section}] is also a section on line {first}, which configparser "
+        "refuses, so setuptools cannot read this file: merge the two sections"
     )
 
 

@@ -11,7 +11,8 @@ Reading never stops at a bad entry: an entry that cannot be read becomes a
 :class:`SourceProblem` and the rest of the list is still read. Only a file
 that cannot be read at all (invalid TOML) raises :class:`~accord.errors.InputError`.
 accord never runs a build backend, so requirements computed at build time
-(``dynamic`` metadata, ``setup.py``) are not seen here.
+(``dynamic`` metadata, ``setup.py``) are not seen here; the files setuptools
+reads them from (``file:``) are named in :attr:`RequirementSource.files`.
 """
 
 # Annotations are evaluated here, not postponed: see accord.findings.
@@ -78,6 +79,9 @@ class RequirementSource(NamedTuple):
     requirements: tuple[SourceRequirement, ...]
     problems: tuple[SourceProblem, ...]
     line: int | None  # line of the key or header that declares this source
+    # Requirements files this source's requirements are read from (setuptools'
+    # ``file:``), each with the line that names it; the loader reads them.
+    files: tuple[tuple[str, int | None], ...] = ()
 
     @property
     def label(self) -> str:
@@ -135,6 +139,7 @@ def _build(
                 for problem in raw.problems
             ),
             line=raw.line,
+            files=tuple(raw.files),
         )
         for raw in raw_sources
     )

@@ -59,6 +59,10 @@ def check_build_backend(project: Project, required: str | None) -> Iterator[Find
         if line is None:
             line = where.keys.get(("build-system",))
         found = "none" if backend is None else repr(backend)
+        if backend is not None:  # the line is there: it is what must change
+            fix = (
+                f'set [build-system] build-backend = "{required}" (instead of {found})'
+            )
         yield Finding(
             "C015",
             "error",

@@ -98,6 +98,17 @@ def minimum_of(specifiers: SpecifierSet) -> Version | None:
     return max(floors) if floors else None
 
 
+def _declared(specifiers: SpecifierSet) -> Version | None:
+    """The highest ``>=``/``>`` floor written in ``specifiers``, pins aside."""
+    floors = [
+        floor
+        for s in specifiers
+        if s.operator in MINIMUM
+        if (floor := _floor(s)) is not None
+    ]
+    return max(floors) if floors else None
+
+
 def _floor(spec: Specifier) -> Version | None:
     """The version a minimum or pin starts at; None for ``===`` of a non-version."""
     return _version(spec.version.removesuffix(".*"))
@@ -158,7 +169,11 @@ def judge(
             kept.append(spec)
         elif spec.operator in PINNING:
             extra.append(spec)
-            if _floor(spec) is not None:  # "===foo" pins no version: no minimum
+            floor = _floor(spec)  # None: "===foo" pins no version, no minimum
+            # (Pins are rare: the line's own minimum is looked for only here.)
+            declared = None if floor is None else _declared(requirement.specifier)
+            # A minimum that starts there or higher already says it.
+            if floor is not None and (declared is None or floor > declared):
                 kept.append(Specifier(f">={spec.version.removesuffix('.*')}"))
         else:
             extra.append(spec)

@@ -60,16 +60,20 @@ def _repeats(items: list[SourceRequirement], label: str) -> Iterator[Finding]:
                 continue
             first_for[id(marker)] = first
         where = (item.path, item.line)
-        if where == (first.path, first.line) or where in reported:
-            continue  # the same line reached twice through include-group
+        if where in reported:
+            continue  # one finding a line
         reported.add(where)
         name = item.requirement.name
         message = messages.get((name, first.line))
-        if message is None:
+        fix = "merge the two lines"
+        if where == (first.path, first.line):  # in one TOML array's line
+            message = f"{name} is listed twice on this line of {label}"
+            fix = "merge the two entries into one"
+        elif message is None:
             message = messages[(name, first.line)] = (
                 f"{name} is listed again in {label} (first at line {first.line})"
             )
-        yield Finding("C008", "error", *where, message, "merge the two lines")
+        yield Finding("C008", "error", *where, message, fix)
 
 
 _NO_EXTRAS: frozenset[str] = frozenset()

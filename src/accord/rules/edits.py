@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from accord.model._lines import split_comment
+from accord.model._lines import continued_until, join_continuations, split_comment
 from accord.model.global_list import split_licence
 from accord.model.sources import RequirementSource
 
@@ -85,7 +85,12 @@ def line_comments(
         file_lines = lines[path]
         if number > len(file_lines):
             continue
-        _, comment = split_comment(file_lines[number - 1].rstrip("\r\n"))
+        current = file_lines[number - 1].rstrip("\r\n")
+        if current.endswith("\\") and not path.endswith((".toml", ".cfg")):
+            # pip joins a continued line, then takes its comment
+            last = continued_until(file_lines, number)
+            current = join_continuations("".join(file_lines[number - 1 : last]))
+        _, comment = split_comment(current.rstrip("\r\n"))
         if comment is not None:
             comments[(path, number)] = comment
     return comments

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
+from accord.model._lines import continued_until, join_continuations, split_comment
 from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
@@ -22,8 +23,11 @@ from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
     SpliceError,
+    before_comment,
     edit_comment,
     edit_line,
+    remove_element,
+    remove_from_key_line,
     split_lines,
 )
 
@@ -123,7 +127,7 @@ def _updates(
     for path, file_changes in sorted(by_path.items()):
         old_text = project.text_of(path)
         new_text, file_failures = _apply(path, old_text, file_changes)
-        failure = _verify(path, new_text) if verify else None
+        failure = _verify(path, new_text, old_text) if verify else None
         if failure is not None:
             file_failures.append(failure)
             new_text = old_text
@@ -146,18 +150,18 @@ def _change_for(
 
 
 def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:
-    toml = path.endswith(".toml")
+    toml, cfg = path.endswith(".toml"), path.endswith("setup.cfg")
     failures: list[Finding] = []
     lines = split_lines(text)  # once: a file may have thousands of edits
     # Bottom-up, so removing a line does not move the lines still to edit.
     for change in sorted(changes, key=lambda c: c.line, reverse=True):
         try:
             if change.new is None:
-                _remove(lines, change, toml)
+                _remove(lines, change, toml, cfg)
             elif change.new != change.old:
-                edit_line(lines, change.line, change.old, change.new, toml)
+                edit_line(lines, change.line, change.old, change.new, toml, cfg)
             if change.licence is not None and change.new is not None:
-                edit_comment(lines, change.line, *change.licence)
+                edit_comment(lines, change.line, *change.licence, continued=not toml)
         except SpliceError as error:
             wanted = "remove it" if change.new is None else f"write {change.new!r}"
             failures.append(
@@ -173,30 +177,34 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
     return "".join(lines), failures
 
 
-def _remove(lines: list[str], change: Change, toml: bool) -> None:
-    current = lines[change.line - 1] if 1 <= change.line <= len(lines) else ""
-    body = current.split("#", 1)[0].strip().rstrip(",").strip()
-    literals = (
-        {change.old, f'"{change.old}"', f"'{change.old}'"} if toml else {change.old}
-    )
-    if body not in literals:
+def _remove(lines: list[str], change: Change, toml: bool, cfg: bool) -> None:
+    # A requirements file's line may continue over several physical ones.
+    last = change.line if toml else continued_until(lines, change.line)
+    current = join_continuations("".join(lines[change.line - 1 : last]))
+    if toml:
+        body = before_comment(current, toml=True).strip().rstrip(",").strip()
+        literals = {change.old, f'"{change.old}"', f"'{change.old}'"}
+    else:  # the requirement, then perhaps its options (--hash), then a comment
+        body = split_comment(current.rstrip("\r\n"))[0].strip()
+        options = body.removeprefix(change.old)
+        if options[:1].isspace() and options.lstrip().startswith("-"):
+            body = change.old
+        literals = {change.old}
+    if body in literals:
+        del lines[change.line - 1 : last]
+    elif toml:  # one of several elements on the line
+        remove_element(lines, change.line, change.old)
+    elif cfg:  # in the value on its key's line
+        remove_from_key_line(lines, change.line, change.old)
+    else:
         raise SpliceError("it does not stand alone on its line")
-    del lines[change.line - 1]
 
 
-def _verify(path: str, text: str) -> Finding | None:
-    """Re-read an edited file; an edit must never make it unreadable."""
-    try:
-        if path.endswith("pyproject.toml"):
-            sources = parse_pyproject(text, path)
-            broken = any(source.problems for source in sources)
-        elif path.endswith("setup.cfg"):
-            broken = any(source.problems for source in parse_setup_cfg(text, path))
-        else:
-            broken = not requirements_readable(text)
-    except InputError:
-        broken = True
-    if not broken:
+def _verify(path: str, text: str, old_text: str) -> Finding | None:
+    """Re-read an edited file; an edit must never make it unreadable (a file
+    that was so already, and blocks the sync, is not the edit's doing)."""
+    broken = _unreadable(path, text)
+    if not broken or _unreadable(path, old_text) >= broken:
         return None
     return Finding(
         "C012",
@@ -206,3 +214,15 @@ def _verify(path: str, text: str) -> Finding | None:
         "the rewritten file would not read back cleanly, so it was left as it was",
         "sync this file by hand and report the case to the accord developers",
     )
+
+
+def _unreadable(path: str, text: str) -> int:
+    """How many problems reading ``text`` as the file at ``path`` finds."""
+    try:
+        if path.endswith("pyproject.toml"):
+            return sum(len(s.problems) for s in parse_pyproject(text, path))
+        if path.endswith("setup.cfg"):
+            return sum(len(s.problems) for s in parse_setup_cfg(text, path))
+        return 0 if requirements_readable(text) else 1
+    except InputError:
+        return 1 << 30  # not even TOML any more
