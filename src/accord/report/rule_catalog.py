@@ -28,6 +28,7 @@ RULES: dict[str, str] = {
     "G018": "A licence comment not written '# Licence'",
     "G019": "No upper-constraints.txt: nothing is pinned",
     "G020": "A global list that lists no library",
+    "G021": "A pin outside a hold in accord.toml",
     # check: a project against the central files
     "C001": "A requirement entry or file that cannot be read",
     "C002": "A library not in the global list",

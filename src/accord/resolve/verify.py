@@ -46,10 +46,7 @@ def verify_constraints(
         ResolveRequest(
             request.python,
             request.requirements,
-            tuple(
-                f"{pin.line.requirement.name}=={pin.version}"
-                for pin in _pins_for(central, request.python)
-            ),
+            _constraints_for(central, request.python),
             request.preferences,
         )
         for request in build_requests(central, pythons, ())
@@ -158,6 +155,25 @@ def _failure_findings(
             )
         )
     return findings
+
+
+def _constraints_for(central: CentralRepo, python: str) -> tuple[str, ...]:
+    """The pins of ``python`` and the holds, as generate resolves under them:
+    what verify says is needed but unpinned is then a version the holds
+    allow. A hold a pin breaks is left out: G021 reports that pin, and the
+    rest of the list is still verified."""
+    pins = _pins_for(central, python)
+    broken = {
+        pin.name
+        for pin in pins
+        for hold in central.config.holds
+        if hold.name == pin.name and not hold.specifier.contains(pin.version, True)
+    }
+    return tuple(f"{pin.line.requirement.name}=={pin.version}" for pin in pins) + tuple(
+        f"{hold.name}{hold.specifier}"
+        for hold in central.config.holds
+        if hold.name not in broken
+    )
 
 
 def _pins_for(central: CentralRepo, python: str) -> list[Pin]:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING
 
 from packaging.specifiers import Specifier
 
 from accord.central import CentralRepo
-from accord.config import CONFIG_FILE
 from accord.findings import Finding, sort_findings
 from accord.licenses import LicenseAssessment, assess_license
 from accord.model.constraints import Pin
@@ -26,15 +24,13 @@ from accord.model.markers import (
 from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
+from accord.rules.holds import check_expired_holds, check_pins_outside_holds
 from accord.rules.pins_file import (
     PIN_LINE,
     check_global_list_not_empty,
     check_malformed_pins,
     check_pins_file_present,
 )
-
-if TYPE_CHECKING:
-    import datetime
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -360,29 +356,6 @@ def check_stale_pins(
             )
 
 
-def check_expired_holds(
-    repo: CentralRepo, today: datetime.date | None = None
-) -> Iterator[Finding]:
-    """G015: a hold past its expiry date: lift it or renew it."""
-    if not repo.config.holds:
-        return  # and datetime is not loaded: most repos hold nothing
-    if today is None:
-        import datetime
-
-        today = datetime.date.today()
-    for hold in repo.config.holds:
-        if hold.expired(today):
-            yield Finding(
-                "G015",
-                "warning",
-                CONFIG_FILE,
-                hold.line,
-                f"the hold keeping {hold.name}{hold.specifier} ({hold.reason}) "
-                f"expired on {hold.expires}",
-                "remove the hold and regenerate the pins, or set a later 'expires'",
-            )
-
-
 def _denylisted(repo: CentralRepo) -> frozenset[str]:
     return repo.denylist.names if repo.denylist is not None else frozenset()
 
@@ -403,6 +376,7 @@ RULES: tuple[Rule, ...] = (
     check_duplicate_projects,
     check_stale_pins,
     check_expired_holds,
+    check_pins_outside_holds,
     check_formatting,
 )
 
