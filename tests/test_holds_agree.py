@@ -110,3 +110,51 @@ def test_verify_reports_a_pin_outside_a_hold_as_validate_does(
     assert [(f["rule"], f["message"]) for f in found] == [
         ("V003", "gamma 1.0 is needed on Python 3.12 but not pinned")
     ]
+
+
+def test_a_hold_or_unpinned_name_no_library_has_is_g022(tmp_path: Path) -> None:
+    """'gama' in a hold or in unpinned is most likely a typo: the hold
+    keeps nothing back and gamma is not exempt. A name the pins carry (a
+    library only others need) is a real library; so are pip, setuptools
+    and wheel, unpinned by default."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": 'python-versions = ["3.12"]\n'
+            'unpinned = ["pip", "setuptools", "wheel",\n'  # line 2
+            '            "Gama"]\n'
+            "[[holds]]\n"
+            'name = "gama"\n'  # line 5
+            'specifier = "<2"\n'
+            'reason = "2.0 breaks us"\n'
+            "[[holds]]\n"
+            'name = "beta"\n'  # in the global list
+            'specifier = "<2"\n'
+            'reason = "2.0 breaks us"\n'
+            "[[holds]]\n"
+            'name = "delta"\n'  # pinned, though only beta needs it
+            'specifier = "<2"\n'
+            'reason = "2.0 breaks us"\n',
+            "global-requirements.txt": "beta  # MIT\n",
+            "upper-constraints.txt": "beta===1.0\ndelta===1.0\n",
+        },
+    )
+    found = [(f.rule, f.severity, f.path, f.line, f.message) for f in findings(repo)]
+    assert found == [
+        (
+            "G022",
+            "warning",
+            "accord.toml",
+            2,
+            "unpinned names gama, which is neither in the global list nor "
+            "pinned: a typo?",
+        ),
+        (
+            "G022",
+            "warning",
+            "accord.toml",
+            5,
+            "the hold keeping gama<2 names a library neither in the global list "
+            "nor pinned: a typo?",
+        ),
+    ]

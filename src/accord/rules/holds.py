@@ -1,5 +1,6 @@
-"""Rules about the holds in accord.toml (G015, G021): a hold is the team's
-decision to keep a library within a range, so the pins must keep to it."""
+"""Rules about the libraries accord.toml names (G015, G021, G022): a hold is
+the team's decision to keep a library within a range, so the pins must keep
+to it, and a hold or an ``unpinned`` entry must name a library there is."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from accord.central import CentralRepo
-from accord.config import CONFIG_FILE
+from accord.config import CONFIG_FILE, DEFAULT_CONFIG
 from accord.findings import Finding
 from accord.model.markers import platform_truth_table
 
@@ -69,4 +70,43 @@ def check_pins_outside_holds(repo: CentralRepo) -> Iterator[Finding]:
                 + describe_hold(hold),
                 "pin a version the hold allows (accord constraints generate "
                 "moves it), or lift the hold",
+            )
+
+
+def check_unknown_names(repo: CentralRepo) -> Iterator[Finding]:
+    """G022: a hold or an ``unpinned`` entry naming a library that is neither
+    in the global list nor pinned (nor denylisted): most likely a typo, so
+    the hold keeps nothing back and the library meant is not exempt. The
+    installers unpinned by default (pip, setuptools, wheel) are known."""
+    holds = repo.config.holds
+    line = repo.config.unpinned_line
+    if not holds and line is None:
+        return
+    known = set(repo.global_list.names())
+    if repo.constraints is not None:
+        known.update(repo.constraints.index)
+    if repo.denylist is not None:
+        known.update(repo.denylist.names)
+    unknown = sorted(repo.config.unpinned - DEFAULT_CONFIG.unpinned - known)
+    if line is not None and unknown:
+        yield Finding(
+            "G022",
+            "warning",
+            CONFIG_FILE,
+            line,
+            f"unpinned names {', '.join(unknown)}, which "
+            + ("is" if len(unknown) == 1 else "are")
+            + " neither in the global list nor pinned: a typo?",
+            "correct the name, or remove it from unpinned",
+        )
+    for hold in holds:
+        if hold.name not in known:
+            yield Finding(
+                "G022",
+                "warning",
+                CONFIG_FILE,
+                hold.line,
+                f"the hold keeping {hold.name}{hold.specifier} names a library "
+                "neither in the global list nor pinned: a typo?",
+                "correct the name, or remove the hold",
             )

@@ -24,7 +24,11 @@ from accord.model.markers import (
 from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
-from accord.rules.holds import check_expired_holds, check_pins_outside_holds
+from accord.rules.holds import (
+    check_expired_holds,
+    check_pins_outside_holds,
+    check_unknown_names,
+)
 from accord.rules.pins_file import (
     PIN_LINE,
     check_global_list_not_empty,
@@ -377,6 +381,7 @@ RULES: tuple[Rule, ...] = (
     check_stale_pins,
     check_expired_holds,
     check_pins_outside_holds,
+    check_unknown_names,
     check_formatting,
 )
 
