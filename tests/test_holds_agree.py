@@ -3,15 +3,19 @@ answer about a pin or a release a hold refuses, and name the hold."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from accord.central import load_central_repo
+from accord.cli import main
 from accord.findings import Finding
 from accord.rules.validate import validate
 
 from .test_constraints_generate import generate, make_repo, verify, wheelhouse
+from .wheelhouse import make_wheel
 
 __all__ = ["wheelhouse"]  # the fixture, used by name
 
@@ -158,3 +162,42 @@ def test_a_hold_or_unpinned_name_no_library_has_is_g022(tmp_path: Path) -> None:
             "nor pinned: a typo?",
         ),
     ]
+
+
+def bump(
+    repo: Path, capsys: pytest.CaptureFixture[str], *names: str
+) -> tuple[int, dict[str, Any]]:
+    code = main(
+        ["constraints", "bump", "--requirements", str(repo), "--format", "json", *names]
+    )
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("names", "release"),
+    [
+        pytest.param(["gamma==2.0"], "gamma==2.0", id="the-held-release"),
+        pytest.param(["beta==2.0"], "beta==2.0", id="a-release-needing-it"),
+    ],
+)
+def test_a_bump_the_hold_refuses_names_the_hold(
+    tmp_path: Path,
+    wheelhouse: Path,
+    capsys: pytest.CaptureFixture[str],
+    names: list[str],
+    release: str,
+) -> None:
+    """uv's own words ('all versions of beta depend on gamma<2') never say
+    where gamma<2 comes from: the failure names the hold, its line in
+    accord.toml and its reason, and nothing is written."""
+    make_wheel(wheelhouse, "beta", "2.0", ["gamma>=2"])
+    repo = make_repo(tmp_path, wheelhouse, GAMMA_HOLD, pins="", pythons='["3.12"]')
+    assert generate(repo, capsys)[0] == 0
+    pins = (repo / "upper-constraints.txt").read_text()
+    code, document = bump(repo, capsys, *names)
+    assert code == 1, document
+    (failure,) = document["failures"]
+    assert failure["reason"].startswith(
+        "refused by the hold keeping gamma<2 (accord.toml:11: 2.0 breaks us): "
+    ), failure["reason"]
+    assert (repo / "upper-constraints.txt").read_text() == pins

@@ -18,6 +18,7 @@ from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
 from accord.resolve.failures import direct_groups, group_failures
 from accord.resolve.generate import build_requests, excluded_names, resolve_all
+from accord.resolve.held import hold_constraint
 from accord.resolve.merge import sort_pythons
 from accord.resolve.pythons import on_pythons
 from accord.resolve.request import ResolveOutcome, Resolver, ResolveRequest
@@ -169,11 +170,13 @@ def _constraints_for(central: CentralRepo, python: str) -> tuple[str, ...]:
         for hold in central.config.holds
         if hold.name == pin.name and not hold.specifier.contains(pin.version, True)
     }
-    return tuple(f"{pin.line.requirement.name}=={pin.version}" for pin in pins) + tuple(
-        f"{hold.name}{hold.specifier}"
+    held = tuple(
+        hold_constraint(hold)
         for hold in central.config.holds
         if hold.name not in broken
     )
+    exact = tuple(f"{pin.line.requirement.name}=={pin.version}" for pin in pins)
+    return exact + held
 
 
 def _pins_for(central: CentralRepo, python: str) -> list[Pin]:
