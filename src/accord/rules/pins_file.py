@@ -1,6 +1,7 @@
 """Rules that the central lists are there and well formed: the pins file
 present with exact pins only (G019, G011), the global list listing a
-library (G020)."""
+library (G020), no old blacklist.txt left unread beside denylist.txt
+(G023)."""
 
 from __future__ import annotations
 
@@ -98,4 +99,30 @@ def check_global_list_not_empty(repo: CentralRepo) -> Iterator[Finding]:
         f"{GLOBAL_REQUIREMENTS} lists no library, so no project may depend on anything",
         "list each library the projects may use, one a line with its licence "
         "comment (e.g. 'six  # MIT')",
+    )
+
+
+def check_unread_denylist(repo: CentralRepo) -> Iterator[Finding]:
+    """G023: blacklist.txt beside denylist.txt, its new name (OpenStack
+    renamed it): only denylist.txt is read, as OpenStack's tools read it, so
+    a name only blacklist.txt has is not denied."""
+    old, denylist = repo.unread_denylist, repo.denylist
+    if old is None or denylist is None:
+        return
+    left = sorted(
+        {line.requirement.name for line in old.file.requirements()
+         if line.name not in denylist.names},
+        key=str.lower,
+    )  # fmt: skip
+    names = ""
+    if left:
+        listed = ", ".join(left)
+        names = f"; {old.path} names {listed}, which {denylist.path} does not"
+    yield Finding(
+        "G023",
+        "warning",
+        old.path,
+        None,
+        f"{old.path} is not read: {denylist.path}, its new name, is{names}",
+        f"move what {denylist.path} should deny into it, and delete {old.path}",
     )

@@ -34,6 +34,7 @@ from accord.rules.pins_file import (
     check_global_list_not_empty,
     check_malformed_pins,
     check_pins_file_present,
+    check_unread_denylist,
 )
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
@@ -376,6 +377,7 @@ RULES: tuple[Rule, ...] = (
     check_malformed_pins,
     check_pins_file_present,
     check_global_list_not_empty,
+    check_unread_denylist,
     check_duplicate_pins,
     check_duplicate_projects,
     check_stale_pins,
