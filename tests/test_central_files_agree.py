@@ -11,6 +11,10 @@ from accord.central import load_central_repo
 from accord.findings import Finding
 from accord.rules.validate import validate
 
+from .test_constraints_generate import generate, make_repo, verify, wheelhouse
+
+__all__ = ["wheelhouse"]  # the fixture, used by name
+
 
 def write_repo(tmp_path: Path, **files: str) -> Path:
     repo = tmp_path / "repo"
@@ -71,3 +75,28 @@ def test_a_blacklist_alone_is_read(tmp_path: Path) -> None:
     repo = write_repo(tmp_path, **BASE, **{"blacklist.txt": "flake8\n"})
     assert findings(repo) == []
     assert load_central_repo(repo).denylist.path == "blacklist.txt"  # type: ignore[union-attr]
+
+
+URL_ENTRY = "arch @ https://example.org/arch-1.0.tar.gz  # MIT\n"
+
+
+def test_a_url_entry_gets_one_answer_from_validate_and_verify(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A direct reference is never resolved, so a pin would not help:
+    validate asks, as verify does (V006), for the library by name."""
+    repo = make_repo(tmp_path, wheelhouse, pins="", pythons='["3.12"]')
+    assert generate(repo, capsys)[0] == 0
+    with (repo / "global-requirements.txt").open("a") as handle:
+        handle.write(URL_ENTRY)  # line 9
+    from_validate = [f._asdict() for f in findings(repo)]
+    code, from_verify = verify(repo, capsys)
+    assert code == 1
+    assert from_validate == from_verify
+    (finding,) = from_verify
+    assert (finding["rule"], finding["path"], finding["line"]) == (
+        "V006",
+        "global-requirements.txt",
+        9,
+    )
+    assert str(finding["fix"]).startswith("list the library by name")

@@ -23,6 +23,7 @@ from accord.model.markers import (
 )
 from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
+from accord.rules.direct_refs import check_direct_references
 from accord.rules.formatting import check_formatting
 from accord.rules.holds import (
     check_expired_holds,
@@ -235,8 +236,8 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
     platform = repo.config.platform
     pins_by_name = constraints.index
     for entry in repo.global_list.entries:
-        if entry.name in exempt:
-            continue
+        if entry.name in exempt or entry.requirement.url is not None:
+            continue  # a direct reference is never pinned: V006 says so
         pins = pins_by_name.get(entry.name, ())
         if any(pin.marker is None for pin in pins):
             continue  # pinned everywhere
@@ -373,6 +374,7 @@ RULES: tuple[Rule, ...] = (
     check_minimum_policy,
     check_pins_allowed,
     check_unpinned_entries,
+    check_direct_references,
     check_denylisted_pins,
     check_malformed_pins,
     check_pins_file_present,
