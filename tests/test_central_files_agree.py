@@ -100,3 +100,45 @@ def test_a_url_entry_gets_one_answer_from_validate_and_verify(
         9,
     )
     assert str(finding["fix"]).startswith("list the library by name")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "duplicate"),
+    [
+        pytest.param("foo[a]>=1", "foo[b]>=1", False, id="other-extras"),
+        pytest.param("foo>=1", "foo[a]>=1", False, id="extras-and-none"),
+        pytest.param("foo[a,b]>=1", "Foo[B,a]>=1", True, id="the-same-extras"),
+        pytest.param("foo>=1", "foo>=1", True, id="the-same-line"),
+    ],
+)
+def test_g002_and_c008_agree_on_a_library_listed_with_other_extras(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    first: str,
+    second: str,
+    duplicate: bool,
+) -> None:
+    """pip and uv install foo[a] and foo[b] as foo with both extras, and
+    OpenStack's duplicate check compares the extras too: not a duplicate in
+    the global list (G002) nor in a project (C008); the same extras are."""
+    import json
+
+    from accord.cli import main
+
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": 'lower-bounds = "central"\n',
+            "global-requirements.txt": f"{first}  # MIT\n{second}  # MIT\n",
+            "upper-constraints.txt": "foo===1.0\n",
+        },
+    )
+    assert [f.rule for f in findings(repo) if f.rule == "G002"] == (
+        ["G002"] if duplicate else []
+    )
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(f"{first}\n{second}\n")
+    main(["check", str(project), "--requirements", str(repo), "--format", "json"])
+    rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert [rule for rule in rules if rule == "C008"] == (["C008"] if duplicate else [])

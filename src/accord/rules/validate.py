@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import combinations
 
 from packaging.specifiers import Specifier
+from packaging.utils import canonicalize_name
 
 from accord.central import CentralRepo
 from accord.findings import Finding, sort_findings
@@ -63,7 +64,10 @@ _NAME_LINE = "write one library name a line (a PEP 508 name)"
 
 
 def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
-    """G002: the same library (canonical name) with the same marker twice."""
+    """G002: the same library (canonical name) with the same extras and the
+    same marker twice. Other extras are not a duplicate, as C008 has it:
+    pip and uv install ``foo[a]`` and ``foo[b]`` as foo with both, and
+    OpenStack's duplicate check compares the extras too."""
     # validate reads every line, so the whole-file index, built once, is
     # cheaper than asking for each name's lines in turn.
     several = [item for item in repo.global_list.index.items() if len(item[1]) > 1]
@@ -71,7 +75,7 @@ def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
     for _, entries in sorted(several):  # most libraries have one line: no pair
         reported: set[int] = set()
         for first, second in combinations(entries, 2):
-            if second.lineno in reported:
+            if second.lineno in reported or _extras(first) != _extras(second):
                 continue
             if markers_equivalent(
                 first.requirement.marker, second.requirement.marker, pythons
@@ -86,6 +90,10 @@ def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
                     f"{first.lineno}) with the same marker",
                     "merge the two lines into one entry",
                 )
+
+
+def _extras(entry: GlobalEntry) -> frozenset[str]:
+    return frozenset(canonicalize_name(e) for e in entry.requirement.extras)
 
 
 def check_licences(repo: CentralRepo) -> Iterator[Finding]:
