@@ -24,7 +24,6 @@ from accord.model.markers import (
 )
 from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
-from accord.rules.direct_refs import check_direct_references
 from accord.rules.formatting import check_formatting
 from accord.rules.holds import (
     check_expired_holds,
@@ -33,6 +32,7 @@ from accord.rules.holds import (
 )
 from accord.rules.pins_file import (
     PIN_LINE,
+    check_direct_references,
     check_global_list_not_empty,
     check_malformed_pins,
     check_pins_file_present,
