@@ -140,10 +140,14 @@ def test_a_hold_or_unpinned_name_no_library_has_is_g022(tmp_path: Path) -> None:
             'specifier = "<2"\n'
             'reason = "2.0 breaks us"\n',
             "global-requirements.txt": "beta  # MIT\n",
-            "upper-constraints.txt": "beta===1.0\ndelta===1.0\n",
+            "upper-constraints.txt": "beta===1.0\ndelta===1.0\ngamma===1.0\n",
         },
     )
     found = [(f.rule, f.severity, f.path, f.line, f.message) for f in findings(repo)]
+    assert [f.fix for f in findings(repo)] == [
+        "correct the name (did you mean gamma?), or remove it from unpinned",
+        "correct the name (did you mean gamma?), or remove the hold",
+    ]
     assert found == [
         (
             "G022",

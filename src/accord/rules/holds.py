@@ -4,7 +4,7 @@ to it, and a hold or an ``unpinned`` entry must name a library there is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from accord.central import CentralRepo
@@ -97,7 +97,7 @@ def check_unknown_names(repo: CentralRepo) -> Iterator[Finding]:
             f"unpinned names {', '.join(unknown)}, which "
             + ("is" if len(unknown) == 1 else "are")
             + " neither in the global list nor pinned: a typo?",
-            "correct the name, or remove it from unpinned",
+            _correct(unknown, known, "remove it from unpinned"),
         )
     for hold in holds:
         if hold.name not in known:
@@ -108,5 +108,19 @@ def check_unknown_names(repo: CentralRepo) -> Iterator[Finding]:
                 hold.line,
                 f"the hold keeping {hold.name}{hold.specifier} names a library "
                 "neither in the global list nor pinned: a typo?",
-                "correct the name, or remove the hold",
+                _correct([hold.name], known, "remove the hold"),
             )
+
+
+def _correct(names: Sequence[str], known: Collection[str], otherwise: str) -> str:
+    """The fix: the names meant, where a known one is close."""
+    import difflib
+
+    meant = [
+        close[0]
+        for name in names
+        if (close := difflib.get_close_matches(name, sorted(known), n=1))
+    ]
+    if not meant:
+        return f"correct the name, or {otherwise}"
+    return f"correct the name (did you mean {', '.join(meant)}?), or {otherwise}"
