@@ -324,7 +324,9 @@ def test_expired_hold_is_reported(
                 'specifier = "<4"\n'
                 'reason = "later"\n'
                 "expires = 2999-01-01\n"
-            )
+            ),
+            # idna is pinned as what requests needs: the hold names a library.
+            "upper-constraints.txt": "idna===3.10\nrequests===2.32.5\n",
         },
     )
     code, out, _ = run(["validate", str(repo), "--format", "json"], capsys)

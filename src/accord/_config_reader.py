@@ -29,6 +29,11 @@ class Reader:
             message, path=self.path, line=_key_line(self.text, key), hint=hint
         )
 
+    def key_line(self, key: str) -> int | None:
+        """The line of the top-level key ``key`` (also when its value, an
+        array, goes on over several lines)."""
+        return key_path_line(self.text, (key,)) or _key_line(self.text, key)
+
     def fail_at(
         self, key_path: tuple[str, ...], message: str, hint: str | None = None
     ) -> ConfigError:

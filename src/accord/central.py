@@ -36,6 +36,9 @@ class CentralRepo(NamedTuple):
     projects: ProjectList | None
     backports: NameList | None
     commit: str | None = None  # read from this git commit, not the work tree
+    # blacklist.txt beside denylist.txt (its new name): not read (validate
+    # reports it); looked for in the work tree only.
+    unread_denylist: NameList | None = None
 
 
 def load_central_repo(root: Path, commit: str | None = None) -> CentralRepo:
@@ -79,12 +82,16 @@ def load_central_repo(root: Path, commit: str | None = None) -> CentralRepo:
     config = DEFAULT_CONFIG if config_text is None else parse_config(config_text)
     global_list = parse_global_list(global_text, GLOBAL_REQUIREMENTS)
     constraints_text = optional(UPPER_CONSTRAINTS)
-    denylist = None
+    denylist = unread_denylist = None
     for name in DENYLISTS:
         text = optional(name)
         if text is not None:
             denylist = parse_name_list(text, name)
             break
+    if denylist is not None and denylist.path == DENYLISTS[0] and commit is None:
+        old_text = optional(DENYLISTS[1])
+        if old_text is not None:
+            unread_denylist = parse_name_list(old_text, DENYLISTS[1])
     projects_text = optional(PROJECTS)
     backports_text = optional(BACKPORTS)
     return CentralRepo(
@@ -102,4 +109,5 @@ def load_central_repo(root: Path, commit: str | None = None) -> CentralRepo:
         if backports_text is None
         else parse_name_list(backports_text, BACKPORTS),
         commit=commit,
+        unread_denylist=unread_denylist,
     )

@@ -69,6 +69,8 @@ class Config(NamedTuple):
     required_build_backend: str | None = None
     # [policy]: stable branches and the release cooldown; None: the defaults.
     policy_settings: "Policy | None" = None
+    # The line of ``unpinned`` in accord.toml; None: not written (the default).
+    unpinned_line: int | None = None
 
     @property
     def policy(self) -> "Policy":
@@ -165,10 +167,12 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
             data["lower-bounds"], "lower-bounds", LOWER_BOUND_POLICIES
         )
     unpinned = config.unpinned
+    unpinned_line = None
     if "unpinned" in data:
         unpinned = frozenset(
             canonicalize_name(n) for n in reader.strings(data["unpinned"], "unpinned")
         )
+        unpinned_line = reader.key_line("unpinned")
     licenses = config.licenses
     if "licenses" in data:
         licenses = reader.licenses(data["licenses"], licenses)
@@ -214,6 +218,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         own_libraries,
         required_build_backend,
         policy,
+        unpinned_line,
     )
 
 

@@ -28,6 +28,9 @@ RULES: dict[str, str] = {
     "G018": "A licence comment not written '# Licence'",
     "G019": "No upper-constraints.txt: nothing is pinned",
     "G020": "A global list that lists no library",
+    "G021": "A pin outside a hold in accord.toml",
+    "G022": "A hold or unpinned entry naming no library the central files know",
+    "G023": "A blacklist.txt beside denylist.txt, not read",
     # check: a project against the central files
     "C001": "A requirement entry or file that cannot be read",
     "C002": "A library not in the global list",

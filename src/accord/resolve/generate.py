@@ -19,6 +19,7 @@ from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
 from accord.model.requirements_file import BlankLine, CommentLine
 from accord.resolve.failures import FailureGroup, direct_groups, group_failures
+from accord.resolve.held import blame_holds, hold_constraint
 from accord.resolve.merge import MergedLine, ResolvedPin, merge_pins, sort_pythons
 from accord.resolve.request import ResolveOutcome, Resolver, ResolveRequest
 
@@ -69,7 +70,7 @@ def build_requests(
         for entry in central.global_list.entries
         if entry.name not in excluded and entry.requirement.url is None
     )  # a direct reference is never resolved: see direct_groups
-    constraints = tuple(f"{hold.name}{hold.specifier}" for hold in holds)
+    constraints = tuple(hold_constraint(hold) for hold in holds)
     constraints += tuple(limits)  # e.g. a vulnerability fix's series
     requests = []
     for python in pythons:
@@ -190,6 +191,9 @@ def generate(
     )
     outcomes = resolve_all(requests, resolver, jobs, on_outcome, together)
     failed = [o.failure for o in outcomes if o.failure is not None]
+    if failed and holds:
+        by_python = {request.python: request for request in requests}
+        failed = blame_holds(holds, failed, by_python, resolver)
     if strict:
         from accord.resolve.exact import blame_pins
 

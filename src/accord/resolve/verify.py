@@ -16,8 +16,9 @@ from accord.index.client import IndexClient
 from accord.index.model import ProjectPage
 from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
-from accord.resolve.failures import direct_groups, group_failures
+from accord.resolve.failures import group_failures
 from accord.resolve.generate import build_requests, excluded_names, resolve_all
+from accord.resolve.held import hold_constraint
 from accord.resolve.merge import sort_pythons
 from accord.resolve.pythons import on_pythons
 from accord.resolve.request import ResolveOutcome, Resolver, ResolveRequest
@@ -46,22 +47,19 @@ def verify_constraints(
         ResolveRequest(
             request.python,
             request.requirements,
-            tuple(
-                f"{pin.line.requirement.name}=={pin.version}"
-                for pin in _pins_for(central, request.python)
-            ),
+            _constraints_for(central, request.python),
             request.preferences,
         )
         for request in build_requests(central, pythons, ())
     ]
     outcomes = resolve_all(requests, resolver, jobs, on_outcome)
-    # validate's pin rules, and the global-list lines that could not be
-    # read (what they name is not verified).
+    # validate's pin rules, the global-list lines that could not be read
+    # (what they name is not verified) and the entries never resolved.
     findings = [
         f
         for f in validate(central)
         if f.path == constraints.path
-        or (f.rule == "G001" and f.path == central.global_list.path)
+        or (f.rule in ("G001", "V006") and f.path == central.global_list.path)
     ]
     findings += _failure_findings(central, pythons, outcomes)
     excluded = excluded_names(central)
@@ -130,21 +128,10 @@ def _unpinned_message(
 def _failure_findings(
     central: CentralRepo, run: Sequence[str], outcomes: Sequence[ResolveOutcome]
 ) -> list[Finding]:
-    """V002 once per cause, at the global-list line of the library at fault;
-    V006 for each global-list entry that is a direct reference."""
+    """V002 once per cause, at the global-list line of the library at fault
+    (a direct reference, never resolved, is validate's V006)."""
     failures = [o.failure for o in outcomes if o.failure is not None]
-    findings = [
-        Finding(
-            "V006",
-            "error",
-            group.path or central.global_list.path,
-            group.line,
-            group.reason,
-            "list the library by name (with static metadata in accord.toml for "
-            "an sdist-only package)",
-        )
-        for group in direct_groups(central, run)
-    ]
+    findings = []
     for group in group_failures(central, failures):
         findings.append(
             Finding(
@@ -158,6 +145,27 @@ def _failure_findings(
             )
         )
     return findings
+
+
+def _constraints_for(central: CentralRepo, python: str) -> tuple[str, ...]:
+    """The pins of ``python`` and the holds, as generate resolves under them:
+    what verify says is needed but unpinned is then a version the holds
+    allow. A hold a pin breaks is left out: G021 reports that pin, and the
+    rest of the list is still verified."""
+    pins = _pins_for(central, python)
+    broken = {
+        pin.name
+        for pin in pins
+        for hold in central.config.holds
+        if hold.name == pin.name and not hold.specifier.contains(pin.version, True)
+    }
+    held = tuple(
+        hold_constraint(hold)
+        for hold in central.config.holds
+        if hold.name not in broken
+    )
+    exact = tuple(f"{pin.line.requirement.name}=={pin.version}" for pin in pins)
+    return exact + held
 
 
 def _pins_for(central: CentralRepo, python: str) -> list[Pin]:

@@ -1,6 +1,7 @@
 """Rules that the central lists are there and well formed: the pins file
 present with exact pins only (G019, G011), the global list listing a
-library (G020)."""
+library (G020) by name (V006), no old blacklist.txt left unread beside
+denylist.txt (G023)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,60 @@ def check_global_list_not_empty(repo: CentralRepo) -> Iterator[Finding]:
         "list each library the projects may use, one a line with its licence "
         "comment (e.g. 'six  # MIT')",
     )
+
+
+def check_unread_denylist(repo: CentralRepo) -> Iterator[Finding]:
+    """G023: blacklist.txt beside denylist.txt, its new name (OpenStack
+    renamed it): only denylist.txt is read, as OpenStack's tools read it, so
+    a name only blacklist.txt has is not denied."""
+    old, denylist = repo.unread_denylist, repo.denylist
+    if old is None or denylist is None:
+        return
+    left = sorted(
+        {line.requirement.name for line in old.file.requirements()
+         if line.name not in denylist.names},
+        key=str.lower,
+    )  # fmt: skip
+    names = ""
+    if left:
+        listed = ", ".join(left)
+        names = f"; {old.path} names {listed}, which {denylist.path} does not"
+    yield Finding(
+        "G023",
+        "warning",
+        old.path,
+        None,
+        f"{old.path} is not read: {denylist.path}, its new name, is{names}",
+        f"move what {denylist.path} should deny into it, and delete {old.path}",
+    )
+
+
+DIRECT_FIX = (
+    "list the library by name (with static metadata in accord.toml for an "
+    "sdist-only package)"
+)
+
+
+def check_direct_references(repo: CentralRepo) -> Iterator[Finding]:
+    """V006: a global-list entry that is a direct reference (``name @ URL``).
+
+    accord never resolves one (see :mod:`accord.resolve.direct`), so no pin
+    can be generated or verified for it: validate and constraints verify
+    both report it with this one finding, asking for the library by name.
+    """
+    global_list = repo.global_list
+    for entry in global_list.entries:
+        if entry.requirement.url is None:
+            continue  # most lists name none: nothing more is loaded
+        from accord.resolve.direct import direct_reference, refusal
+
+        kind = direct_reference(entry.requirement)
+        if kind is not None:
+            yield Finding(
+                "V006",
+                "error",
+                global_list.path,
+                entry.lineno,
+                refusal(entry.line.content, kind),
+                DIRECT_FIX,
+            )

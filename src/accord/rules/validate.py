@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING
 
 from packaging.specifiers import Specifier
+from packaging.utils import canonicalize_name
 
 from accord.central import CentralRepo
-from accord.config import CONFIG_FILE
 from accord.findings import Finding, sort_findings
 from accord.licenses import LicenseAssessment, assess_license
 from accord.model.constraints import Pin
@@ -26,15 +25,19 @@ from accord.model.markers import (
 from accord.model.name_lists import entry_key
 from accord.model.requirements_file import RequirementsFile
 from accord.rules.formatting import check_formatting
+from accord.rules.holds import (
+    check_expired_holds,
+    check_pins_outside_holds,
+    check_unknown_names,
+)
 from accord.rules.pins_file import (
     PIN_LINE,
+    check_direct_references,
     check_global_list_not_empty,
     check_malformed_pins,
     check_pins_file_present,
+    check_unread_denylist,
 )
-
-if TYPE_CHECKING:
-    import datetime
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -61,7 +64,10 @@ _NAME_LINE = "write one library name a line (a PEP 508 name)"
 
 
 def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
-    """G002: the same library (canonical name) with the same marker twice."""
+    """G002: the same library (canonical name) with the same extras and the
+    same marker twice. Other extras are not a duplicate, as C008 has it:
+    pip and uv install ``foo[a]`` and ``foo[b]`` as foo with both, and
+    OpenStack's duplicate check compares the extras too."""
     # validate reads every line, so the whole-file index, built once, is
     # cheaper than asking for each name's lines in turn.
     several = [item for item in repo.global_list.index.items() if len(item[1]) > 1]
@@ -69,7 +75,7 @@ def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
     for _, entries in sorted(several):  # most libraries have one line: no pair
         reported: set[int] = set()
         for first, second in combinations(entries, 2):
-            if second.lineno in reported:
+            if second.lineno in reported or _extras(first) != _extras(second):
                 continue
             if markers_equivalent(
                 first.requirement.marker, second.requirement.marker, pythons
@@ -84,6 +90,10 @@ def check_duplicate_entries(repo: CentralRepo) -> Iterator[Finding]:
                     f"{first.lineno}) with the same marker",
                     "merge the two lines into one entry",
                 )
+
+
+def _extras(entry: GlobalEntry) -> frozenset[str]:
+    return frozenset(canonicalize_name(e) for e in entry.requirement.extras)
 
 
 def check_licences(repo: CentralRepo) -> Iterator[Finding]:
@@ -234,8 +244,8 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
     platform = repo.config.platform
     pins_by_name = constraints.index
     for entry in repo.global_list.entries:
-        if entry.name in exempt:
-            continue
+        if entry.name in exempt or entry.requirement.url is not None:
+            continue  # a direct reference is never pinned: V006 says so
         pins = pins_by_name.get(entry.name, ())
         if any(pin.marker is None for pin in pins):
             continue  # pinned everywhere
@@ -360,29 +370,6 @@ def check_stale_pins(
             )
 
 
-def check_expired_holds(
-    repo: CentralRepo, today: datetime.date | None = None
-) -> Iterator[Finding]:
-    """G015: a hold past its expiry date: lift it or renew it."""
-    if not repo.config.holds:
-        return  # and datetime is not loaded: most repos hold nothing
-    if today is None:
-        import datetime
-
-        today = datetime.date.today()
-    for hold in repo.config.holds:
-        if hold.expired(today):
-            yield Finding(
-                "G015",
-                "warning",
-                CONFIG_FILE,
-                hold.line,
-                f"the hold keeping {hold.name}{hold.specifier} ({hold.reason}) "
-                f"expired on {hold.expires}",
-                "remove the hold and regenerate the pins, or set a later 'expires'",
-            )
-
-
 def _denylisted(repo: CentralRepo) -> frozenset[str]:
     return repo.denylist.names if repo.denylist is not None else frozenset()
 
@@ -395,14 +382,18 @@ RULES: tuple[Rule, ...] = (
     check_minimum_policy,
     check_pins_allowed,
     check_unpinned_entries,
+    check_direct_references,
     check_denylisted_pins,
     check_malformed_pins,
     check_pins_file_present,
     check_global_list_not_empty,
+    check_unread_denylist,
     check_duplicate_pins,
     check_duplicate_projects,
     check_stale_pins,
     check_expired_holds,
+    check_pins_outside_holds,
+    check_unknown_names,
     check_formatting,
 )
 
