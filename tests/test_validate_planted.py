@@ -7,21 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from accord.central import load_central_repo
-from accord.findings import Finding
-from accord.rules.validate import validate
-
-
-def write_repo(tmp_path: Path, **files: str) -> Path:
-    repo = tmp_path / "requirements"
-    repo.mkdir()
-    for name, content in files.items():
-        (repo / name).write_bytes(content.encode())
-    return repo
-
-
-def findings(repo: Path) -> list[Finding]:
-    return validate(load_central_repo(repo))
+from .test_validate_rules import findings, write_repo
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from accord.central import load_central_repo
+from accord.findings import Finding
 from accord.rules.validate import validate
 
 
@@ -16,6 +17,11 @@ def write_repo(tmp_path: Path, **files: str) -> Path:
     for name, content in files.items():
         (repo / name).write_bytes(content.encode())
     return repo
+
+
+def findings(repo: Path) -> list[Finding]:
+    """What validate finds in the requirements repo ``repo``."""
+    return validate(load_central_repo(repo))
 
 
 def rules_at(repo: Path) -> list[tuple[str, str, int | None]]:
