@@ -23,6 +23,7 @@ from packaging.utils import NormalizedName
 from accord.config import Config, leaves_root
 from accord.errors import InputError
 from accord.files import read_inside
+from accord.model._lines import BOM
 from accord.model.requirements_file import (
     OptionLine,
     RequirementsFile,
@@ -43,7 +44,7 @@ _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 MAX_INCLUDE_DEPTH = 100
 # A line that may be an option such as -r (which who-uses must follow). The
 # patterns here are compiled by re when who-uses first asks, not by a check.
-_OPTION_LINE = r"(?m)^\s*-"
+_OPTION_LINE = r"(?m)^\ufeff?\s*-"  # (a byte-order mark may come first)
 # The errors for which Path.exists() answers False rather than raising.
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 _WIN_ABSENT = frozenset({21, 123, 1921})  # not ready, invalid name, cannot resolve
@@ -218,13 +219,21 @@ class _Loader:
         found = self.lstat(relative)
         return found is not None and stat.S_ISLNK(found.st_mode)
 
-    def read(self, relative: str) -> str:
+    def read(self, relative: str, bom: bool = False) -> str:
+        """``relative``'s text; ``bom``: a requirements file, which may start
+        with a UTF-8 byte-order mark (pip reads past it; it stays in the
+        text, so sync writes it back)."""
         display = _join(self.place, relative)
         if self.base is None:
             with contextlib.suppress(OSError, RuntimeError):  # inside() says why
                 self.base = self.root.resolve()
         text = read_inside(
-            self.root, relative, display, resolved_root=self.base, links=self.is_link
+            self.root,
+            relative,
+            display,
+            resolved_root=self.base,
+            links=self.is_link,
+            bom=bom,
         )
         self.texts[relative] = text
         return text
@@ -238,6 +247,12 @@ class _Loader:
                 target = _resolve_include(source.path, named)
                 if target is not None:
                     self.read_requirements(target, (source.path, line or 1), "file:")
+                    if self.texts.get(target, "").startswith(BOM):
+                        message = f"file: {named}: starts with a UTF-8 byte-order "
+                        message += "mark, which setuptools reads as part of its "
+                        message += "first requirement (pip skips it); save it as "
+                        message += "UTF-8 without a BOM"
+                        self.problems.append(SourceProblem(source.path, line, message))
                     continue
                 message = f"file: {named}: outside the project, so accord does not "
                 message += "read it (nor does setuptools)"
@@ -280,7 +295,7 @@ class _Loader:
                     )
                 )
                 continue
-            text = self.read(relative)
+            text = self.read(relative, bom=True)
             if not self.may_name(text) and re.search(_OPTION_LINE, text) is None:
                 continue  # names nothing wanted, and includes no other file
             file = parse_requirements_file(text, relative)

@@ -18,7 +18,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier
 from packaging.utils import NormalizedName, canonicalize_name
 
-from accord.model._lines import join_continuations, logical_lines, split_comment
+from accord.model._lines import (
+    BOM,
+    join_continuations,
+    logical_lines,
+    split_comment,
+)
 
 # A per-requirement option (``--hash=...``, ``--config-settings``) after the
 # requirement on the same line: found by the whitespace just before it (a
@@ -112,10 +117,13 @@ class RequirementsFile(NamedTuple):
 
     path: str
     lines: tuple[Line, ...]
+    # A UTF-8 byte-order mark before the first line ("\ufeff"), which pip
+    # reads past: not part of that line, but kept in the text.
+    bom: str = ""
 
     @property
     def text(self) -> str:
-        return "".join(line.text + line.ending for line in self.lines)
+        return self.bom + "".join(line.text + line.ending for line in self.lines)
 
     def requirements(self) -> Iterator[RequirementLine]:
         for line in self.lines:
@@ -136,8 +144,12 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
     """Read requirements-format ``text``; ``path`` is only remembered.
 
     A line written many times is parsed once (parsing a requirement is the
-    costly part), and the copies only get their own number and ending.
+    costly part), and the copies only get their own number and ending. A
+    byte-order mark at the start is not part of the first line (pip skips
+    it); the file keeps it.
     """
+    bom = BOM if text.startswith(BOM) else ""
+    text = text[len(bom) :]
     parsed: dict[str, Line] = {}
     lines: list[Line] = []
     for lineno, raw, ending in logical_lines(text):
@@ -147,14 +159,14 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
             lines.append(known)
         else:
             lines.append(_moved(known, lineno, ending))
-    return RequirementsFile(path, tuple(lines))
+    return RequirementsFile(path, tuple(lines), bom)
 
 
 def requirements_readable(text: str) -> bool:
     """Whether every line of requirements-format ``text`` reads (no
     :class:`InvalidLine`), each distinct line parsed once."""
     seen: set[str] = set()
-    for lineno, raw, _ in logical_lines(text):
+    for lineno, raw, _ in logical_lines(text.removeprefix(BOM)):
         if raw not in seen:
             seen.add(raw)
             if isinstance(parse_line(lineno, raw), InvalidLine):

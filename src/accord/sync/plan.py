@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
-from accord.model._lines import continued_until, join_continuations, split_comment
+from accord.model._lines import (
+    BOM,
+    continued_until,
+    join_continuations,
+    split_comment,
+)
 from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
@@ -152,7 +157,9 @@ def _change_for(
 def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:
     toml, cfg = path.endswith(".toml"), path.endswith("setup.cfg")
     failures: list[Finding] = []
-    lines = split_lines(text)  # once: a file may have thousands of edits
+    # A byte-order mark is not part of the first line: kept where it is.
+    bom = BOM if text.startswith(BOM) else ""
+    lines = split_lines(text[len(bom) :])  # once: a file may have many edits
     # Bottom-up, so removing a line does not move the lines still to edit.
     for change in sorted(changes, key=lambda c: c.line, reverse=True):
         try:
@@ -174,7 +181,7 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
                     f"{wanted} by hand",
                 )
             )
-    return "".join(lines), failures
+    return bom + "".join(lines), failures
 
 
 def _remove(lines: list[str], change: Change, toml: bool, cfg: bool) -> None:
