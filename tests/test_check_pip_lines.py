@@ -142,3 +142,66 @@ def test_a_bom_in_a_file_setuptools_reads_is_reported_where_it_is_named(
     assert code == 1
     assert found(report) == {("C001", "setup.cfg", 5)}
     assert "byte-order mark" in report["findings"][0]["message"]
+
+
+# -- lines that install a path or URL, naming no library ------------------
+
+ARTEFACTS = [
+    ".",
+    "./sub",
+    "../lib",
+    "./sub[extra]",
+    "dist/pkg-1.0-py3-none-any.whl",
+    "pkg-1.0-py3-none-any.whl",  # packaging reads it as a name; pip as a file
+    "pkg-1.0.tar.gz; python_version>'3.9'",
+    "https://host.example/pkg-1.0.tar.gz",
+    "git+https://host.example/x.git#egg=x",
+    "./x.whl --hash=sha256:00",
+]
+
+
+@pytest.mark.parametrize("line", ARTEFACTS)
+def test_a_path_or_url_line_is_passed_over_as_an_editable_one_is(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+) -> None:
+    text = f"{line}\n-e ./other\nalembic>=1.0,!=1.2.0\n"
+    (project / "requirements.txt").write_text(text)
+    code, report = check(capsys, project, central)
+    assert (code, report["findings"]) == (0, [])
+    code = main(["sync", str(project), "--requirements", str(central), "--prune"])
+    assert code == 0
+    assert (project / "requirements.txt").read_text() == text  # left alone
+
+
+@pytest.mark.parametrize(
+    "line", ["alembic>=1.0/2", "alembic>=1.0 and more", "!alembic"]
+)
+def test_a_bad_requirement_that_is_no_path_is_still_c001(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+) -> None:
+    (project / "requirements.txt").write_text(f"{line}\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C001", "requirements.txt", 1)}
+
+
+def test_a_path_line_in_a_file_setuptools_reads_is_c001(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # setuptools reads a file: list as PEP 508 lines: "." fails its build.
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\ndynamic = ["dependencies"]\n'
+        "[tool.setuptools.dynamic]\n"
+        'dependencies = {file = ["deps.txt"]}\n'
+    )
+    (project / "deps.txt").write_text("PyYAML>=6\n.\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C001", "deps.txt", 2)}
+    assert "setuptools" in report["findings"][0]["message"]

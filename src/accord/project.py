@@ -23,7 +23,6 @@ from packaging.utils import NormalizedName
 from accord.config import Config, leaves_root
 from accord.errors import InputError
 from accord.files import read_inside
-from accord.model._lines import BOM
 from accord.model.requirements_file import (
     OptionLine,
     RequirementsFile,
@@ -36,6 +35,7 @@ from accord.model.sources import (
     parse_pyproject,
     parse_setup_cfg,
     source_from_requirements_file,
+    unread_by_setuptools,
 )
 
 _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
@@ -198,6 +198,7 @@ class _Loader:
         self.place = str(root)  # how messages name the root
         self.base: Path | str | None = None  # root.resolve() (or its text), once
         self.texts: dict[str, str] = {}
+        self.files: dict[str, RequirementsFile] = {}  # the requirements files parsed
         self.sources: list[RequirementSource] = []
         self.problems: list[SourceProblem] = []
         self.included: list[str] = []
@@ -247,12 +248,14 @@ class _Loader:
                 target = _resolve_include(source.path, named)
                 if target is not None:
                     self.read_requirements(target, (source.path, line or 1), "file:")
-                    if self.texts.get(target, "").startswith(BOM):
-                        message = f"file: {named}: starts with a UTF-8 byte-order "
-                        message += "mark, which setuptools reads as part of its "
-                        message += "first requirement (pip skips it); save it as "
-                        message += "UTF-8 without a BOM"
-                        self.problems.append(SourceProblem(source.path, line, message))
+                    self.problems.extend(
+                        unread_by_setuptools(
+                            named,
+                            (source.path, line),
+                            self.texts.get(target, ""),
+                            self.files.get(target),
+                        )
+                    )
                     continue
                 message = f"file: {named}: outside the project, so accord does not "
                 message += "read it (nor does setuptools)"
@@ -298,7 +301,7 @@ class _Loader:
             text = self.read(relative, bom=True)
             if not self.may_name(text) and re.search(_OPTION_LINE, text) is None:
                 continue  # names nothing wanted, and includes no other file
-            file = parse_requirements_file(text, relative)
+            file = self.files[relative] = parse_requirements_file(text, relative)
             self.sources.append(source_from_requirements_file(file))
             children: list[tuple[str, tuple[str, int] | None, int]] = []
             for included, lineno in _includes(file):

@@ -211,6 +211,44 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     return RequirementLine(lineno, text, ending, requirement, comment, options)
 
 
+# What pip installs from a file rather than by name (its ARCHIVE_EXTENSIONS),
+# and the URL schemes it reads a line as a link by (``is_url``).
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz",
+             ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma")  # fmt: skip
+_LINK = r"(?i)(?:https?|file|ftp|(?:git|hg|svn|bzr)\+[a-z-]+):"
+_NOT_A_PATH = "<>=!~"  # a specifier: a line with one is a bad requirement
+
+
+def installs_artefact(line: Line) -> bool:
+    """Whether pip reads ``line`` as a path or URL to install, with no
+    library named: ``.``, ``../lib``, ``dist/p-1.0-py3-none-any.whl``,
+    ``p-1.0.tar.gz``, ``https://host/p-1.0.tar.gz`` (with extras or a
+    marker). What it installs is known only from the artefact, as for an
+    ``-e`` line. Lexical, as pip's ``parse_req_from_line`` is but for the
+    look it takes at the disk.
+    """
+    if isinstance(line, RequirementLine):  # "p-1.0.tar.gz" reads as a name
+        return line.requirement.url is None and _archive(line.requirement.name)
+    if not isinstance(line, InvalidLine):
+        return False
+    content = line_content(line.text)[0]
+    trailing = _TRAILING_OPTION.search(content)
+    if trailing is not None:  # "./p.whl --hash=..."
+        content = content[: trailing.start()]
+    if re.match(_LINK, content):
+        return True
+    target = content.partition(";")[0].strip()
+    if target.endswith("]"):  # "./sub[extra]"
+        target = target.rpartition("[")[0]
+    if not target or any(c in target for c in _NOT_A_PATH):
+        return False
+    return _archive(target) or target.startswith(".") or "/" in target
+
+
+def _archive(name: str) -> bool:
+    return name.lower().endswith(_ARCHIVES)
+
+
 def _option(stripped: str) -> tuple[str, str]:
     """An option line's option and value, split as pip's parser splits them:
     ``--name value``, ``--name=value``, ``-r value`` (any whitespace between)
