@@ -8,6 +8,7 @@ repo and returns every finding, each at the file and line of the requirement.
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from packaging.markers import Marker
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import NormalizedName
 
@@ -26,7 +27,11 @@ from accord.rules.contract import (
     same_specifiers,
     select_entries,
 )
-from accord.rules.duplicates import canonical_name, check_duplicates
+from accord.rules.duplicates import (
+    canonical_name,
+    check_duplicates,
+    marker_collisions,
+)
 from accord.rules.edits import (
     LineKey,
     licence_edit,
@@ -111,12 +116,68 @@ def _check_source(
     for problem in source.problems:
         yield Finding("C001", "error", problem.path, problem.line, problem.message)
     yield from check_duplicates(source)
-    for item in source.requirements:
-        comment = comments.get((item.path, item.line))
-        known, findings = judge_line(item, central, comment, memo)
+    for item, known, findings in judge_source(source, central, comments, memo):
         yield from findings
         if known.new_text is not None or known.licence is not None:
             edits.append((item, known))
+
+
+def judge_source(
+    source: RequirementSource,
+    central: CentralRepo,
+    comments: dict[LineKey, str],
+    memo: dict[MemoKey, Assessment],
+) -> list[tuple[SourceRequirement, Assessment, tuple[Finding, ...]]]:
+    """Each requirement of ``source`` judged (see :func:`judge_line`), and
+    no two of them given markers that would list a library twice (C008):
+    of two lines sync would set to one marker, the later keeps its own."""
+    judged = []
+    moves: dict[int, Marker | None] = {}
+    for index, item in enumerate(source.requirements):
+        comment = comments.get((item.path, item.line))
+        known, findings = judge_line(item, central, comment, memo)
+        judged.append((item, known, findings))
+        verdict = known.judgement
+        if (
+            known.new_text is not None
+            and verdict is not None
+            and verdict.marker_changed
+        ):
+            moves[index] = verdict.target_marker
+    if moves:
+        collisions = marker_collisions(source.requirements, moves)
+        for index, partner in collisions.items():
+            judged[index] = _marker_kept(*judged[index], partner)
+    return judged
+
+
+def _marker_kept(
+    item: SourceRequirement,
+    known: Assessment,
+    findings: tuple[Finding, ...],
+    partner: SourceRequirement,
+) -> tuple[SourceRequirement, Assessment, tuple[Finding, ...]]:
+    """``known`` of a line whose marker sync leaves, since the marker it
+    would set is ``partner``'s (or sync sets it there): its specifiers are
+    still fixed, and C005 says to merge the two lines."""
+    assert known.judgement is not None
+    verdict = known.judgement._replace(marker_changed=False)
+    new_text = _new_text(item, verdict)
+    name = item.requirement.name
+    fix = (
+        f"merge it with line {partner.line}, which has the global list's marker "
+        f"once synced (sync leaves this line's marker: with the global list's, "
+        f"{name} would be listed twice)"
+    )
+    findings = tuple(f._replace(fix=fix) if f.rule == "C005" else f for f in findings)
+    fixes = known.fixes - {"C005"} if new_text is not None else known.fixes & {"C017"}
+    kept = known._replace(
+        findings=findings,
+        judgement=verdict,
+        new_text=new_text,
+        fixes=frozenset(fixes),
+    )
+    return item, kept, findings
 
 
 def judge_line(

@@ -23,7 +23,7 @@ from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
 from accord.rules._memo import verdict_memo
-from accord.rules.check import Assessment, judge_line
+from accord.rules.check import Assessment, judge_source
 from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
@@ -78,11 +78,9 @@ def plan_sync(
             Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
         )
         remaining.extend(check_duplicates(source))
-        for item in source.requirements:
+        for item, assessment, findings in judge_source(source, central, comments, memo):
             if (item.path, item.line, item.text) in changes:
                 continue  # the same entry reached again through include-group
-            comment = comments.get((item.path, item.line))
-            assessment, findings = judge_line(item, central, comment, memo)
             change = _change_for(item, assessment, prune)
             if change is None:
                 remaining.extend(findings)
