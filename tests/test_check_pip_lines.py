@@ -205,3 +205,13 @@ def test_a_path_line_in_a_file_setuptools_reads_is_c001(
     assert code == 1
     assert found(report) == {("C001", "deps.txt", 2)}
     assert "setuptools" in report["findings"][0]["message"]
+
+
+def test_an_archive_name_with_a_specifier_is_a_name_to_pip(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pip looks for the file only without a specifier: "p.zip>=1" is a name.
+    (project / "requirements.txt").write_text("p.zip>=1\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C002", "requirements.txt", 1)}

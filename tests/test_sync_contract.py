@@ -227,6 +227,30 @@ def test_sync_never_writes_a_library_twice(
     assert json.loads(capsys.readouterr().out)["changes"] == []
 
 
+def test_two_entries_of_one_toml_line_are_not_given_one_marker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\ndependencies = ['
+        "\"xattr>=1.0;sys_platform=='win32'\", \"xattr>=1.0;sys_platform=='darwin'\"]\n"
+    )
+    args = [str(project), "--requirements", str(repo), "--format", "json"]
+    assert main(["sync", *args]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [c["old"] for c in report["changes"]] == ["xattr>=1.0;sys_platform=='win32'"]
+    [c005] = [f for f in report["findings"] if f["rule"] == "C005"]
+    assert "merge it with the other xattr entry on this line" in c005["fix"]
+    assert main(["check", *args]) == 1
+    rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert rules == ["C005"]
+
+
 def assert_allows_its_minimum(text: str) -> None:
     specifier = Requirement(text).specifier
     floor = minimum_of(specifier)

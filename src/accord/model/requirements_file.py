@@ -228,7 +228,12 @@ def installs_artefact(line: Line) -> bool:
     look it takes at the disk.
     """
     if isinstance(line, RequirementLine):  # "p-1.0.tar.gz" reads as a name
-        return line.requirement.url is None and _archive(line.requirement.name)
+        requirement = line.requirement
+        return (
+            requirement.url is None
+            and not requirement.specifier  # "p.zip>=1" is a name to pip too
+            and _archive(requirement.name)
+        )
     if not isinstance(line, InvalidLine):
         return False
     content = line_content(line.text)[0]

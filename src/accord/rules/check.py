@@ -163,8 +163,11 @@ def _marker_kept(
     verdict = known.judgement._replace(marker_changed=False)
     new_text = _new_text(item, verdict)
     name = item.requirement.name
+    other = f"line {partner.line}"
+    if (partner.path, partner.line) == (item.path, item.line):
+        other = f"the other {partner.requirement.name} entry on this line"
     fix = (
-        f"merge it with line {partner.line}, which has the global list's marker "
+        f"merge it with {other}, which has the global list's marker "
         f"once synced (sync leaves this line's marker: with the global list's, "
         f"{name} would be listed twice)"
     )
