@@ -251,6 +251,39 @@ def test_minimum_above_pin_can_be_an_error(
     assert check(project, central, capsys)[0] == 1
 
 
+@pytest.mark.parametrize(
+    ("line", "fix"),
+    [
+        pytest.param(
+            "PyYAML>=7.0",
+            "bump the pin first (accord constraints bump), or lower the minimum",
+            id="pin-can-be-bumped",
+        ),
+        pytest.param(
+            "SQLAlchemy>=2.2",
+            "lower the minimum to at most the pinned 2.0.44: the pin cannot be "
+            "bumped past the global list's cap <2.1 (C011), unless that cap is "
+            "raised in the global list first",
+            id="minimum-above-the-central-cap",
+        ),
+    ],
+)
+def test_minimum_above_pin_fix_is_one_that_helps(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    fix: str,
+) -> None:
+    """Bumping the pin cannot help when the minimum is above the central
+    cap too (C011): the pins stay under the cap."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(f"{line}\n")
+    findings = check(project, central, capsys)[1]
+    assert [f["fix"] for f in findings if f["rule"] == "C007"] == [fix]
+
+
 def test_central_lower_bounds(
     tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -176,6 +176,22 @@ def test_who_uses_finds_every_spelling(
     assert "legacy-reports" in uses
 
 
+def test_who_uses_follows_an_include_after_a_byte_order_mark(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file that names only another file (-r) is read for its includes,
+    a UTF-8 byte-order mark before its first line or not (pip reads past)."""
+    project = workspace / "legacy-reports"
+    (project / "requirements.txt").write_bytes(b"\xef\xbb\xbf-r more.txt\n")
+    (project / "more.txt").write_text("PyYaml\n")
+    _, document = run_json(
+        ["who-uses", "pyyaml", "--requirements", str(workspace / "requirements")],
+        capsys,
+    )
+    uses = {u["project"] for u in document["uses"]}  # type: ignore[attr-defined]
+    assert "legacy-reports" in uses
+
+
 # who-uses reads a file only if it can name the library as a whole name:
 # each pair is (file text, whether legacy-reports uses "requests").
 WHOLE_NAMES = [

@@ -696,3 +696,28 @@ def test_prune_removes_a_hash_pinned_requirement_with_its_hashes(
     assert read(project, "requirements.txt") == (
         "    # via -r requirements.in\nPyYAML==6.0.3 --hash=sha256:ff\n"
     )
+
+
+def test_a_blocked_sync_says_nothing_was_written_before_its_plan(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sync a source blocks writes nothing: its table says so before the
+    lines it would change (they read as a plan, not as done), as the JSON
+    says written: false with the same changes."""
+    text = "alembic>=1.0\n!bad\n"
+    project = make_project(tmp_path, **{"requirements.txt": text})
+    assert sync(project, central) == 1
+    lines = capsys.readouterr().out.splitlines()
+    edit = next(i for i, line in enumerate(lines) if "  ->  " in line)
+    assert lines[edit - 1] == (
+        "not written: a source could not be read (below); once it can be, "
+        "sync would change:"
+    )
+    assert lines[-1].endswith(": not written: a source could not be read")
+    assert sync(project, central, "--format", "json") == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["written"] is False
+    assert [(c["line"], c["new"]) for c in report["changes"]] == [
+        (1, "alembic>=1.0,!=1.2.0")
+    ]
+    assert read(project, "requirements.txt") == text

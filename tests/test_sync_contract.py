@@ -171,6 +171,86 @@ def test_a_line_sync_rewrites_says_so_in_its_fix(
     assert rule not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        pytest.param(
+            ["xattr>=1.0;sys_platform=='win32'", "xattr>=1.0;sys_platform=='darwin'"],
+            2,
+            id="both-rewritten-alike",
+        ),
+        pytest.param(
+            ["xattr>=1.0;sys_platform=='darwin'", "xattr>=1.0;sys_platform!='win32'"],
+            1,
+            id="one-already-central",
+        ),
+        pytest.param(
+            [
+                "xattr>=1.0,<2;sys_platform=='darwin'",
+                "xattr>=1.1;sys_platform!='win32'",
+            ],
+            1,
+            id="specifiers-still-fixed",
+        ),
+    ],
+)
+def test_sync_never_writes_a_library_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: list[str], kept: int
+) -> None:
+    """Two lines whose markers sync would both set to the central one: the
+    first is rewritten, the other keeps its marker, and check's C005 there
+    says to merge them rather than promise sync does; nothing reads as C008
+    (listed twice) after a sync."""
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("".join(f"{x}\n" for x in lines))
+    args = [str(project), "--requirements", str(repo), "--format", "json"]
+    assert main(["check", *args]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    c005 = {f["line"]: f["fix"] for f in findings if f["rule"] == "C005"}
+    other = 3 - kept
+    assert "(accord sync does)" not in c005[kept]
+    assert f"merge it with line {other}" in c005[kept]
+    assert main(["sync", *args]) == 1  # the C005 left
+    capsys.readouterr()
+    assert main(["check", *args]) == 1
+    after = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["rule"], f["line"]) for f in after] == [("C005", kept)]
+    assert after[0]["fix"] == c005[kept]
+    synced = (project / "requirements.txt").read_text().splitlines()
+    assert synced[kept - 1].endswith(lines[kept - 1].partition(";")[2])
+    assert main(["sync", *args]) == 1  # and a second sync changes nothing
+    assert json.loads(capsys.readouterr().out)["changes"] == []
+
+
+def test_two_entries_of_one_toml_line_are_not_given_one_marker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\ndependencies = ['
+        "\"xattr>=1.0;sys_platform=='win32'\", \"xattr>=1.0;sys_platform=='darwin'\"]\n"
+    )
+    args = [str(project), "--requirements", str(repo), "--format", "json"]
+    assert main(["sync", *args]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [c["old"] for c in report["changes"]] == ["xattr>=1.0;sys_platform=='win32'"]
+    [c005] = [f for f in report["findings"] if f["rule"] == "C005"]
+    assert "merge it with the other xattr entry on this line" in c005["fix"]
+    assert main(["check", *args]) == 1
+    rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert rules == ["C005"]
+
+
 def assert_allows_its_minimum(text: str) -> None:
     specifier = Requirement(text).specifier
     floor = minimum_of(specifier)
@@ -353,8 +433,10 @@ def test_sync_is_idempotent_moves_nothing_else_and_agrees_with_check(
             assert change.old.split(";")[0].strip() == change.new.split(";")[0].strip()
 
     (project / fmt).write_bytes(new_text.encode())
-    again, _ = _plan(project, central)
+    again, found = _plan(project, central)
     assert again.updates == ()  # one run fixed every requirement
+    twice = [(p, line) for rule, p, line in found if rule == "C008"]
+    assert len(twice) == sum(f.rule == "C008" for f in plan.findings)  # none new
     assert (project / fmt).read_bytes() == new_text.encode()
 
 

@@ -1,5 +1,9 @@
 """Bytes read from a file to text: UTF-8, or a one-line error saying what
-the file is instead (a BOM, UTF-16 or UTF-32, binary data, other bytes)."""
+the file is instead (a BOM, UTF-16 or UTF-32, binary data, other bytes).
+
+A UTF-8 byte-order mark is refused unless the caller reads a format whose
+own reader takes one (pip's requirements files): then it is kept, as the
+text's first character, so the file's bytes come back unchanged."""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from accord.errors import InputError
 _BOM = b"\xef\xbb\xbf"
 
 
-def decode(data: bytes, name: str) -> str:
-    if data.startswith(_BOM):
+def decode(data: bytes, name: str, *, bom: bool = False) -> str:
+    """``data`` as text; ``bom``: a UTF-8 byte-order mark is kept (as
+    ``\ufeff``), not refused."""
+    if not bom and data.startswith(_BOM):
         raise InputError(
             "starts with a UTF-8 byte-order mark",
             path=name,

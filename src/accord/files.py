@@ -101,13 +101,15 @@ def read_inside(
     *,
     resolved_root: Path | str | None = None,
     links: Callable[[str], bool] | None = None,
+    bom: bool = False,
 ) -> str:
     """``read_text(inside(root, relative, display, ...), display)``, the
     same text or error, without building a Path when no part of
     ``relative`` is a link (one costs more instructions than opening and
     reading a small file, and who-uses reads thousands). ``resolved_root``
     may be given as text, for the same reason. ``links``: whether a path
-    relative to ``root`` is a link, when the caller has looked."""
+    relative to ``root`` is a link, when the caller has looked. ``bom``:
+    as :func:`read_text`."""
     name = display if display is not None else relative
     try:
         base = resolved_root if resolved_root is not None else root.resolve()
@@ -115,9 +117,10 @@ def read_inside(
     except (OSError, RuntimeError):  # inside() says what is wrong
         direct = False
     if direct:
-        return read_text(f"{str(base).rstrip('/')}/{relative}", name)
+        return read_text(f"{str(base).rstrip('/')}/{relative}", name, bom=bom)
     known = None if resolved_root is None else Path(resolved_root)
-    return read_text(inside(root, relative, display, resolved_root=known), name)
+    target = inside(root, relative, display, resolved_root=known)
+    return read_text(target, name, bom=bom)
 
 
 def _without_links(
@@ -144,11 +147,17 @@ def _without_links(
 
 
 def read_text(
-    path: Path | str, display: str | None = None, max_bytes: int = MAX_BYTES
+    path: Path | str,
+    display: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    *,
+    bom: bool = False,
 ) -> str:
-    """The UTF-8 text of ``path``; ``display`` is how messages name it."""
+    """The UTF-8 text of ``path``; ``display`` is how messages name it.
+    ``bom``: a UTF-8 byte-order mark is kept as the text's first character
+    (a requirements file: pip reads one), not refused."""
     name = display if display is not None else str(path)
-    return decode(read_bytes(path, name, max_bytes), name)
+    return decode(read_bytes(path, name, max_bytes), name, bom=bom)
 
 
 # Never block on a FIFO, never take a terminal, never leak into a child.

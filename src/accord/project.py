@@ -35,6 +35,7 @@ from accord.model.sources import (
     parse_pyproject,
     parse_setup_cfg,
     source_from_requirements_file,
+    unread_by_setuptools,
 )
 
 _INCLUDE_OPTIONS = frozenset({"-r", "--requirement"})
@@ -43,7 +44,7 @@ _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 MAX_INCLUDE_DEPTH = 100
 # A line that may be an option such as -r (which who-uses must follow). The
 # patterns here are compiled by re when who-uses first asks, not by a check.
-_OPTION_LINE = r"(?m)^\s*-"
+_OPTION_LINE = r"(?m)^\ufeff?\s*-"  # (a byte-order mark may come first)
 # The errors for which Path.exists() answers False rather than raising.
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 _WIN_ABSENT = frozenset({21, 123, 1921})  # not ready, invalid name, cannot resolve
@@ -197,6 +198,7 @@ class _Loader:
         self.place = str(root)  # how messages name the root
         self.base: Path | str | None = None  # root.resolve() (or its text), once
         self.texts: dict[str, str] = {}
+        self.files: dict[str, RequirementsFile] = {}  # the requirements files parsed
         self.sources: list[RequirementSource] = []
         self.problems: list[SourceProblem] = []
         self.included: list[str] = []
@@ -218,13 +220,21 @@ class _Loader:
         found = self.lstat(relative)
         return found is not None and stat.S_ISLNK(found.st_mode)
 
-    def read(self, relative: str) -> str:
+    def read(self, relative: str, bom: bool = False) -> str:
+        """``relative``'s text; ``bom``: a requirements file, which may start
+        with a UTF-8 byte-order mark (pip reads past it; it stays in the
+        text, so sync writes it back)."""
         display = _join(self.place, relative)
         if self.base is None:
             with contextlib.suppress(OSError, RuntimeError):  # inside() says why
                 self.base = self.root.resolve()
         text = read_inside(
-            self.root, relative, display, resolved_root=self.base, links=self.is_link
+            self.root,
+            relative,
+            display,
+            resolved_root=self.base,
+            links=self.is_link,
+            bom=bom,
         )
         self.texts[relative] = text
         return text
@@ -238,6 +248,14 @@ class _Loader:
                 target = _resolve_include(source.path, named)
                 if target is not None:
                     self.read_requirements(target, (source.path, line or 1), "file:")
+                    self.problems.extend(
+                        unread_by_setuptools(
+                            named,
+                            (source.path, line),
+                            self.texts.get(target, ""),
+                            self.files.get(target),
+                        )
+                    )
                     continue
                 message = f"file: {named}: outside the project, so accord does not "
                 message += "read it (nor does setuptools)"
@@ -280,10 +298,10 @@ class _Loader:
                     )
                 )
                 continue
-            text = self.read(relative)
+            text = self.read(relative, bom=True)
             if not self.may_name(text) and re.search(_OPTION_LINE, text) is None:
                 continue  # names nothing wanted, and includes no other file
-            file = parse_requirements_file(text, relative)
+            file = self.files[relative] = parse_requirements_file(text, relative)
             self.sources.append(source_from_requirements_file(file))
             children: list[tuple[str, tuple[str, int] | None, int]] = []
             for included, lineno in _includes(file):

@@ -9,6 +9,8 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+# A UTF-8 byte-order mark, decoded: pip reads a requirements file past one.
+BOM = "\ufeff"
 # Compiled by re when first used: only a file with a "\r" needs it.
 _PHYSICAL_LINE = r"([^\r\n]*)(\r\n|\n|\r|$)"
 _COMMENT = re.compile(r"(^|\s)#")

@@ -18,7 +18,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier
 from packaging.utils import NormalizedName, canonicalize_name
 
-from accord.model._lines import join_continuations, logical_lines, split_comment
+from accord.model._lines import (
+    BOM,
+    join_continuations,
+    logical_lines,
+    split_comment,
+)
 
 # A per-requirement option (``--hash=...``, ``--config-settings``) after the
 # requirement on the same line: found by the whitespace just before it (a
@@ -112,10 +117,13 @@ class RequirementsFile(NamedTuple):
 
     path: str
     lines: tuple[Line, ...]
+    # A UTF-8 byte-order mark before the first line ("\ufeff"), which pip
+    # reads past: not part of that line, but kept in the text.
+    bom: str = ""
 
     @property
     def text(self) -> str:
-        return "".join(line.text + line.ending for line in self.lines)
+        return self.bom + "".join(line.text + line.ending for line in self.lines)
 
     def requirements(self) -> Iterator[RequirementLine]:
         for line in self.lines:
@@ -136,8 +144,12 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
     """Read requirements-format ``text``; ``path`` is only remembered.
 
     A line written many times is parsed once (parsing a requirement is the
-    costly part), and the copies only get their own number and ending.
+    costly part), and the copies only get their own number and ending. A
+    byte-order mark at the start is not part of the first line (pip skips
+    it); the file keeps it.
     """
+    bom = BOM if text.startswith(BOM) else ""
+    text = text[len(bom) :]
     parsed: dict[str, Line] = {}
     lines: list[Line] = []
     for lineno, raw, ending in logical_lines(text):
@@ -147,14 +159,14 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
             lines.append(known)
         else:
             lines.append(_moved(known, lineno, ending))
-    return RequirementsFile(path, tuple(lines))
+    return RequirementsFile(path, tuple(lines), bom)
 
 
 def requirements_readable(text: str) -> bool:
     """Whether every line of requirements-format ``text`` reads (no
     :class:`InvalidLine`), each distinct line parsed once."""
     seen: set[str] = set()
-    for lineno, raw, _ in logical_lines(text):
+    for lineno, raw, _ in logical_lines(text.removeprefix(BOM)):
         if raw not in seen:
             seen.add(raw)
             if isinstance(parse_line(lineno, raw), InvalidLine):
@@ -197,6 +209,49 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     except (InvalidRequirement, InvalidSpecifier) as error:
         return InvalidLine(lineno, text, ending, _first_line(str(error)))
     return RequirementLine(lineno, text, ending, requirement, comment, options)
+
+
+# What pip installs from a file rather than by name (its ARCHIVE_EXTENSIONS),
+# and the URL schemes it reads a line as a link by (``is_url``).
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz",
+             ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma")  # fmt: skip
+_LINK = r"(?i)(?:https?|file|ftp|(?:git|hg|svn|bzr)\+[a-z-]+):"
+_NOT_A_PATH = "<>=!~"  # a specifier: a line with one is a bad requirement
+
+
+def installs_artefact(line: Line) -> bool:
+    """Whether pip reads ``line`` as a path or URL to install, with no
+    library named: ``.``, ``../lib``, ``dist/p-1.0-py3-none-any.whl``,
+    ``p-1.0.tar.gz``, ``https://host/p-1.0.tar.gz`` (with extras or a
+    marker). What it installs is known only from the artefact, as for an
+    ``-e`` line. Lexical, as pip's ``parse_req_from_line`` is but for the
+    look it takes at the disk.
+    """
+    if isinstance(line, RequirementLine):  # "p-1.0.tar.gz" reads as a name
+        requirement = line.requirement
+        return (
+            requirement.url is None
+            and not requirement.specifier  # "p.zip>=1" is a name to pip too
+            and _archive(requirement.name)
+        )
+    if not isinstance(line, InvalidLine):
+        return False
+    content = line_content(line.text)[0]
+    trailing = _TRAILING_OPTION.search(content)
+    if trailing is not None:  # "./p.whl --hash=..."
+        content = content[: trailing.start()]
+    if re.match(_LINK, content):
+        return True
+    target = content.partition(";")[0].strip()
+    if target.endswith("]"):  # "./sub[extra]"
+        target = target.rpartition("[")[0]
+    if not target or any(c in target for c in _NOT_A_PATH):
+        return False
+    return _archive(target) or target.startswith(".") or "/" in target
+
+
+def _archive(name: str) -> bool:
+    return name.lower().endswith(_ARCHIVES)
 
 
 def _option(stripped: str) -> tuple[str, str]:

@@ -16,12 +16,18 @@ reads them from (``file:``) are named in :attr:`RequirementSource.files`.
 """
 
 # Annotations are evaluated here, not postponed: see accord.findings.
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from packaging.requirements import Requirement
 
-from accord.model.requirements_file import RequirementLine, RequirementsFile
+from accord.model._lines import BOM
+from accord.model.requirements_file import (
+    RequirementLine,
+    RequirementsFile,
+    installs_artefact,
+    line_content,
+)
 
 if TYPE_CHECKING:
     from accord.model import _pyproject
@@ -146,7 +152,12 @@ def _build(
 
 
 def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
-    """A requirements-format file as one source; invalid lines are problems."""
+    """A requirements-format file as one source; invalid lines are problems.
+
+    A line that installs a path or URL without naming a library (``.``, a
+    wheel's file, an sdist's URL) is neither: like an ``-e`` line, it is no
+    library of the index, and what it installs cannot be known from it.
+    """
     contents: dict[str, str] = {}  # once a distinct line: a file may repeat one
 
     def content(line: RequirementLine) -> str:
@@ -164,6 +175,7 @@ def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
             hashed="--hash" in line.options,
         )
         for line in file.requirements()
+        if not installs_artefact(line)
     )
     problems = tuple(
         SourceProblem(
@@ -172,7 +184,34 @@ def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
             f"{line.complaint}; write it as name[extras]specifier;marker (PEP 508)",
         )
         for line in file.invalid_lines()
+        if not installs_artefact(line)
     )
     return RequirementSource(
         file.path, "requirements", None, requirements, problems, None
     )
+
+
+def unread_by_setuptools(
+    named: str,
+    where: tuple[str, int | None],
+    text: str,
+    file: RequirementsFile | None,
+) -> Iterator[SourceProblem]:
+    """What setuptools cannot read in the requirements file ``named`` with
+    ``file:`` at ``where`` (its ``text``, and its lines if it was parsed):
+    it reads each line as PEP 508, not as pip does, so a byte-order mark
+    (setuptools opens it as utf-8, not utf-8-sig) and a line that installs a
+    path or URL would fail its build."""
+    if text.startswith(BOM):
+        message = f"file: {named}: starts with a UTF-8 byte-order mark, which "
+        message += "setuptools reads as part of its first requirement (pip "
+        message += "skips it); save it as UTF-8 without a BOM"
+        yield SourceProblem(*where, message)
+    if file is None:
+        return
+    for line in filter(installs_artefact, file.lines):
+        written = line_content(line.text)[0]
+        message = f"{written!r} installs a path or URL, which setuptools cannot "
+        message += f"read in a file {where[0]} names with file:; name it "
+        message += "(name @ URL, PEP 508) or keep it out of this file"
+        yield SourceProblem(file.path, line.lineno, message)

@@ -210,6 +210,11 @@ def render_sync(
             shown_paths[path] = shown(project / path)
         return shown_paths[path]
 
+    if plan.blocked and (plan.changes or plan.updates):  # a plan, nothing done
+        out.append(
+            "not written: a source could not be read (below); once it can be, "
+            "sync would change:\n"
+        )
     if diff:
         from accord.textdiff import unified_diff
 

@@ -8,13 +8,12 @@ repo and returns every finding, each at the file and line of the requirement.
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from packaging.specifiers import Specifier, SpecifierSet
+from packaging.markers import Marker
+from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName
 
 from accord.central import CentralRepo
 from accord.findings import Finding, sort_findings
-from accord.model.constraints import Pin
-from accord.model.markers import environments, evaluate
 from accord.model.sources import RequirementSource, SourceRequirement
 from accord.project import Project
 from accord.rules._memo import MemoKey, verdict_memo
@@ -26,13 +25,18 @@ from accord.rules.contract import (
     same_specifiers,
     select_entries,
 )
-from accord.rules.duplicates import canonical_name, check_duplicates
+from accord.rules.duplicates import (
+    canonical_name,
+    check_duplicates,
+    marker_collisions,
+)
 from accord.rules.edits import (
     LineKey,
     licence_edit,
     line_comments,
     render_requirement_text,
 )
+from accord.rules.pin_findings import excluded_minimum, minimum_above_pin
 from accord.rules.tox_constraints import check_tox_constraints
 
 # What sync fixes by rewriting the line: each of these at a line means sync
@@ -111,12 +115,71 @@ def _check_source(
     for problem in source.problems:
         yield Finding("C001", "error", problem.path, problem.line, problem.message)
     yield from check_duplicates(source)
-    for item in source.requirements:
-        comment = comments.get((item.path, item.line))
-        known, findings = judge_line(item, central, comment, memo)
+    for item, known, findings in judge_source(source, central, comments, memo):
         yield from findings
         if known.new_text is not None or known.licence is not None:
             edits.append((item, known))
+
+
+def judge_source(
+    source: RequirementSource,
+    central: CentralRepo,
+    comments: dict[LineKey, str],
+    memo: dict[MemoKey, Assessment],
+) -> list[tuple[SourceRequirement, Assessment, tuple[Finding, ...]]]:
+    """Each requirement of ``source`` judged (see :func:`judge_line`), and
+    no two of them given markers that would list a library twice (C008):
+    of two lines sync would set to one marker, the later keeps its own."""
+    judged = []
+    moves: dict[int, Marker | None] = {}
+    for index, item in enumerate(source.requirements):
+        comment = comments.get((item.path, item.line))
+        known, findings = judge_line(item, central, comment, memo)
+        judged.append((item, known, findings))
+        verdict = known.judgement
+        if (
+            known.new_text is not None
+            and verdict is not None
+            and verdict.marker_changed
+        ):
+            moves[index] = verdict.target_marker
+    if moves:
+        collisions = marker_collisions(source.requirements, moves)
+        for index, partner in collisions.items():
+            judged[index] = _marker_kept(*judged[index], partner)
+    return judged
+
+
+def _marker_kept(
+    item: SourceRequirement,
+    known: Assessment,
+    findings: tuple[Finding, ...],
+    partner: SourceRequirement,
+) -> tuple[SourceRequirement, Assessment, tuple[Finding, ...]]:
+    """``known`` of a line whose marker sync leaves, since the marker it
+    would set is ``partner``'s (or sync sets it there): its specifiers are
+    still fixed, and C005 says to merge the two lines."""
+    assert known.judgement is not None
+    verdict = known.judgement._replace(marker_changed=False)
+    new_text = _new_text(item, verdict)
+    name = item.requirement.name
+    other = f"line {partner.line}"
+    if (partner.path, partner.line) == (item.path, item.line):
+        other = f"the other {partner.requirement.name} entry on this line"
+    fix = (
+        f"merge it with {other}, which has the global list's marker "
+        f"once synced (sync leaves this line's marker: with the global list's, "
+        f"{name} would be listed twice)"
+    )
+    findings = tuple(f._replace(fix=fix) if f.rule == "C005" else f for f in findings)
+    fixes = known.fixes - {"C005"} if new_text is not None else known.fixes & {"C017"}
+    kept = known._replace(
+        findings=findings,
+        judgement=verdict,
+        new_text=new_text,
+        fixes=frozenset(fixes),
+    )
+    return item, kept, findings
 
 
 def judge_line(
@@ -297,7 +360,7 @@ def _verdict_findings(
     if verdict.conflict is not None:
         yield Finding("C011", "error", *where, f"{name}: {verdict.conflict}")
     if verdict.excluded_minimum is not None:
-        yield _excluded_minimum(item, verdict, verdict.excluded_minimum, central)
+        yield excluded_minimum(item, verdict, verdict.excluded_minimum, central)
     for spec in verdict.url_specifiers:
         yield Finding(
             "C018",
@@ -335,7 +398,7 @@ def _verdict_findings(
             f"{name}: {verdict.minimum_problem}",
             _minimum_fix(item, verdict, by_sync),
         )
-    yield from _minimum_above_pin(item, central)
+    yield from minimum_above_pin(item, central, verdict)
 
 
 def _minimum_fix(item: SourceRequirement, verdict: Judgement, by_sync: str) -> str:
@@ -346,70 +409,6 @@ def _minimum_fix(item: SourceRequirement, verdict: Judgement, by_sync: str) -> s
     if by_sync and target != minimum_of(item.requirement.specifier):
         return f"raise the minimum to {name}>={target}{by_sync}"
     return f"declare the lowest version the project works with, e.g. {name}>=X.Y"
-
-
-def _excluded_minimum(
-    item: SourceRequirement, verdict: Judgement, spec: Specifier, central: CentralRepo
-) -> Finding:
-    name = item.requirement.name
-    floor = minimum_of(SpecifierSet(verdict.target_specifiers))
-    allowed = SpecifierSet([*verdict.target_specifiers, spec])
-    known = sorted(
-        pin.version
-        for pin in _applying_pins(item, central)
-        if allowed.contains(pin.version, prereleases=True)
-    )
-    fix = (
-        f"raise the minimum to >={known[0]} (the pinned version, which the global "
-        "list allows)"
-        if known
-        else f"raise the minimum past {floor} to a release the global list allows"
-    )
-    # A warning: the line honours the contract (OpenStack's gate accepts it,
-    # and pip installs the next allowed release), but its minimum says less
-    # than it seems to, and sync cannot fix it without a human's choice.
-    return Finding(
-        "C014",
-        "warning",
-        item.path,
-        item.line,
-        f"{name}: the declared minimum {floor} is excluded centrally ({spec}), so "
-        "sync leaves this line as it is rather than exclude its own minimum",
-        fix,
-    )
-
-
-def _applying_pins(item: SourceRequirement, central: CentralRepo) -> Iterator[Pin]:
-    """The pins of the item's library on a Python where the item applies."""
-    if central.constraints is None:
-        return
-    marker = item.requirement.marker
-    for pin in central.constraints.pins_for(_canonical(item)):
-        if (pin.marker is None and marker is None) or any(
-            evaluate(pin.marker, env) and evaluate(marker, env)
-            for env in environments(central.config.python_versions)
-        ):
-            yield pin
-
-
-def _minimum_above_pin(
-    item: SourceRequirement, central: CentralRepo
-) -> Iterator[Finding]:
-    floor = minimum_of(item.requirement.specifier)
-    if floor is None or central.constraints is None:
-        return
-    for pin in _applying_pins(item, central):
-        if pin.version < floor:
-            yield Finding(
-                "C007",
-                central.config.minimum_above_pin,
-                item.path,
-                item.line,
-                f"{item.requirement.name}: the minimum {floor} is above the pinned "
-                f"{pin.version} ({central.constraints.path}:{pin.lineno}), so the "
-                "project cannot install under the pins",
-                "bump the pin first (accord constraints bump), or lower the minimum",
-            )
 
 
 def _canonical(item: SourceRequirement) -> NormalizedName:

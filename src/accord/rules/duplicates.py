@@ -3,8 +3,9 @@ equivalent marker)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from packaging.markers import Marker
 from packaging.utils import NormalizedName
 
 from accord.findings import Finding
@@ -12,7 +13,7 @@ from accord.model.markers import markers_equivalent
 from accord.model.requirements_file import canonical_name
 from accord.model.sources import RequirementSource, SourceRequirement
 
-__all__ = ["canonical_name", "check_duplicates"]
+__all__ = ["canonical_name", "check_duplicates", "marker_collisions"]
 
 
 def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
@@ -30,6 +31,46 @@ def check_duplicates(source: RequirementSource) -> Iterator[Finding]:
     for items in by_name.values():
         if len(items) > 1:
             yield from _repeats(items, label)
+
+
+def marker_collisions(
+    items: Sequence[SourceRequirement], moves: dict[int, Marker | None]
+) -> dict[int, SourceRequirement]:
+    """The items (by index) whose marker sync must not set, each with the
+    other item it would then repeat (C008). ``moves``: the marker sync gives
+    each item it changes the marker of (by index); the others keep theirs.
+
+    In order, so the first of two lines sync would set alike is set and the
+    later one kept as written; a line already written with that marker, even
+    a later one, keeps it.
+    """
+    groups: dict[tuple[NormalizedName, frozenset[str]], list[int]] = {}
+    for index, item in enumerate(items):
+        requirement = item.requirement
+        extras = frozenset(canonical_name(e) for e in requirement.extras)
+        groups.setdefault((canonical_name(requirement.name), extras), []).append(index)
+    kept: dict[int, SourceRequirement] = {}
+    for indexes in groups.values():
+        if len(indexes) < 2 or not any(i in moves for i in indexes):
+            continue
+        final = {i: items[i].requirement.marker for i in indexes if i not in moves}
+        for index in (i for i in indexes if i in moves):
+            item = items[index]
+            partner = next(
+                (
+                    other
+                    for other, marker in final.items()
+                    if items[other][1:4] != item[1:4]  # not the same entry again
+                    and markers_equivalent(marker, moves[index])
+                ),
+                None,
+            )
+            if partner is None:
+                final[index] = moves[index]
+            else:  # left as written: its own marker stays
+                kept[index] = items[partner]
+                final[index] = item.requirement.marker
+    return kept
 
 
 def _repeats(items: list[SourceRequirement], label: str) -> Iterator[Finding]:

@@ -27,9 +27,10 @@ def write_updates(root: Path, updates: Sequence[FileUpdate]) -> None:
     hold the text sync read, checked again right before its rename.
     """
     # Check every file first, so a refusal leaves all of them as they were.
+    # (A requirements file may start with a byte-order mark, read as it was.)
     updates, targets, names = _by_target(root, updates)
     for update, target, name in zip(updates, targets, names, strict=True):
-        if read_text(target, name) != update.old_text:
+        if read_text(target, name, bom=True) != update.old_text:
             raise ConflictError(
                 "changed while accord was syncing; nothing was written, run sync again",
                 path=name,

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from accord.central import CentralRepo
 from accord.errors import InputError
 from accord.findings import Finding, sort_findings
-from accord.model._lines import continued_until, join_continuations, split_comment
+from accord.model._lines import (
+    BOM,
+    continued_until,
+    join_continuations,
+    split_comment,
+)
 from accord.model.requirements_file import requirements_readable
 from accord.model.sources import SourceRequirement, parse_pyproject, parse_setup_cfg
 from accord.project import Project
 from accord.rules._memo import verdict_memo
-from accord.rules.check import Assessment, judge_line
+from accord.rules.check import Assessment, judge_source
 from accord.rules.duplicates import check_duplicates
 from accord.rules.edits import line_comments
 from accord.sync.splice import (
@@ -73,11 +78,9 @@ def plan_sync(
             Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
         )
         remaining.extend(check_duplicates(source))
-        for item in source.requirements:
+        for item, assessment, findings in judge_source(source, central, comments, memo):
             if (item.path, item.line, item.text) in changes:
                 continue  # the same entry reached again through include-group
-            comment = comments.get((item.path, item.line))
-            assessment, findings = judge_line(item, central, comment, memo)
             change = _change_for(item, assessment, prune)
             if change is None:
                 remaining.extend(findings)
@@ -152,7 +155,9 @@ def _change_for(
 def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Finding]]:
     toml, cfg = path.endswith(".toml"), path.endswith("setup.cfg")
     failures: list[Finding] = []
-    lines = split_lines(text)  # once: a file may have thousands of edits
+    # A byte-order mark is not part of the first line: kept where it is.
+    bom = BOM if text.startswith(BOM) else ""
+    lines = split_lines(text[len(bom) :])  # once: a file may have many edits
     # Bottom-up, so removing a line does not move the lines still to edit.
     for change in sorted(changes, key=lambda c: c.line, reverse=True):
         try:
@@ -174,7 +179,7 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
                     f"{wanted} by hand",
                 )
             )
-    return "".join(lines), failures
+    return bom + "".join(lines), failures
 
 
 def _remove(lines: list[str], change: Change, toml: bool, cfg: bool) -> None:

@@ -1,0 +1,103 @@
+"""The check findings about a line's minimum against the pins: C014 (the
+minimum is a release the global list excludes; its fix names the pinned
+version) and C007 (the minimum is above the pinned version)."""
+
+# Annotations are evaluated here, not postponed: see accord.findings.
+from collections.abc import Iterator
+
+from packaging.specifiers import Specifier, SpecifierSet
+from packaging.version import Version
+
+from accord.central import CentralRepo
+from accord.findings import Finding
+from accord.model.constraints import Pin
+from accord.model.markers import environments, evaluate
+from accord.model.requirements_file import canonical_name
+from accord.model.sources import SourceRequirement
+from accord.rules.contract import MINIMUM, Judgement, minimum_of
+
+
+def excluded_minimum(
+    item: SourceRequirement, verdict: Judgement, spec: Specifier, central: CentralRepo
+) -> Finding:
+    name = item.requirement.name
+    floor = minimum_of(SpecifierSet(verdict.target_specifiers))
+    allowed = SpecifierSet([*verdict.target_specifiers, spec])
+    known = sorted(
+        pin.version
+        for pin in _applying_pins(item, central)
+        if allowed.contains(pin.version, prereleases=True)
+    )
+    fix = (
+        f"raise the minimum to >={known[0]} (the pinned version, which the global "
+        "list allows)"
+        if known
+        else f"raise the minimum past {floor} to a release the global list allows"
+    )
+    # A warning: the line honours the contract (OpenStack's gate accepts it,
+    # and pip installs the next allowed release), but its minimum says less
+    # than it seems to, and sync cannot fix it without a human's choice.
+    return Finding(
+        "C014",
+        "warning",
+        item.path,
+        item.line,
+        f"{name}: the declared minimum {floor} is excluded centrally ({spec}), so "
+        "sync leaves this line as it is rather than exclude its own minimum",
+        fix,
+    )
+
+
+def _applying_pins(item: SourceRequirement, central: CentralRepo) -> Iterator[Pin]:
+    """The pins of the item's library on a Python where the item applies."""
+    if central.constraints is None:
+        return
+    marker = item.requirement.marker
+    for pin in central.constraints.pins_for(canonical_name(item.requirement.name)):
+        if (pin.marker is None and marker is None) or any(
+            evaluate(pin.marker, env) and evaluate(marker, env)
+            for env in environments(central.config.python_versions)
+        ):
+            yield pin
+
+
+def minimum_above_pin(
+    item: SourceRequirement, central: CentralRepo, verdict: Judgement
+) -> Iterator[Finding]:
+    floor = minimum_of(item.requirement.specifier)
+    if floor is None or central.constraints is None:
+        return
+    for pin in _applying_pins(item, central):
+        if pin.version < floor:
+            fix = "bump the pin first (accord constraints bump), or lower the minimum"
+            cap = _cap_below(verdict, floor) if verdict.conflict else None
+            if cap is not None:  # C011: a pin stays under the central cap
+                fix = (
+                    f"lower the minimum to at most the pinned {pin.version}: the "
+                    f"pin cannot be bumped past the global list's cap {cap} "
+                    "(C011), unless that cap is raised in the global list first"
+                )
+            yield Finding(
+                "C007",
+                central.config.minimum_above_pin,
+                item.path,
+                item.line,
+                f"{item.requirement.name}: the minimum {floor} is above the pinned "
+                f"{pin.version} ({central.constraints.path}:{pin.lineno}), so the "
+                "project cannot install under the pins",
+                fix,
+            )
+
+
+def _cap_below(verdict: Judgement, floor: Version) -> Specifier | None:
+    """The central cap (C011) that ``floor``, the line's minimum, is above."""
+    assert verdict.entry is not None
+    return next(
+        (
+            spec
+            for spec in verdict.entry.requirement.specifier
+            if spec.operator not in MINIMUM and spec.operator != "!="
+            if not spec.contains(floor, prereleases=True)
+        ),
+        None,
+    )

@@ -1,0 +1,217 @@
+"""Requirements files as pip reads them: a byte-order mark before the first
+line, and lines that install a path or URL rather than a named library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord.cli import main
+
+from .test_check import GLOBAL, PINS
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Path:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text(GLOBAL)
+    (repo / "upper-constraints.txt").write_text(PINS)
+    return repo
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+    return root
+
+
+def run_json(
+    capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, dict[str, Any]]:
+    code = main([*args, "--format", "json"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, json.loads(captured.out)
+
+
+def check(
+    capsys: pytest.CaptureFixture[str], project: Path, central: Path
+) -> tuple[int, dict[str, Any]]:
+    return run_json(capsys, "check", str(project), "--requirements", str(central))
+
+
+def found(report: dict[str, Any]) -> set[tuple[str, str, int | None]]:
+    return {(f["rule"], f["path"], f["line"]) for f in report["findings"]}
+
+
+# -- a UTF-8 byte-order mark (Windows editors write one; pip reads past it) --
+
+
+def test_a_bom_is_not_part_of_the_first_line(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_bytes(BOM + b"alembic>=1.0\nxattr>=1.0\n")
+    code, report = check(capsys, project, central)
+    assert code == 1  # the C005 of line 2, not an unreadable file (2)
+    assert found(report) == {
+        ("C004", "requirements.txt", 1),
+        ("C005", "requirements.txt", 2),
+    }
+
+
+def test_a_bom_in_an_included_file_is_read_past_too(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_bytes(b"-r more.txt\n")
+    (project / "more.txt").write_bytes(BOM + b"-r last.txt\n")
+    (project / "last.txt").write_bytes(BOM + b"not-listed>=1\r\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C002", "last.txt", 1)}
+
+
+def test_a_bom_on_a_conforming_file_passes(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_bytes(BOM + b"alembic>=1.0,!=1.2.0\n")
+    code, report = check(capsys, project, central)
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_sync_keeps_the_bom_it_rewrites_after(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_bytes(
+        BOM + b"alembic>=1.0  # BSD\r\nxattr>=1.0\r\n"
+    )
+    code = main(["sync", str(project), "--requirements", str(central)])
+    assert code == 0, capsys.readouterr()
+    assert (project / "requirements.txt").read_bytes() == (
+        BOM + b"alembic>=1.0,!=1.2.0  # MIT\r\nxattr>=1.0;sys_platform!='win32'\r\n"
+    )
+
+
+def test_sync_prune_of_the_first_line_keeps_the_bom(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_bytes(BOM + b"not-listed>=1\nPyYAML>=6\n")
+    code = main(["sync", str(project), "--requirements", str(central), "--prune"])
+    assert code == 0, capsys.readouterr()
+    assert (project / "requirements.txt").read_bytes() == BOM + b"PyYAML>=6\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", b'[project]\nname = "p"\ndependencies = []\n'),
+        ("setup.cfg", b"[options]\ninstall_requires =\n    PyYAML>=6\n"),
+    ],
+)
+def test_a_bom_in_pyproject_or_setup_cfg_is_still_refused(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    text: bytes,
+) -> None:
+    # tomllib and configparser (as setuptools reads setup.cfg, utf-8 without
+    # -sig) both fail on a BOM, so the build would fail too.
+    (project / name).write_bytes(BOM + text)
+    code = main(["check", str(project), "--requirements", str(central)])
+    assert code == 2
+    assert f"{name}:1: starts with a UTF-8 byte-order mark" in capsys.readouterr().err
+
+
+def test_a_bom_in_a_file_setuptools_reads_is_reported_where_it_is_named(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # setuptools reads file: targets as utf-8 (not utf-8-sig): the BOM
+    # becomes part of the first requirement, which it then cannot parse.
+    (project / "setup.cfg").write_text(
+        "[metadata]\nname = p\n\n[options]\ninstall_requires = file: deps.txt\n"
+    )
+    (project / "deps.txt").write_bytes(BOM + b"PyYAML>=6\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C001", "setup.cfg", 5)}
+    assert "byte-order mark" in report["findings"][0]["message"]
+
+
+# -- lines that install a path or URL, naming no library ------------------
+
+ARTEFACTS = [
+    ".",
+    "./sub",
+    "../lib",
+    "./sub[extra]",
+    "dist/pkg-1.0-py3-none-any.whl",
+    "pkg-1.0-py3-none-any.whl",  # packaging reads it as a name; pip as a file
+    "pkg-1.0.tar.gz; python_version>'3.9'",
+    "https://host.example/pkg-1.0.tar.gz",
+    "git+https://host.example/x.git#egg=x",
+    "./x.whl --hash=sha256:00",
+]
+
+
+@pytest.mark.parametrize("line", ARTEFACTS)
+def test_a_path_or_url_line_is_passed_over_as_an_editable_one_is(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+) -> None:
+    text = f"{line}\n-e ./other\nalembic>=1.0,!=1.2.0\n"
+    (project / "requirements.txt").write_text(text)
+    code, report = check(capsys, project, central)
+    assert (code, report["findings"]) == (0, [])
+    code = main(["sync", str(project), "--requirements", str(central), "--prune"])
+    assert code == 0
+    assert (project / "requirements.txt").read_text() == text  # left alone
+
+
+@pytest.mark.parametrize(
+    "line", ["alembic>=1.0/2", "alembic>=1.0 and more", "!alembic"]
+)
+def test_a_bad_requirement_that_is_no_path_is_still_c001(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+) -> None:
+    (project / "requirements.txt").write_text(f"{line}\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C001", "requirements.txt", 1)}
+
+
+def test_a_path_line_in_a_file_setuptools_reads_is_c001(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # setuptools reads a file: list as PEP 508 lines: "." fails its build.
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\ndynamic = ["dependencies"]\n'
+        "[tool.setuptools.dynamic]\n"
+        'dependencies = {file = ["deps.txt"]}\n'
+    )
+    (project / "deps.txt").write_text("PyYAML>=6\n.\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C001", "deps.txt", 2)}
+    assert "setuptools" in report["findings"][0]["message"]
+
+
+def test_an_archive_name_with_a_specifier_is_a_name_to_pip(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pip looks for the file only without a specifier: "p.zip>=1" is a name.
+    (project / "requirements.txt").write_text("p.zip>=1\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C002", "requirements.txt", 1)}
