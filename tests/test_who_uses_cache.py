@@ -472,3 +472,38 @@ def test_files_setuptools_reads_requirements_from_are_searched(
     assert ("beta", "beta-deps.txt", 1, "oslo.config>=3") in who_uses(
         fleet, "oslo.config", capsys
     )
+
+
+@pytest.mark.parametrize(
+    "setuptools",
+    [
+        pytest.param(
+            '[tool.setuptools.dynamic]\ndependencies = {file = "d.txt"}\n', id="table"
+        ),
+        pytest.param(
+            '[tool]\nsetuptools.dynamic.dependencies = {file = "d.txt"}\n',
+            id="dotted-keys",
+        ),
+        pytest.param(
+            '[tool.setuptools]\n"dynamic" . dependencies = {file = "d.txt"}\n',
+            id="quoted-spaced-key",
+        ),
+        pytest.param(
+            '[tool]\nsetuptools = {dynamic = {dependencies = {file = "d.txt"}}}\n',
+            id="inline-tables",
+        ),
+    ],
+)
+def test_every_spelling_of_setuptools_dynamic_files_is_followed(
+    fleet: Path, capsys: pytest.CaptureFixture[str], setuptools: str
+) -> None:
+    """who-uses parses a pyproject.toml that does not name the library only
+    when it may point at files (a key 'dynamic', however TOML spells it),
+    not for a dependency named like 'neutron-dynamic-routing'."""
+    write(
+        fleet.parent / "beta" / "pyproject.toml",
+        '[project]\nname = "beta"\nversion = "1"\ndynamic = ["dependencies"]\n'
+        + setuptools,
+    )
+    write(fleet.parent / "beta" / "d.txt", "neutron-dynamic-routing\noslo-config\n")
+    assert ("beta", "d.txt", 2, "oslo-config") in who_uses(fleet, "oslo.config", capsys)

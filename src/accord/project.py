@@ -44,7 +44,7 @@ _TEST_RUNNER_FILES = ("tox.ini", "tox.toml", "noxfile.py")
 MAX_INCLUDE_DEPTH = 100
 # A line that may be an option such as -r (which who-uses must follow). The
 # patterns here are compiled by re when who-uses first asks, not by a check.
-_OPTION_LINE = r"(?m)^\ufeff?\s*-"  # (a byte-order mark may come first)
+_OPTION_LINE = r"(?m)^\s*-"  # searched with any byte-order mark left out
 # The errors for which Path.exists() answers False rather than raising.
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 _WIN_ABSENT = frozenset({21, 123, 1921})  # not ready, invalid name, cannot resolve
@@ -73,6 +73,13 @@ class Project(NamedTuple):
 
     def text_of(self, path: str) -> str:
         return dict(self.texts)[path]
+
+
+# What a pyproject.toml needs to name files its requirements are read from
+# (setuptools' [tool.setuptools.dynamic] ... {file = ...}): a key "dynamic",
+# not a library named like "neutron-dynamic-routing" (who-uses parsed every
+# pyproject.toml of a fleet naming one).
+_DYNAMIC = r"""\bdynamic["']?\s*[.\]=]"""
 
 
 def load_project(
@@ -111,7 +118,11 @@ def load_project(
     if loader.exists("pyproject.toml"):
         text = loader.read("pyproject.toml")
         try:
-            if loader.may_name(text) or "include-group" in text or "dynamic" in text:
+            if (
+                loader.may_name(text)
+                or "include-group" in text
+                or ("dynamic" in text and re.search(_DYNAMIC, text) is not None)
+            ):
                 sources = parse_pyproject(
                     text,
                     "pyproject.toml",
@@ -299,7 +310,8 @@ class _Loader:
                 )
                 continue
             text = self.read(relative, bom=True)
-            if not self.may_name(text) and re.search(_OPTION_LINE, text) is None:
+            unmarked = text.removeprefix("\ufeff")
+            if not self.may_name(text) and re.search(_OPTION_LINE, unmarked) is None:
                 continue  # names nothing wanted, and includes no other file
             file = self.files[relative] = parse_requirements_file(text, relative)
             self.sources.append(source_from_requirements_file(file))
