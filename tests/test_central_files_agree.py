@@ -129,3 +129,24 @@ def test_g002_and_c008_agree_on_a_library_listed_with_other_extras(
     main(["check", str(project), "--requirements", str(repo), "--format", "json"])
     rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]]
     assert [rule for rule in rules if rule == "C008"] == (["C008"] if duplicate else [])
+
+
+@pytest.mark.parametrize(
+    "option", ["-r more-global.txt", "-c pins.txt", "--index-url https://x/simple"]
+)
+def test_an_option_line_in_the_global_list_is_not_skipped_silently(
+    tmp_path: Path, option: str
+) -> None:
+    # accord reads no library from such a line (a library a '-r' file names
+    # is not allowed): the team is told, at the line, instead of finding out
+    # from every project's C002.
+    repo = write_repo(
+        tmp_path,
+        **{**BASE, "global-requirements.txt": f"six  # MIT\n{option}\n"},
+    )
+    found = [f for f in findings(repo) if f.rule == "G024"]
+    assert [(f.severity, f.path, f.line) for f in found] == [
+        ("warning", "global-requirements.txt", 2)
+    ]
+    assert option.split(maxsplit=1)[0] in found[0].message
+    assert "accord reads no library from it" in found[0].message

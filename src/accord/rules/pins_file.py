@@ -1,7 +1,7 @@
 """Rules that the central lists are there and well formed: the pins file
 present with exact pins only (G019, G011), the global list listing a
-library (G020) by name (V006), no old blacklist.txt left unread beside
-denylist.txt (G023)."""
+library (G020) by name (V006) and no pip option (G024), no old
+blacklist.txt left unread beside denylist.txt (G023)."""
 
 from __future__ import annotations
 
@@ -100,6 +100,25 @@ def check_global_list_not_empty(repo: CentralRepo) -> Iterator[Finding]:
         "list each library the projects may use, one a line with its licence "
         "comment (e.g. 'six  # MIT')",
     )
+
+
+def check_global_list_options(repo: CentralRepo) -> Iterator[Finding]:
+    """G024: a pip option in the global list (``-r more.txt``, ``-c``,
+    ``--index-url``): accord reads no library from it, so a library only a
+    ``-r`` file names is not allowed, and each project's check says C002."""
+    path = repo.global_list.path
+    for line in repo.global_list.file.lines:
+        if isinstance(line, OptionLine):
+            written = line_content(line.text)[0]
+            yield Finding(
+                "G024",
+                "warning",
+                path,
+                line.lineno,
+                f"{written!r} is a pip option: accord reads no library from it",
+                "list each library on a line of its own in this file, "
+                "and remove the option",
+            )
 
 
 def check_unread_denylist(repo: CentralRepo) -> Iterator[Finding]:
