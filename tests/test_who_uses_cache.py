@@ -24,7 +24,7 @@ from accord.central import (
 )
 from accord.cli import main
 from accord.config import CONFIG_FILE
-from accord.project import _mention_test
+from accord.mentions import may_name_test
 
 LONG_AGO = 1_600_000_000  # seconds: files older than the racy margin
 
@@ -431,7 +431,7 @@ def test_words_agree_with_the_prefilter(text: str) -> None:
     for name in NAMES:
         wanted = canonicalize_name(name)
         cached = found == usage_cache.ANY_NAME or f" {wanted} " in found
-        assert cached == _mention_test(wanted)(text), (text, name)
+        assert cached == may_name_test(wanted)(text), (text, name)
 
 
 @pytest.mark.parametrize(

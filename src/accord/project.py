@@ -13,7 +13,6 @@ import functools
 import os
 import re
 import stat
-import string
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -48,9 +47,6 @@ _OPTION_LINE = r"(?m)^\s*-"  # searched with any byte-order mark left out
 # The errors for which Path.exists() answers False rather than raising.
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 _WIN_ABSENT = frozenset({21, 123, 1921})  # not ready, invalid name, cannot resolve
-_PLAIN_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a normalised name
-_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "._-")
-_RUNS_ON = r"[-_.]*[A-Za-z0-9]"  # what would make a longer name
 
 
 class Project(NamedTuple):
@@ -100,7 +96,12 @@ def load_project(
     that cannot be loaded fails just as without it. ``resolved_root`` is
     ``root.resolve()`` (or its text) when the caller already has it.
     """
-    loader = _Loader(root, _mention_test(mentioning))
+    if mentioning is None:
+        loader = _Loader(root, _any_text)
+    else:  # who-uses: its test is loaded only for it
+        from accord.mentions import may_name_test
+
+        loader = _Loader(root, may_name_test(mentioning))
     found = loader.lstat("")  # a directory (not a link) needs no other look
     directory = found is not None and stat.S_ISDIR(found.st_mode)
     mode = found.st_mode if found is not None and directory else _mode(root)
@@ -341,6 +342,11 @@ class _Loader:
             pending.extend(reversed(children))
 
 
+def _any_text(text: str) -> bool:
+    """What may name every library: any text (check and sync read it all)."""
+    return True
+
+
 def _join(place: str, relative: str) -> str:
     """``str(Path(place) / relative)`` for a normalised ``relative``, without
     building a Path (who-uses does this thousands of times)."""
@@ -349,50 +355,6 @@ def _join(place: str, relative: str) -> str:
     if place == ".":
         return relative
     return f"{place.rstrip('/')}/{relative}"
-
-
-@functools.lru_cache(maxsize=8)
-def _mention_test(name: NormalizedName | None) -> Callable[[str], bool]:
-    """Whether a file's text may name the library ``name``: any spelling of
-    it (case, and ``-``/``_``/``.`` runs between its parts), or a backslash
-    (a continuation line or an escape could hide a spelling)."""
-    if name is None:
-        return lambda text: True
-    spelling = re.compile(
-        "[-_.]+".join(re.escape(part) for part in name.split("-")), re.IGNORECASE
-    )
-    if not re.fullmatch(_PLAIN_NAME, name):
-        return lambda text: "\\" in text or spelling.search(text) is not None
-    runs_on = re.compile(_RUNS_ON)
-    parts = name.split("-")
-
-    def may_name(text: str) -> bool:
-        # Whole names only: a requirement's name starts after a character
-        # that cannot be in a name and does not run on into a longer one, so
-        # "requests" is not found in "requests-mock" or "types-requests".
-        # (Checked at each match: a lookbehind in the pattern would cost the
-        # scan its speed.) Matches cannot overlap a whole name, so finditer's
-        # non-overlapping ones are enough.
-        if "\\" in text:
-            return True
-        # ASCII text that lowercased lacks a part cannot match (for ASCII,
-        # re's IGNORECASE is lower()): a substring search in C spares most
-        # files the case-blind scan (who-uses requests over 3,000 files:
-        # 115 M instructions -> 42 M). Other text may spell a part with a
-        # character re folds to ASCII (the long s, the Kelvin sign).
-        if text.isascii():
-            lowered = text.lower()
-            if not all(part in lowered for part in parts):
-                return False
-        for match in spelling.finditer(text):
-            start, end = match.span()
-            if start and text[start - 1] in _NAME_CHARS:
-                continue
-            if runs_on.match(text, end) is None:
-                return True
-        return False
-
-    return may_name
 
 
 def _includes(file: RequirementsFile) -> Iterator[tuple[str, int]]:
