@@ -514,17 +514,17 @@ def test_an_editable_checkout_is_a_use_of_its_egg_name(
 ) -> None:
     """``-e VCS-URL#egg=NAME`` installs NAME from a checkout: a use of it,
     found by any spelling, in a ``-r`` target too, first run and repeat."""
-    egg = "-e git+https://opendev.org/openstack/oslo.config@stable/2024.1#egg=oslo.config"
+    egg = "-e git+https://opendev.org/openstack/oslo.config@stable/2024.1"
+    egg += "#egg=oslo.config"
+    other = "--editable=hg+https://hg.example/oslo#egg=OSLO_Config&subdirectory=lib"
     write(fleet.parent / "beta" / "requirements.txt", f"{egg}\n-r more.txt\n")
     write(
         fleet.parent / "beta" / "more.txt",
-        "--editable=hg+https://hg.example/oslo#egg=OSLO_Config&subdirectory=lib\n"
-        "-e git+https://opendev.org/openstack/oslo.configx#egg=oslo.configx\n",
+        f"{other}\n-e git+https://opendev.org/openstack/oslo.configx#egg=oslo.configx\n",
     )
     expected = [
         ("alpha", "test-requirements.txt", 1, "Oslo_Config>=1"),
-        ("beta", "more.txt", 1, "--editable=hg+https://hg.example/oslo"
-         "#egg=OSLO_Config&subdirectory=lib"),  # fmt: skip
+        ("beta", "more.txt", 1, other),
         ("beta", "requirements.txt", 1, egg),
     ]
     assert sorted(who_uses(fleet, "oslo-config", capsys)) == expected
@@ -532,6 +532,7 @@ def test_an_editable_checkout_is_a_use_of_its_egg_name(
     args = ["who-uses", "Oslo.Config", "--requirements", str(fleet), "--format", "json"]
     assert main(args) == 0
     uses = json.loads(capsys.readouterr().out)["uses"]
-    assert sorted((u["project"], u["path"], u["line"], u["requirement"]) for u in uses) == expected
+    found = [(u["project"], u["path"], u["line"], u["requirement"]) for u in uses]
+    assert sorted(found) == expected
     assert loads.count == 0  # the cache's answer
     assert may_name_test(canonicalize_name("oslo.config"))(egg)
