@@ -254,8 +254,9 @@ def installs_artefact(line: Line) -> bool:
 # URL's ``#egg=`` fragment names (pip's ``[#&]egg=([^&]*)``; a ``&`` may
 # follow with ``subdirectory=``); the name must be one packaging reads.
 _EDITABLE = frozenset({"-e", "--editable"})
-_VCS = re.compile(r"(?i)(?:git|hg|svn|bzr)\+[a-z-]+:")
-_EGG = re.compile(r"[#&]egg=([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?=$|[&\s])")
+# Patterns, compiled on first use (re's cache): most runs never meet one.
+_VCS = r"(?i)(?:git|hg|svn|bzr)\+[a-z-]+:"
+_EGG = r"[#&]egg=([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?=$|[&\s])"
 
 
 def checkout_name(line: Line) -> str | None:
@@ -265,9 +266,9 @@ def checkout_name(line: Line) -> str | None:
     if type(line) is not OptionLine or line.option not in _EDITABLE:
         return None
     value = line.value
-    if "egg=" not in value or _VCS.match(value) is None:
+    if "egg=" not in value or re.match(_VCS, value) is None:
         return None
-    match = _EGG.search(value, max(value.find("#"), 0))
+    match = re.compile(_EGG).search(value, max(value.find("#"), 0))
     return None if match is None else match.group(1)
 
 

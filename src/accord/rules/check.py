@@ -18,7 +18,6 @@ from accord.model.sources import RequirementSource, SourceRequirement
 from accord.project import Project
 from accord.rules._memo import MemoKey, verdict_memo
 from accord.rules.build_backend import check_build_backend
-from accord.rules.checkouts import check_checkouts
 from accord.rules.contract import (
     Judgement,
     judge,
@@ -116,7 +115,9 @@ def _check_source(
     for problem in source.problems:
         yield Finding("C001", "error", problem.path, problem.line, problem.message)
     yield from check_duplicates(source)
-    if source.checkouts:
+    if source.checkouts:  # rare: its module is loaded only then
+        from accord.rules.checkouts import check_checkouts
+
         yield from check_checkouts(source, central)
     for item, known, findings in judge_source(source, central, comments, memo):
         yield from findings
