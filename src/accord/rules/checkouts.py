@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from accord.central import CentralRepo
 from accord.findings import Finding
+from accord.model.global_list import GlobalEntry
 from accord.model.requirements_file import canonical_name
 from accord.model.sources import RequirementSource
 
@@ -39,13 +40,30 @@ def check_checkouts(
                 "or remove the line",
             )
             continue
-        listed = " or ".join(dict.fromkeys(entry.line.content for entry in entries))
+        listed = " or ".join(dict.fromkeys(_written(entry) for entry in entries))
         yield Finding(
             "C020",
             "warning",
             *where,
             f"{name}: this line installs it from a version-control checkout, "
             "not the release the global list and the pins reviewed",
-            f"require it as the global list has it ({listed}) in place of the "
-            "-e line (accord sync leaves -e lines as they are)",
+            f"replace the -e line with a requirement as the global list has it, "
+            f"with the project's minimum: {listed} (accord sync leaves -e lines "
+            "as they are)",
         )
+
+
+def _written(entry: GlobalEntry) -> str:
+    """The global list's requirement with a minimum to fill in where it has
+    none (both lower-bound policies want one): ``oslo.config>=X.Y,!=4.3.0``."""
+    requirement = entry.requirement
+    specifiers = [str(spec) for spec in requirement.specifier]
+    if not any(spec.startswith((">", "==", "~=")) for spec in specifiers):
+        specifiers.insert(0, ">=X.Y")
+    text = requirement.name + ",".join(sorted(specifiers, key=_minimum_first))
+    marker = entry.line.marker_text
+    return f"{text};{marker}" if marker else text
+
+
+def _minimum_first(spec: str) -> tuple[bool, str]:
+    return not spec.startswith(">="), spec
