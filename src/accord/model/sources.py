@@ -161,7 +161,9 @@ def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
 
     A line that installs a path or URL without naming a library (``.``, a
     wheel's file, an sdist's URL) is neither: like an ``-e`` line, it is no
-    library of the index, and what it installs cannot be known from it.
+    library of the index, and what it installs cannot be known from it. An
+    ``-e VCS-URL#egg=NAME`` line names its library: it is one of the
+    source's ``checkouts``.
     """
     contents: dict[str, str] = {}  # once a distinct line: a file may repeat one
 
