@@ -215,3 +215,35 @@ def test_an_archive_name_with_a_specifier_is_a_name_to_pip(
     code, report = check(capsys, project, central)
     assert code == 1
     assert found(report) == {("C002", "requirements.txt", 1)}
+
+
+# -- an editable install from a VCS checkout: -e VCS-URL#egg=NAME --
+
+
+def test_a_listed_library_from_a_checkout_is_a_warning_sync_leaves(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = "-e git+https://opendev.org/openstack/oslo.config@master#egg=Oslo_Config"
+    text = f"alembic>=1.0,!=1.2.0\n{line}&subdirectory=src\n"
+    (project / "requirements.txt").write_text(text)
+    code, report = check(capsys, project, central)
+    assert code == 0
+    [finding] = report["findings"]
+    assert finding["rule"] == "C020" and finding["severity"] == "warning"
+    assert (finding["path"], finding["line"]) == ("requirements.txt", 2)
+    assert "Oslo_Config" in finding["message"] and "checkout" in finding["message"]
+    assert "oslo.config>=X.Y" in finding["fix"] and "sync does" not in finding["fix"]
+    assert main(["sync", str(project), "--requirements", str(central)]) == 0
+    assert (project / "requirements.txt").read_text() == text  # left alone
+
+
+def test_an_unlisted_library_from_a_checkout_is_c002(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_text(
+        "-r more.txt\n"  # in a -r target too
+    )
+    (project / "more.txt").write_text("--editable=hg+https://hg.example/x#egg=x\n")
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C002", "more.txt", 1)}

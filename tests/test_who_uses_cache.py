@@ -507,3 +507,32 @@ def test_every_spelling_of_setuptools_dynamic_files_is_followed(
     )
     write(fleet.parent / "beta" / "d.txt", "neutron-dynamic-routing\noslo-config\n")
     assert ("beta", "d.txt", 2, "oslo-config") in who_uses(fleet, "oslo.config", capsys)
+
+
+def test_an_editable_checkout_is_a_use_of_its_egg_name(
+    fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-e VCS-URL#egg=NAME`` installs NAME from a checkout: a use of it,
+    found by any spelling, in a ``-r`` target too, first run and repeat."""
+    egg = "-e git+https://opendev.org/openstack/oslo.config@stable/2024.1"
+    egg += "#egg=oslo.config"
+    other = "--editable=hg+https://hg.example/oslo#egg=OSLO_Config&subdirectory=lib"
+    write(fleet.parent / "beta" / "requirements.txt", f"{egg}\n-r more.txt\n")
+    write(
+        fleet.parent / "beta" / "more.txt",
+        f"{other}\n-e git+https://opendev.org/openstack/oslo.configx#egg=oslo.configx\n",
+    )
+    expected = [
+        ("alpha", "test-requirements.txt", 1, "Oslo_Config>=1"),
+        ("beta", "more.txt", 1, other),
+        ("beta", "requirements.txt", 1, egg),
+    ]
+    assert sorted(who_uses(fleet, "oslo-config", capsys)) == expected
+    loads = Loads(monkeypatch)
+    args = ["who-uses", "Oslo.Config", "--requirements", str(fleet), "--format", "json"]
+    assert main(args) == 0
+    uses = json.loads(capsys.readouterr().out)["uses"]
+    found = [(u["project"], u["path"], u["line"], u["requirement"]) for u in uses]
+    assert sorted(found) == expected
+    assert loads.count == 0  # the cache's answer
+    assert may_name_test(canonicalize_name("oslo.config"))(egg)

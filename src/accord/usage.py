@@ -90,7 +90,7 @@ def find_users(
         if cache is not None and config is not None:
             cache.record(member.name, _entry(project, config, cache.started))
         for source in project.sources:
-            for item in source.requirements:
+            for item in (*source.requirements, *source.checkouts):
                 key = (member.name, item.path, item.line)
                 if (
                     key not in seen
@@ -145,7 +145,7 @@ def _entry(project: Project, config: list[object], since: int) -> Entry | None:
     parsed = {source.path for source in project.sources}
     uses: list[list[object]] = []
     for source in project.sources:
-        for item in source.requirements:
+        for item in (*source.requirements, *source.checkouts):
             name = canonicalize_name(item.requirement.name)
             uses.append([name, item.path, item.line, source.label, item.text])
     return entry(
@@ -191,7 +191,7 @@ def uses_in(project_name: str, project: Project) -> list[tuple[NormalizedName, U
     """Every requirement line of one project, by library (to index a fleet)."""
     uses: dict[tuple[str, int, NormalizedName], Use] = {}
     for source in project.sources:
-        for item in source.requirements:
+        for item in (*source.requirements, *source.checkouts):
             name = canonicalize_name(item.requirement.name)
             if (item.path, item.line, name) not in uses:
                 uses[(item.path, item.line, name)] = Use(

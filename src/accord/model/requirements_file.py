@@ -250,6 +250,28 @@ def installs_artefact(line: Line) -> bool:
     return _archive(target) or target.startswith(".") or "/" in target
 
 
+# An editable install from a version-control checkout, and the library its
+# URL's ``#egg=`` fragment names (pip's ``[#&]egg=([^&]*)``; a ``&`` may
+# follow with ``subdirectory=``); the name must be one packaging reads.
+_EDITABLE = frozenset({"-e", "--editable"})
+# Patterns, compiled on first use (re's cache): most runs never meet one.
+_VCS = r"(?i)(?:git|hg|svn|bzr)\+[a-z-]+:"
+_EGG = r"[#&]egg=([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?=$|[&\s])"
+
+
+def checkout_name(line: Line) -> str | None:
+    """The library an ``-e VCS-URL#egg=NAME`` line installs from a checkout
+    (``NAME`` as written), or None for any other line: the form OpenStack's
+    requirements tools read a URL's library from."""
+    if type(line) is not OptionLine or line.option not in _EDITABLE:
+        return None
+    value = line.value
+    if "egg=" not in value or re.match(_VCS, value) is None:
+        return None
+    match = re.compile(_EGG).search(value, max(value.find("#"), 0))
+    return None if match is None else match.group(1)
+
+
 def _archive(name: str) -> bool:
     return name.lower().endswith(_ARCHIVES)
 

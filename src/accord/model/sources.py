@@ -25,8 +25,10 @@ from accord.model._lines import BOM
 from accord.model.requirements_file import (
     RequirementLine,
     RequirementsFile,
+    checkout_name,
     installs_artefact,
     line_content,
+    parse_requirement,
 )
 
 if TYPE_CHECKING:
@@ -88,6 +90,9 @@ class RequirementSource(NamedTuple):
     # Requirements files this source's requirements are read from (setuptools'
     # ``file:``), each with the line that names it; the loader reads them.
     files: tuple[tuple[str, int | None], ...] = ()
+    # ``-e VCS-URL#egg=NAME`` lines (requirements files only): NAME installed
+    # from a checkout, each as a requirement of NAME alone, its text the line.
+    checkouts: tuple[SourceRequirement, ...] = ()
 
     @property
     def label(self) -> str:
@@ -156,7 +161,9 @@ def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
 
     A line that installs a path or URL without naming a library (``.``, a
     wheel's file, an sdist's URL) is neither: like an ``-e`` line, it is no
-    library of the index, and what it installs cannot be known from it.
+    library of the index, and what it installs cannot be known from it. An
+    ``-e VCS-URL#egg=NAME`` line names its library: it is one of the
+    source's ``checkouts``.
     """
     contents: dict[str, str] = {}  # once a distinct line: a file may repeat one
 
@@ -186,8 +193,15 @@ def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
         for line in file.invalid_lines()
         if not installs_artefact(line)
     )
+    checkouts = tuple(
+        SourceRequirement(
+            parse_requirement(name), file.path, line.lineno, line_content(line.text)[0]
+        )
+        for line in file.lines
+        if (name := checkout_name(line)) is not None
+    )
     return RequirementSource(
-        file.path, "requirements", None, requirements, problems, None
+        file.path, "requirements", None, requirements, problems, None, (), checkouts
     )
 
 

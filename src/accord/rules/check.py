@@ -115,6 +115,10 @@ def _check_source(
     for problem in source.problems:
         yield Finding("C001", "error", problem.path, problem.line, problem.message)
     yield from check_duplicates(source)
+    if source.checkouts:  # rare: its module is loaded only then
+        from accord.rules.checkouts import check_checkouts
+
+        yield from check_checkouts(source, central)
     for item, known, findings in judge_source(source, central, comments, memo):
         yield from findings
         if known.new_text is not None or known.licence is not None:

@@ -1,0 +1,69 @@
+"""A library installed from a version-control checkout (C020).
+
+``-e git+https://opendev.org/openstack/oslo.config#egg=oslo.config`` installs
+oslo.config from whatever the checkout holds, past the global list's
+specifiers and the pins: OpenStack's requirements tools call such lines
+illegal in a synchronised file but pass them through. check reports them;
+sync leaves them as they are (it never rewrites an ``-e`` line).
+"""
+
+# Annotations are evaluated here, not postponed: see accord.findings.
+from collections.abc import Iterator
+
+from accord.central import CentralRepo
+from accord.findings import Finding
+from accord.model.global_list import GlobalEntry
+from accord.model.requirements_file import canonical_name
+from accord.model.sources import RequirementSource
+
+
+def check_checkouts(
+    source: RequirementSource, central: CentralRepo
+) -> Iterator[Finding]:
+    """C020 (a warning) for each ``-e VCS-URL#egg=NAME`` line of ``source``
+    whose NAME the global list has; C002, as for a named requirement, for
+    one it does not have (a denylisted NAME is exempt, as there)."""
+    for item in source.checkouts:
+        name = item.requirement.name
+        canonical = canonical_name(name)
+        if central.denylist is not None and central.denylist.has(canonical):
+            continue
+        where = (item.path, item.line)
+        entries = central.global_list.entries_for(canonical)
+        if not entries:
+            yield Finding(
+                "C002",
+                "error",
+                *where,
+                f"{name} (installed from a checkout) is not in the global list",
+                "propose adding it to global-requirements.txt (see accord review), "
+                "or remove the line",
+            )
+            continue
+        listed = " or ".join(dict.fromkeys(_written(entry) for entry in entries))
+        yield Finding(
+            "C020",
+            "warning",
+            *where,
+            f"{name}: this line installs it from a version-control checkout, "
+            "not the release the global list and the pins reviewed",
+            f"replace the -e line with a requirement as the global list has it, "
+            f"with the project's minimum: {listed} (accord sync leaves -e lines "
+            "as they are)",
+        )
+
+
+def _written(entry: GlobalEntry) -> str:
+    """The global list's requirement with a minimum to fill in where it has
+    none (both lower-bound policies want one): ``oslo.config>=X.Y,!=4.3.0``."""
+    requirement = entry.requirement
+    specifiers = [str(spec) for spec in requirement.specifier]
+    if not any(spec.startswith((">", "==", "~=")) for spec in specifiers):
+        specifiers.insert(0, ">=X.Y")
+    text = requirement.name + ",".join(sorted(specifiers, key=_minimum_first))
+    marker = entry.line.marker_text
+    return f"{text};{marker}" if marker else text
+
+
+def _minimum_first(spec: str) -> tuple[bool, str]:
+    return not spec.startswith(">="), spec
