@@ -9,7 +9,11 @@ from collections.abc import Iterator
 
 from accord.central import GLOBAL_REQUIREMENTS, UPPER_CONSTRAINTS, CentralRepo
 from accord.findings import Finding
-from accord.model.requirements_file import OptionLine, line_content
+from accord.model.requirements_file import (
+    OptionLine,
+    RequirementsFile,
+    line_content,
+)
 
 # How a line of the pins file is written: G001's and G011's fix.
 PIN_LINE = "write it as name===version, with a ;python_version marker if needed"
@@ -30,18 +34,16 @@ def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
         name = malformed.line.requirement.name
         yield Finding("G011", "error", path, malformed.line.lineno,
                       f"{name}: {malformed.reason}", PIN_LINE)  # fmt: skip
-    for line in repo.constraints.file.lines:
-        # pip follows "-r more.txt" in a constraints file; accord does not.
-        if isinstance(line, OptionLine):
-            written = line_content(line.text)[0]
-            yield Finding(
-                "G011",
-                "error",
-                path,
-                line.lineno,
-                f"{written!r} is a pip option, not a pin: accord reads no pin from it",
-                "remove it, and write each pin in this file as name===version",
-            )
+    # pip follows "-r more.txt" in a constraints file; accord does not.
+    for lineno, written in _options(repo.constraints.file):
+        yield Finding(
+            "G011",
+            "error",
+            path,
+            lineno,
+            f"{written!r} is a pip option, not a pin: accord reads no pin from it",
+            "remove it, and write each pin in this file as name===version",
+        )
     for pin in repo.constraints.pins:
         requirement = pin.line.requirement
         spec = next(iter(requirement.specifier))
@@ -106,19 +108,23 @@ def check_global_list_options(repo: CentralRepo) -> Iterator[Finding]:
     """G024: a pip option in the global list (``-r more.txt``, ``-c``,
     ``--index-url``): accord reads no library from it, so a library only a
     ``-r`` file names is not allowed, and each project's check says C002."""
-    path = repo.global_list.path
-    for line in repo.global_list.file.lines:
+    for lineno, written in _options(repo.global_list.file):
+        yield Finding(
+            "G024",
+            "warning",
+            repo.global_list.path,
+            lineno,
+            f"{written!r} is a pip option: accord reads no library from it",
+            "list each library on a line of its own in this file, "
+            "and remove the option",
+        )
+
+
+def _options(file: RequirementsFile) -> Iterator[tuple[int, str]]:
+    """The line number and text of each pip option line of ``file``."""
+    for line in file.lines:
         if isinstance(line, OptionLine):
-            written = line_content(line.text)[0]
-            yield Finding(
-                "G024",
-                "warning",
-                path,
-                line.lineno,
-                f"{written!r} is a pip option: accord reads no library from it",
-                "list each library on a line of its own in this file, "
-                "and remove the option",
-            )
+            yield line.lineno, line_content(line.text)[0]
 
 
 def check_unread_denylist(repo: CentralRepo) -> Iterator[Finding]:
