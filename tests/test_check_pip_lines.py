@@ -155,7 +155,7 @@ ARTEFACTS = [
     "pkg-1.0-py3-none-any.whl",  # packaging reads it as a name; pip as a file
     "pkg-1.0.tar.gz; python_version>'3.9'",
     "https://host.example/pkg-1.0.tar.gz",
-    "git+https://host.example/x.git#egg=x",
+    "git+https://host.example/x.git",  # no #egg=: no library named
     "./x.whl --hash=sha256:00",
 ]
 
@@ -220,10 +220,15 @@ def test_an_archive_name_with_a_specifier_is_a_name_to_pip(
 # -- an editable install from a VCS checkout: -e VCS-URL#egg=NAME --
 
 
+# pip installs the checkout with or without -e (without, not editable).
+CHECKOUT_FORMS = [pytest.param("-e ", id="editable"), pytest.param("", id="plain")]
+
+
+@pytest.mark.parametrize("form", CHECKOUT_FORMS)
 def test_a_listed_library_from_a_checkout_is_a_warning_sync_leaves(
-    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str], form: str
 ) -> None:
-    line = "-e git+https://opendev.org/openstack/oslo.config@master#egg=Oslo_Config"
+    line = f"{form}git+https://opendev.org/openstack/oslo.config@master#egg=Oslo_Config"
     text = f"alembic>=1.0,!=1.2.0\n{line}&subdirectory=src\n"
     (project / "requirements.txt").write_text(text)
     code, report = check(capsys, project, central)
@@ -237,13 +242,14 @@ def test_a_listed_library_from_a_checkout_is_a_warning_sync_leaves(
     assert (project / "requirements.txt").read_text() == text  # left alone
 
 
+@pytest.mark.parametrize("form", ["--editable=", ""])
 def test_an_unlisted_library_from_a_checkout_is_c002(
-    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str], form: str
 ) -> None:
     (project / "requirements.txt").write_text(
         "-r more.txt\n"  # in a -r target too
     )
-    (project / "more.txt").write_text("--editable=hg+https://hg.example/x#egg=x\n")
+    (project / "more.txt").write_text(f"{form}hg+https://hg.example/x#egg=x\n")
     code, report = check(capsys, project, central)
     assert code == 1
     assert found(report) == {("C002", "more.txt", 1)}

@@ -512,19 +512,23 @@ def test_every_spelling_of_setuptools_dynamic_files_is_followed(
 def test_an_editable_checkout_is_a_use_of_its_egg_name(
     fleet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``-e VCS-URL#egg=NAME`` installs NAME from a checkout: a use of it,
-    found by any spelling, in a ``-r`` target too, first run and repeat."""
+    """``-e VCS-URL#egg=NAME`` installs NAME from a checkout (so does the line
+    without ``-e``): a use of it, found by any spelling, in a ``-r`` target
+    too, first run and repeat."""
     egg = "-e git+https://opendev.org/openstack/oslo.config@stable/2024.1"
     egg += "#egg=oslo.config"
     other = "--editable=hg+https://hg.example/oslo#egg=OSLO_Config&subdirectory=lib"
     write(fleet.parent / "beta" / "requirements.txt", f"{egg}\n-r more.txt\n")
+    plain = "git+https://opendev.org/openstack/oslo.config#egg=oslo.config"  # no -e
     write(
         fleet.parent / "beta" / "more.txt",
-        f"{other}\n-e git+https://opendev.org/openstack/oslo.configx#egg=oslo.configx\n",
+        f"{other}\n-e git+https://opendev.org/openstack/oslo.configx#egg=oslo.configx\n"
+        f"{plain}\n",
     )
     expected = [
         ("alpha", "test-requirements.txt", 1, "Oslo_Config>=1"),
         ("beta", "more.txt", 1, other),
+        ("beta", "more.txt", 3, plain),
         ("beta", "requirements.txt", 1, egg),
     ]
     assert sorted(who_uses(fleet, "oslo-config", capsys)) == expected

@@ -262,10 +262,15 @@ _EGG = r"[#&]egg=([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?=$|[&\s])"
 def checkout_name(line: Line) -> str | None:
     """The library an ``-e VCS-URL#egg=NAME`` line installs from a checkout
     (``NAME`` as written), or None for any other line: the form OpenStack's
-    requirements tools read a URL's library from."""
-    if type(line) is not OptionLine or line.option not in _EDITABLE:
+    requirements tools read a URL's library from. Without ``-e`` pip
+    installs the same checkout (not editable): packaging cannot read that
+    line, so it is an :class:`InvalidLine` here."""
+    if type(line) is OptionLine and line.option in _EDITABLE:
+        value = line.value
+    elif type(line) is InvalidLine:
+        value = line_content(line.text)[0]
+    else:
         return None
-    value = line.value
     if "egg=" not in value or re.match(_VCS, value) is None:
         return None
     match = re.compile(_EGG).search(value, max(value.find("#"), 0))

@@ -20,7 +20,7 @@ from accord.model.sources import RequirementSource
 def check_checkouts(
     source: RequirementSource, central: CentralRepo
 ) -> Iterator[Finding]:
-    """C020 (a warning) for each ``-e VCS-URL#egg=NAME`` line of ``source``
+    """C020 (a warning) for each ``[-e] VCS-URL#egg=NAME`` line of ``source``
     whose NAME the global list has; C002, as for a named requirement, for
     one it does not have (a denylisted NAME is exempt, as there)."""
     for item in source.checkouts:
@@ -47,8 +47,8 @@ def check_checkouts(
             *where,
             f"{name}: this line installs it from a version-control checkout, "
             "not the release the global list and the pins reviewed",
-            f"replace the -e line with a requirement as the global list has it, "
-            f"with the project's minimum: {listed} (accord sync leaves -e lines "
+            f"replace the line with a requirement as the global list has it, "
+            f"with the project's minimum: {listed} (accord sync leaves such lines "
             "as they are)",
         )
 
