@@ -11,25 +11,11 @@ import pytest
 
 from accord.cli import main
 
-from .test_check import GLOBAL, PINS
+from .test_hostile_input import central, project
+
+__all__ = ["central", "project"]  # the fixtures, used by name
 
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture
-def central(tmp_path: Path) -> Path:
-    repo = tmp_path / "requirements"
-    repo.mkdir()
-    (repo / "global-requirements.txt").write_text(GLOBAL)
-    (repo / "upper-constraints.txt").write_text(PINS)
-    return repo
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    root.mkdir()
-    return root
 
 
 def run_json(

@@ -109,14 +109,12 @@ def _below_key(lines: list[str], line: int, old: str, new: str) -> bool:
     written only there at ";", which would cut the marker off. Each other
     requirement of that value goes on a line of its own too."""
     current = lines[line - 1]
-    key = _CFG_KEY.match(current)
-    if key is None or "\n" in current.rstrip("\r\n"):  # moved below already
+    if "\n" in current.rstrip("\r\n"):  # moved below already
         return False
-    value = current[key.end() :]
-    code = before_comment(value.rstrip("\r\n"), toml=False)
-    parts = [part.strip() for part in code.split(";") if part.strip()]
-    if old not in parts:
+    read = _key_line(current)
+    if read is None or old not in read[3]:
         return False
+    key_end, value, code, parts = read
     if not all(map(_is_requirement, parts)):  # C001 already: setuptools fails
         raise SpliceError("setuptools cannot read this key's line")
     body = value.rstrip("\r\n")
@@ -128,7 +126,7 @@ def _below_key(lines: list[str], line: int, old: str, new: str) -> bool:
         rows[-1] += comment  # its own comment, as it was spaced
     elif comment:  # a comment after several belongs to none: a line of its own
         rows.append(f"{indent}{comment.lstrip()}")
-    lines[line - 1] = current[: key.end()].rstrip() + ending
+    lines[line - 1] = current[:key_end].rstrip() + ending
     lines[line - 1] += "".join(f"{row}{ending}" for row in rows)
     return True
 
@@ -145,21 +143,32 @@ def remove_from_key_line(lines: list[str], line: int, old: str) -> None:
         rows.remove(found[0])
         lines[line - 1] = "".join(rows)
         return
-    key = _CFG_KEY.match(current)
-    value = "" if key is None else current[key.end() :]
-    body = value.rstrip("\r\n")
-    code = before_comment(body, toml=False)
-    parts = [part.strip() for part in code.split(";") if part.strip()]
-    if key is None or parts.count(old) != 1:
+    read = _key_line(current)
+    if read is None or read[3].count(old) != 1:
         raise SpliceError("it does not stand alone on its line")
+    key_end, value, code, parts = read
+    body = value.rstrip("\r\n")
     parts.remove(old)
     kept = "; ".join(parts)
     comment = body[len(code.rstrip()) :]
     if not kept:  # "key =" and the comment, if any
-        head = current[: key.end()].rstrip()
+        head = current[:key_end].rstrip()
         lines[line - 1] = f"{head}{comment}{value[len(body) :]}"
         return
-    lines[line - 1] = f"{current[: key.end()]}{kept}{comment}{value[len(body) :]}"
+    lines[line - 1] = f"{current[:key_end]}{kept}{comment}{value[len(body) :]}"
+
+
+def _key_line(current: str) -> tuple[int, str, str, list[str]] | None:
+    """A setup.cfg key's line read as setuptools reads its value: where the
+    key ends, the value (with its line ending), the value before its comment
+    and the requirements in it (split at ";"); None for no key."""
+    key = _CFG_KEY.match(current)
+    if key is None:
+        return None
+    value = current[key.end() :]
+    code = before_comment(value.rstrip("\r\n"), toml=False)
+    parts = [part.strip() for part in code.split(";") if part.strip()]
+    return key.end(), value, code, parts
 
 
 def _is_requirement(text: str) -> bool:
@@ -175,7 +184,7 @@ def remove_element(lines: list[str], line: int, old: str) -> None:
     which holds others too (``["a", "b"]``), with the comma that separates
     it from them."""
     current = _line(lines, line)
-    found = [m for m in _TOML_STRING.finditer(current) if _toml_value(m[0]) == old]
+    found = _strings_valued(current, old)
     if len(found) != 1:
         raise SpliceError("it does not stand alone on its line")
     start, end = found[0].span()
@@ -196,13 +205,18 @@ def _edit_decoded(lines: list[str], line: int, old: str, new: str) -> bool:
     """Replace the one TOML string on ``line`` whose value is ``old`` though
     its text is not (it escapes a character: ``\\"``, ``\\u002c``)."""
     current = lines[line - 1]
-    found = [m for m in _TOML_STRING.finditer(current) if _toml_value(m[0]) == old]
+    found = _strings_valued(current, old)
     if len(found) != 1:
         return False
     start, end = found[0].span()
     quote = "'" if found[0][0].startswith("'") else '"'
     lines[line - 1] = current[:start] + _toml_literal(new, quote) + current[end:]
     return True
+
+
+def _strings_valued(current: str, value: str) -> list[re.Match[str]]:
+    """The TOML strings on line ``current`` whose value is ``value``."""
+    return [m for m in _TOML_STRING.finditer(current) if _toml_value(m[0]) == value]
 
 
 def _toml_value(token: str) -> str | None:
