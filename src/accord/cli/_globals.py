@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from contextvars import ContextVar
 
 from accord.cpus import usable_cpus
 
@@ -27,8 +26,10 @@ COLOR_CHOICES = ("auto", "always", "never")
 QUIET_OPTIONS = ("-q", "--quiet")
 COLOR_OPTION = "--color"
 
-# Set by every parse, so a run in the same process never inherits it.
-_quiet: ContextVar[bool] = ContextVar("accord_quiet", default=False)
+# Set by every parse, so a run in the same process never inherits it. A
+# plain global, not a ContextVar: the threads a command starts see it too,
+# and validate does not import contextvars for it (~2.4 M instructions).
+_quiet = False
 
 
 class GlobalOptionError(ValueError):
@@ -67,7 +68,8 @@ def apply_global_options(quiet: bool, color: str) -> None:
     (and rich) already honours: ``NO_COLOR`` (https://no-color.org) turns
     it off, ``FORCE_COLOR`` on, even off a terminal.
     """
-    _quiet.set(quiet)
+    global _quiet
+    _quiet = quiet
     if color == "never":
         os.environ["NO_COLOR"] = "1"
         os.environ.pop("FORCE_COLOR", None)
@@ -78,7 +80,7 @@ def apply_global_options(quiet: bool, color: str) -> None:
 
 def is_quiet() -> bool:
     """Whether to print only the results: no progress, verdict or notes."""
-    return _quiet.get()
+    return _quiet
 
 
 def default_jobs(work: JobsWork = "waits") -> int:
