@@ -14,7 +14,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 import accord.usage
-from accord import usage_cache, usage_state
+from accord import usage_cache, usage_state, usage_words
 from accord.central import (
     BACKPORTS,
     DENYLISTS,
@@ -310,7 +310,7 @@ def test_words_that_may_hide_any_name_load_the_project_every_time(
     kept as such in the project's entry, not among the words: every later
     run loads that project, whatever the words say, and answers as a full
     read."""
-    monkeypatch.setattr(accord.usage, "words", lambda texts: usage_cache.ANY_NAME)
+    monkeypatch.setattr(accord.usage, "words", lambda texts: usage_words.ANY_NAME)
     who_uses(fleet, "pbr", capsys)
     _, data, words = read_cache()
     assert data["projects"]["beta"]["any"] is True
@@ -427,10 +427,10 @@ NAMES = [
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_words_agree_with_the_prefilter(text: str) -> None:
-    found = usage_cache.words([text])
+    found = usage_words.words([text])
     for name in NAMES:
         wanted = canonicalize_name(name)
-        cached = found == usage_cache.ANY_NAME or f" {wanted} " in found
+        cached = found == usage_words.ANY_NAME or f" {wanted} " in found
         assert cached == may_name_test(wanted)(text), (text, name)
 
 
@@ -438,7 +438,7 @@ def test_words_agree_with_the_prefilter(text: str) -> None:
     "name", ["Oslo_Config", "oslo.config", "A__B..c-_-D", "requests", "ẞ_x", "K.k"]
 )
 def test_canonical_is_packagings(name: str) -> None:
-    assert usage_cache.canonical(name) == canonicalize_name(name)
+    assert usage_words.canonical(name) == canonicalize_name(name)
 
 
 def test_central_files_are_those_read() -> None:

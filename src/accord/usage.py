@@ -15,8 +15,9 @@ from accord.config import Config
 from accord.errors import AccordError
 from accord.members import Member, fleet_members
 from accord.project import Project, load_project
-from accord.usage_cache import FleetCache, Use, entry, is_plain, words
+from accord.usage_cache import FleetCache, Use, entry
 from accord.usage_state import probes
+from accord.usage_words import is_plain, words
 
 if TYPE_CHECKING:
     from accord.usage_cache import Answer

@@ -27,9 +27,9 @@ QUIET_OPTIONS = ("-q", "--quiet")
 COLOR_OPTION = "--color"
 
 # Set by every parse, so a run in the same process never inherits it. A
-# plain global, not a ContextVar: the threads a command starts see it too,
-# and validate does not import contextvars for it (~2.4 M instructions).
-_quiet = False
+# plain module value, not a ContextVar: the threads a command starts see it
+# too, and validate does not import contextvars for it (~2.4 M instructions).
+_SETTINGS = {"quiet": False}
 
 
 class GlobalOptionError(ValueError):
@@ -68,8 +68,7 @@ def apply_global_options(quiet: bool, color: str) -> None:
     (and rich) already honours: ``NO_COLOR`` (https://no-color.org) turns
     it off, ``FORCE_COLOR`` on, even off a terminal.
     """
-    global _quiet
-    _quiet = quiet
+    _SETTINGS["quiet"] = quiet
     if color == "never":
         os.environ["NO_COLOR"] = "1"
         os.environ.pop("FORCE_COLOR", None)
@@ -80,7 +79,7 @@ def apply_global_options(quiet: bool, color: str) -> None:
 
 def is_quiet() -> bool:
     """Whether to print only the results: no progress, verdict or notes."""
-    return _quiet
+    return _SETTINGS["quiet"]
 
 
 def default_jobs(work: JobsWork = "waits") -> int:
