@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from accord.affected.crosstest import without_own_pin
 from accord.affected.testcommand import find_test_command
+from accord.affected.uv_env import find_interpreter, version_of
 from accord.cli import main
 from accord.errors import InputError
 
@@ -212,3 +215,36 @@ def test_whether_a_project_installs_survives_a_pyproject_nested_too_deep(
 
     (tmp_path / "pyproject.toml").write_text("a = " + "[" * 500 + "]" * 500)
     assert installable(tmp_path)  # the installer says what is wrong with it
+
+
+def test_python_takes_a_version_as_the_resolving_commands_do(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--python X.Y (as constraints, coinstall, affected spell it) is an
+    interpreter of that version installed here, found by uv."""
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    found = find_interpreter(here)
+    assert version_of(found) == here
+    status, data = cross_test(repo, capsys, "glance", "--python", here)
+    assert verdicts(data) == {"glance": "passes"}
+    assert status == 0
+
+
+def test_a_python_version_not_installed_is_bad_input(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = ["--requirements", str(repo), "--python", "3.99"]
+    status = main(["cross-test", "glance", *options])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "--python 3.99: uv finds no Python 3.99 installed here" in err
+    assert "Traceback" not in err
+    assert not (repo.parent / "envs").exists()
+
+
+def test_a_path_is_the_interpreter_itself() -> None:
+    assert find_interpreter(sys.executable) == sys.executable
+    true = shutil.which("true")
+    assert true is not None
+    with pytest.raises(InputError, match="not a Python interpreter"):
+        version_of(true)  # runs, and says no version

@@ -16,6 +16,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -39,12 +40,43 @@ else:  # pragma: no cover - exercised on 3.10 only
 _READY = ".accord-ready"
 _INSTALL_TIMEOUT = 30 * 60
 _ISOLATE = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")
+_VERSION = re.compile(r"\d+\.\d+")  # --python X.Y, as the resolving commands take
 
 
 def default_env_dir() -> Path:
     """``$XDG_CACHE_HOME/accord/envs``, else ``~/.cache/accord/envs``."""
     base = os.environ.get("XDG_CACHE_HOME")
     return (Path(base) if base else Path.home() / ".cache") / "accord" / "envs"
+
+
+def find_interpreter(request: str, uv: str | None = None) -> str:
+    """The interpreter ``--python`` names: a version such as ``3.12`` is
+    one installed here that uv finds (``uv python find``, never a download,
+    as ``uv venv --python 3.12`` would take), so cross-test takes the
+    resolving commands' ``--python X.Y``; anything else (a path, a command
+    on PATH) is the interpreter itself."""
+    if not _VERSION.fullmatch(request):
+        return request
+    try:
+        result = subprocess.run(
+            [uv or find_uv(), "python", "find", "--no-python-downloads",
+             "--no-project", request],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise InputError(f"--python {request}: {error}") from error
+    found = result.stdout.strip()
+    if result.returncode != 0 or not found:
+        said = next((line for line in result.stderr.splitlines() if line), "")
+        raise InputError(
+            f"--python {request}: uv finds no Python {request} installed here"
+            + (f": {said.removeprefix('error: ')}" if said else ""),
+            hint="install it, or pass the interpreter's path",
+        )
+    return found
 
 
 def version_of(interpreter: str) -> str:

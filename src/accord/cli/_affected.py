@@ -79,16 +79,19 @@ def cross_test(
     jobs: int,
 ) -> int:
     from accord.affected.crosstest import cross_test_fleet, render_json, render_table
-    from accord.affected.uv_env import UvEnvironments, default_env_dir
+    from accord.affected.uv_env import (
+        UvEnvironments,
+        default_env_dir,
+        find_interpreter,
+    )
     from accord.central import load_central_repo
     from accord.locate import default_workspace, requirements_repo
 
     root = requirements_repo(requirements, local_only=_LOCAL_ONLY)
     central = load_central_repo(root)
     index = _index(central, index_url, extra_index_url, find_links, no_index)
-    environments = UvEnvironments(
-        env_dir or default_env_dir(), index, root, interpreter or sys.executable
-    )
+    python = sys.executable if interpreter is None else find_interpreter(interpreter)
+    environments = UvEnvironments(env_dir or default_env_dir(), index, root, python)
     settings = central.config.resolution
     from accord.affected.uv_graph import UvGraphSource
 

@@ -242,8 +242,9 @@ def cross_test(parser: argparse.ArgumentParser) -> None:
         "--python",
         dest="interpreter",
         default=None,
-        metavar="PYTHON",
-        help="The interpreter of the environments (default: the one running accord).",
+        metavar="X.Y|PATH",
+        help="The Python of the environments: a version (one installed here, "
+        "found by uv) or an interpreter (default: the one running accord).",
     )
     jobs_option(parser, "Projects to test", "cpu")
 
