@@ -80,13 +80,14 @@ def tag(
     output_format: str,
 ) -> int:
     from accord.release.gitrepo import BaseRepos
-    from accord.release.requests import changed_requests, load_releases_repo
+    from accord.release.requests import load_releases_repo, requests_to_act_on
     from accord.release.tag import resolve_sign_key, tag_all
 
     key = resolve_sign_key(sign_key)
     root = _releases_root(releases)
     repos = BaseRepos(git_base, workdir.resolve())
-    outcomes = tag_all(changed_requests(load_releases_repo(root), base), repos, key)
+    requests = requests_to_act_on(load_releases_repo(root), base)
+    outcomes = tag_all(requests, repos, key)
     rows = [
         {
             "deliverable": o.planned.deliverable.name,
@@ -105,11 +106,11 @@ def branch(
 ) -> int:
     from accord.release.branch import branch_all
     from accord.release.gitrepo import BaseRepos
-    from accord.release.requests import changed_requests, load_releases_repo
+    from accord.release.requests import load_releases_repo, requests_to_act_on
 
     found = load_releases_repo(_releases_root(releases))
     outcomes = branch_all(
-        changed_requests(found, base),
+        requests_to_act_on(found, base),
         found.history,
         BaseRepos(git_base, workdir.resolve()),
     )
@@ -171,10 +172,11 @@ def notes(
     output_format: str,
 ) -> int:
     from accord.release.gitrepo import BaseRepos
-    from accord.release.requests import load_releases_repo
+    from accord.release.requests import load_releases_repo, refuse_unreadable_named
     from accord.release.run import release_notes
 
     repo = load_releases_repo(_releases_root(releases))
+    refuse_unreadable_named(repo, name)
     deliverable = repo.named(name)
     if deliverable is None or not deliverable.releases:
         raise UsageError(f"no releases of {name} in {releases}", "NAME")
@@ -269,10 +271,11 @@ def next_release(
     from accord.files import write_atomic
     from accord.release.gitrepo import BaseRepos
     from accord.release.propose import plan_next, with_entry
-    from accord.release.requests import load_releases_repo
+    from accord.release.requests import load_releases_repo, refuse_unreadable_named
 
     root = _releases_root(releases)
     repo = load_releases_repo(root)
+    refuse_unreadable_named(repo, name)
     deliverable = repo.named(name, series)
     if deliverable is None:
         where = "" if series is None else f" in series {series}"
