@@ -18,11 +18,12 @@ from accord.errors import AccordError, InputError
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata
 from accord.members import fleet_members
-from accord.model.global_list import parse_global_list
+from accord.model.global_list import GlobalEntry, parse_global_list
 from accord.review import (
     PageMemo,
     comparable_names,
     gather,
+    parse_target,
     pinned,
     review_policy,
 )
@@ -109,6 +110,7 @@ def review_central_change(
     after = load_central_repo(root)
     before = central_at(root, base_sha, after)
     diff = diff_central(before, after)
+    targets = [_target(entry) for entry in diff.added]  # refused before any asking
     message = remote.git("log", "-1", "--format=%B", cwd=root, check=False)
     members = fleet_members(after, workspace) if after.projects else []
     users_of: dict[NormalizedName, Sequence[str]] = {}
@@ -130,8 +132,7 @@ def review_central_change(
             on_done=on_done,
         )
     reviews = []
-    for entry in diff.added:
-        target = f"{entry.requirement.name}{entry.requirement.specifier}"
+    for target in targets:
         evidence = gather(
             target, after, client, sources, source_names, compare, memo=memo
         )
@@ -143,6 +144,19 @@ def review_central_change(
         tuple(pin_facts(client, diff.moved_pins)),
         tuple(reviews),
     )
+
+
+def _target(entry: GlobalEntry) -> str:
+    """What ``review`` is asked about an added entry; one it cannot take is
+    refused at its line."""
+    target = f"{entry.requirement.name}{entry.requirement.specifier}"
+    try:
+        parse_target(target)
+    except InputError as error:
+        raise InputError(
+            error.message, path=GLOBAL_REQUIREMENTS, line=entry.lineno
+        ) from error
+    return target
 
 
 def resolve_base(root: Path, base: str | None) -> tuple[str, str]:
