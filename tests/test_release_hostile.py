@@ -121,3 +121,101 @@ def test_a_character_yaml_refuses_is_one_line_at_its_line(
     out = capsys.readouterr().out
     assert '"line": 4' in out
     assert "<unicode string>" not in out and "\\n" not in out
+
+
+# -- build and publish --------------------------------------------------------
+
+
+def _dist(tmp_path: Path, *extra: str) -> Path:
+    """A directory as `release build` leaves it (the files' bytes made up)."""
+    import hashlib
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    lines = []
+    for name in ("acmelib-1.1.0-py3-none-any.whl", "acmelib-1.1.0.tar.gz"):
+        (dist / name).write_bytes(name.encode())
+        lines.append(f"{hashlib.sha256(name.encode()).hexdigest()}  {name}\n")
+    (dist / "SHA256SUMS").write_text("".join(lines) + "".join(extra))
+    return dist
+
+
+def _publish(dist: Path, capsys: pytest.CaptureFixture[str], *more: str) -> str:
+    index = ["--index", "http://127.0.0.1:9/legacy/", *more]
+    assert main(["release", "publish", str(dist), *index]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "uv publish" not in err
+    return err
+
+
+def test_publish_never_uploads_a_file_outside_the_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+
+    secret = tmp_path / "acmelib-9.9.tar.gz"
+    secret.write_text("not for the index\n")
+    checksum = hashlib.sha256(secret.read_bytes()).hexdigest()
+    dist = _dist(tmp_path, f"{checksum}  ../acmelib-9.9.tar.gz\n")
+    assert "SHA256SUMS:3" in _publish(dist, capsys)
+
+
+def test_publish_never_uploads_through_a_link_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dist = _dist(tmp_path)
+    secret = tmp_path / "secret"
+    wheel = dist / "acmelib-1.1.0-py3-none-any.whl"
+    secret.write_bytes(wheel.read_bytes())
+    wheel.unlink()
+    wheel.symlink_to(secret)
+    assert "acmelib-1.1.0-py3-none-any.whl" in _publish(dist, capsys)
+
+
+def test_publish_names_a_line_that_is_no_checksum(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dist = _dist(tmp_path, "this is not a checksum line\n")
+    assert "SHA256SUMS:3" in _publish(dist, capsys)
+
+
+@pytest.mark.parametrize("what", ["missing", "a-file"])
+def test_publish_of_no_directory_is_bad_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    dist = tmp_path / "dist"
+    if what == "a-file":
+        dist.write_text("x\n")
+    assert str(dist) in _publish(dist, capsys)
+
+
+def test_publish_to_an_index_that_is_no_url_is_bad_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dist = _dist(tmp_path)
+    assert main(["release", "publish", str(dist), "--index", "notaurl"]) == 2
+    err = capsys.readouterr().err
+    assert "--index" in err and "notaurl" in err and "uv publish" not in err
+
+
+def test_build_of_a_version_that_is_no_version_is_bad_usage(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["release", "build", "org/acmelib", "1.1.0\x01", "--git-base"]
+    out = tmp_path / "dist"
+    assert main([*args, str(world.base), "--out", str(out)]) == 2
+    assert "is not a version" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_build_into_a_file_is_bad_usage_and_leaves_it(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(world.lib, "tag", "-a", "-m", "r", "1.1.0", world.commits["c1"])
+    out = tmp_path / "dist"
+    out.write_text("mine\n")
+    args = ["release", "build", "org/acmelib", "1.1.0", "--git-base"]
+    assert main([*args, str(world.base), "--out", str(out), "--no-index"]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "not a directory" in err
+    assert out.read_text() == "mine\n"

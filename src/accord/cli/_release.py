@@ -26,6 +26,23 @@ def _releases_root(releases: Path) -> Path:
     return releases
 
 
+def _url(value: str | None, option: str) -> None:
+    """An index URL, checked before uv is asked (its own message is long)."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{value!r} is not an http(s) URL", option)
+
+
+def _directory(path: Path | None, option: str) -> None:
+    """A directory to write into: absent (made then) or a directory."""
+    if path is not None and (path.exists() or path.is_symlink()) and not path.is_dir():
+        raise UsageError(f"{path} is not a directory", option)
+
+
 def validate(
     releases: Path,
     base: str | None,
@@ -142,6 +159,7 @@ def build(
     from accord.release.gitrepo import BaseRepos
     from accord.resolve.uv import find_uv
 
+    _directory(out, "--out")
     found = BaseRepos(git_base, workdir.resolve()).get(repo)
     if found is None:
         raise UsageError(f"repository {repo} not found under {git_base}", "REPO")
@@ -158,6 +176,8 @@ def publish(dist: Path, index: str, check_url: str | None, output_format: str) -
     from accord.release.publish import files_to_publish, publish_files
     from accord.resolve.uv import find_uv
 
+    _url(index, "--index")
+    _url(check_url, "--check-url")
     outcomes = publish_files(files_to_publish(dist), index, check_url, find_uv())
     rows = [{"file": o.name, "status": o.status} for o in outcomes]
     return _report("release publish", rows, output_format, True)
@@ -234,6 +254,10 @@ def run(
     from accord.resolve.uv import find_uv
 
     key = resolve_sign_key(sign_key)
+    _url(index, "--index")
+    _url(check_url, "--check-url")
+    _directory(out, "--out")
+    _directory(announce, "--announce")
 
     central = None
     if requirements is not None:
