@@ -219,3 +219,36 @@ def test_build_into_a_file_is_bad_usage_and_leaves_it(
     err = capsys.readouterr().err
     assert "--out" in err and "not a directory" in err
     assert out.read_text() == "mine\n"
+
+
+def test_build_never_writes_its_checksums_through_a_link_out(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(world.lib, "tag", "-a", "-m", "r", "1.1.0", world.commits["c1"])
+    out, victim = tmp_path / "dist", tmp_path / "victim"
+    out.mkdir()
+    victim.write_text("")  # empty: read as no checksums yet
+    (out / "SHA256SUMS").symlink_to(victim)
+    args = ["release", "build", "org/acmelib", "1.1.0", "--git-base"]
+    assert main([*args, str(world.base), "--out", str(out), "--no-index"]) == 2
+    assert "SHA256SUMS" in capsys.readouterr().err
+    assert victim.read_text() == ""
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS"]
+
+
+def test_run_never_writes_an_announcement_through_a_link_out(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A releases checkout may carry dist/NAME-VERSION.md as a link (to a
+    file of the CI user's): the run stops at announce, the file untouched."""
+    world.request("2026.1", ("1.1.1", "s1"))
+    world.commit_releases("release 1.1.1")
+    out, victim = tmp_path / "dist", tmp_path / "victim"
+    out.mkdir()
+    victim.write_text("not accord's\n")
+    (out / "acmelib-1.1.1.md").symlink_to(victim)
+    run = ["release", "run", str(world.releases), "--base", "HEAD~1", "--no-index"]
+    code = main([*run, "--git-base", str(world.base), "--out", str(out)])
+    assert code == 1
+    assert "announce" in capsys.readouterr().out
+    assert victim.read_text() == "not accord's\n"

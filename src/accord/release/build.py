@@ -68,7 +68,7 @@ def read_sums(directory: Path) -> dict[str, str]:
     """
     from accord.files import read_text
 
-    path = directory / SUMS
+    path = own_file(directory, SUMS)
     if not os.path.lexists(path):
         return {}
     sums: dict[str, str] = {}
@@ -94,13 +94,14 @@ def read_sums(directory: Path) -> dict[str, str]:
     return sums
 
 
-def artifact(directory: Path, name: str) -> Path:
-    """``directory / name``, a file SHA256SUMS lists: a symbolic link (to a
-    file anywhere) is refused, never followed."""
+def own_file(directory: Path, name: str) -> Path:
+    """``directory / name``, a file a release step writes or publishes: a
+    symbolic link (to a file anywhere) is refused, never followed."""
     path = directory / name
     if path.is_symlink():
         raise InputError(
-            "is a symbolic link: accord publishes only files it built",
+            "is a symbolic link: accord reads, writes and publishes only "
+            "the files it made there",
             path=str(path),
         )
     return path
@@ -145,7 +146,7 @@ def existing(out: Path, version: str) -> tuple[Artifact, ...] | None:
     if kinds != {True, False}:
         return None
     for built in found:
-        path = artifact(out, built.name)
+        path = own_file(out, built.name)
         if not path.is_file() or sha256(path) != built.sha256:
             raise ReleaseError(
                 f"{path} does not match {SUMS}: remove the directory's files of "

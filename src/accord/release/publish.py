@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from packaging.version import Version
 
 from accord.errors import InputError
-from accord.release.build import artifact, artifact_version, read_sums, sha256
+from accord.release.build import artifact_version, own_file, read_sums, sha256
 from accord.release.errors import ReleaseError
 
 PublishStatus = Literal["uploaded", "already there"]
@@ -60,7 +60,7 @@ def files_to_publish(dist: Path, version: str | None = None) -> list[Path]:
     for name, checksum in sorted(sums.items()):
         if wanted is not None and artifact_version(name) != wanted:
             continue
-        path = artifact(dist, name)
+        path = own_file(dist, name)
         if not path.is_file() or sha256(path) != checksum:
             raise ReleaseError(f"{path} does not match SHA256SUMS: not published")
         files.append(path)
