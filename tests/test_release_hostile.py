@@ -252,3 +252,15 @@ def test_run_never_writes_an_announcement_through_a_link_out(
     assert code == 1
     assert "announce" in capsys.readouterr().out
     assert victim.read_text() == "not accord's\n"
+
+
+def test_a_workdir_that_is_a_file_is_bad_usage(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workdir = tmp_path / "work"
+    workdir.write_text("mine\n")
+    args = ["release", "tag", str(world.releases), "--workdir", str(workdir)]
+    assert main([*args, "--git-base", f"file://{world.base}"]) == 2
+    err = capsys.readouterr().err
+    assert "--workdir" in err and "not a directory" in err
+    assert workdir.read_text() == "mine\n"

@@ -15,9 +15,15 @@ if TYPE_CHECKING:
 
 
 def _repos(git_base: str | None, workdir: Path) -> BaseRepos | None:
+    return None if git_base is None else _base_repos(git_base, workdir)
+
+
+def _base_repos(git_base: str, workdir: Path) -> BaseRepos:
+    """The repositories under ``--git-base``; clones go to ``--workdir``."""
     from accord.release.gitrepo import BaseRepos
 
-    return None if git_base is None else BaseRepos(git_base, workdir.resolve())
+    _directory(workdir, "--workdir")
+    return BaseRepos(git_base, workdir.resolve())
 
 
 def _releases_root(releases: Path) -> Path:
@@ -96,13 +102,12 @@ def tag(
     sign_key: str | None,
     output_format: str,
 ) -> int:
-    from accord.release.gitrepo import BaseRepos
     from accord.release.requests import load_releases_repo, requests_to_act_on
     from accord.release.tag import resolve_sign_key, tag_all
 
     key = resolve_sign_key(sign_key)
     root = _releases_root(releases)
-    repos = BaseRepos(git_base, workdir.resolve())
+    repos = _base_repos(git_base, workdir)
     requests = requests_to_act_on(load_releases_repo(root), base)
     outcomes = tag_all(requests, repos, key)
     rows = [
@@ -122,14 +127,13 @@ def branch(
     releases: Path, base: str | None, git_base: str, workdir: Path, output_format: str
 ) -> int:
     from accord.release.branch import branch_all
-    from accord.release.gitrepo import BaseRepos
     from accord.release.requests import load_releases_repo, requests_to_act_on
 
     found = load_releases_repo(_releases_root(releases))
     outcomes = branch_all(
         requests_to_act_on(found, base),
         found.history,
-        BaseRepos(git_base, workdir.resolve()),
+        _base_repos(git_base, workdir),
     )
     rows = [
         {
@@ -156,11 +160,10 @@ def build(
     output_format: str,
 ) -> int:
     from accord.release.build import build_release
-    from accord.release.gitrepo import BaseRepos
     from accord.resolve.uv import find_uv
 
     _directory(out, "--out")
-    found = BaseRepos(git_base, workdir.resolve()).get(repo)
+    found = _base_repos(git_base, workdir).get(repo)
     if found is None:
         raise UsageError(f"repository {repo} not found under {git_base}", "REPO")
     outcome = build_release(found, version, out, find_uv(), find_links, no_index)
@@ -191,7 +194,6 @@ def notes(
     workdir: Path,
     output_format: str,
 ) -> int:
-    from accord.release.gitrepo import BaseRepos
     from accord.release.requests import load_releases_repo, refuse_unreadable_named
     from accord.release.run import release_notes
 
@@ -203,9 +205,7 @@ def notes(
     release = deliverable.releases[-1] if version is None else deliverable.find(version)
     if release is None:
         raise UsageError(f"{name} has no release {version}", "VERSION")
-    found = release_notes(
-        repo, deliverable, release, BaseRepos(git_base, workdir.resolve())
-    )
+    found = release_notes(repo, deliverable, release, _base_repos(git_base, workdir))
     if output_format == "json":
         notes_json = [
             {
@@ -248,7 +248,6 @@ def run(
     sign_key: str | None,
     output_format: str,
 ) -> int:
-    from accord.release.gitrepo import BaseRepos
     from accord.release.run import RunOptions, run_release
     from accord.release.tag import resolve_sign_key
     from accord.resolve.uv import find_uv
@@ -267,7 +266,7 @@ def run(
             requirements, local_only="release run commits the pin there"
         )
     options = RunOptions(
-        _releases_root(releases), base, BaseRepos(git_base, workdir.resolve()), out,
+        _releases_root(releases), base, _base_repos(git_base, workdir), out,
         find_uv(), tuple(find_links), no_index, index, check_url, announce, central,
         key,
     )  # fmt: skip
@@ -293,7 +292,6 @@ def next_release(
     output_format: str,
 ) -> int:
     from accord.files import write_atomic
-    from accord.release.gitrepo import BaseRepos
     from accord.release.propose import plan_next, with_entry
     from accord.release.requests import load_releases_repo, refuse_unreadable_named
 
@@ -304,7 +302,7 @@ def next_release(
     if deliverable is None:
         where = "" if series is None else f" in series {series}"
         raise UsageError(f"no deliverable {name}{where} in {root}", "NAME")
-    planned = plan_next(repo, deliverable, bump, BaseRepos(git_base, workdir.resolve()))
+    planned = plan_next(repo, deliverable, bump, _base_repos(git_base, workdir))
     path = root / deliverable.path
     text = path.read_bytes().decode("utf-8")
     new = with_entry(text, planned)
