@@ -264,3 +264,24 @@ def test_a_workdir_that_is_a_file_is_bad_usage(
     err = capsys.readouterr().err
     assert "--workdir" in err and "not a directory" in err
     assert workdir.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("what", ["empty-directory", "a-file"])
+def test_run_checks_the_requirements_repo_before_doing_anything(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    """Not tagged, built and announced, then failed at the hand-off."""
+    world.request("2026.1", ("1.1.1", "s1"))
+    world.commit_releases("release 1.1.1")
+    requirements = tmp_path / "requirements"
+    if what == "a-file":
+        requirements.write_text("x\n")
+    else:
+        requirements.mkdir()
+    out = tmp_path / "dist"
+    run = ["release", "run", str(world.releases), "--base", "HEAD~1", "--no-index"]
+    run += ["--git-base", str(world.base), "--out", str(out)]
+    assert main([*run, "--requirements", str(requirements)]) == 2
+    err = capsys.readouterr().err
+    assert "--requirements" in err and "upper-constraints.txt" in err
+    assert _tags(world) == "" and not out.exists()

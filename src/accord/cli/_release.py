@@ -260,11 +260,17 @@ def run(
 
     central = None
     if requirements is not None:
+        from accord.central import UPPER_CONSTRAINTS
         from accord.locate import requirements_repo
 
         central = requirements_repo(
             requirements, local_only="release run commits the pin there"
         )
+        if not (central / UPPER_CONSTRAINTS).is_file():  # before any step
+            raise UsageError(
+                f"{central} has no {UPPER_CONSTRAINTS} to hand the pins to",
+                "--requirements",
+            )
     options = RunOptions(
         _releases_root(releases), base, _base_repos(git_base, workdir), out,
         find_uv(), tuple(find_links), no_index, index, check_url, announce, central,
