@@ -22,6 +22,11 @@ BROKEN = [
         lambda text: text + "  - version: 1.1.1\n    projects: 7\n", 20, id="schema"
     ),
     pytest.param(lambda text: "", None, id="empty"),
+    pytest.param(
+        lambda text: text.replace("team: acme", "team: \xe9").encode("latin-1"),
+        4,
+        id="latin-1",
+    ),
 ]
 
 
@@ -34,7 +39,11 @@ def _break(world: World, how: object) -> bytes:
     path = world.deliverable()
     text = path.read_text()
     assert callable(how)
-    path.write_text(how(text))
+    broken = how(text)
+    if isinstance(broken, bytes):
+        path.write_bytes(broken)
+    else:
+        path.write_text(broken)
     return path.read_bytes()
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from accord.errors import InputError
-from accord.files import inside, read_bytes
+from accord.files import inside, read_text
 from accord.findings import Finding
 from accord.release._yaml import parse_deliverable
 from accord.release.checks import Request
@@ -88,14 +88,10 @@ def load_releases_repo(root: Path) -> ReleasesRepo:
 def read_deliverable(
     root: Path, relative: str
 ) -> tuple[Deliverable | None, list[Finding]]:
-    try:  # a regular file inside the repo, bounded, never waited on
-        data = read_bytes(inside(root, relative), relative)
+    try:  # a regular file inside the repo, bounded, never waited on; UTF-8
+        text = read_text(inside(root, relative), relative, bom=True)
     except InputError as error:
         return None, [Finding("R001", "error", relative, error.line, error.message)]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, [Finding("R001", "error", relative, None, "not UTF-8 text")]
     return parse_deliverable(text, relative)
 
 
