@@ -294,3 +294,12 @@ def test_run_checks_the_requirements_repo_before_doing_anything(
     err = capsys.readouterr().err
     assert "--requirements" in err and "upper-constraints.txt" in err
     assert _tags(world) == "" and not out.exists()
+
+
+def test_publish_says_an_empty_checksum_file_lists_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dist = _dist(tmp_path)
+    (dist / "SHA256SUMS").write_text("")
+    err = _publish(dist, capsys)
+    assert "SHA256SUMS lists no files" in err and "has no SHA256SUMS" not in err

@@ -102,4 +102,4 @@ def test_nothing_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         main(["release", "publish", str(tmp_path), "--index", "http://127.0.0.1:9/"])
         == 2  # missing input: bad usage
     )
-    assert "no SHA256SUMS" in capsys.readouterr().err
+    assert "SHA256SUMS is not there" in capsys.readouterr().err

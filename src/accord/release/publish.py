@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from packaging.version import Version
 
 from accord.errors import InputError
-from accord.release.build import artifact_version, own_file, read_sums, sha256
+from accord.release.build import SUMS, artifact_version, own_file, read_sums, sha256
 from accord.release.errors import ReleaseError
 
 PublishStatus = Literal["uploaded", "already there"]
@@ -54,7 +54,8 @@ def files_to_publish(dist: Path, version: str | None = None) -> list[Path]:
         )
     sums = read_sums(dist)
     if not sums:
-        raise InputError(f"{dist} has no SHA256SUMS: run accord release build first")
+        what = "lists no files" if (dist / SUMS).exists() else "is not there"
+        raise InputError(f"{dist}/{SUMS} {what}: run accord release build first")
     wanted = None if version is None else Version(version)
     files: list[Path] = []
     for name, checksum in sorted(sums.items()):
