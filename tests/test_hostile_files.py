@@ -331,3 +331,21 @@ def test_a_termination_waits_for_the_write_and_leaves_no_temporary(
         "requirements.txt",
         "terminated.py",
     ]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_a_new_file_has_the_mode_the_umask_gives(
+    tmp_path: Path, umask: int, mode: int
+) -> None:
+    """Not mkstemp's 0600 whatever the umask; an existing file keeps its own."""
+    import stat
+
+    old = os.umask(umask)
+    try:
+        files.write_atomic(tmp_path / "new.txt", "x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == mode
+    (tmp_path / "new.txt").chmod(0o640)
+    files.write_atomic(tmp_path / "new.txt", "y\n")
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640

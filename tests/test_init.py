@@ -220,6 +220,51 @@ def test_init_refuses_to_overwrite_and_writes_nothing(
     assert "hacking" in (repo / "denylist.txt").read_text()
 
 
+@pytest.mark.parametrize("dangling", [False, True])
+def test_force_never_writes_through_a_link_out_of_the_repo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dangling: bool
+) -> None:
+    make_fleet(tmp_path / "ws")
+    repo = tmp_path / "ws" / "requirements"
+    repo.mkdir()
+    victim = tmp_path / "victim.txt"
+    if not dangling:
+        victim.write_text("not accord's\n")
+    (repo / "global-requirements.txt").symlink_to(victim)
+    code = main(["init", str(repo), "--workspace", str(tmp_path / "ws"),
+                 "--no-index", "--no-pins", "--force"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "global-requirements.txt" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in repo.iterdir()) == ["global-requirements.txt"]
+    if dangling:
+        assert not victim.exists()
+    else:
+        assert victim.read_text() == "not accord's\n"
+
+
+def test_new_files_are_as_readable_as_the_umask_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new requirements repo's files are 0644 under umask 022 (as git,
+    an editor or a web server expect), not mkstemp's private 0600."""
+    import os
+    import stat
+
+    make_fleet(tmp_path / "ws")
+    repo = tmp_path / "ws" / "requirements"
+    old = os.umask(0o022)
+    try:
+        code = main(["init", str(repo), "--workspace", str(tmp_path / "ws"),
+                     "--no-index", "--no-pins"])  # fmt: skip
+    finally:
+        os.umask(old)
+    assert code == 0
+    capsys.readouterr()
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in repo.iterdir()}
+    assert modes and set(modes.values()) == {0o644}, modes
+
+
 @pytest.mark.parametrize("existing", [False, True])
 def test_a_write_that_fails_midway_leaves_every_file_as_it_was(
     tmp_path: Path,

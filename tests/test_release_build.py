@@ -71,7 +71,7 @@ def test_no_such_tag(
 def test_not_a_version(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _build(world, tmp_path / "dist", "nope") == 1
+    assert _build(world, tmp_path / "dist", "nope") == 2  # bad usage
     assert "not a version" in capsys.readouterr().err
 
 

@@ -100,6 +100,6 @@ def test_tampered_files_are_not_published(
 def test_nothing_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(["release", "publish", str(tmp_path), "--index", "http://127.0.0.1:9/"])
-        == 1
+        == 2  # missing input: bad usage
     )
-    assert "no SHA256SUMS" in capsys.readouterr().err
+    assert "SHA256SUMS is not there" in capsys.readouterr().err

@@ -269,7 +269,7 @@ def test_hostile_repository_contents_are_findings(world: World) -> None:
         "      - repo: --upload-pack=x/y\n        hash: --output=/tmp/x\n"
     )
     found = _found(world)
-    assert ("R001", None) in found  # latin1.yaml
+    assert ("R001", 1) in found  # latin1.yaml, at the line of its byte
     assert ("R001", 11) in found and ("R001", 12) in found  # repo, hash
     assert ("R002", 9) in found
 

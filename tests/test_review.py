@@ -235,6 +235,86 @@ def test_malformed_target_is_one_line(
     assert "'foo>=' is not NAME[==VERSION]" in err
 
 
+def test_an_arbitrary_equality_that_is_no_version_is_one_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["review", "foo===junk", "--requirements", str(repo), "--no-compare"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "internal error" not in err
+    assert "'foo===junk'" in err and "'junk' is not a version" in err
+
+
+def test_review_change_names_the_line_of_a_pin_that_is_no_version(
+    index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    with (repo / "global-requirements.txt").open("a") as file:
+        file.write("goodlib===not-a-version  # MIT\n")
+    code = main([
+        "review-change", str(repo), "--base", "HEAD",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(tmp_path / "Packages"),
+    ])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "global-requirements.txt:4" in err and "internal error" not in err
+    assert index.requests == []  # refused before asking the index anything
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "where"),
+    [
+        pytest.param("global-requirements.txt", "!!!garbage  # MIT", 4, id="list"),
+        pytest.param("upper-constraints.txt", "!!!garbage", 3, id="pins"),
+        pytest.param("upper-constraints.txt", "goodlib===not-a-version", 3,
+                     id="pin-no-version"),
+    ],
+)  # fmt: skip
+def test_review_change_refuses_a_line_of_the_change_it_cannot_read(
+    index: TestIndex,
+    repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    line: str,
+    where: int,
+) -> None:
+    """Not "No change to the global list or the pins": the line is there."""
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    with (repo / name).open("a") as file:
+        file.write(line + "\n")
+    code = main([
+        "review-change", str(repo), "--base", "HEAD",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(tmp_path / "Packages"),
+    ])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 2
+    assert f"{name}:{where}" in captured.err and "No change" not in captured.out
+
+
+def test_review_change_leaves_an_unreadable_line_the_base_had_to_validate(
+    index: TestIndex, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (repo / "global-requirements.txt").open("a") as file:
+        file.write("!!!garbage  # MIT\n")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base, already broken")
+    code = main([
+        "review-change", str(repo), "--base", "HEAD",
+        "--index-url", index.simple_url, "--pypi-json-url", index.pypi_json_url,
+        "--distro-index", str(tmp_path / "Packages"),
+    ])  # fmt: skip
+    assert code == 0
+    assert "No change" in capsys.readouterr().out
+
+
 def test_verify_reports_yanked_and_missing_pins(
     index: TestIndex, tmp_path: Path
 ) -> None:

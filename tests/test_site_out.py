@@ -112,3 +112,20 @@ def test_a_later_build_does_not_overwrite_a_file_it_did_not_write(
     assert main(site(out, workspace)) == 2
     assert "projects/newcomer.html" in capsys.readouterr().err
     assert snapshot(out) == before
+
+
+def test_a_name_too_long_for_a_file_name_is_refused_before_any_write(
+    workspace: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A valid requirement name, but its page's file name would pass the
+    # 255 bytes a file system takes: refused whole, not half a site written.
+    listed = workspace / "requirements" / "global-requirements.txt"
+    listed.write_text(listed.read_text() + "a" * 300 + "  # MIT\n")
+    out = tmp_path / "www"
+    assert main(site(out, workspace)) == 2
+    err = capsys.readouterr().err
+    assert "longer than 255 bytes" in err and "a" * 300 not in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not out.exists() or snapshot(out) == {}

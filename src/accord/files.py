@@ -295,7 +295,10 @@ def write_atomic(
         if sweep:
             remove_stale_temporaries(directory)
         try:
-            mode = target.stat().st_mode & 0o7777 if target.exists() else None
+            # A new file gets what open() would give it (0o666 less the
+            # umask), not mkstemp's private 0o600: a site's pages, a new
+            # repo's files are read by others (a web server, a CI user).
+            mode = target.stat().st_mode & 0o7777 if target.exists() else new_mode()
             import tempfile  # only writers pay for it (a check writes nothing)
 
             handle, temporary = tempfile.mkstemp(
@@ -312,8 +315,7 @@ def write_atomic(
                     os.fsync(handle)
             finally:
                 os.close(handle)
-            if mode is not None:
-                Path(temporary).chmod(mode)
+            os.chmod(temporary, mode)  # noqa: PTH101 - a str from mkstemp
             if expected is not None:
                 _check_unchanged(target, name, expected)
             Path(temporary).replace(target)
@@ -323,6 +325,30 @@ def write_atomic(
             if isinstance(error, OSError):
                 raise _write_error(name, error) from error
             raise
+
+
+_UMASK: list[int] = []  # where /proc cannot tell: the umask, read once
+
+
+def new_mode() -> int:
+    """The mode ``open()`` gives a new file: 0o666 less the umask.
+
+    The umask is read from /proc (Linux) where it can be: setting it to read
+    it, the only portable way, changes it for a moment for every thread of
+    the process (so that is done once, and kept).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:  # noqa: PTH123
+            mask = int(
+                next(ln for ln in status if ln.startswith("Umask:")).split()[1], 8
+            )
+    except (OSError, StopIteration, IndexError, ValueError):
+        if not _UMASK:
+            found = os.umask(0o022)
+            os.umask(found)
+            _UMASK.append(found)
+        mask = _UMASK[0]
+    return 0o666 & ~mask
 
 
 def _write_all(descriptor: int, data: bytes) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from accord.central import CentralRepo
 from accord.distro import (
@@ -55,7 +55,13 @@ def parse_target(text: str) -> tuple[str, Version | None, SpecifierSet | None]:
         and specs[0].operator in ("==", "===")
         and "*" not in specs[0].version
     ):
-        return requirement.name, Version(specs[0].version), None
+        try:  # === takes any string; a review needs a version
+            return requirement.name, Version(specs[0].version), None
+        except InvalidVersion as error:
+            raise InputError(
+                f"{text!r} is not NAME[==VERSION] or NAME<specifier>: "
+                f"{specs[0].version!r} is not a version"
+            ) from error
     return requirement.name, None, requirement.specifier if specs else None
 
 

@@ -18,11 +18,12 @@ from accord.errors import AccordError, InputError
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata
 from accord.members import fleet_members
-from accord.model.global_list import parse_global_list
+from accord.model.global_list import GlobalEntry, parse_global_list
 from accord.review import (
     PageMemo,
     comparable_names,
     gather,
+    parse_target,
     pinned,
     review_policy,
 )
@@ -108,7 +109,9 @@ def review_central_change(
     base, base_sha = resolve_base(root, base)
     after = load_central_repo(root)
     before = central_at(root, base_sha, after)
+    refuse_unreadable_added(before, after)
     diff = diff_central(before, after)
+    targets = [_target(entry) for entry in diff.added]  # refused before any asking
     message = remote.git("log", "-1", "--format=%B", cwd=root, check=False)
     members = fleet_members(after, workspace) if after.projects else []
     users_of: dict[NormalizedName, Sequence[str]] = {}
@@ -130,8 +133,7 @@ def review_central_change(
             on_done=on_done,
         )
     reviews = []
-    for entry in diff.added:
-        target = f"{entry.requirement.name}{entry.requirement.specifier}"
+    for target in targets:
         evidence = gather(
             target, after, client, sources, source_names, compare, memo=memo
         )
@@ -143,6 +145,61 @@ def review_central_change(
         tuple(pin_facts(client, diff.moved_pins)),
         tuple(reviews),
     )
+
+
+def _unreadable(central: CentralRepo) -> list[tuple[str, int, str, str]]:
+    """(path, line number, text, complaint) of each line of the global list
+    and the pins that cannot be read (a pin that is no exact version too)."""
+    listed = central.global_list
+    found = [
+        (listed.path, i.lineno, i.text, i.complaint) for i in listed.invalid_lines()
+    ]
+    pins = central.constraints
+    if pins is not None:
+        found += [
+            (pins.path, i.lineno, i.text, i.complaint)
+            for i in pins.file.invalid_lines()
+        ]
+        found += [
+            (
+                pins.path,
+                m.line.lineno,
+                m.line.text,
+                f"{m.line.text.strip()!r}: {m.reason}",
+            )
+            for m in pins.malformed
+        ]
+    return found
+
+
+def refuse_unreadable_added(before: CentralRepo, after: CentralRepo) -> None:
+    """A line the change adds to the global list or the pins that cannot be
+    read is refused at its line: the review cannot see it, and would say
+    nothing changed. One the base had already is left to validate."""
+    known = {(path, text) for path, _, text, _ in _unreadable(before)}
+    added = sorted(p for p in _unreadable(after) if (p[0], p[2]) not in known)
+    if added:
+        path, number, _, complaint = added[0]
+        raise InputError(
+            complaint,
+            path=path,
+            line=number,
+            hint="fix it first (accord validate shows every such line); "
+            "nothing was reviewed",
+        )
+
+
+def _target(entry: GlobalEntry) -> str:
+    """What ``review`` is asked about an added entry; one it cannot take is
+    refused at its line."""
+    target = f"{entry.requirement.name}{entry.requirement.specifier}"
+    try:
+        parse_target(target)
+    except InputError as error:
+        raise InputError(
+            error.message, path=GLOBAL_REQUIREMENTS, line=entry.lineno
+        ) from error
+    return target
 
 
 def resolve_base(root: Path, base: str | None) -> tuple[str, str]:

@@ -15,15 +15,38 @@ if TYPE_CHECKING:
 
 
 def _repos(git_base: str | None, workdir: Path) -> BaseRepos | None:
+    return None if git_base is None else _base_repos(git_base, workdir)
+
+
+def _base_repos(git_base: str, workdir: Path) -> BaseRepos:
+    """The repositories under ``--git-base``; clones go to ``--workdir``."""
     from accord.release.gitrepo import BaseRepos
 
-    return None if git_base is None else BaseRepos(git_base, workdir.resolve())
+    _directory(workdir, "--workdir")
+    return BaseRepos(git_base, workdir.resolve())
 
 
 def _releases_root(releases: Path) -> Path:
     if not (releases / "deliverables").is_dir():
         raise UsageError(f"{releases} has no deliverables/ directory", "RELEASES_REPO")
     return releases
+
+
+def _url(value: str | None, option: str) -> None:
+    """An index URL, checked before uv is asked (its own message is long)."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{value!r} is not an http(s) URL", option)
+
+
+def _directory(path: Path | None, option: str) -> None:
+    """A directory to write into: absent (made then) or a directory."""
+    if path is not None and (path.exists() or path.is_symlink()) and not path.is_dir():
+        raise UsageError(f"{path} is not a directory", option)
 
 
 def validate(
@@ -79,14 +102,14 @@ def tag(
     sign_key: str | None,
     output_format: str,
 ) -> int:
-    from accord.release.gitrepo import BaseRepos
-    from accord.release.requests import changed_requests, load_releases_repo
+    from accord.release.requests import load_releases_repo, requests_to_act_on
     from accord.release.tag import resolve_sign_key, tag_all
 
     key = resolve_sign_key(sign_key)
     root = _releases_root(releases)
-    repos = BaseRepos(git_base, workdir.resolve())
-    outcomes = tag_all(changed_requests(load_releases_repo(root), base), repos, key)
+    repos = _base_repos(git_base, workdir)
+    requests = requests_to_act_on(load_releases_repo(root), base)
+    outcomes = tag_all(requests, repos, key)
     rows = [
         {
             "deliverable": o.planned.deliverable.name,
@@ -104,14 +127,13 @@ def branch(
     releases: Path, base: str | None, git_base: str, workdir: Path, output_format: str
 ) -> int:
     from accord.release.branch import branch_all
-    from accord.release.gitrepo import BaseRepos
-    from accord.release.requests import changed_requests, load_releases_repo
+    from accord.release.requests import load_releases_repo, requests_to_act_on
 
     found = load_releases_repo(_releases_root(releases))
     outcomes = branch_all(
-        changed_requests(found, base),
+        requests_to_act_on(found, base),
         found.history,
-        BaseRepos(git_base, workdir.resolve()),
+        _base_repos(git_base, workdir),
     )
     rows = [
         {
@@ -138,10 +160,10 @@ def build(
     output_format: str,
 ) -> int:
     from accord.release.build import build_release
-    from accord.release.gitrepo import BaseRepos
     from accord.resolve.uv import find_uv
 
-    found = BaseRepos(git_base, workdir.resolve()).get(repo)
+    _directory(out, "--out")
+    found = _base_repos(git_base, workdir).get(repo)
     if found is None:
         raise UsageError(f"repository {repo} not found under {git_base}", "REPO")
     outcome = build_release(found, version, out, find_uv(), find_links, no_index)
@@ -157,6 +179,8 @@ def publish(dist: Path, index: str, check_url: str | None, output_format: str) -
     from accord.release.publish import files_to_publish, publish_files
     from accord.resolve.uv import find_uv
 
+    _url(index, "--index")
+    _url(check_url, "--check-url")
     outcomes = publish_files(files_to_publish(dist), index, check_url, find_uv())
     rows = [{"file": o.name, "status": o.status} for o in outcomes]
     return _report("release publish", rows, output_format, True)
@@ -170,20 +194,18 @@ def notes(
     workdir: Path,
     output_format: str,
 ) -> int:
-    from accord.release.gitrepo import BaseRepos
-    from accord.release.requests import load_releases_repo
+    from accord.release.requests import load_releases_repo, refuse_unreadable_named
     from accord.release.run import release_notes
 
     repo = load_releases_repo(_releases_root(releases))
+    refuse_unreadable_named(repo, name)
     deliverable = repo.named(name)
     if deliverable is None or not deliverable.releases:
         raise UsageError(f"no releases of {name} in {releases}", "NAME")
     release = deliverable.releases[-1] if version is None else deliverable.find(version)
     if release is None:
         raise UsageError(f"{name} has no release {version}", "VERSION")
-    found = release_notes(
-        repo, deliverable, release, BaseRepos(git_base, workdir.resolve())
-    )
+    found = release_notes(repo, deliverable, release, _base_repos(git_base, workdir))
     if output_format == "json":
         notes_json = [
             {
@@ -226,22 +248,31 @@ def run(
     sign_key: str | None,
     output_format: str,
 ) -> int:
-    from accord.release.gitrepo import BaseRepos
     from accord.release.run import RunOptions, run_release
     from accord.release.tag import resolve_sign_key
     from accord.resolve.uv import find_uv
 
     key = resolve_sign_key(sign_key)
+    _url(index, "--index")
+    _url(check_url, "--check-url")
+    _directory(out, "--out")
+    _directory(announce, "--announce")
 
     central = None
     if requirements is not None:
+        from accord.central import UPPER_CONSTRAINTS
         from accord.locate import requirements_repo
 
         central = requirements_repo(
             requirements, local_only="release run commits the pin there"
         )
+        if not (central / UPPER_CONSTRAINTS).is_file():  # before any step
+            raise UsageError(
+                f"{central} has no {UPPER_CONSTRAINTS} to hand the pins to",
+                "--requirements",
+            )
     options = RunOptions(
-        _releases_root(releases), base, BaseRepos(git_base, workdir.resolve()), out,
+        _releases_root(releases), base, _base_repos(git_base, workdir), out,
         find_uv(), tuple(find_links), no_index, index, check_url, announce, central,
         key,
     )  # fmt: skip
@@ -267,17 +298,17 @@ def next_release(
     output_format: str,
 ) -> int:
     from accord.files import write_atomic
-    from accord.release.gitrepo import BaseRepos
     from accord.release.propose import plan_next, with_entry
-    from accord.release.requests import load_releases_repo
+    from accord.release.requests import load_releases_repo, refuse_unreadable_named
 
     root = _releases_root(releases)
     repo = load_releases_repo(root)
+    refuse_unreadable_named(repo, name)
     deliverable = repo.named(name, series)
     if deliverable is None:
         where = "" if series is None else f" in series {series}"
         raise UsageError(f"no deliverable {name}{where} in {root}", "NAME")
-    planned = plan_next(repo, deliverable, bump, BaseRepos(git_base, workdir.resolve()))
+    planned = plan_next(repo, deliverable, bump, _base_repos(git_base, workdir))
     path = root / deliverable.path
     text = path.read_bytes().decode("utf-8")
     new = with_entry(text, planned)

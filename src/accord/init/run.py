@@ -110,7 +110,11 @@ def run_init(
                 "reports G019 until `accord constraints generate` writes it",
             )
         )
-    review.extend(check_new_repo(repo, fleet))
+    try:
+        review.extend(check_new_repo(repo, fleet))
+    except BaseException:  # all or nothing, as the writes
+        done.undo()
+        raise
     return InitResult(
         repo,
         fleet.workspace,

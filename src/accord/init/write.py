@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from accord.errors import AccordError, InputError
-from accord.files import signals_deferred, write_atomic
+from accord.files import inside, signals_deferred, write_atomic
 
 
 class WouldOverwrite(InputError):
@@ -26,6 +26,10 @@ def refuse_existing(repo: Path, names: Iterable[str], force: bool) -> None:
     """Raise :class:`WouldOverwrite` naming every file that exists already."""
     if repo.exists() and not repo.is_dir():
         raise InputError("is not a directory", path=str(repo))
+    if repo.is_dir():
+        for name in names:  # a link out (or dangling) is refused, never followed
+            if (repo / name).is_symlink():
+                inside(repo, name, str(repo / name))
     existing = [
         name for name in names if (repo / name).exists() or (repo / name).is_symlink()
     ]

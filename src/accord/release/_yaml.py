@@ -134,11 +134,18 @@ def parse_deliverable(text: str, path: str) -> tuple[Deliverable | None, list[Fi
     reader = _Reader(path)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as error:  # a character YAML refuses
+        at = text.count("\n", 0, error.position) + 1
+        character = error.character
+        code = ord(character) if isinstance(character, str) else character or 0
+        reader.error(at, f"not valid YAML: character #x{code:04x}: {error.reason}")
+        return None, reader.findings
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = None if mark is None else int(mark.line) + 1
         problem = getattr(error, "problem", None) or str(error)
-        reader.error(line, f"not valid YAML: {problem}")
+        first_line = problem.partition("\n")[0]
+        reader.error(line, f"not valid YAML: {first_line}")
         return None, reader.findings
     except RecursionError:
         reader.error(None, "not valid YAML: nested too deeply")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -28,10 +29,13 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
+from accord.errors import InputError
+from accord.files import write_atomic
 from accord.release.errors import ReleaseError
 from accord.release.gitrepo import LocalRepo
 
 SUMS = "SHA256SUMS"
+_SUM_LINE = re.compile(r"([0-9a-fA-F]{64}) [ *](.+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,25 +60,56 @@ def sha256(path: Path) -> str:
 
 
 def read_sums(directory: Path) -> dict[str, str]:
-    """File name to checksum, as SHA256SUMS in ``directory`` records them."""
+    """File name to checksum, as SHA256SUMS in ``directory`` records them.
+
+    Every line is ``<sha256>  <name>`` (or `` *<name>``), the name a file of
+    ``directory`` itself: anything else is refused at its line, so a name
+    such as ``../secret`` never leads a step to a file outside it.
+    """
     from accord.files import read_text
 
-    path = directory / SUMS
+    path = own_file(directory, SUMS)
     if not os.path.lexists(path):
         return {}
     sums: dict[str, str] = {}
-    for line in read_text(path, str(path)).splitlines():  # bad input, not a crash
-        checksum, _, name = line.partition("  ")
-        if checksum and name:
-            sums[name.lstrip("*")] = checksum
+    text = read_text(path, str(path))  # a bounded regular file, UTF-8
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        found = _SUM_LINE.fullmatch(line)
+        if found is None:
+            raise InputError(
+                "not a checksum line: <64 hex digits>, two spaces, a file name",
+                path=str(path),
+                line=number,
+            )
+        checksum, name = found.groups()
+        if name in (".", "..") or any(c in name for c in "/\\\0"):
+            raise InputError(
+                f"{name[:80]!r} is not a file of {directory}",
+                path=str(path),
+                line=number,
+            )
+        sums[name] = checksum.lower()
     return sums
+
+
+def own_file(directory: Path, name: str) -> Path:
+    """``directory / name``, a file a release step writes or publishes: a
+    symbolic link (to a file anywhere) is refused, never followed."""
+    path = directory / name
+    if path.is_symlink():
+        raise InputError(
+            "is a symbolic link: accord reads, writes and publishes only "
+            "the files it made there",
+            path=str(path),
+        )
+    return path
 
 
 def _write_sums(directory: Path, sums: dict[str, str]) -> None:
     text = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums))
-    temporary = directory / f".{SUMS}.tmp"
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(directory / SUMS)
+    write_atomic(directory / SUMS, text)
 
 
 def artifact_version(name: str) -> Version | None:
@@ -110,9 +145,9 @@ def existing(out: Path, version: str) -> tuple[Artifact, ...] | None:
     kinds = {a.name.endswith(".whl") for a in found}
     if kinds != {True, False}:
         return None
-    for artifact in found:
-        path = out / artifact.name
-        if not path.is_file() or sha256(path) != artifact.sha256:
+    for built in found:
+        path = own_file(out, built.name)
+        if not path.is_file() or sha256(path) != built.sha256:
             raise ReleaseError(
                 f"{path} does not match {SUMS}: remove the directory's files of "
                 f"{version} and build again"
@@ -130,7 +165,7 @@ def build_release(
 ) -> BuildOutcome:
     """Build ``version`` (a tag of ``repo``) into ``out``."""
     if artifact_version(f"x-{version}.tar.gz") is None:
-        raise ReleaseError(f"{version!r} is not a version")
+        raise InputError(f"{version!r} is not a version")
     already = existing(out, version)
     if already is not None:
         return BuildOutcome(version, already, built=False)

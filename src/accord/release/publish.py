@@ -19,7 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from packaging.version import Version
 
-from accord.release.build import artifact_version, read_sums, sha256
+from accord.errors import InputError
+from accord.release.build import SUMS, artifact_version, own_file, read_sums, sha256
 from accord.release.errors import ReleaseError
 
 PublishStatus = Literal["uploaded", "already there"]
@@ -47,15 +48,20 @@ def default_check_url(upload_url: str) -> str:
 
 def files_to_publish(dist: Path, version: str | None = None) -> list[Path]:
     """The files SHA256SUMS lists (of ``version`` only, if given), verified."""
+    if not dist.is_dir():
+        raise InputError(
+            "is not a directory `accord release build` wrote", path=str(dist)
+        )
     sums = read_sums(dist)
     if not sums:
-        raise ReleaseError(f"{dist} has no SHA256SUMS: run accord release build first")
+        what = "lists no files" if (dist / SUMS).exists() else "is not there"
+        raise InputError(f"{dist}/{SUMS} {what}: run accord release build first")
     wanted = None if version is None else Version(version)
     files: list[Path] = []
     for name, checksum in sorted(sums.items()):
         if wanted is not None and artifact_version(name) != wanted:
             continue
-        path = dist / name
+        path = own_file(dist, name)
         if not path.is_file() or sha256(path) != checksum:
             raise ReleaseError(f"{path} does not match SHA256SUMS: not published")
         files.append(path)

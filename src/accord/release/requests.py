@@ -7,12 +7,12 @@ each file paired with its text at the base.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from accord.errors import InputError
-from accord.files import inside, read_bytes
+from accord.files import inside, read_text
 from accord.findings import Finding
 from accord.release._yaml import parse_deliverable
 from accord.release.checks import Request
@@ -88,15 +88,44 @@ def load_releases_repo(root: Path) -> ReleasesRepo:
 def read_deliverable(
     root: Path, relative: str
 ) -> tuple[Deliverable | None, list[Finding]]:
-    try:  # a regular file inside the repo, bounded, never waited on
-        data = read_bytes(inside(root, relative), relative)
+    try:  # a regular file inside the repo, bounded, never waited on; UTF-8
+        text = read_text(inside(root, relative), relative, bom=True)
     except InputError as error:
         return None, [Finding("R001", "error", relative, error.line, error.message)]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, [Finding("R001", "error", relative, None, "not UTF-8 text")]
     return parse_deliverable(text, relative)
+
+
+def refuse_unreadable(releases: ReleasesRepo, concerns: Callable[[str], bool]) -> None:
+    """Raise the first error reading a deliverable file ``concerns`` names.
+
+    A command that acts on requests (tag, branch, next, notes) must not act
+    on what could be read of a broken file: its broken entries would be
+    skipped as if never asked for. ``accord release validate`` lists them all.
+    """
+    for finding in releases.findings:
+        if finding.severity == "error" and concerns(finding.path):
+            raise InputError(
+                finding.message,
+                path=finding.path,
+                line=finding.line,
+                hint="accord release validate shows every problem; nothing was done",
+            )
+
+
+def requests_to_act_on(releases: ReleasesRepo, base: str | None) -> list[Request]:
+    """:func:`changed_requests`, refused when a file of the change (every
+    file without a base) could not be read whole."""
+    changed = None if base is None else changed_paths(releases.root, base)
+    refuse_unreadable(releases, lambda path: changed is None or path in changed)
+    return changed_requests(releases, base)
+
+
+def refuse_unreadable_named(releases: ReleasesRepo, name: str) -> None:
+    """:func:`refuse_unreadable` for deliverable ``name``'s files, every
+    series' (a broken newest file would leave an older series the newest,
+    and the older ones are its history)."""
+    wanted = f"{name}.yaml"
+    refuse_unreadable(releases, lambda path: PurePosixPath(path).name == wanted)
 
 
 def _directory(path: Path) -> bool:

@@ -19,7 +19,7 @@ from accord.errors import AccordError
 from accord.files import write_atomic
 from accord.findings import Finding, has_errors
 from accord.release.branch import branch_one, planned_branches
-from accord.release.build import build_release
+from accord.release.build import build_release, own_file
 from accord.release.checks import previous_release, target_branch
 from accord.release.gitrepo import BaseRepos
 from accord.release.handoff import hand_off
@@ -174,7 +174,7 @@ def _release_one(
     notes = release_notes(releases, item.deliverable, item.release, options.repos)
     directory = options.announce or options.out
     directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"{item.deliverable.name}-{version}.md"
+    target = own_file(directory, f"{item.deliverable.name}-{version}.md")
     text = announcement(notes, files)
     # Compared as bytes: an old file that is not text is simply replaced.
     previous = target.read_bytes() if target.is_file() else None

@@ -25,6 +25,7 @@ from accord.errors import InputError
 from accord.files import remove_stale_temporaries, write_atomic
 
 MANIFEST = ".accord-site"
+NAME_MAX = 255  # bytes of one file name: ext4, XFS, btrfs, APFS, NTFS (in UTF-16)
 
 
 class UnsafePathError(InputError):
@@ -208,4 +209,11 @@ def _checked(relative: str) -> PurePosixPath:
     path = PurePosixPath(relative)
     if path.is_absolute() or any(part in ("", ".", "..") for part in path.parts):
         raise UnsafePathError(f"refusing to write outside the site: {relative!r}")
+    for part in path.parts:  # claim() checks every page before any is written
+        if len(part.encode("utf-8", "surrogateescape")) > NAME_MAX:
+            raise UnsafePathError(
+                f"cannot write the page {part[:40]!r}... ({len(part)} characters):"
+                f" a file name longer than {NAME_MAX} bytes",
+                hint="a name in the central files is that long; shorten it",
+            )
     return path
