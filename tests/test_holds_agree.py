@@ -190,7 +190,16 @@ def test_a_bump_the_hold_refuses_names_the_hold(
     assert failure["reason"].startswith(
         "refused by the hold keeping gamma<2 (accord.toml:11: 2.0 breaks us): "
     ), failure["reason"]
+    # The JSON lists the hold blamed, as the table names it.
+    assert [(h["name"], h["specifier"], h["reason"]) for h in document["holds"]] == [
+        ("gamma", "<2", "2.0 breaks us")
+    ]
     assert (repo / "upper-constraints.txt").read_text() == pins
+    args = ["constraints", "bump", "--requirements", str(repo), *names]
+    assert main(args) == 1
+    table = capsys.readouterr().out
+    assert "held:" not in table, table  # the failure names it, once
+    assert "refused by the hold keeping gamma<2 (accord.toml:11" in table
 
 
 def test_a_library_only_others_need_left_unpinned_is_no_g022(tmp_path: Path) -> None:
