@@ -20,6 +20,7 @@ from accord.rules._memo import MemoKey, verdict_memo
 from accord.rules.build_backend import check_build_backend
 from accord.rules.contract import (
     Judgement,
+    entries_with_extras,
     judge,
     minimum_of,
     same_specifiers,
@@ -29,6 +30,7 @@ from accord.rules.duplicates import (
     canonical_name,
     check_duplicates,
     marker_collisions,
+    other_extras,
 )
 from accord.rules.edits import (
     LineKey,
@@ -276,6 +278,10 @@ def _assess(
             "or remove it",
         )
         return Assessment((unlisted,), False, None)
+    listed = entries_with_extras(requirement, entries)
+    if not listed:
+        return Assessment((other_extras(item, entries),), True, None)
+    entries = listed
     overlapping = select_entries(requirement, entries)
     if len(overlapping) > 1:
         ambiguous = Finding(

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import Specifier, SpecifierSet
-from packaging.utils import canonicalize_version
+from packaging.utils import canonicalize_name, canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from accord.config import LowerBoundPolicy
@@ -137,6 +137,25 @@ def _parsed(text: str) -> Version | str:
     what packaging's functions taking either would make of it."""
     version = _version(text)
     return text if version is None else version
+
+
+def _extras(requirement: Requirement) -> frozenset[str]:
+    return frozenset(canonicalize_name(extra) for extra in requirement.extras)
+
+
+def entries_with_extras(
+    requirement: Requirement, entries: Sequence[GlobalEntry]
+) -> tuple[GlobalEntry, ...]:
+    """The central entries a line with ``requirement``'s extras is compared
+    with: those with the same extras; when the list names the library with
+    several sets of extras (``foo[a]<2`` and ``foo[b]<3``) and none is the
+    line's, those without extras (they say what any foo may be), or none;
+    when it names it with one set only, all of them, whatever the line's."""
+    if len({_extras(entry.requirement) for entry in entries}) == 1:
+        return tuple(entries)
+    mine = _extras(requirement)
+    same = tuple(e for e in entries if _extras(e.requirement) == mine)
+    return same or tuple(e for e in entries if not e.requirement.extras)
 
 
 def select_entries(
