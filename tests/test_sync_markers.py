@@ -50,6 +50,12 @@ def _findings(args: list[str], capsys: pytest.CaptureFixture[str]) -> list[dict]
             id="central-narrower-unchanged",
         ),
         pytest.param(
+            "foo",
+            "foo>=1;sys_platform=='linux' and python_version>='3.8'",
+            "foo>=1",
+            id="narrowing-no-supported-python-dropped",
+        ),
+        pytest.param(
             "foo;sys_platform!='win32' or python_version>='3.10'",
             "foo>=1;python_version<'3.12'",
             "foo>=1;(sys_platform!='win32' or python_version>='3.10')"

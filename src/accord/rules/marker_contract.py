@@ -50,11 +50,14 @@ def marker_verdict(
     narrowing = python_narrowing(requirement.marker)
     if narrowing is not None:
         own = Marker(narrowing)
-        # (The line's own terms alone where they stay within the central
-        # marker on every Python probed, as C005 judges.)
-        if central is None or markers_equivalent(_both(central, own), own):
+        both = own if central is None else _both(central, own)
+        if markers_equivalent(both, central, supported):
+            pass  # no supported Python left out: the central marker says it
+        # The line's own terms alone where they stay within the central
+        # marker on every Python probed, as C005 judges.
+        elif central is None or markers_equivalent(both, own):
             target, text = own, narrowing
-        elif not markers_equivalent(_both(central, own), central, supported):
+        else:
             text = f"{grouped(entry.line.marker_text or '')} and {grouped(narrowing)}"
             target = Marker(text)
     pythons = pythons_where(target, supported)
