@@ -253,3 +253,10 @@ def test_verify_reports_an_unpinned_or_held_name_nothing_needs(
             "list installs: a typo?",
         ),
     ]
+    # Resolving some of the supported Pythons only, verify cannot tell.
+    text = config.read_text()
+    assert 'python-versions = ["3.12"]' in text
+    config.write_text(text.replace('["3.12"]', '["3.11", "3.12"]', 1))
+    args = ["constraints", "verify", "--requirements", str(repo), "--python", "3.12"]
+    assert main([*args, "--format", "json"]) == 0
+    assert "G022" not in capsys.readouterr().out

@@ -63,7 +63,8 @@ def verify_constraints(
         or (f.rule in ("G001", "V006") and f.path == central.global_list.path)
     ]
     findings += _failure_findings(central, pythons, outcomes)
-    findings += _names_nothing_needs(central, outcomes)
+    if set(pythons) >= set(central.config.python_versions):  # not a --python few
+        findings += _names_nothing_needs(central, outcomes)
     excluded = excluded_names(central)
     reachable: dict[NormalizedName, set[str]] = {}
     unpinned: dict[NormalizedName, dict[Version, list[str]]] = {}
@@ -118,7 +119,7 @@ def _names_nothing_needs(
 ) -> list[Finding]:
     """G022 where validate cannot say it: an ``unpinned`` name or a hold
     naming a library no resolution reached (nor a central file names).
-    Only when every Python resolved: a failed one may have needed it."""
+    Only when every supported Python resolved: another may have needed it."""
     if not outcomes or any(o.failure is not None for o in outcomes):
         return []
     known = known_names(central) | {p.name for o in outcomes for p in o.pins}
