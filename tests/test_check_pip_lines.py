@@ -93,6 +93,47 @@ def test_sync_prune_of_the_first_line_keeps_the_bom(
     assert (project / "requirements.txt").read_bytes() == BOM + b"PyYAML>=6\n"
 
 
+# -- UTF-16 and UTF-32 with a byte-order mark (pip's auto_decode reads them) --
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_wide_file_with_a_bom_is_checked_and_synced_in_its_encoding(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str], codec: str
+) -> None:
+    """pip reads a requirements file starting with a UTF-16 or UTF-32 BOM;
+    check reads it too, and sync writes it back in that encoding, BOM and
+    line endings kept."""
+    path = project / "requirements.txt"
+    path.write_bytes(("\ufeffalembic>=1.0  # BSD\r\nxattr>=1.0\r\n").encode(codec))
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {
+        ("C004", "requirements.txt", 1),
+        ("C017", "requirements.txt", 1),
+        ("C005", "requirements.txt", 2),
+    }
+    assert main(["sync", str(project), "--requirements", str(central)]) == 0
+    capsys.readouterr()
+    assert path.read_bytes() == (
+        "\ufeffalembic>=1.0,!=1.2.0  # MIT\r\nxattr>=1.0;sys_platform!='win32'\r\n"
+    ).encode(codec)
+    code, report = check(capsys, project, central)
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_a_wide_file_that_does_not_decode_names_its_line(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_bytes(
+        "\ufeffalembic>=1.0\n".encode("utf-16-le") + b"\x00\xd8"  # lone surrogate
+    )
+    code = main(["check", str(project), "--requirements", str(central)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "requirements.txt:2: is not valid UTF-16" in err
+    assert len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [

@@ -208,11 +208,6 @@ BAD_INPUT = [
         id="not-utf8",
     ),
     pytest.param(
-        {"upper-constraints.txt": b"\xef\xbb\xbfa===1\n"},
-        "upper-constraints.txt:1",
-        id="bom",
-    ),
-    pytest.param(
         {"denylist.txt": b"a\n\x00\x01\x02junk"}, "denylist.txt:2", id="binary"
     ),
     pytest.param(
@@ -412,3 +407,29 @@ def test_an_expired_hold_is_reported_at_its_own_entry(
     assert code == 0  # an expired hold is a warning
     (finding,) = findings_of(out)
     assert (finding["rule"], finding["line"]) == ("G015", 7)
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16-le", "utf-32-be"])
+def test_central_files_with_a_bom_are_read_as_pip_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str
+) -> None:
+    """pip reads a constraints file (-c) past a byte-order mark: so does
+    accord, the global list's and the pins' first lines included."""
+    repo = make_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "\ufeffrequests  # Apache-2.0\n".encode(codec),
+            "upper-constraints.txt": "\ufeffrequests===2.32.3\n".encode(codec),
+        },
+    )
+    code, out, err = run(["validate", str(repo), "--format", "json"], capsys)
+    assert (code, findings_of(out), err) == (0, [], "")
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("requests>=2\nmissing>=1\n")
+    code, out, err = run(
+        ["check", str(project), "--requirements", str(repo), "--format", "json"],
+        capsys,
+    )
+    assert code == 1, err
+    assert [(f["rule"], f["line"]) for f in findings_of(out)] == [("C002", 2)]

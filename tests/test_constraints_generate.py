@@ -579,3 +579,21 @@ def test_one_python_keeps_the_other_pythons_pins(
         "gamma===2.0;python_version>='3.13'\n",
     )
     assert main(["validate", str(repo)]) == 0
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16-le"])
+def test_generate_keeps_the_pins_files_byte_order_mark_and_encoding(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str], codec: str
+) -> None:
+    """pip reads a pins file past a byte-order mark, so accord does, and
+    writes it back as it was: in its encoding, the mark kept."""
+    repo = make_repo(tmp_path, wheelhouse, pins="")
+    path = repo / "upper-constraints.txt"
+    path.write_bytes("\ufeffgamma===1.0\n".encode(codec))
+    code, document = generate(repo, capsys)
+    assert code == 0, document
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode(codec))
+    text = data.decode(codec)
+    assert "gamma===1.0\n" in text and "beta===1.0\n" in text
+    assert main(["validate", str(repo)]) == 0

@@ -190,4 +190,73 @@ def test_a_bump_the_hold_refuses_names_the_hold(
     assert failure["reason"].startswith(
         "refused by the hold keeping gamma<2 (accord.toml:11: 2.0 breaks us): "
     ), failure["reason"]
+    # The JSON lists the hold blamed, as the table names it.
+    assert [(h["name"], h["specifier"], h["reason"]) for h in document["holds"]] == [
+        ("gamma", "<2", "2.0 breaks us")
+    ]
     assert (repo / "upper-constraints.txt").read_text() == pins
+    args = ["constraints", "bump", "--requirements", str(repo), *names]
+    assert main(args) == 1
+    table = capsys.readouterr().out
+    assert "held:" not in table, table  # the failure names it, once
+    assert "refused by the hold keeping gamma<2 (accord.toml:11" in table
+
+
+def test_a_library_only_others_need_left_unpinned_is_no_g022(tmp_path: Path) -> None:
+    """gamma is needed by beta only, and left unpinned (so never pinned) and
+    held: validate cannot tell it from a typo without resolving, and no
+    known name is close to it, so it says nothing (verify does, below)."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": 'python-versions = ["3.12"]\nunpinned = ["gamma"]\n'
+            + GAMMA_HOLD,
+            "global-requirements.txt": "beta  # MIT\n",
+            "upper-constraints.txt": "beta===1.0\n",
+        },
+    )
+    assert findings(repo) == []
+
+
+def test_verify_reports_an_unpinned_or_held_name_nothing_needs(
+    tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """verify resolves: gamma (beta needs it) is a real library; 'zzt',
+    unpinned and held, is needed by nothing: G022 at both lines."""
+    repo = make_repo(tmp_path, wheelhouse, pins="", pythons='["3.12"]')
+    config = repo / "accord.toml"
+    config.write_text(
+        'unpinned = ["gamma", "zzt"]\n'  # line 1
+        + config.read_text()
+        + GAMMA_HOLD
+        + '[[holds]]\nname = "zzt"\nspecifier = "<2"\nreason = "a typo"\n'
+    )
+    hold_line = config.read_text().splitlines().index('name = "zzt"') + 1
+    assert generate(repo, capsys)[0] == 0
+    assert "gamma" not in (repo / "upper-constraints.txt").read_text()
+    assert findings(repo) == []  # validate cannot tell
+    code, found = verify(repo, capsys)
+    assert code == 0  # warnings
+    assert [(f["rule"], f["path"], f["line"], f["message"]) for f in found] == [
+        (
+            "G022",
+            "accord.toml",
+            1,
+            "unpinned names zzt, which is needed by nothing the global list "
+            "installs: a typo?",
+        ),
+        (
+            "G022",
+            "accord.toml",
+            hold_line,
+            "the hold keeping zzt<2 names a library needed by nothing the global "
+            "list installs: a typo?",
+        ),
+    ]
+    # Resolving some of the supported Pythons only, verify cannot tell.
+    text = config.read_text()
+    assert 'python-versions = ["3.12"]' in text
+    config.write_text(text.replace('["3.12"]', '["3.11", "3.12"]', 1))
+    args = ["constraints", "verify", "--requirements", str(repo), "--python", "3.12"]
+    assert main([*args, "--format", "json"]) == 0
+    assert "G022" not in capsys.readouterr().out

@@ -197,7 +197,9 @@ def test_pinned_text(before: str, after: str) -> None:
     "pins",
     [
         pytest.param(b"aaa===1.0\nacmelib===1.1.0\n# caf\xe9\n", id="not-utf8"),
-        pytest.param(b"\xef\xbb\xbfaaa===1.0\nacmelib===1.1.0\n", id="bom"),
+        pytest.param(
+            "aaa===1.0\nacmelib===1.1.0\n".encode("utf-16-le"), id="utf-16-no-bom"
+        ),
     ],
 )
 def test_a_hand_off_to_pins_accord_cannot_read_is_one_clear_line(
@@ -218,6 +220,23 @@ def test_a_hand_off_to_pins_accord_cannot_read_is_one_clear_line(
     assert "internal error" not in output and "Traceback" not in output
     assert "upper-constraints.txt" in output
     assert target.read_bytes() == pins
+
+
+def test_a_hand_off_keeps_the_pins_byte_order_mark(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pip reads pins past a UTF-8 byte-order mark: the hand-off reads them
+    too, and writes the new pin with the mark kept."""
+    target = world.base / "requirements" / "upper-constraints.txt"
+    target.write_bytes(b"\xef\xbb\xbfaaa===1.0\nacmelib===1.1.0\n")
+    git(world.base / "requirements", "commit", "-q", "-am", "pins with a BOM")
+    args = [
+        "release", "run", str(world.releases), "--base", "HEAD~1",
+        "--git-base", str(world.base), "--out", str(tmp_path / "dist"),
+        "--no-index", "--requirements", str(world.base / "requirements"),
+    ]  # fmt: skip
+    assert main(args) == 0, capsys.readouterr()
+    assert target.read_bytes() == b"\xef\xbb\xbfaaa===1.0\nacmelib===1.1.1\n"
 
 
 def test_an_old_announcement_that_is_not_text_is_replaced(

@@ -337,3 +337,16 @@ def test_fix_keeps_an_edit_made_while_it_writes(
     assert "changed on disk" in capsys.readouterr().err
     assert path.read_text() == "theirs  # MIT\n"
     assert not list(repo.glob(".*accord-tmp"))
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16-be"])
+def test_fix_keeps_the_global_lists_byte_order_mark_and_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str
+) -> None:
+    repo = tmp_path / "requirements"
+    repo.mkdir()
+    path = repo / "global-requirements.txt"
+    path.write_bytes("\ufeffrequests # Apache-2.0\r\n".encode(codec))
+    (repo / "upper-constraints.txt").write_text("requests===2.32.3\n")
+    assert main(["validate", str(repo), "--fix"]) == 0, capsys.readouterr()
+    assert path.read_bytes() == "\ufeffrequests  # Apache-2.0\r\n".encode(codec)

@@ -1,9 +1,11 @@
 """Bytes read from a file to text: UTF-8, or a one-line error saying what
 the file is instead (a BOM, UTF-16 or UTF-32, binary data, other bytes).
 
-A UTF-8 byte-order mark is refused unless the caller reads a format whose
-own reader takes one (pip's requirements files): then it is kept, as the
-text's first character, so the file's bytes come back unchanged."""
+A byte-order mark is refused unless the caller reads a format whose own
+reader takes one (pip's requirements and constraints files: pip's
+``auto_decode`` reads UTF-8, UTF-16 and UTF-32 by their BOM): then the text
+is decoded by it and the mark kept, as the text's first character, so that
+:func:`encoding_of` the bytes and the text give the file's bytes back."""
 
 from __future__ import annotations
 
@@ -15,8 +17,11 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def decode(data: bytes, name: str, *, bom: bool = False) -> str:
-    """``data`` as text; ``bom``: a UTF-8 byte-order mark is kept (as
-    ``\ufeff``), not refused."""
+    """``data`` as text; ``bom``: a byte-order mark (UTF-8, UTF-16 or
+    UTF-32) is read and kept (as ``\ufeff``), not refused."""
+    codec = encoding_of(data) if bom else "utf-8"
+    if codec != "utf-8":
+        return _decode_wide(data, name, codec)
     if not bom and data.startswith(_BOM):
         raise InputError(
             "starts with a UTF-8 byte-order mark",
@@ -53,7 +58,36 @@ def decode(data: bytes, name: str, *, bom: bool = False) -> str:
         ) from error
 
 
+def encoding_of(data: bytes) -> str:
+    """The codec a pip file's bytes are in, by their byte-order mark:
+    ``utf-16-le`` and the like (the mark decodes as ``\ufeff``), else
+    ``utf-8``. Text encoded with it gives the bytes back, mark and all."""
+    for mark, codec in _WIDE_CODECS:
+        if data.startswith(mark):
+            return codec
+    return "utf-8"
+
+
+def _decode_wide(data: bytes, name: str, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].decode(codec).count("\n") + 1
+        raise InputError(
+            f"is not valid {codec[:6].upper()} (bytes {error.start}-{error.end - 1})",
+            path=name,
+            line=line,
+            hint="re-save it as UTF-8",
+        ) from error
+
+
 # Byte-order marks of the wide encodings, UTF-32's first (it starts as UTF-16's).
+_WIDE_CODECS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
     (codecs.BOM_UTF32_BE, "UTF-32"),

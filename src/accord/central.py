@@ -23,6 +23,8 @@ UPPER_CONSTRAINTS = "upper-constraints.txt"
 DENYLISTS = ("denylist.txt", "blacklist.txt")  # the second is the old name
 PROJECTS = "projects.txt"
 BACKPORTS = "backports.txt"
+# The central files in pip's requirements format (pip reads them with -r/-c).
+PIP_FILES = frozenset({GLOBAL_REQUIREMENTS, UPPER_CONSTRAINTS})
 
 
 class CentralRepo(NamedTuple):
@@ -64,15 +66,19 @@ def load_central_repo(root: Path, commit: str | None = None) -> CentralRepo:
             resolved = root.resolve()
 
     def optional(name: str) -> str | None:
+        # pip reads the pins (-c) and requirements files past a byte-order
+        # mark (UTF-8, UTF-16 or UTF-32): so does accord, keeping it.
+        bom = name in PIP_FILES
         if commit is not None:
             from accord.vcs.git import read_at  # only for a Depends-On commit
 
             data = read_at(root, commit, name)
-            return None if data is None else decode(data, f"{name}@{commit[:12]}")
+            where = f"{name}@{commit[:12]}"
+            return None if data is None else decode(data, where, bom=bom)
         path = root / name
         if not path.exists() and not path.is_symlink():
             return None
-        return read_text(inside(root, name, resolved_root=resolved), name)
+        return read_text(inside(root, name, resolved_root=resolved), name, bom=bom)
 
     global_text = optional(GLOBAL_REQUIREMENTS)
     if global_text is None:

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from accord._decode import decode
+from accord._decode import decode, encoding_of
 from accord.errors import AccordError, InputError
 
 # Central files are tens of kilobytes; anything this large is the wrong file.
@@ -273,9 +273,10 @@ def write_atomic(
     *,
     durable: bool = True,
     sweep: bool = True,
+    encoding: str = "utf-8",
 ) -> None:
-    """Replace ``path`` with ``text`` (UTF-8, or bytes as they are) in one
-    step, keeping its permissions.
+    """Replace ``path`` with ``text`` (in ``encoding``, or bytes as they are)
+    in one step, keeping its permissions.
 
     A symlink is kept: its target is written. With ``expected``, the file must
     still hold exactly that text right before the rename, or nothing is
@@ -310,14 +311,15 @@ def write_atomic(
             raise _write_error(name, error) from error
         try:
             try:
-                _write_all(handle, text if isinstance(text, bytes) else text.encode())
+                data = text if isinstance(text, bytes) else text.encode(encoding)
+                _write_all(handle, data)
                 if durable:
                     os.fsync(handle)
             finally:
                 os.close(handle)
             os.chmod(temporary, mode)  # noqa: PTH101 - a str from mkstemp
             if expected is not None:
-                _check_unchanged(target, name, expected)
+                _check_unchanged(target, name, expected.encode(encoding))
             Path(temporary).replace(target)
         except BaseException as error:
             with contextlib.suppress(OSError):
@@ -351,6 +353,22 @@ def new_mode() -> int:
     return 0o666 & ~mask
 
 
+def write_pip_file(path: Path, text: str, expected: str | None = None) -> str:
+    """:func:`write_atomic` for a requirements or constraints file accord
+    rewrites (``text`` as read, changed): in the encoding its byte-order mark
+    says (pip reads UTF-8, UTF-16 and UTF-32 by it), and with the mark it
+    had, so nothing but the lines changed moves. The text written (as a
+    later read gives it back, mark and all)."""
+    codec, mark = "utf-8", ""
+    with contextlib.suppress(OSError, AccordError):  # a new file: UTF-8
+        data = read_bytes(path, str(path))
+        codec = encoding_of(data)
+        mark = "\ufeff" if codec != "utf-8" or data.startswith(b"\xef\xbb\xbf") else ""
+    text = text if text.startswith(mark) else mark + text
+    write_atomic(path, text, expected=expected, encoding=codec)
+    return text
+
+
 def _write_all(descriptor: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -358,7 +376,7 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _check_unchanged(target: Path, name: str, expected: str) -> None:
+def _check_unchanged(target: Path, name: str, expected: bytes) -> None:
     try:
         current = read_bytes(target, name)
     except InputError as error:
@@ -367,7 +385,7 @@ def _check_unchanged(target: Path, name: str, expected: str) -> None:
             "it was not overwritten",
             path=name,
         ) from error
-    if current != expected.encode("utf-8"):
+    if current != expected:
         raise ConflictError(
             "changed on disk after accord read it; it was not overwritten, run again",
             path=name,

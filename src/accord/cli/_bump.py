@@ -116,7 +116,7 @@ def _bump(
     vulnerabilities: tuple[str | None, bool] = (None, True),
 ) -> int:
     from accord.central import UPPER_CONSTRAINTS
-    from accord.files import write_atomic
+    from accord.files import write_pip_file
     from accord.resolve.bump_commits import commit_bump
     from accord.resolve.exact import forced_moves
     from accord.resolve.generate import generate
@@ -184,7 +184,7 @@ def _bump(
         else:
             # As read before the resolution, or a change meanwhile is kept.
             current = central.constraints.file.text if central.constraints else None
-            write_atomic(root / UPPER_CONSTRAINTS, result.text, expected=current)
+            write_pip_file(root / UPPER_CONSTRAINTS, result.text, expected=current)
         written = str(root / UPPER_CONSTRAINTS)
     for sha in commits:
         print(f"committed {sha[:12]}" + (f" on {on}" if on else ""), file=sys.stderr)

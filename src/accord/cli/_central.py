@@ -55,17 +55,17 @@ def _write_fixed(path: Path, central: CentralRepo, text: str) -> None:
     Either way it is a failed operation, exit 1 as the README says: an edit
     saved meanwhile is kept (a ConflictError, as for sync), and a write that
     fails is a WriteError from write_atomic, the file left as it was."""
-    from accord.files import ConflictError, read_text, write_atomic
+    from accord.files import ConflictError, read_text, write_pip_file
 
     name = central.global_list.path
-    if read_text(path, name) != central.global_list.file.text:
+    if read_text(path, name, bom=True) != central.global_list.file.text:
         raise ConflictError(
             "changed while accord was fixing it; nothing was written "
             "(run validate --fix again)",
             path=name,
         )
     # Checked again right before the rename.
-    write_atomic(path, text, expected=central.global_list.file.text)
+    write_pip_file(path, text, expected=central.global_list.file.text)
 
 
 def check(project: Path, requirements: str | None, output_format: str) -> int:

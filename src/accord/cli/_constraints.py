@@ -42,7 +42,7 @@ def constraints_generate(
         vulnerability_exemptions,
     )
     from accord.cli._globals import print_note
-    from accord.files import write_atomic
+    from accord.files import write_atomic, write_pip_file
     from accord.index.client import default_cache_dir
     from accord.resolve.generate import (
         build_requests,
@@ -127,7 +127,11 @@ def constraints_generate(
                 # The pins read before a resolution of minutes: a file changed
                 # meanwhile is kept ("changed on disk", exit 1).
                 mine = target == resolving.root / UPPER_CONSTRAINTS
-                write_atomic(target, result.text, expected=current if mine else None)
+                kept = result.text
+                if mine:  # in its encoding, its byte-order mark kept
+                    kept = write_pip_file(target, result.text, expected=current)
+                else:
+                    write_atomic(target, result.text)
                 written = str(target)
                 if target == resolving.root / UPPER_CONSTRAINTS:
                     # The stamp of the inputs that produce this file: the file
@@ -140,7 +144,7 @@ def constraints_generate(
                     store.remember(
                         resolving.root,
                         generation_stamp(after, identity),
-                        result.text,
+                        kept,
                     )
         return report_generated(
             resolving, result, output_format, written, diff, to_stderr=output == "-"

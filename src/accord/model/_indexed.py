@@ -15,7 +15,7 @@ from typing import Literal, cast
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-from accord.model._lines import logical_lines
+from accord.model._lines import BOM, logical_lines
 from accord.model.requirements_file import (
     Line,
     RequirementLine,
@@ -54,14 +54,19 @@ def leading_name(content: str) -> NormalizedName | None:
 class IndexedFile:
     """The lines of one file, found by name at once and parsed one by one."""
 
-    __slots__ = ("_by_name", "_file", "_kinds", "_parsed", "path", "raw", "text")
+    __slots__ = (
+        "_by_name", "_file", "_kinds", "_parsed", "body", "bom", "path", "raw", "text",
+    )  # fmt: skip
 
     def __init__(self, text: str, path: str) -> None:
         self.path = path
         self.text = text  # as read: what a digest of the file is taken of
+        # A byte-order mark (pip reads past it) is no part of the first line.
+        self.bom = BOM if text.startswith(BOM) else ""
+        self.body = text[len(self.bom) :]
         # (lineno, text, ending) of each logical line: plain tuples, since
         # every line of every central file is split on every run.
-        self.raw: Sequence[tuple[int, str, str]] = logical_lines(text)
+        self.raw: Sequence[tuple[int, str, str]] = logical_lines(self.body)
         self._kinds: list[Kind] | None = None
         self._parsed: dict[int, Line] = {}
         self._file: RequirementsFile | None = None
@@ -79,14 +84,14 @@ class IndexedFile:
         found under a wrong name is only parsed, and left out, if asked.
         """
         by_name: dict[NormalizedName, list[int]] = {}
-        if "\\" in self.text or "\r" in self.text:
+        if "\\" in self.body or "\r" in self.body:
             for index, (_, line, _) in enumerate(self.raw):
                 if self.kinds[index] == "requirement":
                     name = leading_name(line_content(line)[0])
                     if name is not None:
                         by_name.setdefault(name, []).append(index)
             return by_name
-        folded = self.text.lower().replace("_", "-").replace(".", "-")
+        folded = self.body.lower().replace("_", "-").replace(".", "-")
         while "--" in folded:
             folded = folded.replace("--", "-")
         names: list[str] = _FOLDED_NAME.findall(folded)
@@ -143,7 +148,7 @@ class IndexedFile:
         """Every line parsed: what validate, sync and the resolvers read."""
         if self._file is None:
             self._file = RequirementsFile(
-                self.path, tuple(self.line(i) for i in range(len(self.raw)))
+                self.path, tuple(self.line(i) for i in range(len(self.raw))), self.bom
             )
         return self._file
 

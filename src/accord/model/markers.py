@@ -240,3 +240,58 @@ def probe_pythons(supported: Iterable[str]) -> tuple[str, ...]:
 def applies_to_python(marker: Marker | None, python: str) -> bool:
     """Whether ``marker`` holds for ``python`` on at least one platform."""
     return marker is None or any(truth_table(marker, (python,)))
+
+
+def pythons_where(
+    marker: Marker | None, pythons: Iterable[str] = PROBE_PYTHONS
+) -> frozenset[str]:
+    """Those of ``pythons`` that ``marker`` holds for on at least one platform."""
+    pythons = tuple(pythons)
+    table = truth_table(marker, pythons)
+    return frozenset(
+        env["python_version"]
+        for env, held in zip(environments(pythons), table, strict=True)
+        if held
+    )
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_PYTHON_ONLY = frozenset({"python_version", "python_full_version"})
+_MARKER_WORDS = frozenset({"and", "or", "in", "not"})
+
+
+def python_narrowing(marker: Marker | None) -> str | None:
+    """The terms of ``marker``'s top-level ``and`` that name the Python
+    version alone, as packaging writes them, joined with ``and``; None if
+    it has none (``python_version<'3.12' and sys_platform=='linux'`` gives
+    ``python_version < "3.12"``)."""
+    if marker is None:
+        return None
+    kept = [
+        term
+        for term in _top_level_terms(str(marker))
+        if set(_WORD.findall(_QUOTED.sub("", term))) - _MARKER_WORDS <= _PYTHON_ONLY
+    ]
+    return " and ".join(kept) if kept else None
+
+
+def _top_level_terms(text: str) -> list[str]:
+    """``text`` split at each ``and`` outside parentheses and quotes."""
+    terms, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif depth == 0 and text.startswith(" and ", index):
+            terms.append(text[start:index])
+            start = index + len(" and ")
+    terms.append(text[start:])
+    return [term.strip() for term in terms]
+
+
+def grouped(text: str) -> str:
+    """A marker's text to join with ``and``: in parentheses if it has ``or``."""
+    return f"({text})" if " or " in _QUOTED.sub("", text) else text

@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from accord.central import UPPER_CONSTRAINTS
-from accord.files import inside, read_text, write_atomic
+from accord.files import inside, read_text, write_pip_file
 from accord.model.constraints import parse_constraints
 from accord.release.errors import ReleaseError
 from accord.sync.splice import split_lines
@@ -74,16 +74,20 @@ def hand_off(
             f"{requirements} is on {current}, the release is on {branch}: "
             f"check out {branch} there and run again"
         )
-    text = read_text(inside(requirements, UPPER_CONSTRAINTS), UPPER_CONSTRAINTS)
+    # pip reads the pins past a byte-order mark; it is kept, as the encoding.
+    text = read_text(
+        inside(requirements, UPPER_CONSTRAINTS), UPPER_CONSTRAINTS, bom=True
+    )
     pins = parse_constraints(text, UPPER_CONSTRAINTS).pins_for(canonicalize_name(name))
     newer = [str(p.version) for p in pins if p.version > Version(version)]
     if newer:
         note = f"the pin is already at {', '.join(newer)}: not lowered"
         return HandOff(name, version, None, note)
-    new = pinned_text(text, name, Version(version))
-    if new == text:
+    body = text.removeprefix("\ufeff")
+    new = pinned_text(body, name, Version(version))
+    if new == body:
         return HandOff(name, version, None, "already pinned")
-    write_atomic(path, new, expected=text)
+    write_pip_file(path, new, expected=text)
     message = (
         f"Bump {name} to {version}\n\nThe release of {name} {version}, handed "
         "off by accord release run.\n"

@@ -63,7 +63,8 @@ def render_generated(
         out.extend(diff_text.splitlines())
     else:
         out.extend(describe_changes(result.changes))
-    for hold in result.holds:
+    # (A failure names the holds it blames, with their lines and reasons.)
+    for hold in () if result.failures else result.holds:
         link = f" {hold.link}" if hold.link else ""
         out.append(f"held: {hold.name}{hold.specifier} ({hold.reason}){link}")
     out.extend(result.notes)

@@ -53,6 +53,7 @@ RULES: dict[str, str] = {
     "C018": "A direct URL or hash-pinned line the global list's specifiers reach",
     "C019": "A tox environment installs requirements without the constraints",
     "C020": "A library in the global list installed from a version-control checkout",
+    "C021": "A line whose extras match none of the global list's for its library",
     # the resolving commands
     "V001": "No upper-constraints.txt to verify",
     "V002": "The pins do not install together",

@@ -11,7 +11,7 @@ from pathlib import Path
 from packaging.utils import NormalizedName
 
 from accord.central import UPPER_CONSTRAINTS, CentralRepo
-from accord.files import write_atomic
+from accord.files import write_pip_file
 from accord.resolve.generate import (
     Generated,
     PinChange,
@@ -38,7 +38,7 @@ def commit_bump(
         return []
     path = root / UPPER_CONSTRAINTS
     if group:
-        write_atomic(path, result.text)
+        write_pip_file(path, result.text)
         subject = f"Bump {', '.join(names[:3])}" + (
             " and more" if len(names) > 3 else ""
         )
@@ -47,7 +47,7 @@ def commit_bump(
     done: set[NormalizedName] = set()
     for name in names:
         done.add(NormalizedName(name))
-        write_atomic(path, _partial(central, result.lines, done))
+        write_pip_file(path, _partial(central, result.lines, done))
         changes = [c for c in result.changes if c.name == name]
         new = sorted({str(c.new) for c in changes if c.new is not None})
         subject = f"Bump {name} to {', '.join(new)}" if new else f"Drop {name}"

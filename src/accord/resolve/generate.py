@@ -42,7 +42,8 @@ class Generated:
     text: str | None  # None when any Python failed: nothing is to be written
     lines: tuple[MergedLine, ...]
     changes: tuple[PinChange, ...]
-    holds: tuple[Hold, ...]  # the holds that bear on the result
+    # The holds that bear on the result; after a failure, those it blames.
+    holds: tuple[Hold, ...]
     failures: tuple[FailureGroup, ...]  # each cause once, with its Pythons
     pythons: tuple[str, ...] = ()  # the Pythons resolved
     notes: tuple[str, ...] = ()  # for people: moves nobody named, Pythons left
@@ -191,9 +192,10 @@ def generate(
     )
     outcomes = resolve_all(requests, resolver, jobs, on_outcome, together)
     failed = [o.failure for o in outcomes if o.failure is not None]
+    blamed: tuple[Hold, ...] = ()
     if failed and holds:
         by_python = {request.python: request for request in requests}
-        failed = blame_holds(holds, failed, by_python, resolver)
+        failed, blamed = blame_holds(holds, failed, by_python, resolver)
     if strict:
         from accord.resolve.exact import blame_pins
 
@@ -205,8 +207,8 @@ def generate(
         o.python: {p.name: p for p in o.pins if p.name not in excluded}
         for o in outcomes
     }
-    if failures:
-        return Generated(None, (), (), (), failures, tuple(pythons))
+    if failures:  # the holds listed are those a failure names
+        return Generated(None, (), (), blamed, failures, tuple(pythons))
     # The supported Pythons not resolved this time keep their current pins:
     # merged with the new ones, the markers are right for every Python.
     merged = {**kept_pins(central, pythons), **per_python}

@@ -29,15 +29,18 @@ def blame_holds(
     failures: Sequence[ResolveFailure],
     requests: Mapping[str, ResolveRequest],
     resolver: Resolver,
-) -> list[ResolveFailure]:
+) -> tuple[list[ResolveFailure], tuple[Hold, ...]]:
     """``failures``, each the holds refuse saying so first:
-    ``refused by the hold keeping gamma<2 (accord.toml:5: why): <uv's>``."""
+    ``refused by the hold keeping gamma<2 (accord.toml:5: why): <uv's>``;
+    and the holds so blamed, each once, in accord.toml's order."""
     blamed = []
+    named_holds: set[Hold] = set()
     for failure in failures:
         request = requests.get(failure.python)
         refusing = (
             () if request is None else _refusing(holds, failure, request, resolver)
         )
+        named_holds.update(refusing)
         blamed.append(
             replace(
                 failure,
@@ -47,7 +50,7 @@ def blame_holds(
             if refusing
             else failure
         )
-    return blamed
+    return blamed, tuple(hold for hold in holds if hold in named_holds)
 
 
 def _refusing(

@@ -22,6 +22,7 @@ from accord.resolve.held import hold_constraint
 from accord.resolve.merge import sort_pythons
 from accord.resolve.pythons import on_pythons
 from accord.resolve.request import ResolveOutcome, Resolver, ResolveRequest
+from accord.rules.holds import known_names, unknown_name_findings, unknown_unpinned
 from accord.rules.validate import validate
 
 
@@ -62,6 +63,8 @@ def verify_constraints(
         or (f.rule in ("G001", "V006") and f.path == central.global_list.path)
     ]
     findings += _failure_findings(central, pythons, outcomes)
+    if set(pythons) >= set(central.config.python_versions):  # not a --python few
+        findings += _names_nothing_needs(central, outcomes)
     excluded = excluded_names(central)
     reachable: dict[NormalizedName, set[str]] = {}
     unpinned: dict[NormalizedName, dict[Version, list[str]]] = {}
@@ -109,6 +112,26 @@ def verify_constraints(
                 )
             )
     return findings
+
+
+def _names_nothing_needs(
+    central: CentralRepo, outcomes: Sequence[ResolveOutcome]
+) -> list[Finding]:
+    """G022 where validate cannot say it: an ``unpinned`` name or a hold
+    naming a library no resolution reached (nor a central file names).
+    Only when every supported Python resolved: another may have needed it."""
+    if not outcomes or any(o.failure is not None for o in outcomes):
+        return []
+    known = known_names(central) | {p.name for o in outcomes for p in o.pins}
+    return list(
+        unknown_name_findings(
+            central,
+            unknown_unpinned(central, known),
+            [hold for hold in central.config.holds if hold.name not in known],
+            "needed by nothing the global list installs",
+            known,
+        )
+    )
 
 
 def _unpinned_message(

@@ -20,6 +20,7 @@ from accord.rules._memo import MemoKey, verdict_memo
 from accord.rules.build_backend import check_build_backend
 from accord.rules.contract import (
     Judgement,
+    entries_with_extras,
     judge,
     minimum_of,
     same_specifiers,
@@ -29,6 +30,7 @@ from accord.rules.duplicates import (
     canonical_name,
     check_duplicates,
     marker_collisions,
+    other_extras,
 )
 from accord.rules.edits import (
     LineKey,
@@ -36,7 +38,11 @@ from accord.rules.edits import (
     line_comments,
     render_requirement_text,
 )
-from accord.rules.pin_findings import excluded_minimum, minimum_above_pin
+from accord.rules.pin_findings import (
+    excluded_minimum,
+    marker_finding,
+    minimum_above_pin,
+)
 from accord.rules.tox_constraints import check_tox_constraints
 
 # What sync fixes by rewriting the line: each of these at a line means sync
@@ -272,6 +278,10 @@ def _assess(
             "or remove it",
         )
         return Assessment((unlisted,), False, None)
+    listed = entries_with_extras(requirement, entries)
+    if not listed:
+        return Assessment((other_extras(item, entries),), True, None)
+    entries = listed
     overlapping = select_entries(requirement, entries)
     if len(overlapping) > 1:
         ambiguous = Finding(
@@ -292,6 +302,7 @@ def _assess(
         central.config.lower_bounds,
         backport,
         hashed=item.hashed,
+        supported=central.config.python_versions,
     )
     findings = list(_verdict_findings(item, verdict, central))
     licence = licence_edit(comment, entry.licence, central.config.licenses.aliases)
@@ -309,7 +320,9 @@ def _assess(
     new_text = _new_text(item, verdict)
     fixes = {"C017"} if licence is not None else set()
     if new_text is not None:
-        fixes |= {"C003", "C004", "C005"}
+        fixes |= {"C003", "C004"}
+        if verdict.marker_problem is None or verdict.marker_changed:
+            fixes.add("C005")
         if central.config.lower_bounds == "central":
             fixes.add("C006")  # the central minimum is written in
     return Assessment(
@@ -327,7 +340,7 @@ def _new_text(item: SourceRequirement, verdict: Judgement) -> str | None:
     return render_requirement_text(
         item.text,
         ",".join(str(s) for s in verdict.target_specifiers),
-        verdict.entry.line.marker_text,
+        verdict.marker_text or verdict.entry.line.marker_text,
         keep_marker=not verdict.marker_changed,
     )
 
@@ -384,16 +397,7 @@ def _verdict_findings(
             "pin a version the global list allows and regenerate its hashes",
         )
     if verdict.marker_problem is not None:
-        central_marker = verdict.entry.requirement.marker or "none"
-        marker_by_sync = by_sync if verdict.marker_changed else ""
-        yield Finding(
-            "C005",
-            "error",
-            *where,
-            f"{name}: {verdict.marker_problem}",
-            f"use the global list's marker ({central_marker}){marker_by_sync}, or "
-            "narrow it by python_version only",
-        )
+        yield marker_finding(item, verdict, by_sync)
     if verdict.minimum_problem is not None:
         yield Finding(
             "C006",

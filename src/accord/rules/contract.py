@@ -15,18 +15,23 @@ from typing import NamedTuple
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import Specifier, SpecifierSet
-from packaging.utils import canonicalize_version
+from packaging.utils import canonicalize_name, canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from accord.config import LowerBoundPolicy
 from accord.model.global_list import GlobalEntry
-from accord.model.markers import environments, evaluate, markers_equivalent
+from accord.model.markers import (
+    PROBE_PYTHONS,
+    environments,
+    evaluate,
+    markers_equivalent,
+)
+from accord.rules.marker_contract import marker_verdict
 
 MINIMUM = frozenset({">=", ">"})
 PINNING = frozenset({"~=", "==", "==="})  # a minimum and a cap at once
 EXCLUSION = "!="
 CAP = frozenset({"<", "<="})
-_PYTHON_VARIABLES = ("python_version", "python_full_version")
 
 
 class Judgement(NamedTuple):
@@ -48,6 +53,9 @@ class Judgement(NamedTuple):
     url_specifiers: tuple[Specifier, ...] = ()
     # The central specifier a hash-pinned line's exact pin is outside of.
     pin_outside: Specifier | None = None
+    # The marker text sync writes when it is not the central entry's own:
+    # the central marker and the line's own Python narrowing.
+    marker_text: str | None = None
 
     @property
     def conforms(self) -> bool:
@@ -131,6 +139,25 @@ def _parsed(text: str) -> Version | str:
     return text if version is None else version
 
 
+def _extras(requirement: Requirement) -> frozenset[str]:
+    return frozenset(canonicalize_name(extra) for extra in requirement.extras)
+
+
+def entries_with_extras(
+    requirement: Requirement, entries: Sequence[GlobalEntry]
+) -> tuple[GlobalEntry, ...]:
+    """The central entries a line with ``requirement``'s extras is compared
+    with: those with the same extras; when the list names the library with
+    several sets of extras (``foo[a]<2`` and ``foo[b]<3``) and none is the
+    line's, those without extras (they say what any foo may be), or none;
+    when it names it with one set only, all of them, whatever the line's."""
+    if len({_extras(entry.requirement) for entry in entries}) == 1:
+        return tuple(entries)
+    mine = _extras(requirement)
+    same = tuple(e for e in entries if _extras(e.requirement) == mine)
+    return same or tuple(e for e in entries if not e.requirement.extras)
+
+
 def select_entries(
     requirement: Requirement, entries: Sequence[GlobalEntry]
 ) -> tuple[GlobalEntry, ...]:
@@ -156,10 +183,14 @@ def judge(
     policy: LowerBoundPolicy,
     backport: bool = False,
     hashed: bool = False,
+    supported: Sequence[str] = PROBE_PYTHONS,
 ) -> Judgement:
-    """``hashed``: the line carries ``--hash``, so its exact pin must stay."""
+    """``hashed``: the line carries ``--hash``, so its exact pin must stay.
+    ``supported``: the Pythons a marker sync writes must keep the line to."""
     if requirement.url is not None or hashed:
-        return _judge_fixed(requirement, entry, all_entries, policy, backport)
+        return _judge_fixed(
+            requirement, entry, all_entries, policy, backport, supported
+        )
     central = list(entry.requirement.specifier)
     central_keys = {spec_key(s) for s in central}
     kept: list[Specifier] = []
@@ -227,8 +258,8 @@ def judge(
         ):
             missing.append(spec)
     target = [*kept, *missing]
-    marker_problem, target_marker, marker_changed = _marker_verdict(
-        requirement, entry, all_entries, backport
+    marker_problem, target_marker, marker_changed, marker_text = marker_verdict(
+        requirement, entry, all_entries, backport, supported
     )
     return Judgement(
         entry,
@@ -241,6 +272,7 @@ def judge(
         target_marker,
         marker_changed,
         excluded_minimum=excluded_minimum,
+        marker_text=marker_text,
     )
 
 
@@ -261,6 +293,7 @@ def _judge_fixed(
     all_entries: Sequence[GlobalEntry],
     policy: LowerBoundPolicy,
     backport: bool,
+    supported: Sequence[str],
 ) -> Judgement:
     """A URL or hash-pinned line: its specifiers stay exactly as written.
 
@@ -290,8 +323,8 @@ def _judge_fixed(
                 f"the global list's minimum is {central_minimum}, and this line "
                 f"pins {pin}"
             )
-    marker_problem, target_marker, marker_changed = _marker_verdict(
-        requirement, entry, all_entries, backport
+    marker_problem, target_marker, marker_changed, marker_text = marker_verdict(
+        requirement, entry, all_entries, backport, supported
     )
     return Judgement(
         entry,
@@ -305,73 +338,5 @@ def _judge_fixed(
         marker_changed,
         url_specifiers=url_specifiers,
         pin_outside=pin_outside,
+        marker_text=marker_text,
     )
-
-
-def _marker_verdict(
-    requirement: Requirement,
-    entry: GlobalEntry,
-    all_entries: Sequence[GlobalEntry],
-    backport: bool,
-) -> tuple[str | None, Marker | None, bool]:
-    """The marker problem, the marker the line should have, and if it changes."""
-    marker_problem = marker_contradiction(requirement, all_entries, backport)
-    if marker_problem is None:
-        return None, requirement.marker, False
-    target_marker = entry.requirement.marker
-    changed = not markers_equivalent(target_marker, requirement.marker)
-    return marker_problem, target_marker, changed
-
-
-def marker_contradiction(
-    requirement: Requirement, entries: Sequence[GlobalEntry], backport: bool
-) -> str | None:
-    """Why the requirement's marker contradicts the central ones, if it does.
-
-    A project may narrow an entry to some Python versions; it may not use a
-    library where the list does not allow it, nor narrow it by platform.
-    Backports may carry any Python-version marker.
-    """
-    marker = requirement.marker
-    if marker is None and all(e.requirement.marker is None for e in entries):
-        return None
-    if backport and _only_python(marker):
-        return None
-    central = [e.requirement.marker for e in entries]
-    shown = " or ".join(f"'{m}'" for m in central if m is not None) or "none"
-    by_python: dict[str, set[bool]] = {}
-    for env in environments():
-        allowed = any(evaluate(m, env) for m in central)
-        used = evaluate(marker, env)
-        if used and not allowed:
-            whose = (
-                "it has no marker, so it"
-                if marker is None
-                else (f"its marker '{marker}'")
-            )
-            return (
-                f"{whose} allows environments the global list's marker {shown} does not"
-            )
-        if allowed:
-            by_python.setdefault(env["python_version"], set()).add(used)
-    if any(len(values) > 1 for values in by_python.values()):
-        return (
-            f"its marker '{marker}' narrows the global list's ({shown}) by more than "
-            "the Python version"
-        )
-    return None
-
-
-def _only_python(marker: Marker | None) -> bool:
-    if marker is None:
-        return True
-    text = str(marker)
-    for variable in _PYTHON_VARIABLES:
-        text = text.replace(variable, "")
-    return not any(
-        name in text
-        for name in (
-            "sys_platform", "platform_", "os_name", "implementation_",
-            "extra", "_version",
-        )
-    )  # fmt: skip

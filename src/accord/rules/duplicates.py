@@ -1,5 +1,6 @@
 """C008: a library listed twice in one source (with the same extras and an
-equivalent marker)."""
+equivalent marker); and C021: a line whose extras are none of those the
+global list names its library with."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from packaging.markers import Marker
 from packaging.utils import NormalizedName
 
 from accord.findings import Finding
+from accord.model.global_list import GlobalEntry
 from accord.model.markers import markers_equivalent
 from accord.model.requirements_file import canonical_name
 from accord.model.sources import RequirementSource, SourceRequirement
@@ -118,3 +120,28 @@ def _repeats(items: list[SourceRequirement], label: str) -> Iterator[Finding]:
 
 
 _NO_EXTRAS: frozenset[str] = frozenset()
+
+
+def other_extras(item: SourceRequirement, entries: tuple[GlobalEntry, ...]) -> Finding:
+    """C021: the list names the library with other extras only, each with
+    its own specifiers: which of them the line should keep to is for a human."""
+    name = item.requirement.name
+    listed = [
+        f"{e.requirement.name}[{','.join(sorted(e.requirement.extras))}] "
+        f"(line {e.lineno})"
+        for e in entries
+    ]
+    shown = (
+        listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    )
+    extras = sorted(item.requirement.extras)
+    mine = f"with extras [{','.join(extras)}]" if extras else "without extras"
+    return Finding(
+        "C021",
+        "warning",
+        item.path,
+        item.line,
+        f"{name}: the global list has {name} only as {shown}, none {mine}",
+        "use the extras of one of those lines, or propose this one for the "
+        "global list (sync leaves the line)",
+    )

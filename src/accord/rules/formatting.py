@@ -230,4 +230,4 @@ def fix_formatting(file: RequirementsFile) -> tuple[str, tuple[int, ...]]:
                 body = parts.fixed()
                 changed.append(line.lineno)
         out.append(body + line.ending)
-    return "".join(out), tuple(changed)
+    return file.bom + "".join(out), tuple(changed)

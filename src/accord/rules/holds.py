@@ -77,39 +77,77 @@ def check_unknown_names(repo: CentralRepo) -> Iterator[Finding]:
     """G022: a hold or an ``unpinned`` entry naming a library that is neither
     in the global list nor pinned (nor denylisted): most likely a typo, so
     the hold keeps nothing back and the library meant is not exempt. The
-    installers unpinned by default (pip, setuptools, wheel) are known."""
-    holds = repo.config.holds
-    line = repo.config.unpinned_line
-    if not holds and line is None:
-        return
+    installers unpinned by default (pip, setuptools, wheel) are known.
+
+    An unpinned library is never pinned, and one only others need is not in
+    the global list either: without resolving, validate tells such a name
+    from a typo only by a known name close to it, and reports only those
+    (``constraints verify`` reports the others nothing needs). A hold on an
+    unpinned library is judged with it: otherwise what generate would pin
+    is pinned, so a held name that is not names nothing needed."""
+    known = known_names(repo)
+    unknown = unknown_unpinned(repo, known)
+    likely = [name for name in unknown if _close(name, known)]
+    # (Unpinned names validate cannot judge: neither a typo nor known.)
+    undecided = set(unknown) - set(likely)
+    holds = [h for h in repo.config.holds if h.name not in known | undecided]
+    yield from unknown_name_findings(
+        repo, likely, holds, "neither in the global list nor pinned", known
+    )
+
+
+def known_names(repo: CentralRepo) -> frozenset[str]:
+    """The libraries the central files name: listed, pinned or denylisted."""
     known = set(repo.global_list.names())
     if repo.constraints is not None:
         known.update(repo.constraints.index)
     if repo.denylist is not None:
         known.update(repo.denylist.names)
-    unknown = sorted(repo.config.unpinned - DEFAULT_CONFIG.unpinned - known)
-    if line is not None and unknown:
+    return frozenset(known)
+
+
+def unknown_unpinned(repo: CentralRepo, known: Collection[str]) -> list[str]:
+    """The ``unpinned`` names (beyond the default installers) not ``known``."""
+    return sorted(repo.config.unpinned - DEFAULT_CONFIG.unpinned - set(known))
+
+
+def unknown_name_findings(
+    repo: CentralRepo,
+    unpinned: Sequence[str],
+    holds: Sequence[Hold],
+    why: str,
+    known: Collection[str],
+) -> Iterator[Finding]:
+    """G022 for the ``unpinned`` names given (at the ``unpinned`` line) and
+    for each hold given, ``why`` saying what makes them unknown."""
+    line = repo.config.unpinned_line
+    if line is not None and unpinned:
         yield Finding(
             "G022",
             "warning",
             CONFIG_FILE,
             line,
-            f"unpinned names {', '.join(unknown)}, which "
-            + ("is" if len(unknown) == 1 else "are")
-            + " neither in the global list nor pinned: a typo?",
-            _correct(unknown, known, "remove it from unpinned"),
+            f"unpinned names {', '.join(unpinned)}, which "
+            + ("is" if len(unpinned) == 1 else "are")
+            + f" {why}: a typo?",
+            _correct(unpinned, known, "remove it from unpinned"),
         )
     for hold in holds:
-        if hold.name not in known:
-            yield Finding(
-                "G022",
-                "warning",
-                CONFIG_FILE,
-                hold.line,
-                f"the hold keeping {hold.name}{hold.specifier} names a library "
-                "neither in the global list nor pinned: a typo?",
-                _correct([hold.name], known, "remove the hold"),
-            )
+        yield Finding(
+            "G022",
+            "warning",
+            CONFIG_FILE,
+            hold.line,
+            f"the hold keeping {hold.name}{hold.specifier} names a library {why}: "
+            "a typo?",
+            _correct([hold.name], known, "remove the hold"),
+        )
+
+
+def _close(name: str, known: Collection[str]) -> bool:
+    import difflib
+
+    return bool(difflib.get_close_matches(name, sorted(known), n=1))
 
 
 def _correct(names: Sequence[str], known: Collection[str], otherwise: str) -> str:

@@ -1,6 +1,7 @@
 """The check findings about a line's minimum against the pins: C014 (the
 minimum is a release the global list excludes; its fix names the pinned
-version) and C007 (the minimum is above the pinned version)."""
+version) and C007 (the minimum is above the pinned version); and C005 (its
+marker contradicts the central one), whose fix names the marker sync writes."""
 
 # Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Iterator
@@ -100,4 +101,40 @@ def _cap_below(verdict: Judgement, floor: Version) -> Specifier | None:
             if not spec.contains(floor, prereleases=True)
         ),
         None,
+    )
+
+
+def marker_finding(
+    item: SourceRequirement, verdict: Judgement, by_sync: str
+) -> Finding:
+    """C005: the marker sync writes, or why it leaves the line's own."""
+    assert verdict.entry is not None
+    central_marker = verdict.entry.requirement.marker or "none"
+    if not verdict.marker_changed:
+        fix = (
+            f"use the global list's marker ({central_marker}), or narrow it by "
+            "python_version only"
+        )
+        if by_sync:  # sync could rewrite it, yet no marker keeps its Pythons
+            fix += (
+                " (sync leaves it: no marker it could write keeps the line "
+                "to the Pythons it applies to)"
+            )
+    elif verdict.marker_text is not None:
+        fix = (
+            f"use the global list's marker narrowed to this line's Pythons "
+            f"({verdict.marker_text}){by_sync}"
+        )
+    else:
+        fix = (
+            f"use the global list's marker ({central_marker}){by_sync}, or "
+            "narrow it by python_version only"
+        )
+    return Finding(
+        "C005",
+        "error",
+        item.path,
+        item.line,
+        f"{item.requirement.name}: {verdict.marker_problem}",
+        fix,
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from accord._decode import decode, encoding_of
 from accord.errors import InputError
 from accord.files import (
     ConflictError,
     inside,
-    read_text,
+    read_bytes,
     signals_deferred,
     write_atomic,
 )
@@ -27,23 +28,31 @@ def write_updates(root: Path, updates: Sequence[FileUpdate]) -> None:
     hold the text sync read, checked again right before its rename.
     """
     # Check every file first, so a refusal leaves all of them as they were.
-    # (A requirements file may start with a byte-order mark, read as it was.)
+    # (A requirements file may start with a byte-order mark, read as it was:
+    # it is written back in the encoding the mark says, UTF-16 included.)
     updates, targets, names = _by_target(root, updates)
+    codecs = []
     for update, target, name in zip(updates, targets, names, strict=True):
-        if read_text(target, name, bom=True) != update.old_text:
+        data = read_bytes(target, name)
+        if decode(data, name, bom=True) != update.old_text:
             raise ConflictError(
                 "changed while accord was syncing; nothing was written, run sync again",
                 path=name,
             )
-    written: list[tuple[FileUpdate, Path]] = []
+        codecs.append(encoding_of(data))
+    written: list[tuple[FileUpdate, Path, str]] = []
     with signals_deferred():
         try:
-            for update, target in zip(updates, targets, strict=True):
-                write_atomic(target, update.new_text, expected=update.old_text)
-                written.append((update, target))
+            for update, target, codec in zip(updates, targets, codecs, strict=True):
+                write_atomic(
+                    target, update.new_text, expected=update.old_text, encoding=codec
+                )
+                written.append((update, target, codec))
         except BaseException:
-            for update, target in written:  # put back what was already replaced
-                write_atomic(target, update.old_text, expected=update.new_text)
+            for update, target, codec in written:  # put back what was replaced
+                write_atomic(
+                    target, update.old_text, expected=update.new_text, encoding=codec
+                )
             raise
 
 
