@@ -121,3 +121,44 @@ def test_an_empty_path_is_a_usage_error_not_the_current_directory(
     assert main(argv) == 2
     assert "empty" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["requirements.txt"]
+
+
+# Every command taking --workspace, with the rest of a valid command line.
+WORKSPACE_COMMANDS = [
+    pytest.param(["who-uses", "PyYAML", "--requirements", REQUIREMENTS], id="who-uses"),
+    pytest.param(["fleet", "check", "--requirements", REQUIREMENTS], id="fleet-check"),
+    pytest.param(["fleet", "sync", "--requirements", REQUIREMENTS], id="fleet-sync"),
+    pytest.param(["coinstall", "--requirements", REQUIREMENTS], id="coinstall"),
+    pytest.param(["site", "--out", "site", "--requirements", REQUIREMENTS], id="site"),
+    pytest.param(["review-change", REQUIREMENTS], id="review-change"),
+    pytest.param(["propose", "--requirements", REQUIREMENTS], id="propose"),
+    pytest.param(["affected", "--requirements", REQUIREMENTS], id="affected"),
+    pytest.param(["cross-test", "--requirements", REQUIREMENTS], id="cross-test"),
+    pytest.param(["init", "requirements"], id="init"),
+]
+
+
+@pytest.mark.parametrize("what", ["missing", "file"])
+@pytest.mark.parametrize("argv", WORKSPACE_COMMANDS)
+def test_a_workspace_that_is_no_directory_is_a_usage_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    what: str,
+) -> None:
+    """A mistyped --workspace stops the command (exit 2, the option and the
+    path named) rather than reporting every project as missing."""
+    monkeypatch.chdir(tmp_path)
+    workspace = tmp_path / "no-such-dir"
+    if what == "file":
+        workspace.write_text("")
+    assert main([*argv, "--workspace", str(workspace)]) == 2
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert "argument --workspace" in last and str(workspace) in last
+    assert ("does not exist" if what == "missing" else "is a file") in last
+    assert "missing" not in err.replace("does not exist", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == (
+        ["no-such-dir"] if what == "file" else []
+    )

@@ -303,3 +303,22 @@ def test_publish_says_an_empty_checksum_file_lists_nothing(
     (dist / "SHA256SUMS").write_text("")
     err = _publish(dist, capsys)
     assert "SHA256SUMS lists no files" in err and "has no SHA256SUMS" not in err
+
+
+def test_a_directory_named_like_a_request_is_refused_not_skipped(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """deliverables/2026.1/other.yaml/ is no request file: tag says so at its
+    path (exit 2, nothing tagged), and validate lists it, as any request file
+    it cannot read."""
+    (world.releases / "deliverables" / "2026.1" / "other.yaml").mkdir()
+    args = ["release", "tag", str(world.releases), "--git-base", str(world.base)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "deliverables/2026.1/other.yaml" in err and "directory" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert _tags(world) == ""
+    args = ["release", "validate", str(world.releases), "--format", "json"]
+    assert main([*args, "--git-base", str(world.base)]) == 1
+    out = capsys.readouterr().out
+    assert '"path": "deliverables/2026.1/other.yaml"' in out and "R001" in out

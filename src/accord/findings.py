@@ -18,6 +18,8 @@ imported for type checking alone is quoted.
 from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
+from accord.errors import shorten
+
 Severity = Literal["error", "warning"]
 
 
@@ -37,14 +39,25 @@ class Finding(NamedTuple):
     fix: str | None = None
 
     def as_dict(self) -> dict[str, object]:
+        fix = self.fix
         return {
             "rule": self.rule,
             "severity": self.severity,
             "path": self.path,
             "line": self.line,
-            "message": self.message,
-            "fix": self.fix,
+            "message": shorten(self.message),
+            "fix": fix if fix is None else shorten(fix),
         }
+
+    def shown(self) -> "Finding":
+        """The finding as output shows it: a word of its message or fix
+        longer than 200 characters (a name from a file, megabytes long)
+        shortened, as :func:`accord.errors.shorten` does; itself if none."""
+        message = shorten(self.message)
+        fix = None if self.fix is None else shorten(self.fix)
+        if message is self.message and fix is self.fix:
+            return self
+        return self._replace(message=message, fix=fix)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, UsageError
 from accord.cli._parser import HANDLER, PARSER, build_parser, parse
-from accord.errors import AccordError, InputError
+from accord.errors import AccordError, InputError, shorten
 
 __all__ = ["build_parser", "handler", "main"]
 
@@ -107,8 +107,9 @@ def _describe_os_error(error: OSError) -> str:
 
 
 def _say(message: str) -> None:
+    """One line, whatever the error echoes (a long word is shortened)."""
     with contextlib.suppress(OSError):
-        print(f"accord: {message}", file=sys.stderr)
+        print(f"accord: {shorten(message)}", file=sys.stderr)
 
 
 def _traceback(verbose: bool) -> None:

@@ -50,6 +50,14 @@ def directory(text: str) -> Path:
     return found
 
 
+def existing_directory(text: str) -> Path:
+    """A directory that is there: one to read, never one to create."""
+    found = directory(text)
+    if not found.is_dir():
+        raise argparse.ArgumentTypeError(f"directory {text!r} does not exist")
+    return found
+
+
 def file(text: str) -> Path:
     """A file, or a path where one may be."""
     found = path(text)
@@ -127,7 +135,7 @@ def findings_format_option(parser: argparse.ArgumentParser) -> None:
 def workspace_option(parser: argparse.ArgumentParser, help_text: str | None) -> None:
     parser.add_argument(
         "--workspace",
-        type=directory,
+        type=existing_directory,
         default=None,
         metavar="DIRECTORY",
         help=help_text,

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.cli._app import EXIT_OK, UsageError, index_settings, progress
+from accord.cli._app import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    index_settings,
+    progress,
+)
 
 if TYPE_CHECKING:
     from accord.affected.graph import GraphSource
@@ -34,6 +40,7 @@ def site(
     into_existing: bool = False,
 ) -> int:
     from accord.cli._globals import is_quiet
+    from accord.findings import has_errors
     from accord.locate import default_workspace, requirements_repo
 
     if base_url is not None and not base_url.lower().startswith(
@@ -79,11 +86,16 @@ def site(
         report = build_site(options, advance)
     if output_format == "json":
         print(_json(report))
-    elif not is_quiet():
-        _summary(report)
+    else:
+        if report.findings:
+            from accord.report.render import render_table
+
+            render_table(report.findings, sys.stdout, "site", root, verdict=False)
+        if not is_quiet():
+            _summary(report)
     if serve:
         _serve(out, port)
-    return EXIT_OK
+    return EXIT_FINDINGS if has_errors(report.findings) else EXIT_OK
 
 
 def _summary(report: BuildReport) -> None:
@@ -130,6 +142,7 @@ def _json(report: BuildReport) -> str:
             "removed": report.removed,
         },
         "pages_rendered": report.rendered,
+        "findings": [finding.as_dict() for finding in report.findings],
     }
     return mask_credentials(json.dumps(document, indent=2))
 

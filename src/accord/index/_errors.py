@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-from accord.errors import AccordError
+from accord.errors import AccordError, shorten
 
 
 def redact(url: str) -> str:
@@ -30,7 +30,8 @@ class IndexUnavailable(AccordError):
     or an answer accord will not take (too large, too slow, malformed)."""
 
     def __init__(self, message: str, *, url: str) -> None:
-        super().__init__(message)
+        # The URL may hold a name from a file, megabytes long: shortened.
+        super().__init__(shorten(message))
         self.url = url  # redacted
 
 

@@ -76,8 +76,9 @@ def load_releases_repo(root: Path) -> ReleasesRepo:
         raise InputError(f"no {DELIVERABLES}/ directory", path=str(root))
     deliverables: list[Deliverable] = []
     findings: list[Finding] = []
-    # Everything but a directory: a FIFO or a link is a finding, not skipped.
-    for path in sorted(p for p in top.glob("*/*.yaml") if not _directory(p)):
+    # Everything named like a request file is read: a directory, a FIFO or a
+    # link is a finding at its path (read_text names what it is), not skipped.
+    for path in sorted(top.glob("*/*.yaml")):
         found, problems = read_deliverable(root, _relative(root, path))
         findings += problems
         if found is not None:
@@ -126,10 +127,6 @@ def refuse_unreadable_named(releases: ReleasesRepo, name: str) -> None:
     and the older ones are its history)."""
     wanted = f"{name}.yaml"
     refuse_unreadable(releases, lambda path: PurePosixPath(path).name == wanted)
-
-
-def _directory(path: Path) -> bool:
-    return path.is_dir() and not path.is_symlink()
 
 
 def changed_requests(releases: ReleasesRepo, base: str | None) -> list[Request]:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import IO
 
+from accord.findings import Finding
 from accord.fleet import Mode, Outcome
 from accord.masking import mask_credentials
 from accord.report.users import JSON_SCHEMA_VERSION, shown
@@ -71,7 +72,7 @@ def render_fleet_table(
     console = Console(file=stream, highlight=False, width=width, soft_wrap=True)
     for outcome in outcomes:
         paths = {f.path: shown(outcome.member.path / f.path) for f in outcome.findings}
-        for f in outcome.findings:
+        for f in map(Finding.shown, outcome.findings):
             where = paths[f.path]
             where = where if f.line is None else f"{where}:{f.line}"
             style = "red" if f.severity == "error" else "yellow"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from accord.findings import Finding
 from accord.report.ci import FindingSet
 
 _DATA = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
@@ -40,7 +41,7 @@ def _lines(sets: Sequence[FindingSet]) -> Iterator[str]:
                 {"title": "accord"},
                 f"{finding_set.name}: {finding_set.problem}",
             )
-        for finding in finding_set.findings:
+        for finding in map(Finding.shown, finding_set.findings):
             properties = {}
             if finding.path not in ("", "."):  # the whole project: no file to mark
                 properties["file"] = finding_set.located(finding)

@@ -69,6 +69,7 @@ def _suite(finding_set: FindingSet) -> ET.Element:
 
 
 def _case(finding_set: FindingSet, finding: Finding) -> ET.Element:
+    finding = finding.shown()
     path = finding_set.located(finding)
     where = path if finding.line is None else f"{path}:{finding.line}"
     case = ET.Element(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from accord.errors import shorten
 from accord.findings import Finding
 from accord.masking import mask_credentials
 
@@ -100,9 +101,10 @@ def render_table(
         for finding, severity, rule, where in zip(findings, *columns, strict=True):
             lines = laid.get(finding.message)
             if lines is None:
+                message = shorten(finding.message)  # a name megabytes long
                 lines = laid[finding.message] = [
-                    *(wrap(finding.message)[:1] or [""]),
-                    *(blank + line for line in wrap(finding.message)[1:]),
+                    *(wrap(message)[:1] or [""]),
+                    *(blank + line for line in wrap(message)[1:]),
                 ]
             out.append(
                 styled[severity]
@@ -116,7 +118,7 @@ def render_table(
                 if fix is None:
                     fix = fixes[finding.fix] = [
                         blank + (_style(line, _DIM, True) if colour else line)
-                        for line in wrap(f"fix: {finding.fix}")
+                        for line in wrap(f"fix: {shorten(finding.fix)}")
                     ]
                 out.extend(fix)
     status = (
@@ -231,7 +233,7 @@ def render_sync(
             if change.licence is not None:
                 old_licence, new_licence = change.licence
                 out.append(f"{where}: licence {old_licence}  ->  {new_licence}\n")
-    for finding in plan.findings:
+    for finding in map(Finding.shown, plan.findings):
         where = shown_in(finding.path)
         where = where if finding.line is None else f"{where}:{finding.line}"
         out.append(f"{where}: {finding.severity} {finding.rule} {finding.message}\n")

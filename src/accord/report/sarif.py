@@ -74,6 +74,7 @@ def sarif_log(command: str, sets: Sequence[FindingSet]) -> dict[str, object]:
 def _result(
     finding_set: FindingSet, finding: Finding, rule_index: int, named: bool
 ) -> dict[str, object]:
+    finding = finding.shown()
     text = finding.message
     if finding.fix:
         text += f"\nfix: {finding.fix}"

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
 
-from accord.central import load_central_repo
+from accord.central import CentralRepo, load_central_repo
+from accord.findings import Finding
 from accord.members import fleet_members
 from accord.site.audit import audit_view, read_audit
 from accord.site.data import gather
@@ -57,6 +58,8 @@ class BuildReport:
     kept: int
     removed: int
     rendered: int  # pages rendered (the others were as the last build left them)
+    # Central lines the site cannot show (validate's G001): it says so.
+    findings: tuple[Finding, ...] = ()
 
 
 def build_site(
@@ -147,4 +150,14 @@ def build_site(
         len(writer.kept),
         len(writer.removed),
         len(todo),
+        _unreadable_lines(central),
     )
+
+
+def _unreadable_lines(central: CentralRepo) -> tuple[Finding, ...]:
+    """The central files' lines that cannot be read, as validate reports
+    them: their libraries are missing from the pages, which must say why
+    rather than pass over them (as audit does with the pins it skips)."""
+    from accord.rules.validate import check_unparseable_lines
+
+    return tuple(check_unparseable_lines(central))
