@@ -17,6 +17,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from accord.model._lines import BOM, logical_lines
 from accord.model.requirements_file import (
+    InvalidLine,
     Line,
     RequirementLine,
     RequirementsFile,
@@ -143,6 +144,16 @@ class IndexedFile:
             if isinstance(line, RequirementLine) and line.name == name:
                 found.append((index, line))
         return found
+
+    def unreadable_named(self, name: NormalizedName) -> list[InvalidLine]:
+        """The lines that start with ``name`` but cannot be read
+        (``requests!=2.32.0,,``): a line there, even if broken, means the
+        file names the library."""
+        return [
+            line
+            for index in self._by_name.get(name, ())
+            if isinstance(line := self.line(index), InvalidLine)
+        ]
 
     def file(self) -> RequirementsFile:
         """Every line parsed: what validate, sync and the resolvers read."""

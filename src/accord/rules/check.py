@@ -44,6 +44,7 @@ from accord.rules.pin_findings import (
     minimum_above_pin,
 )
 from accord.rules.tox_constraints import check_tox_constraints
+from accord.rules.unlisted import unlisted
 
 # What sync fixes by rewriting the line: each of these at a line means sync
 # changes that line (unless a blocking finding below is there too); under
@@ -269,15 +270,8 @@ def _assess(
     entries = central.global_list.entries_for(canonical)
     where = (item.path, item.line)
     if not entries:
-        unlisted = Finding(
-            "C002",
-            "error",
-            *where,
-            f"{name} is not in the global list",
-            "propose adding it to global-requirements.txt (see accord review), "
-            "or remove it",
-        )
-        return Assessment((unlisted,), False, None)
+        finding, named = unlisted(name, where, central)
+        return Assessment((finding,), named, None)
     listed = entries_with_extras(requirement, entries)
     if not listed:
         return Assessment((other_extras(item, entries),), True, None)

@@ -15,6 +15,7 @@ from accord.findings import Finding
 from accord.model.global_list import GlobalEntry
 from accord.model.requirements_file import canonical_name
 from accord.model.sources import RequirementSource
+from accord.rules.unlisted import unlisted
 
 
 def check_checkouts(
@@ -31,14 +32,7 @@ def check_checkouts(
         where = (item.path, item.line)
         entries = central.global_list.entries_for(canonical)
         if not entries:
-            yield Finding(
-                "C002",
-                "error",
-                *where,
-                f"{name} (installed from a checkout) is not in the global list",
-                "propose adding it to global-requirements.txt (see accord review), "
-                "or remove the line",
-            )
+            yield unlisted(name, where, central, " (installed from a checkout)")[0]
             continue
         listed = " or ".join(dict.fromkeys(_written(entry) for entry in entries))
         yield Finding(
