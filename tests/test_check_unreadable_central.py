@@ -84,3 +84,26 @@ def test_fleet_check_agrees(world: Path, capsys: pytest.CaptureFixture[str]) -> 
     central = ["--requirements", str(world / "requirements")]
     main(["fleet", "check", *central, "--format", "json"])
     assert "C022" in capsys.readouterr().out
+
+
+def test_validate_names_the_unreadable_pin_of_an_unpinned_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """G009 points at the pin line to fix, not at adding a second one."""
+    repo = tmp_path / "requirements"
+    shutil.copytree(EXAMPLES / "requirements", repo)
+    pins = repo / "upper-constraints.txt"
+    lines = pins.read_text().splitlines(keepends=True)
+    index = next(i for i, text in enumerate(lines) if text.startswith("requests==="))
+    lines[index] = "requests=2.32.5\n"
+    pins.write_text("".join(lines))
+    assert main(["validate", str(repo), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    g009 = [f for f in findings if f["rule"] == "G009"]
+    assert len(g009) == 1
+    assert (
+        f"upper-constraints.txt:{index + 1} names it but cannot be read"
+        in (g009[0]["message"])
+    )
+    assert g009[0]["fix"] == f"fix upper-constraints.txt:{index + 1} (name===version)"
+    assert [f["line"] for f in findings if f["rule"] == "G001"] == [index + 1]

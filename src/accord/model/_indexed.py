@@ -182,6 +182,11 @@ class IndexedDocument:
         """The file's text, as read."""
         return self._lines.text
 
+    def unreadable_for(self, name: NormalizedName) -> tuple[InvalidLine, ...]:
+        """The lines for ``name`` that cannot be read (validate's G001): the
+        file names the library there, though nothing can be said of how."""
+        return tuple(self._lines.unreadable_named(name))
+
     @property
     def file(self) -> RequirementsFile:
         """Every line parsed."""

@@ -115,11 +115,6 @@ class GlobalList(IndexedDocument):
             for position, line in self._lines.requirements_named(name)
         )
 
-    def unreadable_for(self, name: NormalizedName) -> tuple[InvalidLine, ...]:
-        """The lines for ``name`` that cannot be read (validate's G001): the
-        list names the library there, though nothing can be said of how."""
-        return tuple(self._lines.unreadable_named(name))
-
     def names(self) -> frozenset[NormalizedName]:
         if self._index is not None:
             return frozenset(self._index)

@@ -14,7 +14,7 @@ from packaging.utils import canonicalize_name
 from accord.central import CentralRepo
 from accord.findings import Finding, sort_findings
 from accord.licenses import LicenseAssessment, assess_license
-from accord.model.constraints import Pin
+from accord.model.constraints import Constraints, Pin
 from accord.model.global_list import GlobalEntry
 from accord.model.markers import (
     hold_together,
@@ -256,16 +256,24 @@ def check_unpinned_entries(repo: CentralRepo) -> Iterator[Finding]:
             if _unpinned_somewhere(entry, pins, python, platform)
         ]
         if missing:
-            yield Finding(
-                "G009",
-                "error",
-                repo.global_list.path,
-                entry.lineno,
-                f"{entry.requirement.name} is not pinned in {constraints.path} "
-                f"for Python {', '.join(missing)}",
-                f"add '{entry.requirement.name}===<version>' to {constraints.path}, "
-                "or list it in unpinned / the denylist",
-            )
+            yield _unpinned(repo, entry, missing, constraints)
+
+
+def _unpinned(
+    repo: CentralRepo, entry: GlobalEntry, missing: list[str], constraints: Constraints
+) -> Finding:
+    """G009 for ``entry``, on the Pythons ``missing``. A pin line for it that
+    cannot be read (G001) is named: that line is to be fixed, not another
+    added."""
+    name, path = entry.requirement.name, constraints.path
+    message = f"{name} is not pinned in {path} for Python {', '.join(missing)}"
+    fix = f"add '{name}===<version>' to {path}, or list it in unpinned / the denylist"
+    unreadable = constraints.unreadable_for(entry.name)
+    broken = ", ".join(str(line.lineno) for line in unreadable)
+    if broken:
+        message += f": {path}:{broken} names it but cannot be read"
+        fix = f"fix {path}:{broken} (name===version)"
+    return Finding("G009", "error", repo.global_list.path, entry.lineno, message, fix)
 
 
 def _unpinned_somewhere(
