@@ -540,3 +540,37 @@ def test_an_editable_checkout_is_a_use_of_its_egg_name(
     assert sorted(found) == expected
     assert loads.count == 0  # the cache's answer
     assert may_name_test(canonicalize_name("oslo.config"))(egg)
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "line"),
+    [
+        ("alpha/requirements.txt", "pbr\nrequests>=2.0,,\n", 2),
+        (
+            "beta/pyproject.toml",
+            '[project]\nname = "beta"\nversion = "1"\n'
+            'dependencies = [\n  "pbr",\n  "Requests >= 2 !",\n]\n',
+            6,
+        ),
+    ],
+)
+def test_a_line_that_cannot_be_read_but_names_the_library_is_shown(
+    fleet: Path,
+    capsys: pytest.CaptureFixture[str],
+    path: str,
+    text: str,
+    line: int,
+) -> None:
+    """No use can be read from it, but it is there, as grep would show: the
+    answer lists it as not read, first run, repeat run and another name's
+    run alike (such a project is read again each time, not cached)."""
+    write(fleet.parent / path, text)
+    project, file = path.split("/")
+    for name, shown in (("pbr", False), ("requests", True), ("requests", True)):
+        who_uses(fleet, name, capsys)  # the same answer with and without cache
+        main(["who-uses", name, "--requirements", str(fleet), "--format", "json"])
+        unreadable = json.loads(capsys.readouterr().out)["unreadable"]
+        mention = [u for u in unreadable if u.startswith(f"{project}: {file}:{line}: ")]
+        assert bool(mention) == shown, unreadable
+        written = "requests>=2.0,," if file.endswith(".txt") else "Requests >= 2 !"
+        assert all(written in found for found in mention)

@@ -14,6 +14,7 @@ from accord.central import CentralRepo, load_central_repo
 from accord.config import Config
 from accord.errors import AccordError
 from accord.members import Member, fleet_members
+from accord.model.sources import SourceProblem
 from accord.project import Project, load_project
 from accord.usage_cache import FleetCache, Use, entry
 from accord.usage_state import probes
@@ -88,8 +89,17 @@ def find_users(
             if cache is not None:
                 cache.record(member.name, None)  # loaded again next time
             continue
+        unread = project.problems
+        for source in project.sources:
+            unread += source.problems
+        if unread:
+            found = _unreadable_mentions(project, unread, wanted)
+            problems.extend(f"{member.name}: {line}" for line in found)
         if cache is not None and config is not None:
-            cache.record(member.name, _entry(project, config, cache.started))
+            # A project with a line that cannot be read is read again next
+            # time: which names such a line spells is not kept.
+            entry = None if unread else _entry(project, config, cache.started)
+            cache.record(member.name, entry)
         for source in project.sources:
             for item in (*source.requirements, *source.checkouts):
                 key = (member.name, item.path, item.line)
@@ -102,6 +112,26 @@ def find_users(
                         Use(member.name, item.path, item.line, source.label, item.text)
                     )
     return uses, problems
+
+
+def _unreadable_mentions(
+    project: Project, problems: tuple[SourceProblem, ...], wanted: NormalizedName
+) -> list[str]:
+    """Those of ``project``'s ``problems`` at a line that spells ``wanted``
+    (``requests>=2.0,,``): no use can be read from it, yet a reviewer asking
+    who uses the library should see it, as grep would."""
+    from accord.mentions import may_name_test
+
+    may_name = may_name_test(wanted)
+    texts = dict(project.texts)
+    found: list[str] = []
+    for problem in problems:
+        if problem.line is None:
+            continue
+        lines = texts.get(problem.path, "").splitlines()
+        if problem.line <= len(lines) and may_name(lines[problem.line - 1]):
+            found.append(f"{problem.path}:{problem.line}: {problem.message}")
+    return list(dict.fromkeys(found))
 
 
 def cache_key(config: Config) -> list[object] | None:
