@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from accord import files
+from accord import files, writes
 from accord.cli import main
 from accord.errors import InputError
 
@@ -258,7 +258,7 @@ def test_a_file_changed_before_the_rename_is_kept_and_reported(
 def test_stale_temporaries_of_dead_runs_are_removed_live_ones_kept(
     project: Path, central: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    old = time.time() - 2 * files.STALE_AFTER_DEAD
+    old = time.time() - 2 * writes.STALE_AFTER_DEAD
     dead = project / ".requirements.txt.999999999.abcd1234.accord-tmp"
     mine = project / f".requirements.txt.{os.getppid()}.abcd1234.accord-tmp"
     ancient = project / ".requirements.txt.x1y2z3ab.accord-tmp"
@@ -268,7 +268,7 @@ def test_stale_temporaries_of_dead_runs_are_removed_live_ones_kept(
         path.write_text("half a file")
     for path in (dead, mine, stranger):
         os.utime(path, (old, old))
-    os.utime(ancient, (old - files.STALE_AFTER, old - files.STALE_AFTER))
+    os.utime(ancient, (old - writes.STALE_AFTER, old - writes.STALE_AFTER))
     code, _ = run(capsys, "sync", str(project), "--requirements", str(central))
     assert code == 0
     assert not dead.exists() and not ancient.exists()
@@ -289,7 +289,7 @@ def test_a_central_file_linked_out_of_the_repo_is_refused(
 TERMINATED_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
-from accord import files
+from accord import writes
 
 real_fsync = os.fsync
 
@@ -298,7 +298,7 @@ def terminated_mid_write(descriptor):
     real_fsync(descriptor)
 
 os.fsync = terminated_mid_write
-files.write_atomic(Path(sys.argv[1]), "new\\n")
+writes.write_atomic(Path(sys.argv[1]), "new\\n")
 print("not reached: SIGTERM ends the process once the write is done")
 """
 
@@ -342,10 +342,10 @@ def test_a_new_file_has_the_mode_the_umask_gives(
 
     old = os.umask(umask)
     try:
-        files.write_atomic(tmp_path / "new.txt", "x\n")
+        writes.write_atomic(tmp_path / "new.txt", "x\n")
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == mode
     (tmp_path / "new.txt").chmod(0o640)
-    files.write_atomic(tmp_path / "new.txt", "y\n")
+    writes.write_atomic(tmp_path / "new.txt", "y\n")
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640

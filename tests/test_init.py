@@ -276,20 +276,20 @@ def test_a_write_that_fails_midway_leaves_every_file_as_it_was(
     (a new repo is not left half made; --force puts the old files back)."""
     import errno
 
-    from accord import files
+    from accord import writes
 
     make_fleet(tmp_path / "ws")
     repo = tmp_path / "ws" / "requirements"
     if existing:
         repo.mkdir()
         (repo / "projects.txt").write_text("mine\n")
-    real = files.write_atomic
+    real = writes.write_atomic
     calls: list[Path] = []
 
     def fills_up(path: Path, text: str | bytes, *args: object, **kw: object) -> None:
         calls.append(path)
         if len(calls) == 3:
-            raise files.WriteError(
+            raise writes.WriteError(
                 f"cannot be written: {errno.errorcode[errno.ENOSPC]}", path=str(path)
             )
         real(path, text, *args, **kw)  # type: ignore[arg-type]

@@ -119,18 +119,18 @@ def test_fix_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_fix_is_an_atomic_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import accord.files
+    import accord.writes
 
     repo = make_repo(tmp_path, b"six # MIT\n")
     (repo / "global-requirements.txt").chmod(0o640)
     written: list[Path] = []
-    real = accord.files.write_atomic
+    real = accord.writes.write_atomic
 
     def spy(path: Path, text: str, **kwargs: str) -> None:
         written.append(path)
         real(path, text, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(accord.files, "write_atomic", spy)
+    monkeypatch.setattr(accord.writes, "write_atomic", spy)
     assert main(["validate", str(repo), "--fix"]) == 0
     assert written == [repo / "global-requirements.txt"]
     assert (repo / "global-requirements.txt").stat().st_mode & 0o777 == 0o640

@@ -20,7 +20,7 @@ from typing import Literal, TypeVar
 from accord.central import CentralRepo, load_central_repo
 from accord.cpus import usable_cpus
 from accord.errors import AccordError
-from accord.files import ConflictError, WriteError, inside
+from accord.files import inside
 from accord.findings import Finding
 
 # Re-exported (they lived here before accord.members, which who-uses imports
@@ -32,6 +32,7 @@ from accord.project import Project, load_project
 from accord.rules.check import assess_project
 from accord.sync.apply import write_updates
 from accord.sync.plan import FileUpdate, plan_sync, planned_updates
+from accord.writes import ConflictError, WriteError
 
 T = TypeVar("T")
 Mode = Literal["check", "sync"]
@@ -163,7 +164,7 @@ def _die_with_parent() -> None:
     """Have the kernel send this worker SIGTERM when its parent dies (Linux).
 
     SIGTERM, not SIGKILL: a worker in the middle of writing a project's files
-    finishes that set (signals wait, see files.signals_deferred) and then
+    finishes that set (signals wait, see writes.signals_deferred) and then
     ends. Elsewhere, and as a second line, :func:`_parent_gone` is asked
     before every write.
     """

@@ -35,10 +35,10 @@ from packaging.version import Version
 from accord import __version__
 from accord.central import CentralRepo
 from accord.errors import AccordError
-from accord.files import write_atomic
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata
 from accord.review import PageMemo, comparable_names, pinned
+from accord.writes import write_atomic
 
 __all__ = [
     "COMPARE_FILE",

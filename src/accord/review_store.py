@@ -21,7 +21,8 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from accord import __version__
 from accord.errors import InputError
-from accord.files import inside, read_text, signals_deferred, write_atomic
+from accord.files import inside, read_text
+from accord.writes import signals_deferred, write_atomic
 
 if TYPE_CHECKING:  # the review's machinery, only to write a record
     from accord.review import NotReviewed, Review

@@ -255,7 +255,7 @@ class FleetCache:
             return
 
         from accord.errors import AccordError
-        from accord.files import write_atomic
+        from accord.writes import write_atomic
 
         words = self.words_text
         if self.words is not None:

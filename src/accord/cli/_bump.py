@@ -116,11 +116,11 @@ def _bump(
     vulnerabilities: tuple[str | None, bool] = (None, True),
 ) -> int:
     from accord.central import UPPER_CONSTRAINTS
-    from accord.files import write_pip_file
     from accord.resolve.bump_commits import commit_bump
     from accord.resolve.exact import forced_moves
     from accord.resolve.generate import generate
     from accord.resolve.stable import refuse_on_stable
+    from accord.writes import write_pip_file
 
     root, central = resolving.root, resolving.central
     refuse_unreadable_list(central)

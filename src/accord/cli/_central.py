@@ -55,7 +55,8 @@ def _write_fixed(path: Path, central: CentralRepo, text: str) -> None:
     Either way it is a failed operation, exit 1 as the README says: an edit
     saved meanwhile is kept (a ConflictError, as for sync), and a write that
     fails is a WriteError from write_atomic, the file left as it was."""
-    from accord.files import ConflictError, read_text, write_pip_file
+    from accord.files import read_text
+    from accord.writes import ConflictError, write_pip_file
 
     name = central.global_list.path
     if read_text(path, name, bom=True) != central.global_list.file.text:
@@ -102,12 +103,12 @@ def sync(
     import sys
 
     from accord.central import load_central_repo
-    from accord.files import ConflictError
     from accord.locate import requirements_repo
     from accord.project import load_project
     from accord.report.render import render_sync
     from accord.sync.apply import write_updates
     from accord.sync.plan import plan_sync
+    from accord.writes import ConflictError
 
     central = load_central_repo(requirements_repo(requirements, project))
     plan = plan_sync(load_project(project, central.config), central, prune=prune)

@@ -42,7 +42,6 @@ def constraints_generate(
         vulnerability_exemptions,
     )
     from accord.cli._globals import print_note
-    from accord.files import write_atomic, write_pip_file
     from accord.index.client import default_cache_dir
     from accord.resolve.generate import (
         build_requests,
@@ -52,6 +51,7 @@ def constraints_generate(
     )
     from accord.resolve.merge import sort_pythons
     from accord.resolve.stamp import StampStore, generation_stamp
+    from accord.writes import write_atomic, write_pip_file
 
     writes = not diff and output in (None, "")
     with resolving_from(

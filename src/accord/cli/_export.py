@@ -43,7 +43,7 @@ def constraints_export(
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        from accord.files import write_atomic
+        from accord.writes import write_atomic
 
         write_atomic(Path(output), text)
     shown = "stdout" if output == "-" else output

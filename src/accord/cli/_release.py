@@ -297,9 +297,9 @@ def next_release(
     diff: bool,
     output_format: str,
 ) -> int:
-    from accord.files import write_atomic
     from accord.release.propose import plan_next, with_entry
     from accord.release.requests import load_releases_repo, refuse_unreadable_named
+    from accord.writes import write_atomic
 
     root = _releases_root(releases)
     repo = load_releases_repo(root)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from accord.distro.model import DistroPackage, Hit
-from accord.files import WriteError, write_atomic
+from accord.writes import WriteError, write_atomic
 
 __all__ = ["Index", "cached_index", "file_stamp"]
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from accord.errors import AccordError, InputError
-from accord.files import inside, signals_deferred, write_atomic
+from accord.files import inside
+from accord.writes import signals_deferred, write_atomic
 
 
 class WouldOverwrite(InputError):

@@ -30,9 +30,9 @@ from packaging.utils import (
 from packaging.version import Version
 
 from accord.errors import InputError
-from accord.files import write_atomic
 from accord.release.errors import ReleaseError
 from accord.release.gitrepo import LocalRepo
+from accord.writes import write_atomic
 
 SUMS = "SHA256SUMS"
 _SUM_LINE = re.compile(r"([0-9a-fA-F]{64}) [ *](.+)")

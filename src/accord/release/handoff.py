@@ -17,11 +17,12 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from accord.central import UPPER_CONSTRAINTS
-from accord.files import inside, read_text, write_pip_file
+from accord.files import inside, read_text
 from accord.model.constraints import parse_constraints
 from accord.release.errors import ReleaseError
 from accord.sync.splice import split_lines
 from accord.vcs import remote
+from accord.writes import write_pip_file
 
 _VERSION_OF_PIN = re.compile(r"(===\s*)([^;#\s]+)")
 

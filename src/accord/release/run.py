@@ -16,7 +16,6 @@ from pathlib import Path
 from packaging.utils import parse_wheel_filename
 
 from accord.errors import AccordError
-from accord.files import write_atomic
 from accord.findings import Finding, has_errors
 from accord.release.branch import branch_one, planned_branches
 from accord.release.build import build_release, own_file
@@ -30,6 +29,7 @@ from accord.release.requests import ReleasesRepo, changed_requests, load_release
 from accord.release.tag import Planned, planned, tag_one
 from accord.release.validate import validate_change
 from accord.release.versions import is_end_marker
+from accord.writes import write_atomic
 
 LIBRARY_TYPES = frozenset({"library", "client-library"})
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from packaging.utils import NormalizedName
 
 from accord.central import UPPER_CONSTRAINTS, CentralRepo
-from accord.files import write_pip_file
 from accord.resolve.generate import (
     Generated,
     PinChange,
@@ -21,6 +20,7 @@ from accord.resolve.generate import (
 )
 from accord.resolve.merge import MergedLine
 from accord.vcs import remote as git
+from accord.writes import write_pip_file
 
 
 def describe(changes: Sequence[PinChange]) -> list[str]:

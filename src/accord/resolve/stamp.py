@@ -18,8 +18,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from accord.files import write_atomic
 from accord.resolve.request import ResolveRequest
+from accord.writes import write_atomic
 
 
 def generation_stamp(requests: Sequence[ResolveRequest], resolver_identity: str) -> str:

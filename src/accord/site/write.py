@@ -3,7 +3,7 @@ page is not even rendered when what it shows has not changed.
 
 A second build of an unchanged fleet so leaves every file, and its mtime, as
 it was: a static host or rsync sees nothing new. Each write is atomic
-(:func:`accord.files.write_atomic`; not fsynced: the site is made again by
+(:func:`accord.writes.write_atomic`; not fsynced: the site is made again by
 the next build). The files one build wrote are listed in a manifest, so the
 next build removes the pages of a project or library that has gone, and
 never anything it did not write itself. The manifest also keeps each page's
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from accord.errors import InputError
-from accord.files import remove_stale_temporaries, write_atomic
+from accord.writes import remove_stale_temporaries, write_atomic
 
 MANIFEST = ".accord-site"
 NAME_MAX = 255  # bytes of one file name: ext4, XFS, btrfs, APFS, NTFS (in UTF-16)

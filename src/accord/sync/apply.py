@@ -7,14 +7,9 @@ from pathlib import Path
 
 from accord._decode import decode, encoding_of
 from accord.errors import InputError
-from accord.files import (
-    ConflictError,
-    inside,
-    read_bytes,
-    signals_deferred,
-    write_atomic,
-)
+from accord.files import inside, read_bytes
 from accord.sync.plan import FileUpdate
+from accord.writes import ConflictError, signals_deferred, write_atomic
 
 # The name this module has always raised; a conflict is a ConflictError.
 ConcurrentEditError = ConflictError
