@@ -34,6 +34,12 @@ class IndexUnavailable(AccordError):
         self.url = url  # redacted
 
 
+class RedirectRefused(Exception):
+    """A redirect the transport will not follow (a loop, or to a URL that
+    is not http(s)): the fetcher names the URL asked for, once, unretried.
+    The message goes after that URL (``: ...`` or `` redirects to ...``)."""
+
+
 class ResponseTooLarge(IndexUnavailable):
     """A body (after decompression) past its size cap: never read further."""
 

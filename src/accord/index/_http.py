@@ -34,8 +34,9 @@ from accord.index._cache import (
     write_cache_file,
     write_entry,
 )
-from accord.index._errors import IndexUnavailable, origin, redact
+from accord.index._errors import IndexUnavailable, RedirectRefused, origin, redact
 from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
+from accord.index._urls import unfetchable
 
 if TYPE_CHECKING:
     from urllib.request import OpenerDirector
@@ -282,6 +283,10 @@ class Fetcher:
 
         self.remember_credentials(url)
         bare, _ = _split_credentials(url)
+        why = unfetchable(bare)
+        if why is not None:  # a page's link may name anything: not asked for
+            shown = redact(url)
+            raise IndexUnavailable(f"{shown}: {why}; not fetched", url=shown)
         headers = {**headers, "User-Agent": "accord"}
         if self._authorization:  # credentials were given for some origin
             with self._lock:
@@ -294,6 +299,9 @@ class Fetcher:
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
                 return self._open(bare, headers, budget, data)
+            except RedirectRefused as error:  # asking again gives the same
+                shown = redact(url)
+                raise IndexUnavailable(f"{shown}{error}", url=shown) from None
             except _Status as error:
                 if error.code in answered:
                     raise

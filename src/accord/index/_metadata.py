@@ -15,8 +15,15 @@ _UNKNOWN = frozenset({"", "unknown", "none"})
 
 
 def parse_core_metadata(body: bytes, name: str, version: str) -> CoreMetadata:
-    """The fields reviews use; ``name``/``version`` stand in if missing."""
+    """The fields reviews use; ``name``/``version`` stand in if missing.
+
+    ValueError for a body with a NUL byte (no text format has one: a
+    binary file, or an index's trick). Bytes that are not UTF-8 are read
+    as U+FFFD, as old PKG-INFO files in Latin-1 need."""
     from email.policy import compat32  # email.policy: ~4 ms to import
+
+    if b"\0" in body:
+        raise ValueError("it holds a NUL byte")
 
     text = body.decode("utf-8", errors="replace")
     message: Message = HeaderParser(policy=compat32).parsestr(text)
@@ -101,13 +108,17 @@ def parse_release(body: bytes, name: str, version: str | None) -> PyPIRelease:
         name=got_name,
         version=got_version,
         metadata=metadata,
-        vulnerabilities=tuple(_vulnerabilities(data.get("vulnerabilities") or ())),
+        vulnerabilities=tuple(_vulnerabilities(data.get("vulnerabilities"))),
         yanked=bool(info.get("yanked", False)),
         yanked_reason=_string(info.get("yanked_reason")) or None,
     )
 
 
-def _vulnerabilities(entries: Iterable[Any]) -> Iterable[Vulnerability]:
+def _vulnerabilities(entries: object) -> Iterable[Vulnerability]:
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise ValueError("'vulnerabilities' is not a list")
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("withdrawn"):
             continue

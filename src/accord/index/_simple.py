@@ -279,7 +279,9 @@ def _files(
     versions: dict[str, Version | None] = {}  # a version's files share one
     owners: dict[str, bool] = {}
     files = []
-    for package, legacy_metadata in zip(packages, legacy, strict=True):
+    for number, (package, legacy_metadata) in enumerate(
+        zip(packages, legacy, strict=True)
+    ):
         version = None
         project, text = package.project, package.version
         ours = project is not None and owners.get(project)
@@ -306,7 +308,7 @@ def _files(
                 version=version,
                 requires_python=package.requires_python or None,
                 yanked=(package.yanked_reason or "") if package.is_yanked else None,
-                upload_time=_aware(package.upload_time),
+                upload_time=_aware(package.upload_time, number),
                 metadata_url=url + ".metadata" if metadata else None,  # PEP 658
                 is_wheel=package.package_type == "wheel",
                 hashes=_hashes(package.digests),
@@ -325,13 +327,21 @@ def _version(text: str) -> Version | None:
         return None
 
 
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """PEP 700's upload time in UTC (UTC if the index names no zone)."""
+def _aware(moment: datetime.datetime | None, number: int) -> datetime.datetime | None:
+    """PEP 700's upload time in UTC (UTC if the index names no zone); a
+    ValueError naming file entry ``number`` for one whose UTC falls outside
+    the calendar (year 1 east of Greenwich, 9999 west of it)."""
     if moment is None:
         return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=_UTC)
-    return moment.astimezone(_UTC)
+    try:
+        return moment.astimezone(_UTC)
+    except OverflowError as error:
+        written = moment.isoformat()
+        raise ValueError(
+            f"files.{number}: upload-time {written} is out of range"
+        ) from error
 
 
 def _hashes(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

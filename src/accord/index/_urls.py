@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-__all__ = ["absolute", "join_url"]
+__all__ = ["absolute", "join_url", "unfetchable"]
 
 # URL characters urljoin passes through unchanged (no query, parameters,
 # fragment, space or control character).
@@ -37,6 +37,32 @@ def absolute(base: str, href: str) -> str:
     if _PLAIN_RELATIVE.fullmatch(plain) and _PLAIN_BASE.fullmatch(base):
         return _resolve(base, plain)
     return urllib.parse.urldefrag(urllib.parse.urljoin(base, href))[0]
+
+
+def unfetchable(url: str) -> str | None:
+    """Why accord will not ask for ``url`` (an index's link or redirect may
+    name anything: ``file:``, ``javascript:``, a port past 65535), or None.
+
+    Only http(s) URLs with a host, a port that can be, and no space or
+    control character (which http.client refuses) are fetched.
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError as error:  # a port out of range, a bad IPv6 address
+        return "bad port" if "Port" in str(error) else "bad host"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "not an http(s) URL"
+    if not parts.hostname:
+        return "no host"
+    if not port_ok:
+        return "bad port"
+    if _UNSAFE.search(url):
+        return "a space or control character in it"
+    return None
+
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def join_url(base: str, path: str) -> str:

@@ -1,0 +1,218 @@
+"""An index (a private one, a mirror) that answers nonsense: accord says so in
+one line naming the URL, never a traceback, never fetches what is not
+http(s), and never sends credentials to another host.
+
+Each server here (tests/hostileserver.py) answers one project page, its
+metadata and a JSON API, with one thing wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from accord.cli import main
+from accord.index import _proxied, _transport
+from accord.index._errors import IndexUnavailable
+from accord.index.client import IndexClient
+
+from .hostileserver import HostileServer, head, serve
+
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+WHEEL = "alpha-1.0-py3-none-any.whl"
+METADATA = b"Metadata-Version: 2.1\nName: alpha\nVersion: 1.0\nLicense: MIT\n"
+Route = Callable[[str], tuple[int, str, bytes] | None]
+
+
+def page(**file: object) -> bytes:
+    entry = {
+        "filename": WHEEL,
+        "url": f"../../files/{WHEEL}",
+        "hashes": {},
+        "core-metadata": True,
+        **file,
+    }
+    return json.dumps(
+        {"meta": {"api-version": "1.1"}, "name": "alpha", "files": [entry]}
+    ).encode()
+
+
+def release(**more: object) -> bytes:
+    info = {"name": "alpha", "version": "1.0", "license": "MIT"}
+    return json.dumps({"info": info, **more}).encode()
+
+
+def index(route: Route) -> Callable[[str, dict[str, str]], Iterator[bytes]]:
+    """An index whose answers are ``route``'s where it gives one."""
+
+    def answer(path: str, headers: dict[str, str]) -> Iterator[bytes]:
+        found = route(path)
+        if found is None:
+            if path.startswith("/simple/alpha/"):
+                found = (200, JSON_TYPE, page())
+            elif path.endswith(".metadata"):
+                found = (200, "application/octet-stream", METADATA)
+            elif path.startswith("/pypi/alpha/"):
+                found = (200, "application/json", release())
+            else:
+                found = (404, "text/plain", b"not found")
+        status, content_type, body = found
+        extra = {"Location": body.decode()} if 300 <= status < 400 else {}
+        yield head(status, len(body), Content_Type=content_type, **extra) + body
+
+    return answer
+
+
+def client(server: HostileServer, tmp_path: Path) -> IndexClient:
+    url = server.url.replace("http://", "http://user:s3cret@")
+    return IndexClient(url + "simple/", url + "pypi/", cache_dir=tmp_path, retries=2)
+
+
+def review(server: HostileServer, tmp_path: Path) -> int:
+    tmp_path.mkdir()
+    (tmp_path / "global-requirements.txt").write_text("")
+    (tmp_path / "Packages").write_text("")
+    url = server.url.replace("http://", "http://user:s3cret@")
+    code = main([
+        "review", "alpha", "--requirements", str(tmp_path), "--no-compare",
+        "--index-url", url + "simple/", "--pypi-json-url", url + "pypi/",
+        "--distro-index", str(tmp_path / "Packages"),
+    ])  # fmt: skip
+    return code
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.mark.parametrize(
+    ("link", "why"),
+    [
+        pytest.param("file:///etc/passwd", "not an http(s) URL", id="file"),
+        pytest.param("javascript:alert(1)", "not an http(s) URL", id="javascript"),
+        pytest.param("data:,Metadata-Version", "not an http(s) URL", id="data"),
+        pytest.param("ftp://127.0.0.1/x.whl", "not an http(s) URL", id="ftp"),
+        pytest.param("http://127.0.0.1:99999/x.whl", "bad port", id="port"),
+        pytest.param("http://:80/x.whl", "no host", id="no-host"),
+    ],
+)
+def test_a_link_accord_cannot_fetch_is_named_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], link: str, why: str
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        return (200, JSON_TYPE, page(url=link)) if path == "/simple/alpha/" else None
+
+    with serve(index(route)) as server:
+        code = review(server, tmp_path / "r")
+        assert server.paths.count("/simple/alpha/") == 1
+        assert not any(path.startswith("/files/") for path in server.paths)
+    err = capsys.readouterr().err
+    assert "attempts" not in err  # refused before any connection, once
+    assert code == 1
+    assert err.count("\n") == 1 and "internal error" not in err
+    assert f"{link}.metadata" in err and why in err
+
+
+@pytest.mark.parametrize(
+    ("location", "why"),
+    [
+        pytest.param("file://127.0.0.1/etc/passwd", "not an http(s) URL", id="file"),
+        pytest.param("javascript:alert(1)", "not an http(s) URL", id="javascript"),
+        pytest.param("http://127.0.0.1:99999/simple/", "bad port", id="port"),
+        pytest.param("/simple/alpha/", "more than 10 redirects", id="loop"),
+    ],
+)
+@pytest.mark.parametrize("through", ["pool", "proxy"])
+def test_a_redirect_accord_cannot_follow_is_one_line_and_not_retried(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    location: str,
+    why: str,
+    through: str,
+) -> None:
+    if through == "proxy":  # urllib's opener, as when a proxy is set
+        opener = urllib.request.build_opener(_proxied._SameHostAuthRedirects)
+        monkeypatch.setattr(_transport, "_may_name_a_proxy", lambda: True)
+        monkeypatch.setattr(_proxied, "proxied_opener", lambda: opener)
+        # urllib refuses other schemes and loops itself, in its words.
+        if why == "not an http(s) URL":
+            why = "is not allowed"
+        elif why.startswith("more"):
+            why = "infinite loop"
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path == "/simple/alpha/":
+            return (302, "text/plain", location.encode())
+        return None
+
+    with serve(index(route)) as server:
+        with pytest.raises(IndexUnavailable) as caught:
+            client(server, tmp_path).project("alpha")
+        loop = 10 if through == "pool" else 5  # urllib: 4 repeats of one URL
+        hops = loop if location == "/simple/alpha/" else 1
+        assert len(server.paths) == hops  # never retried
+    message = str(caught.value)
+    assert f"{server.url.replace('//', '//***@')}simple/alpha/" in message
+    assert why in message and "s3cret" not in message
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+)
+def test_an_upload_time_past_the_calendar_refuses_the_page(
+    tmp_path: Path, moment: str
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path == "/simple/alpha/":
+            return (200, JSON_TYPE, page(**{"upload-time": moment}))
+        return None
+
+    with serve(index(route)) as server, pytest.raises(IndexUnavailable) as caught:
+        client(server, tmp_path).project("alpha")
+    assert str(caught.value) == (
+        f"{server.url}simple/alpha/ is not a valid simple-API JSON page: "
+        f"files.0: upload-time {moment} is out of range"
+    )
+
+
+@pytest.mark.parametrize(
+    "vulnerabilities", [5, True, "GHSA-1", {"id": "GHSA-1"}], ids=type
+)
+def test_a_json_api_answer_of_the_wrong_shape_is_named(
+    tmp_path: Path, vulnerabilities: object
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path.startswith("/pypi/"):
+            body = release(vulnerabilities=vulnerabilities)
+            return (200, "application/json", body)
+        return None
+
+    with serve(index(route)) as server, pytest.raises(IndexUnavailable) as caught:
+        client(server, tmp_path).release("alpha", "1.0")
+    assert str(caught.value) == (
+        f"{server.url.replace('//', '//***@')}pypi/alpha/1.0/json is not a valid "
+        f"JSON API document: 'vulnerabilities' is not a list"
+    )
+
+
+def test_metadata_with_a_nul_is_refused_naming_its_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path.endswith(".metadata"):
+            return (200, "text/plain", b"Metadata-Version: 2.1\nName: al\0pha\n")
+        return None
+
+    with serve(index(route)) as server:
+        code = review(server, tmp_path / "r")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == (
+        f"accord: error: {server.url}files/{WHEEL}.metadata is not core "
+        "metadata: it holds a NUL byte\n"
+    )
