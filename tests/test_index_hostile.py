@@ -216,3 +216,72 @@ def test_metadata_with_a_nul_is_refused_naming_its_url(
         f"accord: error: {server.url}files/{WHEEL}.metadata is not core "
         "metadata: it holds a NUL byte\n"
     )
+
+
+def test_site_says_which_newest_releases_the_index_could_not_tell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text("alpha  # MIT\n")
+    (repo / "upper-constraints.txt").write_text("alpha===1.0\n")
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        return (200, JSON_TYPE, b"[1]") if path == "/simple/alpha/" else None
+
+    with serve(index(route)) as server:
+        url = server.url.replace("http://", "http://user:s3cret@") + "simple/"
+        code = main([
+            "site", "--requirements", str(repo), "--out", str(tmp_path / "out"),
+            "--index-url", url,
+        ])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0  # the site is built; the index's answer is named
+    assert (
+        f"note: newest release not shown for alpha: {server.url}simple/alpha/ is "
+        "not a valid simple-API JSON page: not a JSON object\n"
+    ) in err
+
+
+def test_an_osv_answer_of_the_wrong_types_is_not_taken_at_its_word() -> None:
+    from packaging.utils import canonicalize_name
+
+    from accord.audit.osv import to_advisory
+
+    document = {
+        "id": ["GHSA-1"],
+        "summary": {"text": "x"},
+        "details": "Real details.",
+        "references": [{"type": "ADVISORY", "url": "javascript:alert(1)"}],
+    }
+    advisory = to_advisory("GHSA-1", document, canonicalize_name("alpha"))
+    assert advisory is not None
+    assert (advisory.id, advisory.summary) == ("GHSA-1", "Real details.")
+    assert advisory.link == "https://osv.dev/vulnerability/GHSA-1"
+
+
+def test_an_osv_id_that_is_not_a_string_sends_audit_to_the_json_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text("alpha  # MIT\n")
+    (repo / "upper-constraints.txt").write_text("alpha===1.0\n")
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path == "/v1/querybatch":
+            return (200, "application/json", b'{"results": [{"vulns": [{"id": 5}]}]}')
+        return None
+
+    with serve(index(route)) as server:
+        code = main([
+            "audit", "--requirements", str(repo), "--index-url",
+            server.url + "simple/", "--pypi-json-url", server.url + "pypi/",
+            "--osv-url", server.url.rstrip("/"),
+        ])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured
+    assert (
+        f"{server.url}v1/querybatch is not a valid OSV querybatch answer: "
+        "results.0: an id that is not a string: 5; using the JSON API"
+    ) in captured.err
