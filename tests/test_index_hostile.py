@@ -285,3 +285,67 @@ def test_an_osv_id_that_is_not_a_string_sends_audit_to_the_json_api(
         f"{server.url}v1/querybatch is not a valid OSV querybatch answer: "
         "results.0: an id that is not a string: 5; using the JSON API"
     ) in captured.err
+
+
+def drip(path: str, headers: dict[str, str]) -> Iterator[bytes | float]:
+    """A page that never finishes: a byte a tenth of a second."""
+    yield head(200, 10**6, Content_Type=JSON_TYPE)
+    while True:
+        yield b" "
+        yield 0.1
+
+
+@pytest.mark.parametrize("command", ["audit", "site", "bump"])
+def test_a_page_that_never_finishes_ends_at_the_index_timeout(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    monkeypatch.setenv("ACCORD_INDEX_TIMEOUT", "0.5")
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")  # uv would ask the relay again
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text("alpha  # MIT\n")
+    (repo / "upper-constraints.txt").write_text("alpha===1.0\n")
+    with serve(drip) as server:
+        url = server.url.replace("http://", "http://user:s3cret@")
+        more = {
+            "audit": ["--osv-url", url.rstrip("/"), "--pypi-json-url", url + "pypi/"],
+            "site": ["--out", str(tmp_path / "out")],
+            "bump": ["alpha", "--python", "3.11"],
+        }[command]
+        name = ["constraints", "bump"] if command == "bump" else [command]
+        code = main([
+            *name, "--requirements", str(repo), "--index-url", url + "simple/", *more,
+        ])  # fmt: skip
+    captured = capsys.readouterr()
+    assert "s3cret" not in captured.out + captured.err
+    assert (repo / "upper-constraints.txt").read_text() == "alpha===1.0\n"
+    # The URL as the pool asked for it (its credentials went as a header).
+    said = f"{server.url}simple/alpha/: no complete answer within the request of 0.5 s"
+    if command == "bump":  # the relay's reason, not uv's "502 Bad Gateway"
+        assert code == 1
+        assert f"failed on Python 3.11: {said}\n" in captured.out
+    else:
+        assert code == (0 if command == "site" else 1)
+        assert said in captured.out + captured.err
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1", "nan", "inf"])
+def test_an_index_timeout_that_is_not_a_number_of_seconds_is_bad_input(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    value: str,
+) -> None:
+    monkeypatch.setenv("ACCORD_INDEX_TIMEOUT", value)
+    (tmp_path / "global-requirements.txt").write_text("alpha  # MIT\n")
+    (tmp_path / "upper-constraints.txt").write_text("alpha===1.0\n")
+    code = main(["audit", "--requirements", str(tmp_path)])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"accord: error: ACCORD_INDEX_TIMEOUT={value!r} is not a number of "
+        "seconds above 0\n"
+    )

@@ -35,7 +35,8 @@ from accord.index._cache import (
     write_entry,
 )
 from accord.index._errors import IndexUnavailable, RedirectRefused, origin, redact
-from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
+from accord.index._limits import PAGE_BYTES, Budget, read_body
+from accord.index._limits import request_seconds as _request_seconds
 from accord.index._urls import unfetchable
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class Fetcher:
         retries: int,
         backoff: float = 0.2,
         assumed_max_age: int = 600,
-        request_seconds: float = REQUEST_SECONDS,
+        request_seconds: float | None = None,  # None: request_seconds()
     ) -> None:
         self.cache_dir = cache_dir
         # A response that says nothing about caching (some mirrors send no
@@ -123,7 +124,10 @@ class Fetcher:
         # PyPI's own pages say max-age=600.
         self.assumed_max_age = assumed_max_age
         self.timeout = timeout  # one connect or read
-        self.request_seconds = request_seconds  # one request, retries included
+        # One request, retries included (InputError for a bad setting).
+        self.request_seconds = (
+            _request_seconds() if request_seconds is None else request_seconds
+        )
         self.retries = retries
         self.backoff = backoff
         # Made on the first request: a run the cache answers imports no

@@ -12,6 +12,8 @@ from __future__ import annotations
 import array
 import itertools
 import json
+import math
+import os
 import time
 import zlib
 from email.message import Message
@@ -29,9 +31,30 @@ FILE_BYTES = 1 << 30  # a distribution the relay passes to uv
 METADATA_BYTES = 8 << 20  # core metadata (with its long description)
 JSON_DEPTH = 32  # simple-API and JSON-API documents nest five deep
 REQUEST_SECONDS = 300.0  # one request, from connecting to its last byte
+TIMEOUT_VARIABLE = "ACCORD_INDEX_TIMEOUT"  # REQUEST_SECONDS, set otherwise
 _CHUNK = 64 * 1024
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+def request_seconds() -> float:
+    """How long one request may take: ``$ACCORD_INDEX_TIMEOUT`` seconds if
+    set (a run against an index known to be slow or to stall), else
+    REQUEST_SECONDS; InputError for a value that is no such number."""
+    text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return REQUEST_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds < math.inf):
+        from accord.errors import InputError
+
+        raise InputError(
+            f"{TIMEOUT_VARIABLE}={text!r} is not a number of seconds above 0"
+        )
+    return seconds
 
 
 class Budget(NamedTuple):
