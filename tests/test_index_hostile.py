@@ -349,3 +349,42 @@ def test_an_index_timeout_that_is_not_a_number_of_seconds_is_bad_input(
         f"accord: error: ACCORD_INDEX_TIMEOUT={value!r} is not a number of "
         "seconds above 0\n"
     )
+
+
+@pytest.mark.parametrize("content_type", ["text/html", ""])
+def test_a_json_page_that_says_it_is_html_is_named_not_read_as_empty(
+    tmp_path: Path, content_type: str
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        return (200, content_type, page()) if path == "/simple/alpha/" else None
+
+    with serve(index(route)) as server, pytest.raises(IndexUnavailable) as caught:
+        client(server, tmp_path).project("alpha")
+    assert str(caught.value) == (
+        f"{server.url}simple/alpha/ is not a valid simple-API HTML page: "
+        f"a JSON document served as {content_type or 'no Content-Type'!r}"
+    )
+
+
+def test_a_relay_that_fails_says_so_in_one_line_not_a_traceback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    import urllib.error
+
+    from accord.index._http import Fetcher
+    from accord.index.relay import Relay
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    with Relay(["http://127.0.0.1:9/simple/"], Fetcher(None, 1, 0)) as relay:
+        monkeypatch.setattr(relay, "page", broken)
+        with pytest.raises((urllib.error.URLError, ConnectionError)):
+            urllib.request.urlopen(relay.url(0) + "alpha/", timeout=5)
+    err = capfd.readouterr().err
+    assert err == (
+        "accord: note: the relay could not answer: RuntimeError: a bug; this is "
+        "a bug in accord, please report it\n"
+    )

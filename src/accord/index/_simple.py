@@ -39,6 +39,7 @@ from accord.index.model import DistFile, ProjectPage
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _UTC = datetime.timezone.utc
+_JSON_START = re.compile(rb"\s*[\[{]")
 _IMPORT_LOCK = threading.Lock()
 _LOADED: list[ModuleType] = []  # pypi_simple, once imported
 
@@ -190,6 +191,9 @@ def parse_html(
     content_type: str = "text/html",
 ) -> ProjectPage:
     with _invalid(page_url, "HTML"):
+        if _JSON_START.match(body):  # no HTML page starts so
+            said = content_type or "no Content-Type"
+            raise ValueError(f"a JSON document served as {said!r}")
         pypi_simple = _pypi_simple()
         # Decoded here (the header's charset, else UTF-8): given bytes alone,
         # Beautiful Soup guesses the encoding, slowly.
