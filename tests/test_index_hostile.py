@@ -388,3 +388,47 @@ def test_a_relay_that_fails_says_so_in_one_line_not_a_traceback(
         "accord: note: the relay could not answer: RuntimeError: a bug; this is "
         "a bug in accord, please report it\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        pytest.param(JSON_TYPE, page(url="//[zz/x.whl"), id="json-link"),
+        pytest.param("text/html", b'<a href="//[zz/x.whl">x.whl</a>', id="html-link"),
+        pytest.param(
+            "text/html", b'<base href="//[zz"><a href="x.whl">x.whl</a>', id="base"
+        ),
+    ],
+)
+def test_a_page_the_relay_cannot_rewrite_reaches_uv_as_a_bad_gateway(
+    content_type: str, body: bytes
+) -> None:
+    from accord.index._http import Fetcher
+    from accord.index.relay import Relay
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        return (200, content_type, body) if path == "/simple/alpha/" else None
+
+    with (
+        serve(index(route)) as server,
+        Relay([server.url + "simple/"], Fetcher(None, 2, 0)) as relay,
+    ):
+        reply = relay.page(0, "alpha")
+    said = f"{server.url}simple/alpha/: not a simple-API page: Invalid IPv6 URL\n"
+    assert (reply.status, reply.body) == (502, said.encode())
+
+
+def test_a_huge_value_of_the_wrong_type_is_named_in_a_short_line(
+    tmp_path: Path,
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path.startswith("/pypi/"):
+            body = json.dumps({"info": {"summary": ["x" * 1000] * 1000}}).encode()
+            return (200, "application/json", body)
+        return None
+
+    with serve(index(route)) as server, pytest.raises(IndexUnavailable) as caught:
+        client(server, tmp_path).release("alpha", "1.0")
+    message = str(caught.value)
+    assert "is not a valid JSON API document: expected a string, got ['xxx" in message
+    assert len(message) < 200

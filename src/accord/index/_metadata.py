@@ -136,7 +136,7 @@ def _string(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {value!r}")
+        raise ValueError(f"expected a string, got {_short(value)}")
     return value
 
 
@@ -144,5 +144,13 @@ def _strings(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise ValueError(f"expected a list, got {value!r}")
+        raise ValueError(f"expected a list, got {_short(value)}")
     return tuple(str(item) for item in value)
+
+
+def _short(value: object) -> str:
+    """``value``'s repr, cut to a line's worth (an index may send megabytes)."""
+    import reprlib  # bounded: never the repr of a whole huge value
+
+    text = reprlib.repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"

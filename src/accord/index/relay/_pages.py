@@ -75,10 +75,15 @@ def rewrite_page(secret: str, base: str, response: Response) -> tuple[PerPython,
         mac = sign_bytes(secret, url)
         return prefix_bytes + mac + b"/" + scheme + b"/" + rest
 
-    if "json" in response.content_type.lower():
-        body = rewrite_json(response.body, response.url, link, plain)
-    else:
-        body = rewrite_html(response.body, response.url, link)
+    try:
+        if "json" in response.content_type.lower():
+            body = rewrite_json(response.body, response.url, link, plain)
+        else:
+            body = rewrite_html(response.body, response.url, link)
+    except ValueError as error:  # a link or <base> urljoin cannot read
+        raise RelayError(
+            f"{redact(response.url)}: not a simple-API page: {error}"
+        ) from error
     return found, body
 
 
