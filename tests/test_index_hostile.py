@@ -432,3 +432,41 @@ def test_a_huge_value_of_the_wrong_type_is_named_in_a_short_line(
     message = str(caught.value)
     assert "is not a valid JSON API document: expected a string, got ['xxx" in message
     assert len(message) < 200
+
+
+def _wheel_with(change: Callable[[bytearray, int], None]) -> bytes:
+    """A wheel whose METADATA member ``change`` spoils (given the bytes and
+    the offset of the central directory entry)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("alpha-1.0.dist-info/METADATA", METADATA * 20)
+    data = bytearray(buffer.getvalue())
+    change(data, data.find(b"PK\x01\x02"))
+    return bytes(data)
+
+
+def _method_99(data: bytearray, central: int) -> None:
+    data[8:10] = data[central + 10 : central + 12] = b"\x63\x00"
+
+
+def _encrypted(data: bytearray, central: int) -> None:
+    data[6:8] = data[central + 8 : central + 10] = b"\x01\x00"
+
+
+def _corrupt(data: bytearray, central: int) -> None:
+    data[30 + len("alpha-1.0.dist-info/METADATA")] ^= 0xFF  # the deflate stream
+
+
+@pytest.mark.parametrize("change", [_method_99, _encrypted, _corrupt])
+def test_a_wheel_whose_metadata_cannot_be_inflated_has_none(
+    change: Callable[[bytearray, int], None],
+) -> None:
+    import io
+
+    from accord.index._wheel import wheel_metadata
+
+    wheel = io.BytesIO(_wheel_with(change))
+    assert wheel_metadata(wheel, "http://index/files/alpha.whl") is None
