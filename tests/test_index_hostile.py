@@ -470,3 +470,17 @@ def test_a_wheel_whose_metadata_cannot_be_inflated_has_none(
 
     wheel = io.BytesIO(_wheel_with(change))
     assert wheel_metadata(wheel, "http://index/files/alpha.whl") is None
+
+
+def test_an_html_page_that_says_it_is_json_is_named_as_such(tmp_path: Path) -> None:
+    body = b"<!DOCTYPE html><a href='x.whl'>alpha-1.0-py3-none-any.whl</a>"
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        return (200, JSON_TYPE, body) if path == "/simple/alpha/" else None
+
+    with serve(index(route)) as server, pytest.raises(IndexUnavailable) as caught:
+        client(server, tmp_path).project("alpha")
+    assert str(caught.value) == (
+        f"{server.url}simple/alpha/ is not a valid simple-API JSON page: "
+        f"an HTML document served as {JSON_TYPE!r}"
+    )

@@ -40,6 +40,7 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _UTC = datetime.timezone.utc
 _JSON_START = re.compile(rb"\s*[\[{]")
+_HTML_START = re.compile(rb"\s*<")
 _IMPORT_LOCK = threading.Lock()
 _LOADED: list[ModuleType] = []  # pypi_simple, once imported
 
@@ -70,12 +71,19 @@ def parse_page(
 ) -> ProjectPage:
     """The page at ``page_url``, JSON or HTML according to ``content_type``."""
     if "json" in content_type.lower():
-        return parse_json(body, page_url, name)
+        return parse_json(body, page_url, name, content_type)
     return parse_html(body, page_url, name, content_type)
 
 
-def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
+def parse_json(
+    body: bytes,
+    page_url: str,
+    name: NormalizedName,
+    content_type: str = "application/vnd.pypi.simple.v1+json",
+) -> ProjectPage:
     with _invalid(page_url, "JSON"):
+        if _HTML_START.match(body):  # no JSON document starts so
+            raise ValueError(f"an HTML document served as {content_type!r}")
         data = loads(body)
         if not isinstance(data, dict):
             raise TypeError("not a JSON object")
