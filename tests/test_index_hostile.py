@@ -484,3 +484,22 @@ def test_an_html_page_that_says_it_is_json_is_named_as_such(tmp_path: Path) -> N
         f"{server.url}simple/alpha/ is not a valid simple-API JSON page: "
         f"an HTML document served as {JSON_TYPE!r}"
     )
+
+
+def test_metadata_that_is_an_html_page_is_refused_naming_its_url(
+    tmp_path: Path,
+) -> None:
+    """A proxy's login page, answered 200 for the .metadata file."""
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path.endswith(".metadata"):
+            return (200, "application/octet-stream", b"<html><h1>Sign in</h1>")
+        return None
+
+    with serve(index(route)) as server, pytest.raises(IndexUnavailable) as caught:
+        mirror = client(server, tmp_path)
+        mirror.latest_metadata(mirror.project("alpha"))
+    assert str(caught.value) == (
+        f"{server.url}files/{WHEEL}.metadata is not core metadata: "
+        "no Metadata-Version field"
+    )

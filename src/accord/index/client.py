@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 import urllib.parse
 from collections.abc import Sequence
@@ -284,6 +285,9 @@ class IndexClient:
 
 
 _MAX_WHEEL_BYTES = 20 * 1024 * 1024
+# The field every core metadata version has, among the headers (a field
+# name is ASCII; compat32 reads them case-insensitively).
+_METADATA_VERSION = re.compile(rb"(?im)^metadata-version[ \t]*:")
 _JSON_API_GIVE_UP = 5  # consecutive misses before the JSON API counts as absent
 _PROBE_GIVE_UP = 5  # the same for unadvertised .metadata files
 
@@ -304,10 +308,13 @@ def newest_version(page: ProjectPage) -> Version | None:
 
 def _core_metadata(body: bytes, url: str, file: DistFile, version: str) -> CoreMetadata:
     """The core metadata at ``url`` (of ``file``); IndexUnavailable naming
-    the URL if it is not core metadata."""
+    the URL if it is not core metadata (a binary file, or an error page such
+    as a proxy's sign-in answered as the file)."""
     from accord.index._metadata import parse_core_metadata
 
     try:
+        if _METADATA_VERSION.search(body) is None:  # every version has it
+            raise ValueError("no Metadata-Version field")
         return parse_core_metadata(body, _project_of(file), version)
     except ValueError as error:
         shown = redact(url)
