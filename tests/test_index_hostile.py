@@ -503,3 +503,20 @@ def test_metadata_that_is_an_html_page_is_refused_naming_its_url(
         f"{server.url}files/{WHEEL}.metadata is not core metadata: "
         "no Metadata-Version field"
     )
+
+
+def test_a_link_with_credentials_cannot_replace_the_index_s_own(
+    tmp_path: Path,
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path == "/simple/alpha/":
+            host = server.url.removeprefix("http://")
+            return (200, JSON_TYPE, page(url=f"http://other:guess@{host}files/{WHEEL}"))
+        return None
+
+    with serve(index(route)) as server:
+        mirror = client(server, tmp_path)
+        mirror.latest_metadata(mirror.project("alpha"))
+        mirror.release("alpha", "1.0")
+    sent = {h.get("authorization") for h in server.headers}
+    assert sent == {"Basic dXNlcjpzM2NyZXQ="}  # user:s3cret, every time

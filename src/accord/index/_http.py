@@ -145,11 +145,13 @@ class Fetcher:
 
     def remember_credentials(self, url: str) -> None:
         """Send the credentials in ``url`` to every URL of its origin (same
-        scheme, host and port) and nowhere else."""
+        scheme, host and port) and nowhere else. The first credentials for
+        an origin hold: the configured URLs are remembered first, so a link
+        on a page (``https://other:guess@index/...``) cannot replace them."""
         bare, authorization = _split_credentials(url)
         if authorization is not None:
             with self._lock:
-                self._authorization[origin(bare)] = authorization
+                self._authorization.setdefault(origin(bare), authorization)
 
     @staticmethod
     def cache_key(url: str, accept: str) -> str:
