@@ -520,3 +520,41 @@ def test_a_link_with_credentials_cannot_replace_the_index_s_own(
         mirror.release("alpha", "1.0")
     sent = {h.get("authorization") for h in server.headers}
     assert sent == {"Basic dXNlcjpzM2NyZXQ="}  # user:s3cret, every time
+
+
+def test_waiting_for_a_release_masks_the_index_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from packaging.version import Version
+
+    from accord.index.wait import ReleaseNotVisible, wait_for_release
+
+    monkeypatch.setenv("ACCORD_INDEX_TIMEOUT", "0.5")
+    with serve(drip) as server:  # the page never finishes
+        url = server.url.replace("http://", "http://user:s3cret@") + "simple/"
+        with pytest.raises(ReleaseNotVisible) as caught:
+            wait_for_release(url, "alpha", Version("1.0"), 0.5, sleep=lambda _: None)
+    assert str(caught.value) == (
+        f"alpha 1.0 did not appear on {server.url.replace('//', '//***@')}simple/ "
+        f"within 0.5s (1 poll(s); {server.url}simple/alpha/: no complete answer "
+        "within the request of 0.5 s)"
+    )
+
+
+@pytest.mark.parametrize("error", ["AccordError", "RuntimeError"])
+def test_no_error_line_shows_credentials(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: str
+) -> None:
+    """Whatever a message forgot to mask, the one line main prints masks."""
+    import accord.cli
+    from accord.errors import AccordError
+
+    kind = {"AccordError": AccordError, "RuntimeError": RuntimeError}[error]
+
+    def failing(**options: object) -> int:
+        raise kind("https://user:s3cret@index.example/simple/ failed")
+
+    monkeypatch.setattr(accord.cli, "handler", lambda name: failing)
+    assert main(["audit"]) == 1
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and "https://***@index.example/simple/" in err

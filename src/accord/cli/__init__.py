@@ -107,8 +107,12 @@ def _describe_os_error(error: OSError) -> str:
 
 
 def _say(message: str) -> None:
+    """``message`` on stderr, any URL's credentials masked (an error may
+    name an index URL as given, ``https://user:token@host/``)."""
+    from accord.masking import mask_credentials
+
     with contextlib.suppress(OSError):
-        print(f"accord: {message}", file=sys.stderr)
+        print(f"accord: {mask_credentials(message)}", file=sys.stderr)
 
 
 def _traceback(verbose: bool) -> None:
