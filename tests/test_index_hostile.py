@@ -558,3 +558,23 @@ def test_no_error_line_shows_credentials(
     assert main(["audit"]) == 1
     err = capsys.readouterr().err
     assert "s3cret" not in err and "https://***@index.example/simple/" in err
+
+
+def test_an_export_never_records_a_file_url_that_is_not_http() -> None:
+    from packaging.version import Version
+
+    from accord.export.gather import release_files
+    from accord.index._simple import parse_json
+
+    body = json.dumps({
+        "meta": {"api-version": "1.1"}, "name": "alpha",
+        "files": [
+            {"filename": WHEEL, "url": f"file:///srv/{WHEEL}",
+             "hashes": {"sha256": "ab" * 32}},
+            {"filename": "alpha-1.0.tar.gz", "url": "https://files.example/a.tar.gz",
+             "hashes": {"sha256": "cd" * 32}},
+        ],
+    }).encode()  # fmt: skip
+    page = parse_json(body, "https://index.example/simple/alpha/", "alpha")  # type: ignore[arg-type]
+    found = release_files(page, Version("1.0"))
+    assert [f.url for f in found] == ["https://files.example/a.tar.gz"]
