@@ -578,3 +578,17 @@ def test_an_export_never_records_a_file_url_that_is_not_http() -> None:
     page = parse_json(body, "https://index.example/simple/alpha/", "alpha")  # type: ignore[arg-type]
     found = release_files(page, Version("1.0"))
     assert [f.url for f in found] == ["https://files.example/a.tar.gz"]
+
+
+def test_what_a_server_says_reaches_the_terminal_without_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def garbage(path: str, headers: dict[str, str]) -> Iterator[bytes]:
+        yield b"\x1b]0;owned\x07\x1b[2J not HTTP\r\n\r\n"
+
+    with serve(garbage) as server:
+        code = review(server, tmp_path / "r")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and "\x1b" not in err and "\r" not in err
+    assert "\\x1b]0;owned\\x07\\x1b[2J not HTTP" in err

@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, UsageError
+from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, UsageError, say
 from accord.cli._parser import HANDLER, PARSER, build_parser, parse
 from accord.errors import AccordError, InputError
 
@@ -107,12 +107,7 @@ def _describe_os_error(error: OSError) -> str:
 
 
 def _say(message: str) -> None:
-    """``message`` on stderr, any URL's credentials masked (an error may
-    name an index URL as given, ``https://user:token@host/``)."""
-    from accord.masking import mask_credentials
-
-    with contextlib.suppress(OSError):
-        print(f"accord: {mask_credentials(message)}", file=sys.stderr)
+    say(message)
 
 
 def _traceback(verbose: bool) -> None:

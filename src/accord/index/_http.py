@@ -324,7 +324,9 @@ class Fetcher:
                 if not last:
                     self._sleep(attempt)
                     continue
-                reason = getattr(error, "reason", None) or error
+                # One line: a server's own words (a bad status line) may
+                # hold line breaks.
+                reason = " ".join(str(getattr(error, "reason", None) or error).split())
                 raise IndexUnavailable(
                     f"cannot reach {redact(url)}: {reason}{tries}", url=redact(url)
                 ) from error
