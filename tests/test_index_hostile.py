@@ -592,3 +592,30 @@ def test_what_a_server_says_reaches_the_terminal_without_control_characters(
     assert code == 1
     assert err.count("\n") == 1 and "\x1b" not in err and "\r" not in err
     assert "\\x1b]0;owned\\x07\\x1b[2J not HTTP" in err
+
+
+def test_an_index_error_holds_no_control_character_wherever_it_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reason phrase of a status is the server's own text: in audit's
+    findings (stdout, JSON) as much as on stderr."""
+
+    def evil(path: str, headers: dict[str, str]) -> Iterator[bytes]:
+        body = b"no"
+        yield b"HTTP/1.1 403 \x1b[2JGo away\x07\r\nContent-Length: 2\r\n\r\n" + body
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "global-requirements.txt").write_text("alpha  # MIT\n")
+    (repo / "upper-constraints.txt").write_text("alpha===1.0\n")
+    with serve(evil) as server:
+        code = main([
+            "audit", "--requirements", str(repo), "--format", "json",
+            "--index-url", server.url + "simple/", "--osv-url", server.url,
+            "--pypi-json-url", server.url + "pypi/",
+        ])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 1
+    shown = " ".join(f["message"] for f in json.loads(captured.out)["findings"])
+    assert f"HTTP 403 \\x1b[2JGo away\\x07 from {server.url}simple/alpha/" in shown
+    assert "\x1b" not in shown + captured.err

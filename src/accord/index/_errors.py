@@ -30,8 +30,14 @@ class IndexUnavailable(AccordError):
     or an answer accord will not take (too large, too slow, malformed)."""
 
     def __init__(self, message: str, *, url: str) -> None:
-        super().__init__(message)
+        # What a server said (a status's reason phrase, a bad status line)
+        # may hold control characters: escaped, wherever this is shown.
+        super().__init__(message.translate(_ESCAPED))
         self.url = url  # redacted
+
+
+# Control characters (C0, DEL, C1) as \xNN: an index error is one line.
+_ESCAPED = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
 
 
 class RedirectRefused(Exception):
