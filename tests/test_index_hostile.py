@@ -619,3 +619,37 @@ def test_an_index_error_holds_no_control_character_wherever_it_is_shown(
     shown = " ".join(f["message"] for f in json.loads(captured.out)["findings"])
     assert f"HTTP 403 \\x1b[2JGo away\\x07 from {server.url}simple/alpha/" in shown
     assert "\x1b" not in shown + captured.err
+
+
+@pytest.mark.parametrize(
+    ("link", "asked"),
+    [
+        pytest.param("../../files/ü.whl", "/files/%C3%BC.whl.metadata", id="path"),
+        pytest.param("../../files/x.whl?ü", "/files/x.whl?%C3%BC.metadata", id="query"),
+    ],
+)
+def test_a_link_with_non_ascii_characters_is_asked_for_percent_encoded(
+    tmp_path: Path, link: str, asked: str
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        return (200, JSON_TYPE, page(url=link)) if path == "/simple/alpha/" else None
+
+    with serve(index(route)) as server:
+        mirror = client(server, tmp_path)
+        metadata = mirror.latest_metadata(mirror.project("alpha"))
+    assert metadata is not None and metadata.license == "MIT"
+    assert asked in server.paths
+
+
+@pytest.mark.parametrize("host", ["a" * 70 + ".example", "a..example"])
+def test_a_link_to_a_host_no_dns_name_can_be_is_refused(
+    tmp_path: Path, host: str
+) -> None:
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        link = f"http://{host}/x.whl"
+        return (200, JSON_TYPE, page(url=link)) if path == "/simple/alpha/" else None
+
+    with serve(index(route)) as server, pytest.raises(IndexUnavailable) as caught:
+        mirror = client(server, tmp_path)
+        mirror.latest_metadata(mirror.project("alpha"))
+    assert str(caught.value) == f"http://{host}/x.whl.metadata: bad host; not fetched"

@@ -37,7 +37,7 @@ from accord.index._cache import (
 from accord.index._errors import IndexUnavailable, RedirectRefused, origin, redact
 from accord.index._limits import PAGE_BYTES, Budget, read_body
 from accord.index._limits import request_seconds as _request_seconds
-from accord.index._urls import unfetchable
+from accord.index._urls import ascii_url, unfetchable
 
 if TYPE_CHECKING:
     from urllib.request import OpenerDirector
@@ -293,6 +293,7 @@ class Fetcher:
         if why is not None:  # a page's link may name anything: not asked for
             shown = redact(url)
             raise IndexUnavailable(f"{shown}: {why}; not fetched", url=shown)
+        bare = ascii_url(bare)
         headers = {**headers, "User-Agent": "accord"}
         if self._authorization:  # credentials were given for some origin
             with self._lock:
@@ -318,7 +319,7 @@ class Fetcher:
                     f"HTTP {error.code} {error.reason} from {redact(url)}{tries}",
                     url=redact(url),
                 ) from error
-            except (http.client.HTTPException, OSError) as error:  # URLError too
+            except (http.client.HTTPException, OSError, UnicodeError) as error:
                 if time.monotonic() >= budget.deadline:  # a timeout at it
                     raise budget.exceeded(url) from error
                 if not last:

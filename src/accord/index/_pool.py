@@ -28,7 +28,7 @@ from typing import NamedTuple
 from accord.index._dns import create_connection
 from accord.index._errors import RedirectRefused, origin, redact
 from accord.index._limits import Budget, read_body
-from accord.index._urls import unfetchable
+from accord.index._urls import ascii_url, unfetchable
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 10
@@ -98,6 +98,7 @@ class Pool:
             why = unfetchable(url)
             if why is not None:
                 raise RedirectRefused(f" redirects to {redact(url)}: {why}")
+            url = ascii_url(url)
             if origin(url) != first:
                 headers.pop("Authorization", None)  # never follow with secrets
         raise RedirectRefused(f": more than {_MAX_REDIRECTS} redirects")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-__all__ = ["absolute", "join_url", "unfetchable"]
+__all__ = ["absolute", "ascii_url", "join_url", "unfetchable"]
 
 # URL characters urljoin passes through unchanged (no query, parameters,
 # fragment, space or control character).
@@ -53,8 +53,11 @@ def unfetchable(url: str) -> str | None:
         return "bad port" if "Port" in str(error) else "bad host"
     if parts.scheme.lower() not in ("http", "https"):
         return "not an http(s) URL"
-    if not parts.hostname:
+    host = parts.hostname
+    if not host:
         return "no host"
+    if not _dns_name(host):
+        return "bad host"
     if not port_ok:
         return "bad port"
     if _UNSAFE.search(url):
@@ -63,6 +66,42 @@ def unfetchable(url: str) -> str | None:
 
 
 _UNSAFE = re.compile(r"[\x00-\x20\x7f]")
+_LABELS = re.compile(r"[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.?")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _dns_name(host: str) -> bool:
+    """Whether ``host`` can be looked up: an IP address, or labels of 1 to
+    63 characters (a non-ASCII name as its IDNA form has them)."""
+    if ":" in host or _LABELS.fullmatch(host):  # IPv6, or a plain name
+        return True
+    if host.isascii():
+        return False
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return False
+    return True
+
+
+def ascii_url(url: str) -> str:
+    """``url`` as it goes on the wire: a non-ASCII host in its IDNA form,
+    any other non-ASCII character percent-encoded as UTF-8 (as browsers
+    and pip send a link such as ``files/ü.whl``)."""
+    if url.isascii():
+        return url
+    parts = urllib.parse.urlsplit(url)
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    if not hostport.isascii():
+        host, colon, port = hostport.partition(":")
+        hostport = host.encode("idna").decode("ascii") + colon + port
+    netloc = _quoted(userinfo) + at + hostport
+    rest = parts._replace(scheme="", netloc="")
+    return f"{parts.scheme}://{netloc}{_quoted(urllib.parse.urlunsplit(rest))}"
+
+
+def _quoted(text: str) -> str:
+    return _NON_ASCII.sub(lambda m: urllib.parse.quote(m[0]), text)
 
 
 def join_url(base: str, path: str) -> str:
