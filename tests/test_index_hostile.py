@@ -653,3 +653,23 @@ def test_a_link_to_a_host_no_dns_name_can_be_is_refused(
         mirror = client(server, tmp_path)
         mirror.latest_metadata(mirror.project("alpha"))
     assert str(caught.value) == f"http://{host}/x.whl.metadata: bad host; not fetched"
+
+
+def test_the_relay_serves_a_link_with_non_ascii_characters(tmp_path: Path) -> None:
+    from accord.index._http import Fetcher
+    from accord.index.relay import Relay
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path == "/simple/alpha/":
+            return (200, JSON_TYPE, page(url=f"../../files/ü/{WHEEL}"))
+        return None
+
+    with (
+        serve(index(route)) as server,
+        Relay([server.url + "simple/"], Fetcher(None, 2, 0)) as relay,
+    ):
+        link = json.loads(relay.page(0, "alpha").body)["files"][0]["url"]
+        reply = relay.file("/" + link.removeprefix(relay.base) + ".metadata")
+    assert link.isascii()  # uv asks for it as it is
+    assert (reply.status, reply.body) == (200, METADATA)
+    assert f"/files/%C3%BC/{WHEEL}.metadata" in server.paths

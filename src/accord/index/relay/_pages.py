@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from accord.index._errors import redact
 from accord.index._limits import loads
+from accord.index._urls import ascii_url
 from accord.index.relay._errors import RelayError
 from accord.index.relay._guard import sign, sign_bytes
 from accord.index.relay._store import PerPython
@@ -194,6 +195,9 @@ def relay_link(secret: str, prefix: str, base: str, url: str) -> tuple[str, str,
         absolute = url
     else:
         absolute = urllib.parse.urljoin(base, url)
+    # As uv will ask for it: a non-ASCII link percent-encoded (signed so,
+    # or the relay would refuse uv's request for it).
+    absolute = ascii_url(absolute)
     scheme, _, rest = absolute.partition("://")
     relayed = f"{prefix}{sign(secret, absolute)}/{scheme}/{rest}"
     return relayed, f"{hashmark}{fragment}", absolute
