@@ -673,3 +673,44 @@ def test_the_relay_serves_a_link_with_non_ascii_characters(tmp_path: Path) -> No
     assert link.isascii()  # uv asks for it as it is
     assert (reply.status, reply.body) == (200, METADATA)
     assert f"/files/%C3%BC/{WHEEL}.metadata" in server.paths
+
+
+def test_text_from_an_index_reaches_no_output_as_an_escape_sequence(
+    tmp_path: Path,
+) -> None:
+    """Summaries, licences, yank and status reasons are printed by review,
+    audit and site: a control character in them is shown escaped."""
+    from packaging.utils import canonicalize_name
+
+    from accord.audit.osv import to_advisory
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        if path == "/simple/alpha/":
+            body = page(yanked="\x1b[2Jbroken")
+            data = json.loads(body)
+            data["project-status"] = {"status": "archived", "reason": "gone\x07"}
+            return (200, JSON_TYPE, json.dumps(data).encode())
+        if path.endswith(".metadata"):
+            return (200, "text/plain", METADATA + b"Summary: a\x1b]0;t\x07b\n")
+        if path.startswith("/pypi/"):
+            return (200, "application/json", release(vulnerabilities=[
+                {"id": "PYSEC-1", "summary": "x\x1b[31my", "fixed_in": []}
+            ]))  # fmt: skip
+        return None
+
+    with serve(index(route)) as server:
+        mirror = client(server, tmp_path)
+        found = mirror.project("alpha")
+        metadata = mirror.core_metadata(found.files[0])
+        advisory = mirror.release("alpha", "1.0")
+    assert found.files[0].yanked == "\\x1b[2Jbroken"
+    assert found.status_reason == "gone\\x07"
+    assert metadata is not None and metadata.summary == "a\\x1b]0;t\\x07b"
+    assert advisory is not None
+    assert advisory.vulnerabilities[0].summary == "x\\x1b[31my"
+    document = {"id": "GHSA-1", "summary": "p\x9bq", "aliases": ["CVE\x1b-1"]}
+    osv = to_advisory("GHSA-1", document, canonicalize_name("alpha"))
+    assert osv is not None and (osv.summary, osv.aliases) == (
+        "p\\x9bq",
+        ("CVE\\x1b-1",),
+    )

@@ -29,6 +29,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.audit.model import Advisory
+from accord.index._errors import printable
 from accord.index._http import (
     Fetcher,
     IndexUnavailable,
@@ -269,9 +270,9 @@ def to_advisory(
     summary = _text(data.get("summary")) or _text(data.get("details"))
     aliases = data.get("aliases") if isinstance(data.get("aliases"), list) else []
     return Advisory(
-        id=_text(data.get("id")) or ident,
-        summary=_one_line(summary),
-        aliases=tuple(str(a) for a in aliases or ()),
+        id=printable(_text(data.get("id")) or ident),
+        summary=printable(_one_line(summary)),
+        aliases=tuple(printable(str(a)) for a in aliases or ()),
         severity=tuple(dict.fromkeys(severity)),
         fixed=tuple(sorted(fixed)),
         link=_link(ident, data),

@@ -38,6 +38,14 @@ class IndexUnavailable(AccordError):
 
 # Control characters (C0, DEL, C1) as \xNN: an index error is one line.
 _ESCAPED = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_TEXT_ESCAPED = {code: shown for code, shown in _ESCAPED.items() if code not in (9, 10)}
+
+
+def printable(text: str) -> str:
+    """``text`` from an index (a summary, a yank reason) with its control
+    characters but tabs and line feeds as ``\\xNN``: what review, audit and site
+    print must carry no escape sequence to the terminal."""
+    return text if text.isprintable() else text.translate(_TEXT_ESCAPED)
 
 
 class RedirectRefused(Exception):

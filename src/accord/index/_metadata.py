@@ -8,6 +8,7 @@ from email.message import Message
 from email.parser import HeaderParser
 from typing import Any
 
+from accord.index._errors import printable
 from accord.index._limits import loads
 from accord.index.model import CoreMetadata, PyPIRelease, Vulnerability
 
@@ -64,7 +65,7 @@ def _text(value: object) -> str:
 def _clean(value: str, *, multiline: bool = False) -> str:
     lines = [line.strip() for line in value.splitlines()]
     joined = "\n".join(lines) if multiline else " ".join(lines)
-    return joined.strip()
+    return printable(joined.strip())
 
 
 def _known(value: str | None) -> str | None:
@@ -137,7 +138,7 @@ def _string(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"expected a string, got {_short(value)}")
-    return value
+    return printable(value)
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -145,7 +146,7 @@ def _strings(value: object) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise ValueError(f"expected a list, got {_short(value)}")
-    return tuple(str(item) for item in value)
+    return tuple(printable(str(item)) for item in value)
 
 
 def _short(value: object) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from accord.index._errors import printable
 from accord.index._http import IndexUnavailable, redact
 from accord.index._limits import loads
 from accord.index._urls import absolute
@@ -99,7 +100,7 @@ def parse_json(
             files=files,
             versions=versions,
             status=status,
-            status_reason=page.status_reason or None,
+            status_reason=printable(page.status_reason or "") or None,
         )
 
 
@@ -227,7 +228,7 @@ def parse_html(
             files=files,
             versions=_versions_of(files),
             status=status,
-            status_reason=page.status_reason or None,
+            status_reason=printable(page.status_reason or "") or None,
         )
 
 
@@ -319,7 +320,11 @@ def _files(
                 url=url,
                 version=version,
                 requires_python=package.requires_python or None,
-                yanked=(package.yanked_reason or "") if package.is_yanked else None,
+                yanked=(
+                    printable(package.yanked_reason or "")
+                    if package.is_yanked
+                    else None
+                ),
                 upload_time=_aware(package.upload_time, number),
                 metadata_url=url + ".metadata" if metadata else None,  # PEP 658
                 is_wheel=package.package_type == "wheel",
