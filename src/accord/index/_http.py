@@ -15,14 +15,12 @@ it (one ``utime``, atomic), instead of writing the whole body again; the
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import os
 import re
 import threading
 import time
-import urllib.parse
 from email.message import Message
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -37,7 +35,7 @@ from accord.index._cache import (
 from accord.index._errors import IndexUnavailable, RedirectRefused, origin, redact
 from accord.index._limits import PAGE_BYTES, Budget, read_body
 from accord.index._limits import request_seconds as _request_seconds
-from accord.index._urls import ascii_url, unfetchable
+from accord.index._urls import ascii_url, split_credentials, unfetchable
 
 if TYPE_CHECKING:
     from urllib.request import OpenerDirector
@@ -57,20 +55,6 @@ _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
 _ANSWERED = _NOT_FOUND | {304}  # statuses get() gives a meaning
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
-
-
-def _split_credentials(url: str) -> tuple[str, str | None]:
-    """``url`` without userinfo, and the Basic ``Authorization`` it implies."""
-    if "@" not in url:  # no userinfo: the usual case, once per request
-        return url, None
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user, _, password = userinfo.partition(":")
-    token = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
-    bare = urllib.parse.urlunsplit(parts._replace(netloc=host))
-    return bare, "Basic " + base64.b64encode(token.encode()).decode("ascii")
 
 
 class _Status(Exception):
@@ -148,7 +132,7 @@ class Fetcher:
         scheme, host and port) and nowhere else. The first credentials for
         an origin hold: the configured URLs are remembered first, so a link
         on a page (``https://other:guess@index/...``) cannot replace them."""
-        bare, authorization = _split_credentials(url)
+        bare, authorization = split_credentials(url)
         if authorization is not None:
             with self._lock:
                 self._authorization.setdefault(origin(bare), authorization)
@@ -157,7 +141,7 @@ class Fetcher:
     def cache_key(url: str, accept: str) -> str:
         """The name of ``url``'s entry (as ``accept`` asks for it): the same
         with or without credentials in the URL."""
-        bare, _ = _split_credentials(url)
+        bare, _ = split_credentials(url)
         return hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
 
     def get(
@@ -288,7 +272,7 @@ class Fetcher:
         import http.client  # loaded with the transport, on the first request
 
         self.remember_credentials(url)
-        bare, _ = _split_credentials(url)
+        bare, _ = split_credentials(url)
         why = unfetchable(bare)
         if why is not None:  # a page's link may name anything: not asked for
             shown = redact(url)

@@ -4,10 +4,11 @@ joining costs a large share of reading a page of thousands of files."""
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.parse
 
-__all__ = ["absolute", "ascii_url", "join_url", "unfetchable"]
+__all__ = ["absolute", "ascii_url", "join_url", "split_credentials", "unfetchable"]
 
 # URL characters urljoin passes through unchanged (no query, parameters,
 # fragment, space or control character).
@@ -128,3 +129,17 @@ def _resolve(base: str, relative: str) -> str:
         resolved.append("")
     path = "/".join(resolved)
     return base[:root] + (path if path.startswith("/") else "/" + path)
+
+
+def split_credentials(url: str) -> tuple[str, str | None]:
+    """``url`` without userinfo, and the Basic ``Authorization`` it implies."""
+    if "@" not in url:  # no userinfo: the usual case, once per request
+        return url, None
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    token = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
+    bare = urllib.parse.urlunsplit(parts._replace(netloc=host))
+    return bare, "Basic " + base64.b64encode(token.encode()).decode("ascii")
