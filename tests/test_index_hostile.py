@@ -591,7 +591,7 @@ def test_what_a_server_says_reaches_the_terminal_without_control_characters(
     err = capsys.readouterr().err
     assert code == 1
     assert err.count("\n") == 1 and "\x1b" not in err and "\r" not in err
-    assert "\\x1b]0;owned\\x07\\x1b[2J not HTTP" in err
+    assert "not an HTTP answer: \\x1b]0;owned\\x07\\x1b[2J not HTTP" in err
 
 
 def test_an_index_error_holds_no_control_character_wherever_it_is_shown(

@@ -312,6 +312,8 @@ class Fetcher:
                 # One line: a server's own words (a bad status line) may
                 # hold line breaks.
                 reason = " ".join(str(getattr(error, "reason", None) or error).split())
+                if isinstance(error, http.client.BadStatusLine):
+                    reason = f"not an HTTP answer: {reason[:80]}"
                 raise IndexUnavailable(
                     f"cannot reach {redact(url)}: {reason}{tries}", url=redact(url)
                 ) from error
