@@ -714,3 +714,41 @@ def test_text_from_an_index_reaches_no_output_as_an_escape_sequence(
         "p\\x9bq",
         ("CVE\\x1b-1",),
     )
+
+
+def test_after_three_requests_run_out_of_time_an_index_is_not_waited_on_again(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A dripping index would hold audit a request's time per pin (five
+    minutes each, by default): three in a row, and the rest fail at once."""
+    monkeypatch.setenv("ACCORD_INDEX_TIMEOUT", "0.3")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    names = [f"lib{n}" for n in range(8)]
+    (repo / "global-requirements.txt").write_text(
+        "".join(f"{n}  # MIT\n" for n in names)
+    )
+    (repo / "upper-constraints.txt").write_text("".join(f"{n}===1.0\n" for n in names))
+    with serve(drip) as server:
+        code = main([
+            "audit", "--requirements", str(repo), "-j", "1", "--format", "json",
+            "--index-url", server.url + "simple/", "--osv-url", server.url,
+            "--pypi-json-url", server.url + "pypi/",
+        ])  # fmt: skip
+        asked = list(server.paths)
+    captured = capsys.readouterr()
+    assert code == 1
+    # Pages, OSV and the JSON API are one host: three stalls in all (and
+    # what was already under way when the third came) are all it asks.
+    assert len(asked) <= 5 < len(names), asked
+    messages = [f["message"] for f in json.loads(captured.out)["findings"]]
+    host = server.url.removeprefix("http://").rstrip("/")
+    assert (
+        sum(
+            f"not asked: 3 requests to {host} ran out of time in this run" in m
+            for m in messages
+        )
+        >= len(names) - 5
+    )

@@ -76,6 +76,7 @@ class DeadlineExceeded(IndexUnavailable):
             url=shown,
         )
         self.seconds = seconds
+        self.what = what  # "request": one request's own deadline
 
 
 def _size(limit: int) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import threading
 import time
 from email.message import Message
@@ -28,12 +27,19 @@ from typing import TYPE_CHECKING, NamedTuple
 from accord.index._cache import (
     Entry,
     Validators,
+    max_age_of,
     read_entry,
     write_cache_file,
     write_entry,
 )
-from accord.index._errors import IndexUnavailable, RedirectRefused, origin, redact
-from accord.index._limits import PAGE_BYTES, Budget, read_body
+from accord.index._errors import (
+    DeadlineExceeded,
+    IndexUnavailable,
+    RedirectRefused,
+    origin,
+    redact,
+)
+from accord.index._limits import PAGE_BYTES, Budget, Stalls, read_body
 from accord.index._limits import request_seconds as _request_seconds
 from accord.index._urls import ascii_url, split_credentials, unfetchable
 
@@ -54,7 +60,6 @@ __all__ = [
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
 _ANSWERED = _NOT_FOUND | {304}  # statuses get() gives a meaning
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
 class _Status(Exception):
@@ -74,19 +79,6 @@ class Response(NamedTuple):
     content_type: str
     from_cache: bool = False
     validators: Validators | None = None  # None: not to be kept (no-store)
-
-
-def _max_age(control: str, headers: Message) -> int | None:
-    """Seconds the response stays fresh: ``max-age`` (in ``control``, its
-    Cache-Control) less ``Age``; 0 for ``no-cache``; None if the server
-    says nothing."""
-    if re.search(r"no-cache|no-store", control, re.IGNORECASE):
-        return 0
-    match = _MAX_AGE.search(control)
-    if match is None:
-        return None
-    age = headers.get("Age", "0").strip()
-    return max(0, int(match.group(1)) - (int(age) if age.isdigit() else 0))
 
 
 class Fetcher:
@@ -121,6 +113,7 @@ class Fetcher:
         # (scheme, host:port) -> Authorization header value
         self._authorization: dict[tuple[str, str], str] = {}
         self._overall: Budget | None = None  # all requests together
+        self._stalls = Stalls()
 
     def limit_time(self, seconds: float, what: str = "network time budget") -> None:
         """From now, all requests together may take ``seconds``: past that,
@@ -217,7 +210,7 @@ class Fetcher:
         modified = headers.get("Last-Modified") or (
             None if known is None else known.last_modified
         )
-        max_age = _max_age(control, headers)
+        max_age = max_age_of(control, headers)
         if max_age is None and known is not None:
             same = (etag, modified) == (known.etag, known.last_modified)
             max_age = known.max_age if same else None
@@ -269,8 +262,6 @@ class Fetcher:
         a meaning for it); any other failure, after the retries, raises
         IndexUnavailable naming the URL without its credentials.
         """
-        import http.client  # loaded with the transport, on the first request
-
         self.remember_credentials(url)
         bare, _ = split_credentials(url)
         why = unfetchable(bare)
@@ -284,6 +275,32 @@ class Fetcher:
                 authorization = self._authorization.get(origin(bare))
             if authorization is not None:
                 headers["Authorization"] = authorization
+        key = origin(bare)
+        self._stalls.check(key, url)
+        try:
+            answer = self._attempts(url, bare, headers, limit, answered, data)
+        except DeadlineExceeded as error:
+            if error.what == "request":  # its own deadline, not a budget's
+                self._stalls.stalled(key)
+            raise
+        except (IndexUnavailable, _Status):  # it answered, or cannot be reached
+            self._stalls.answered(key)
+            raise
+        self._stalls.answered(key)
+        return answer
+
+    def _attempts(
+        self,
+        url: str,
+        bare: str,
+        headers: dict[str, str],
+        limit: int,
+        answered: frozenset[int],
+        data: bytes | None,
+    ) -> tuple[bytes, str, Message]:
+        """``_send``'s request and its retries, within the deadline."""
+        import http.client
+
         budget = self._request_budget(url, limit)
         for attempt in range(self.retries + 1):
             last = attempt == self.retries

@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import os
+import threading
 import time
 import zlib
 from email.message import Message
@@ -55,6 +56,40 @@ def request_seconds() -> float:
             f"{TIMEOUT_VARIABLE}={text!r} is not a number of seconds above 0"
         )
     return seconds
+
+
+STALLS = 3  # requests in a row to one origin out of time: the run gives up on it
+
+
+class Stalls:
+    """The origins whose requests ran out of time, each in a row with no
+    answer between: at STALLS, the rest of the run does not wait on that
+    origin (a dripping index would hold a run a request's time per page).
+    Thread-safe."""
+
+    def __init__(self) -> None:
+        self._count: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: tuple[str, str], url: str) -> None:
+        """IndexUnavailable, without a request, if ``key`` stalled too often."""
+        count = self._count.get(key, 0)
+        if count >= STALLS:
+            shown = redact(url)
+            raise IndexUnavailable(
+                f"{shown}: not asked: {count} requests to {key[1]} ran out of "
+                "time in this run",
+                url=shown,
+            )
+
+    def stalled(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._count[key] = self._count.get(key, 0) + 1
+
+    def answered(self, key: tuple[str, str]) -> None:
+        if self._count:  # the usual run has none: no lock taken
+            with self._lock:
+                self._count.pop(key, None)
 
 
 class Budget(NamedTuple):
