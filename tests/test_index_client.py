@@ -23,7 +23,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from accord.errors import InputError
-from accord.index._http import _max_age, redact
+from accord.index._cache import max_age_of
+from accord.index._http import redact
 from accord.index._metadata import parse_core_metadata, split_keywords
 from accord.index._simple import parse_html, parse_json, parse_page
 from accord.index.client import IndexClient, IndexUnavailable, PackageNotFound
@@ -852,7 +853,7 @@ def test_freshness(control: str | None, age: str | None, expected: int | None) -
         headers["Cache-Control"] = control
     if age is not None:
         headers["Age"] = age
-    assert _max_age(control or "", headers) == expected
+    assert max_age_of(control or "", headers) == expected
 
 
 # -- many projects -----------------------------------------------------------

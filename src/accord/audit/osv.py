@@ -29,6 +29,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from accord.audit.model import Advisory
+from accord.index._errors import printable
 from accord.index._http import (
     Fetcher,
     IndexUnavailable,
@@ -118,14 +119,14 @@ class OsvClient:
             queries = [_query_of(batch[i], tokens[i]) for i in order]
             results = self._post({"queries": queries}, len(queries))
             tokens = {}
-            for i, result in zip(order, results, strict=True):
-                ids[i].extend(_ids_in(result))
-                token = result.get("next_page_token")
-                if isinstance(token, str) and token:
+            for i, (found, token) in zip(order, results, strict=True):
+                ids[i].extend(found)
+                if token:
                     tokens[i] = token
         return [tuple(dict.fromkeys(found)) for found in ids]
 
-    def _post(self, document: object, count: int) -> list[Mapping[str, Any]]:
+    def _post(self, document: object, count: int) -> list[tuple[list[str], str | None]]:
+        """Each query's advisory ids and next page token."""
         url = f"{self.url}/v1/querybatch"
         body = self.fetcher.post(
             url, json.dumps(document).encode(), "application/json", PAGE_BYTES
@@ -136,7 +137,10 @@ class OsvClient:
             results = data["results"]
             if not isinstance(results, list) or len(results) != count:
                 raise ValueError(f"{len(results)} results for {count} queries")
-            return [r if isinstance(r, dict) else {} for r in results]
+            return [
+                _ids_in(r if isinstance(r, dict) else {}, number)
+                for number, r in enumerate(results)
+            ]
         except (ValueError, TypeError, KeyError) as error:
             shown = redact(url)
             raise IndexUnavailable(
@@ -208,11 +212,25 @@ def _query_of(key: Key, token: str | None) -> dict[str, object]:
     return query
 
 
-def _ids_in(result: Mapping[str, Any]) -> list[str]:
+def _ids_in(result: Mapping[str, Any], number: int) -> tuple[list[str], str | None]:
+    """The advisory ids in querybatch result ``number``, and its next page
+    token; ValueError for an id that is not a string (an answer that cannot
+    be trusted to name the advisories: the JSON API is asked instead)."""
     vulns = result.get("vulns") or []
     if not isinstance(vulns, list):
-        return []
-    return [str(v["id"]) for v in vulns if isinstance(v, dict) and v.get("id")]
+        return [], None
+    ids = []
+    for entry in vulns:
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        if ident is None or ident == "":
+            continue
+        if not isinstance(ident, str):
+            raise ValueError(
+                f"results.{number}: an id that is not a string: {ident!r:.40}"
+            )
+        ids.append(ident)
+    token = result.get("next_page_token")
+    return ids, token if isinstance(token, str) and token else None
 
 
 def to_advisory(
@@ -249,12 +267,12 @@ def to_advisory(
     word = _dict(data.get("database_specific")).get("severity")
     if isinstance(word, str) and word:
         severity.append(word)
-    summary = str(data.get("summary") or data.get("details") or "").strip()
+    summary = _text(data.get("summary")) or _text(data.get("details"))
     aliases = data.get("aliases") if isinstance(data.get("aliases"), list) else []
     return Advisory(
-        id=str(data.get("id") or ident),
-        summary=_one_line(summary),
-        aliases=tuple(str(a) for a in aliases or ()),
+        id=printable(_text(data.get("id")) or ident),
+        summary=printable(_one_line(summary)),
+        aliases=tuple(printable(str(a)) for a in aliases or ()),
         severity=tuple(dict.fromkeys(severity)),
         fixed=tuple(sorted(fixed)),
         link=_link(ident, data),
@@ -272,7 +290,11 @@ def _severities(data: Mapping[str, Any]) -> list[str]:
 def _link(ident: str, data: Mapping[str, Any] | None) -> str:
     for reference in _dicts(None if data is None else data.get("references")):
         url = reference.get("url")
-        if reference.get("type") == "ADVISORY" and isinstance(url, str):
+        if (
+            reference.get("type") == "ADVISORY"
+            and isinstance(url, str)
+            and url.lower().startswith(("https://", "http://"))  # no javascript:
+        ):
             return url
     return f"https://osv.dev/vulnerability/{urllib.parse.quote(ident, safe='')}"
 
@@ -280,6 +302,12 @@ def _link(ident: str, data: Mapping[str, Any] | None) -> str:
 def _one_line(text: str) -> str:
     line = " ".join(text.split())
     return line if len(line) <= _SUMMARY else line[: _SUMMARY - 1] + "…"
+
+
+def _text(value: object) -> str:
+    """A string field, stripped; "" for anything else (a hostile server's
+    list or object where OSV has a string)."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _dicts(value: object) -> list[Mapping[str, Any]]:

@@ -27,6 +27,7 @@ from accord.audit.status import releases
 from accord.central import UPPER_CONSTRAINTS, CentralRepo, load_central_repo
 from accord.errors import AccordError, InputError
 from accord.findings import Finding
+from accord.index._errors import redact
 from accord.index.client import IndexClient
 from accord.index.model import PyPIRelease
 from accord.model.markers import applies_to_python
@@ -266,13 +267,13 @@ def vulnerabilities(
     try:
         found = osv.advisories(keys)
     except AccordError as failure:
-        reason = f"OSV at {osv.url}: {failure}"
+        reason = f"OSV at {redact(osv.url)}: {failure}"
     else:
         return {key: Vulnerabilities(found.get(key, ())) for key in keys}
     if client.pypi_json_url is None:
         missing = Vulnerabilities((), None, f"{reason}; no JSON API to fall back on")
         return dict.fromkeys(keys, missing)
-    note(f"{reason}; using the JSON API at {client.pypi_json_url} instead")
+    note(f"{reason}; using the JSON API at {redact(client.pypi_json_url)} instead")
 
     def one(key: Key) -> Vulnerabilities:
         try:

@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, UsageError
+from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, UsageError, say
 from accord.cli._parser import HANDLER, PARSER, build_parser, parse
 from accord.errors import AccordError, InputError, shorten
 
@@ -108,8 +108,7 @@ def _describe_os_error(error: OSError) -> str:
 
 def _say(message: str) -> None:
     """One line, whatever the error echoes (a long word is shortened)."""
-    with contextlib.suppress(OSError):
-        print(f"accord: {shorten(message)}", file=sys.stderr)
+    say(shorten(message))
 
 
 def _traceback(verbose: bool) -> None:

@@ -118,3 +118,23 @@ def finish(
     else:
         render_table(findings, sys.stdout, title, root, verdict=not is_quiet())
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
+def say(message: str) -> None:
+    """``accord: message`` on stderr, any URL's credentials masked (an
+    error may name an index URL as given, ``https://user:token@host/``) and
+    control characters escaped (it may quote what an index said: an escape
+    sequence must not reach the terminal)."""
+    from accord.masking import mask_credentials
+
+    shown = mask_credentials(message).translate(_ESCAPED)
+    with contextlib.suppress(OSError):
+        print(f"accord: {shown}", file=sys.stderr)
+
+
+# C0 controls but line feed and tab, DEL and C1 controls, as \xNN.
+_ESCAPED = {
+    code: f"\\x{code:02x}"
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))
+    if chr(code) not in "\n\t"
+}

@@ -3,11 +3,10 @@ yanks, licence drift, unmaintained libraries), reported as findings."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from accord.cli._app import EXIT_FINDINGS, finish, progress
+from accord.cli._app import EXIT_FINDINGS, finish, progress, say
 
 
 def audit_command(
@@ -48,7 +47,7 @@ def audit_command(
 
     def note(message: str) -> None:
         if not is_quiet():
-            print(f"accord: note: {message}", file=sys.stderr)
+            say(f"note: {message}")
 
     plan = plan_audit(central, branches)
     reviews = load_reviews(central.root)
@@ -73,7 +72,7 @@ def audit_command(
                 distros=distros,
             )
     except IndexUnavailable as error:  # the index as a whole: a failed run
-        print(f"accord: error: {error}", file=sys.stderr)
+        say(f"error: {error}")
         return EXIT_FINDINGS
     on = f" ({', '.join(report.branches)})" if report.branches else ""
     title = f"audit {root}{on}: {report.pins} pins, {report.releases} releases"

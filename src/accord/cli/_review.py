@@ -13,6 +13,7 @@ from accord.cli._app import (
     EXIT_OK,
     UsageError,
     progress,
+    say,
 )
 from accord.index._errors import IndexUnavailable
 
@@ -33,7 +34,7 @@ def _index_failure_fails(run: Callable[..., int]) -> Callable[..., int]:
         try:
             return run(*args, **options)
         except IndexUnavailable as error:
-            print(f"accord: error: {error}", file=sys.stderr)
+            say(f"error: {error}")
             return EXIT_FINDINGS
 
     return guarded
@@ -104,7 +105,7 @@ def review(
                 print(f"accord: saved {path}", file=sys.stderr)
     unknown = [r for r in results if isinstance(r, NotReviewed)]
     for missing in unknown:
-        print(f"accord: error: {missing.message}", file=sys.stderr)
+        say(f"error: {missing.message}")
     failed = any(
         c.verdict == "fail"
         for r in results

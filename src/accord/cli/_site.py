@@ -109,6 +109,8 @@ def _summary(report: BuildReport) -> None:
     )
     for problem in report.unresolved:
         print(f"note: dependencies not shown for {problem}", file=sys.stderr)
+    for problem in report.unknown_upstream:
+        print(f"note: newest release not shown for {problem}", file=sys.stderr)
     for ref in report.unexported:
         print(
             f"note: {ref.ref}: no pylock.toml or SBOM: {ref.reason}",

@@ -28,6 +28,7 @@ from accord.central import UPPER_CONSTRAINTS, CentralRepo
 from accord.errors import AccordError, InputError
 from accord.export.local import Wheelhouse
 from accord.export.model import ArtefactFile, PinnedPackage, PinnedSet, python_key
+from accord.index._urls import unfetchable
 from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, DistFile, ProjectPage
 from accord.model.constraints import Pin
@@ -255,12 +256,15 @@ def _marker(central: CentralRepo, pin: Pin) -> Marker | None:
 
 
 def release_files(page: ProjectPage, version: Version) -> tuple[ArtefactFile, ...]:
-    """The release's wheels and its sdist that carry a sha256 (not yanked,
-    unless every file is): the sdist first, then the wheels by name."""
+    """The release's wheels and its sdist that carry a sha256 and an http(s)
+    URL (not yanked, unless every file is): the sdist first, then the wheels
+    by name."""
     usable = [
         f
         for f in page.files_for(version)
-        if f.digest("sha256") and (f.is_wheel or f.filename.endswith(_SDIST_SUFFIXES))
+        if f.digest("sha256")
+        and (f.is_wheel or f.filename.endswith(_SDIST_SUFFIXES))
+        and unfetchable(f.url) is None  # a page's file: or javascript: link
     ]
     live = [f for f in usable if f.yanked is None] or usable
     wheels = sorted((f for f in live if f.is_wheel), key=lambda f: f.filename)

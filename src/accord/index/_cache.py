@@ -13,10 +13,21 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+from email.message import Message
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Entry", "Validators", "read_entry", "write_cache_file", "write_entry"]
+__all__ = [
+    "Entry",
+    "Validators",
+    "max_age_of",
+    "read_entry",
+    "write_cache_file",
+    "write_entry",
+]
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
 class Validators(NamedTuple):
@@ -90,3 +101,16 @@ def write_cache_file(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
         raise
+
+
+def max_age_of(control: str, headers: Message) -> int | None:
+    """Seconds the response stays fresh: ``max-age`` (in ``control``, its
+    Cache-Control) less ``Age``; 0 for ``no-cache``; None if the server
+    says nothing."""
+    if re.search(r"no-cache|no-store", control, re.IGNORECASE):
+        return 0
+    match = _MAX_AGE.search(control)
+    if match is None:
+        return None
+    age = headers.get("Age", "0").strip()
+    return max(0, int(match.group(1)) - (int(age) if age.isdigit() else 0))

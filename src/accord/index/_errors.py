@@ -30,9 +30,29 @@ class IndexUnavailable(AccordError):
     or an answer accord will not take (too large, too slow, malformed)."""
 
     def __init__(self, message: str, *, url: str) -> None:
-        # The URL may hold a name from a file, megabytes long: shortened.
-        super().__init__(shorten(message))
+        # What a server said (a status's reason phrase, a bad status line)
+        # may hold control characters: escaped, wherever this is shown; the
+        # URL may hold a name from a file, megabytes long: shortened.
+        super().__init__(shorten(message.translate(_ESCAPED)))
         self.url = url  # redacted
+
+
+# Control characters (C0, DEL, C1) as \xNN: an index error is one line.
+_ESCAPED = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_TEXT_ESCAPED = {code: shown for code, shown in _ESCAPED.items() if code not in (9, 10)}
+
+
+def printable(text: str) -> str:
+    """``text`` from an index (a summary, a yank reason) with its control
+    characters but tabs and line feeds as ``\\xNN``: what review, audit and site
+    print must carry no escape sequence to the terminal."""
+    return text if text.isprintable() else text.translate(_TEXT_ESCAPED)
+
+
+class RedirectRefused(Exception):
+    """A redirect the transport will not follow (a loop, or to a URL that
+    is not http(s)): the fetcher names the URL asked for, once, unretried.
+    The message goes after that URL (``: ...`` or `` redirects to ...``)."""
 
 
 class ResponseTooLarge(IndexUnavailable):
@@ -57,6 +77,7 @@ class DeadlineExceeded(IndexUnavailable):
             url=shown,
         )
         self.seconds = seconds
+        self.what = what  # "request": one request's own deadline
 
 
 def _size(limit: int) -> str:

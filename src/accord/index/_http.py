@@ -15,14 +15,11 @@ it (one ``utime``, atomic), instead of writing the whole body again; the
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import os
-import re
 import threading
 import time
-import urllib.parse
 from email.message import Message
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -30,12 +27,21 @@ from typing import TYPE_CHECKING, NamedTuple
 from accord.index._cache import (
     Entry,
     Validators,
+    max_age_of,
     read_entry,
     write_cache_file,
     write_entry,
 )
-from accord.index._errors import IndexUnavailable, origin, redact
-from accord.index._limits import PAGE_BYTES, REQUEST_SECONDS, Budget, read_body
+from accord.index._errors import (
+    DeadlineExceeded,
+    IndexUnavailable,
+    RedirectRefused,
+    origin,
+    redact,
+)
+from accord.index._limits import PAGE_BYTES, Budget, Stalls, read_body
+from accord.index._limits import request_seconds as _request_seconds
+from accord.index._urls import ascii_url, split_credentials, unfetchable
 
 if TYPE_CHECKING:
     from urllib.request import OpenerDirector
@@ -54,21 +60,6 @@ __all__ = [
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
 _ANSWERED = _NOT_FOUND | {304}  # statuses get() gives a meaning
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
-
-
-def _split_credentials(url: str) -> tuple[str, str | None]:
-    """``url`` without userinfo, and the Basic ``Authorization`` it implies."""
-    if "@" not in url:  # no userinfo: the usual case, once per request
-        return url, None
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user, _, password = userinfo.partition(":")
-    token = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
-    bare = urllib.parse.urlunsplit(parts._replace(netloc=host))
-    return bare, "Basic " + base64.b64encode(token.encode()).decode("ascii")
 
 
 class _Status(Exception):
@@ -90,19 +81,6 @@ class Response(NamedTuple):
     validators: Validators | None = None  # None: not to be kept (no-store)
 
 
-def _max_age(control: str, headers: Message) -> int | None:
-    """Seconds the response stays fresh: ``max-age`` (in ``control``, its
-    Cache-Control) less ``Age``; 0 for ``no-cache``; None if the server
-    says nothing."""
-    if re.search(r"no-cache|no-store", control, re.IGNORECASE):
-        return 0
-    match = _MAX_AGE.search(control)
-    if match is None:
-        return None
-    age = headers.get("Age", "0").strip()
-    return max(0, int(match.group(1)) - (int(age) if age.isdigit() else 0))
-
-
 class Fetcher:
     """GETs URLs; thread-safe: the only shared state is the cache files and
     the credentials learnt per host, which a lock guards."""
@@ -114,7 +92,7 @@ class Fetcher:
         retries: int,
         backoff: float = 0.2,
         assumed_max_age: int = 600,
-        request_seconds: float = REQUEST_SECONDS,
+        request_seconds: float | None = None,  # None: request_seconds()
     ) -> None:
         self.cache_dir = cache_dir
         # A response that says nothing about caching (some mirrors send no
@@ -122,7 +100,10 @@ class Fetcher:
         # PyPI's own pages say max-age=600.
         self.assumed_max_age = assumed_max_age
         self.timeout = timeout  # one connect or read
-        self.request_seconds = request_seconds  # one request, retries included
+        # One request, retries included (InputError for a bad setting).
+        self.request_seconds = (
+            _request_seconds() if request_seconds is None else request_seconds
+        )
         self.retries = retries
         self.backoff = backoff
         # Made on the first request: a run the cache answers imports no
@@ -132,6 +113,7 @@ class Fetcher:
         # (scheme, host:port) -> Authorization header value
         self._authorization: dict[tuple[str, str], str] = {}
         self._overall: Budget | None = None  # all requests together
+        self._stalls = Stalls()
 
     def limit_time(self, seconds: float, what: str = "network time budget") -> None:
         """From now, all requests together may take ``seconds``: past that,
@@ -140,17 +122,19 @@ class Fetcher:
 
     def remember_credentials(self, url: str) -> None:
         """Send the credentials in ``url`` to every URL of its origin (same
-        scheme, host and port) and nowhere else."""
-        bare, authorization = _split_credentials(url)
+        scheme, host and port) and nowhere else. The first credentials for
+        an origin hold: the configured URLs are remembered first, so a link
+        on a page (``https://other:guess@index/...``) cannot replace them."""
+        bare, authorization = split_credentials(url)
         if authorization is not None:
             with self._lock:
-                self._authorization[origin(bare)] = authorization
+                self._authorization.setdefault(origin(bare), authorization)
 
     @staticmethod
     def cache_key(url: str, accept: str) -> str:
         """The name of ``url``'s entry (as ``accept`` asks for it): the same
         with or without credentials in the URL."""
-        bare, _ = _split_credentials(url)
+        bare, _ = split_credentials(url)
         return hashlib.sha256(f"{accept}\n{bare}".encode()).hexdigest()
 
     def get(
@@ -226,7 +210,7 @@ class Fetcher:
         modified = headers.get("Last-Modified") or (
             None if known is None else known.last_modified
         )
-        max_age = _max_age(control, headers)
+        max_age = max_age_of(control, headers)
         if max_age is None and known is not None:
             same = (etag, modified) == (known.etag, known.last_modified)
             max_age = known.max_age if same else None
@@ -278,22 +262,54 @@ class Fetcher:
         a meaning for it); any other failure, after the retries, raises
         IndexUnavailable naming the URL without its credentials.
         """
-        import http.client  # loaded with the transport, on the first request
-
         self.remember_credentials(url)
-        bare, _ = _split_credentials(url)
+        bare, _ = split_credentials(url)
+        why = unfetchable(bare)
+        if why is not None:  # a page's link may name anything: not asked for
+            shown = redact(url)
+            raise IndexUnavailable(f"{shown}: {why}; not fetched", url=shown)
+        bare = ascii_url(bare)
         headers = {**headers, "User-Agent": "accord"}
         if self._authorization:  # credentials were given for some origin
             with self._lock:
                 authorization = self._authorization.get(origin(bare))
             if authorization is not None:
                 headers["Authorization"] = authorization
+        key = origin(bare)
+        self._stalls.check(key, url)
+        try:
+            answer = self._attempts(url, bare, headers, limit, answered, data)
+        except DeadlineExceeded as error:
+            if error.what == "request":  # its own deadline, not a budget's
+                self._stalls.stalled(key)
+            raise
+        except (IndexUnavailable, _Status):  # it answered, or cannot be reached
+            self._stalls.answered(key)
+            raise
+        self._stalls.answered(key)
+        return answer
+
+    def _attempts(
+        self,
+        url: str,
+        bare: str,
+        headers: dict[str, str],
+        limit: int,
+        answered: frozenset[int],
+        data: bytes | None,
+    ) -> tuple[bytes, str, Message]:
+        """``_send``'s request and its retries, within the deadline."""
+        import http.client
+
         budget = self._request_budget(url, limit)
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
                 return self._open(bare, headers, budget, data)
+            except RedirectRefused as error:  # asking again gives the same
+                shown = redact(url)
+                raise IndexUnavailable(f"{shown}{error}", url=shown) from None
             except _Status as error:
                 if error.code in answered:
                     raise
@@ -304,13 +320,17 @@ class Fetcher:
                     f"HTTP {error.code} {error.reason} from {redact(url)}{tries}",
                     url=redact(url),
                 ) from error
-            except (http.client.HTTPException, OSError) as error:  # URLError too
+            except (http.client.HTTPException, OSError, UnicodeError) as error:
                 if time.monotonic() >= budget.deadline:  # a timeout at it
                     raise budget.exceeded(url) from error
                 if not last:
                     self._sleep(attempt)
                     continue
-                reason = getattr(error, "reason", None) or error
+                # One line: a server's own words (a bad status line) may
+                # hold line breaks.
+                reason = " ".join(str(getattr(error, "reason", None) or error).split())
+                if isinstance(error, http.client.BadStatusLine):
+                    reason = f"not an HTTP answer: {reason[:80]}"
                 raise IndexUnavailable(
                     f"cannot reach {redact(url)}: {reason}{tries}", url=redact(url)
                 ) from error

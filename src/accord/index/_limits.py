@@ -12,6 +12,9 @@ from __future__ import annotations
 import array
 import itertools
 import json
+import math
+import os
+import threading
 import time
 import zlib
 from email.message import Message
@@ -29,9 +32,64 @@ FILE_BYTES = 1 << 30  # a distribution the relay passes to uv
 METADATA_BYTES = 8 << 20  # core metadata (with its long description)
 JSON_DEPTH = 32  # simple-API and JSON-API documents nest five deep
 REQUEST_SECONDS = 300.0  # one request, from connecting to its last byte
+TIMEOUT_VARIABLE = "ACCORD_INDEX_TIMEOUT"  # REQUEST_SECONDS, set otherwise
 _CHUNK = 64 * 1024
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+def request_seconds() -> float:
+    """How long one request may take: ``$ACCORD_INDEX_TIMEOUT`` seconds if
+    set (a run against an index known to be slow or to stall), else
+    REQUEST_SECONDS; InputError for a value that is no such number."""
+    text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return REQUEST_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds < math.inf):
+        from accord.errors import InputError
+
+        raise InputError(
+            f"{TIMEOUT_VARIABLE}={text!r} is not a number of seconds above 0"
+        )
+    return seconds
+
+
+STALLS = 3  # requests in a row to one origin out of time: the run gives up on it
+
+
+class Stalls:
+    """The origins whose requests ran out of time, each in a row with no
+    answer between: at STALLS, the rest of the run does not wait on that
+    origin (a dripping index would hold a run a request's time per page).
+    Thread-safe."""
+
+    def __init__(self) -> None:
+        self._count: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: tuple[str, str], url: str) -> None:
+        """IndexUnavailable, without a request, if ``key`` stalled too often."""
+        count = self._count.get(key, 0)
+        if count >= STALLS:
+            shown = redact(url)
+            raise IndexUnavailable(
+                f"{shown}: not asked: {count} requests to {key[1]} ran out of "
+                "time in this run",
+                url=shown,
+            )
+
+    def stalled(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._count[key] = self._count.get(key, 0) + 1
+
+    def answered(self, key: tuple[str, str]) -> None:
+        if self._count:  # the usual run has none: no lock taken
+            with self._lock:
+                self._count.pop(key, None)
 
 
 class Budget(NamedTuple):

@@ -8,6 +8,7 @@ from email.message import Message
 from email.parser import HeaderParser
 from typing import Any
 
+from accord.index._errors import printable
 from accord.index._limits import loads
 from accord.index.model import CoreMetadata, PyPIRelease, Vulnerability
 
@@ -15,8 +16,15 @@ _UNKNOWN = frozenset({"", "unknown", "none"})
 
 
 def parse_core_metadata(body: bytes, name: str, version: str) -> CoreMetadata:
-    """The fields reviews use; ``name``/``version`` stand in if missing."""
+    """The fields reviews use; ``name``/``version`` stand in if missing.
+
+    ValueError for a body with a NUL byte (no text format has one: a
+    binary file, or an index's trick). Bytes that are not UTF-8 are read
+    as U+FFFD, as old PKG-INFO files in Latin-1 need."""
     from email.policy import compat32  # email.policy: ~4 ms to import
+
+    if b"\0" in body:
+        raise ValueError("it holds a NUL byte")
 
     text = body.decode("utf-8", errors="replace")
     message: Message = HeaderParser(policy=compat32).parsestr(text)
@@ -57,7 +65,7 @@ def _text(value: object) -> str:
 def _clean(value: str, *, multiline: bool = False) -> str:
     lines = [line.strip() for line in value.splitlines()]
     joined = "\n".join(lines) if multiline else " ".join(lines)
-    return joined.strip()
+    return printable(joined.strip())
 
 
 def _known(value: str | None) -> str | None:
@@ -101,13 +109,17 @@ def parse_release(body: bytes, name: str, version: str | None) -> PyPIRelease:
         name=got_name,
         version=got_version,
         metadata=metadata,
-        vulnerabilities=tuple(_vulnerabilities(data.get("vulnerabilities") or ())),
+        vulnerabilities=tuple(_vulnerabilities(data.get("vulnerabilities"))),
         yanked=bool(info.get("yanked", False)),
         yanked_reason=_string(info.get("yanked_reason")) or None,
     )
 
 
-def _vulnerabilities(entries: Iterable[Any]) -> Iterable[Vulnerability]:
+def _vulnerabilities(entries: object) -> Iterable[Vulnerability]:
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise ValueError("'vulnerabilities' is not a list")
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("withdrawn"):
             continue
@@ -125,13 +137,21 @@ def _string(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {value!r}")
-    return value
+        raise ValueError(f"expected a string, got {_short(value)}")
+    return printable(value)
 
 
 def _strings(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise ValueError(f"expected a list, got {value!r}")
-    return tuple(str(item) for item in value)
+        raise ValueError(f"expected a list, got {_short(value)}")
+    return tuple(printable(str(item)) for item in value)
+
+
+def _short(value: object) -> str:
+    """``value``'s repr, cut to a line's worth (an index may send megabytes)."""
+    import reprlib  # bounded: never the repr of a whole huge value
+
+    text = reprlib.repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"

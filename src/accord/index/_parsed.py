@@ -32,8 +32,9 @@ __all__ = ["ParsedPages", "Source"]
 
 # 2: pages read by pypi-simple; one kept by accord's own parser before
 # (which read empty anchors and PEP 691 pages without hashes differently)
-# is parsed again once.
-_FORMAT = 2
+# is parsed again once. 3: yank and status reasons with control characters
+# escaped (a page kept before holds them raw).
+_FORMAT = 3
 Source = tuple[str, str, bytes]  # the page's final URL, content type, body
 
 

@@ -26,8 +26,9 @@ from email.message import Message
 from typing import NamedTuple
 
 from accord.index._dns import create_connection
-from accord.index._errors import origin
+from accord.index._errors import RedirectRefused, origin, redact
 from accord.index._limits import Budget, read_body
+from accord.index._urls import ascii_url, unfetchable
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 10
@@ -94,9 +95,13 @@ class Pool:
                 data = None
                 headers.pop("Content-Type", None)
             url = urllib.parse.urljoin(url, location)
+            why = unfetchable(url)
+            if why is not None:
+                raise RedirectRefused(f" redirects to {redact(url)}: {why}")
+            url = ascii_url(url)
             if origin(url) != first:
                 headers.pop("Authorization", None)  # never follow with secrets
-        raise http.client.HTTPException(f"more than {_MAX_REDIRECTS} redirects")
+        raise RedirectRefused(f": more than {_MAX_REDIRECTS} redirects")
 
     def _once(
         self,

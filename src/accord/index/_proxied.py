@@ -7,7 +7,8 @@ from __future__ import annotations
 import urllib.request
 from typing import IO, TYPE_CHECKING
 
-from accord.index._errors import origin
+from accord.index._errors import RedirectRefused, origin, redact
+from accord.index._urls import unfetchable
 
 if TYPE_CHECKING:
     import http.client
@@ -28,6 +29,9 @@ class _SameHostAuthRedirects(urllib.request.HTTPRedirectHandler):
         headers: http.client.HTTPMessage,
         newurl: str,
     ) -> urllib.request.Request | None:
+        why = unfetchable(newurl)
+        if why is not None:  # urllib itself would follow ftp: and file:
+            raise RedirectRefused(f" redirects to {redact(newurl)}: {why}")
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None and origin(new.full_url) != origin(req.full_url):
             new.remove_header("Authorization")

@@ -31,6 +31,7 @@ from typing import Any
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from accord.index._errors import printable
 from accord.index._http import IndexUnavailable, redact
 from accord.index._limits import loads
 from accord.index._urls import absolute
@@ -39,6 +40,8 @@ from accord.index.model import DistFile, ProjectPage
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _UTC = datetime.timezone.utc
+_JSON_START = re.compile(rb"\s*[\[{]")
+_HTML_START = re.compile(rb"\s*<")
 _IMPORT_LOCK = threading.Lock()
 _LOADED: list[ModuleType] = []  # pypi_simple, once imported
 
@@ -69,12 +72,19 @@ def parse_page(
 ) -> ProjectPage:
     """The page at ``page_url``, JSON or HTML according to ``content_type``."""
     if "json" in content_type.lower():
-        return parse_json(body, page_url, name)
+        return parse_json(body, page_url, name, content_type)
     return parse_html(body, page_url, name, content_type)
 
 
-def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
+def parse_json(
+    body: bytes,
+    page_url: str,
+    name: NormalizedName,
+    content_type: str = "application/vnd.pypi.simple.v1+json",
+) -> ProjectPage:
     with _invalid(page_url, "JSON"):
+        if _HTML_START.match(body):  # no JSON document starts so
+            raise ValueError(f"an HTML document served as {content_type!r}")
         data = loads(body)
         if not isinstance(data, dict):
             raise TypeError("not a JSON object")
@@ -90,7 +100,7 @@ def parse_json(body: bytes, page_url: str, name: NormalizedName) -> ProjectPage:
             files=files,
             versions=versions,
             status=status,
-            status_reason=page.status_reason or None,
+            status_reason=printable(page.status_reason or "") or None,
         )
 
 
@@ -190,6 +200,9 @@ def parse_html(
     content_type: str = "text/html",
 ) -> ProjectPage:
     with _invalid(page_url, "HTML"):
+        if _JSON_START.match(body):  # no HTML page starts so
+            said = content_type or "no Content-Type"
+            raise ValueError(f"a JSON document served as {said!r}")
         pypi_simple = _pypi_simple()
         # Decoded here (the header's charset, else UTF-8): given bytes alone,
         # Beautiful Soup guesses the encoding, slowly.
@@ -215,7 +228,7 @@ def parse_html(
             files=files,
             versions=_versions_of(files),
             status=status,
-            status_reason=page.status_reason or None,
+            status_reason=printable(page.status_reason or "") or None,
         )
 
 
@@ -279,7 +292,9 @@ def _files(
     versions: dict[str, Version | None] = {}  # a version's files share one
     owners: dict[str, bool] = {}
     files = []
-    for package, legacy_metadata in zip(packages, legacy, strict=True):
+    for number, (package, legacy_metadata) in enumerate(
+        zip(packages, legacy, strict=True)
+    ):
         version = None
         project, text = package.project, package.version
         ours = project is not None and owners.get(project)
@@ -305,8 +320,12 @@ def _files(
                 url=url,
                 version=version,
                 requires_python=package.requires_python or None,
-                yanked=(package.yanked_reason or "") if package.is_yanked else None,
-                upload_time=_aware(package.upload_time),
+                yanked=(
+                    printable(package.yanked_reason or "")
+                    if package.is_yanked
+                    else None
+                ),
+                upload_time=_aware(package.upload_time, number),
                 metadata_url=url + ".metadata" if metadata else None,  # PEP 658
                 is_wheel=package.package_type == "wheel",
                 hashes=_hashes(package.digests),
@@ -325,13 +344,21 @@ def _version(text: str) -> Version | None:
         return None
 
 
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """PEP 700's upload time in UTC (UTC if the index names no zone)."""
+def _aware(moment: datetime.datetime | None, number: int) -> datetime.datetime | None:
+    """PEP 700's upload time in UTC (UTC if the index names no zone); a
+    ValueError naming file entry ``number`` for one whose UTC falls outside
+    the calendar (year 1 east of Greenwich, 9999 west of it)."""
     if moment is None:
         return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=_UTC)
-    return moment.astimezone(_UTC)
+    try:
+        return moment.astimezone(_UTC)
+    except OverflowError as error:
+        written = moment.isoformat()
+        raise ValueError(
+            f"files.{number}: upload-time {written} is out of range"
+        ) from error
 
 
 def _hashes(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

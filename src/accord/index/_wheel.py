@@ -12,6 +12,7 @@ import io
 import zipfile
 from typing import IO, Any, Protocol
 
+from accord.errors import AccordError
 from accord.index._errors import ResponseTooLarge
 from accord.index._limits import METADATA_BYTES, PAGE_BYTES
 
@@ -26,7 +27,7 @@ def wheel_metadata(
     wheel: IO[bytes] | io.RawIOBase, url: str, limit: int = METADATA_BYTES
 ) -> bytes | None:
     """The ``*.dist-info/METADATA`` member of ``wheel``; None if it has none
-    or is no zip; ResponseTooLarge past ``limit`` bytes inflated."""
+    or is no zip it can read; ResponseTooLarge past ``limit`` bytes inflated."""
     try:
         with zipfile.ZipFile(wheel) as archive:
             for name in archive.namelist():
@@ -37,9 +38,34 @@ def wheel_metadata(
                     if len(body) > limit:
                         raise ResponseTooLarge(url, limit, "METADATA in the wheel")
                     return body
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError):
+    except AccordError:  # too large, or the index failed reading by ranges
+        raise
+    except _unreadable():
         return None
     return None
+
+
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """What zipfile raises on an archive it cannot read: a broken one, a
+    compression method it lacks (NotImplementedError), an encrypted member
+    (RuntimeError), a corrupt stream (zlib's, lzma's or bz2's error).
+    Evaluated only when something was raised: lzma is not imported else."""
+    import lzma
+    import struct
+    import zlib
+
+    return (
+        zipfile.BadZipFile,
+        OSError,
+        KeyError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        struct.error,
+        zlib.error,
+        lzma.LZMAError,
+    )
 
 
 class RemoteFile(io.RawIOBase):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 import urllib.parse
 from collections.abc import Sequence
@@ -183,10 +184,8 @@ class IndexClient:
         response = self.fetcher.get(file.metadata_url, "*/*", METADATA_BYTES)
         if response is None:
             return None
-        from accord.index._metadata import parse_core_metadata
-
         version = "" if file.version is None else str(file.version)
-        return parse_core_metadata(response.body, _project_of(file), version)
+        return _core_metadata(response.body, file.metadata_url, file, version)
 
     def release(
         self, name: str, version: str | None = None, *, cached: bool = True
@@ -257,7 +256,6 @@ class IndexClient:
     ) -> CoreMetadata | None:
         """METADATA read from the smallest wheel itself: the last resort for
         an index that serves neither PEP 658 files nor a JSON API (a mirror)."""
-        from accord.index._metadata import parse_core_metadata
         from accord.index._wheel import RemoteFile, wheel_metadata
 
         wheels = [f for f in page.files_for(version) if f.is_wheel and f.yanked is None]
@@ -266,13 +264,13 @@ class IndexClient:
             # small request may save downloading the whole wheel (until
             # several in a row say the mirror has none).
             if self._probe_misses < _PROBE_GIVE_UP:
-                probe = self.fetcher.get(f"{file.url}.metadata", "*/*", METADATA_BYTES)
+                probe_url = f"{file.url}.metadata"
+                probe = self.fetcher.get(probe_url, "*/*", METADATA_BYTES)
                 found = probe is not None and probe.body.startswith(b"Metadata-Version")
                 with self._lock:
                     self._probe_misses = -(10**9) if found else self._probe_misses + 1
                 if probe is not None and found:
-                    project = _project_of(file)
-                    return parse_core_metadata(probe.body, project, str(version))
+                    return _core_metadata(probe.body, probe_url, file, str(version))
             # By ranges: the central directory and METADATA, not the whole
             # wheel (unless the index ignores ranges); METADATA is capped.
             try:
@@ -282,11 +280,14 @@ class IndexClient:
             body = wheel_metadata(wheel, file.url)
             if body is None:
                 return None
-            return parse_core_metadata(body, _project_of(file), str(version))
+            return _core_metadata(body, file.url, file, str(version))
         return None
 
 
 _MAX_WHEEL_BYTES = 20 * 1024 * 1024
+# The field every core metadata version has, among the headers (a field
+# name is ASCII; compat32 reads them case-insensitively).
+_METADATA_VERSION = re.compile(rb"(?im)^metadata-version[ \t]*:")
 _JSON_API_GIVE_UP = 5  # consecutive misses before the JSON API counts as absent
 _PROBE_GIVE_UP = 5  # the same for unadvertised .metadata files
 
@@ -303,6 +304,23 @@ def newest_version(page: ProjectPage) -> Version | None:
     finals = [v for v in installable if not v.is_prerelease]
     candidates = finals or installable
     return max(candidates) if candidates else None
+
+
+def _core_metadata(body: bytes, url: str, file: DistFile, version: str) -> CoreMetadata:
+    """The core metadata at ``url`` (of ``file``); IndexUnavailable naming
+    the URL if it is not core metadata (a binary file, or an error page such
+    as a proxy's sign-in answered as the file)."""
+    from accord.index._metadata import parse_core_metadata
+
+    try:
+        if _METADATA_VERSION.search(body) is None:  # every version has it
+            raise ValueError("no Metadata-Version field")
+        return parse_core_metadata(body, _project_of(file), version)
+    except ValueError as error:
+        shown = redact(url)
+        raise IndexUnavailable(
+            f"{shown} is not core metadata: {error}", url=shown
+        ) from error
 
 
 def _project_of(file: DistFile) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from packaging.version import Version
 
 from accord.errors import AccordError
-from accord.index._http import IndexUnavailable
+from accord.index._http import IndexUnavailable, redact
 from accord.index.client import IndexClient, PackageNotFound
 
 
@@ -53,7 +53,7 @@ def wait_for_release(
         left = deadline - clock()
         if left <= 0:
             raise ReleaseNotVisible(
-                f"{name} {version} did not appear on {client.index_url} within "
+                f"{name} {version} did not appear on {redact(index_url)} within "
                 f"{timeout:g}s ({polls} poll(s); {last})"
             )
         sleep(min(delay, left))

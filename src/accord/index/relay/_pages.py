@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from accord.index._errors import redact
 from accord.index._limits import loads
+from accord.index._urls import ascii_url
 from accord.index.relay._errors import RelayError
 from accord.index.relay._guard import sign, sign_bytes
 from accord.index.relay._store import PerPython
@@ -75,10 +76,15 @@ def rewrite_page(secret: str, base: str, response: Response) -> tuple[PerPython,
         mac = sign_bytes(secret, url)
         return prefix_bytes + mac + b"/" + scheme + b"/" + rest
 
-    if "json" in response.content_type.lower():
-        body = rewrite_json(response.body, response.url, link, plain)
-    else:
-        body = rewrite_html(response.body, response.url, link)
+    try:
+        if "json" in response.content_type.lower():
+            body = rewrite_json(response.body, response.url, link, plain)
+        else:
+            body = rewrite_html(response.body, response.url, link)
+    except ValueError as error:  # a link or <base> urljoin cannot read
+        raise RelayError(
+            f"{redact(response.url)}: not a simple-API page: {error}"
+        ) from error
     return found, body
 
 
@@ -189,6 +195,9 @@ def relay_link(secret: str, prefix: str, base: str, url: str) -> tuple[str, str,
         absolute = url
     else:
         absolute = urllib.parse.urljoin(base, url)
+    # As uv will ask for it: a non-ASCII link percent-encoded (signed so,
+    # or the relay would refuse uv's request for it).
+    absolute = ascii_url(absolute)
     scheme, _, rest = absolute.partition("://")
     relayed = f"{prefix}{sign(secret, absolute)}/{scheme}/{rest}"
     return relayed, f"{hashmark}{fragment}", absolute

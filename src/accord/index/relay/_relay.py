@@ -60,6 +60,10 @@ _WARM_THREADS = 32
 # Changed whenever a page's rewrite changes for the same index page: uv's
 # copies made by an older accord then no longer match the ETag.
 _REWRITE_FORMAT = b"1"
+# uv's words for the relay's 502, around the URL it asked (unrelayed).
+_BAD_GATEWAY = re.compile(
+    r"HTTP status server error \(502 Bad Gateway\) for url \((\S+?)\)"
+)
 
 
 def _to_stderr(message: str) -> None:
@@ -114,6 +118,8 @@ class Relay:
         for upstream in self.upstreams:
             fetcher.remember_credentials(upstream)
         self._flights: dict[str, Future[Reply]] = {}
+        # Why each URL (credentials masked) the relay could not relay failed.
+        self._failed: dict[str, str] = {}
         self._lock = threading.Lock()
         # (distribution-version, platform) -> {python tag: upstream URL} of
         # the per-Python wheels the pages list, to fetch siblings ahead.
@@ -179,6 +185,10 @@ class Relay:
             text = text.replace(self.url(number), redact(upstream))
         pattern = re.escape(self.base) + r"f/[0-9a-f]+/(https?)/"
         text = re.sub(pattern, r"\1://", text)
+        if self._failed:  # uv says "502 Bad Gateway": the relay knows why
+            with self._lock:
+                failed = dict(self._failed)
+            text = _BAD_GATEWAY.sub(lambda m: failed.get(m[1], m[0]), text)
         return text.replace(self.secret, "***")
 
     def close(self) -> None:
@@ -347,6 +357,8 @@ class Relay:
                         self._flights.pop(key, None)
             except AccordError as error:
                 reply = Reply(502, f"{error}\n".encode(), "text/plain", "no-store")
+                with self._lock:  # for unrelay: uv shows only the status
+                    self._failed[redact(key.partition(" ")[2])] = str(error)
                 flight.set_result(reply)
             except BaseException as error:  # the waiters must not hang
                 flight.set_exception(error)

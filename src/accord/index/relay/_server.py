@@ -3,6 +3,7 @@ handed to the :class:`~accord.index.relay._relay.Relay`."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,9 +30,19 @@ class RelayServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # uv drops connections it no longer needs when it finishes; that is
-        # not an error worth a traceback on the user's terminal.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
+        # not an error worth a word. Anything else is a bug, in one line (uv
+        # reports the request it could not make): never a traceback.
+        error = sys.exc_info()[1]
+        if error is not None and not isinstance(error, ConnectionError):
+            from accord.masking import mask_credentials
+
+            said = mask_credentials(f"{type(error).__name__}: {error}")
+            with contextlib.suppress(OSError):
+                print(
+                    f"accord: note: the relay could not answer: {said}; "
+                    "this is a bug in accord, please report it",
+                    file=sys.stderr,
+                )
 
 
 class _Handler(BaseHTTPRequestHandler):
