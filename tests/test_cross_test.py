@@ -248,3 +248,15 @@ def test_a_path_is_the_interpreter_itself() -> None:
     assert true is not None
     with pytest.raises(InputError, match="not a Python interpreter"):
         version_of(true)  # runs, and says no version
+
+
+def test_pins_saved_as_utf16_are_read_as_every_command_reads_them(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pip reads a pins file by its byte-order mark; so does the rest of
+    accord, and so does cross-test (it took the file for UTF-8)."""
+    pins = repo / "upper-constraints.txt"
+    pins.write_bytes(("\ufeff" + pins.read_text()).encode("utf-16-le"))
+    status, data = cross_test(repo, capsys, "nova", "--timeout", "20")
+    assert verdicts(data) == {"nova": "regression"}
+    assert status == 1

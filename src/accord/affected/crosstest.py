@@ -21,11 +21,9 @@ from packaging.utils import canonicalize_name
 from accord.affected.find import find_affected, read_change, read_fleet
 from accord.affected.graph import GraphSource
 from accord.affected.testcommand import find_test_command
-from accord.central import UPPER_CONSTRAINTS
 from accord.errors import InputError
 from accord.members import Member
 from accord.model.sources import SourceRequirement
-from accord.vcs.git import read_at
 
 Verdict = Literal["passes", "fails-both", "regression", "fixed"]
 _TAIL_LINES = 30
@@ -129,10 +127,12 @@ def cross_test_fleet(
         report = find_affected(root, base, [python], source, workspace, jobs)
         affected = {a.project for a in report.projects}
         chosen = [(m, r) for m, r in fleet if m.name in affected]
-    old_text = read_at(root, change.base_sha, UPPER_CONSTRAINTS)
-    old = old_text.decode("utf-8", "replace") if old_text else ""
-    new_path = root / UPPER_CONSTRAINTS
-    new = new_path.read_text(encoding="utf-8") if new_path.is_file() else ""
+    # The pins as the change read them (in their encoding, a bad byte bad
+    # input at its line), not read again: uv gets them without the BOM.
+    old, new = (
+        "" if pins is None else pins.text.removeprefix("\ufeff")
+        for pins in (change.before.constraints, change.after.constraints)
+    )
 
     def one(item: tuple[Member, tuple[SourceRequirement, ...]]) -> Result:
         member, requirements = item
