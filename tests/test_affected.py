@@ -198,3 +198,21 @@ def test_a_directory_that_is_no_git_repository_is_bad_input(
     (tmp_path / "global-requirements.txt").write_text("")
     assert main(["affected", "--requirements", str(tmp_path)]) == 2
     assert "not a git repository" in capsys.readouterr().err
+
+
+def test_a_pin_that_cannot_be_read_is_bad_input_not_a_removal(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``kombu=1.1`` would drop kombu from the pins read, so the change
+    would say it was unpinned and call every project using it affected."""
+    pins = repo / "upper-constraints.txt"
+    lines = pins.read_text().splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("kombu==="))
+    lines[index] = "kombu=1.1\n"
+    pins.write_text("".join(lines))
+    assert main(["affected", "--requirements", str(repo), "--base", "HEAD"]) == 2
+    captured = capsys.readouterr()
+    assert f"upper-constraints.txt:{index + 1}: cannot parse 'kombu=1.1'" in (
+        captured.err
+    )
+    assert captured.out == ""

@@ -66,7 +66,28 @@ def read_change(root: Path, base: str | None) -> CentralChange:
         )
     base, sha = resolve_base(root, base)
     after = load_central_repo(root)
+    _refuse_unreadable_pins(after)
     return CentralChange(base, sha, central_at(root, sha, after), after)
+
+
+def _refuse_unreadable_pins(central: CentralRepo) -> None:
+    """A pin of the work tree that cannot be read (``requests=2.32.5``, or
+    ``==`` for ``===``) would look removed, and every project using the
+    library affected by it: bad input, naming the line, as generate and
+    bump refuse a global-list line they cannot read."""
+    pins = central.constraints
+    if pins is None:
+        return
+    hint = "fix it first; accord validate shows every such line"
+    for line in pins.file.invalid_lines():
+        raise InputError(line.complaint, path=pins.path, line=line.lineno, hint=hint)
+    for malformed in pins.malformed:
+        raise InputError(
+            f"{malformed.line.requirement.name}: {malformed.reason}",
+            path=pins.path,
+            line=malformed.line.lineno,
+            hint=hint,
+        )
 
 
 def read_fleet(
