@@ -169,6 +169,13 @@ def test_a_bom_in_a_file_setuptools_reads_is_reported_where_it_is_named(
     assert code == 1
     assert found(report) == {("C001", "setup.cfg", 5)}
     assert "byte-order mark" in report["findings"][0]["message"]
+    # UTF-16 (pip reads it by its mark): named as a mark, not as UTF-8's.
+    (project / "deps.txt").write_bytes("\ufeffPyYAML>=6\n".encode("utf-16-le"))
+    code, report = check(capsys, project, central)
+    assert code == 1
+    assert found(report) == {("C001", "setup.cfg", 5)}
+    message = report["findings"][0]["message"]
+    assert "starts with a byte-order mark" in message and "UTF-8 byte" not in message
 
 
 # -- lines that install a path or URL, naming no library ------------------

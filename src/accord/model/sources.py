@@ -217,9 +217,12 @@ def unread_by_setuptools(
     (setuptools opens it as utf-8, not utf-8-sig) and a line that installs a
     path or URL would fail its build."""
     if text.startswith(BOM):
-        message = f"file: {named}: starts with a UTF-8 byte-order mark, which "
-        message += "setuptools reads as part of its first requirement (pip "
-        message += "skips it); save it as UTF-8 without a BOM"
+        # UTF-8's mark, or UTF-16's or UTF-32's (pip reads by it): setuptools
+        # opens the file as plain UTF-8 either way.
+        message = f"file: {named}: starts with a byte-order mark, which "
+        message += "setuptools, reading the file as plain UTF-8, takes for part "
+        message += "of its first requirement or cannot decode (pip reads past "
+        message += "it); save it as UTF-8 without a BOM"
         yield SourceProblem(*where, message)
     if file is None:
         return
