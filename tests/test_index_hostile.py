@@ -9,6 +9,7 @@ metadata and a JSON API, with one thing wrong.
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -745,10 +746,9 @@ def test_after_three_requests_run_out_of_time_an_index_is_not_waited_on_again(
     assert len(asked) <= 5 < len(names), asked
     messages = [f["message"] for f in json.loads(captured.out)["findings"]]
     host = server.url.removeprefix("http://").rstrip("/")
-    assert (
-        sum(
-            f"not asked: 3 requests to {host} ran out of time in this run" in m
-            for m in messages
-        )
-        >= len(names) - 5
+    # Three at least: a request under way when the third ran out counts too
+    # (on a loaded machine "4 requests").
+    given_up = re.compile(
+        rf"not asked: [3-5] requests to {re.escape(host)} ran out of time in this run"
     )
+    assert sum(bool(given_up.search(m)) for m in messages) >= len(names) - 5, messages
