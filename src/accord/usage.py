@@ -128,7 +128,7 @@ def _unreadable_mentions(
     for problem in problems:
         if problem.line is None:
             continue
-        lines = texts.get(problem.path, "").splitlines()
+        lines = texts.get(problem.path, "").split("\n")  # as lines are numbered
         if problem.line <= len(lines) and may_name(lines[problem.line - 1]):
             found.append(f"{problem.path}:{problem.line}: {problem.message}")
     return list(dict.fromkeys(found))
