@@ -26,6 +26,7 @@ from accord.errors import AccordError, InputError
 from accord.members import Member, fleet_members
 from accord.model.sources import SourceRequirement
 from accord.project import load_project
+from accord.unreadable import refuse_unreadable
 from accord.review_change import central_at, resolve_base
 from accord.vcs.git import is_git_repo
 
@@ -74,20 +75,8 @@ def _refuse_unreadable_pins(central: CentralRepo) -> None:
     """A pin of the work tree that cannot be read (``requests=2.32.5``, or
     ``==`` for ``===``) would look removed, and every project using the
     library affected by it: bad input, naming the line, as generate and
-    bump refuse a global-list line they cannot read."""
-    pins = central.constraints
-    if pins is None:
-        return
-    hint = "fix it first; accord validate shows every such line"
-    for line in pins.file.invalid_lines():
-        raise InputError(line.complaint, path=pins.path, line=line.lineno, hint=hint)
-    for malformed in pins.malformed:
-        raise InputError(
-            f"{malformed.line.requirement.name}: {malformed.reason}",
-            path=pins.path,
-            line=malformed.line.lineno,
-            hint=hint,
-        )
+    bump refuse a line they cannot read."""
+    refuse_unreadable(central, global_list=False)
 
 
 def read_fleet(
