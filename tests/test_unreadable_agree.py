@@ -57,9 +57,7 @@ def bad_pin(tmp_path: Path) -> tuple[Path, int]:
 
 
 def _json(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
-    findings: list[dict[str, object]] = json.loads(capsys.readouterr().out)[
-        "findings"
-    ]
+    findings: list[dict[str, object]] = json.loads(capsys.readouterr().out)["findings"]
     return findings
 
 
@@ -137,3 +135,21 @@ def test_check_names_a_pin_that_is_not_exact(
     findings = _json(capsys)
     assert [(f["rule"], f["severity"]) for f in findings] == [("C022", "error")]
     assert f"upper-constraints.txt:{lineno}" in str(findings[0]["message"])
+
+
+def test_review_refuses_a_library_whose_line_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It would be reviewed as new (no "Already in the global list" note),
+    though the list names it: refused before the index is asked."""
+    world = _examples(tmp_path)
+    listing = world / "requirements" / "global-requirements.txt"
+    lineno = _replace(listing, LISTED, "requests!=2.32.0,,  # Apache-2.0\n")
+    status = main(
+        ["review", "Requests", "--requirements", str(world / "requirements"),
+         "--no-compare", "--index-url", "http://127.0.0.1:9/simple/"]
+    )  # fmt: skip
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"global-requirements.txt:{lineno}: cannot parse" in err
+    assert "names Requests here" in err

@@ -8,6 +8,10 @@ the line instead (see README, "Lines that cannot be read")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from packaging.utils import canonicalize_name
+
 from accord.central import CentralRepo
 from accord.errors import InputError
 
@@ -27,7 +31,9 @@ def refuse_unreadable(
     if global_list:
         listed = central.global_list
         for line in listed.invalid_lines():
-            raise InputError(line.complaint, path=listed.path, line=line.lineno, hint=hint)
+            raise InputError(
+                line.complaint, path=listed.path, line=line.lineno, hint=hint
+            )
     constraints = central.constraints
     if not pins or constraints is None:
         return
@@ -42,3 +48,19 @@ def refuse_unreadable(
             line=malformed.line.lineno,
             hint=hint,
         )
+
+
+def refuse_unreadable_named(central: CentralRepo, names: Iterable[str]) -> None:
+    """Raise InputError for a line of the global list naming one of
+    ``names`` that cannot be read: the list names the library there, so it
+    is neither "already listed" as some line nor new (review)."""
+    listed = central.global_list
+    for name in names:
+        for line in listed.unreadable_for(canonicalize_name(name)):
+            raise InputError(
+                f"{line.complaint}: the global list names {name} here, so "
+                "whether it is listed already cannot be told",
+                path=listed.path,
+                line=line.lineno,
+                hint=f"{HINT}; nothing was reviewed",
+            )

@@ -26,8 +26,8 @@ from accord.errors import AccordError, InputError
 from accord.members import Member, fleet_members
 from accord.model.sources import SourceRequirement
 from accord.project import load_project
-from accord.unreadable import refuse_unreadable
 from accord.review_change import central_at, resolve_base
+from accord.unreadable import refuse_unreadable
 from accord.vcs.git import is_git_repo
 
 

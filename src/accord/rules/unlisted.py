@@ -5,9 +5,9 @@ whose library's pin cannot be read.
 ``requests!=2.32.0,,`` in the global list is no entry (validate says G001),
 but it is no absence either: the list names requests. Checking a project's
 ``requests`` line then has nothing to compare with, and saying "not in the
-global list" would be wrong (and ``sync --prune`` would remove the line). One readable line beside an
-unreadable one is no better: judged against half the list, the line would
-be told to take the readable line's marker."""
+global list" would be wrong (and ``sync --prune`` would remove the line).
+One readable line beside an unreadable one is no better: judged against
+half the list, the line would be told to take the readable line's marker."""
 
 from __future__ import annotations
 
