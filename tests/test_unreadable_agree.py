@@ -153,3 +153,48 @@ def test_review_refuses_a_library_whose_line_cannot_be_read(
     err = capsys.readouterr().err
     assert f"global-requirements.txt:{lineno}: cannot parse" in err
     assert "names Requests here" in err
+
+
+@pytest.fixture
+def half_read_repo(half_read: tuple[Path, int]) -> tuple[Path, int]:
+    world, lineno = half_read
+    return world / "requirements", lineno
+
+
+def test_export_refuses_a_global_list_line_it_cannot_read(
+    half_read_repo: tuple[Path, int],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The list's markers say where a pin installs: with the line before
+    3.11 unread, requests would be exported for 3.11 on only."""
+    repo, lineno = half_read_repo
+    out = tmp_path / "pylock.toml"
+    status = main(
+        ["constraints", "export", "--requirements", str(repo), "-o", str(out),
+         "--index-url", "http://127.0.0.1:9/simple/"]
+    )  # fmt: skip
+    assert status == 2
+    assert f"global-requirements.txt:{lineno}: cannot parse" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_audit_reports_a_global_list_line_it_cannot_read(
+    half_read_repo: tuple[Path, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its licence comment and exclusions are what audit compares a pin
+    with: the line is reported (G001), and the audit goes on."""
+    repo, lineno = half_read_repo
+    status = main(
+        ["audit", "--requirements", str(repo), "--format", "json",
+         "--index-url", "http://127.0.0.1:9/simple/",
+         "--osv-url", "http://127.0.0.1:9/", "--pypi-json-url",
+         "http://127.0.0.1:9/pypi/"]
+    )  # fmt: skip
+    assert status == 1
+    findings = _json(capsys)
+    g001 = [f for f in findings if f["rule"] == "G001"]
+    assert [(f["path"], f["line"]) for f in g001] == [
+        ("global-requirements.txt", lineno)
+    ]
+    assert any(f["rule"] == "A009" for f in findings)  # and it went on

@@ -72,11 +72,11 @@ def read_change(root: Path, base: str | None) -> CentralChange:
 
 
 def _refuse_unreadable_pins(central: CentralRepo) -> None:
-    """A pin of the work tree that cannot be read (``requests=2.32.5``, or
-    ``==`` for ``===``) would look removed, and every project using the
-    library affected by it: bad input, naming the line, as generate and
-    bump refuse a line they cannot read."""
-    refuse_unreadable(central, global_list=False)
+    """A pin or global-list line of the work tree that cannot be read
+    (``requests=2.32.5``, ``requests!=2.32.0,,``) would look removed, and
+    every project using the library affected by it: bad input, naming the
+    line, as generate and bump refuse a line they cannot read."""
+    refuse_unreadable(central)
 
 
 def read_fleet(
