@@ -216,3 +216,19 @@ def test_a_pin_that_cannot_be_read_is_bad_input_not_a_removal(
         captured.err
     )
     assert captured.out == ""
+
+
+def test_a_global_list_line_that_cannot_be_read_is_bad_input_not_a_change(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``requests!=1.0.1,,`` reads as requests' line removed from the list,
+    so every project using requests would be called affected."""
+    path = repo / "global-requirements.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("requests "))
+    lines[index] = lines[index].replace("requests ", "requests!=1.0.1,, ", 1)
+    path.write_text("".join(lines))
+    assert main(["affected", "--requirements", str(repo), "--base", "HEAD"]) == 2
+    captured = capsys.readouterr()
+    assert f"global-requirements.txt:{index + 1}: cannot parse" in captured.err
+    assert captured.out == ""

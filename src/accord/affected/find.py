@@ -27,6 +27,7 @@ from accord.members import Member, fleet_members
 from accord.model.sources import SourceRequirement
 from accord.project import load_project
 from accord.review_change import central_at, resolve_base
+from accord.unreadable import refuse_unreadable
 from accord.vcs.git import is_git_repo
 
 
@@ -71,23 +72,11 @@ def read_change(root: Path, base: str | None) -> CentralChange:
 
 
 def _refuse_unreadable_pins(central: CentralRepo) -> None:
-    """A pin of the work tree that cannot be read (``requests=2.32.5``, or
-    ``==`` for ``===``) would look removed, and every project using the
-    library affected by it: bad input, naming the line, as generate and
-    bump refuse a global-list line they cannot read."""
-    pins = central.constraints
-    if pins is None:
-        return
-    hint = "fix it first; accord validate shows every such line"
-    for line in pins.file.invalid_lines():
-        raise InputError(line.complaint, path=pins.path, line=line.lineno, hint=hint)
-    for malformed in pins.malformed:
-        raise InputError(
-            f"{malformed.line.requirement.name}: {malformed.reason}",
-            path=pins.path,
-            line=malformed.line.lineno,
-            hint=hint,
-        )
+    """A pin or global-list line of the work tree that cannot be read
+    (``requests=2.32.5``, ``requests!=2.32.0,,``) would look removed, and
+    every project using the library affected by it: bad input, naming the
+    line, as generate and bump refuse a line they cannot read."""
+    refuse_unreadable(central)
 
 
 def read_fleet(

@@ -211,6 +211,9 @@ def branch_repos(
     return repos
 
 
+_LIST_FIX = "fix it in the global list (accord validate reports every such line)"
+
+
 def _unaudited(repo: CentralRepo, branch: str | None) -> Iterator[Finding]:
     """The pins file's lines that are no exact pin (validate's G001, G011):
     nothing of them is audited, which the audit must say rather than pass."""
@@ -226,6 +229,13 @@ def _unaudited(repo: CentralRepo, branch: str | None) -> Iterator[Finding]:
         name = bad.line.requirement.name
         message = f"{name}: {bad.reason}; not audited"
         yield Finding("G011", "error", where, bad.line.lineno, message, fix)
+    # The list's exclusions and licence comments are what pins are compared
+    # with: a line unread is said, not taken for a library without them.
+    listed = repo.global_list
+    where = f"{listed.path}@{branch}" if branch else listed.path
+    for line in listed.invalid_lines():
+        message = f"{line.complaint}; pins are audited without it"
+        yield Finding("G001", "error", where, line.lineno, message, _LIST_FIX)
 
 
 def pin_sites(repo: CentralRepo, branch: str | None) -> list[Site]:

@@ -10,6 +10,7 @@ from accord.cli._app import finish
 from accord.cli._progress import resolution_progress
 from accord.cli._resolving import (
     refuse_unreadable_list,
+    refuse_unreadable_pins,
     report_generated,
     resolving_from,
 )
@@ -214,6 +215,7 @@ def coinstall_command(
         requirements, index_url, extra_index_url, find_links, no_index, pythons, jobs
     ) as resolving:
         central = resolving.central
+        refuse_unreadable_pins(central)
         projects = []
         findings: list[Finding] = []
         workspace = default_workspace(resolving.root, workspace)

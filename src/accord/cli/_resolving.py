@@ -64,19 +64,21 @@ def resolving_from(
 
 
 def refuse_unreadable_list(central: CentralRepo) -> None:
-    """Pins are made from every line of the global list: one that cannot be
-    read would drop its library from them without a word, so it stops the
-    run first (bad input, naming the line)."""
-    from accord.errors import InputError
+    """Pins are made from every line of the global list, and the pins read
+    are kept as preferences: a line of either that cannot be read would drop
+    its library without a word, so it stops the run first (bad input, naming
+    the line)."""
+    from accord.unreadable import HINT, refuse_unreadable
 
-    for line in central.global_list.invalid_lines():
-        raise InputError(
-            line.complaint,
-            path=central.global_list.path,
-            line=line.lineno,
-            hint="fix it first (accord validate shows every such line); "
-            "nothing was resolved",
-        )
+    refuse_unreadable(central, hint=f"{HINT}; nothing was resolved")
+
+
+def refuse_unreadable_pins(central: CentralRepo) -> None:
+    """coinstall and lower-bounds resolve under the pins: one that cannot be
+    read would leave its library unconstrained without a word."""
+    from accord.unreadable import HINT, refuse_unreadable
+
+    refuse_unreadable(central, global_list=False, hint=f"{HINT}; nothing was resolved")
 
 
 def check_bumpable(central: CentralRepo, names: Sequence[str]) -> None:

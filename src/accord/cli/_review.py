@@ -63,11 +63,13 @@ def review(
         review_many,
     )
     from accord.review_compare import central_metadata, compared_libraries
+    from accord.unreadable import refuse_unreadable_named
 
     for target in targets:
         parse_target(target)  # a malformed one is bad usage: nothing is fetched
     local_only = "--save writes reviews/ into it" if save else None
     central = load_central_repo(requirements_repo(requirements, local_only=local_only))
+    refuse_unreadable_named(central, (parse_target(t)[0] for t in targets))
     client = _client(central, index_url, pypi_json_url)
     sources, names = distro_sources(
         distro_files, client.cache_dir.parent / "distro", central, client.fetcher

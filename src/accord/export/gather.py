@@ -33,6 +33,7 @@ from accord.index.client import IndexClient
 from accord.index.model import CoreMetadata, DistFile, ProjectPage
 from accord.model.constraints import Pin
 from accord.model.markers import applies_to_python
+from accord.unreadable import refuse_unreadable
 
 _SDIST_SUFFIXES = (".tar.gz", ".zip")  # PEP 625 (.tar.gz) and older zips
 _SHOWN = 10  # problems named in the message (an unreachable index fails all)
@@ -210,6 +211,9 @@ def _wanted(central: CentralRepo, pythons: tuple[str, ...]) -> list[_Wanted]:
             line=line.lineno,
             hint="accord validate lists every such line",
         )
+    # The list's markers and licences go into the export: a line unread
+    # would narrow where its pin installs, or drop its licence.
+    refuse_unreadable(central, pins=False, hint="accord validate lists every such line")
     if constraints.malformed:
         bad = constraints.malformed[0]
         raise InputError(

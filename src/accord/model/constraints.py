@@ -74,6 +74,14 @@ class Constraints(IndexedDocument):
             if isinstance(result := self._pin(position, line), Pin)
         )
 
+    def malformed_for(self, name: NormalizedName) -> tuple[MalformedPin, ...]:
+        """``name``'s lines that are requirements but not exact pins."""
+        return tuple(
+            result
+            for position, line in self._lines.requirements_named(name)
+            if isinstance(result := self._pin(position, line), MalformedPin)
+        )
+
     def _all(self) -> tuple[tuple[Pin, ...], tuple[MalformedPin, ...]]:
         if self._pins is None:
             pins: list[Pin] = []

@@ -54,7 +54,7 @@ RULES: dict[str, str] = {
     "C019": "A tox environment installs requirements without the constraints",
     "C020": "A library in the global list installed from a version-control checkout",
     "C021": "A line whose extras match none of the global list's for its library",
-    "C022": "The global list's line for the library cannot be read",
+    "C022": "A central line for the library cannot be read",
     # the resolving commands
     "V001": "No upper-constraints.txt to verify",
     "V002": "The pins do not install together",

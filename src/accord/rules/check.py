@@ -37,7 +37,7 @@ from accord.rules.edits import (
     render_requirement_text,
 )
 from accord.rules.tox_constraints import check_tox_constraints
-from accord.rules.unlisted import unlisted
+from accord.rules.unlisted import unlisted, unreadable_pins
 from accord.rules.verdict_findings import verdict_findings
 
 # What sync fixes by rewriting the line: each of these at a line means sync
@@ -263,7 +263,7 @@ def _assess(
         return Assessment((), True, None)
     entries = central.global_list.entries_for(canonical)
     where = (item.path, item.line)
-    if not entries:
+    if not entries or central.global_list.unreadable_for(canonical):
         finding, named = unlisted(name, where, central)
         return Assessment((finding,), named, None)
     listed = entries_with_extras(requirement, entries)
@@ -293,6 +293,7 @@ def _assess(
         supported=central.config.python_versions,
     )
     findings = list(verdict_findings(item, verdict, central))
+    findings += unreadable_pins(canonical, where, central)
     licence = licence_edit(comment, entry.licence, central.config.licenses.aliases)
     if licence is not None:
         findings.append(
