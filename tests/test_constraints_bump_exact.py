@@ -381,3 +381,29 @@ def test_parse_target_refuses_anything_but_one_release(text: str) -> None:
 
     with pytest.raises(InputError, match="NAME==VERSION"):
         parse_target(text)
+
+
+def test_bump_propose_runs_nothing_the_requirements_repo_configures(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, index)
+    (repo / ".gitattributes").write_text("* filter=x\n")
+    _git(repo, "add", ".gitattributes")
+    _git(repo, "commit", "-q", "-m", "attributes")
+    _git(repo, "branch", "-f", "stable/2026.1")
+    fired = tmp_path / "fired"
+    script = tmp_path / "canary.sh"
+    script.write_text(f"#!/bin/sh\ntouch '{fired}'\nexit 1\n")
+    script.chmod(0o755)
+    for key in ("filter.x.clean", "filter.x.smudge", "gpg.program", "core.fsmonitor"):
+        _git(repo, "config", key, str(script))
+    _git(repo, "config", "filter.x.required", "true")
+    _git(repo, "config", "commit.gpgSign", "true")
+    (repo / ".git/hooks/post-checkout").symlink_to(script)
+    code, document, err = bump(
+        repo, capsys, "orglib==2.1.0", "--branch", "stable/2026.1", "--propose"
+    )
+    assert not fired.exists()
+    assert code == 0, (document, err)
+    stable = _git(repo, "show", "stable/2026.1:upper-constraints.txt")
+    assert "orglib===2.1.0" in stable

@@ -9,6 +9,8 @@ without system configuration or prompts. The user's own ssh stays theirs.
 from __future__ import annotations
 
 import os
+import subprocess
+from pathlib import Path
 
 # Transports git may use; "ext::" and the other remote helpers run commands.
 ALLOWED_PROTOCOLS = ("file", "https", "ssh", "git")
@@ -17,6 +19,14 @@ HARDENING: tuple[str, ...] = (
     "-c", "core.hooksPath=/dev/null",
     "-c", "core.fsmonitor=false",
     "-c", "log.showSignature=false",
+    # Signing runs a program a repository may name: accord's commits are
+    # unsigned (release signs its tags with an explicit --sign, gpg on PATH).
+    "-c", "commit.gpgSign=false",
+    "-c", "tag.gpgSign=false",
+    "-c", "push.gpgSign=false",
+    "-c", "gpg.program=gpg",
+    "-c", "gpg.ssh.program=ssh-keygen",
+    "-c", "gpg.x509.program=gpgsm",
     "-c", "protocol.allow=never",
     *(a for p in ALLOWED_PROTOCOLS for a in ("-c", f"protocol.{p}.allow=always")),
     "-c", "submodule.recurse=false",
@@ -46,10 +56,88 @@ def git_command(*args: str) -> list[str]:
 
 
 def git_environment(**extra: str) -> dict[str, str]:
-    """The environment every git runs in: no system config, never a prompt."""
+    """The environment every git runs in: no system config, never a prompt,
+    no editor, only the allowed transports (whatever ``protocol.*`` or
+    ``url.*.insteadOf`` a repository sets), and ssh, git's proxy and the
+    askpass program from the user's environment, never a repository's
+    ``core.sshCommand``, ``core.gitProxy`` or ``core.askPass``."""
     env = {k: v for k, v in os.environ.items() if k not in _REDIRECTS}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", **extra)
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_ALLOW_PROTOCOL=":".join(ALLOWED_PROTOCOLS),
+        GIT_EDITOR=":",
+        GIT_SEQUENCE_EDITOR=":",
+        GIT_PAGER="cat",
+        GIT_PROXY_COMMAND=os.environ.get("GIT_PROXY_COMMAND", ""),
+        GIT_ASKPASS=os.environ.get("GIT_ASKPASS", os.environ.get("SSH_ASKPASS", "")),
+    )
+    if "GIT_SSH" not in os.environ and "GIT_SSH_COMMAND" not in os.environ:
+        env["GIT_SSH_COMMAND"] = "ssh"
+    env.update(extra)
     return env
+
+
+# Subcommands that may run a filter driver (they read or write the work
+# tree) or ask a credential helper (they talk to a remote).
+_FILTERED = frozenset(
+    {"add", "checkout", "clean", "commit", "diff", "reset", "restore", "stash",
+     "status", "switch", "worktree", "fetch", "push", "ls-remote", "pull"}
+)  # fmt: skip
+
+
+def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, ...]:
+    """``-c`` settings that neutralise the programs ``directory``'s
+    configuration names for ``subcommand``: every filter driver's clean,
+    smudge and process command (a file then goes through unfiltered, as
+    committed), and any credential helper the repository adds (the user's
+    own global helpers are kept)."""
+    if directory is None or subcommand not in _FILTERED:
+        return ()
+    try:
+        result = subprocess.run(
+            [*git_command("config", "--includes", "-z", "--show-scope"),
+             "--get-regexp", r"^(filter|credential)\."],
+            cwd=directory, capture_output=True, check=False, timeout=60,
+            env=git_environment(),
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return ()  # git itself will fail on this directory and say why
+    settings: list[str] = []
+    helpers: list[str] = []
+    foreign_helper = False
+    fields = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for scope, entry in zip(fields[::2], fields[1::2], strict=False):
+        key, _, value = entry.partition("\n")
+        section, _, rest = key.partition(".")
+        name, _, variable = rest.rpartition(".")
+        if section == "filter" and variable in ("clean", "smudge", "process"):
+            settings += ["-c", f"filter.{name}.{variable}="]
+        elif section == "filter" and variable == "required":
+            settings += ["-c", f"filter.{name}.required=false"]
+        elif section == "credential" and variable == "helper":
+            if scope in ("global", "system"):
+                helpers += ["-c", f"{key}={value}"]
+            else:
+                foreign_helper = True
+    if foreign_helper:  # an empty helper empties the list; the user's follow
+        settings += ["-c", "credential.helper=", *helpers]
+    return tuple(settings)
+
+
+def is_local(url: str) -> bool:
+    """Whether git reaches ``url`` by running its programs on this machine
+    (a path or file:// URL): then the remote repository's hooks would run
+    here."""
+    return url.startswith(("/", "file:", ".")) or (
+        "://" not in url and ":" not in url.split("/", 1)[0]
+    )
+
+
+# What git runs at a remote reached locally: never the remote's hooks.
+LOCAL_RECEIVE_PACK = (
+    "git -c core.hooksPath=/dev/null -c core.fsmonitor=false receive-pack"
+)
 
 
 def batch_environment() -> dict[str, str]:

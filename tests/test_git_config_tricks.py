@@ -1,0 +1,99 @@
+"""Every repository setting that makes git run a program, planted for real
+where accord runs git (its clone of a project, the bare remote it pushes to,
+the requirements repo ``constraints bump --propose`` commits in), each with a
+canary script: the proposal still goes through and the canary never runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accord.vcs.clones import clone_directory
+
+from . import test_propose
+from .test_propose import git, remote_tip
+from .test_propose_security import base, canary, propose, set_projects
+
+world = test_propose.world
+
+# (key, value) pairs for the clone's .git/config; {s} is the canary script.
+CLONE_TRICKS: dict[str, list[tuple[str, str]]] = {
+    "gpg-sign": [("commit.gpgSign", "true"), ("gpg.program", "{s}")],
+    "ssh-sign": [
+        ("commit.gpgSign", "true"),
+        ("gpg.format", "ssh"),
+        ("gpg.ssh.program", "{s}"),
+        ("gpg.ssh.defaultKeyCommand", "{s}"),
+    ],
+    "filter": [("filter.x.clean", "{s}"), ("filter.x.smudge", "{s}"),
+               ("filter.x.required", "true")],
+    "filter-process": [("filter.x.process", "{s}")],
+    "textconv": [("diff.x.textconv", "{s}"), ("diff.x.command", "{s}")],
+    "diff-external": [("diff.external", "{s}")],
+    "editor": [("core.editor", "{s}"), ("sequence.editor", "{s}")],
+    "askpass": [("core.askPass", "{s}")],
+    "ssh-command": [("core.sshCommand", "{s}")],
+    "credential": [("credential.helper", "!{s}")],
+    "upload-pack": [("remote.origin.uploadpack", "{s}")],
+    "receive-pack": [("remote.origin.receivepack", "{s}")],
+    "hooks-path": [("core.hooksPath", "{hooks}")],
+    "fsmonitor": [("core.fsmonitor", "{s}")],
+    "pager": [("core.pager", "{s}"), ("pager.log", "{s}")],
+    "insteadof-ext": [
+        ("protocol.ext.allow", "always"),
+        ("url.ext::{s} %S .insteadOf", "file://"),
+    ],
+}  # fmt: skip
+
+
+def plant(world: Path, repo: Path, trick: str) -> Path:
+    script, fired = canary(world, trick)
+    hooks = world / f"{trick}-hooks"
+    hooks.mkdir()
+    for hook in ("pre-commit", "commit-msg", "post-commit", "post-checkout",
+                 "prepare-commit-msg", "pre-push", "reference-transaction",
+                 "post-rewrite", "post-index-change"):  # fmt: skip
+        (hooks / hook).symlink_to(script)
+    for key, value in CLONE_TRICKS[trick]:
+        git(repo, "config", key.format(s=script), value.format(s=script, hooks=hooks))
+    return fired
+
+
+@pytest.mark.parametrize("trick", sorted(CLONE_TRICKS))
+def test_no_setting_of_the_clone_runs_a_program(
+    world: Path, capsys: pytest.CaptureFixture[str], trick: str
+) -> None:
+    set_projects(world, "org/a\n")
+    # Every file goes through the filter and the diff driver.
+    (world / "seed" / "org/a" / ".gitattributes").write_text("* filter=x diff=x\n")
+    git(world / "seed" / "org/a", "add", "-A")
+    git(world / "seed" / "org/a", "commit", "-q", "-m", "attributes")
+    git(world / "seed" / "org/a", "push", "-q", str(world / "remotes/org/a"), "main")
+    assert propose(world, capsys, base(world))[1]["org/a"]["status"] == "new"
+    clone = clone_directory(world / "work", "org/a")
+    fired = plant(world, clone, trick)
+    (clone / "requirements.txt").write_text("dirty\n")
+    code, proposals, out = propose(world, capsys, base(world), "--push")
+    assert not fired.exists(), out
+    if trick == "insteadof-ext":  # git refuses the transport, and says so
+        assert code == 1
+        assert "transport 'ext' not allowed" in str(proposals["org/a"]["message"])
+        return
+    assert code == 0, out
+    assert proposals["org/a"]["status"] == "new"
+    assert remote_tip(world, "org/a", "accord/sync") == proposals["org/a"]["commit"]
+
+
+@pytest.mark.parametrize("hook", ["pre-receive", "update", "post-receive",
+                                  "post-update", "reference-transaction"])  # fmt: skip
+def test_a_local_remotes_hooks_do_not_run_on_push(
+    world: Path, capsys: pytest.CaptureFixture[str], hook: str
+) -> None:
+    set_projects(world, "org/a\n")
+    script, fired = canary(world, hook)
+    (world / "remotes/org/a/hooks" / hook).symlink_to(script)
+    code, proposals, out = propose(world, capsys, base(world), "--push")
+    assert not fired.exists(), out
+    assert code == 0, out
+    assert remote_tip(world, "org/a", "accord/sync") == proposals["org/a"]["commit"]
