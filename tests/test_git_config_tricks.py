@@ -97,3 +97,28 @@ def test_a_local_remotes_hooks_do_not_run_on_push(
     assert not fired.exists(), out
     assert code == 0, out
     assert remote_tip(world, "org/a", "accord/sync") == proposals["org/a"]["commit"]
+
+
+# -- repositories in unusual states -----------------------------------------
+
+
+def test_an_empty_or_detached_remote_or_a_missing_branch_is_named(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(world, "init", "-q", "--bare", str(world / "remotes/org/empty"))
+    detached = world / "remotes/org/detached"
+    git(world, "clone", "-q", str(world / "seed/org/a"), str(detached))
+    git(detached, "checkout", "-q", "--detach")
+    set_projects(world, "org/empty\norg/detached\norg/a\n")
+    code, proposals, _ = propose(world, capsys, base(world))
+    assert code == 1
+    assert proposals["org/empty"]["message"] == (
+        "the remote has no commits (an empty repository)"
+    )
+    assert "HEAD is detached" in str(proposals["org/detached"]["message"])
+    assert "--branch" in str(proposals["org/detached"]["message"])
+    assert proposals["org/a"]["status"] == "new"
+    code, proposals, _ = propose(world, capsys, base(world), "--branch", "nope")
+    assert code == 1
+    assert proposals["org/a"]["message"] == "the remote has no branch 'nope'"
+    assert proposals["org/empty"]["message"] == "the remote has no branch 'nope'"

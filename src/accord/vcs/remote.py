@@ -94,7 +94,11 @@ def default_branch(directory: Path) -> str:
     for line in output.splitlines():
         if line.startswith("ref: refs/heads/"):
             return line.split()[1].removeprefix("refs/heads/")
-    raise GitError("the remote has no default branch (empty repository?)")
+    if output.strip():
+        raise GitError(
+            "the remote's HEAD is detached, so it has no default branch: pass --branch"
+        )
+    raise GitError("the remote has no commits (an empty repository)")
 
 
 def remote_branch_sha(
@@ -112,6 +116,11 @@ def remote_branch_sha(
 
 def reset_to(directory: Path, branch: str) -> str:
     """Check out ``origin/branch`` cleanly on a scratch branch; its sha."""
+    if not git(
+        "rev-parse", "--verify", "--quiet", f"refs/remotes/origin/{branch}^{{commit}}",
+        cwd=directory, check=False,
+    ).strip():  # fmt: skip
+        raise GitError(f"the remote has no branch {branch!r}")
     git(
         "checkout",
         "--quiet",
