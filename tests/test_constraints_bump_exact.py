@@ -407,3 +407,20 @@ def test_bump_propose_runs_nothing_the_requirements_repo_configures(
     assert code == 0, (document, err)
     stable = _git(repo, "show", "stable/2026.1:upper-constraints.txt")
     assert "orglib===2.1.0" in stable
+
+
+def test_bump_propose_on_a_branch_checked_out_elsewhere_says_where(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, index)
+    other = tmp_path / "other"
+    _git(repo, "worktree", "add", "-q", str(other), "stable/2026.1")
+    before = _git(repo, "rev-parse", "stable/2026.1")
+    code, document, err = bump(
+        repo, capsys, "orglib==2.1.0", "--branch", "stable/2026.1", "--propose"
+    )
+    assert code == 1
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{repo}: cannot check stable/2026.1 out" in err
+    assert str(other) in err
+    assert _git(repo, "rev-parse", "stable/2026.1") == before

@@ -122,3 +122,20 @@ def test_an_empty_or_detached_remote_or_a_missing_branch_is_named(
     assert code == 1
     assert proposals["org/a"]["message"] == "the remote has no branch 'nope'"
     assert proposals["org/empty"]["message"] == "the remote has no branch 'nope'"
+
+
+def test_a_clone_configured_to_work_elsewhere_is_refused_untouched(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_projects(world, "org/a\n")
+    assert propose(world, capsys, base(world))[1]["org/a"]["status"] == "new"
+    clone = clone_directory(world / "work", "org/a")
+    elsewhere = world / "elsewhere"
+    elsewhere.mkdir()
+    git(clone, "config", "core.worktree", str(elsewhere))
+    code, proposals, out = propose(world, capsys, base(world), "--push")
+    assert list(elsewhere.iterdir()) == [], out
+    assert code == 1
+    assert proposals["org/a"]["status"] == "failed"
+    assert "not the top of its git work tree" in str(proposals["org/a"]["message"])
+    assert remote_tip(world, "org/a", "accord/sync") is None

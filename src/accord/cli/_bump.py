@@ -242,7 +242,10 @@ def _on_branch(
         raise UsageError(f"{root} has no branch {branch}", option="--branch")
     with tempfile.TemporaryDirectory(prefix="accord-bump-") as tmp:
         worktree = Path(tmp) / "requirements"
-        git.git("worktree", "add", "--quiet", str(worktree), branch, cwd=root)
+        try:
+            git.git("worktree", "add", "--quiet", str(worktree), branch, cwd=root)
+        except git.GitError as error:
+            raise git.GitError(f"{root}: cannot check {branch} out: {error}") from None
         try:
             yield str(worktree)
         finally:

@@ -114,8 +114,20 @@ def remote_branch_sha(
     return None
 
 
+def check_work_tree(directory: Path) -> None:
+    """Refuse a repository whose configuration (``core.worktree``) puts its
+    work tree anywhere but ``directory``: git would write there."""
+    top = git("rev-parse", "--show-toplevel", cwd=directory, check=False).strip()
+    if not top or Path(top).resolve() != directory.resolve():
+        raise GitError(
+            f"{directory} is not the top of its git work tree "
+            f"({top or 'none'}; core.worktree?): refused"
+        )
+
+
 def reset_to(directory: Path, branch: str) -> str:
     """Check out ``origin/branch`` cleanly on a scratch branch; its sha."""
+    check_work_tree(directory)
     if not git(
         "rev-parse", "--verify", "--quiet", f"refs/remotes/origin/{branch}^{{commit}}",
         cwd=directory, check=False,
@@ -138,6 +150,7 @@ def commit_all(
     directory: Path, message: str, paths: tuple[str, ...] | None = None
 ) -> str:
     """Commit everything (or only ``paths``); the new commit's sha."""
+    check_work_tree(directory)
     git("add", "--all", "--", *(paths or ()), cwd=directory)
     identity: list[str] = []
     if not git("config", "user.email", cwd=directory, check=False).strip():
