@@ -416,7 +416,7 @@ def test_bump_propose_on_a_branch_checked_out_elsewhere_says_where(
     other = tmp_path / "other"
     _git(repo, "worktree", "add", "-q", str(other), "stable/2026.1")
     before = _git(repo, "rev-parse", "stable/2026.1")
-    code, document, err = bump(
+    code, _, err = bump(
         repo, capsys, "orglib==2.1.0", "--branch", "stable/2026.1", "--propose"
     )
     assert code == 1
