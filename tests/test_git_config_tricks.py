@@ -139,3 +139,34 @@ def test_a_clone_configured_to_work_elsewhere_is_refused_untouched(
     assert proposals["org/a"]["status"] == "failed"
     assert "not the top of its git work tree" in str(proposals["org/a"]["message"])
     assert remote_tip(world, "org/a", "accord/sync") is None
+
+
+# -- release's repositories --------------------------------------------------
+
+
+def test_release_archives_tags_and_pushes_without_running_the_repos_programs(
+    world: Path,
+) -> None:
+    from accord.release.gitrepo import LocalRepo
+
+    seed = world / "seed/org/a"
+    (seed / ".gitattributes").write_text("* filter=x\n")
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "attributes")
+    git(seed, "push", "-q", str(world / "remotes/org/a"), "main")
+    clone = world / "release-clone"
+    git(world, "clone", "-q", str(world / "remotes/org/a"), str(clone))
+    script, fired = canary(world, "release")
+    for key in ("filter.x.smudge", "filter.x.clean", "gpg.program",
+                "remote.origin.receivepack"):  # fmt: skip
+        git(clone, "config", key, str(script))
+    git(clone, "config", "filter.x.required", "true")
+    git(clone, "config", "tag.gpgSign", "true")
+    (world / "remotes/org/a/hooks/pre-receive").symlink_to(script)
+    repo = LocalRepo(clone, remote=True)
+    sha = git(clone, "rev-parse", "main")
+    repo.archive(sha, world / "tree")
+    assert (world / "tree/requirements.txt").read_text().startswith("# deps")
+    repo.create_tag("1.0.0", sha, "release 1.0.0", None)
+    assert not fired.exists()
+    assert git(world / "remotes/org/a", "rev-parse", "1.0.0^{commit}") == sha

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from accord.errors import InputError
-from accord.vcs.hardening import git_command, git_environment, repository_settings
+from accord.vcs.hardening import git_environment, repo_command
 
 # Patterns, compiled by re when first used: a check of a project without
 # git history (or without a Depends-On trailer) never needs them.
@@ -22,7 +22,7 @@ _TRAILER = r"(?im)^Depends-On:\s*(\S+)\s*$"
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
-            git_command("-C", str(repo), *repository_settings(repo, args[0]), *args),
+            repo_command(repo, *args),
             capture_output=True,
             env=git_environment(),
             check=False,

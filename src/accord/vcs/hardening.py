@@ -82,7 +82,8 @@ def git_environment(**extra: str) -> dict[str, str]:
 # tree) or ask a credential helper (they talk to a remote).
 _FILTERED = frozenset(
     {"add", "checkout", "clean", "commit", "diff", "reset", "restore", "stash",
-     "status", "switch", "worktree", "fetch", "push", "ls-remote", "pull"}
+     "status", "switch", "worktree", "fetch", "push", "ls-remote", "pull",
+     "archive"}
 )  # fmt: skip
 
 
@@ -138,6 +139,53 @@ def is_local(url: str) -> bool:
 LOCAL_RECEIVE_PACK = (
     "git -c core.hooksPath=/dev/null -c core.fsmonitor=false receive-pack"
 )
+
+
+def subcommand(args: tuple[str, ...]) -> int:
+    """The index of the git subcommand in ``args`` (after ``-c key=value``
+    and other options); ``len(args)`` when there is none."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] in ("-c", "-C") else 1
+    return min(index, len(args))
+
+
+def repo_command(path: Path | None, *args: str) -> list[str]:
+    """:func:`git_command` for ``git args`` run in ``path``, with what the
+    repository's configuration would run neutralised: its filter drivers
+    and credential helpers, the programs named for the other end of a
+    fetch or push, and a local remote's hooks."""
+    at = subcommand(args)
+    name = args[at] if at < len(args) else ""
+    extra: tuple[str, ...] = ()
+    if name in ("fetch", "ls-remote", "pull", "clone"):
+        extra = ("--upload-pack=git-upload-pack",)
+    elif name == "push":
+        extra = (f"--receive-pack={_receive_pack(path, args[at + 1 :])}",)
+    where = ("-C", str(path)) if path is not None else ()
+    return git_command(
+        *where,
+        *repository_settings(path, name),
+        *args[: at + 1],
+        *extra,
+        *args[at + 1 :],
+    )
+
+
+def _receive_pack(path: Path | None, rest: tuple[str, ...]) -> str:
+    """The receive-pack to run for a push to the first non-option of
+    ``rest`` (origin by default): never a remote's hooks on this machine."""
+    target = next((arg for arg in rest if not arg.startswith("-")), "origin")
+    where = ("-C", str(path)) if path is not None else ()
+    try:
+        result = subprocess.run(
+            git_command(*where, "ls-remote", "--get-url", "--", target),
+            capture_output=True, check=False, timeout=60, env=git_environment(),
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return LOCAL_RECEIVE_PACK  # the push fails the same way, and says why
+    url = result.stdout.decode("utf-8", "replace").strip()
+    return LOCAL_RECEIVE_PACK if not url or is_local(url) else "git-receive-pack"
 
 
 def batch_environment() -> dict[str, str]:

@@ -13,13 +13,12 @@ from pathlib import Path
 from accord.errors import AccordError
 from accord.masking import mask_credentials
 from accord.vcs.hardening import (
-    LOCAL_RECEIVE_PACK,
     batch_environment,
     failure_reason,
     git_command,
     git_environment,
-    is_local,
-    repository_settings,
+    repo_command,
+    subcommand,
 )
 
 _TIMEOUT = 300
@@ -34,23 +33,12 @@ def redact(text: str) -> str:
     return mask_credentials(text)
 
 
-# The programs git runs at the other end, whatever a remote's config names.
-_UPLOAD_PACK = "--upload-pack=git-upload-pack"
-
-
-def _subcommand(args: tuple[str, ...]) -> str:
-    """The git subcommand in ``args`` (after any ``-c key=value``)."""
-    rest = list(args)
-    while rest and rest[0].startswith("-"):
-        del rest[: 2 if rest[0] == "-c" else 1]
-    return rest[0] if rest else ""
-
-
 def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
-    subcommand = _subcommand(args)
+    at = subcommand(args)
+    name = args[at] if at < len(args) else "git"
     try:
         result = subprocess.run(
-            git_command(*repository_settings(cwd, subcommand), *args),
+            repo_command(cwd, *args),
             cwd=cwd,
             capture_output=True,
             text=True,
@@ -59,10 +47,10 @@ def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
             env=batch_environment(),
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise GitError(redact(f"git {subcommand}: {error}")) from error
+        raise GitError(redact(f"git {name}: {error}")) from error
     if check and result.returncode != 0:
         reason = failure_reason(result.stderr or result.stdout, result.returncode)
-        raise GitError(redact(f"git {subcommand} failed: {reason}"))
+        raise GitError(redact(f"git {name} failed: {reason}"))
     return result.stdout
 
 
@@ -83,14 +71,14 @@ def clone_or_fetch(url: str, directory: Path) -> None:
     """A local clone of ``url`` at ``directory``, fetched, never re-cloned."""
     if (directory / ".git").is_dir():
         git("remote", "set-url", "origin", url, cwd=directory)
-        git("fetch", _UPLOAD_PACK, "--prune", "--quiet", "origin", cwd=directory)
+        git("fetch", "--prune", "--quiet", "origin", cwd=directory)
         return
     directory.parent.mkdir(parents=True, exist_ok=True)
-    git("clone", _UPLOAD_PACK, "--quiet", "--no-checkout", "--", url, str(directory))
+    git("clone", "--quiet", "--no-checkout", "--", url, str(directory))
 
 
 def default_branch(directory: Path) -> str:
-    output = git("ls-remote", _UPLOAD_PACK, "--symref", "origin", "HEAD", cwd=directory)
+    output = git("ls-remote", "--symref", "origin", "HEAD", cwd=directory)
     for line in output.splitlines():
         if line.startswith("ref: refs/heads/"):
             return line.split()[1].removeprefix("refs/heads/")
@@ -104,9 +92,7 @@ def default_branch(directory: Path) -> str:
 def remote_branch_sha(
     directory: Path, branch: str, remote: str = "origin"
 ) -> str | None:
-    output = git(
-        "ls-remote", _UPLOAD_PACK, remote, f"refs/heads/{branch}", cwd=directory
-    )
+    output = git("ls-remote", remote, f"refs/heads/{branch}", cwd=directory)
     for line in output.splitlines():
         sha, _, ref = line.partition("\t")
         if ref == f"refs/heads/{branch}":
@@ -198,7 +184,6 @@ def fetch_commit(directory: Path, remote: str, branch: str) -> None:
     """Make the tip of ``remote``'s ``branch`` available as refs/accord/proposed."""
     git(
         "fetch",
-        _UPLOAD_PACK,
         "--quiet",
         remote,
         f"+refs/heads/{branch}:refs/accord/proposed",
@@ -209,12 +194,8 @@ def fetch_commit(directory: Path, remote: str, branch: str) -> None:
 def push(directory: Path, target: str, branch: str, expected: str | None) -> None:
     """Push HEAD to ``branch`` at ``target``, replacing only what we expect."""
     lease = f"--force-with-lease=refs/heads/{branch}:{expected or ''}"
-    url = git("ls-remote", "--get-url", target, cwd=directory).strip()
-    # A remote on this machine would run its hooks here: never.
-    receive = LOCAL_RECEIVE_PACK if is_local(url) else "git-receive-pack"
     git(
         "push",
-        f"--receive-pack={receive}",
         "--quiet",
         lease,
         target,
