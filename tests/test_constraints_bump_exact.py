@@ -424,3 +424,23 @@ def test_bump_propose_on_a_branch_checked_out_elsewhere_says_where(
     assert f"{repo}: cannot check stable/2026.1 out" in err
     assert str(other) in err
     assert _git(repo, "rev-parse", "stable/2026.1") == before
+
+
+def test_bump_propose_refuses_a_detached_head_or_an_edited_file(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, index)
+    head = _git(repo, "rev-parse", "HEAD")
+    _git(repo, "checkout", "-q", "--detach")
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", "--propose")
+    assert code == 2
+    assert f"{repo} is on no branch (a detached HEAD)" in err
+    assert _git(repo, "rev-parse", "HEAD") == head
+    _git(repo, "checkout", "-q", "master")
+    edited = PINS + "mine===1.0\n"
+    (repo / "upper-constraints.txt").write_text(edited)
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", "--propose")
+    assert code == 2
+    assert "upper-constraints.txt has uncommitted changes" in err
+    assert (repo / "upper-constraints.txt").read_text() == edited
+    assert _git(repo, "rev-parse", "HEAD") == head

@@ -125,8 +125,8 @@ def _bump(
     root, central = resolving.root, resolving.central
     refuse_unreadable_list(central)
     check_bumpable(central, [*plain, *(t.spelling for t in targets)])
-    if propose and not (root / ".git").exists():
-        raise UsageError(f"--propose needs {root} to be a git repository")
+    if propose:
+        _check_committable(root)
     on = branch or _current_branch(root)
     if on is not None and any(
         fnmatch.fnmatchcase(on, glob) for glob in central.config.policy.stable_branches
@@ -205,6 +205,26 @@ def _current_branch(root: Path) -> str | None:
     from accord.vcs.remote import current_branch
 
     return current_branch(root)
+
+
+def _check_committable(root: Path) -> None:
+    """Refuse to commit a bump where the commit would be lost (a detached
+    HEAD) or would take the user's own uncommitted edits of the file."""
+    if not (root / ".git").exists():
+        raise UsageError(f"--propose needs {root} to be a git repository")
+    from accord.central import UPPER_CONSTRAINTS
+    from accord.vcs import remote as git
+
+    if git.current_branch(root) is None:
+        raise UsageError(
+            f"{root} is on no branch (a detached HEAD): check a branch out, "
+            "or pass --branch NAME with --propose"
+        )
+    if git.is_dirty(root, UPPER_CONSTRAINTS):
+        raise UsageError(
+            f"{root / UPPER_CONSTRAINTS} has uncommitted changes: commit or "
+            "discard them first, or they would go into the bump's commit"
+        )
 
 
 @contextlib.contextmanager

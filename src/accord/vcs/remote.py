@@ -214,3 +214,11 @@ def current_branch(directory: Path) -> str | None:
 def head_sha(directory: Path) -> str | None:
     output = git("rev-parse", "--verify", "--quiet", "HEAD", cwd=directory, check=False)
     return output.strip() or None
+
+
+def is_dirty(directory: Path, path: str) -> bool:
+    """Whether ``path`` differs from HEAD in the index or the work tree."""
+    output = git(
+        "status", "--porcelain", "--untracked-files=no", "--", path, cwd=directory
+    )
+    return bool(output.strip())
