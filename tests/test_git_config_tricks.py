@@ -5,6 +5,7 @@ canary script: the proposal still goes through and the canary never runs."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,36 @@ def test_release_archives_tags_and_pushes_without_running_the_repos_programs(
     repo.create_tag("1.0.0", sha, "release 1.0.0", None)
     assert not fired.exists()
     assert git(world / "remotes/org/a", "rev-parse", "1.0.0^{commit}") == sha
+
+
+def test_a_repositorys_credential_helper_is_dropped_and_the_users_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.vcs.hardening import repository_settings
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".gitconfig").write_text("[credential]\n\thelper = store\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    assert repository_settings(repo, "push") == ()  # the user's helper alone
+    git(repo, "config", "credential.https://h.example.helper", "!touch fired")
+    assert repository_settings(repo, "push") == (
+        "-c", "credential.helper=", "-c", "credential.helper=store",
+    )  # fmt: skip
+    assert repository_settings(repo, "rev-parse") == ()  # never asks
+    # git asks the user's helper only: the repository's never runs.
+    from accord.vcs.hardening import batch_environment, git_command
+
+    def fill(*settings: str) -> None:
+        subprocess.run(
+            git_command("-C", str(repo), *settings, "credential", "fill"),
+            input="protocol=https\nhost=h.example\n\n", capture_output=True,
+            text=True, check=False, env=batch_environment(),
+        )  # fmt: skip
+
+    fill()
+    assert (repo / "fired").exists()  # the canary works: plain git runs it
+    (repo / "fired").unlink()
+    fill(*repository_settings(repo, "push"))
+    assert not (repo / "fired").exists()
