@@ -204,3 +204,31 @@ def test_a_repositorys_credential_helper_is_dropped_and_the_users_kept(
     (repo / "fired").unlink()
     fill(*repository_settings(repo, "push"))
     assert not (repo / "fired").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("core.sshCommand", "ssh://git@127.0.0.1:1/x"),
+        ("core.gitProxy", "git://127.0.0.1:1/x"),
+    ],
+)
+@pytest.mark.parametrize("runner", ["release", "propose"])
+def test_no_connection_program_of_the_repository_runs(
+    tmp_path: Path, key: str, url: str, runner: str
+) -> None:
+    from accord.release.gitrepo import run_git
+    from accord.vcs import remote
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    script, fired = canary(tmp_path, "connect")
+    git(repo, "config", key, str(script))
+    git(repo, "remote", "add", "origin", url)
+    if runner == "release":
+        assert run_git(repo, "ls-remote", "origin", timeout=60).returncode != 0
+    else:
+        with pytest.raises(remote.GitError):
+            remote.git("ls-remote", "origin", cwd=repo)
+    assert not fired.exists()
