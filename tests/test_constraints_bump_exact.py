@@ -444,3 +444,22 @@ def test_bump_propose_refuses_a_detached_head_or_an_edited_file(
     assert "upper-constraints.txt has uncommitted changes" in err
     assert (repo / "upper-constraints.txt").read_text() == edited
     assert _git(repo, "rev-parse", "HEAD") == head
+
+
+@pytest.mark.parametrize("propose", [False, True])
+def test_bump_never_writes_through_a_constraints_link_out_of_the_repo(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str], propose: bool
+) -> None:
+    repo = make_repo(tmp_path, index)
+    outside = tmp_path / "outside.txt"
+    outside.write_text(PINS)
+    (repo / "upper-constraints.txt").unlink()
+    (repo / "upper-constraints.txt").symlink_to(outside)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "linked")
+    head = _git(repo, "rev-parse", "HEAD")
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", *(["--propose"] * propose))
+    assert outside.read_text() == PINS
+    assert _git(repo, "rev-parse", "HEAD") == head
+    assert code == 2
+    assert "Traceback" not in err
