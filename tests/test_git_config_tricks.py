@@ -41,6 +41,10 @@ CLONE_TRICKS: dict[str, list[tuple[str, str]]] = {
     "hooks-path": [("core.hooksPath", "{hooks}")],
     "fsmonitor": [("core.fsmonitor", "{s}")],
     "pager": [("core.pager", "{s}"), ("pager.log", "{s}")],
+    "alternate-refs": [
+        ("core.alternateRefsCommand", "{s}"),
+        ("core.alternateRefsPrefixes", "refs/heads"),
+    ],
     "insteadof-ext": [
         ("protocol.ext.allow", "always"),
         ("url.ext::{s} %S .insteadOf", "file://"),
@@ -56,6 +60,9 @@ def plant(world: Path, repo: Path, trick: str) -> Path:
                  "prepare-commit-msg", "pre-push", "reference-transaction",
                  "post-rewrite", "post-index-change"):  # fmt: skip
         (hooks / hook).symlink_to(script)
+    if trick == "alternate-refs":  # another repository's objects, borrowed
+        alternates = repo / ".git/objects/info/alternates"
+        alternates.write_text(f"{world / 'remotes/org/b/objects'}\n")
     for key, value in CLONE_TRICKS[trick]:
         git(repo, "config", key.format(s=script), value.format(s=script, hooks=hooks))
     return fired
@@ -232,3 +239,19 @@ def test_no_connection_program_of_the_repository_runs(
         with pytest.raises(remote.GitError):
             remote.git("ls-remote", "origin", cwd=repo)
     assert not fired.exists()
+
+
+def test_a_local_remotes_alternate_refs_command_does_not_run_on_push(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_projects(world, "org/a\n")
+    script, fired = canary(world, "remote-alternates")
+    bare = world / "remotes/org/a"
+    (bare / "objects/info/alternates").write_text(
+        f"{world / 'remotes/org/b/objects'}\n"
+    )
+    git(bare, "config", "core.alternateRefsCommand", str(script))
+    code, proposals, out = propose(world, capsys, base(world), "--push")
+    assert not fired.exists(), out
+    assert code == 0, out
+    assert remote_tip(world, "org/a", "accord/sync") == proposals["org/a"]["commit"]

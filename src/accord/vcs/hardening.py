@@ -27,6 +27,9 @@ HARDENING: tuple[str, ...] = (
     "-c", "gpg.program=gpg",
     "-c", "gpg.ssh.program=ssh-keygen",
     "-c", "gpg.x509.program=gpgsm",
+    # A repository with alternates would run this to list their refs; an
+    # alternate's refs only save a little transfer, so list none.
+    "-c", "core.alternateRefsCommand=true",
     "-c", "protocol.allow=never",
     *(a for p in ALLOWED_PROTOCOLS for a in ("-c", f"protocol.{p}.allow=always")),
     "-c", "submodule.recurse=false",
@@ -137,7 +140,8 @@ def is_local(url: str) -> bool:
 
 # What git runs at a remote reached locally: never the remote's hooks.
 LOCAL_RECEIVE_PACK = (
-    "git -c core.hooksPath=/dev/null -c core.fsmonitor=false receive-pack"
+    "git -c core.hooksPath=/dev/null -c core.fsmonitor=false"
+    " -c core.alternateRefsCommand=true receive-pack"
 )
 
 
