@@ -255,3 +255,27 @@ def test_a_local_remotes_alternate_refs_command_does_not_run_on_push(
     assert not fired.exists(), out
     assert code == 0, out
     assert remote_tip(world, "org/a", "accord/sync") == proposals["org/a"]["commit"]
+
+
+@pytest.mark.parametrize("how", ["pushurl", "pushinsteadof"])
+def test_a_push_redirected_to_a_local_repository_runs_none_of_its_hooks(
+    world: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    set_projects(world, "org/a\n")
+    assert propose(world, capsys, base(world))[1]["org/a"]["status"] == "new"
+    clone = clone_directory(world / "work", "org/a")
+    script, fired = canary(world, how)
+    trap = world / "trap.git"
+    git(world, "clone", "-q", "--bare", str(world / "remotes/org/a"), str(trap))
+    (trap / "hooks/pre-receive").symlink_to(script)
+    extra: tuple[str, ...] = ()
+    if how == "pushurl":
+        git(clone, "config", "remote.origin.pushurl", str(trap))
+    else:
+        git(clone, "config", f"url.{trap}.pushInsteadOf", "ssh://review.invalid/org/a")
+        git(clone, "config", f"url.{trap}.insteadOf", "ssh://review.invalid/org/a")
+        extra = ("--push-url", "ssh://review.invalid/{name}")
+    code, proposals, out = propose(world, capsys, base(world), "--push", *extra)
+    assert not fired.exists(), out
+    assert code == 0, out
+    assert proposals["org/a"]["status"] == "new"

@@ -180,16 +180,44 @@ def _receive_pack(path: Path | None, rest: tuple[str, ...]) -> str:
     """The receive-pack to run for a push to the first non-option of
     ``rest`` (origin by default): never a remote's hooks on this machine."""
     target = next((arg for arg in rest if not arg.startswith("-")), "origin")
+    urls = _push_urls(path, target)
+    local = not urls or any(is_local(url) for url in urls)
+    return LOCAL_RECEIVE_PACK if local else "git-receive-pack"
+
+
+def _push_urls(path: Path | None, target: str) -> list[str]:
+    """Where git pushes ``target`` (a remote's name or a URL) to: a named
+    remote's push URLs, else the URL rewritten as git does (the longest
+    ``pushInsteadOf`` prefix, else ``insteadOf``). Empty when unknown."""
+    named = _output(path, "remote", "get-url", "--push", "--all", "--", target)
+    if named is not None:
+        return named.splitlines()
+    rules = _output(path, "config", "-z", "--get-regexp", r"^url\..*\.pushinsteadof$")
+    best = ("", target)
+    for entry in (rules or "").split("\0"):
+        key, _, prefix = entry.partition("\n")
+        if prefix and target.startswith(prefix) and len(prefix) > len(best[0]):
+            base = key.removeprefix("url.").rpartition(".")[0]
+            best = (prefix, base + target[len(prefix) :])
+    if best[0]:
+        return [best[1]]
+    url = _output(path, "ls-remote", "--get-url", "--", target)
+    return [url.strip()] if url and url.strip() else []
+
+
+def _output(path: Path | None, *args: str) -> str | None:
+    """The output of a git that only reads configuration, None if it failed."""
     where = ("-C", str(path)) if path is not None else ()
     try:
         result = subprocess.run(
-            git_command(*where, "ls-remote", "--get-url", "--", target),
+            git_command(*where, *args),
             capture_output=True, check=False, timeout=60, env=git_environment(),
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired):
-        return LOCAL_RECEIVE_PACK  # the push fails the same way, and says why
-    url = result.stdout.decode("utf-8", "replace").strip()
-    return LOCAL_RECEIVE_PACK if not url or is_local(url) else "git-receive-pack"
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode("utf-8", "surrogateescape")
 
 
 def batch_environment() -> dict[str, str]:
