@@ -279,3 +279,22 @@ def test_a_push_redirected_to_a_local_repository_runs_none_of_its_hooks(
     assert not fired.exists(), out
     assert code == 0, out
     assert proposals["org/a"]["status"] == "new"
+
+
+def test_a_topic_that_is_the_target_branch_is_refused(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_projects(world, "org/a\n")
+    main_before = remote_tip(world, "org/a", "main")
+    code, proposals, _ = propose(
+        world, capsys, base(world), "--topic", "main", "--push"
+    )
+    assert code == 1
+    assert proposals["org/a"]["status"] == "failed"
+    assert "the target branch" in str(proposals["org/a"]["message"])
+    assert remote_tip(world, "org/a", "main") == main_before
+    code, _, err = propose(
+        world, capsys, base(world), "--topic", "stable/x", "--branch", "stable/x"
+    )
+    assert code == 2
+    assert "--topic" in err
