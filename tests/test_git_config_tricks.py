@@ -298,3 +298,21 @@ def test_a_topic_that_is_the_target_branch_is_refused(
     )
     assert code == 2
     assert "--topic" in err
+
+
+def test_a_topic_naming_a_branch_that_is_no_proposal_is_left_alone(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_projects(world, "org/a\n")
+    stable = remote_tip(world, "org/a", "stable/2026.1")
+    code, proposals, _ = propose(
+        world, capsys, base(world), "--topic", "stable/2026.1", "--push"
+    )
+    assert code == 1
+    assert proposals["org/a"]["status"] == "failed"
+    assert "is not an accord proposal" in str(proposals["org/a"]["message"])
+    assert remote_tip(world, "org/a", "stable/2026.1") == stable
+    # A proposal of accord's is updated as before.
+    assert propose(world, capsys, base(world), "--push")[1]["org/a"]["status"] == "new"
+    code, proposals, _ = propose(world, capsys, base(world), "--push")
+    assert proposals["org/a"]["status"] == "unchanged"

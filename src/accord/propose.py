@@ -209,6 +209,12 @@ def _propose(
     status: Status = "new"
     if existing is not None:
         git.fetch_commit(directory, target, options.topic)
+        if git.subject_of(directory, "refs/accord/proposed") != SUBJECT:
+            message = (
+                f"the remote's branch {options.topic} is not an accord proposal "
+                "(its last commit is someone else's): refused, choose another --topic"
+            )
+            return Proposal(shown, "failed", branch, files, diff, message=message)
         same = git.tree_of(directory, "refs/accord/proposed") == git.tree_of(
             directory, commit
         )

@@ -63,8 +63,13 @@ def valid_branch(name: str) -> bool:
         capture_output=True,
         env=git_environment(),
         check=False,
+        cwd="/",  # "@{-1}" and "@" name a branch of the current repo: refused
     )
-    return result.returncode == 0
+    return (
+        result.returncode == 0
+        and name != "@"
+        and result.stdout.decode().strip() == name
+    )
 
 
 def clone_or_fetch(url: str, directory: Path) -> None:
@@ -222,3 +227,8 @@ def is_dirty(directory: Path, path: str) -> bool:
         "status", "--porcelain", "--untracked-files=no", "--", path, cwd=directory
     )
     return bool(output.strip())
+
+
+def subject_of(directory: Path, revision: str) -> str:
+    """The subject line of the commit ``revision``."""
+    return git("log", "-1", "--format=%s", revision, "--", cwd=directory).strip()
