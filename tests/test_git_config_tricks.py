@@ -316,3 +316,18 @@ def test_a_topic_naming_a_branch_that_is_no_proposal_is_left_alone(
     assert propose(world, capsys, base(world), "--push")[1]["org/a"]["status"] == "new"
     code, proposals, _ = propose(world, capsys, base(world), "--push")
     assert proposals["org/a"]["status"] == "unchanged"
+
+
+def test_the_commit_message_is_never_written_through_a_planted_link(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_projects(world, "org/a\n")
+    assert propose(world, capsys, base(world))[1]["org/a"]["status"] == "new"
+    clone = clone_directory(world / "work", "org/a")
+    victim = world / "victim.txt"
+    victim.write_text("mine\n")
+    (clone / ".git/ACCORD_COMMIT_MSG").symlink_to(victim)
+    code, proposals, out = propose(world, capsys, base(world))
+    assert victim.read_text() == "mine\n"
+    assert code == 0, out
+    assert proposals["org/a"]["status"] == "new"

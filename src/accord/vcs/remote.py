@@ -33,13 +33,16 @@ def redact(text: str) -> str:
     return mask_credentials(text)
 
 
-def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
+def git(
+    *args: str, cwd: Path | None = None, check: bool = True, stdin: str = ""
+) -> str:
     at = subcommand(args)
     name = args[at] if at < len(args) else "git"
     try:
         result = subprocess.run(
             repo_command(cwd, *args),
             cwd=cwd,
+            input=stdin,
             capture_output=True,
             text=True,
             check=False,
@@ -153,24 +156,20 @@ def commit_all(
 def _commit(
     directory: Path, message: str, identity: list[str], paths: tuple[str, ...] | None
 ) -> None:
-    # A linked worktree's .git is a file: ask git where its directory is.
-    git_dir = Path(git("rev-parse", "--absolute-git-dir", cwd=directory).strip())
-    message_file = git_dir / "ACCORD_COMMIT_MSG"
-    message_file.write_text(message)
-    try:
-        only = ["--", *paths] if paths else []
-        git(
-            *identity,
-            "commit",
-            "--quiet",
-            "--no-verify",
-            "-F",
-            str(message_file),
-            *only,
-            cwd=directory,
-        )
-    finally:
-        message_file.unlink(missing_ok=True)
+    # The message goes through stdin: a file in the git directory could be a
+    # link planted to make accord write elsewhere.
+    only = ["--", *paths] if paths else []
+    git(
+        *identity,
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "-F",
+        "-",
+        *only,
+        cwd=directory,
+        stdin=message,
+    )
 
 
 def tree_of(directory: Path, revision: str) -> str | None:
