@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -463,3 +464,16 @@ def test_bump_never_writes_through_a_constraints_link_out_of_the_repo(
     assert _git(repo, "rev-parse", "HEAD") == head
     assert code == 2
     assert "Traceback" not in err
+
+
+def test_bump_propose_in_a_repo_whose_git_file_leads_nowhere_says_so(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, index)
+    shutil.rmtree(repo / ".git")
+    (repo / ".git").write_text(f"gitdir: {tmp_path / 'gone'}\n")
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", "--propose")
+    assert code == 2
+    assert f"--propose cannot commit in {repo}: git rev-parse failed" in err
+    assert "not a git repository" in err
+    assert (repo / "upper-constraints.txt").read_text() == PINS

@@ -215,6 +215,10 @@ def _check_committable(root: Path) -> None:
     from accord.central import UPPER_CONSTRAINTS
     from accord.vcs import remote as git
 
+    try:
+        git.check_work_tree(root)
+    except git.GitError as error:
+        raise UsageError(f"--propose cannot commit in {root}: {error}") from None
     if git.current_branch(root) is None:
         raise UsageError(
             f"{root} is on no branch (a detached HEAD): check a branch out, "

@@ -111,11 +111,11 @@ def remote_branch_sha(
 def check_work_tree(directory: Path) -> None:
     """Refuse a repository whose configuration (``core.worktree``) puts its
     work tree anywhere but ``directory``: git would write there."""
-    top = git("rev-parse", "--show-toplevel", cwd=directory, check=False).strip()
-    if not top or Path(top).resolve() != directory.resolve():
+    top = git("rev-parse", "--show-toplevel", cwd=directory).strip()
+    if Path(top).resolve() != directory.resolve():
         raise GitError(
             f"{directory} is not the top of its git work tree "
-            f"({top or 'none'}; core.worktree?): refused"
+            f"({top}; core.worktree?): refused"
         )
 
 
