@@ -5,6 +5,7 @@ canary script: the proposal still goes through and the canary never runs."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -329,5 +330,19 @@ def test_the_commit_message_is_never_written_through_a_planted_link(
     (clone / ".git/ACCORD_COMMIT_MSG").symlink_to(victim)
     code, proposals, out = propose(world, capsys, base(world))
     assert victim.read_text() == "mine\n"
+    assert code == 0, out
+    assert proposals["org/a"]["status"] == "new"
+
+
+def test_a_file_name_that_is_not_utf8_is_no_traceback(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = world / "seed/org/a"
+    (seed / os.fsdecode(b"caf\xe9.txt")).write_text("x\n")  # Latin-1 bytes
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "latin-1 name")
+    git(seed, "push", "-q", str(world / "remotes/org/a"), "main")
+    set_projects(world, "org/a\n")
+    code, proposals, out = propose(world, capsys, base(world), "--push")
     assert code == 0, out
     assert proposals["org/a"]["status"] == "new"

@@ -42,19 +42,22 @@ def git(
         result = subprocess.run(
             repo_command(cwd, *args),
             cwd=cwd,
-            input=stdin,
+            input=stdin.encode(),
             capture_output=True,
-            text=True,
             check=False,
             timeout=_TIMEOUT,
             env=batch_environment(),
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise GitError(redact(f"git {name}: {error}")) from error
+    # A file name need not be UTF-8: kept byte for byte (a path made of it
+    # names the same file); messages are for people, so replaced.
+    stdout = result.stdout.decode("utf-8", "surrogateescape")
     if check and result.returncode != 0:
-        reason = failure_reason(result.stderr or result.stdout, result.returncode)
+        output = result.stderr or result.stdout
+        reason = failure_reason(output.decode("utf-8", "replace"), result.returncode)
         raise GitError(redact(f"git {name} failed: {reason}"))
-    return result.stdout
+    return stdout
 
 
 def valid_branch(name: str) -> bool:
