@@ -346,3 +346,23 @@ def test_a_file_name_that_is_not_utf8_is_no_traceback(
     code, proposals, out = propose(world, capsys, base(world), "--push")
     assert code == 0, out
     assert proposals["org/a"]["status"] == "new"
+
+
+def test_the_users_own_filters_are_kept_and_the_repositorys_emptied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.vcs.hardening import repository_settings
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".gitconfig").write_text(
+        '[filter "lfs"]\n\tprocess = git-lfs filter-process\n\trequired = true\n'
+    )
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    assert repository_settings(repo, "checkout") == ()
+    git(repo, "config", "filter.lfs.process", "evil")
+    git(repo, "config", "filter.x.smudge", "evil")
+    assert repository_settings(repo, "checkout") == (
+        "-c", "filter.lfs.process=", "-c", "filter.x.smudge=",
+    )  # fmt: skip

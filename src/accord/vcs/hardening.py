@@ -92,10 +92,10 @@ _FILTERED = frozenset(
 
 def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, ...]:
     """``-c`` settings that neutralise the programs ``directory``'s
-    configuration names for ``subcommand``: every filter driver's clean,
-    smudge and process command (a file then goes through unfiltered, as
-    committed), and any credential helper the repository adds (the user's
-    own global helpers are kept)."""
+    configuration names for ``subcommand``: the clean, smudge and process
+    commands of every filter driver it sets (a file then goes through
+    unfiltered, as committed), and any credential helper it adds. The
+    user's own (global) filters, git-lfs's say, and helpers are kept."""
     if directory is None or subcommand not in _FILTERED:
         return ()
     try:
@@ -115,12 +115,14 @@ def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, .
         key, _, value = entry.partition("\n")
         section, _, rest = key.partition(".")
         name, _, variable = rest.rpartition(".")
-        if section == "filter" and variable in ("clean", "smudge", "process"):
-            settings += ["-c", f"filter.{name}.{variable}="]
-        elif section == "filter" and variable == "required":
-            settings += ["-c", f"filter.{name}.required=false"]
+        users = scope in ("global", "system")  # the user's own programs
+        if section == "filter" and not users:
+            if variable in ("clean", "smudge", "process"):
+                settings += ["-c", f"filter.{name}.{variable}="]
+            elif variable == "required":
+                settings += ["-c", f"filter.{name}.required=false"]
         elif section == "credential" and variable == "helper":
-            if scope in ("global", "system"):
+            if users:
                 helpers += ["-c", f"{key}={value}"]
             else:
                 foreign_helper = True
