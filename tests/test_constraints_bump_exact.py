@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -381,3 +382,98 @@ def test_parse_target_refuses_anything_but_one_release(text: str) -> None:
 
     with pytest.raises(InputError, match="NAME==VERSION"):
         parse_target(text)
+
+
+def test_bump_propose_runs_nothing_the_requirements_repo_configures(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, index)
+    (repo / ".gitattributes").write_text("* filter=x\n")
+    _git(repo, "add", ".gitattributes")
+    _git(repo, "commit", "-q", "-m", "attributes")
+    _git(repo, "branch", "-f", "stable/2026.1")
+    fired = tmp_path / "fired"
+    script = tmp_path / "canary.sh"
+    script.write_text(f"#!/bin/sh\ntouch '{fired}'\nexit 1\n")
+    script.chmod(0o755)
+    for key in ("filter.x.clean", "filter.x.smudge", "gpg.program", "core.fsmonitor"):
+        _git(repo, "config", key, str(script))
+    _git(repo, "config", "filter.x.required", "true")
+    _git(repo, "config", "commit.gpgSign", "true")
+    (repo / ".git/hooks/post-checkout").symlink_to(script)
+    code, document, err = bump(
+        repo, capsys, "orglib==2.1.0", "--branch", "stable/2026.1", "--propose"
+    )
+    assert not fired.exists()
+    assert code == 0, (document, err)
+    stable = _git(repo, "show", "stable/2026.1:upper-constraints.txt")
+    assert "orglib===2.1.0" in stable
+
+
+def test_bump_propose_on_a_branch_checked_out_elsewhere_says_where(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, index)
+    other = tmp_path / "other"
+    _git(repo, "worktree", "add", "-q", str(other), "stable/2026.1")
+    before = _git(repo, "rev-parse", "stable/2026.1")
+    code, _, err = bump(
+        repo, capsys, "orglib==2.1.0", "--branch", "stable/2026.1", "--propose"
+    )
+    assert code == 1
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{repo}: cannot check stable/2026.1 out" in err
+    assert str(other) in err
+    assert _git(repo, "rev-parse", "stable/2026.1") == before
+
+
+def test_bump_propose_refuses_a_detached_head_or_an_edited_file(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, index)
+    head = _git(repo, "rev-parse", "HEAD")
+    _git(repo, "checkout", "-q", "--detach")
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", "--propose")
+    assert code == 2
+    assert f"{repo} is on no branch (a detached HEAD)" in err
+    assert _git(repo, "rev-parse", "HEAD") == head
+    _git(repo, "checkout", "-q", "master")
+    edited = PINS + "mine===1.0\n"
+    (repo / "upper-constraints.txt").write_text(edited)
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", "--propose")
+    assert code == 2
+    assert "upper-constraints.txt has uncommitted changes" in err
+    assert (repo / "upper-constraints.txt").read_text() == edited
+    assert _git(repo, "rev-parse", "HEAD") == head
+
+
+@pytest.mark.parametrize("propose", [False, True])
+def test_bump_never_writes_through_a_constraints_link_out_of_the_repo(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str], propose: bool
+) -> None:
+    repo = make_repo(tmp_path, index)
+    outside = tmp_path / "outside.txt"
+    outside.write_text(PINS)
+    (repo / "upper-constraints.txt").unlink()
+    (repo / "upper-constraints.txt").symlink_to(outside)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "linked")
+    head = _git(repo, "rev-parse", "HEAD")
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", *(["--propose"] * propose))
+    assert outside.read_text() == PINS
+    assert _git(repo, "rev-parse", "HEAD") == head
+    assert code == 2
+    assert "Traceback" not in err
+
+
+def test_bump_propose_in_a_repo_whose_git_file_leads_nowhere_says_so(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path, index)
+    shutil.rmtree(repo / ".git")
+    (repo / ".git").write_text(f"gitdir: {tmp_path / 'gone'}\n")
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", "--propose")
+    assert code == 2
+    assert f"--propose cannot commit in {repo}: git rev-parse failed" in err
+    assert "not a git repository" in err
+    assert (repo / "upper-constraints.txt").read_text() == PINS

@@ -65,6 +65,11 @@ def check_options(options: ProposeOptions) -> None:
     for label, value in (("--topic", options.topic), ("--branch", options.branch)):
         if value is not None and not git.valid_branch(value):
             raise InputError(f"{label} {value!r} is not a valid branch name")
+    if options.branch is not None and options.branch == options.topic:
+        raise InputError(
+            f"--topic {options.topic!r} is the target branch: the proposal "
+            "would land on it unreviewed"
+        )
     if options.git_base is not None:
         check_url(options.git_base, "--git-base")
     if options.push_url is not None:
@@ -174,6 +179,9 @@ def _propose(
     directory = clone_directory(options.workdir, entry)
     git.clone_or_fetch(url, directory)
     branch = options.branch or git.default_branch(directory)
+    if branch == options.topic:
+        message = f"--topic {options.topic} is the target branch: refused"
+        return Proposal(shown, "failed", branch, message=message)
     git.reset_to(directory, branch)
     check_symlinks(directory)
     project = load_project(directory, central.config)
@@ -201,6 +209,12 @@ def _propose(
     status: Status = "new"
     if existing is not None:
         git.fetch_commit(directory, target, options.topic)
+        if git.subject_of(directory, "refs/accord/proposed") != SUBJECT:
+            message = (
+                f"the remote's branch {options.topic} is not an accord proposal "
+                "(its last commit is someone else's): refused, choose another --topic"
+            )
+            return Proposal(shown, "failed", branch, files, diff, message=message)
         same = git.tree_of(directory, "refs/accord/proposed") == git.tree_of(
             directory, commit
         )

@@ -125,8 +125,8 @@ def _bump(
     root, central = resolving.root, resolving.central
     refuse_unreadable_list(central)
     check_bumpable(central, [*plain, *(t.spelling for t in targets)])
-    if propose and not (root / ".git").exists():
-        raise UsageError(f"--propose needs {root} to be a git repository")
+    if propose:
+        _check_committable(root)
     on = branch or _current_branch(root)
     if on is not None and any(
         fnmatch.fnmatchcase(on, glob) for glob in central.config.policy.stable_branches
@@ -207,6 +207,30 @@ def _current_branch(root: Path) -> str | None:
     return current_branch(root)
 
 
+def _check_committable(root: Path) -> None:
+    """Refuse to commit a bump where the commit would be lost (a detached
+    HEAD) or would take the user's own uncommitted edits of the file."""
+    if not (root / ".git").exists():
+        raise UsageError(f"--propose needs {root} to be a git repository")
+    from accord.central import UPPER_CONSTRAINTS
+    from accord.vcs import remote as git
+
+    try:
+        git.check_work_tree(root)
+    except git.GitError as error:
+        raise UsageError(f"--propose cannot commit in {root}: {error}") from None
+    if git.current_branch(root) is None:
+        raise UsageError(
+            f"{root} is on no branch (a detached HEAD): check a branch out, "
+            "or pass --branch NAME with --propose"
+        )
+    if git.is_dirty(root, UPPER_CONSTRAINTS):
+        raise UsageError(
+            f"{root / UPPER_CONSTRAINTS} has uncommitted changes: commit or "
+            "discard them first, or they would go into the bump's commit"
+        )
+
+
 @contextlib.contextmanager
 def _on_branch(
     requirements: str | None, branch: str | None, propose: bool
@@ -242,7 +266,10 @@ def _on_branch(
         raise UsageError(f"{root} has no branch {branch}", option="--branch")
     with tempfile.TemporaryDirectory(prefix="accord-bump-") as tmp:
         worktree = Path(tmp) / "requirements"
-        git.git("worktree", "add", "--quiet", str(worktree), branch, cwd=root)
+        try:
+            git.git("worktree", "add", "--quiet", str(worktree), branch, cwd=root)
+        except git.GitError as error:
+            raise git.GitError(f"{root}: cannot check {branch} out: {error}") from None
         try:
             yield str(worktree)
         finally:

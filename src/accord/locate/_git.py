@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
-from accord.vcs.hardening import batch_environment, failure_reason, git_command
+from accord.vcs.hardening import batch_environment, failure_reason, repo_command
 
 TIMEOUT = 300
 
@@ -27,7 +27,7 @@ def run_git(*args: str, cwd: Path | None = None) -> GitResult:
     """Run ``git args`` (an argument list, never a shell); never raises."""
     try:
         result = subprocess.run(
-            git_command(*args),
+            repo_command(cwd, *args),
             cwd=cwd,
             capture_output=True,
             text=True,

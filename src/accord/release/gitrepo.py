@@ -14,7 +14,7 @@ from typing import Protocol
 
 from accord.errors import AccordError, InputError
 from accord.vcs.clones import check_url, clone_name, relative_entry
-from accord.vcs.hardening import git_command, git_environment
+from accord.vcs.hardening import git_command, git_environment, repo_command
 
 # Signing runs the gpg on PATH, whatever a repository's config names.
 _SIGNING = ("-c", "gpg.format=openpgp", "-c", "gpg.program=gpg")
@@ -49,7 +49,7 @@ def run_git(
 ) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
-            git_command("-C", str(path), *args),
+            repo_command(path, *args),
             capture_output=True,
             env=git_environment(),
             check=False,
@@ -211,7 +211,7 @@ class BaseRepos:
         if not clone.exists():
             self.workdir.mkdir(parents=True, exist_ok=True)
             result = subprocess.run(
-                git_command("clone", "--bare", "--quiet", "--", url, str(clone)),
+                repo_command(None, "clone", "--bare", "--quiet", "--", url, str(clone)),
                 capture_output=True, env=git_environment(), check=False, timeout=600,
             )  # fmt: skip
             if result.returncode != 0:

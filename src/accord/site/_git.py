@@ -5,14 +5,14 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from accord.vcs.hardening import git_command, git_environment
+from accord.vcs.hardening import git_environment, repo_command
 
 
 def run_git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     """git's stdout, or None when it fails (no repository, no such ref)."""
     try:
         result = subprocess.run(
-            git_command("-C", str(repo), *args),
+            repo_command(repo, *args),
             input=stdin,
             capture_output=True,
             env=git_environment(),

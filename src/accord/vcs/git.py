@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from accord.errors import InputError
-from accord.vcs.hardening import git_command, git_environment
+from accord.vcs.hardening import git_environment, repo_command
 
 # Patterns, compiled by re when first used: a check of a project without
 # git history (or without a Depends-On trailer) never needs them.
@@ -22,7 +22,7 @@ _TRAILER = r"(?im)^Depends-On:\s*(\S+)\s*$"
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
-            git_command("-C", str(repo), *args),
+            repo_command(repo, *args),
             capture_output=True,
             env=git_environment(),
             check=False,
@@ -86,7 +86,19 @@ def last_change(repo: Path, path: str) -> tuple[str, int] | None:
     otherwise (not a git repository, never committed, or changed since)."""
     if not is_git_repo(repo):
         return None
-    if _git(repo, "diff", "--quiet", "HEAD", "--", path).returncode != 0:
+    if (
+        _git(
+            repo,
+            "diff",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--quiet",
+            "HEAD",
+            "--",
+            path,
+        ).returncode
+        != 0
+    ):
         return None
     result = _git(repo, "log", "-1", "--format=%H %ct", "--", path)
     sha, _, seconds = result.stdout.decode("ascii", "replace").strip().partition(" ")

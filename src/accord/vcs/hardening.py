@@ -9,6 +9,8 @@ without system configuration or prompts. The user's own ssh stays theirs.
 from __future__ import annotations
 
 import os
+import subprocess
+from pathlib import Path
 
 # Transports git may use; "ext::" and the other remote helpers run commands.
 ALLOWED_PROTOCOLS = ("file", "https", "ssh", "git")
@@ -17,6 +19,17 @@ HARDENING: tuple[str, ...] = (
     "-c", "core.hooksPath=/dev/null",
     "-c", "core.fsmonitor=false",
     "-c", "log.showSignature=false",
+    # Signing runs a program a repository may name: accord's commits are
+    # unsigned (release signs its tags with an explicit --sign, gpg on PATH).
+    "-c", "commit.gpgSign=false",
+    "-c", "tag.gpgSign=false",
+    "-c", "push.gpgSign=false",
+    "-c", "gpg.program=gpg",
+    "-c", "gpg.ssh.program=ssh-keygen",
+    "-c", "gpg.x509.program=gpgsm",
+    # A repository with alternates would run this to list their refs; an
+    # alternate's refs only save a little transfer, so list none.
+    "-c", "core.alternateRefsCommand=true",
     "-c", "protocol.allow=never",
     *(a for p in ALLOWED_PROTOCOLS for a in ("-c", f"protocol.{p}.allow=always")),
     "-c", "submodule.recurse=false",
@@ -46,10 +59,167 @@ def git_command(*args: str) -> list[str]:
 
 
 def git_environment(**extra: str) -> dict[str, str]:
-    """The environment every git runs in: no system config, never a prompt."""
+    """The environment every git runs in: no system config, never a prompt,
+    no editor, only the allowed transports (whatever ``protocol.*`` or
+    ``url.*.insteadOf`` a repository sets), and ssh, git's proxy and the
+    askpass program from the user's environment, never a repository's
+    ``core.sshCommand``, ``core.gitProxy`` or ``core.askPass``."""
     env = {k: v for k, v in os.environ.items() if k not in _REDIRECTS}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", **extra)
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_ALLOW_PROTOCOL=":".join(ALLOWED_PROTOCOLS),
+        GIT_EDITOR=":",
+        GIT_SEQUENCE_EDITOR=":",
+        GIT_PAGER="cat",
+        GIT_PROXY_COMMAND=os.environ.get("GIT_PROXY_COMMAND", ""),
+        GIT_ASKPASS=os.environ.get("GIT_ASKPASS", os.environ.get("SSH_ASKPASS", "")),
+    )
+    if "GIT_SSH" not in os.environ and "GIT_SSH_COMMAND" not in os.environ:
+        env["GIT_SSH_COMMAND"] = "ssh"
+    env.update(extra)
     return env
+
+
+# Subcommands that may run a filter driver (they read or write the work
+# tree) or ask a credential helper (they talk to a remote).
+_FILTERED = frozenset(
+    {"add", "checkout", "clean", "commit", "diff", "reset", "restore", "stash",
+     "status", "switch", "worktree", "fetch", "push", "ls-remote", "pull",
+     "archive"}
+)  # fmt: skip
+
+
+def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, ...]:
+    """``-c`` settings that neutralise the programs ``directory``'s
+    configuration names for ``subcommand``: the clean, smudge and process
+    commands of every filter driver it sets (a file then goes through
+    unfiltered, as committed), and any credential helper it adds. The
+    user's own (global) filters, git-lfs's say, and helpers are kept."""
+    if directory is None or subcommand not in _FILTERED:
+        return ()
+    try:
+        result = subprocess.run(
+            [*git_command("config", "--includes", "-z", "--show-scope"),
+             "--get-regexp", r"^(filter|credential)\."],
+            cwd=directory, capture_output=True, check=False, timeout=60,
+            env=git_environment(),
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return ()  # git itself will fail on this directory and say why
+    settings: list[str] = []
+    helpers: list[str] = []
+    foreign_helper = False
+    fields = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for scope, entry in zip(fields[::2], fields[1::2], strict=False):
+        key, _, value = entry.partition("\n")
+        section, _, rest = key.partition(".")
+        name, _, variable = rest.rpartition(".")
+        users = scope in ("global", "system")  # the user's own programs
+        if section == "filter" and not users:
+            if variable in ("clean", "smudge", "process"):
+                settings += ["-c", f"filter.{name}.{variable}="]
+            elif variable == "required":
+                settings += ["-c", f"filter.{name}.required=false"]
+        elif section == "credential" and variable == "helper":
+            if users:
+                helpers += ["-c", f"{key}={value}"]
+            else:
+                foreign_helper = True
+    if foreign_helper:  # an empty helper empties the list; the user's follow
+        settings += ["-c", "credential.helper=", *helpers]
+    return tuple(settings)
+
+
+def is_local(url: str) -> bool:
+    """Whether git reaches ``url`` by running its programs on this machine
+    (a path or file:// URL): then the remote repository's hooks would run
+    here."""
+    return url.startswith(("/", "file:", ".")) or (
+        "://" not in url and ":" not in url.split("/", 1)[0]
+    )
+
+
+# What git runs at a remote reached locally: never the remote's hooks.
+LOCAL_RECEIVE_PACK = (
+    "git -c core.hooksPath=/dev/null -c core.fsmonitor=false"
+    " -c core.alternateRefsCommand=true receive-pack"
+)
+
+
+def subcommand(args: tuple[str, ...]) -> int:
+    """The index of the git subcommand in ``args`` (after ``-c key=value``
+    and other options); ``len(args)`` when there is none."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] in ("-c", "-C") else 1
+    return min(index, len(args))
+
+
+def repo_command(path: Path | None, *args: str) -> list[str]:
+    """:func:`git_command` for ``git args`` run in ``path``, with what the
+    repository's configuration would run neutralised: its filter drivers
+    and credential helpers, the programs named for the other end of a
+    fetch or push, and a local remote's hooks."""
+    at = subcommand(args)
+    name = args[at] if at < len(args) else ""
+    extra: tuple[str, ...] = ()
+    if name in ("fetch", "ls-remote", "pull", "clone"):
+        extra = ("--upload-pack=git-upload-pack",)
+    elif name == "push":
+        extra = (f"--receive-pack={_receive_pack(path, args[at + 1 :])}",)
+    where = ("-C", str(path)) if path is not None else ()
+    return git_command(
+        *where,
+        *repository_settings(path, name),
+        *args[: at + 1],
+        *extra,
+        *args[at + 1 :],
+    )
+
+
+def _receive_pack(path: Path | None, rest: tuple[str, ...]) -> str:
+    """The receive-pack to run for a push to the first non-option of
+    ``rest`` (origin by default): never a remote's hooks on this machine."""
+    target = next((arg for arg in rest if not arg.startswith("-")), "origin")
+    urls = _push_urls(path, target)
+    local = not urls or any(is_local(url) for url in urls)
+    return LOCAL_RECEIVE_PACK if local else "git-receive-pack"
+
+
+def _push_urls(path: Path | None, target: str) -> list[str]:
+    """Where git pushes ``target`` (a remote's name or a URL) to: a named
+    remote's push URLs, else the URL rewritten as git does (the longest
+    ``pushInsteadOf`` prefix, else ``insteadOf``). Empty when unknown."""
+    named = _output(path, "remote", "get-url", "--push", "--all", "--", target)
+    if named is not None:
+        return named.splitlines()
+    rules = _output(path, "config", "-z", "--get-regexp", r"^url\..*\.pushinsteadof$")
+    best = ("", target)
+    for entry in (rules or "").split("\0"):
+        key, _, prefix = entry.partition("\n")
+        if prefix and target.startswith(prefix) and len(prefix) > len(best[0]):
+            base = key.removeprefix("url.").rpartition(".")[0]
+            best = (prefix, base + target[len(prefix) :])
+    if best[0]:
+        return [best[1]]
+    url = _output(path, "ls-remote", "--get-url", "--", target)
+    return [url.strip()] if url and url.strip() else []
+
+
+def _output(path: Path | None, *args: str) -> str | None:
+    """The output of a git that only reads configuration, None if it failed."""
+    where = ("-C", str(path)) if path is not None else ()
+    try:
+        result = subprocess.run(
+            git_command(*where, *args),
+            capture_output=True, check=False, timeout=60, env=git_environment(),
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode("utf-8", "surrogateescape")
 
 
 def batch_environment() -> dict[str, str]:

@@ -17,6 +17,8 @@ from accord.vcs.hardening import (
     failure_reason,
     git_command,
     git_environment,
+    repo_command,
+    subcommand,
 )
 
 _TIMEOUT = 300
@@ -31,23 +33,31 @@ def redact(text: str) -> str:
     return mask_credentials(text)
 
 
-def git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
+def git(
+    *args: str, cwd: Path | None = None, check: bool = True, stdin: str = ""
+) -> str:
+    at = subcommand(args)
+    name = args[at] if at < len(args) else "git"
     try:
         result = subprocess.run(
-            git_command(*args),
+            repo_command(cwd, *args),
             cwd=cwd,
+            input=stdin.encode(),
             capture_output=True,
-            text=True,
             check=False,
             timeout=_TIMEOUT,
             env=batch_environment(),
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise GitError(redact(f"git {args[0]}: {error}")) from error
+        raise GitError(redact(f"git {name}: {error}")) from error
+    # A file name need not be UTF-8: kept byte for byte (a path made of it
+    # names the same file); messages are for people, so replaced.
+    stdout = result.stdout.decode("utf-8", "surrogateescape")
     if check and result.returncode != 0:
-        reason = failure_reason(result.stderr or result.stdout, result.returncode)
-        raise GitError(redact(f"git {args[0]} failed: {reason}"))
-    return result.stdout
+        output = result.stderr or result.stdout
+        reason = failure_reason(output.decode("utf-8", "replace"), result.returncode)
+        raise GitError(redact(f"git {name} failed: {reason}"))
+    return stdout
 
 
 def valid_branch(name: str) -> bool:
@@ -59,8 +69,13 @@ def valid_branch(name: str) -> bool:
         capture_output=True,
         env=git_environment(),
         check=False,
+        cwd="/",  # "@{-1}" and "@" name a branch of the current repo: refused
     )
-    return result.returncode == 0
+    return (
+        result.returncode == 0
+        and name != "@"
+        and result.stdout.decode().strip() == name
+    )
 
 
 def clone_or_fetch(url: str, directory: Path) -> None:
@@ -78,7 +93,11 @@ def default_branch(directory: Path) -> str:
     for line in output.splitlines():
         if line.startswith("ref: refs/heads/"):
             return line.split()[1].removeprefix("refs/heads/")
-    raise GitError("the remote has no default branch (empty repository?)")
+    if output.strip():
+        raise GitError(
+            "the remote's HEAD is detached, so it has no default branch: pass --branch"
+        )
+    raise GitError("the remote has no commits (an empty repository)")
 
 
 def remote_branch_sha(
@@ -92,8 +111,25 @@ def remote_branch_sha(
     return None
 
 
+def check_work_tree(directory: Path) -> None:
+    """Refuse a repository whose configuration (``core.worktree``) puts its
+    work tree anywhere but ``directory``: git would write there."""
+    top = git("rev-parse", "--show-toplevel", cwd=directory).strip()
+    if Path(top).resolve() != directory.resolve():
+        raise GitError(
+            f"{directory} is not the top of its git work tree "
+            f"({top}; core.worktree?): refused"
+        )
+
+
 def reset_to(directory: Path, branch: str) -> str:
     """Check out ``origin/branch`` cleanly on a scratch branch; its sha."""
+    check_work_tree(directory)
+    if not git(
+        "rev-parse", "--verify", "--quiet", f"refs/remotes/origin/{branch}^{{commit}}",
+        cwd=directory, check=False,
+    ).strip():  # fmt: skip
+        raise GitError(f"the remote has no branch {branch!r}")
     git(
         "checkout",
         "--quiet",
@@ -111,6 +147,7 @@ def commit_all(
     directory: Path, message: str, paths: tuple[str, ...] | None = None
 ) -> str:
     """Commit everything (or only ``paths``); the new commit's sha."""
+    check_work_tree(directory)
     git("add", "--all", "--", *(paths or ()), cwd=directory)
     identity: list[str] = []
     if not git("config", "user.email", cwd=directory, check=False).strip():
@@ -122,24 +159,20 @@ def commit_all(
 def _commit(
     directory: Path, message: str, identity: list[str], paths: tuple[str, ...] | None
 ) -> None:
-    # A linked worktree's .git is a file: ask git where its directory is.
-    git_dir = Path(git("rev-parse", "--absolute-git-dir", cwd=directory).strip())
-    message_file = git_dir / "ACCORD_COMMIT_MSG"
-    message_file.write_text(message)
-    try:
-        only = ["--", *paths] if paths else []
-        git(
-            *identity,
-            "commit",
-            "--quiet",
-            "--no-verify",
-            "-F",
-            str(message_file),
-            *only,
-            cwd=directory,
-        )
-    finally:
-        message_file.unlink(missing_ok=True)
+    # The message goes through stdin: a file in the git directory could be a
+    # link planted to make accord write elsewhere.
+    only = ["--", *paths] if paths else []
+    git(
+        *identity,
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "-F",
+        "-",
+        *only,
+        cwd=directory,
+        stdin=message,
+    )
 
 
 def tree_of(directory: Path, revision: str) -> str | None:
@@ -168,7 +201,14 @@ def fetch_commit(directory: Path, remote: str, branch: str) -> None:
 def push(directory: Path, target: str, branch: str, expected: str | None) -> None:
     """Push HEAD to ``branch`` at ``target``, replacing only what we expect."""
     lease = f"--force-with-lease=refs/heads/{branch}:{expected or ''}"
-    git("push", "--quiet", lease, target, f"HEAD:refs/heads/{branch}", cwd=directory)
+    git(
+        "push",
+        "--quiet",
+        lease,
+        target,
+        f"HEAD:refs/heads/{branch}",
+        cwd=directory,
+    )
 
 
 def current_branch(directory: Path) -> str | None:
@@ -181,3 +221,16 @@ def current_branch(directory: Path) -> str | None:
 def head_sha(directory: Path) -> str | None:
     output = git("rev-parse", "--verify", "--quiet", "HEAD", cwd=directory, check=False)
     return output.strip() or None
+
+
+def is_dirty(directory: Path, path: str) -> bool:
+    """Whether ``path`` differs from HEAD in the index or the work tree."""
+    output = git(
+        "status", "--porcelain", "--untracked-files=no", "--", path, cwd=directory
+    )
+    return bool(output.strip())
+
+
+def subject_of(directory: Path, revision: str) -> str:
+    """The subject line of the commit ``revision``."""
+    return git("log", "-1", "--format=%s", revision, "--", cwd=directory).strip()
