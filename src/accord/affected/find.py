@@ -67,16 +67,11 @@ def read_change(root: Path, base: str | None) -> CentralChange:
         )
     base, sha = resolve_base(root, base)
     after = load_central_repo(root)
-    _refuse_unreadable_pins(after)
+    # A pin or global-list line of the work tree that cannot be read
+    # (``requests=2.32.5``, ``requests!=2.32.0,,``) would look removed, and
+    # every project using its library affected: bad input, as for generate.
+    refuse_unreadable(after)
     return CentralChange(base, sha, central_at(root, sha, after), after)
-
-
-def _refuse_unreadable_pins(central: CentralRepo) -> None:
-    """A pin or global-list line of the work tree that cannot be read
-    (``requests=2.32.5``, ``requests!=2.32.0,,``) would look removed, and
-    every project using the library affected by it: bad input, naming the
-    line, as generate and bump refuse a line they cannot read."""
-    refuse_unreadable(central)
 
 
 def read_fleet(
