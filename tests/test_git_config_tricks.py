@@ -46,6 +46,15 @@ CLONE_TRICKS: dict[str, list[tuple[str, str]]] = {
         ("core.alternateRefsCommand", "{s}"),
         ("core.alternateRefsPrefixes", "refs/heads"),
     ],
+    # git 2.54 runs hooks named in configuration (hook.<name>.command, run
+    # on each hook.<name>.event); an older git ignores these keys.
+    "config-hook": [
+        ("hook.canary.command", "{s}"),
+        *(("hook.canary.event", event) for event in (
+            "pre-commit", "prepare-commit-msg", "commit-msg", "post-commit",
+            "post-checkout", "pre-push", "reference-transaction",
+            "post-index-change", "post-rewrite")),
+    ],
     "insteadof-ext": [
         ("protocol.ext.allow", "always"),
         ("url.ext::{s} %S .insteadOf", "file://"),
@@ -65,7 +74,8 @@ def plant(world: Path, repo: Path, trick: str) -> Path:
         alternates = repo / ".git/objects/info/alternates"
         alternates.write_text(f"{world / 'remotes/org/b/objects'}\n")
     for key, value in CLONE_TRICKS[trick]:
-        git(repo, "config", key.format(s=script), value.format(s=script, hooks=hooks))
+        git(repo, "config", "--add", key.format(s=script),
+            value.format(s=script, hooks=hooks))  # fmt: skip
     return fired
 
 
@@ -366,3 +376,32 @@ def test_the_users_own_filters_are_kept_and_the_repositorys_emptied(
     assert repository_settings(repo, "checkout") == (
         "-c", "filter.lfs.process=", "-c", "filter.x.smudge=",
     )  # fmt: skip
+
+
+def test_hooks_a_repository_configures_are_dropped_and_the_users_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git 2.54 runs ``hook.<name>.command`` on each ``hook.<name>.event``
+    (the event ref updates of a commit, a tag or a fetch included): every
+    hook the repository's configuration names loses its events, for every
+    subcommand that may run a hook; the user's own hooks are kept."""
+    from accord.vcs.hardening import repository_settings
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".gitconfig").write_text(
+        '[hook "lint"]\n\tcommand = lint\n\tevent = pre-commit\n'
+    )
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    assert repository_settings(repo, "commit") == ()
+    git(repo, "config", "hook.evil.command", "touch fired")
+    git(repo, "config", "--add", "hook.evil.event", "post-commit")
+    git(repo, "config", "--add", "hook.evil.event", "reference-transaction")
+    git(repo, "config", "hook.Evil.Event", "post-commit")  # names keep their case
+    dropped = ("-c", "hook.evil.event=", "-c", "hook.Evil.event=")
+    for name in ("commit", "push", "fetch", "tag", "update-ref", "checkout",
+                 "reset", "add", "clean", "worktree", "gc", "merge"):  # fmt: skip
+        assert repository_settings(repo, name) == dropped, name
+    assert repository_settings(repo, "rev-parse") == ()  # runs no hook
+    assert repository_settings(repo, "cat-file") == ()

@@ -81,12 +81,14 @@ def git_environment(**extra: str) -> dict[str, str]:
     return env
 
 
-# Subcommands that may run a filter driver (they read or write the work
-# tree) or ask a credential helper (they talk to a remote).
-_FILTERED = frozenset(
-    {"add", "checkout", "clean", "commit", "diff", "reset", "restore", "stash",
-     "status", "switch", "worktree", "fetch", "push", "ls-remote", "pull",
-     "archive"}
+# Subcommands that only read objects, refs or configuration: no filter
+# driver, no credential helper, no hook. Any other may run one of them (a
+# hook runs on any ref update or index write, git 2.54's configured hooks
+# as much as the hooks directory's), so it gets repository_settings.
+_READERS = frozenset(
+    {"rev-parse", "cat-file", "ls-tree", "ls-files", "log", "show", "config",
+     "for-each-ref", "merge-base", "check-ref-format", "rev-list", "show-ref",
+     "describe", "name-rev", "var", "version"}
 )  # fmt: skip
 
 
@@ -94,14 +96,17 @@ def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, .
     """``-c`` settings that neutralise the programs ``directory``'s
     configuration names for ``subcommand``: the clean, smudge and process
     commands of every filter driver it sets (a file then goes through
-    unfiltered, as committed), and any credential helper it adds. The
-    user's own (global) filters, git-lfs's say, and helpers are kept."""
-    if directory is None or subcommand not in _FILTERED:
+    unfiltered, as committed), any credential helper it adds, and the
+    events of every hook it configures (``hook.<name>.command`` and
+    ``.event``, run by git 2.54 and later; an empty event empties the
+    hook's list, an older git ignores it). The user's own (global)
+    filters, git-lfs's say, helpers and configured hooks are kept."""
+    if directory is None or not subcommand or subcommand in _READERS:
         return ()
     try:
         result = subprocess.run(
             [*git_command("config", "--includes", "-z", "--show-scope"),
-             "--get-regexp", r"^(filter|credential)\."],
+             "--get-regexp", r"^(filter|credential|hook)\."],
             cwd=directory, capture_output=True, check=False, timeout=60,
             env=git_environment(),
         )  # fmt: skip
@@ -110,6 +115,7 @@ def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, .
     settings: list[str] = []
     helpers: list[str] = []
     foreign_helper = False
+    hooks: dict[str, None] = {}
     fields = result.stdout.decode("utf-8", "surrogateescape").split("\0")
     for scope, entry in zip(fields[::2], fields[1::2], strict=False):
         key, _, value = entry.partition("\n")
@@ -121,11 +127,16 @@ def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, .
                 settings += ["-c", f"filter.{name}.{variable}="]
             elif variable == "required":
                 settings += ["-c", f"filter.{name}.required=false"]
+        elif section == "hook" and name and not users:
+            if variable in ("command", "event"):
+                hooks[name] = None
         elif section == "credential" and variable == "helper":
             if users:
                 helpers += ["-c", f"{key}={value}"]
             else:
                 foreign_helper = True
+    for name in hooks:
+        settings += ["-c", f"hook.{name}.event="]
     if foreign_helper:  # an empty helper empties the list; the user's follow
         settings += ["-c", "credential.helper=", *helpers]
     return tuple(settings)
