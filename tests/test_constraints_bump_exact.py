@@ -477,3 +477,38 @@ def test_bump_propose_in_a_repo_whose_git_file_leads_nowhere_says_so(
     assert f"--propose cannot commit in {repo}: git rev-parse failed" in err
     assert "not a git repository" in err
     assert (repo / "upper-constraints.txt").read_text() == PINS
+
+
+def test_bump_propose_never_commits_where_a_git_file_leads_out_of_the_workspace(
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    index: TestIndex,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = make_repo(tmp_path, index)
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "dotfiles.git"
+    (repo / ".git").rename(elsewhere)
+    (repo / ".git").write_text(f"gitdir: {elsewhere}\n")
+    head = _git(repo, "rev-parse", "HEAD")
+    code, _, err = bump(repo, capsys, "orglib==2.1.0", "--propose")
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{repo / '.git'} leads to the repository {elsewhere}" in err
+    assert _git(repo, "rev-parse", "HEAD") == head
+    assert (repo / "upper-constraints.txt").read_text() == PINS
+
+
+def test_bump_propose_in_a_worktree_beside_its_repository_commits(
+    tmp_path: Path, index: TestIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worktree's repository is elsewhere, and legitimately so: beside
+    the requirements checkout (in its workspace) it takes the commit."""
+    main_repo = tmp_path / "main"
+    (make_repo(tmp_path, index)).rename(main_repo)
+    _git(main_repo, "checkout", "-q", "--detach")
+    _git(main_repo, "worktree", "add", "-q", str(tmp_path / "requirements"), "master")
+    code, document, err = bump(
+        tmp_path / "requirements", capsys, "orglib==2.1.0", "--propose"
+    )
+    assert code == 0, (document, err)
+    assert "orglib===2.1.0" in _git(main_repo, "show", "master:upper-constraints.txt")

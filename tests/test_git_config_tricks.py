@@ -405,3 +405,27 @@ def test_hooks_a_repository_configures_are_dropped_and_the_users_kept(
         assert repository_settings(repo, name) == dropped, name
     assert repository_settings(repo, "rev-parse") == ()  # runs no hook
     assert repository_settings(repo, "cat-file") == ()
+
+
+def test_a_clone_whose_git_dir_leads_to_another_repository_is_unusable(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git keeps a repository's refs and config where ``.git/commondir``
+    says: accord's fetch, commit and push would go to that repository. That
+    project is refused (exit 2) before anything is written; others go on."""
+    set_projects(world, "org/a\norg/b\n")
+    assert propose(world, capsys, base(world))[1]["org/a"]["status"] == "new"
+    clone = clone_directory(world / "work", "org/a")
+    other = world / "other"
+    git(world, "init", "-q", str(other))
+    config = (other / ".git/config").read_text()
+    (clone / ".git/commondir").write_text(f"{other / '.git'}\n")
+    code, proposals, out = propose(world, capsys, base(world), "--push")
+    assert code == 2, out
+    assert proposals["org/a"]["status"] == "unusable"
+    message = str(proposals["org/a"]["message"])
+    assert f"{clone / '.git'} leads to the repository {other / '.git'}" in message
+    assert proposals["org/b"]["status"] == "none"  # gone through: in sync
+    assert (other / ".git/config").read_text() == config
+    assert git(other, "for-each-ref") == ""
+    assert remote_tip(world, "org/a", "accord/sync") is None

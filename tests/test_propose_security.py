@@ -39,7 +39,7 @@ def propose(
         ]
     )  # fmt: skip
     captured = capsys.readouterr()
-    if code == 2:
+    if code == 2 and not captured.out.strip():  # refused before any project
         return code, {}, captured.err
     document = json.loads(captured.out)
     proposals = {str(p["project"]): p for p in document["proposals"]}

@@ -67,3 +67,36 @@ def test_a_version_that_is_an_option_is_never_tagged(
     path.write_text(path.read_text().replace("version: 1.1.1", "version: '-d'"))
     assert _tag(world, capsys) == (1, ["refused"])
     assert git(world.lib, "tag", "-l") == ""
+
+
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_a_git_file_leading_out_of_the_base_gets_no_tag(
+    world: World,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+) -> None:
+    """A repository whose .git is a file (``gitdir: ...``) keeps its refs
+    where that file says: inside the project or the --git-base (a submodule's
+    or a worktree's repository) it is tagged; elsewhere the tag would land
+    in a repository nobody named, so that repository is refused (exit 2)."""
+    home = (
+        tmp_path_factory.mktemp("elsewhere")
+        if where == "outside"
+        else world.base / ".modules"
+    )
+    home.mkdir(exist_ok=True)
+    (world.lib / ".git").rename(home / "acmelib.git")
+    (world.lib / ".git").write_text(f"gitdir: {home / 'acmelib.git'}\n")
+    args = ["release", "tag", str(world.releases), "--base", "HEAD"]
+    status = main([*args, "--git-base", str(world.base), "--format", "json"])
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    tags = git(home / "acmelib.git", "tag", "-l")
+    if where == "inside":
+        assert (status, result["status"], tags) == (0, "created", "1.1.1")
+        return
+    assert status == 2
+    assert result["status"] == "unusable"
+    assert f"{world.lib / '.git'} leads to the repository" in result["detail"]
+    assert str(home / "acmelib.git") in result["detail"]
+    assert tags == ""

@@ -33,7 +33,8 @@ from accord.vcs.clones import (
     source_url,
 )
 
-Status = Literal["new", "updated", "unchanged", "none", "failed"]
+# unusable: the clone's .git leads to another repository (exit 2)
+Status = Literal["new", "updated", "unchanged", "none", "failed", "unusable"]
 SUBJECT = "Updated from global requirements"
 
 
@@ -163,6 +164,8 @@ def propose_one(
 ) -> Proposal:
     try:
         return _propose(central, entry, options, requirements_commit)
+    except git.ForeignRepository as error:
+        return Proposal(git.redact(entry), "unusable", message=git.redact(str(error)))
     except (AccordError, OSError) as error:
         return Proposal(git.redact(entry), "failed", message=git.redact(str(error)))
 
@@ -177,6 +180,8 @@ def _propose(
     url = source_url(entry, options.git_base, options.workspace)
     target = push_target(options.push_url, entry)
     directory = clone_directory(options.workdir, entry)
+    if (directory / ".git").is_dir():  # its config and refs are rewritten next
+        git.check_git_dir(directory)
     git.clone_or_fetch(url, directory)
     branch = options.branch or git.default_branch(directory)
     if branch == options.topic:

@@ -80,7 +80,7 @@ def constraints_bump(
     if wait is not None and not targets:
         raise UsageError("--wait waits for NAME==VERSION releases; name one")
     with contextlib.ExitStack() as stack:
-        checkout = stack.enter_context(_on_branch(requirements, branch, propose))
+        checkout, home = stack.enter_context(_on_branch(requirements, branch, propose))
         resolving = stack.enter_context(
             resolving_from(
                 checkout,
@@ -96,7 +96,7 @@ def constraints_bump(
         return _bump(
             resolving, targets, plain, bump_all, stable, force, propose, group,
             diff, output_format, branch, wait,
-            (osv_url, not no_vulnerability_exemption),
+            (osv_url, not no_vulnerability_exemption), home,
         )  # fmt: skip
 
 
@@ -114,6 +114,7 @@ def _bump(
     branch: str | None,
     wait: float | None,
     vulnerabilities: tuple[str | None, bool] = (None, True),
+    home: Path | None = None,
 ) -> int:
     from accord.central import UPPER_CONSTRAINTS
     from accord.resolve.bump_commits import commit_bump
@@ -126,7 +127,7 @@ def _bump(
     refuse_unreadable_list(central)
     check_bumpable(central, [*plain, *(t.spelling for t in targets)])
     if propose:
-        _check_committable(root)
+        _check_committable(root, home)
     on = branch or _current_branch(root)
     if on is not None and any(
         fnmatch.fnmatchcase(on, glob) for glob in central.config.policy.stable_branches
@@ -207,14 +208,18 @@ def _current_branch(root: Path) -> str | None:
     return current_branch(root)
 
 
-def _check_committable(root: Path) -> None:
+def _check_committable(root: Path, home: Path | None = None) -> None:
     """Refuse to commit a bump where the commit would be lost (a detached
-    HEAD) or would take the user's own uncommitted edits of the file."""
+    HEAD), would take the user's own uncommitted edits of the file, or would
+    land in a repository outside the checkout and its workspace (``home``:
+    the requirements repo whose temporary worktree ``root`` is)."""
     if not (root / ".git").exists():
         raise UsageError(f"--propose needs {root} to be a git repository")
     from accord.central import UPPER_CONSTRAINTS
     from accord.vcs import remote as git
 
+    where = root if home is None else home
+    git.check_git_dir(root, where, where.parent)
     try:
         git.check_work_tree(root)
     except git.GitError as error:
@@ -234,12 +239,12 @@ def _check_committable(root: Path) -> None:
 @contextlib.contextmanager
 def _on_branch(
     requirements: str | None, branch: str | None, propose: bool
-) -> Iterator[str | None]:
+) -> Iterator[tuple[str | None, Path | None]]:
     """The requirements repo to bump: the checkout when it is on ``branch``;
     with --propose, a temporary worktree of ``branch`` whose commits land on
-    it; else refused."""
+    it (and the repository it belongs to); else refused."""
     if branch is None:
-        yield requirements
+        yield requirements, None
         return
     from accord.locate import requirements_repo
     from accord.vcs import remote as git
@@ -251,7 +256,7 @@ def _on_branch(
     )
     current = _current_branch(root)
     if current == branch:
-        yield str(root)
+        yield str(root), None
         return
     if not propose or current is None:
         raise UsageError(
@@ -264,6 +269,7 @@ def _on_branch(
         cwd=root, check=False,
     ).strip():  # fmt: skip
         raise UsageError(f"{root} has no branch {branch}", option="--branch")
+    git.check_git_dir(root, root.parent)  # before the worktree is added
     with tempfile.TemporaryDirectory(prefix="accord-bump-") as tmp:
         worktree = Path(tmp) / "requirements"
         try:
@@ -271,7 +277,7 @@ def _on_branch(
         except git.GitError as error:
             raise git.GitError(f"{root}: cannot check {branch} out: {error}") from None
         try:
-            yield str(worktree)
+            yield str(worktree), root
         finally:
             git.git("worktree", "remove", "--force", str(worktree), cwd=root)
 

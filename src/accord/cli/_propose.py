@@ -6,7 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, progress
+from accord.cli._app import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    progress,
+)
 
 
 def propose(
@@ -91,4 +97,6 @@ def propose(
             status = p.status if p.message is None else f"{p.status}: {p.message}"
             table.add_row(p.project, p.branch or "-", ", ".join(p.files) or "-", status)
         console.print(table)
+    if any(p.status == "unusable" for p in proposals):
+        return EXIT_BAD_INPUT
     return EXIT_FINDINGS if any(p.status == "failed" for p in proposals) else EXIT_OK

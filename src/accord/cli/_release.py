@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, finish
+from accord.cli._app import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, finish
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -120,7 +120,9 @@ def tag(
         }
         for o in outcomes
     ]
-    return _report("release tag", rows, output_format, all(o.ok for o in outcomes))
+    ok = all(o.ok for o in outcomes)
+    code = _report("release tag", rows, output_format, ok)
+    return EXIT_BAD_INPUT if any(o.status == "unusable" for o in outcomes) else code
 
 
 def branch(
@@ -146,7 +148,8 @@ def branch(
         for o in outcomes
     ]
     ok = all(o.ok for o in outcomes)
-    return _report("release branch", rows, output_format, ok)
+    code = _report("release branch", rows, output_format, ok)
+    return EXIT_BAD_INPUT if any(o.status == "unusable" for o in outcomes) else code
 
 
 def build(

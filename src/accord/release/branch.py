@@ -18,9 +18,11 @@ from typing import Literal
 from accord.release.checks import Request
 from accord.release.gitrepo import BaseRepos, GitError, valid_branch_name
 from accord.release.model import Branch, Deliverable
+from accord.vcs.remote import ForeignRepository
 
 _SHA = re.compile(r"[0-9a-f]{40}")
-BranchStatus = Literal["created", "exists", "refused", "missing", "failed"]
+# unusable: the repository's .git leads out of it and the --git-base (exit 2)
+BranchStatus = Literal["created", "exists", "refused", "missing", "failed", "unusable"]
 History = Callable[[Deliverable], Sequence[Deliverable]]
 
 
@@ -127,6 +129,9 @@ def branch_one(
             repo.create_branch(branch.name, sha)
         except GitError as error:
             outcomes.append(outcome(name, "failed", str(error)))
+            continue
+        except ForeignRepository as error:
+            outcomes.append(outcome(name, "unusable", str(error)))
             continue
         status: BranchStatus = "created" if existing is None else "exists"
         verb = "at" if existing is None else "already at"

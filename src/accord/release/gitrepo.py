@@ -15,6 +15,7 @@ from typing import Protocol
 from accord.errors import AccordError, InputError
 from accord.vcs.clones import check_url, clone_name, relative_entry
 from accord.vcs.hardening import git_command, git_environment, repo_command
+from accord.vcs.remote import check_git_dir
 
 # Signing runs the gpg on PATH, whatever a repository's config names.
 _SIGNING = ("-c", "gpg.format=openpgp", "-c", "gpg.program=gpg")
@@ -94,6 +95,9 @@ class LocalRepo:
 
     path: Path
     remote: bool = False  # a clone of a URL: tags are pushed to its origin
+    # Where the repository that takes its tags and branches may lie besides
+    # ``path`` (the --git-base directory holding it); elsewhere is refused.
+    roots: tuple[Path, ...] = ()
 
     def _ok(self, *args: str) -> bool:
         return run_git(self.path, *args).returncode == 0
@@ -145,7 +149,9 @@ class LocalRepo:
 
     def create_tag(self, tag: str, sha: str, message: str, key: str | None) -> None:
         """An annotated tag; signed by ``key`` with the ``gpg`` on PATH (a
-        repository's own gpg.program or gpg.format is never used)."""
+        repository's own gpg.program or gpg.format is never used). An
+        InputError when a ``.git`` file leads out of the path and roots."""
+        check_git_dir(self.path, *self.roots)
         if key:
             sign = [*_SIGNING, "tag", "--sign", f"--local-user={key}"]
         else:
@@ -164,8 +170,10 @@ class LocalRepo:
 
     def create_branch(self, branch: str, sha: str) -> None:
         """``branch`` at ``sha``, only if it does not exist; pushed to origin
-        in a clone of a URL (again if it exists: a push that failed before)."""
+        in a clone of a URL (again if it exists: a push that failed before).
+        An InputError when a ``.git`` file leads out of the path and roots."""
         ref = f"refs/heads/{branch}"
+        check_git_dir(self.path, *self.roots)
         if self.branch_commit(branch) is None:
             git_ok(self.path, "update-ref", "-m", "accord release branch", ref, sha, "")
         if self.remote:
@@ -205,7 +213,7 @@ class BaseRepos:
         if Path(self.base).is_dir():
             path = Path(self.base) / repo
             found = (path / ".git").exists() or (path / "HEAD").is_file()
-            return LocalRepo(path) if found else None
+            return LocalRepo(path, roots=(Path(self.base),)) if found else None
         url = check_url(f"{self.base.rstrip('/')}/{repo}", "--git-base")
         clone = self.workdir / clone_name(repo)
         if not clone.exists():

@@ -20,10 +20,12 @@ from accord.release.checks import Request
 from accord.release.gitrepo import BaseRepos, GitError
 from accord.release.model import Deliverable, ProjectRef, Release
 from accord.release.versions import canonical, is_end_marker
+from accord.vcs.remote import ForeignRepository
 
 _TAG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+!-]*")
 SIGN_KEY_ENVIRONMENT = "ACCORD_RELEASE_SIGN_KEY"
-TagStatus = Literal["created", "exists", "refused", "missing", "failed"]
+# unusable: the repository's .git leads out of it and the --git-base (exit 2)
+TagStatus = Literal["created", "exists", "refused", "missing", "failed", "unusable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ def tag_one(item: Planned, repos: BaseRepos, sign_key: str | None) -> TagOutcome
         repo.create_tag(version, sha, tag_message(item), sign_key)
     except GitError as error:
         return TagOutcome(item, "failed", str(error))
+    except ForeignRepository as error:
+        return TagOutcome(item, "unusable", str(error))
     return TagOutcome(item, "created", f"{version} at {sha[:12]}")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from accord.errors import AccordError
+from accord.errors import AccordError, InputError
 from accord.masking import mask_credentials
 from accord.vcs.hardening import (
     batch_environment,
@@ -26,6 +26,11 @@ _TIMEOUT = 300
 
 class GitError(AccordError):
     """A git command failed; the message is git's, with secrets removed."""
+
+
+class ForeignRepository(InputError):
+    """A work tree whose commits would land in a repository outside it and
+    its workspace: unusable input (exit 2), the other projects go on."""
 
 
 def redact(text: str) -> str:
@@ -120,6 +125,31 @@ def check_work_tree(directory: Path) -> None:
             f"{directory} is not the top of its git work tree "
             f"({top}; core.worktree?): refused"
         )
+
+
+def check_git_dir(directory: Path, *roots: Path) -> None:
+    """Refuse ``directory`` when the repository that would take its commits
+    and refs (git's common directory: where a ``.git`` file, ``gitdir:
+    ...``, or a ``commondir`` leads) lies outside it and every one of
+    ``roots`` (the workspace holding it). A worktree's or a submodule's
+    repository in there is fine; anywhere else is a repository nobody named."""
+    output = git(
+        "rev-parse", "--path-format=absolute", "--git-common-dir",
+        cwd=directory, check=False,
+    ).strip()  # fmt: skip
+    if not output:
+        return  # no repository: the next git says so
+    common = Path(output).resolve()
+    allowed = [directory, *roots]
+    if any(common.is_relative_to(root.resolve()) for root in allowed):
+        return
+    raise ForeignRepository(
+        f"{directory / '.git'} leads to the repository {common}, outside "
+        + " and ".join(str(root) for root in allowed)
+        + ": accord's commits and tags would land there; refused",
+        hint="a worktree's or a submodule's repository must lie in the project "
+        "or its workspace",
+    )
 
 
 def reset_to(directory: Path, branch: str) -> str:
