@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -588,3 +589,96 @@ def test_init_reads_licence_classifiers_as_review_does(
     )
     assert licence_for("x", metadata, DEFAULT_POLICY) == Licence(comment, None)
     assert declared_licence(metadata) == (comment, "classifiers")
+
+
+def _hostile_wheel(house: Path, name: str, how: str) -> Path:
+    """A wheel of ``name`` 1.0 whose METADATA a reader must not trust."""
+    import struct
+    import zipfile
+
+    path = house / f"{name}-1.0-py3-none-any.whl"
+    member = f"{name}-1.0.dist-info/METADATA"
+    head = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\nLicense: MIT\n"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        if how == "members":  # a big package's thousands of files
+            for index in range(20000):
+                archive.writestr(f"{name}/m{index}.py", "")
+        if how == "bomb":  # 256 MiB of description behind ~256 KB on disk
+            with archive.open(member, "w", force_zip64=True) as out:
+                out.write(head.encode() + b"Description: ")
+                block = b" " * (1 << 20)
+                for _ in range(256):
+                    out.write(block)
+        else:
+            archive.writestr(member, head + "Description: " + "x" * 100000)
+    data = path.read_bytes()
+    if how == "truncated":  # cut short: no central directory
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "cut-stream":  # the directory is there, the member's data broken
+        name_length, extra_length = struct.unpack("<HH", data[26:30])
+        start = 30 + name_length + extra_length  # the first member's data
+        path.write_bytes(data[:start] + b"\xff" * 64 + data[start + 64 :])
+    return path
+
+
+def test_no_index_wheels_are_read_with_the_indexs_caps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wheel in --find-links is read as one from an index is: METADATA
+    past 8 MiB inflated is not read further, a broken archive is no
+    traceback, and each note names the file; a wheel with thousands of
+    members is read as usual."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    make_fleet(tmp_path / "ws")
+    house = tmp_path / "wheels"
+    house.mkdir()
+    hostile = {
+        "six": _hostile_wheel(house, "six", "bomb"),
+        "sphinx": _hostile_wheel(house, "sphinx", "truncated"),
+        "tomli": _hostile_wheel(house, "tomli", "cut-stream"),
+    }
+    _hostile_wheel(house, "pytest", "members")
+    make_wheel(house, "requests", "2.9", headers=["License: MIT"])
+    repo = tmp_path / "ws" / "requirements"
+    code, report = run_json(
+        capsys, "init", str(repo), "--workspace", str(tmp_path / "ws"),
+        "--no-index", "--find-links", str(house), "--no-pins",
+    )  # fmt: skip
+    assert code == 0, report
+    licences = [n for n in report["needs_review"] if n["kind"] == "licence"]
+    notes = {n["name"]: n["message"] for n in licences}
+    assert set(notes) == set(hostile), notes
+    assert notes["six"].endswith(
+        "six-1.0-py3-none-any.whl: METADATA in the wheel larger than 8 MiB; "
+        "not read further"
+    )
+    for name, path in hostile.items():
+        assert str(path) in notes[name], notes[name]
+        assert "Traceback" not in notes[name]
+    text = (repo / "global-requirements.txt").read_text()
+    assert "pytest  # MIT\n" in text
+    assert re.search(r"^requests\S*  # MIT$", text, re.M), text
+
+
+def test_a_local_wheel_is_read_no_further_than_an_index_would_serve(
+    tmp_path: Path,
+) -> None:
+    """The bytes zipfile reads of a local wheel (its central directory, one
+    member) are capped as a wheel read by ranges is: a zip whose directory
+    lists millions of members is not parsed past the cap."""
+    import io
+    import zipfile
+
+    from accord.index._errors import ResponseTooLarge
+    from accord.index._wheel import LocalFile
+
+    path = tmp_path / "many-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        for index in range(3000):
+            archive.writestr(f"many/m{index}.py", "")
+    with path.open("rb") as file, pytest.raises(ResponseTooLarge):
+        zipfile.ZipFile(LocalFile(file, str(path), limit=64 * 1024))
+    with path.open("rb") as file:
+        names = zipfile.ZipFile(LocalFile(file, str(path))).namelist()
+    assert len(names) == 3000
+    assert LocalFile(io.BytesIO(b"abc"), "x").read() == b"abc"

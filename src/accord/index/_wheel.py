@@ -68,6 +68,42 @@ def _unreadable() -> tuple[type[BaseException], ...]:
     )
 
 
+class LocalFile(io.RawIOBase):
+    """A wheel on this machine, read as :class:`RemoteFile` reads one: at
+    most ``limit`` bytes in all (the central directory of a zip with
+    millions of members is not parsed), whatever the file's size."""
+
+    def __init__(self, file: IO[bytes], name: str, limit: int = PAGE_BYTES) -> None:
+        super().__init__()
+        self.file = file
+        self.name = name
+        self.limit = limit
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self.file.seek(offset, whence)
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._read + len(view) > self.limit:
+            view = view[: max(0, self.limit - self._read + 1)]
+        data = self.file.read(len(view))
+        self._read += len(data)
+        if self._read > self.limit:
+            raise ResponseTooLarge(self.name, self.limit, "wheel read")
+        view[: len(data)] = data
+        return len(data)
+
+
 class RemoteFile(io.RawIOBase):
     """A wheel on the index, read by ranges: zipfile reads the central
     directory at the end and one member, not the whole file (pip and uv

@@ -163,22 +163,26 @@ def wheelhouse_metadata(directories: Sequence[Path]) -> MetadataSource:
 
 
 def read_wheel_metadata(path: Path) -> CoreMetadata:
-    """The licence fields of a wheel's METADATA (never its code)."""
+    """The licence fields of a wheel's METADATA (never its code), read with
+    an index's caps: METADATA_BYTES inflated, PAGE_BYTES of the file."""
     import email.parser
-    import zipfile
 
+    from accord.index._errors import ResponseTooLarge
+    from accord.index._wheel import LocalFile, wheel_metadata
     from accord.index.model import CoreMetadata
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            member = next(
-                n
-                for n in archive.namelist()
-                if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
-            )
-            data = archive.read(member)
-    except (OSError, zipfile.BadZipFile, StopIteration, KeyError) as error:
-        raise InputError(f"no readable METADATA ({error!r})", path=str(path)) from error
+        with path.open("rb") as file:
+            data = wheel_metadata(LocalFile(file, str(path)), str(path))
+    except OSError as error:
+        raise InputError(f"cannot read it: {error.strerror}", path=str(path)) from error
+    except ResponseTooLarge as error:
+        why = str(error).removeprefix(f"{path}: ")  # the path goes first
+        raise InputError(why, path=str(path)) from error
+    if data is None:
+        raise InputError(
+            "no readable METADATA (a broken or truncated zip?)", path=str(path)
+        )
     message = email.parser.BytesHeaderParser().parsebytes(data)
     return CoreMetadata(
         name=str(message.get("Name", "")),
