@@ -349,8 +349,40 @@ def test_branches_without_pins_or_with_bad_ones(workspace: Path) -> None:
     pins, skipped = published_pins(repo)
     assert {p.ref for p in pins} == {"master", "stable/2026.1", "v1.0"}
     assert [(s.ref, s.reason) for s in skipped] == [
-        ("latin1", "its upper-constraints.txt is not UTF-8")
+        (
+            "latin1",
+            "its upper-constraints.txt is not valid UTF-8 (byte 0xe9 at column 4)",
+        )
     ]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32", "utf-8-sig"])
+def test_pins_with_a_byte_order_mark_on_another_branch_are_published(
+    workspace: Path, tmp_path: Path, codec: str
+) -> None:
+    """pip reads a pins file by its byte-order mark, and so does accord in
+    the work tree: the same file on another branch is published, its text
+    the same (in UTF-8, the mark kept), not skipped as "not UTF-8"."""
+    repo = workspace / "requirements"
+    text = (repo / "upper-constraints.txt").read_text()
+    git(repo, "checkout", "-q", "-b", "wide")
+    (repo / "upper-constraints.txt").write_bytes(text.encode(codec))
+    if codec != "utf-8-sig":
+        assert (repo / "upper-constraints.txt").read_bytes()[:2] in (
+            b"\xff\xfe",
+            b"\xfe\xff",
+        )
+    git(repo, "commit", "-qam", f"Pins in {codec}")
+    git(repo, "checkout", "-q", "master")
+    pins, skipped = published_pins(repo)
+    assert skipped == ()
+    by_ref = {p.ref: p for p in pins}
+    assert by_ref["wide"].text == "\ufeff" + text
+    assert by_ref["wide"].pins == by_ref["master"].pins > 0
+    out = tmp_path / "site"
+    build(workspace, out)
+    published = (out / "constraints/upper/wide.txt").read_bytes()
+    assert published.decode("utf-8-sig") == text
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,9 @@
 
 Read from git objects (``git for-each-ref``, then the blob of
 ``REF:upper-constraints.txt``): no checkout is touched, and each published
-file is byte for byte what ``git show REF:upper-constraints.txt`` prints.
+file is byte for byte what ``git show REF:upper-constraints.txt`` prints;
+one in UTF-16 or UTF-32 (pip reads it by its byte-order mark, as accord
+reads the work tree's) is published as the same text in UTF-8, mark kept.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from accord._decode import decode
 from accord.central import UPPER_CONSTRAINTS
+from accord.errors import InputError
 from accord.site._git import is_repository, read_blobs, run_git
 
 RefKind = Literal["branch", "tag"]
@@ -76,10 +80,10 @@ def published_pins(repo: Path) -> tuple[tuple[PublishedPins, ...], tuple[Skipped
     for (name, (kind, commit, date)), data in zip(refs.items(), blobs, strict=True):
         if data is None:
             continue  # a branch without pins publishes nothing
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            skipped.append(Skipped(name, f"its {UPPER_CONSTRAINTS} is not UTF-8"))
+        try:  # as pip reads it, and accord the work tree's: by its mark
+            text = decode(data, UPPER_CONSTRAINTS, bom=True)
+        except InputError as error:
+            skipped.append(Skipped(name, f"its {UPPER_CONSTRAINTS} {error.message}"))
             continue
         path = f"constraints/upper/{name}.txt"
         found[name] = PublishedPins(
