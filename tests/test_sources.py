@@ -628,3 +628,46 @@ def test_setup_cfg_key_line_holding_only_a_comment_is_empty() -> None:
     (source,) = parse_setup_cfg(text, "setup.cfg")
     assert source.problems == ()
     assert [r.text for r in source.requirements] == ["PyYAML>=6"]
+
+
+def test_setup_cfg_percent_signs_are_read_as_setuptools_reads_them() -> None:
+    """setuptools (setuptools/dist.py ``_parse_config_files``) and pbr read
+    setup.cfg with ``configparser.ConfigParser()``, whose interpolation turns
+    ``%%`` into ``%`` and cannot read a lone ``%`` in any value at all."""
+    import configparser
+
+    text = dedent(
+        """\
+        [metadata]
+        name = p
+        [options]
+        install_requires =
+            pkg @ https://example.org/pkg-1.0%%2Blocal-py3-none-any.whl
+            other>=1  # 100%% sure
+        [options.extras_require]
+        t = tool @ https://example.org/tool%%201.0.whl
+        """
+    )
+    parser = configparser.ConfigParser()
+    parser.read_string(text)
+    main, extra = parse_setup_cfg(text, "setup.cfg")
+    urls = [r.text for r in (*main.requirements, *extra.requirements)]
+    assert urls == [
+        "pkg @ https://example.org/pkg-1.0%2Blocal-py3-none-any.whl",
+        "other>=1",
+        "tool @ https://example.org/tool%201.0.whl",
+    ]
+    assert urls[0] in parser.get("options", "install_requires")
+    assert urls[2] == parser.get("options.extras_require", "t")
+    assert _problems((main, extra)) == []
+
+    lone = text.replace("%%2B", "%2B").replace("100%% sure", "100% sure")
+    with pytest.raises(configparser.InterpolationSyntaxError):
+        parser = configparser.ConfigParser()
+        parser.read_string(lone)
+        parser.get("options", "install_requires")
+    sources = parse_setup_cfg(lone, "setup.cfg")
+    problems = [p for s in sources for p in s.problems]
+    assert [p.line for p in problems] == [5, 6]
+    assert all("setuptools cannot read this file" in p.message for p in problems)
+    assert "'%%'" in problems[0].message

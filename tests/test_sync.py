@@ -172,6 +172,25 @@ def test_setup_cfg_edited_in_place(tmp_path: Path, central: Path) -> None:
     ).replace("SQLAlchemy>=2\n", "SQLAlchemy>=2,<2.1\n")
 
 
+def test_setup_cfg_percent_signs_are_written_as_configparser_reads_them(
+    tmp_path: Path, central: Path
+) -> None:
+    """setuptools reads setup.cfg through configparser, where ``%%`` is one
+    ``%``: a requirement holding one is found, removed and rewritten in the
+    file's own spelling."""
+    text = (
+        "[metadata]\nname = p\n\n[options]\ninstall_requires =\n"
+        "    zzz @ https://example.org/zzz-1.0%%2Bx-py3-none-any.whl\n"
+        "    alembic>=1.0  # 100%% MIT\n"
+    )
+    project = make_project(tmp_path, **{"setup.cfg": text})
+    assert sync(project, central, "--prune") == 0
+    assert read(project, "setup.cfg") == (
+        "[metadata]\nname = p\n\n[options]\ninstall_requires =\n"
+        "    alembic>=1.0,!=1.2.0  # 100%% MIT\n"
+    )
+
+
 def test_json_output(
     tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,11 @@ configparser applies when setuptools reads setup.cfg:
 * blank lines inside a value are allowed, and so are whole-line comments
   (``#`` or ``;``), which do not end the value.
 
+Every value then goes through configparser's interpolation, as setuptools
+(``Distribution._parse_config_files``) and pbr read the file with
+``ConfigParser()``: ``%%`` is one ``%``, and a lone ``%`` in any value makes
+the whole file unreadable to them.
+
 setuptools then takes one requirement per line and drops `` #`` comments;
 a value written only on its key's line is split at ``;`` instead (not by
 pbr, which reads ``[extras]`` itself).
@@ -34,6 +39,9 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SECTION = re.compile(r"\[(?P<header>.+)\]")  # as configparser matches it
 _OPTION = re.compile(r"(?P<key>.*?)\s*[=:]\s*(?P<value>.*)$")
 _INLINE_COMMENT = re.compile(r"\s#")
+# configparser's BasicInterpolation: "%%", a "%(name)s" reference, or a lone
+# "%" (the group missing), which it refuses.
+_PERCENT = re.compile(r"%(?P<after>%|\((?P<name>[^)]+)\)s)?")
 
 
 def parse(text: str) -> list[RawSource]:
@@ -56,9 +64,7 @@ def parse(text: str) -> list[RawSource]:
             continue
         indent = len(line) - len(line.lstrip())
         if key is not None and indent > key_indent:
-            _flush(held, one_line=False)
-            if source is not None:
-                _add(source, stripped, number)
+            _continue_value(held, source, stripped, number, unreadable)
             continue
         _flush(held, one_line=True)
         key_indent = indent
@@ -83,16 +89,48 @@ def parse(text: str) -> list[RawSource]:
             continue
         key = option.group("key")
         source = _source(section, key, number)
+        value = _interpolate(option.group("value"), number, source, unreadable)
         if source is None:
             continue
         sources.append(source)
         first = seen.setdefault((str(section), key), number)
         if first != number:
             source.problems.append(RawProblem(number, _duplicate(key, first)))
-        if option.group("value"):
-            held.append((source, option.group("value"), number))
+        if value:
+            held.append((source, value, number))
     _flush(held, one_line=True)
     return [unreadable, *sources] if unreadable.problems else sources
+
+
+def _continue_value(
+    held: list[tuple[RawSource, str, int]],
+    source: RawSource | None,
+    text: str,
+    line: int,
+    unreadable: RawSource,
+) -> None:
+    """A line that continues the value of the key above (``source``'s)."""
+    _flush(held, one_line=False)
+    value = _interpolate(text, line, source, unreadable)
+    if source is not None:
+        _add(source, value, line)
+
+
+def _interpolate(
+    value: str, line: int, source: RawSource | None, unreadable: RawSource
+) -> str:
+    """``value`` as configparser gives it to setuptools: ``%%`` read as
+    ``%``. A lone ``%`` (setuptools cannot read the file) and a ``%(name)s``
+    reference in a requirement (accord does not expand it) are problems."""
+    if "%" not in value:
+        return value
+    for match in _PERCENT.finditer(value):
+        if match.group("after") is None:
+            if not any(p.line == line for p in unreadable.problems):
+                unreadable.problems.append(RawProblem(line, _lone_percent(value)))
+        elif match.group("name") is not None and source is not None:
+            source.problems.append(RawProblem(line, _reference(match.group(0))))
+    return _PERCENT.sub(lambda m: "%" if m.group("after") == "%" else m.group(0), value)
 
 
 def _source(section: str | None, key: str, line: int) -> RawSource | None:
@@ -174,6 +212,20 @@ def _stray(text: str) -> str:
     return (
         f"'{text}' is neither a [section] header nor 'key = value', so setuptools "
         "cannot read this file: fix or remove the line"
+    )
+
+
+def _lone_percent(text: str) -> str:
+    return (
+        f"'{text}' holds a '%' that is not '%%', which configparser refuses, so "
+        "setuptools cannot read this file: write a literal '%' as '%%'"
+    )
+
+
+def _reference(reference: str) -> str:
+    return (
+        f"'{reference}' is a configparser reference, which setuptools expands "
+        "and accord does not read: write the requirement out in full"
     )
 
 

@@ -8,7 +8,7 @@ conflict) is left as written and reported.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accord.central import CentralRepo
 from accord.errors import InputError
@@ -159,7 +159,8 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
     bom = BOM if text.startswith(BOM) else ""
     lines = split_lines(text[len(bom) :])  # once: a file may have many edits
     # Bottom-up, so removing a line does not move the lines still to edit.
-    for change in sorted(changes, key=lambda c: c.line, reverse=True):
+    for each in sorted(changes, key=lambda c: c.line, reverse=True):
+        change = _in_cfg_spelling(each) if cfg else each
         try:
             if change.new is None:
                 _remove(lines, change, toml, cfg)
@@ -180,6 +181,15 @@ def _apply(path: str, text: str, changes: list[Change]) -> tuple[str, list[Findi
                 )
             )
     return bom + "".join(lines), failures
+
+
+def _in_cfg_spelling(change: Change) -> Change:
+    """``change`` as setup.cfg spells it: configparser (so setuptools and
+    pbr) reads ``%%`` as ``%``, so each ``%`` of a requirement is doubled."""
+    if "%" not in change.old and "%" not in (change.new or ""):
+        return change
+    new = None if change.new is None else change.new.replace("%", "%%")
+    return replace(change, old=change.old.replace("%", "%%"), new=new)
 
 
 def _remove(lines: list[str], change: Change, toml: bool, cfg: bool) -> None:
