@@ -401,6 +401,9 @@ def test_bump_propose_runs_nothing_the_requirements_repo_configures(
     _git(repo, "config", "filter.x.required", "true")
     _git(repo, "config", "commit.gpgSign", "true")
     (repo / ".git/hooks/post-checkout").symlink_to(script)
+    _git(repo, "config", "hook.canary.command", str(script))  # git 2.54
+    for event in ("post-checkout", "post-commit", "reference-transaction"):
+        _git(repo, "config", "--add", "hook.canary.event", event)
     code, document, err = bump(
         repo, capsys, "orglib==2.1.0", "--branch", "stable/2026.1", "--propose"
     )

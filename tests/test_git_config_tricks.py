@@ -181,6 +181,9 @@ def test_release_archives_tags_and_pushes_without_running_the_repos_programs(
         git(clone, "config", key, str(script))
     git(clone, "config", "filter.x.required", "true")
     git(clone, "config", "tag.gpgSign", "true")
+    git(clone, "config", "hook.canary.command", str(script))  # git 2.54
+    for event in ("reference-transaction", "pre-push", "post-checkout"):
+        git(clone, "config", "--add", "hook.canary.event", event)
     (world / "remotes/org/a/hooks/pre-receive").symlink_to(script)
     repo = LocalRepo(clone, remote=True)
     sha = git(clone, "rev-parse", "main")
