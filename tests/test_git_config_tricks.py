@@ -432,3 +432,32 @@ def test_a_clone_whose_git_dir_leads_to_another_repository_is_unusable(
     assert (other / ".git/config").read_text() == config
     assert git(other, "for-each-ref") == ""
     assert remote_tip(world, "org/a", "accord/sync") is None
+
+
+def test_a_driver_or_hook_name_holding_an_equals_sign_is_neutralised_too(
+    tmp_path: Path,
+) -> None:
+    """``-c key=value`` splits at the first "=": ``-c filter.a=b.clean=``
+    would set ``filter.a`` and leave the driver ``a=b`` (a name
+    ``.gitattributes`` can give: ``filter=a=b``) to run."""
+    from accord.vcs.hardening import git_environment, repo_command
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    script, fired = canary(tmp_path, "equals")
+    (repo / ".gitattributes").write_text("* filter=a=b\n")
+    (repo / "x.txt").write_text("x\n")
+    git(repo, "config", "filter.a=b.clean", str(script))
+    git(repo, "config", "hook.c=d.command", str(script))  # git 2.54's
+    git(repo, "config", "hook.c=d.event", "post-index-change")
+    result = subprocess.run(
+        repo_command(repo, "add", "-A"),
+        capture_output=True, text=True, check=False, env=git_environment(),
+    )  # fmt: skip
+    assert not fired.exists(), result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "x.txt" in git(repo, "ls-files")
+    (repo / "y.txt").write_text("y\n")
+    subprocess.run(["git", "add", "-A"], cwd=repo, capture_output=True, check=False)
+    assert fired.exists()  # the canary works: plain git runs the driver

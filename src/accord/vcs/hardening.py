@@ -66,6 +66,7 @@ def git_environment(**extra: str) -> dict[str, str]:
     ``core.sshCommand``, ``core.gitProxy`` or ``core.askPass``."""
     env = {k: v for k, v in os.environ.items() if k not in _REDIRECTS}
     env.update(
+        **_VALUES_BY_VARIABLE,
         GIT_CONFIG_NOSYSTEM="1",
         GIT_TERMINAL_PROMPT="0",
         GIT_ALLOW_PROTOCOL=":".join(ALLOWED_PROTOCOLS),
@@ -90,6 +91,21 @@ _READERS = frozenset(
      "for-each-ref", "merge-base", "check-ref-format", "rev-list", "show-ref",
      "describe", "name-rev", "var", "version"}
 )  # fmt: skip
+
+
+# The values repository_settings sets, by the variable --config-env reads
+# them from (git splits "-c key=value" at its first "=", "--config-env" at
+# its last: a key holding "=", as a subsection may, goes through the latter).
+_VALUES_BY_VARIABLE = {"ACCORD_GIT_EMPTY": "", "ACCORD_GIT_FALSE": "false"}
+_VARIABLE_OF = {value: name for name, value in _VALUES_BY_VARIABLE.items()}
+
+
+def _setting(key: str, value: str) -> list[str]:
+    """``-c key=value``, or ``--config-env`` when ``key`` holds an "=":
+    ``-c filter.a=b.clean=`` would set ``filter.a`` and leave ``a=b`` be."""
+    if "=" not in key:
+        return ["-c", f"{key}={value}"]
+    return [f"--config-env={key}={_VARIABLE_OF[value]}"]
 
 
 def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, ...]:
@@ -124,9 +140,9 @@ def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, .
         users = scope in ("global", "system")  # the user's own programs
         if section == "filter" and not users:
             if variable in ("clean", "smudge", "process"):
-                settings += ["-c", f"filter.{name}.{variable}="]
+                settings += _setting(f"filter.{name}.{variable}", "")
             elif variable == "required":
-                settings += ["-c", f"filter.{name}.required=false"]
+                settings += _setting(f"filter.{name}.required", "false")
         elif section == "hook" and name and not users:
             if variable in ("command", "event"):
                 hooks[name] = None
@@ -136,7 +152,7 @@ def repository_settings(directory: Path | None, subcommand: str) -> tuple[str, .
             else:
                 foreign_helper = True
     for name in hooks:
-        settings += ["-c", f"hook.{name}.event="]
+        settings += _setting(f"hook.{name}.event", "")
     if foreign_helper:  # an empty helper empties the list; the user's follow
         settings += ["-c", "credential.helper=", *helpers]
     return tuple(settings)
