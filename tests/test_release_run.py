@@ -255,3 +255,28 @@ def test_an_old_announcement_that_is_not_text_is_replaced(
     assert status == 0, output
     assert announcement.read_text().startswith("# acmelib 1.1.1\n")
     assert not list(announcement.parent.glob(".*accord-tmp"))
+
+
+def test_a_hand_off_never_commits_where_a_git_file_leads_elsewhere(
+    world: World,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    requirements = world.base / "requirements"
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "other.git"
+    (requirements / ".git").rename(elsewhere)
+    (requirements / ".git").write_text(f"gitdir: {elsewhere}\n")
+    head = git(requirements, "rev-parse", "HEAD")
+    pins = (requirements / "upper-constraints.txt").read_bytes()
+    args = [
+        "release", "run", str(world.releases), "--base", "HEAD~1",
+        "--git-base", str(world.base), "--out", str(tmp_path / "dist"),
+        "--no-index", "--requirements", str(requirements),
+    ]  # fmt: skip
+    status = main(args)
+    output = "".join(capsys.readouterr())
+    assert status == 1, output
+    assert f"{requirements / '.git'} leads to the repository {elsewhere}" in output
+    assert git(requirements, "rev-parse", "HEAD") == head
+    assert (requirements / "upper-constraints.txt").read_bytes() == pins

@@ -69,6 +69,8 @@ def hand_off(
         raise ReleaseError(
             f"{requirements} has no {UPPER_CONSTRAINTS}: nothing to hand off to"
         )
+    # The pin is committed there: not in a repository a .git file leads to.
+    remote.check_git_dir(requirements, requirements.parent)
     current = remote.current_branch(requirements)
     if branch is not None and current != branch and _has_branch(requirements, branch):
         raise ReleaseError(
