@@ -118,6 +118,25 @@ def test_a_local_remotes_hooks_do_not_run_on_push(
     assert remote_tip(world, "org/a", "accord/sync") == proposals["org/a"]["commit"]
 
 
+@pytest.mark.parametrize("name", ["canary", "a=b"])
+def test_a_local_remotes_configured_hooks_do_not_run_on_push(
+    world: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """git 2.54 runs the hooks a repository's configuration names: a remote
+    on this machine runs its receive-pack here, with its own config."""
+    set_projects(world, "org/a\n")
+    script, fired = canary(world, "remote-config-hook")
+    bare = world / "remotes/org/a"
+    git(bare, "config", f"hook.{name}.command", str(script))
+    for event in ("pre-receive", "update", "post-receive", "post-update",
+                  "reference-transaction"):  # fmt: skip
+        git(bare, "config", "--add", f"hook.{name}.event", event)
+    code, proposals, out = propose(world, capsys, base(world), "--push")
+    assert not fired.exists(), out
+    assert code == 0, out
+    assert remote_tip(world, "org/a", "accord/sync") == proposals["org/a"]["commit"]
+
+
 # -- repositories in unusual states -----------------------------------------
 
 

@@ -9,7 +9,9 @@ without system configuration or prompts. The user's own ssh stays theirs.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
+import urllib.parse
 from pathlib import Path
 
 # Transports git may use; "ext::" and the other remote helpers run commands.
@@ -167,7 +169,9 @@ def is_local(url: str) -> bool:
     )
 
 
-# What git runs at a remote reached locally: never the remote's hooks.
+# What git runs at a remote reached locally: never the remote's hooks (the
+# hooks its configuration names are added by _receive_pack, shell-quoted:
+# git runs this through the shell, the remote's path appended).
 LOCAL_RECEIVE_PACK = (
     "git -c core.hooksPath=/dev/null -c core.fsmonitor=false"
     " -c core.alternateRefsCommand=true receive-pack"
@@ -210,8 +214,28 @@ def _receive_pack(path: Path | None, rest: tuple[str, ...]) -> str:
     ``rest`` (origin by default): never a remote's hooks on this machine."""
     target = next((arg for arg in rest if not arg.startswith("-")), "origin")
     urls = _push_urls(path, target)
-    local = not urls or any(is_local(url) for url in urls)
-    return LOCAL_RECEIVE_PACK if local else "git-receive-pack"
+    if urls and not any(is_local(url) for url in urls):
+        return "git-receive-pack"
+    settings = dict.fromkeys(
+        setting
+        for url in urls
+        if is_local(url)
+        for setting in repository_settings(_directory(path, url), "receive-pack")
+    )
+    head, _, program = LOCAL_RECEIVE_PACK.rpartition(" ")
+    return " ".join([head, *map(shlex.quote, settings), program])
+
+
+def _directory(path: Path | None, url: str) -> Path | None:
+    """The repository a local ``url`` names (a path, or ``file://`` and a
+    path; git tries ``.git`` after it too), if it is a directory here."""
+    if url.startswith("file://"):
+        url = urllib.parse.unquote(url.removeprefix("file://"))
+    place = Path(url) if path is None else path / url
+    for candidate in (place, place.with_name(place.name + ".git")):
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 def _push_urls(path: Path | None, target: str) -> list[str]:
