@@ -6,6 +6,7 @@ canary script: the proposal still goes through and the canary never runs."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -480,3 +481,23 @@ def test_a_driver_or_hook_name_holding_an_equals_sign_is_neutralised_too(
     (repo / "y.txt").write_text("y\n")
     subprocess.run(["git", "add", "-A"], cwd=repo, capture_output=True, check=False)
     assert fired.exists()  # the canary works: plain git runs the driver
+
+
+def test_a_clone_whose_git_is_a_file_is_unusable_and_its_target_untouched(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_projects(world, "org/a\norg/b\n")
+    assert propose(world, capsys, base(world))[1]["org/a"]["status"] == "new"
+    clone = clone_directory(world / "work", "org/a")
+    other = world / "other"
+    git(world, "init", "-q", str(other))
+    shutil.rmtree(clone / ".git")
+    (clone / ".git").write_text(f"gitdir: {other / '.git'}\n")
+    code, proposals, out = propose(world, capsys, base(world), "--push")
+    assert code == 2, out
+    assert proposals["org/a"]["status"] == "unusable"
+    assert f"{clone / '.git'} is a file or a symlink" in str(
+        proposals["org/a"]["message"]
+    )
+    assert proposals["org/b"]["status"] == "none"
+    assert git(other, "for-each-ref") == ""

@@ -130,12 +130,20 @@ def clone_directory(workdir: Path, entry: str) -> Path:
     whose ``.git`` (if any) is a real directory too."""
     root = workdir.resolve()
     directory = root / clone_name(entry)
-    for path in (directory, directory / ".git"):
-        if path.is_symlink() or (path.exists() and not path.is_dir()):
-            raise InputError(
-                f"{path} is not a directory of accord's (a symlink or a file): refused",
-                hint="remove it, or choose another --workdir",
-            )
+    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+        raise InputError(
+            f"{directory} is not a directory of accord's (a symlink or a file): "
+            "refused",
+            hint="remove it, or choose another --workdir",
+        )
+    dot_git = directory / ".git"
+    if dot_git.is_symlink() or (dot_git.exists() and not dot_git.is_dir()):
+        # "gitdir: ..." or a link: git would fetch, commit and push there.
+        raise remote.ForeignRepository(
+            f"{dot_git} is a file or a symlink, not the clone's own git "
+            "directory: git would work in the repository it leads to; refused",
+            hint="remove the clone, accord clones it again",
+        )
     contained(root, directory)
     return directory
 
