@@ -218,3 +218,37 @@ def test_a_pin_with_extras_is_not_a_pin_pip_takes(tmp_path: Path) -> None:
         "a constraints file with them"
     )
     assert finding.fix == "write it as requests===2.32.5"
+
+
+@pytest.mark.parametrize(
+    ("pin", "why"),
+    [
+        pytest.param("PyYAML>=6.0.3", "'>=6.0.3' is not an exact pin", id="minimum"),
+        pytest.param("PyYAML===1.*", "'1.*' is a wildcard", id="wildcard"),
+        pytest.param("PyYAML===latest", "'latest' is not a valid version", id="word"),
+        pytest.param("PyYAML", "'' is not an exact pin", id="bare-name"),
+    ],
+)
+def test_an_entry_whose_pin_line_is_not_a_pin_is_told_to_fix_that_line(
+    tmp_path: Path, pin: str, why: str
+) -> None:
+    """One planted defect, one fix: G011 says to rewrite line 2; G009 on
+    the entry names that line too rather than asking for a second pin line,
+    which would then be pinned twice (G012)."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\nPyYAML  # MIT\n",
+            "upper-constraints.txt": f"six===1.17.0\n{pin}\n",
+        },
+    )
+    found = {f.rule: f for f in findings(repo)}
+    assert sorted(found) == ["G009", "G011"]
+    assert (found["G011"].path, found["G011"].line) == ("upper-constraints.txt", 2)
+    assert why in found["G011"].message
+    g009 = found["G009"]
+    assert (g009.path, g009.line) == ("global-requirements.txt", 2)
+    assert g009.message.endswith(
+        ": upper-constraints.txt:2 names it but is not an exact pin"
+    )
+    assert g009.fix == "fix upper-constraints.txt:2 (name===version)"
