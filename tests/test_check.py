@@ -384,3 +384,77 @@ def test_real_openstack_projects_pass(
         (f["path"], f["line"]) for f in findings if f["rule"] == "C014"
     } == excluded_minimums
     assert {f["rule"] for f in findings} <= {"C004", "C007", "C014", "C017"}
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "message", "fix"),
+    [
+        pytest.param(
+            "SQLAlchemy>=2.2",
+            "C011",
+            "SQLAlchemy: its minimum 2.2 is above the global list's <2.1",
+            "lower the minimum, or raise the cap in the global list",
+            id="minimum-above-cap",
+        ),
+        pytest.param(
+            "PyYAML==6.0",
+            "C003",
+            "PyYAML: the cap ==6.0 is not in the global list "
+            "(PyYAML at global-requirements.txt:5)",
+            "replace it with the minimum >=6.0 (accord sync does), or propose "
+            "it for the global list",
+            id="exact-pin-becomes-a-minimum",
+        ),
+        pytest.param(
+            "alembic~=1.10,!=1.2.0",
+            "C003",
+            "alembic: the cap ~=1.10 is not in the global list "
+            "(alembic!=1.2.0 at global-requirements.txt:3)",
+            "replace it with the minimum >=1.10 (accord sync does), or propose "
+            "it for the global list",
+            id="compatible-release-becomes-a-minimum",
+        ),
+        pytest.param(
+            "PyYAML>=6.1,==6.0",
+            "C003",
+            "PyYAML: the cap ==6.0 is not in the global list "
+            "(PyYAML at global-requirements.txt:5)",
+            "remove it (accord sync does), or propose it for the global list",
+            id="pin-below-the-minimum-is-removed",
+        ),
+        pytest.param(
+            "PyYАML>=5.1",
+            "C001",
+            "cannot parse 'PyYАML>=5.1': Expected package name at the start of "
+            "dependency specifier",
+            "write it as name[extras]specifier;marker (PEP 508)",
+            id="look-alike-letter",
+        ),
+        pytest.param(
+            "-r missing.txt",
+            "C001",
+            "-r missing.txt: no such file in the project",
+            "create missing.txt, or remove this line",
+            id="missing-include",
+        ),
+    ],
+)
+def test_a_planted_defect_has_its_fix_in_the_fix_field(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    rule: str,
+    message: str,
+    fix: str,
+) -> None:
+    """Every finding carries its fix apart from its message (CI annotations
+    and --format json show them apart), and the fix is what sync writes: an
+    ``==`` or ``~=`` becomes the minimum it implies, it is not just removed."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(f"{line}\n")
+    findings = check(project, central, capsys)[1]
+    (found,) = [f for f in findings if f["rule"] == rule]
+    assert (found["path"], found["line"]) == ("requirements.txt", 1)
+    assert (found["message"], found["fix"]) == (message, fix)

@@ -75,7 +75,14 @@ def assess_project(project: Project, central: CentralRepo) -> ProjectCheck:
     findings: set[Finding] = set()
     for problem in project.problems:
         findings.add(
-            Finding("C001", "error", problem.path, problem.line, problem.message)
+            Finding(
+                "C001",
+                "error",
+                problem.path,
+                problem.line,
+                problem.message,
+                problem.fix,
+            )
         )
     comments = line_comments(project.sources, dict(project.texts))
     memo = verdict_memo(central)
@@ -114,7 +121,9 @@ def _check_source(
     edits: list[tuple[SourceRequirement, Assessment]],
 ) -> Iterator[Finding]:
     for problem in source.problems:
-        yield Finding("C001", "error", problem.path, problem.line, problem.message)
+        yield Finding(
+            "C001", "error", problem.path, problem.line, problem.message, problem.fix
+        )
     yield from check_duplicates(source)
     if source.checkouts:  # rare: its module is loaded only then
         from accord.rules.checkouts import check_checkouts

@@ -246,10 +246,7 @@ def judge(
             continue
         is_cap = spec.operator != EXCLUSION
         if is_cap and floor is not None and not spec.contains(floor, prereleases=True):
-            conflict = (
-                f"its minimum {floor} is above the global list's {spec}; "
-                "lower the minimum or raise the cap in the global list"
-            )
+            conflict = f"its minimum {floor} is above the global list's {spec}"
             continue
         if spec_key(spec) in kept_keys:
             continue

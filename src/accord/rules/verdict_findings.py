@@ -7,12 +7,12 @@ sync fixes it: only where sync rewrites the line."""
 # Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Iterator
 
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import Specifier, SpecifierSet
 
 from accord.central import CentralRepo
 from accord.findings import Finding
 from accord.model.sources import SourceRequirement
-from accord.rules.contract import Judgement, minimum_of
+from accord.rules.contract import PINNING, Judgement, minimum_of
 from accord.rules.pin_findings import (
     excluded_minimum,
     marker_finding,
@@ -38,7 +38,7 @@ def verdict_findings(
             *where,
             f"{name}: the {kind} {spec} is not in the global list "
             f"({entry.requirement} at {central.global_list.path}:{entry.lineno})",
-            f"remove it{by_sync}, or propose it for the global list",
+            f"{_without(spec, verdict)}{by_sync}, or propose it for the global list",
         )
     for spec in verdict.missing:
         kind = "exclusion" if spec.operator == "!=" else "cap"
@@ -51,7 +51,13 @@ def verdict_findings(
             f"add {spec}{by_sync}",
         )
     if verdict.conflict is not None:
-        yield Finding("C011", "error", *where, f"{name}: {verdict.conflict}")
+        yield Finding(
+            "C011",
+            "error",
+            *where,
+            f"{name}: {verdict.conflict}",
+            "lower the minimum, or raise the cap in the global list",
+        )
     if verdict.excluded_minimum is not None:
         yield excluded_minimum(item, verdict, verdict.excluded_minimum, central)
     for spec in verdict.url_specifiers:
@@ -83,6 +89,17 @@ def verdict_findings(
             _minimum_fix(item, verdict, by_sync),
         )
     yield from minimum_above_pin(item, central, verdict)
+
+
+def _without(spec: Specifier, verdict: Judgement) -> str:
+    """How C003's ``spec`` goes: an ``==``, ``===`` or ``~=`` pin gives way
+    to the minimum it implies where sync writes one (``PyYAML==6.0`` becomes
+    ``PyYAML>=6.0``, not ``PyYAML``, which has no minimum: C006)."""
+    if spec.operator in PINNING:
+        minimum = Specifier(f">={spec.version.removesuffix('.*')}")
+        if minimum in verdict.target_specifiers:
+            return f"replace it with the minimum {minimum}"
+    return "remove it"
 
 
 def _minimum_fix(item: SourceRequirement, verdict: Judgement, by_sync: str) -> str:
