@@ -287,3 +287,47 @@ def test_an_unlisted_library_from_a_checkout_is_c002(
     code, report = check(capsys, project, central)
     assert code == 1
     assert found(report) == {("C002", "more.txt", 1)}
+
+
+@pytest.mark.parametrize(
+    ("requirement", "fix"),
+    [
+        pytest.param(
+            "Oslo_Config @ git+https://opendev.org/openstack/oslo.config@master",
+            "oslo.config>=X.Y",
+            id="no-central-exclusion",
+        ),
+        pytest.param(
+            "alembic @ git+https://github.com/sqlalchemy/alembic@main",
+            "alembic>=X.Y,!=1.2.0",
+            id="central-exclusion",
+        ),
+    ],
+)
+@pytest.mark.parametrize("where", ["requirements.txt", "pyproject.toml"])
+def test_a_pep508_checkout_of_a_listed_library_is_c020_as_the_egg_form_is(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    requirement: str,
+    fix: str,
+    where: str,
+) -> None:
+    """``NAME @ git+URL`` installs the same checkout as ``git+URL#egg=NAME``:
+    the same warning, not silence where the list has no exclusion for the
+    library (nor only a note that the URL cannot carry one)."""
+    if where == "pyproject.toml":
+        text = '[project]\nname = "p"\nversion = "1"\ndependencies = [\n'
+        text, line = f'{text}  "{requirement}",\n]\n', 5
+    else:
+        text, line = f"PyYAML>=6.0\n{requirement}\n", 2
+    (project / where).write_text(text)
+    code, report = check(capsys, project, central)
+    assert code == 0
+    [finding] = report["findings"]
+    assert (finding["rule"], finding["severity"]) == ("C020", "warning")
+    assert (finding["path"], finding["line"]) == (where, line)
+    assert "checkout" in finding["message"]
+    assert f"{fix} (accord sync leaves" in finding["fix"]
+    assert main(["sync", str(project), "--requirements", str(central)]) == 0
+    assert (project / where).read_text() == text  # left alone

@@ -11,6 +11,7 @@ from packaging.specifiers import Specifier, SpecifierSet
 
 from accord.central import CentralRepo
 from accord.findings import Finding
+from accord.model.requirements_file import canonical_name, is_checkout_url
 from accord.model.sources import SourceRequirement
 from accord.rules.contract import PINNING, Judgement, minimum_of
 from accord.rules.pin_findings import (
@@ -60,15 +61,23 @@ def verdict_findings(
         )
     if verdict.excluded_minimum is not None:
         yield excluded_minimum(item, verdict, verdict.excluded_minimum, central)
-    for spec in verdict.url_specifiers:
-        yield Finding(
-            "C018",
-            "warning",
-            *where,
-            f"{name}: a direct URL reference cannot carry the global list's {spec}, "
-            "so sync leaves this line as it is",
-            f"make sure the URL points at a release {spec} allows",
-        )
+    url = item.requirement.url
+    if url is not None and is_checkout_url(url):
+        # Whatever the checkout holds: C020, as for its -e VCS-URL#egg= form.
+        from accord.rules.checkouts import checkout_finding  # rare
+
+        entries = central.global_list.entries_for(canonical_name(name))
+        yield checkout_finding(name, where, entries)
+    else:
+        for spec in verdict.url_specifiers:
+            yield Finding(
+                "C018",
+                "warning",
+                *where,
+                f"{name}: a direct URL reference cannot carry the global list's "
+                f"{spec}, so sync leaves this line as it is",
+                f"make sure the URL points at a release {spec} allows",
+            )
     if verdict.pin_outside is not None:
         yield Finding(
             "C018",
