@@ -252,3 +252,49 @@ def test_an_entry_whose_pin_line_is_not_a_pin_is_told_to_fix_that_line(
         ": upper-constraints.txt:2 names it but is not an exact pin"
     )
     assert g009.fix == "fix upper-constraints.txt:2 (name===version)"
+
+
+@pytest.mark.parametrize(
+    ("pin", "fix"),
+    [
+        pytest.param("six===v1.17.0", "write it as six===1.17.0", id="v-prefix"),
+        pytest.param("six===1.17.00", "write it as six===1.17.0", id="zero-padded"),
+        pytest.param("six===1.17-1", "write it as six===1.17.post1", id="dash-post"),
+        pytest.param("six==v1.17.0", "write it as six===1.17.0", id="double-equals"),
+    ],
+)
+def test_a_pin_not_written_as_the_release_version_matches_no_release(
+    tmp_path: Path, pin: str, fix: str
+) -> None:
+    """``===`` compares the text with the release's version as written by
+    PEP 440 (``1.17.0``): ``six===v1.17.0`` is a valid version, yet pip
+    finds no release for it, and every install under the pins fails. The
+    fix is the normal form, never the text that matches nothing."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\n",
+            "upper-constraints.txt": f"{pin}\n",
+        },
+    )
+    (finding,) = findings(repo)
+    assert (finding.rule, finding.severity, finding.path, finding.line) == (
+        "G011",
+        "error",
+        "upper-constraints.txt",
+        1,
+    )
+    assert finding.fix == fix
+
+
+def test_a_pin_in_normal_form_is_clean_whatever_its_case(tmp_path: Path) -> None:
+    """pip compares ``===`` without regard to case: ``2.0RC1`` matches the
+    release 2.0rc1 as ``2.0rc1`` does."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\nfoo  # MIT\n",
+            "upper-constraints.txt": "six===1.17.0\nfoo===2.0RC1\n",
+        },
+    )
+    assert findings(repo) == []
