@@ -53,6 +53,14 @@ CASES = [
     pytest.param("xattr>=1.0;sys_platform!='win32'", set(), id="marker-same"),
     pytest.param('xattr>=1.0; sys_platform != "win32"', set(), id="marker-by-meaning"),
     pytest.param("xattr>=1.0", {"C005"}, id="marker-missing"),
+    # pip evaluates a requirements file's markers with extra == "": never.
+    pytest.param("PyYAML>=6.0;extra=='yaml'", {"C005"}, id="marker-extra-never-holds"),
+    pytest.param(
+        "xattr>=1.0;sys_platform=='sunos5'", {"C005"}, id="marker-platform-not-probed"
+    ),
+    pytest.param(
+        "PyYAML>=6.0;python_version<'3.0'", set(), id="marker-python-only-never-holds"
+    ),
     pytest.param(
         "xattr>=1.0;sys_platform!='win32' and python_version>='3.11'",
         set(),
