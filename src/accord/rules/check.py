@@ -36,6 +36,7 @@ from accord.rules.edits import (
     line_comments,
     render_requirement_text,
 )
+from accord.rules.pip_options import check_pip_options
 from accord.rules.tox_constraints import check_tox_constraints
 from accord.rules.unlisted import unlisted, unreadable_pins
 from accord.rules.verdict_findings import verdict_findings
@@ -98,6 +99,7 @@ def check_whole_project(project: Project, central: CentralRepo) -> Iterator[Find
     command that checks a project (check, fleet check) runs these too."""
     yield from check_build_backend(project, central.config.required_build_backend)
     yield from check_tox_constraints(project)
+    yield from check_pip_options(project)
     if not project.sources:
         yield no_sources_finding()
 
