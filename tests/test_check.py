@@ -83,9 +83,16 @@ CASES = [
     pytest.param(
         "alembic @ https://example.org/alembic-1.3.tar.gz", {"C018"}, id="url-excluded"
     ),
-    pytest.param("PyYAML @ https://example.org/PyYAML-6.tar.gz", set(), id="url-ok"),
+    # An archive installs what the URL holds, not the reviewed release.
     pytest.param(
-        "alembic==1.3.0 --hash=sha256:00", set(), id="hash-pinned-allowed-version"
+        "PyYAML @ https://example.org/PyYAML-6.tar.gz", {"C018"}, id="url-archive"
+    ),
+    # A hashed pin the pins do not pin: pip finds no release for both.
+    pytest.param(
+        "alembic==1.3.0 --hash=sha256:00", {"C018"}, id="hash-pinned-off-the-pin"
+    ),
+    pytest.param(
+        "alembic==1.16.5 --hash=sha256:00", set(), id="hash-pinned-at-the-pin"
     ),
     pytest.param(
         "alembic==1.2.0 --hash=sha256:00", {"C018"}, id="hash-pinned-excluded-version"
@@ -465,4 +472,45 @@ def test_a_planted_defect_has_its_fix_in_the_fix_field(
     findings = check(project, central, capsys)[1]
     (found,) = [f for f in findings if f["rule"] == rule]
     assert (found["path"], found["line"]) == ("requirements.txt", 1)
+    assert (found["message"], found["fix"]) == (message, fix)
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "fix"),
+    [
+        pytest.param(
+            "PyYAML @ https://example.org/PyYAML-6.tar.gz",
+            "PyYAML: this line installs it from https://example.org/PyYAML-6.tar.gz, "
+            "not the release the global list and the pins reviewed (sync leaves "
+            "such lines as they are)",
+            "replace the line with a requirement as the global list has it, with "
+            "the project's minimum: PyYAML>=X.Y",
+            id="archive",
+        ),
+        pytest.param(
+            "alembic==1.3.0 --hash=sha256:00",
+            "alembic: the hash-pinned 1.3.0 is not the pinned 1.16.5 "
+            "(upper-constraints.txt:1), so the project cannot install under the "
+            "pins; sync does not change a hashed pin",
+            "pin 1.16.5 and regenerate its hashes",
+            id="hashed-pin",
+        ),
+    ],
+)
+def test_a_line_sync_leaves_is_told_how_it_strays_from_the_review(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    message: str,
+    fix: str,
+) -> None:
+    """A URL or hashed line is never rewritten; check still says when it
+    installs something else than the reviewed release, even where the list
+    has no exclusion for the URL to miss (a planted URL line was silent)."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(f"{line}\n")
+    (found,) = check(project, central, capsys)[1]
+    assert (found["rule"], found["severity"], found["line"]) == ("C018", "warning", 1)
     assert (found["message"], found["fix"]) == (message, fix)

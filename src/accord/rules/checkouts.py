@@ -44,16 +44,36 @@ def checkout_finding(
     """C020 for a line that installs listed ``name`` from a checkout: an
     ``[-e] VCS-URL#egg=NAME`` line or a PEP 508 ``NAME @ VCS-URL`` one,
     which pip installs alike."""
-    listed = " or ".join(dict.fromkeys(_written(entry) for entry in entries))
     return Finding(
         "C020",
         "warning",
         *where,
         f"{name}: this line installs it from a version-control checkout, "
         "not the release the global list and the pins reviewed",
-        f"replace the line with a requirement as the global list has it, "
-        f"with the project's minimum: {listed} (accord sync leaves such lines "
-        "as they are)",
+        f"{_replace_with(entries)} (accord sync leaves such lines as they are)",
+    )
+
+
+def archive_finding(
+    name: str, url: str, where: tuple[str, int], entries: Sequence[GlobalEntry]
+) -> Finding:
+    """C018 for a PEP 508 ``NAME @ URL`` line of listed ``name`` that is no
+    checkout (an archive, a wheel): it installs whatever the URL holds."""
+    return Finding(
+        "C018",
+        "warning",
+        *where,
+        f"{name}: this line installs it from {url}, not the release the global "
+        "list and the pins reviewed (sync leaves such lines as they are)",
+        _replace_with(entries),
+    )
+
+
+def _replace_with(entries: Sequence[GlobalEntry]) -> str:
+    listed = " or ".join(dict.fromkeys(_written(entry) for entry in entries))
+    return (
+        "replace the line with a requirement as the global list has it, "
+        f"with the project's minimum: {listed}"
     )
 
 

@@ -16,6 +16,7 @@ from accord.model.sources import SourceRequirement
 from accord.rules.contract import PINNING, Judgement, minimum_of
 from accord.rules.pin_findings import (
     excluded_minimum,
+    hashed_pin_below_pin,
     marker_finding,
     minimum_above_pin,
 )
@@ -62,12 +63,16 @@ def verdict_findings(
     if verdict.excluded_minimum is not None:
         yield excluded_minimum(item, verdict, verdict.excluded_minimum, central)
     url = item.requirement.url
-    if url is not None and is_checkout_url(url):
-        # Whatever the checkout holds: C020, as for its -e VCS-URL#egg= form.
-        from accord.rules.checkouts import checkout_finding  # rare
+    if url is not None and (is_checkout_url(url) or not verdict.url_specifiers):
+        # Whatever the checkout holds: C020, as for its -e VCS-URL#egg= form;
+        # whatever the archive holds: C018, though the list excludes nothing.
+        from accord.rules.checkouts import archive_finding, checkout_finding
 
         entries = central.global_list.entries_for(canonical_name(name))
-        yield checkout_finding(name, where, entries)
+        if is_checkout_url(url):
+            yield checkout_finding(name, where, entries)
+        else:
+            yield archive_finding(name, url, where, entries)
     else:
         for spec in verdict.url_specifiers:
             yield Finding(
@@ -87,6 +92,8 @@ def verdict_findings(
             f"{verdict.pin_outside}; sync does not change a hashed pin",
             "pin a version the global list allows and regenerate its hashes",
         )
+    if verdict.pin_outside is None:
+        yield from hashed_pin_below_pin(item, central)
     if verdict.marker_problem is not None:
         yield marker_finding(item, verdict, by_sync)
     if verdict.minimum_problem is not None:
