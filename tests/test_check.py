@@ -514,3 +514,22 @@ def test_a_line_sync_leaves_is_told_how_it_strays_from_the_review(
     (found,) = check(project, central, capsys)[1]
     assert (found["rule"], found["severity"], found["line"]) == ("C018", "warning", 1)
     assert (found["message"], found["fix"]) == (message, fix)
+
+
+def test_no_minimum_under_central_bounds_does_not_speak_of_project_bounds(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OpenStack's 2017 list carried minimums but not for every library
+    (Paste): a project line without one is C006 under either policy, and
+    under "central" its message does not say each project declares its own."""
+    (central / "global-requirements.txt").write_text("PyYAML  # MIT\n")
+    (central / "accord.toml").write_text('lower-bounds = "central"\n')
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("PyYAML\n")
+    (found,) = check(project, central, capsys)[1]
+    assert (found["rule"], found["line"]) == ("C006", 1)
+    assert found["message"] == (
+        "PyYAML: it has no minimum version, and the global list gives none "
+        "to take (validate's G007)"
+    )

@@ -226,7 +226,12 @@ def judge(
         kept = [s for s in kept if s.operator not in MINIMUM]
         kept.insert(0, Specifier(f">={central_minimum}"))
     elif project_minimum is None and requirement.url is None:
-        minimum_problem = "it has no minimum version; each project declares its own"
+        minimum_problem = (
+            "it has no minimum version; each project declares its own"
+            if policy == "project"
+            else "it has no minimum version, and the global list gives none to "
+            "take (validate's G007)"
+        )
 
     in_range = SpecifierSet([s for s in kept if s.operator in MINIMUM])
     missing: list[Specifier] = []
