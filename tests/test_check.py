@@ -533,3 +533,27 @@ def test_no_minimum_under_central_bounds_does_not_speak_of_project_bounds(
         "PyYAML: it has no minimum version, and the global list gives none "
         "to take (validate's G007)"
     )
+
+
+def test_a_pbr_extra_with_a_colon_marker_is_read_as_pbr_reads_it(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pbr's [extras] take ``package:marker`` (OpenStack's gate reads the
+    colon as the marker too): a real project's line, not C001; its marker
+    is compared with the list's as any other (xattr's drops !='win32')."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "setup.cfg").write_text(
+        "[extras]\nyaml =\n  PyYAML>=6.0:python_version>='3.10' # MIT\n"
+        "  xattr>=1.0:python_version>='3.10' # MIT\n"
+    )
+    code, findings = check(project, central, capsys)
+    assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
+        ("C005", "setup.cfg", 4)
+    ]
+    assert code == 1
+    assert main(["sync", str(project), "--requirements", str(central)]) == 0
+    text = (project / "setup.cfg").read_text()
+    assert "  PyYAML>=6.0:python_version>='3.10' # MIT\n" in text  # left as it is
+    capsys.readouterr()
+    assert check(project, central, capsys) == (0, [])
