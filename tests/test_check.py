@@ -430,6 +430,14 @@ def test_real_openstack_projects_pass(
             id="compatible-release-becomes-a-minimum",
         ),
         pytest.param(
+            "PyYAML===foo",
+            "C003",
+            "PyYAML: the cap ===foo is not in the global list "
+            "(PyYAML at global-requirements.txt:5)",
+            "remove it (accord sync does), or propose it for the global list",
+            id="arbitrary-equality-implies-no-minimum",
+        ),
+        pytest.param(
             "PyYAML>=6.1,==6.0",
             "C003",
             "PyYAML: the cap ==6.0 is not in the global list "

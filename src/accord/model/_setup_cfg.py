@@ -30,7 +30,7 @@ from accord.model._pyproject import (
     RawSource,
     read_requirement,
 )
-from accord.model.requirements_file import parse_requirement
+from accord.model.requirements_file import nesting_problem, parse_requirement
 
 if TYPE_CHECKING:
     from accord.model.sources import SourceKind
@@ -163,7 +163,7 @@ def _add(source: RawSource, value: str, line: int) -> None:
         files = text.removeprefix("file:").split(",")
         source.files += [(name.strip(), line) for name in files if name.strip()]
         return
-    if source.kind == "pbr extras" and ":" in text:
+    if source.kind == "pbr extras" and ":" in text and nesting_problem(text) is None:
         colon = _pbr_colon_marker(text, line)
         if colon is not None:
             source.requirements.append(colon)

@@ -7,7 +7,7 @@ sync fixes it: only where sync rewrites the line."""
 # Annotations are evaluated here, not postponed: see accord.findings.
 from collections.abc import Iterator
 
-from packaging.specifiers import Specifier, SpecifierSet
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 
 from accord.central import CentralRepo
 from accord.findings import Finding
@@ -112,7 +112,10 @@ def _without(spec: Specifier, verdict: Judgement) -> str:
     to the minimum it implies where sync writes one (``PyYAML==6.0`` becomes
     ``PyYAML>=6.0``, not ``PyYAML``, which has no minimum: C006)."""
     if spec.operator in PINNING:
-        minimum = Specifier(f">={spec.version.removesuffix('.*')}")
+        try:  # "===foo" pins no version: it implies no minimum
+            minimum = Specifier(f">={spec.version.removesuffix('.*')}")
+        except InvalidSpecifier:
+            return "remove it"
         if minimum in verdict.target_specifiers:
             return f"replace it with the minimum {minimum}"
     return "remove it"
