@@ -53,6 +53,14 @@ CASES = [
     pytest.param("xattr>=1.0;sys_platform!='win32'", set(), id="marker-same"),
     pytest.param('xattr>=1.0; sys_platform != "win32"', set(), id="marker-by-meaning"),
     pytest.param("xattr>=1.0", {"C005"}, id="marker-missing"),
+    # pip evaluates a requirements file's markers with extra == "": never.
+    pytest.param("PyYAML>=6.0;extra=='yaml'", {"C005"}, id="marker-extra-never-holds"),
+    pytest.param(
+        "xattr>=1.0;sys_platform=='sunos5'", {"C005"}, id="marker-platform-not-probed"
+    ),
+    pytest.param(
+        "PyYAML>=6.0;python_version<'3.0'", set(), id="marker-python-only-never-holds"
+    ),
     pytest.param(
         "xattr>=1.0;sys_platform!='win32' and python_version>='3.11'",
         set(),
@@ -75,9 +83,16 @@ CASES = [
     pytest.param(
         "alembic @ https://example.org/alembic-1.3.tar.gz", {"C018"}, id="url-excluded"
     ),
-    pytest.param("PyYAML @ https://example.org/PyYAML-6.tar.gz", set(), id="url-ok"),
+    # An archive installs what the URL holds, not the reviewed release.
     pytest.param(
-        "alembic==1.3.0 --hash=sha256:00", set(), id="hash-pinned-allowed-version"
+        "PyYAML @ https://example.org/PyYAML-6.tar.gz", {"C018"}, id="url-archive"
+    ),
+    # A hashed pin the pins do not pin: pip finds no release for both.
+    pytest.param(
+        "alembic==1.3.0 --hash=sha256:00", {"C018"}, id="hash-pinned-off-the-pin"
+    ),
+    pytest.param(
+        "alembic==1.16.5 --hash=sha256:00", set(), id="hash-pinned-at-the-pin"
     ),
     pytest.param(
         "alembic==1.2.0 --hash=sha256:00", {"C018"}, id="hash-pinned-excluded-version"
@@ -384,3 +399,169 @@ def test_real_openstack_projects_pass(
         (f["path"], f["line"]) for f in findings if f["rule"] == "C014"
     } == excluded_minimums
     assert {f["rule"] for f in findings} <= {"C004", "C007", "C014", "C017"}
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "message", "fix"),
+    [
+        pytest.param(
+            "SQLAlchemy>=2.2",
+            "C011",
+            "SQLAlchemy: its minimum 2.2 is above the global list's <2.1",
+            "lower the minimum, or raise the cap in the global list",
+            id="minimum-above-cap",
+        ),
+        pytest.param(
+            "PyYAML==6.0",
+            "C003",
+            "PyYAML: the cap ==6.0 is not in the global list "
+            "(PyYAML at global-requirements.txt:5)",
+            "replace it with the minimum >=6.0 (accord sync does), or propose "
+            "it for the global list",
+            id="exact-pin-becomes-a-minimum",
+        ),
+        pytest.param(
+            "alembic~=1.10,!=1.2.0",
+            "C003",
+            "alembic: the cap ~=1.10 is not in the global list "
+            "(alembic!=1.2.0 at global-requirements.txt:3)",
+            "replace it with the minimum >=1.10 (accord sync does), or propose "
+            "it for the global list",
+            id="compatible-release-becomes-a-minimum",
+        ),
+        pytest.param(
+            "PyYAML===foo",
+            "C003",
+            "PyYAML: the cap ===foo is not in the global list "
+            "(PyYAML at global-requirements.txt:5)",
+            "remove it (accord sync does), or propose it for the global list",
+            id="arbitrary-equality-implies-no-minimum",
+        ),
+        pytest.param(
+            "PyYAML>=6.1,==6.0",
+            "C003",
+            "PyYAML: the cap ==6.0 is not in the global list "
+            "(PyYAML at global-requirements.txt:5)",
+            "remove it (accord sync does), or propose it for the global list",
+            id="pin-below-the-minimum-is-removed",
+        ),
+        pytest.param(
+            "PyYАML>=5.1",
+            "C001",
+            "cannot parse 'PyYАML>=5.1': Expected package name at the start of "
+            "dependency specifier",
+            "write it as name[extras]specifier;marker (PEP 508)",
+            id="look-alike-letter",
+        ),
+        pytest.param(
+            "-r missing.txt",
+            "C001",
+            "-r missing.txt: no such file in the project",
+            "create missing.txt, or remove this line",
+            id="missing-include",
+        ),
+    ],
+)
+def test_a_planted_defect_has_its_fix_in_the_fix_field(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    rule: str,
+    message: str,
+    fix: str,
+) -> None:
+    """Every finding carries its fix apart from its message (CI annotations
+    and --format json show them apart), and the fix is what sync writes: an
+    ``==`` or ``~=`` becomes the minimum it implies, it is not just removed."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(f"{line}\n")
+    findings = check(project, central, capsys)[1]
+    (found,) = [f for f in findings if f["rule"] == rule]
+    assert (found["path"], found["line"]) == ("requirements.txt", 1)
+    assert (found["message"], found["fix"]) == (message, fix)
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "fix"),
+    [
+        pytest.param(
+            "PyYAML @ https://example.org/PyYAML-6.tar.gz",
+            "PyYAML: this line installs it from https://example.org/PyYAML-6.tar.gz, "
+            "not the release the global list and the pins reviewed (sync leaves "
+            "such lines as they are)",
+            "replace the line with a requirement as the global list has it, with "
+            "the project's minimum: PyYAML>=X.Y",
+            id="archive",
+        ),
+        pytest.param(
+            "alembic==1.3.0 --hash=sha256:00",
+            "alembic: the hash-pinned 1.3.0 is not the pinned 1.16.5 "
+            "(upper-constraints.txt:1), so the project cannot install under the "
+            "pins; sync does not change a hashed pin",
+            "pin 1.16.5 and regenerate its hashes",
+            id="hashed-pin",
+        ),
+    ],
+)
+def test_a_line_sync_leaves_is_told_how_it_strays_from_the_review(
+    tmp_path: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    message: str,
+    fix: str,
+) -> None:
+    """A URL or hashed line is never rewritten; check still says when it
+    installs something else than the reviewed release, even where the list
+    has no exclusion for the URL to miss (a planted URL line was silent)."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text(f"{line}\n")
+    (found,) = check(project, central, capsys)[1]
+    assert (found["rule"], found["severity"], found["line"]) == ("C018", "warning", 1)
+    assert (found["message"], found["fix"]) == (message, fix)
+
+
+def test_no_minimum_under_central_bounds_does_not_speak_of_project_bounds(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OpenStack's 2017 list carried minimums but not for every library
+    (Paste): a project line without one is C006 under either policy, and
+    under "central" its message does not say each project declares its own."""
+    (central / "global-requirements.txt").write_text("PyYAML  # MIT\n")
+    (central / "accord.toml").write_text('lower-bounds = "central"\n')
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "requirements.txt").write_text("PyYAML\n")
+    (found,) = check(project, central, capsys)[1]
+    assert (found["rule"], found["line"]) == ("C006", 1)
+    assert found["message"] == (
+        "PyYAML: it has no minimum version, and the global list gives none "
+        "to take (validate's G007)"
+    )
+
+
+def test_a_pbr_extra_with_a_colon_marker_is_read_as_pbr_reads_it(
+    tmp_path: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pbr's [extras] take ``package:marker`` (OpenStack's gate reads the
+    colon as the marker too): a real project's line, not C001; its marker
+    is compared with the list's as any other (xattr's drops !='win32')."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "setup.cfg").write_text(
+        "[extras]\nyaml =\n  PyYAML>=6.0:python_version>='3.10' # MIT\n"
+        "  xattr>=1.0:python_version>='3.10' # MIT\n"
+    )
+    code, findings = check(project, central, capsys)
+    assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
+        ("C005", "setup.cfg", 4)
+    ]
+    assert code == 1
+    assert main(["sync", str(project), "--requirements", str(central)]) == 0
+    text = (project / "setup.cfg").read_text()
+    assert "  PyYAML>=6.0:python_version>='3.10' # MIT\n" in text  # left as it is
+    capsys.readouterr()
+    assert check(project, central, capsys) == (0, [])

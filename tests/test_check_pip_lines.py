@@ -287,3 +287,119 @@ def test_an_unlisted_library_from_a_checkout_is_c002(
     code, report = check(capsys, project, central)
     assert code == 1
     assert found(report) == {("C002", "more.txt", 1)}
+
+
+@pytest.mark.parametrize(
+    ("requirement", "fix"),
+    [
+        pytest.param(
+            "Oslo_Config @ git+https://opendev.org/openstack/oslo.config@master",
+            "oslo.config>=X.Y",
+            id="no-central-exclusion",
+        ),
+        pytest.param(
+            "alembic @ git+https://github.com/sqlalchemy/alembic@main",
+            "alembic>=X.Y,!=1.2.0",
+            id="central-exclusion",
+        ),
+    ],
+)
+@pytest.mark.parametrize("where", ["requirements.txt", "pyproject.toml"])
+def test_a_pep508_checkout_of_a_listed_library_is_c020_as_the_egg_form_is(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    requirement: str,
+    fix: str,
+    where: str,
+) -> None:
+    """``NAME @ git+URL`` installs the same checkout as ``git+URL#egg=NAME``:
+    the same warning, not silence where the list has no exclusion for the
+    library (nor only a note that the URL cannot carry one)."""
+    if where == "pyproject.toml":
+        text = '[project]\nname = "p"\nversion = "1"\ndependencies = [\n'
+        text, line = f'{text}  "{requirement}",\n]\n', 5
+    else:
+        text, line = f"PyYAML>=6.0\n{requirement}\n", 2
+    (project / where).write_text(text)
+    code, report = check(capsys, project, central)
+    assert code == 0
+    [finding] = report["findings"]
+    assert (finding["rule"], finding["severity"]) == ("C020", "warning")
+    assert (finding["path"], finding["line"]) == (where, line)
+    assert "checkout" in finding["message"]
+    assert f"{fix} (accord sync leaves" in finding["fix"]
+    assert main(["sync", str(project), "--requirements", str(central)]) == 0
+    assert (project / where).read_text() == text  # left alone
+
+
+# -- a pip option that installs past the reviewed pins or index --
+
+
+@pytest.mark.parametrize(
+    ("line", "says", "fix"),
+    [
+        pytest.param(
+            "-c https://example.org/our-pins.txt",
+            "pip installs this file under these constraints too",
+            "remove it: install under the global pins from tox",
+            id="constraint-url",
+        ),
+        pytest.param(
+            "--constraint=local-pins.txt",
+            "pip installs this file under these constraints too",
+            "remove it: install under the global pins from tox",
+            id="constraint-file",
+        ),
+        pytest.param(
+            "--extra-index-url https://pypi.example.org/simple",
+            "pip looks for its libraries on https://pypi.example.org/simple",
+            "remove it: set the index in pip's configuration",
+            id="extra-index",
+        ),
+        pytest.param(
+            "-i https://mirror.example.org/simple",
+            "pip looks for its libraries on https://mirror.example.org/simple",
+            "remove it: set the index in pip's configuration",
+            id="index",
+        ),
+        pytest.param(
+            "--find-links ./wheels",
+            "pip looks for its libraries on ./wheels",
+            "remove it: set the index in pip's configuration",
+            id="find-links",
+        ),
+    ],
+)
+def test_a_pip_option_that_installs_past_the_review_is_c023(
+    project: Path,
+    central: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    says: str,
+    fix: str,
+) -> None:
+    """OpenStack's gate refuses any option line but -e and -f in these
+    files; a -c pins the libraries past the reviewed upper-constraints.txt,
+    an index option installs them from elsewhere than the reviewed index.
+    accord reads nothing from either, so it says so, at the line."""
+    (project / "requirements.txt").write_text("-r test-requirements.txt\n")
+    (project / "test-requirements.txt").write_text(f"PyYAML>=6.0\n{line}\n")
+    code, report = check(capsys, project, central)
+    assert code == 0  # a warning
+    [finding] = report["findings"]
+    assert (finding["rule"], finding["severity"]) == ("C023", "warning")
+    assert (finding["path"], finding["line"]) == ("test-requirements.txt", 2)
+    assert says in finding["message"] and finding["fix"].startswith(fix)
+
+
+def test_the_options_accord_follows_are_not_c023(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "requirements.txt").write_text(
+        "-r more.txt\n-e git+https://example.org/x.git#egg=x\n--pre\nPyYAML>=6.0\n"
+    )
+    (project / "more.txt").write_text("alembic>=1.0,!=1.2.0\n")
+    code, report = check(capsys, project, central)
+    # x, installed from a checkout, is not listed: that is all.
+    assert (code, found(report)) == (1, {("C002", "requirements.txt", 2)})

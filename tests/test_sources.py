@@ -269,6 +269,23 @@ SETUP_CFG_CASES = [
         id="pbr-extras-crlf",
     ),
     pytest.param(
+        # pbr reads "package:marker" in [extras] (keystone's memcache extra
+        # until 2020); setuptools' own sections do not.
+        """\
+        [extras]
+        memcache =
+          python-memcached>=1.56:python_version=='2.7' # PSF
+          python-memcached>=1.58:python_version>='3.4' # PSF
+        """,
+        {
+            "setup.cfg [extras] memcache": [
+                ("python-memcached>=1.56:python_version=='2.7'", 3),
+                ("python-memcached>=1.58:python_version>='3.4'", 4),
+            ]
+        },
+        id="pbr-extras-colon-marker",
+    ),
+    pytest.param(
         """\
         [other]
         install_requires =

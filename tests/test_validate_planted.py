@@ -218,3 +218,83 @@ def test_a_pin_with_extras_is_not_a_pin_pip_takes(tmp_path: Path) -> None:
         "a constraints file with them"
     )
     assert finding.fix == "write it as requests===2.32.5"
+
+
+@pytest.mark.parametrize(
+    ("pin", "why"),
+    [
+        pytest.param("PyYAML>=6.0.3", "'>=6.0.3' is not an exact pin", id="minimum"),
+        pytest.param("PyYAML===1.*", "'1.*' is a wildcard", id="wildcard"),
+        pytest.param("PyYAML===latest", "'latest' is not a valid version", id="word"),
+        pytest.param("PyYAML", "'' is not an exact pin", id="bare-name"),
+    ],
+)
+def test_an_entry_whose_pin_line_is_not_a_pin_is_told_to_fix_that_line(
+    tmp_path: Path, pin: str, why: str
+) -> None:
+    """One planted defect, one fix: G011 says to rewrite line 2; G009 on
+    the entry names that line too rather than asking for a second pin line,
+    which would then be pinned twice (G012)."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\nPyYAML  # MIT\n",
+            "upper-constraints.txt": f"six===1.17.0\n{pin}\n",
+        },
+    )
+    found = {f.rule: f for f in findings(repo)}
+    assert sorted(found) == ["G009", "G011"]
+    assert (found["G011"].path, found["G011"].line) == ("upper-constraints.txt", 2)
+    assert why in found["G011"].message
+    g009 = found["G009"]
+    assert (g009.path, g009.line) == ("global-requirements.txt", 2)
+    assert g009.message.endswith(
+        ": upper-constraints.txt:2 names it but is not an exact pin"
+    )
+    assert g009.fix == "fix upper-constraints.txt:2 (name===version)"
+
+
+@pytest.mark.parametrize(
+    ("pin", "fix"),
+    [
+        pytest.param("six===v1.17.0", "write it as six===1.17.0", id="v-prefix"),
+        pytest.param("six===1.17.00", "write it as six===1.17.0", id="zero-padded"),
+        pytest.param("six===1.17-1", "write it as six===1.17.post1", id="dash-post"),
+        pytest.param("six==v1.17.0", "write it as six===1.17.0", id="double-equals"),
+    ],
+)
+def test_a_pin_not_written_as_the_release_version_matches_no_release(
+    tmp_path: Path, pin: str, fix: str
+) -> None:
+    """``===`` compares the text with the release's version as written by
+    PEP 440 (``1.17.0``): ``six===v1.17.0`` is a valid version, yet pip
+    finds no release for it, and every install under the pins fails. The
+    fix is the normal form, never the text that matches nothing."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\n",
+            "upper-constraints.txt": f"{pin}\n",
+        },
+    )
+    (finding,) = findings(repo)
+    assert (finding.rule, finding.severity, finding.path, finding.line) == (
+        "G011",
+        "error",
+        "upper-constraints.txt",
+        1,
+    )
+    assert finding.fix == fix
+
+
+def test_a_pin_in_normal_form_is_clean_whatever_its_case(tmp_path: Path) -> None:
+    """pip compares ``===`` without regard to case: ``2.0RC1`` matches the
+    release 2.0rc1 as ``2.0rc1`` does."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\nfoo  # MIT\n",
+            "upper-constraints.txt": "six===1.17.0\nfoo===2.0RC1\n",
+        },
+    )
+    assert findings(repo) == []

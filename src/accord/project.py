@@ -307,6 +307,7 @@ class _Loader:
                         via[0],
                         via[1],
                         f"{named} {relative}: no such file in the project",
+                        f"create {relative}, or remove this line",
                     )
                 )
                 continue

@@ -29,8 +29,13 @@ from typing import TYPE_CHECKING
 from packaging.requirements import InvalidRequirement
 from packaging.specifiers import InvalidSpecifier
 
-from accord.model._pyproject import RawProblem, RawSource, read_requirement
-from accord.model.requirements_file import parse_requirement
+from accord.model._pyproject import (
+    RawProblem,
+    RawRequirement,
+    RawSource,
+    read_requirement,
+)
+from accord.model.requirements_file import nesting_problem, parse_requirement
 
 if TYPE_CHECKING:
     from accord.model.sources import SourceKind
@@ -196,9 +201,30 @@ def _add(source: RawSource, value: str, line: int) -> None:
         files = text.removeprefix("file:").split(",")
         source.files += [(name.strip(), line) for name in files if name.strip()]
         return
+    if source.kind == "pbr extras" and ":" in text and nesting_problem(text) is None:
+        colon = _pbr_colon_marker(text, line)
+        if colon is not None:
+            source.requirements.append(colon)
+            return
     requirement = read_requirement(text, line, source.problems)
     if requirement is not None:
         source.requirements.append(requirement)
+
+
+def _pbr_colon_marker(text: str, line: int) -> RawRequirement | None:
+    """``package:marker``, as pbr reads a line of ``[extras]`` (it splits at
+    the first colon), where the line is no PEP 508 requirement as written
+    (a URL's colon is not a marker's): None otherwise."""
+    try:
+        parse_requirement(text)
+    except (InvalidRequirement, InvalidSpecifier):
+        package, _, marker = text.partition(":")
+        try:
+            requirement = parse_requirement(f"{package.strip()};{marker.strip()}")
+        except (InvalidRequirement, InvalidSpecifier):
+            return None
+        return RawRequirement(requirement, line, text)
+    return None
 
 
 def _not_indented(text: str) -> str:

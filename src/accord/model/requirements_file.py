@@ -277,6 +277,12 @@ def checkout_name(line: Line) -> str | None:
     return None if match is None else match.group(1)
 
 
+def is_checkout_url(url: str) -> bool:
+    """Whether a PEP 508 direct reference's ``url`` is a version-control
+    checkout (``git+https://...``), as an ``-e`` line's is."""
+    return re.match(_VCS, url) is not None
+
+
 def _archive(name: str) -> bool:
     return name.lower().endswith(_ARCHIVES)
 

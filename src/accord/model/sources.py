@@ -75,7 +75,8 @@ class SourceProblem(NamedTuple):
 
     path: str
     line: int | None
-    message: str  # says what is wrong and what to do about it
+    message: str  # says what is wrong (and what to do, where fix is None)
+    fix: str | None = None  # what to do, where it is said apart
 
 
 class RequirementSource(NamedTuple):
@@ -188,7 +189,8 @@ def source_from_requirements_file(file: RequirementsFile) -> RequirementSource:
         SourceProblem(
             file.path,
             line.lineno,
-            f"{line.complaint}; write it as name[extras]specifier;marker (PEP 508)",
+            line.complaint,
+            "write it as name[extras]specifier;marker (PEP 508)",
         )
         for line in file.invalid_lines()
         if not installs_artefact(line)

@@ -55,6 +55,7 @@ RULES: dict[str, str] = {
     "C020": "A library in the global list installed from a version-control checkout",
     "C021": "A line whose extras match none of the global list's for its library",
     "C022": "A central line for the library cannot be read",
+    "C023": "A pip option in a requirements file: other pins or another index",
     # the resolving commands
     "V001": "No upper-constraints.txt to verify",
     "V002": "The pins do not install together",

@@ -166,6 +166,7 @@ def _unread(
             p.path if prefix is None else f"{prefix}/{p.path}",
             p.line,
             f"{p.message} (not resolved)",
+            p.fix,
         )
         for p in problems
     ]

@@ -36,6 +36,7 @@ from accord.rules.edits import (
     line_comments,
     render_requirement_text,
 )
+from accord.rules.pip_options import check_pip_options
 from accord.rules.tox_constraints import check_tox_constraints
 from accord.rules.unlisted import unlisted, unreadable_pins
 from accord.rules.verdict_findings import verdict_findings
@@ -75,7 +76,14 @@ def assess_project(project: Project, central: CentralRepo) -> ProjectCheck:
     findings: set[Finding] = set()
     for problem in project.problems:
         findings.add(
-            Finding("C001", "error", problem.path, problem.line, problem.message)
+            Finding(
+                "C001",
+                "error",
+                problem.path,
+                problem.line,
+                problem.message,
+                problem.fix,
+            )
         )
     comments = line_comments(project.sources, dict(project.texts))
     memo = verdict_memo(central)
@@ -91,6 +99,7 @@ def check_whole_project(project: Project, central: CentralRepo) -> Iterator[Find
     command that checks a project (check, fleet check) runs these too."""
     yield from check_build_backend(project, central.config.required_build_backend)
     yield from check_tox_constraints(project)
+    yield from check_pip_options(project)
     if not project.sources:
         yield no_sources_finding()
 
@@ -114,7 +123,9 @@ def _check_source(
     edits: list[tuple[SourceRequirement, Assessment]],
 ) -> Iterator[Finding]:
     for problem in source.problems:
-        yield Finding("C001", "error", problem.path, problem.line, problem.message)
+        yield Finding(
+            "C001", "error", problem.path, problem.line, problem.message, problem.fix
+        )
     yield from check_duplicates(source)
     if source.checkouts:  # rare: its module is loaded only then
         from accord.rules.checkouts import check_checkouts

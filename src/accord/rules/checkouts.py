@@ -4,11 +4,12 @@
 oslo.config from whatever the checkout holds, past the global list's
 specifiers and the pins: OpenStack's requirements tools call such lines
 illegal in a synchronised file but pass them through. check reports them;
-sync leaves them as they are (it never rewrites an ``-e`` line).
+sync leaves them as they are (it never rewrites an ``-e`` line). So is a
+PEP 508 ``oslo.config @ git+https://...`` line, which installs the same.
 """
 
 # Annotations are evaluated here, not postponed: see accord.findings.
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from accord.central import CentralRepo
 from accord.findings import Finding
@@ -34,17 +35,46 @@ def check_checkouts(
         if not entries:
             yield unlisted(name, where, central, " (installed from a checkout)")[0]
             continue
-        listed = " or ".join(dict.fromkeys(_written(entry) for entry in entries))
-        yield Finding(
-            "C020",
-            "warning",
-            *where,
-            f"{name}: this line installs it from a version-control checkout, "
-            "not the release the global list and the pins reviewed",
-            f"replace the line with a requirement as the global list has it, "
-            f"with the project's minimum: {listed} (accord sync leaves such lines "
-            "as they are)",
-        )
+        yield checkout_finding(name, where, entries)
+
+
+def checkout_finding(
+    name: str, where: tuple[str, int], entries: Sequence[GlobalEntry]
+) -> Finding:
+    """C020 for a line that installs listed ``name`` from a checkout: an
+    ``[-e] VCS-URL#egg=NAME`` line or a PEP 508 ``NAME @ VCS-URL`` one,
+    which pip installs alike."""
+    return Finding(
+        "C020",
+        "warning",
+        *where,
+        f"{name}: this line installs it from a version-control checkout, "
+        "not the release the global list and the pins reviewed",
+        f"{_replace_with(entries)} (accord sync leaves such lines as they are)",
+    )
+
+
+def archive_finding(
+    name: str, url: str, where: tuple[str, int], entries: Sequence[GlobalEntry]
+) -> Finding:
+    """C018 for a PEP 508 ``NAME @ URL`` line of listed ``name`` that is no
+    checkout (an archive, a wheel): it installs whatever the URL holds."""
+    return Finding(
+        "C018",
+        "warning",
+        *where,
+        f"{name}: this line installs it from {url}, not the release the global "
+        "list and the pins reviewed (sync leaves such lines as they are)",
+        _replace_with(entries),
+    )
+
+
+def _replace_with(entries: Sequence[GlobalEntry]) -> str:
+    listed = " or ".join(dict.fromkeys(_written(entry) for entry in entries))
+    return (
+        "replace the line with a requirement as the global list has it, "
+        f"with the project's minimum: {listed}"
+    )
 
 
 def _written(entry: GlobalEntry) -> str:

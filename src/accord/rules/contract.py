@@ -226,7 +226,12 @@ def judge(
         kept = [s for s in kept if s.operator not in MINIMUM]
         kept.insert(0, Specifier(f">={central_minimum}"))
     elif project_minimum is None and requirement.url is None:
-        minimum_problem = "it has no minimum version; each project declares its own"
+        minimum_problem = (
+            "it has no minimum version; each project declares its own"
+            if policy == "project"
+            else "it has no minimum version, and the global list gives none to "
+            "take (validate's G007)"
+        )
 
     in_range = SpecifierSet([s for s in kept if s.operator in MINIMUM])
     missing: list[Specifier] = []
@@ -246,10 +251,7 @@ def judge(
             continue
         is_cap = spec.operator != EXCLUSION
         if is_cap and floor is not None and not spec.contains(floor, prereleases=True):
-            conflict = (
-                f"its minimum {floor} is above the global list's {spec}; "
-                "lower the minimum or raise the cap in the global list"
-            )
+            conflict = f"its minimum {floor} is above the global list's {spec}"
             continue
         if spec_key(spec) in kept_keys:
             continue

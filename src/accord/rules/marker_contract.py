@@ -102,7 +102,12 @@ def marker_contradiction(
             )
         if allowed:
             by_python.setdefault(env["python_version"], set()).add(used)
-    if any(len(values) > 1 for values in by_python.values()):
+    # A marker that holds nowhere the list allows the library, and not by
+    # Python version alone: by platform, or by ``extra``, which pip takes as
+    # "" in a requirements file, so the line never installs anything.
+    never = by_python and not _only_python(marker)
+    never = never and not any(True in values for values in by_python.values())
+    if never or any(len(values) > 1 for values in by_python.values()):
         return (
             f"its marker '{marker}' narrows the global list's ({shown}) by more than "
             "the Python version"

@@ -15,7 +15,7 @@ from accord.model.constraints import Pin
 from accord.model.markers import environments, evaluate
 from accord.model.requirements_file import canonical_name
 from accord.model.sources import SourceRequirement
-from accord.rules.contract import MINIMUM, Judgement, minimum_of
+from accord.rules.contract import MINIMUM, Judgement, exact_pin, minimum_of
 
 
 def excluded_minimum(
@@ -60,6 +60,30 @@ def _applying_pins(item: SourceRequirement, central: CentralRepo) -> Iterator[Pi
             for env in environments(central.config.python_versions)
         ):
             yield pin
+
+
+def hashed_pin_below_pin(
+    item: SourceRequirement, central: CentralRepo
+) -> Iterator[Finding]:
+    """C018 for a hash-pinned ``==`` below the pin (one above is C007): pip
+    finds no release that is both, and sync never changes a hashed pin."""
+    exact = exact_pin(item.requirement) if item.hashed else None
+    if exact is None or central.constraints is None:
+        return
+    for pin in _applying_pins(item, central):
+        if exact < pin.version:
+            yield Finding(
+                "C018",
+                "warning",
+                item.path,
+                item.line,
+                f"{item.requirement.name}: the hash-pinned {exact} is not the "
+                f"pinned {pin.version} ({central.constraints.path}:{pin.lineno}), "
+                "so the project cannot install under the pins; sync does not "
+                "change a hashed pin",
+                f"pin {pin.version} and regenerate its hashes",
+            )
+            return
 
 
 def minimum_above_pin(

@@ -88,17 +88,26 @@ def _unpinned(
     repo: CentralRepo, entry: GlobalEntry, missing: list[str], constraints: Constraints
 ) -> Finding:
     """G009 for ``entry``, on the Pythons ``missing``. A pin line for it that
-    cannot be read (G001) is named: that line is to be fixed, not another
-    added."""
+    cannot be read (G001) or is no exact pin (G011: ``>=``, a wildcard, no
+    version) is named: that line is to be fixed, not another added."""
     name, path = entry.requirement.name, constraints.path
     message = f"{name} is not pinned in {path} for Python {', '.join(missing)}"
     fix = f"add '{name}===<version>' to {path}, or list it in unpinned / the denylist"
-    unreadable = constraints.unreadable_for(entry.name)
-    broken = ", ".join(str(line.lineno) for line in unreadable)
-    if broken:
-        message += f": {path}:{broken} names it but cannot be read"
-        fix = f"fix {path}:{broken} (name===version)"
+    unreadable = [line.lineno for line in constraints.unreadable_for(entry.name)]
+    inexact = [bad.line.lineno for bad in constraints.malformed_for(entry.name)]
+    if unreadable or inexact:
+        named = []
+        if unreadable:
+            named.append(f"{path}:{_lines(unreadable)} names it but cannot be read")
+        if inexact:
+            named.append(f"{path}:{_lines(inexact)} names it but is not an exact pin")
+        message += ": " + "; ".join(named)
+        fix = f"fix {path}:{_lines(sorted(unreadable + inexact))} (name===version)"
     return Finding("G009", "error", repo.global_list.path, entry.lineno, message, fix)
+
+
+def _lines(numbers: Sequence[int]) -> str:
+    return ", ".join(str(number) for number in numbers)
 
 
 def _unpinned_somewhere(

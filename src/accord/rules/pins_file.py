@@ -47,8 +47,8 @@ def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
     for pin in repo.constraints.pins:
         requirement = pin.line.requirement
         spec = next(iter(requirement.specifier))
+        name = requirement.name
         if requirement.extras:  # pip: "Constraints cannot have extras"
-            name = requirement.name
             extras = ",".join(sorted(requirement.extras))
             yield Finding(
                 "G011",
@@ -57,17 +57,28 @@ def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
                 pin.lineno,
                 f"{name}: a pin carries no extras ([{extras}]): pip refuses a "
                 "constraints file with them",
-                f"write it as {name}==={spec.version}",
+                f"write it as {name}==={pin.version}",
             )
         elif spec.operator == "==":
-            name = requirement.name
             yield Finding(
                 "G011",
                 "error",
                 path,
                 pin.lineno,
                 f"{name}: '{spec}' is not an exact pin: the pins file uses '==='",
-                f"write it as {name}==={spec.version}",
+                f"write it as {name}==={pin.version}",
+            )
+        elif spec.version.lower() != str(pin.version):
+            # "===" compares the text (case aside) with the release's
+            # version in its PEP 440 form: "===v1.0" matches no release.
+            yield Finding(
+                "G011",
+                "error",
+                path,
+                pin.lineno,
+                f"{name}: '{spec}' matches no release: '===' compares the text, "
+                f"and the release's version is written {pin.version}",
+                f"write it as {name}==={pin.version}",
             )
 
 

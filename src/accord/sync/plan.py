@@ -66,7 +66,8 @@ def plan_sync(
 ) -> SyncPlan:
     """The changes sync would make; ``verify`` re-reads each edited file."""
     problems: list[Finding] = [
-        Finding("C001", "error", p.path, p.line, p.message) for p in project.problems
+        Finding("C001", "error", p.path, p.line, p.message, p.fix)
+        for p in project.problems
     ]
     remaining: list[Finding] = []
     # Keyed by the item's text too: one line may hold several requirements.
@@ -75,7 +76,8 @@ def plan_sync(
     memo = verdict_memo(central)  # one judgement a distinct line
     for source in project.sources:
         problems.extend(
-            Finding("C001", "error", p.path, p.line, p.message) for p in source.problems
+            Finding("C001", "error", p.path, p.line, p.message, p.fix)
+            for p in source.problems
         )
         remaining.extend(check_duplicates(source))
         for item, assessment, findings in judge_source(source, central, comments, memo):
