@@ -20,9 +20,10 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from email.message import Message
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from accord.index._cache import (
     Entry,
@@ -44,9 +45,11 @@ from accord.index._limits import request_seconds as _request_seconds
 from accord.index._urls import ascii_url, split_credentials, unfetchable
 
 if TYPE_CHECKING:
+    from http.client import HTTPResponse
     from urllib.request import OpenerDirector
 
     from accord.index._pool import Pool
+    from accord.index._stream import Opened
 
 __all__ = [
     "Fetcher",
@@ -60,6 +63,10 @@ __all__ = [
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_FOUND = frozenset({404, 410})
 _ANSWERED = _NOT_FOUND | {304}  # statuses get() gives a meaning
+
+
+_Sent = tuple[bytes, str, Message]  # body, URL after redirects, headers
+_T = TypeVar("_T")
 
 
 class _Status(Exception):
@@ -246,6 +253,17 @@ class Fetcher:
         total = got.get("Content-Range", "").rpartition("/")[2]
         return body, int(total) if total.isdigit() else None
 
+    def open(self, url: str, accept: str, limit: int) -> Opened | None:
+        """``url``'s answer with its body still to read (at most ``limit``
+        bytes, decoded: see :class:`~accord.index._stream.Opened`), uncached;
+        None on 404/410. Failures before the body, retried as any request,
+        raise IndexUnavailable; the body itself is never retried."""
+        headers = {"Accept": accept, "Accept-Encoding": "identity"}
+        try:
+            return self._request(url, headers, limit, _NOT_FOUND, self._open_stream)
+        except _Status:  # only 404/410 come back as one
+            return None
+
     def _send(
         self,
         url: str,
@@ -262,6 +280,22 @@ class Fetcher:
         a meaning for it); any other failure, after the retries, raises
         IndexUnavailable naming the URL without its credentials.
         """
+
+        def send(bare: str, headers: dict[str, str], budget: Budget) -> _Sent:
+            return self._open(bare, headers, budget, data)
+
+        return self._request(url, headers, limit, answered, send)
+
+    def _request(
+        self,
+        url: str,
+        headers: dict[str, str],
+        limit: int,
+        answered: frozenset[int],
+        send: Callable[[str, dict[str, str], Budget], _T],
+    ) -> _T:
+        """:meth:`_send`'s work around ``send`` (one attempt at the URL
+        without credentials, with the headers to send and its budget)."""
         self.remember_credentials(url)
         bare, _ = split_credentials(url)
         why = unfetchable(bare)
@@ -278,7 +312,7 @@ class Fetcher:
         key = origin(bare)
         self._stalls.check(key, url)
         try:
-            answer = self._attempts(url, bare, headers, limit, answered, data)
+            answer = self._attempts(url, bare, headers, limit, answered, send)
         except DeadlineExceeded as error:
             if error.what == "request":  # its own deadline, not a budget's
                 self._stalls.stalled(key)
@@ -296,8 +330,8 @@ class Fetcher:
         headers: dict[str, str],
         limit: int,
         answered: frozenset[int],
-        data: bytes | None,
-    ) -> tuple[bytes, str, Message]:
+        send: Callable[[str, dict[str, str], Budget], _T],
+    ) -> _T:
         """``_send``'s request and its retries, within the deadline."""
         import http.client
 
@@ -306,7 +340,7 @@ class Fetcher:
             last = attempt == self.retries
             tries = f" (after {attempt + 1} attempts)" if attempt else ""
             try:
-                return self._open(bare, headers, budget, data)
+                return send(bare, headers, budget)
             except RedirectRefused as error:  # asking again gives the same
                 shown = redact(url)
                 raise IndexUnavailable(f"{shown}{error}", url=shown) from None
@@ -353,36 +387,49 @@ class Fetcher:
         headers: dict[str, str],
         budget: Budget,
         data: bytes | None = None,
-    ) -> tuple[bytes, str, Message]:
+    ) -> _Sent:
         """One GET: through the keep-alive pool, or urllib when a proxy is set
         (the pool speaks to hosts directly). A status not 2xx is a _Status;
         other errors as urllib raises them.
 
         Through a proxy the deadline is checked between reads (each bounded
         by the timeout), without the pool's watchdog."""
-        from accord.index._transport import Pool, transport
+        from accord.index._transport import Pool
+
+        transport = self._chosen_transport()
+        if not isinstance(transport, Pool):
+            with _proxied(transport, url, headers, budget, self.timeout, data) as got:
+                return read_body(got, url, budget), got.geturl(), got.headers
+        reply = transport.get(url, headers, budget, data)
+        if reply.status >= 300:
+            raise _Status(reply.status, reply.reason, reply.headers)
+        return reply.body, reply.url, reply.headers
+
+    def _open_stream(self, url: str, headers: dict[str, str], budget: Budget) -> Opened:
+        """:meth:`_open` with the body left to read."""
+        from accord.index._stream import Opened
+        from accord.index._transport import Pool
+
+        transport = self._chosen_transport()
+        if not isinstance(transport, Pool):
+            got = _proxied(transport, url, headers, budget, self.timeout)
+            try:
+                return Opened(got, got.geturl(), budget, got.close, url)
+            except BaseException:
+                got.close()
+                raise
+        reply = transport.get(url, headers, budget, stream=True)
+        if reply.status >= 300 or reply.opened is None:
+            raise _Status(reply.status, reply.reason, reply.headers)
+        return reply.opened
+
+    def _chosen_transport(self) -> Pool | OpenerDirector:
+        from accord.index._transport import transport
 
         with self._lock:
             if self._transport is None:
                 self._transport = transport(self.timeout)
-        if not isinstance(self._transport, Pool):
-            from urllib.error import HTTPError
-            from urllib.request import Request
-
-            request = Request(url, data=data, headers=headers)
-            remaining = max(0.001, budget.deadline - time.monotonic())
-            timeout = min(self.timeout, remaining)
-            try:
-                with self._transport.open(request, timeout=timeout) as reply:
-                    body = read_body(reply, url, budget)
-                    return body, reply.geturl(), reply.headers
-            except HTTPError as error:
-                error.close()
-                raise _Status(error.code, error.reason, error.headers) from error
-        reply = self._transport.get(url, headers, budget, data)
-        if reply.status >= 300:
-            raise _Status(reply.status, reply.reason, reply.headers)
-        return reply.body, reply.url, reply.headers
+            return self._transport
 
     def _sleep(self, attempt: int) -> None:
         time.sleep(self.backoff * 2**attempt)
@@ -410,3 +457,25 @@ class Fetcher:
                 os.utime(path)
                 return
         self._store(key, entry._replace(validators=renewed))
+
+
+def _proxied(
+    opener: OpenerDirector,
+    url: str,
+    headers: dict[str, str],
+    budget: Budget,
+    timeout: float,
+    data: bytes | None = None,
+) -> HTTPResponse:
+    """urllib's answer through the proxy, open; a _Status if not 2xx."""
+    from urllib.error import HTTPError
+    from urllib.request import Request
+
+    request = Request(url, data=data, headers=headers)
+    remaining = max(0.001, budget.deadline - time.monotonic())
+    try:
+        answer: HTTPResponse = opener.open(request, timeout=min(timeout, remaining))
+        return answer
+    except HTTPError as error:
+        error.close()
+        raise _Status(error.code, error.reason, error.headers) from error

@@ -17,6 +17,7 @@ import os
 import threading
 import time
 import zlib
+from collections.abc import Iterator
 from email.message import Message
 from typing import Any, NamedTuple, Protocol
 
@@ -119,6 +120,13 @@ def read_body(response: Body, url: str, budget: Budget) -> bytes:
     ResponseTooLarge past the cap, DeadlineExceeded past the deadline,
     IndexUnavailable for an encoding accord did not ask for.
     """
+    return b"".join(body_chunks(response, url, budget))
+
+
+def body_chunks(response: Body, url: str, budget: Budget) -> Iterator[bytes]:
+    """:func:`read_body`'s body as it arrives, in pieces of at most 64 KiB
+    (decoded ones may be longer: no more than one read inflates to), with
+    the same checks: a failure comes after the pieces read before it."""
     encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         decoder: Any = zlib.decompressobj(wbits=47)  # zlib or gzip header
@@ -130,10 +138,7 @@ def read_body(response: Body, url: str, budget: Budget) -> bytes:
             f"{shown}: unsupported Content-Encoding {encoding!r}", url=shown
         )
     limit = budget.limit
-    declared = response.headers.get("Content-Length") or ""
-    if decoder is None and declared.isdigit() and int(declared) > limit:
-        raise ResponseTooLarge(url, limit)
-    parts: list[bytes] = []
+    declared_length(response, url, limit)
     size = raw = 0
     while True:
         if time.monotonic() > budget.deadline:
@@ -145,18 +150,30 @@ def read_body(response: Body, url: str, budget: Budget) -> bytes:
         if raw > limit:
             raise ResponseTooLarge(url, limit)
         if decoder is None:
-            parts.append(chunk)
-            size += len(chunk)
-        else:
-            size = _inflate(decoder, chunk, parts, size, limit, url)
-        if size > limit:
-            raise ResponseTooLarge(url, limit)
+            yield chunk
+            continue
+        parts: list[bytes] = []
+        size = _inflate(decoder, chunk, parts, size, limit, url)
+        yield from filter(None, parts)
     if decoder is not None:
         if not decoder.eof:
             shown = redact(url)
             raise IndexUnavailable(f"{shown}: truncated {encoding} body", url=shown)
-        parts.append(decoder.flush())
-    return b"".join(parts)
+        if tail := decoder.flush():
+            yield tail
+
+
+def declared_length(response: Body, url: str, limit: int) -> int | None:
+    """The body's length as ``response`` declares it, when that is the
+    length read (no Content-Encoding); ResponseTooLarge, before a byte is
+    read, if it is over ``limit``."""
+    encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+    declared = response.headers.get("Content-Length") or ""
+    if encoding != "identity" or not declared.isdigit():
+        return None
+    if int(declared) > limit:
+        raise ResponseTooLarge(url, limit)
+    return int(declared)
 
 
 def _inflate(

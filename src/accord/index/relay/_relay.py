@@ -3,7 +3,8 @@
 - a page is fetched from the index once per run and served with PyPI's own
   ``Cache-Control: max-age=600``, its file links pointing back at the relay
   and each wheel's core metadata advertised;
-- a file is served ``immutable`` (a file on an index never changes);
+- a file is served ``immutable`` (a file on an index never changes), passed
+  on as it downloads (see :mod:`._download`);
 - a wheel's metadata is the index's ``.metadata`` file or, where the index
   has none, the METADATA read out of the wheel by range requests (capped:
   metadata over the cap reaches uv as an error, never in part);
@@ -15,8 +16,10 @@
   copy of an unchanged page gets a 304 and keeps what it parsed.
 
 Each URL is fetched at most once per relay (concurrent askers wait for the
-same fetch). Relayed are the configured indexes' project pages and the files
-those pages link to (see :mod:`._guard`); nothing else.
+same fetch, or read the same download), but for a file or metadata of over
+1 MiB asked for again after its fetch ended: it is not kept (uv keeps what
+it was told is immutable). Relayed are the configured indexes' project
+pages and the files those pages link to (see :mod:`._guard`); nothing else.
 """
 
 from __future__ import annotations
@@ -35,10 +38,12 @@ from pathlib import Path
 from types import TracebackType
 
 from accord.errors import AccordError
-from accord.index._errors import redact
+from accord.index._errors import ResponseTooLarge, redact
 from accord.index._http import Fetcher
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
+from accord.index.relay._download import Download
+from accord.index.relay._errors import RelayError
 from accord.index.relay._guard import (
     default_key_dir,
     is_project_name,
@@ -80,6 +85,8 @@ class Reply:
     # A page held without its body, which the page store keeps: (index
     # page URL, its digest). See Relay.full.
     kept: tuple[str, str] | None = None
+    # A file passed on as it downloads (then ``body`` is empty).
+    stream: Download | None = None
 
 
 _NOT_FOUND = Reply(404, b"not found\n", "text/plain", PAGE_CACHE)
@@ -396,18 +403,61 @@ class Relay:
         return Reply(200, body, response.content_type, PAGE_CACHE, etag)
 
     def _fetch_file(self, upstream: str) -> Reply:
-        metadata = upstream.endswith(".metadata")
-        limit = METADATA_BYTES if metadata else FILE_BYTES
-        response = self.fetcher.get(upstream, "*/*", limit)
+        if not upstream.endswith(".metadata"):
+            return self._download(upstream)
+        response = self.fetcher.get(upstream, "*/*", METADATA_BYTES)
         if response is not None:
             return Reply(200, response.body)
         wheel = upstream.removesuffix(".metadata")
-        if not metadata or not wheel.endswith(".whl"):
+        if not wheel.endswith(".whl"):
             return _FILE_NOT_FOUND
         # The relay advertised metadata the index does not serve: read it
         # out of the wheel with range requests, as uv would have.
         found = wheel_metadata(RemoteFile(self.fetcher, wheel), wheel)
         return _FILE_NOT_FOUND if found is None else Reply(200, found)
+
+    def _download(self, upstream: str) -> Reply:
+        """A file, passed on as it arrives (a failure before its first byte,
+        a Content-Length over the cap included, is a 502 as any)."""
+        opened = self.fetcher.open(upstream, "*/*", FILE_BYTES)
+        if opened is None:
+            return _FILE_NOT_FOUND
+        key = f"file {upstream}"
+        try:
+            download = Download(opened, lambda done: self._downloaded(key, done))
+        except OSError as error:  # no room for the spool
+            opened.close()
+            raise RelayError(f"cannot spool {opened.shown}: {error}") from error
+        return Reply(200, b"", stream=download)
+
+    def _downloaded(self, key: str, download: Download) -> None:
+        """A download ended: a small file is kept for the run as any reply;
+        a large one is not (uv keeps it); a failure is told (uv sees only its
+        answer cut off) and kept if asking again would fail the same way."""
+        with self._lock:
+            flight = self._flights.get(key)
+        if flight is None or flight.result().stream is not download:
+            return
+        replacement: Future[Reply] | None = None
+        error = download.failure
+        if error is not None:
+            self._notice(f"the relay cut off the download of {error}")
+            with self._lock:
+                self._failed[redact(key.partition(" ")[2])] = str(error)
+            if isinstance(error, ResponseTooLarge):
+                replacement = Future()
+                replacement.set_result(
+                    Reply(502, f"{error}\n".encode(), "text/plain", "no-store")
+                )
+        elif download.size <= _KEEP_AT_MOST:
+            replacement = Future()
+            replacement.set_result(Reply(200, download.whole()))
+        with self._lock:
+            if self._flights.get(key) is flight:
+                if replacement is None:
+                    del self._flights[key]
+                else:
+                    self._flights[key] = replacement
 
     # -- links --------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from accord.index.relay._guard import hello_proof, same_secret
 
 if TYPE_CHECKING:
+    from accord.index.relay._download import Download
     from accord.index.relay._relay import Relay, Reply
 
 
@@ -86,11 +87,39 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.etag is not None:
             self.send_header("ETag", reply.etag)
         self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("Cache-Control", reply.cache_control)
+        if reply.stream is not None:
+            self._pass_on(reply.stream, send_body)
+            return
+        self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if send_body:
             self.wfile.write(reply.body)
+
+    def _pass_on(self, download: Download, send_body: bool) -> None:
+        """A file as it downloads: with its Content-Length when the index
+        declared one, else chunked (never ended by closing the connection,
+        which uv could not tell from a whole file). If the download fails,
+        the answer is cut off before its end: uv reports an error."""
+        from accord.index.relay._errors import RelayError
+
+        chunked = download.length is None
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(download.length))
+        self.end_headers()
+        if not send_body:
+            return
+        try:
+            for piece in download.chunks():
+                framed = b"%x\r\n%b\r\n" % (len(piece), piece) if chunked else piece
+                self.wfile.write(framed)
+        except RelayError:
+            self.close_connection = True  # cut off: not ended, not reused
+            return
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
 
     def _validators(self) -> list[str]:
         """The ETags of ``If-None-Match`` (weak ones as strong: a page's
