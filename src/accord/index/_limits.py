@@ -17,7 +17,7 @@ import os
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from email.message import Message
 from typing import Any, NamedTuple, Protocol
 
@@ -124,9 +124,8 @@ def read_body(response: Body, url: str, budget: Budget) -> bytes:
 
 
 def body_chunks(response: Body, url: str, budget: Budget) -> Iterator[bytes]:
-    """:func:`read_body`'s body as it arrives, in pieces of at most 64 KiB
-    (decoded ones may be longer: no more than one read inflates to), with
-    the same checks: a failure comes after the pieces read before it."""
+    """:func:`read_body`'s body as it arrives, in pieces of at most 64 KiB,
+    with the same checks: a failure comes after the pieces read before it."""
     encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         decoder: Any = zlib.decompressobj(wbits=47)  # zlib or gzip header
@@ -152,9 +151,7 @@ def body_chunks(response: Body, url: str, budget: Budget) -> Iterator[bytes]:
         if decoder is None:
             yield chunk
             continue
-        parts: list[bytes] = []
-        size = _inflate(decoder, chunk, parts, size, limit, url)
-        yield from filter(None, parts)
+        size = yield from _inflated(decoder, chunk, size, limit, url)
     if decoder is not None:
         if not decoder.eof:
             shown = redact(url)
@@ -176,18 +173,23 @@ def declared_length(response: Body, url: str, limit: int) -> int | None:
     return int(declared)
 
 
-def _inflate(
-    decoder: Any, data: bytes, parts: list[bytes], size: int, limit: int, url: str
-) -> int:
-    """Feeds ``data`` to ``decoder`` without ever holding more than the cap."""
+def _inflated(
+    decoder: Any, data: bytes, size: int, limit: int, url: str
+) -> Generator[bytes, None, int]:
+    """What ``data`` inflates to (after ``size`` bytes), in pieces of at most
+    64 KiB, never past the cap; returns the size then."""
     try:
-        while data and not decoder.eof:
-            piece = decoder.decompress(data, limit - size + 1)
-            parts.append(piece)
+        while not decoder.eof:
+            given = len(data)
+            piece = decoder.decompress(data, _CHUNK)
+            data = decoder.unconsumed_tail
+            if not piece and (not data or len(data) == given):
+                break  # all fed, nothing held back
             size += len(piece)
             if size > limit:
                 raise ResponseTooLarge(url, limit, "decompressed response")
-            data = decoder.unconsumed_tail
+            if piece:
+                yield piece
     except zlib.error as error:
         shown = redact(url)
         raise IndexUnavailable(
