@@ -31,14 +31,14 @@ import re
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from accord.errors import AccordError
-from accord.index._errors import ResponseTooLarge, redact
+from accord.index._errors import ResponseTooLarge, one_line, redact
 from accord.index._http import Fetcher
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
@@ -52,6 +52,7 @@ from accord.index.relay._guard import (
 )
 from accord.index.relay._pages import PER_PYTHON, rewrite_page
 from accord.index.relay._store import PageStore, digest
+from accord.masking import mask_credentials
 
 PAGE_ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -127,6 +128,8 @@ class Relay:
         self._flights: dict[str, Future[Reply]] = {}
         # Why each URL (credentials masked) the relay could not relay failed.
         self._failed: dict[str, str] = {}
+        # The (page, link) pairs whose link was dropped, said once each.
+        self._told: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         # (distribution-version, platform) -> {python tag: upstream URL} of
         # the per-Python wheels the pages list, to fetch siblings ahead.
@@ -381,19 +384,24 @@ class Relay:
         source = digest(response.body)  # the one pass over the page's bytes
         kept = None if self._store is None else self._store.get(upstream, source)
         if kept is not None:
-            found = kept.per_python
-            body = kept.body
+            found, body, dropped = kept.per_python, kept.body, kept.dropped
         else:
-            found, body = rewrite_page(self.secret, self.base, response)
+            found, body, dropped = rewrite_page(self.secret, self.base, response)
             if self._store is not None:
-                self._store.put(upstream, source, body, response.content_type, found)
+                self._store.put(
+                    upstream, source, body, response.content_type, found, dropped
+                )
         if found:
             with self._lock:
                 self._per_python.update(found)
+        if dropped:
+            self._tell_dropped(upstream, dropped)
         # The rewrite follows from the index's page, where it came from (the
-        # base of relative links) and the relay's URL (in uv's cache key).
+        # base of relative links) and the relay's URL (in uv's cache key);
+        # a page with links dropped is not what an older relay made of it.
         tag = hashlib.blake2b(digest_size=16)
-        for part in (_REWRITE_FORMAT, source, response.url, response.content_type):
+        parts: list[bytes | str] = [_REWRITE_FORMAT, source, response.url]
+        for part in (*parts, response.content_type, *sorted(dropped)):
             tag.update(part if isinstance(part, bytes) else part.encode())
             tag.update(b"\n")
         etag = f'"{tag.hexdigest()}"'
@@ -401,6 +409,19 @@ class Relay:
             held = (upstream, source)
             return Reply(200, b"", response.content_type, PAGE_CACHE, etag, held)
         return Reply(200, body, response.content_type, PAGE_CACHE, etag)
+
+    def _tell_dropped(self, upstream: str, dropped: Mapping[str, str]) -> None:
+        """Say once per relay which links of the page ``upstream`` it
+        dropped, and why (credentials masked, each on one short line)."""
+        with self._lock:
+            new = [link for link in dropped if (upstream, link) not in self._told]
+            self._told.update((upstream, link) for link in new)
+        for link in new:
+            said = f"{mask_credentials(link)} ({dropped[link]})"
+            self._notice(
+                f"the relay dropped a link it does not relay from the page "
+                f"{redact(upstream)}: {one_line(said)}"
+            )
 
     def _fetch_file(self, upstream: str) -> Reply:
         if not upstream.endswith(".metadata"):
