@@ -13,6 +13,7 @@ dropped it loses one file.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -65,6 +66,9 @@ PER_PYTHON = re.compile(
     r"(?P<release>[A-Za-z0-9_.]+-[^-/]+)-(?P<python>cp3\d+)-cp3\d+t?-"
     r"(?P<platform>[^-/]*linux[^-/]*x86_64)\.whl"
 )
+# Changed whenever a page's rewrite changes for the same index page: uv's
+# copies made by an older accord then no longer match the ETag.
+_REWRITE_FORMAT = "1"
 _BASE = re.compile(r"<base\s[^>]*href\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
 
 
@@ -116,6 +120,18 @@ def rewrite_page(
             f"{redact(response.url)}: not a simple-API page: {error}"
         ) from error
     return found, body, dropped
+
+
+def page_etag(source: str, url: str, content_type: str, dropped: Dropped) -> str:
+    """The ETag of the rewrite of the index page whose digest is ``source``:
+    it follows from that page, where it came from (the base of relative
+    links) and the relay's URL (in uv's cache key); a page with links
+    dropped is not what an older relay made of it."""
+    tag = hashlib.blake2b(digest_size=16)
+    for part in (_REWRITE_FORMAT, source, url, content_type, *sorted(dropped)):
+        tag.update(part.encode())
+        tag.update(b"\n")
+    return f'"{tag.hexdigest()}"'
 
 
 def rewrite_json(

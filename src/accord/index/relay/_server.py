@@ -10,10 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from accord.index.relay._guard import hello_proof, same_secret
+from accord.index.relay._reply import REFUSED, Reply
 
 if TYPE_CHECKING:
     from accord.index.relay._download import Download
-    from accord.index.relay._relay import Relay, Reply
+    from accord.index.relay._relay import Relay
 
 
 class RelayServer(ThreadingHTTPServer):
@@ -57,8 +58,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def _answer(self, send_body: bool) -> None:
-        from accord.index.relay._relay import REFUSED
-
         relay = self.server.relay
         path = urllib.parse.urlsplit(self.path)
         secret, _, rest = path.path.removeprefix("/").partition("/")
@@ -131,8 +130,6 @@ class _Handler(BaseHTTPRequestHandler):
         """Proof, to a run that knows the secret, that this is its relay
         for the same indexes (see ._address); the secret itself is neither
         asked for nor given."""
-        from accord.index.relay._relay import REFUSED, Reply
-
         if self.server.closing:
             return Reply(503, b"closing\n", "text/plain", "no-store")
         if not nonce.isalnum() or not 16 <= len(nonce) <= 64:
