@@ -74,8 +74,17 @@ def in_two_parts(declared: bool, more: threading.Event) -> Iterator[bytes | floa
         yield REST
 
 
+@pytest.mark.parametrize("through", ["pool", "proxy"])
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "unknown"])
-def test_a_file_reaches_the_client_as_it_downloads(declared: bool) -> None:
+def test_a_file_reaches_the_client_as_it_downloads(
+    declared: bool, through: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if through == "proxy":  # urllib's opener, as when a proxy is set
+        from accord.index import _proxied, _transport
+
+        opener = urllib.request.build_opener(_proxied._SameHostAuthRedirects)
+        monkeypatch.setattr(_transport, "_may_name_a_proxy", lambda: True)
+        monkeypatch.setattr(_proxied, "proxied_opener", lambda: opener)
     more = threading.Event()
     with (
         serve(index(lambda: in_two_parts(declared, more))) as server,
