@@ -9,6 +9,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from accord.index.relay._errors import RelayError
 from accord.index.relay._guard import hello_proof, same_secret
 from accord.index.relay._reply import REFUSED, Reply
 
@@ -100,8 +101,6 @@ class _Handler(BaseHTTPRequestHandler):
         declared one, else chunked (never ended by closing the connection,
         which uv could not tell from a whole file). If the download fails,
         the answer is cut off before its end: uv reports an error."""
-        from accord.index.relay._errors import RelayError
-
         chunked = download.length is None
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
