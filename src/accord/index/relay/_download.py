@@ -4,7 +4,7 @@ uv downloads a wheel or an sdist whole. The relay reads the index's answer
 (bounded as any answer: see :class:`~accord.index._stream.Opened`) on a
 thread of its own into a spool, an unlinked temporary file, and every uv
 asking for the file meanwhile reads the spool as it fills: the first bytes
-reach uv while the rest is on its way, at most 64 KiB of it in memory, and
+reach uv while the rest is on its way, in memory 64 KiB pieces at a time, and
 uv runs asking for the same file at once share the one download. The spool
 goes when the last reader lets go of the download.
 
