@@ -648,6 +648,7 @@ REFUSED_LINKS = {
     "http://files.example:99999/alpha-3.2.tar.gz": "bad port",
     "http://[zz/alpha-3.3.tar.gz": "bad host",
     "//[zz/alpha-3.4.tar.gz": "not a URL: Invalid IPv6 URL",
+    "http://files.example/alpha 3.5.tar.gz": "a space or control character in it",
 }
 
 
