@@ -123,6 +123,10 @@ def test_clients_asking_at_once_read_one_download() -> None:
         finally:
             for reply in replies:
                 reply.close()
+        # A file under 1 MiB is kept for the run once whole, as before.
+        with urllib.request.urlopen(url, timeout=60) as reply:
+            assert reply.read() == WHOLE
+            assert reply.headers["Content-Length"] == str(len(WHOLE))
     assert rests == [REST] * 3
     assert server.paths.count(FILE) == 1
 
