@@ -54,7 +54,7 @@ import os, sys
 import accord.index.relay._relay as relay
 import accord.resolve.uv as uv
 if os.environ.get("ACCORD_BENCH_ALONE"):
-    relay.rewrite_page = lambda secret, base, response: ({}, response.body)
+    relay.rewrite_page = lambda secret, base, response: ({}, response.body, {})
 if os.environ.get("ACCORD_BENCH_AHEAD"):
     uv._WARM_SHARE = 0.0
 from accord.cli import main
@@ -72,7 +72,7 @@ def links_left_alone(alone: bool) -> Iterator[None]:
 
     rewrite = relay.rewrite_page
     if alone:
-        relay.rewrite_page = lambda secret, base, response: ({}, response.body)
+        relay.rewrite_page = lambda secret, base, response: ({}, response.body, {})
     try:
         yield
     finally:

@@ -391,18 +391,44 @@ def test_a_relay_that_fails_says_so_in_one_line_not_a_traceback(
     )
 
 
+def test_a_page_the_relay_cannot_rewrite_reaches_uv_as_a_bad_gateway() -> None:
+    from accord.index._http import Fetcher
+    from accord.index.relay import Relay
+
+    body = b'<base href="//[zz"><a href="x.whl">x.whl</a>'
+
+    def route(path: str) -> tuple[int, str, bytes] | None:
+        return (200, "text/html", body) if path == "/simple/alpha/" else None
+
+    with (
+        serve(index(route)) as server,
+        Relay([server.url + "simple/"], Fetcher(None, 2, 0)) as relay,
+    ):
+        reply = relay.page(0, "alpha")
+    said = f"{server.url}simple/alpha/: not a simple-API page: Invalid IPv6 URL\n"
+    assert (reply.status, reply.body) == (502, said.encode())
+
+
 @pytest.mark.parametrize(
     ("content_type", "body"),
     [
-        pytest.param(JSON_TYPE, page(url="//[zz/x.whl"), id="json-link"),
-        pytest.param("text/html", b'<a href="//[zz/x.whl">x.whl</a>', id="html-link"),
         pytest.param(
-            "text/html", b'<base href="//[zz"><a href="x.whl">x.whl</a>', id="base"
+            JSON_TYPE,
+            json.dumps(
+                {"files": [json.loads(page())["files"][0], {"url": "//[zz/x.whl"}]}
+            ).encode(),
+            id="json",
+        ),
+        pytest.param(
+            "text/html",
+            f'<a href="../../files/{WHEEL}">{WHEEL}</a>'
+            '<a href="//[zz/x.whl">x</a>'.encode(),
+            id="html",
         ),
     ],
 )
-def test_a_page_the_relay_cannot_rewrite_reaches_uv_as_a_bad_gateway(
-    content_type: str, body: bytes
+def test_a_link_the_relay_cannot_read_is_dropped_from_the_page(
+    content_type: str, body: bytes, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from accord.index._http import Fetcher
     from accord.index.relay import Relay
@@ -415,8 +441,12 @@ def test_a_page_the_relay_cannot_rewrite_reaches_uv_as_a_bad_gateway(
         Relay([server.url + "simple/"], Fetcher(None, 2, 0)) as relay,
     ):
         reply = relay.page(0, "alpha")
-    said = f"{server.url}simple/alpha/: not a simple-API page: Invalid IPv6 URL\n"
-    assert (reply.status, reply.body) == (502, said.encode())
+    assert reply.status == 200
+    assert b"[zz" not in reply.body and WHEEL.encode() in reply.body
+    assert capfd.readouterr().err == (
+        "accord: note: the relay dropped a link it does not relay from the page "
+        f"{server.url}simple/alpha/: //[zz/x.whl (not a URL: Invalid IPv6 URL)\n"
+    )
 
 
 def test_a_huge_value_of_the_wrong_type_is_named_in_a_short_line(

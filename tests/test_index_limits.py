@@ -225,3 +225,23 @@ def test_review_against_a_slow_index_stops_at_its_time_budget(
         f"accord: error: {test_index.simple_url}alpha/: no complete answer "
         "within the [review] time-budget of 1 s\n"
     )
+
+
+def test_a_body_read_as_it_arrives_comes_in_bounded_pieces_even_inflated() -> None:
+    """The relay passes a file on a piece at a time: a piece that inflates to
+    megabytes must not be held whole."""
+    import io
+    from email.message import Message
+
+    from accord.index._limits import Budget, body_chunks
+
+    class Gzipped(io.BytesIO):
+        headers = Message()
+
+    Gzipped.headers["Content-Encoding"] = "gzip"
+    budget = Budget(8 * MB, time.monotonic() + 60, 60)
+    pieces = list(body_chunks(Gzipped(gzip_of(4 * MB)), "http://x/f.tar.gz", budget))
+    assert max(map(len, pieces)) <= 64 << 10
+    assert b"".join(pieces) == bytes(4 * MB)
+    with pytest.raises(ResponseTooLarge):
+        list(body_chunks(Gzipped(gzip_of(9 * MB)), "http://x/f.tar.gz", budget))

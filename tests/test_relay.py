@@ -5,6 +5,7 @@ A real local index (tests/indexserver.py) and real uv runs: no network.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -636,3 +637,88 @@ def test_a_page_held_for_the_run_is_whole_for_a_client_without_a_copy(
         assert get(two.url(0) + "alpha/")[2] == first
         assert two.page(0, "alpha").body == first
     assert relay_index.requests.count("/simple/alpha/") == 1
+
+
+REFUSED_LINKS = {
+    "javascript:alert(1)": "not an http(s) URL",
+    "data:application/zip;base64,UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==": (
+        "not an http(s) URL"
+    ),
+    "ftp://user:s3cret@files.example/alpha-3.1.tar.gz": "not an http(s) URL",
+    "http://files.example:99999/alpha-3.2.tar.gz": "bad port",
+    "http://[zz/alpha-3.3.tar.gz": "bad host",
+    "//[zz/alpha-3.4.tar.gz": "not a URL: Invalid IPv6 URL",
+    "http://files.example/alpha 3.5.tar.gz": "a space or control character in it",
+}
+
+
+def with_refused_links(index: TestIndex, json_api: bool) -> None:
+    """alpha's page with a file for each of REFUSED_LINKS besides its own."""
+    index.json_api = json_api
+    page = index.root / "simple" / "alpha"
+    if json_api:
+        document = json.loads((page / "index.json").read_text())
+        document["files"] += [
+            {"filename": f"alpha-3.{n}-py3-none-any.whl", "url": url, "hashes": {}}
+            for n, url in enumerate(REFUSED_LINKS)
+        ]
+        (page / "index.json").write_text(json.dumps(document))
+    else:
+        anchors = "".join(
+            f'<a href="{html.escape(url)}">alpha-3.{n}-py3-none-any.whl</a><br />\n'
+            for n, url in enumerate(REFUSED_LINKS)
+        )
+        text = (page / "index.html").read_text()
+        (page / "index.html").write_text(text.replace("</body>", anchors + "</body>"))
+
+
+@pytest.mark.parametrize("json_api", [True, False], ids=["json", "html"])
+def test_a_link_the_relay_refuses_is_dropped_and_named(
+    relay_index: TestIndex,
+    json_api: bool,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with_refused_links(relay_index, json_api)
+    page = relay_index.simple_url + "alpha/"
+    with Relay(
+        [relay_index.simple_url], Fetcher(None, 10, 0), page_dir=tmp_path / "pages"
+    ) as relay:
+        status, _, body = get(relay.url(0) + "alpha/")
+        get(relay.url(0) + "alpha/")  # said once, however often uv asks
+        assert status == 200
+        text = body.decode()
+        assert "alpha-3." not in text and "javascript:" not in text
+        # The library's own files are still there, and served.
+        for name in ("alpha-1.0-py3-none-any.whl", "alpha-2.0.tar.gz"):
+            assert get(wheel_link(relay, "alpha", name))[0] == 200
+    told = sorted(capfd.readouterr().err.splitlines())
+    assert told == sorted(
+        f"accord: note: the relay dropped a link it does not relay from the page "
+        f"{page}: {url.replace('user:s3cret@', '***@')} ({why})"
+        for url, why in REFUSED_LINKS.items()
+    )
+    # A later run serving the page it kept says so again.
+    with Relay(
+        [relay_index.simple_url], Fetcher(None, 10, 0), page_dir=tmp_path / "pages"
+    ) as relay:
+        assert relay.page(0, "alpha").body == body
+    assert sorted(capfd.readouterr().err.splitlines()) == told
+
+
+def test_uv_resolves_a_library_whose_page_has_a_link_the_relay_refuses(
+    relay_index: TestIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    with_refused_links(relay_index, json_api=True)
+    (tmp_path / "global-requirements.txt").write_text("alpha  # MIT\n")
+    (tmp_path / "accord.toml").write_text(
+        f'python-versions = ["3.12"]\n[index]\nurl = "{relay_index.simple_url}"\n'
+    )
+    code = main(["constraints", "generate", "--requirements", str(tmp_path)])
+    assert code == 0, capsys.readouterr()
+    assert "alpha===2.0\n" in (tmp_path / "upper-constraints.txt").read_text()
+    assert "dropped a link it does not relay" in capsys.readouterr().err

@@ -33,13 +33,19 @@ class IndexUnavailable(AccordError):
         # What a server said (a status's reason phrase, a bad status line)
         # may hold control characters: escaped, wherever this is shown; the
         # URL may hold a name from a file, megabytes long: shortened.
-        super().__init__(shorten(message.translate(_ESCAPED)))
+        super().__init__(one_line(message))
         self.url = url  # redacted
 
 
 # Control characters (C0, DEL, C1) as \xNN: an index error is one line.
 _ESCAPED = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
 _TEXT_ESCAPED = {code: shown for code, shown in _ESCAPED.items() if code not in (9, 10)}
+
+
+def one_line(text: str) -> str:
+    """``text`` from an index as a message shows it: control characters as
+    ``\\xNN`` (a line break included), words too long shortened."""
+    return shorten(text.translate(_ESCAPED))
 
 
 def printable(text: str) -> str:

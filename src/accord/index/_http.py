@@ -1,4 +1,5 @@
-"""HTTP GET with retries and an on-disk cache that revalidates.
+"""HTTP GET (sent, with retries and within deadlines, as
+:mod:`accord.index._sender` sends it) and an on-disk cache that revalidates.
 
 One cache entry per (URL, Accept) pair: ``<cache_dir>/<h[:2]>/<h>`` where
 ``h`` is the SHA-256 of the pair (the file's format: :mod:`accord.index._cache`;
@@ -18,11 +19,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import threading
 import time
 from email.message import Message
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from accord.index._cache import (
     Entry,
@@ -32,21 +32,10 @@ from accord.index._cache import (
     write_cache_file,
     write_entry,
 )
-from accord.index._errors import (
-    DeadlineExceeded,
-    IndexUnavailable,
-    RedirectRefused,
-    origin,
-    redact,
-)
-from accord.index._limits import PAGE_BYTES, Budget, Stalls, read_body
-from accord.index._limits import request_seconds as _request_seconds
-from accord.index._urls import ascii_url, split_credentials, unfetchable
-
-if TYPE_CHECKING:
-    from urllib.request import OpenerDirector
-
-    from accord.index._pool import Pool
+from accord.index._errors import IndexUnavailable, redact
+from accord.index._limits import PAGE_BYTES
+from accord.index._sender import NOT_FOUND, Sender, Status
+from accord.index._urls import split_credentials
 
 __all__ = [
     "Fetcher",
@@ -57,20 +46,7 @@ __all__ = [
     "write_cache_file",
 ]
 
-_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-_NOT_FOUND = frozenset({404, 410})
-_ANSWERED = _NOT_FOUND | {304}  # statuses get() gives a meaning
-
-
-class _Status(Exception):
-    """An answer whose status is not 2xx, as :meth:`Fetcher._open` raises it
-    (urllib's HTTPError, through a proxy, is turned into it)."""
-
-    def __init__(self, code: int, reason: str, headers: Message) -> None:
-        super().__init__(f"HTTP {code} {reason}")
-        self.code = code
-        self.reason = reason
-        self.headers = headers
+_ANSWERED = NOT_FOUND | {304}  # statuses get() gives a meaning
 
 
 class Response(NamedTuple):
@@ -81,9 +57,10 @@ class Response(NamedTuple):
     validators: Validators | None = None  # None: not to be kept (no-store)
 
 
-class Fetcher:
-    """GETs URLs; thread-safe: the only shared state is the cache files and
-    the credentials learnt per host, which a lock guards."""
+class Fetcher(Sender):
+    """GETs URLs (sent as :class:`~accord.index._sender.Sender` sends them);
+    thread-safe: the only shared state is the cache files and the
+    credentials learnt per host, which a lock guards."""
 
     def __init__(
         self,
@@ -94,41 +71,12 @@ class Fetcher:
         assumed_max_age: int = 600,
         request_seconds: float | None = None,  # None: request_seconds()
     ) -> None:
+        super().__init__(timeout, retries, backoff, request_seconds)
         self.cache_dir = cache_dir
         # A response that says nothing about caching (some mirrors send no
         # Cache-Control, ETag or Last-Modified) is taken as fresh this long:
         # PyPI's own pages say max-age=600.
         self.assumed_max_age = assumed_max_age
-        self.timeout = timeout  # one connect or read
-        # One request, retries included (InputError for a bad setting).
-        self.request_seconds = (
-            _request_seconds() if request_seconds is None else request_seconds
-        )
-        self.retries = retries
-        self.backoff = backoff
-        # Made on the first request: a run the cache answers imports no
-        # HTTP client (http.client, ssl, urllib.request: ~15 ms).
-        self._transport: Pool | OpenerDirector | None = None
-        self._lock = threading.Lock()
-        # (scheme, host:port) -> Authorization header value
-        self._authorization: dict[tuple[str, str], str] = {}
-        self._overall: Budget | None = None  # all requests together
-        self._stalls = Stalls()
-
-    def limit_time(self, seconds: float, what: str = "network time budget") -> None:
-        """From now, all requests together may take ``seconds``: past that,
-        each raises DeadlineExceeded naming ``what``."""
-        self._overall = Budget(0, time.monotonic() + seconds, seconds, what)
-
-    def remember_credentials(self, url: str) -> None:
-        """Send the credentials in ``url`` to every URL of its origin (same
-        scheme, host and port) and nowhere else. The first credentials for
-        an origin hold: the configured URLs are remembered first, so a link
-        on a page (``https://other:guess@index/...``) cannot replace them."""
-        bare, authorization = split_credentials(url)
-        if authorization is not None:
-            with self._lock:
-                self._authorization.setdefault(origin(bare), authorization)
 
     @staticmethod
     def cache_key(url: str, accept: str) -> str:
@@ -185,10 +133,10 @@ class Fetcher:
             headers["If-Modified-Since"] = known.last_modified
         try:
             body, final, got = self._send(url, headers, limit, answered=_ANSWERED)
-        except _Status as error:
+        except Status as error:
             if error.code == 304 and known is not None:
                 return self._validators(error.headers, known) or known
-            if error.code in _NOT_FOUND:
+            if error.code in NOT_FOUND:
                 return None
             shown = redact(url)
             raise IndexUnavailable(
@@ -245,147 +193,6 @@ class Fetcher:
         body, _, got = self._send(url, headers, limit)
         total = got.get("Content-Range", "").rpartition("/")[2]
         return body, int(total) if total.isdigit() else None
-
-    def _send(
-        self,
-        url: str,
-        headers: dict[str, str],
-        limit: int,
-        answered: frozenset[int] = frozenset(),
-        data: bytes | None = None,
-    ) -> tuple[bytes, str, Message]:
-        """GET ``url`` (POST ``data`` when given) with its origin's credentials,
-        retrying what may pass, all within the request's deadline (and the
-        fetcher's time budget).
-
-        A status in ``answered`` comes back as the _Status (the caller has
-        a meaning for it); any other failure, after the retries, raises
-        IndexUnavailable naming the URL without its credentials.
-        """
-        self.remember_credentials(url)
-        bare, _ = split_credentials(url)
-        why = unfetchable(bare)
-        if why is not None:  # a page's link may name anything: not asked for
-            shown = redact(url)
-            raise IndexUnavailable(f"{shown}: {why}; not fetched", url=shown)
-        bare = ascii_url(bare)
-        headers = {**headers, "User-Agent": "accord"}
-        if self._authorization:  # credentials were given for some origin
-            with self._lock:
-                authorization = self._authorization.get(origin(bare))
-            if authorization is not None:
-                headers["Authorization"] = authorization
-        key = origin(bare)
-        self._stalls.check(key, url)
-        try:
-            answer = self._attempts(url, bare, headers, limit, answered, data)
-        except DeadlineExceeded as error:
-            if error.what == "request":  # its own deadline, not a budget's
-                self._stalls.stalled(key)
-            raise
-        except (IndexUnavailable, _Status):  # it answered, or cannot be reached
-            self._stalls.answered(key)
-            raise
-        self._stalls.answered(key)
-        return answer
-
-    def _attempts(
-        self,
-        url: str,
-        bare: str,
-        headers: dict[str, str],
-        limit: int,
-        answered: frozenset[int],
-        data: bytes | None,
-    ) -> tuple[bytes, str, Message]:
-        """``_send``'s request and its retries, within the deadline."""
-        import http.client
-
-        budget = self._request_budget(url, limit)
-        for attempt in range(self.retries + 1):
-            last = attempt == self.retries
-            tries = f" (after {attempt + 1} attempts)" if attempt else ""
-            try:
-                return self._open(bare, headers, budget, data)
-            except RedirectRefused as error:  # asking again gives the same
-                shown = redact(url)
-                raise IndexUnavailable(f"{shown}{error}", url=shown) from None
-            except _Status as error:
-                if error.code in answered:
-                    raise
-                if error.code in _RETRY_STATUS and not last:
-                    self._sleep(attempt)
-                    continue
-                raise IndexUnavailable(
-                    f"HTTP {error.code} {error.reason} from {redact(url)}{tries}",
-                    url=redact(url),
-                ) from error
-            except (http.client.HTTPException, OSError, UnicodeError) as error:
-                if time.monotonic() >= budget.deadline:  # a timeout at it
-                    raise budget.exceeded(url) from error
-                if not last:
-                    self._sleep(attempt)
-                    continue
-                # One line: a server's own words (a bad status line) may
-                # hold line breaks.
-                reason = " ".join(str(getattr(error, "reason", None) or error).split())
-                if isinstance(error, http.client.BadStatusLine):
-                    reason = f"not an HTTP answer: {reason[:80]}"
-                raise IndexUnavailable(
-                    f"cannot reach {redact(url)}: {reason}{tries}", url=redact(url)
-                ) from error
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _request_budget(self, url: str, limit: int) -> Budget:
-        """The request's own deadline, or the fetcher's budget if sooner."""
-        now = time.monotonic()
-        budget = Budget(limit, now + self.request_seconds, self.request_seconds)
-        overall = self._overall
-        if overall is not None and overall.deadline < budget.deadline:
-            if overall.deadline <= now:
-                raise overall.exceeded(url)
-            budget = overall._replace(limit=limit)
-        return budget
-
-    def _open(
-        self,
-        url: str,
-        headers: dict[str, str],
-        budget: Budget,
-        data: bytes | None = None,
-    ) -> tuple[bytes, str, Message]:
-        """One GET: through the keep-alive pool, or urllib when a proxy is set
-        (the pool speaks to hosts directly). A status not 2xx is a _Status;
-        other errors as urllib raises them.
-
-        Through a proxy the deadline is checked between reads (each bounded
-        by the timeout), without the pool's watchdog."""
-        from accord.index._transport import Pool, transport
-
-        with self._lock:
-            if self._transport is None:
-                self._transport = transport(self.timeout)
-        if not isinstance(self._transport, Pool):
-            from urllib.error import HTTPError
-            from urllib.request import Request
-
-            request = Request(url, data=data, headers=headers)
-            remaining = max(0.001, budget.deadline - time.monotonic())
-            timeout = min(self.timeout, remaining)
-            try:
-                with self._transport.open(request, timeout=timeout) as reply:
-                    body = read_body(reply, url, budget)
-                    return body, reply.geturl(), reply.headers
-            except HTTPError as error:
-                error.close()
-                raise _Status(error.code, error.reason, error.headers) from error
-        reply = self._transport.get(url, headers, budget, data)
-        if reply.status >= 300:
-            raise _Status(reply.status, reply.reason, reply.headers)
-        return reply.body, reply.url, reply.headers
-
-    def _sleep(self, attempt: int) -> None:
-        time.sleep(self.backoff * 2**attempt)
 
     def _path(self, key: str) -> Path | None:
         return None if self.cache_dir is None else self.cache_dir / key[:2] / key

@@ -17,6 +17,7 @@ import os
 import threading
 import time
 import zlib
+from collections.abc import Generator, Iterator
 from email.message import Message
 from typing import Any, NamedTuple, Protocol
 
@@ -119,6 +120,12 @@ def read_body(response: Body, url: str, budget: Budget) -> bytes:
     ResponseTooLarge past the cap, DeadlineExceeded past the deadline,
     IndexUnavailable for an encoding accord did not ask for.
     """
+    return b"".join(body_chunks(response, url, budget))
+
+
+def body_chunks(response: Body, url: str, budget: Budget) -> Iterator[bytes]:
+    """:func:`read_body`'s body as it arrives, in pieces of at most 64 KiB,
+    with the same checks: a failure comes after the pieces read before it."""
     encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         decoder: Any = zlib.decompressobj(wbits=47)  # zlib or gzip header
@@ -130,10 +137,7 @@ def read_body(response: Body, url: str, budget: Budget) -> bytes:
             f"{shown}: unsupported Content-Encoding {encoding!r}", url=shown
         )
     limit = budget.limit
-    declared = response.headers.get("Content-Length") or ""
-    if decoder is None and declared.isdigit() and int(declared) > limit:
-        raise ResponseTooLarge(url, limit)
-    parts: list[bytes] = []
+    declared_length(response, url, limit)
     size = raw = 0
     while True:
         if time.monotonic() > budget.deadline:
@@ -145,32 +149,47 @@ def read_body(response: Body, url: str, budget: Budget) -> bytes:
         if raw > limit:
             raise ResponseTooLarge(url, limit)
         if decoder is None:
-            parts.append(chunk)
-            size += len(chunk)
-        else:
-            size = _inflate(decoder, chunk, parts, size, limit, url)
-        if size > limit:
-            raise ResponseTooLarge(url, limit)
+            yield chunk
+            continue
+        size = yield from _inflated(decoder, chunk, size, limit, url)
     if decoder is not None:
         if not decoder.eof:
             shown = redact(url)
             raise IndexUnavailable(f"{shown}: truncated {encoding} body", url=shown)
-        parts.append(decoder.flush())
-    return b"".join(parts)
+        if tail := decoder.flush():
+            yield tail
 
 
-def _inflate(
-    decoder: Any, data: bytes, parts: list[bytes], size: int, limit: int, url: str
-) -> int:
-    """Feeds ``data`` to ``decoder`` without ever holding more than the cap."""
+def declared_length(response: Body, url: str, limit: int) -> int | None:
+    """The body's length as ``response`` declares it, when that is the
+    length read (no Content-Encoding); ResponseTooLarge, before a byte is
+    read, if it is over ``limit``."""
+    encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+    declared = response.headers.get("Content-Length") or ""
+    if encoding != "identity" or not declared.isdigit():
+        return None
+    if int(declared) > limit:
+        raise ResponseTooLarge(url, limit)
+    return int(declared)
+
+
+def _inflated(
+    decoder: Any, data: bytes, size: int, limit: int, url: str
+) -> Generator[bytes, None, int]:
+    """What ``data`` inflates to (after ``size`` bytes), in pieces of at most
+    64 KiB, never past the cap; returns the size then."""
     try:
-        while data and not decoder.eof:
-            piece = decoder.decompress(data, limit - size + 1)
-            parts.append(piece)
+        while not decoder.eof:
+            given = len(data)
+            piece = decoder.decompress(data, _CHUNK)
+            data = decoder.unconsumed_tail
+            if not piece and (not data or len(data) == given):
+                break  # all fed, nothing held back
             size += len(piece)
             if size > limit:
                 raise ResponseTooLarge(url, limit, "decompressed response")
-            data = decoder.unconsumed_tail
+            if piece:
+                yield piece
     except zlib.error as error:
         shown = redact(url)
         raise IndexUnavailable(

@@ -22,12 +22,14 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from email.message import Message
 from typing import NamedTuple
 
 from accord.index._dns import create_connection
 from accord.index._errors import RedirectRefused, origin, redact
 from accord.index._limits import Budget, read_body
+from accord.index._stream import Opened
 from accord.index._urls import ascii_url, unfetchable
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -47,6 +49,9 @@ class Reply(NamedTuple):
     headers: Message
     body: bytes
     url: str  # after redirects
+    # A 2xx answer asked for as a stream: its body, still to read (then
+    # ``body`` is empty).
+    opened: Opened | None = None
 
 
 class Pool:
@@ -78,13 +83,17 @@ class Pool:
         headers: dict[str, str],
         budget: Budget,
         data: bytes | None = None,
+        *,
+        stream: bool = False,
     ) -> Reply:
         """GET ``url``, or POST ``data`` to it when given (a 301, 302 or 303
-        turns a POST into a GET, as browsers and urllib do)."""
+        turns a POST into a GET, as browsers and urllib do). ``stream``: a
+        2xx answer's body is left to read (``Reply.opened``), the deadline
+        still watched until it is closed."""
         headers = dict(headers)
         first = None
         for _ in range(_MAX_REDIRECTS):
-            reply = self._once(url, headers, budget, data)
+            reply = self._once(url, headers, budget, data, stream)
             if reply.status not in _REDIRECTS:
                 return reply
             location = reply.headers.get("Location")
@@ -109,6 +118,7 @@ class Pool:
         headers: dict[str, str],
         budget: Budget,
         data: bytes | None = None,
+        stream: bool = False,
     ) -> Reply:
         parts = urllib.parse.urlsplit(url)
         path = parts.path or "/"
@@ -126,15 +136,18 @@ class Pool:
                 connection = self._connect(parts)
                 connections[key] = connection
             watch = None
+            handed = False  # a stream's connection and watch: the Opened's
             try:
-                # The deadline is the watchdog's: a timeout stays per read.
-                connection.timeout = min(self.timeout, remaining + 1)
-                if connection.sock is None:
-                    connection.connect()
-                assert connection.sock is not None
-                connection.sock.settimeout(self.timeout)
-                watch = _WATCHDOG.watch(connection.sock, budget.deadline)
-                response, body = _exchange(connection, path, headers, url, budget, data)
+                watch = self._watched(connection, remaining, budget)
+                response, body = _exchange(
+                    connection, path, headers, url, budget, data, stream
+                )
+                if body is None:  # streamed: the body is the caller's to read
+                    opened = Opened(response, url, budget, _closer(connection, watch))
+                    connections.pop(key, None)
+                    handed = True
+                    status, reason = response.status, response.reason
+                    return Reply(status, reason, response.msg, b"", url, opened)
             except _STALE as error:
                 connection.close()
                 connections.pop(key, None)
@@ -150,13 +163,25 @@ class Pool:
                     raise budget.exceeded(url) from error
                 raise
             finally:
-                if watch is not None:
+                if watch is not None and not handed:
                     watch.cancel()
             if response.will_close:
                 connection.close()
                 connections.pop(key, None)
             return Reply(response.status, response.reason, response.msg, body, url)
         raise http.client.HTTPException("connection kept failing")  # pragma: no cover
+
+    def _watched(
+        self, connection: http.client.HTTPConnection, remaining: float, budget: Budget
+    ) -> _Watch:
+        """``connection`` connected, under the watchdog until the deadline."""
+        # The deadline is the watchdog's: a timeout stays per read.
+        connection.timeout = min(self.timeout, remaining + 1)
+        if connection.sock is None:
+            connection.connect()
+        assert connection.sock is not None
+        connection.sock.settimeout(self.timeout)
+        return _WATCHDOG.watch(connection.sock, budget.deadline)
 
     def _connect(self, parts: urllib.parse.SplitResult) -> http.client.HTTPConnection:
         host = parts.hostname or ""
@@ -181,15 +206,33 @@ def _exchange(
     url: str,
     budget: Budget,
     data: bytes | None = None,
-) -> tuple[http.client.HTTPResponse, bytes]:
+    stream: bool = False,
+) -> tuple[http.client.HTTPResponse, bytes | None]:
+    """The answer and its body; None for the body of a 2xx asked for as a
+    ``stream`` (still to read)."""
     method = "GET" if data is None else "POST"
     connection.request(method, path, body=data, headers=headers)
     response = connection.getresponse()
+    if stream and 200 <= response.status < 300:
+        return response, None
     body = read_body(response, url, budget)
     if response.length:  # the connection ended early
         raise http.client.IncompleteRead(body, response.length)
     response.close()  # read to the end: the connection is free
     return response, body
+
+
+def _closer(
+    connection: http.client.HTTPConnection, watch: _Watch
+) -> Callable[[], None]:
+    """What closes a streamed answer: its watch ended, its connection shut
+    (never reused: whether its body was read to the end is the reader's)."""
+
+    def close() -> None:
+        watch.cancel()
+        connection.close()
+
+    return close
 
 
 def _late(watch: _Watch | None, budget: Budget) -> bool:

@@ -1,4 +1,4 @@
-"""How a :class:`accord.index._http.Fetcher` sends its requests, chosen on
+"""How a :class:`accord.index._sender.Sender` sends its requests, chosen on
 the first one (a run the cache answers never imports an HTTP client): the
 keep-alive pool, or urllib when the environment asks for a proxy (the pool
 speaks to hosts directly).

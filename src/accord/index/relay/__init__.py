@@ -13,6 +13,7 @@ it again, because uv cannot be told to trust its cache
 from __future__ import annotations
 
 from accord.index.relay._errors import RelayError
-from accord.index.relay._relay import FILE_CACHE, PAGE_CACHE, Relay, Reply
+from accord.index.relay._relay import Relay
+from accord.index.relay._reply import FILE_CACHE, PAGE_CACHE, Reply
 
 __all__ = ["FILE_CACHE", "PAGE_CACHE", "Relay", "RelayError", "Reply"]

@@ -122,6 +122,26 @@ def signed(secret: str, url: str, mac: str) -> bool:
     return hmac.compare_digest(sign(secret, url), mac)
 
 
+def relayed_upstream(secret: str, path: str) -> str | None:
+    """The index URL behind relay ``path`` (``/f/<mac>/<scheme>/<host>/...``),
+    or None if not relayed: only a link the relay signed (or its
+    ``.metadata``), on http(s)."""
+    if not path.startswith("/f/"):
+        return None
+    mac, _, rest = path.removeprefix("/f/").partition("/")
+    scheme, _, rest = rest.partition("/")
+    netloc, _, tail = rest.partition("/")
+    if scheme not in ("http", "https") or not netloc or not tail:
+        return None
+    upstream = f"{scheme}://{netloc}/{tail}"
+    if signed(secret, upstream, mac):
+        return upstream
+    wheel = upstream.removesuffix(".metadata")
+    if wheel.endswith(".whl") and signed(secret, wheel, mac):
+        return upstream
+    return None
+
+
 def is_project_name(name: str) -> bool:
     return _PROJECT.fullmatch(name) is not None
 

@@ -3,7 +3,8 @@
 - a page is fetched from the index once per run and served with PyPI's own
   ``Cache-Control: max-age=600``, its file links pointing back at the relay
   and each wheel's core metadata advertised;
-- a file is served ``immutable`` (a file on an index never changes);
+- a file is served ``immutable`` (a file on an index never changes), passed
+  on as it downloads (see :mod:`._download`);
 - a wheel's metadata is the index's ``.metadata`` file or, where the index
   has none, the METADATA read out of the wheel by range requests (capped:
   metadata over the cap reaches uv as an error, never in part);
@@ -14,78 +15,60 @@
 - a page carries an ETag (the index page's digest): uv revalidating its
   copy of an unchanged page gets a 304 and keeps what it parsed.
 
-Each URL is fetched at most once per relay (concurrent askers wait for the
-same fetch). Relayed are the configured indexes' project pages and the files
-those pages link to (see :mod:`._guard`); nothing else.
+Each URL is fetched at most once per relay (see :mod:`._flights` for the
+large files and metadata it lets go of). Relayed are the configured indexes' project
+pages and the files those pages link to (see :mod:`._guard`); nothing else.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import queue
 import re
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from accord.errors import AccordError
-from accord.index._errors import redact
+from accord.index._errors import one_line, redact
 from accord.index._http import Fetcher
 from accord.index._limits import FILE_BYTES, METADATA_BYTES
 from accord.index._wheel import RemoteFile, wheel_metadata
+from accord.index.relay._download import Download
+from accord.index.relay._errors import RelayError
+from accord.index.relay._flights import Flights
 from accord.index.relay._guard import (
     default_key_dir,
     is_project_name,
     load_secret,
-    signed,
+    relayed_upstream,
 )
-from accord.index.relay._pages import PER_PYTHON, rewrite_page
+from accord.index.relay._pages import PER_PYTHON, page_etag, rewrite_page
+from accord.index.relay._reply import (
+    FILE_CACHE,
+    FILE_NOT_FOUND,
+    NOT_FOUND,
+    PAGE_CACHE,
+    REFUSED,
+    Reply,
+)
 from accord.index.relay._store import PageStore, digest
+from accord.masking import mask_credentials
+
+__all__ = ["FILE_CACHE", "PAGE_ACCEPT", "PAGE_CACHE", "REFUSED", "Relay", "Reply"]
 
 PAGE_ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
     "application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 )
-PAGE_CACHE = "max-age=600"  # what PyPI says of its pages
-FILE_CACHE = "max-age=31536000, immutable"
-_KEEP_AT_MOST = 1024 * 1024
 _AHEAD_THREADS = 8
 _WARM_THREADS = 32
-# Changed whenever a page's rewrite changes for the same index page: uv's
-# copies made by an older accord then no longer match the ETag.
-_REWRITE_FORMAT = b"1"
-# uv's words for the relay's 502, around the URL it asked (unrelayed).
-_BAD_GATEWAY = re.compile(
-    r"HTTP status server error \(502 Bad Gateway\) for url \((\S+?)\)"
-)
 
 
 def _to_stderr(message: str) -> None:
     print(f"accord: note: {message}", file=sys.stderr)
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    status: int
-    body: bytes
-    content_type: str = "application/octet-stream"
-    cache_control: str = FILE_CACHE
-    etag: str | None = None  # a page's: see Relay._fetch_page
-    # A page held without its body, which the page store keeps: (index
-    # page URL, its digest). See Relay.full.
-    kept: tuple[str, str] | None = None
-
-
-_NOT_FOUND = Reply(404, b"not found\n", "text/plain", PAGE_CACHE)
-_FILE_NOT_FOUND = Reply(404, b"not found\n", "text/plain", "no-store")
-# What the relay refuses must not stick in uv's cache.
-REFUSED = Reply(403, b"not relayed\n", "text/plain", "no-store")
 
 
 class Relay:
@@ -117,9 +100,8 @@ class Relay:
         self.secret = secret if secret is not None else load_secret(key_dir)
         for upstream in self.upstreams:
             fetcher.remember_credentials(upstream)
-        self._flights: dict[str, Future[Reply]] = {}
-        # Why each URL (credentials masked) the relay could not relay failed.
-        self._failed: dict[str, str] = {}
+        # The (page, link) pairs whose link was dropped, said once each.
+        self._told: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         # (distribution-version, platform) -> {python tag: upstream URL} of
         # the per-Python wheels the pages list, to fetch siblings ahead.
@@ -145,6 +127,7 @@ class Relay:
         # then revalidate against one fetch; see kept_share).
         self.hold_pages = False
         self._notice = notice or _to_stderr
+        self._flights = Flights(self._notice)
         # Rewritten pages kept from run to run (see ._store), if given where;
         # keyed by the relay's address, known once it is claimed.
         self._store: PageStore | None = None
@@ -185,10 +168,7 @@ class Relay:
             text = text.replace(self.url(number), redact(upstream))
         pattern = re.escape(self.base) + r"f/[0-9a-f]+/(https?)/"
         text = re.sub(pattern, r"\1://", text)
-        if self._failed:  # uv says "502 Bad Gateway": the relay knows why
-            with self._lock:
-                failed = dict(self._failed)
-            text = _BAD_GATEWAY.sub(lambda m: failed.get(m[1], m[0]), text)
+        text = self._flights.explain(text)  # uv says "502": the relay knows why
         return text.replace(self.secret, "***")
 
     def close(self) -> None:
@@ -230,10 +210,9 @@ class Relay:
         if not keep:
             with self._lock:
                 self._asked.add(key)
-        reply = self._once(key, lambda: self._fetch_page(upstream))
+        reply = self._flights.once(key, lambda: self._fetch_page(upstream))
         if not keep and not self.hold_pages:
-            with self._lock:
-                self._flights.pop(key, None)
+            self._flights.forget(key)
         return reply if bodiless else self.full(reply)
 
     def full(self, reply: Reply) -> Reply:
@@ -293,8 +272,7 @@ class Relay:
             with contextlib.suppress(Exception):  # only a guess: uv will ask
                 reply = self.page(index, name, bodiless=True)
                 if reply.status >= 500:  # uv's own asking tries again
-                    with self._lock:
-                        self._flights.pop(key, None)
+                    self._flights.forget(key)
 
     def file(self, path: str, *, siblings: bool = True) -> Reply:
         """The file at relay ``path`` (``/f/<mac>/<scheme>/<host>/...``).
@@ -304,7 +282,7 @@ class Relay:
         other Pythons (unless ``siblings`` is false): the next Pythons ask
         for exactly those, and little else the first one did not.
         """
-        upstream = self._upstream(path)
+        upstream = relayed_upstream(self.secret, path)
         if upstream is None:
             return REFUSED
         if siblings and path.endswith(".whl.metadata"):
@@ -312,7 +290,8 @@ class Relay:
         return self._relayed_file(upstream)
 
     def _relayed_file(self, upstream: str) -> Reply:
-        return self._once(f"file {upstream}", lambda: self._fetch_file(upstream))
+        key = f"file {upstream}"
+        return self._flights.once(key, lambda: self._fetch_file(upstream))
 
     def _fetch_siblings(self, path: str) -> None:
         match = PER_PYTHON.fullmatch(path.rpartition("/")[2])
@@ -337,94 +316,70 @@ class Relay:
             with contextlib.suppress(Exception):  # only a guess: uv will ask
                 self._relayed_file(upstream)
 
-    def _once(self, key: str, fetch: Callable[[], Reply]) -> Reply:
-        with self._lock:
-            flight = self._flights.get(key)
-            mine = flight is None
-            if flight is None:
-                flight = self._flights[key] = Future()
-        if mine:
-            try:
-                reply = fetch()
-                flight.set_result(reply)
-                if (
-                    len(reply.body) > _KEEP_AT_MOST
-                    and reply.cache_control == FILE_CACHE
-                ):
-                    # uv keeps files it was told are immutable; holding a
-                    # large sdist here too would only cost memory.
-                    with self._lock:
-                        self._flights.pop(key, None)
-            except AccordError as error:
-                reply = Reply(502, f"{error}\n".encode(), "text/plain", "no-store")
-                with self._lock:  # for unrelay: uv shows only the status
-                    self._failed[redact(key.partition(" ")[2])] = str(error)
-                flight.set_result(reply)
-            except BaseException as error:  # the waiters must not hang
-                flight.set_exception(error)
-                raise
-        return flight.result()
-
     def _fetch_page(self, upstream: str, *, bodiless: bool | None = None) -> Reply:
         """The page relayed; held without its body (``bodiless``, by default
         while the relay holds pages for the run) when the store keeps it."""
         response = self.fetcher.get(upstream, PAGE_ACCEPT)
         if response is None:
-            return _NOT_FOUND
+            return NOT_FOUND
         source = digest(response.body)  # the one pass over the page's bytes
         kept = None if self._store is None else self._store.get(upstream, source)
         if kept is not None:
-            found = kept.per_python
-            body = kept.body
+            found, body, dropped = kept.per_python, kept.body, kept.dropped
         else:
-            found, body = rewrite_page(self.secret, self.base, response)
+            found, body, dropped = rewrite_page(self.secret, self.base, response)
             if self._store is not None:
-                self._store.put(upstream, source, body, response.content_type, found)
+                self._store.put(
+                    upstream, source, body, response.content_type, found, dropped
+                )
         if found:
             with self._lock:
                 self._per_python.update(found)
-        # The rewrite follows from the index's page, where it came from (the
-        # base of relative links) and the relay's URL (in uv's cache key).
-        tag = hashlib.blake2b(digest_size=16)
-        for part in (_REWRITE_FORMAT, source, response.url, response.content_type):
-            tag.update(part if isinstance(part, bytes) else part.encode())
-            tag.update(b"\n")
-        etag = f'"{tag.hexdigest()}"'
+        if dropped:
+            self._tell_dropped(upstream, dropped)
+        etag = page_etag(source, response.url, response.content_type, dropped)
         if kept is not None and (self.hold_pages if bodiless is None else bodiless):
             held = (upstream, source)
             return Reply(200, b"", response.content_type, PAGE_CACHE, etag, held)
         return Reply(200, body, response.content_type, PAGE_CACHE, etag)
 
+    def _tell_dropped(self, upstream: str, dropped: Mapping[str, str]) -> None:
+        """Say once per relay which links of the page ``upstream`` it
+        dropped, and why (credentials masked, each on one short line)."""
+        with self._lock:
+            new = [link for link in dropped if (upstream, link) not in self._told]
+            self._told.update((upstream, link) for link in new)
+        for link in new:
+            said = f"{mask_credentials(link)} ({dropped[link]})"
+            self._notice(
+                f"the relay dropped a link it does not relay from the page "
+                f"{redact(upstream)}: {one_line(said)}"
+            )
+
     def _fetch_file(self, upstream: str) -> Reply:
-        metadata = upstream.endswith(".metadata")
-        limit = METADATA_BYTES if metadata else FILE_BYTES
-        response = self.fetcher.get(upstream, "*/*", limit)
+        if not upstream.endswith(".metadata"):
+            return self._download(upstream)
+        response = self.fetcher.get(upstream, "*/*", METADATA_BYTES)
         if response is not None:
             return Reply(200, response.body)
         wheel = upstream.removesuffix(".metadata")
-        if not metadata or not wheel.endswith(".whl"):
-            return _FILE_NOT_FOUND
+        if not wheel.endswith(".whl"):
+            return FILE_NOT_FOUND
         # The relay advertised metadata the index does not serve: read it
         # out of the wheel with range requests, as uv would have.
         found = wheel_metadata(RemoteFile(self.fetcher, wheel), wheel)
-        return _FILE_NOT_FOUND if found is None else Reply(200, found)
+        return FILE_NOT_FOUND if found is None else Reply(200, found)
 
-    # -- links --------------------------------------------------------------
-
-    def _upstream(self, path: str) -> str | None:
-        """The index URL behind relay ``path``, or None if not relayed: only
-        a link the relay signed (or its ``.metadata``), on http(s)."""
-        if not path.startswith("/f/"):
-            return None
-        mac, _, rest = path.removeprefix("/f/").partition("/")
-        scheme, _, rest = rest.partition("/")
-        netloc, _, tail = rest.partition("/")
-        if scheme not in ("http", "https") or not netloc or not tail:
-            return None
-        upstream = f"{scheme}://{netloc}/{tail}"
-        if signed(self.secret, upstream, mac):
-            return upstream
-        wheel = upstream.removesuffix(".metadata")
-        if wheel.endswith(".whl") and signed(self.secret, wheel, mac):
-            return upstream
-        return None
+    def _download(self, upstream: str) -> Reply:
+        """A file, passed on as it arrives (a failure before its first byte,
+        a Content-Length over the cap included, is a 502 as any)."""
+        opened = self.fetcher.open(upstream, "*/*", FILE_BYTES)
+        if opened is None:
+            return FILE_NOT_FOUND
+        key = f"file {upstream}"
+        try:
+            download = Download(opened, lambda d: self._flights.downloaded(key, d))
+        except OSError as error:  # no room for the spool
+            opened.close()
+            raise RelayError(f"cannot spool {opened.shown}: {error}") from error
+        return Reply(200, b"", stream=download)

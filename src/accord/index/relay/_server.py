@@ -9,10 +9,13 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from accord.index.relay._errors import RelayError
 from accord.index.relay._guard import hello_proof, same_secret
+from accord.index.relay._reply import REFUSED, Reply
 
 if TYPE_CHECKING:
-    from accord.index.relay._relay import Relay, Reply
+    from accord.index.relay._download import Download
+    from accord.index.relay._relay import Relay
 
 
 class RelayServer(ThreadingHTTPServer):
@@ -56,8 +59,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def _answer(self, send_body: bool) -> None:
-        from accord.index.relay._relay import REFUSED
-
         relay = self.server.relay
         path = urllib.parse.urlsplit(self.path)
         secret, _, rest = path.path.removeprefix("/").partition("/")
@@ -86,11 +87,37 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.etag is not None:
             self.send_header("ETag", reply.etag)
         self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("Cache-Control", reply.cache_control)
+        if reply.stream is not None:
+            self._pass_on(reply.stream, send_body)
+            return
+        self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if send_body:
             self.wfile.write(reply.body)
+
+    def _pass_on(self, download: Download, send_body: bool) -> None:
+        """A file as it downloads: with its Content-Length when the index
+        declared one, else chunked (never ended by closing the connection,
+        which uv could not tell from a whole file). If the download fails,
+        the answer is cut off before its end: uv reports an error."""
+        chunked = download.length is None
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(download.length))
+        self.end_headers()
+        if not send_body:
+            return
+        try:
+            for piece in download.chunks():
+                framed = b"%x\r\n%b\r\n" % (len(piece), piece) if chunked else piece
+                self.wfile.write(framed)
+        except RelayError:
+            self.close_connection = True  # cut off: not ended, not reused
+            return
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
 
     def _validators(self) -> list[str]:
         """The ETags of ``If-None-Match`` (weak ones as strong: a page's
@@ -102,8 +129,6 @@ class _Handler(BaseHTTPRequestHandler):
         """Proof, to a run that knows the secret, that this is its relay
         for the same indexes (see ._address); the secret itself is neither
         asked for nor given."""
-        from accord.index.relay._relay import REFUSED, Reply
-
         if self.server.closing:
             return Reply(503, b"closing\n", "text/plain", "no-store")
         if not nonce.isalnum() or not 16 <= len(nonce) <= 64:

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class Kept:
     body: bytes
     content_type: str
     per_python: PerPython
+    dropped: dict[str, str]  # the links the rewrite left out, and why
 
 
 class PageStore:
@@ -65,8 +67,11 @@ class PageStore:
                 (release, platform): dict(tags)
                 for release, platform, tags in meta["per_python"]
             }
-            return Kept(body, str(meta["content_type"]), per_python)
-        except (OSError, ValueError, KeyError, TypeError):
+            # Kept by an accord that dropped no link (no "dropped"): its
+            # rewrite may hold one the relay refuses, so it is made again.
+            dropped = {str(link): str(why) for link, why in meta["dropped"].items()}
+            return Kept(body, str(meta["content_type"]), per_python, dropped)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def put(
@@ -76,6 +81,7 @@ class PageStore:
         body: bytes,
         content_type: str,
         per_python: PerPython,
+        dropped: Mapping[str, str] | None = None,
     ) -> None:
         """Keep the rewrite; a failure to write only costs the next run."""
         header = json.dumps(
@@ -84,6 +90,7 @@ class PageStore:
                 "base": self.base,
                 "content_type": content_type,
                 "per_python": [[*key, tags] for key, tags in per_python.items()],
+                "dropped": dict(dropped or {}),
             }
         ).encode()
         path = self._path(upstream)
