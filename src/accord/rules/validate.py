@@ -38,6 +38,7 @@ from accord.rules.pins_file import (
     check_pins_file_present,
     check_unread_denylist,
 )
+from accord.rules.unmatched import check_local_versions
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -300,6 +301,7 @@ RULES: tuple[Rule, ...] = (
     check_pins_outside_holds,
     check_unknown_names,
     check_formatting,
+    check_local_versions,
 )
 
 
