@@ -100,3 +100,80 @@ def test_public_versions_give_no_local_version_finding(tmp_path: Path) -> None:
         },
     )
     assert [f.rule for f in findings(repo) if f.rule == "G025"] == []
+
+
+# --- G026: a denylist line with more than a name -------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "unread"),
+    [
+        pytest.param("flake8>=6.0", "the version >=6.0", id="specifier"),
+        pytest.param(
+            "flake8;python_version<'3'", "the marker python_version<'3'", id="marker"
+        ),
+        pytest.param("flake8[toml]", "[toml]", id="extras"),
+        pytest.param(
+            "flake8 @ https://example.org/flake8-6.0-py3-none-any.whl",
+            "https://example.org/",
+            id="url",
+        ),
+    ],
+)
+def test_a_denylist_line_with_more_than_a_name_still_denies_the_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, unread: str
+) -> None:
+    """The denylist is read for names alone (as OpenStack's tools read it):
+    flake8 stays exempt at every version and on every Python, and validate
+    says the rest of the line is not read, at that line."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\nflake8  # MIT\n",
+            "upper-constraints.txt": "six===1.17.0\n",
+            "denylist.txt": f"# linters\n{line}\n",
+        },
+    )
+    assert main(["validate", str(repo), "--format", "json"]) == 0
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["rule"], finding["severity"]) == ("G026", "warning")
+    assert (finding["path"], finding["line"]) == ("denylist.txt", 2)
+    assert unread in finding["message"] and "does not read" in finding["message"]
+    assert "every version" in finding["message"]
+    assert "'flake8'" in finding["fix"]
+    # Still denied: flake8 needs no pin (no G009), and a project's
+    # flake8<5 is not held to the global list.
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "requirements.txt").write_text("flake8<5\nsix>=1.0\n")
+    assert main(["check", str(project), "--requirements", str(repo)]) == 0
+
+
+def test_a_pip_option_in_the_denylist_is_named_as_denying_nothing(
+    tmp_path: Path,
+) -> None:
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\n",
+            "upper-constraints.txt": "six===1.17.0\n",
+            "denylist.txt": "flake8\n-r linters.txt\n",
+        },
+    )
+    (finding,) = findings(repo)
+    assert (finding.rule, finding.severity, finding.line) == ("G026", "warning", 2)
+    assert "-r linters.txt" in finding.message
+
+
+def test_an_old_blacklist_is_read_the_same_way(tmp_path: Path) -> None:
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\n",
+            "upper-constraints.txt": "six===1.17.0\n",
+            "blacklist.txt": "hacking\nflake8>=6.0\n",
+        },
+    )
+    assert [(f.rule, f.path, f.line) for f in findings(repo)] == [
+        ("G026", "blacklist.txt", 2)
+    ]

@@ -12,6 +12,7 @@ from packaging.version import InvalidVersion, Version
 
 from accord.central import CentralRepo
 from accord.findings import Finding
+from accord.model.requirements_file import OptionLine, RequirementLine, line_content
 
 
 def check_local_versions(repo: CentralRepo) -> Iterator[Finding]:
@@ -65,3 +66,63 @@ def _local(spec: Specifier) -> Version | None:
     except InvalidVersion:  # '===' takes any text
         return None
     return version if version.local is not None else None
+
+
+def check_denylist_lines(repo: CentralRepo) -> Iterator[Finding]:
+    """G026: a denylist line with more than a name (``foo>=1.0``,
+    ``foo;python_version<'3'``, extras, a URL, a pip option). The denylist
+    is read for names alone, as OpenStack's tools read it: foo is exempt
+    (never pinned, not held to the contract) at every version and on every
+    Python, and the rest of the line is silently dropped; a ``-r`` file is
+    not followed. A warning: the name is still denied."""
+    denylist = repo.denylist
+    if denylist is None:
+        return
+    for line in denylist.file.lines:
+        if isinstance(line, OptionLine):
+            written = line_content(line.text)[0]
+            yield Finding(
+                "G026",
+                "warning",
+                denylist.path,
+                line.lineno,
+                f"{written!r} is a pip option: accord reads no name from it, so "
+                "a library only it names is not denied",
+                "write each library to deny on a line of its own, and remove "
+                "the option",
+            )
+        elif isinstance(line, RequirementLine):
+            unread = _unread_parts(line)
+            if not unread:
+                continue
+            name = line.requirement.name
+            yield Finding(
+                "G026",
+                "warning",
+                denylist.path,
+                line.lineno,
+                f"{name}: {denylist.path} lists names only and does not read "
+                f"{' and '.join(unread)}: {name} is denied (never pinned, not held "
+                "to the global list) at every version and on every Python",
+                f"write the name alone ('{name}'); to keep some versions of a "
+                "library out, exclude them in the global list or hold it in "
+                "accord.toml instead",
+            )
+
+
+def _unread_parts(line: RequirementLine) -> list[str]:
+    """What ``line`` says beyond its name, each part as written."""
+    requirement = line.requirement
+    parts = []
+    if requirement.extras:
+        parts.append(f"the extras [{','.join(sorted(requirement.extras))}]")
+    if requirement.url is not None:
+        parts.append(f"the URL {requirement.url}")
+    if requirement.specifier:
+        parts.append(f"the version {requirement.specifier}")
+    if requirement.marker is not None:
+        written = None if requirement.url is not None else line.marker_text
+        parts.append(f"the marker {written or requirement.marker}")
+    if line.options:
+        parts.append(f"the option {line.options}")
+    return parts

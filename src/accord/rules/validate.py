@@ -38,7 +38,7 @@ from accord.rules.pins_file import (
     check_pins_file_present,
     check_unread_denylist,
 )
-from accord.rules.unmatched import check_local_versions
+from accord.rules.unmatched import check_denylist_lines, check_local_versions
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -302,6 +302,7 @@ RULES: tuple[Rule, ...] = (
     check_unknown_names,
     check_formatting,
     check_local_versions,
+    check_denylist_lines,
 )
 
 
