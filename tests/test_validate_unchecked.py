@@ -177,3 +177,97 @@ def test_an_old_blacklist_is_read_the_same_way(tmp_path: Path) -> None:
     assert [(f.rule, f.path, f.line) for f in findings(repo)] == [
         ("G026", "blacklist.txt", 2)
     ]
+
+
+# --- G027: a pin line no supported Python reads ---------------------------
+
+SUPPORTED = 'python-versions = ["3.10", "3.11", "3.12", "3.13"]\n'
+
+
+@pytest.mark.parametrize(
+    ("marker", "dead"),
+    [
+        pytest.param("python_version=='3.8'", True, id="a-dropped-python"),
+        pytest.param("python_version<'3.10'", True, id="below-the-oldest"),
+        pytest.param(
+            "python_version=='2.7' or python_version=='3.9'", True, id="either-dropped"
+        ),
+        pytest.param("python_version<'3.11'", False, id="the-oldest-supported"),
+        pytest.param("python_version>='3.13'", False, id="open-above"),
+        pytest.param("python_version>='3.14'", True, id="not-yet-supported"),
+        pytest.param("sys_platform=='win32'", False, id="a-platform"),
+        pytest.param(
+            "python_version=='3.8' and sys_platform=='win32'", True, id="and-platform"
+        ),
+    ],
+)
+def test_a_pin_line_for_no_supported_python_is_a_dead_line(
+    tmp_path: Path, marker: str, dead: bool
+) -> None:
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": SUPPORTED,
+            "global-requirements.txt": "six  # MIT\n",
+            "upper-constraints.txt": f"six===1.17.0\nsix===1.16.0;{marker}\n",
+        },
+    )
+    found = [f for f in findings(repo) if f.rule == "G027"]
+    assert [(f.severity, f.path, f.line) for f in found] == (
+        [("warning", "upper-constraints.txt", 2)] if dead else []
+    )
+    if dead:
+        assert found[0].fix == "remove the line (no supported Python uses it)"
+        assert "3.10, 3.11, 3.12, 3.13" in found[0].message
+
+
+def test_the_supported_pythons_decide_which_lines_are_dead(tmp_path: Path) -> None:
+    """A repo still supporting 3.8 uses the line: python-versions, not the
+    Pythons accord itself runs on, is what counts."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": 'python-versions = ["3.8", "3.12"]\n',
+            "global-requirements.txt": "six  # MIT\n",
+            "upper-constraints.txt": (
+                "six===1.16.0;python_version=='3.8'\n"
+                "six===1.17.0;python_version=='3.12'\n"
+                "six===1.15.0;python_version=='3.10'\n"
+            ),
+        },
+    )
+    assert [(f.rule, f.line) for f in findings(repo)] == [("G027", 3)]
+
+
+def test_generate_drops_the_line_validate_calls_dead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What validate asks to remove, constraints generate leaves out (it
+    writes pins for the supported Pythons only): the two never disagree."""
+    from .wheelhouse import make_wheel
+
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    house = tmp_path / "wheels"
+    house.mkdir()
+    make_wheel(house, "six", "1.16.0")
+    make_wheel(house, "six", "1.17.0")
+    repo = write_repo(
+        tmp_path,
+        **{
+            "accord.toml": 'python-versions = ["3.11", "3.12"]\n'
+            f'[index]\nno-index = true\nfind-links = ["{house}"]\n',
+            "global-requirements.txt": "six  # MIT\n",
+            "upper-constraints.txt": (
+                "six===1.17.0;python_version>='3.11'\n"
+                "six===1.16.0;python_version=='3.8'\n"
+            ),
+        },
+    )
+    assert [(f.rule, f.line) for f in findings(repo)] == [("G027", 2)]
+    assert main(["constraints", "generate", "--requirements", str(repo)]) == 0
+    capsys.readouterr()
+    pins = (repo / "upper-constraints.txt").read_text()
+    assert "python_version=='3.8'" not in pins
+    assert "six===1.17.0" in pins
+    assert findings(repo) == []

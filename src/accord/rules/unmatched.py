@@ -12,6 +12,7 @@ from packaging.version import InvalidVersion, Version
 
 from accord.central import CentralRepo
 from accord.findings import Finding
+from accord.model.markers import applies_to_python
 from accord.model.requirements_file import OptionLine, RequirementLine, line_content
 
 
@@ -126,3 +127,34 @@ def _unread_parts(line: RequirementLine) -> list[str]:
     if line.options:
         parts.append(f"the option {line.options}")
     return parts
+
+
+DEAD_PIN_FIX = "remove the line (no supported Python uses it)"
+
+
+def check_dead_pins(repo: CentralRepo) -> Iterator[Finding]:
+    """G027: a pin line whose marker holds for no Python of ``python-versions``
+    on any platform (``foo===1.0;python_version=='3.8'`` once 3.8 is
+    dropped): no supported install reads it, and ``constraints generate``
+    (so ``bump``), which writes pins for the supported Pythons only, leaves
+    it out. A warning: it breaks nothing, it is only left behind."""
+    if repo.constraints is None:
+        return
+    supported = repo.config.python_versions
+    for pin in repo.constraints.pins:
+        if pin.marker is None:
+            continue  # most pins: no marker to evaluate
+        if any(applies_to_python(pin.marker, python) for python in supported):
+            continue
+        name = pin.line.requirement.name
+        yield Finding(
+            "G027",
+            "warning",
+            repo.constraints.path,
+            pin.lineno,
+            f"{name}==={pin.version} is for {pin.line.marker_text or pin.marker}, "
+            "which no supported Python meets (python-versions: "
+            f"{', '.join(supported)}): no install reads the line, and "
+            "constraints generate leaves it out",
+            DEAD_PIN_FIX,
+        )

@@ -38,7 +38,11 @@ from accord.rules.pins_file import (
     check_pins_file_present,
     check_unread_denylist,
 )
-from accord.rules.unmatched import check_denylist_lines, check_local_versions
+from accord.rules.unmatched import (
+    check_dead_pins,
+    check_denylist_lines,
+    check_local_versions,
+)
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -303,6 +307,7 @@ RULES: tuple[Rule, ...] = (
     check_formatting,
     check_local_versions,
     check_denylist_lines,
+    check_dead_pins,
 )
 
 
