@@ -239,11 +239,9 @@ def test_the_supported_pythons_decide_which_lines_are_dead(tmp_path: Path) -> No
     assert [(f.rule, f.line) for f in findings(repo)] == [("G027", 3)]
 
 
-def test_generate_drops_the_line_validate_calls_dead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """What validate asks to remove, constraints generate leaves out (it
-    writes pins for the supported Pythons only): the two never disagree."""
+@pytest.fixture
+def offline_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Python 3.11 and 3.12 supported, six served from local wheels."""
     from .wheelhouse import make_wheel
 
     monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
@@ -251,8 +249,8 @@ def test_generate_drops_the_line_validate_calls_dead(
     house = tmp_path / "wheels"
     house.mkdir()
     make_wheel(house, "six", "1.16.0")
-    make_wheel(house, "six", "1.17.0")
-    repo = write_repo(
+    make_wheel(house, "six", "1.17.0", requires_python=">=3.10")
+    return write_repo(
         tmp_path,
         **{
             "accord.toml": 'python-versions = ["3.11", "3.12"]\n'
@@ -264,6 +262,14 @@ def test_generate_drops_the_line_validate_calls_dead(
             ),
         },
     )
+
+
+def test_generate_drops_the_line_validate_calls_dead(
+    offline_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What validate asks to remove, constraints generate leaves out (it
+    writes pins for the supported Pythons only): the two never disagree."""
+    repo = offline_repo
     assert [(f.rule, f.line) for f in findings(repo)] == [("G027", 2)]
     assert main(["constraints", "generate", "--requirements", str(repo)]) == 0
     capsys.readouterr()
@@ -271,3 +277,19 @@ def test_generate_drops_the_line_validate_calls_dead(
     assert "python_version=='3.8'" not in pins
     assert "six===1.17.0" in pins
     assert findings(repo) == []
+
+
+def test_generate_for_a_python_outside_the_list_says_its_lines_are_dead(
+    offline_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--python 3.8, outside python-versions, still writes 3.8's pins (a
+    one-off run), and says that validate will call them dead and that the
+    next run for the supported Pythons drops them."""
+    repo = offline_repo
+    (repo / "upper-constraints.txt").write_text("six===1.17.0\n")
+    code = main(["constraints", "generate", "--requirements", str(repo),
+                 "--python", "3.8", "--format", "json"])  # fmt: skip
+    assert code == 0
+    (note,) = json.loads(capsys.readouterr().out)["notes"]
+    assert "3.8 is not in python-versions" in note and "G027" in note
+    assert [(f.rule, f.line) for f in findings(repo)] == [("G027", 3)]
