@@ -43,6 +43,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from packaging.utils import canonicalize_name
@@ -419,7 +420,9 @@ class TestIndex:
                 return _exists(directory / "index.json"), JSON_TYPE
             return _exists(directory / "index.html"), "text/html; charset=utf-8"
         if parts[0] == "files" and len(parts) == 2:
-            return _exists(self.root / "files" / parts[1]), "application/octet-stream"
+            # A local version's "+" comes quoted: foo-1.0%2Bcpu-py3-none-any.whl
+            name = unquote(parts[1])
+            return _exists(self.root / "files" / name), "application/octet-stream"
         if parts[0] == "repos":  # RPM repositories (repodata/) for distro tests
             return _exists(self.root.joinpath(*parts)), "application/octet-stream"
         if parts[0] == "pypi" and parts[-1] == "json" and len(parts) in {3, 4}:

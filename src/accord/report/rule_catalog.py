@@ -32,6 +32,9 @@ RULES: dict[str, str] = {
     "G022": "A hold or unpinned entry naming no library the central files know",
     "G023": "A blacklist.txt beside denylist.txt, not read",
     "G024": "A pip option in the global list, from which no library is read",
+    "G025": "A local version (+label) no public index serves, pinned or named",
+    "G026": "A denylist line with a version, marker or option, which is not read",
+    "G027": "A pin line whose marker no supported Python meets",
     # check: a project against the central files
     "C001": "A requirement entry or file that cannot be read",
     "C002": "A library not in the global list",

@@ -221,6 +221,21 @@ def generate(
         tuple(h for h in holds if h.name in resolved_names),
         (),
         tuple(pythons),
+        _unsupported_notes(central, pythons),
+    )
+
+
+def _unsupported_notes(central: CentralRepo, pythons: Sequence[str]) -> tuple[str, ...]:
+    """A note for each Python resolved (``--python``) that is not in
+    python-versions: its own lines are written this once, but validate calls
+    them dead (G027) and a run for the supported Pythons leaves them out."""
+    supported = central.config.python_versions
+    return tuple(
+        f"Python {python} is not in python-versions: validate reports the lines "
+        "only it reads (G027), and the next run for the supported Pythons "
+        "leaves them out"
+        for python in pythons
+        if python not in supported
     )
 
 

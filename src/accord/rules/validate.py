@@ -38,6 +38,11 @@ from accord.rules.pins_file import (
     check_pins_file_present,
     check_unread_denylist,
 )
+from accord.rules.unmatched import (
+    check_dead_pins,
+    check_denylist_lines,
+    check_local_versions,
+)
 
 Rule = Callable[[CentralRepo], Iterator[Finding]]
 
@@ -300,6 +305,9 @@ RULES: tuple[Rule, ...] = (
     check_pins_outside_holds,
     check_unknown_names,
     check_formatting,
+    check_local_versions,
+    check_denylist_lines,
+    check_dead_pins,
 )
 
 
