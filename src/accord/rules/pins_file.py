@@ -5,6 +5,7 @@ blacklist.txt left unread beside denylist.txt (G023)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from accord.central import GLOBAL_REQUIREMENTS, UPPER_CONSTRAINTS, CentralRepo
@@ -17,6 +18,12 @@ from accord.model.requirements_file import (
 
 # How a line of the pins file is written: G001's and G011's fix.
 PIN_LINE = "write it as name===version, with a ;python_version marker if needed"
+
+
+# A release number already in PEP 440's normal form: ASCII digits and dots,
+# no leading zeros. Nearly every pin is one, and a match spares it
+# str(Version) (~8,000 instructions a pin, ~4.6 M over OpenStack's pins).
+_PLAIN_NORMAL = re.compile(r"(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))*")
 
 
 def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
@@ -68,7 +75,9 @@ def check_malformed_pins(repo: CentralRepo) -> Iterator[Finding]:
                 f"{name}: '{spec}' is not an exact pin: the pins file uses '==='",
                 f"write it as {name}==={pin.version}",
             )
-        elif spec.version.lower() != str(pin.version):
+        elif not _PLAIN_NORMAL.fullmatch(spec.version) and spec.version.lower() != str(
+            pin.version
+        ):
             # "===" compares the text (case aside) with the release's
             # version in its PEP 440 form: "===v1.0" matches no release.
             yield Finding(
