@@ -57,7 +57,7 @@ def draft_static(
     note per library (drafted, to verify, or not drafted and why)."""
     entries: list[SdistMetadata] = []
     notes: list[Note] = []
-    for name in dict.fromkeys(names):
+    for name in sorted(dict.fromkeys(names), key=canonicalize_name):
         try:
             data, filename, version = source(name, allowed(central, name))
             found = read_sdist(data, filename, name, version)
