@@ -242,7 +242,7 @@ def test_an_sdist_over_the_cap_is_not_downloaded(
     code, report = run_init(capsys, workspace, test_index)
     assert code == 1
     (note,) = [n for n in report["needs_review"] if n["kind"] == "static-metadata"]
-    assert note["message"].endswith("big-1.0.tar.gz: over 0 MB; not downloaded")
+    assert note["message"].endswith("big-1.0.tar.gz: over 100 bytes; not downloaded")
     assert not any(path.endswith(".tar.gz") for path in test_index.requests)
 
 

@@ -200,7 +200,8 @@ def _sdist_version(filename: str, wanted: str) -> Version | None:
 
 
 def _too_large(filename: str, limit: int) -> str:
-    return f"{filename}: over {limit >> 20} MB; not downloaded"
+    size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit} bytes"
+    return f"{filename}: over {size}; not downloaded"
 
 
 def sdist_source(central: CentralRepo, limit: int) -> SdistSource:
