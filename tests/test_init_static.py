@@ -56,11 +56,24 @@ def pkg_info(name: str, version: str, metadata_version: str, *lines: str) -> str
     return "\n".join([*head, f"Version: {version}", *lines]) + "\n\nLong text.\n"
 
 
-def no_wheel(index: TestIndex, name: str, *releases: tuple[str, bytes]) -> None:
+def no_wheel(
+    index: TestIndex,
+    name: str,
+    *releases: tuple[str, bytes],
+    python: dict[str, str] | None = None,
+) -> None:
+    """``name`` with sdists only; ``python``: Requires-Python on the index
+    by version."""
     index.add(
         name,
         [
-            Release(version, license="MIT", wheel=False, sdist=body)
+            Release(
+                version,
+                license="MIT",
+                wheel=False,
+                sdist=body,
+                requires_python=(python or {}).get(version),
+            )
             for version, body in releases
         ],
     )
@@ -104,8 +117,9 @@ def test_init_drafts_static_metadata_from_sdists_and_pins_with_it(
                 "good22", v, "2.2", "Requires-Python: >=3.8",
                 "Requires-Dist: six>=1.0",
             )))
-            for v in ("1.0", "1.5", "2.0")
+            for v in ("1.0", "1.5", "1.7", "2.0")
         ),
+        python={"1.7": ">=3.12"},
     )  # fmt: skip
     no_wheel(
         test_index,
@@ -132,7 +146,8 @@ def test_init_drafts_static_metadata_from_sdists_and_pins_with_it(
     assert code == 0, report
     repo = workspace / "requirements"
     pins = (repo / "upper-constraints.txt").read_text()
-    # The newest release the global list allows (<2), not the newest.
+    # The newest release the global list allows (<2) on every Python it
+    # failed on (1.7 is for 3.12 only).
     assert "good22===1.5\n" in pins
     assert "old21===3.1\n" in pins and "dynpy===0.9\n" in pins
     config = (repo / "accord.toml").read_text()

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name, parse_sdist_filename
 from packaging.version import InvalidVersion, Version
 
@@ -31,9 +31,26 @@ if TYPE_CHECKING:
     from accord.resolve.failures import FailureGroup
 
 SDIST_SUFFIXES = (".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz")
-# (name, specifier) -> (sdist bytes, file name, version); Unreadable or
-# AccordError if there is none to read
-SdistSource = Callable[[str, SpecifierSet], tuple[bytes, str, str]]
+
+
+class Wanted(NamedTuple):
+    """A library's sdist to read: the newest release the global list's
+    ``specifier`` allows whose Requires-Python admits ``pythons`` (those
+    it failed on)."""
+
+    name: str
+    specifier: SpecifierSet
+    pythons: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        allows = f" within {self.specifier}" if self.specifier else ""
+        on = f" for Python {', '.join(self.pythons)}" if self.pythons else ""
+        return f"{allows}{on}"
+
+
+# Wanted -> (sdist bytes, file name, version); Unreadable or AccordError
+# if there is none to read
+SdistSource = Callable[[Wanted], tuple[bytes, str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +68,17 @@ def allowed(central: CentralRepo, name: str) -> SpecifierSet:
 
 
 def draft_static(
-    central: CentralRepo, names: Sequence[str], source: SdistSource
+    central: CentralRepo, failed: Mapping[str, Sequence[str]], source: SdistSource
 ) -> Drafted:
     """An entry per library whose sdist has usable static metadata, and a
-    note per library (drafted, to verify, or not drafted and why)."""
+    note per library (drafted, to verify, or not drafted and why).
+    ``failed``: each library with no wheel, and the Pythons it failed on."""
     entries: list[SdistMetadata] = []
     notes: list[Note] = []
-    for name in sorted(dict.fromkeys(names), key=canonicalize_name):
+    for name in sorted(failed, key=canonicalize_name):
+        wanted = Wanted(name, allowed(central, name), tuple(failed[name]))
         try:
-            data, filename, version = source(name, allowed(central, name))
+            data, filename, version = source(wanted)
             found = read_sdist(data, filename, name, version)
         except (Unreadable, AccordError) as error:
             notes.append(
@@ -110,9 +129,10 @@ def render_static(entries: Sequence[SdistMetadata]) -> str:
     return "\n".join(blocks)
 
 
-def newest_sdist(files: Sequence[DistFile], specifier: SpecifierSet) -> DistFile | None:
-    """The sdist of the newest release ``specifier`` allows (not yanked;
-    a final release over a pre-release, as installers choose)."""
+def newest_sdist(files: Sequence[DistFile], wanted: Wanted) -> DistFile | None:
+    """The sdist of the newest release ``wanted`` allows (not yanked; a
+    final release over a pre-release, as installers choose)."""
+    specifier = wanted.specifier
     candidates = [
         f
         for f in files
@@ -121,6 +141,7 @@ def newest_sdist(files: Sequence[DistFile], specifier: SpecifierSet) -> DistFile
         and f.version is not None
         and f.filename.endswith(SDIST_SUFFIXES)
         and specifier.contains(f.version, prereleases=True)
+        and _admits(f.requires_python, wanted.pythons)
     ]
     finals = [f for f in candidates if not f.version or not f.version.is_prerelease]
     pool = finals or candidates
@@ -137,11 +158,11 @@ def index_source(index_url: str, limit: int) -> SdistSource:
 
     client = IndexClient(index_url, pypi_json_url=None)
 
-    def fetch(name: str, specifier: SpecifierSet) -> tuple[bytes, str, str]:
-        page = client.project(name)
-        file = newest_sdist(page.files, specifier)
+    def fetch(wanted: Wanted) -> tuple[bytes, str, str]:
+        page = client.project(wanted.name)
+        file = newest_sdist(page.files, wanted)
         if file is None or file.version is None:
-            raise Unreadable(f"no sdist on the index that {specifier or 'any'} allows")
+            raise Unreadable(f"no sdist on the index{wanted.describe()}")
         if file.size is not None and file.size > limit:
             raise Unreadable(_too_large(file.filename, limit))
         try:
@@ -161,21 +182,19 @@ def index_source(index_url: str, limit: int) -> SdistSource:
 def links_source(directories: Sequence[Path], limit: int) -> SdistSource:
     """Sdists from local ``--find-links`` directories."""
 
-    def fetch(name: str, specifier: SpecifierSet) -> tuple[bytes, str, str]:
-        wanted = canonicalize_name(name)
+    def fetch(wanted: Wanted) -> tuple[bytes, str, str]:
+        canonical, specifier = canonicalize_name(wanted.name), wanted.specifier
         found: list[tuple[Version, Path]] = []
         for directory in directories:
             if not directory.is_dir():
                 continue
             for path in sorted(directory.iterdir()):
-                version = _sdist_version(path.name, wanted)
+                version = _sdist_version(path.name, canonical)
                 if version is not None and specifier.contains(version, True):
                     found.append((version, path))
         finals = [item for item in found if not item[0].is_prerelease]
         if not found:
-            raise Unreadable(
-                f"no sdist in --find-links that {specifier or 'any'} allows"
-            )
+            raise Unreadable(f"no sdist in --find-links{wanted.describe()}")
         version, path = max(finals or found)
         try:
             if path.stat().st_size > limit:
@@ -219,25 +238,40 @@ def sdist_source(central: CentralRepo, limit: int) -> SdistSource:
     except AccordError as error:  # e.g. a file:// index, which uv reads
         remote, unusable = None, f"sdists are read over http(s) only ({error})"
 
-    def fetch(name: str, specifier: SpecifierSet) -> tuple[bytes, str, str]:
+    def fetch(wanted: Wanted) -> tuple[bytes, str, str]:
         if settings.find_links:
             try:
-                return links(name, specifier)
+                return links(wanted)
             except Unreadable:
                 if remote is None:
                     raise
         if remote is None:
             raise Unreadable(unusable)
-        return remote(name, specifier)
+        return remote(wanted)
 
     return fetch
 
 
-def no_wheel_names(failures: Sequence[FailureGroup]) -> tuple[str, ...]:
-    """The libraries with no wheel, if that is every failure's cause."""
-    names: list[str] = []
+def no_wheel_names(failures: Sequence[FailureGroup]) -> dict[str, list[str]]:
+    """The libraries with no wheel and the Pythons each failed on, if that
+    is every failure's cause (else none)."""
+    found: dict[str, list[str]] = {}
     for failure in failures:
         if not failure.no_wheel:
-            return ()
-        names += failure.no_wheel
-    return tuple(dict.fromkeys(names))
+            return {}
+        for name in failure.no_wheel:
+            pythons = found.setdefault(name, [])
+            pythons += [p for p in failure.pythons if p not in pythons]
+    return found
+
+
+def _admits(requires_python: str | None, pythons: Sequence[str]) -> bool:
+    """Whether a file's Requires-Python admits every one of ``pythons``
+    (an unreadable one is left to uv)."""
+    if not requires_python:
+        return True
+    try:
+        specifier = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return True
+    return all(specifier.contains(python, prereleases=True) for python in pythons)
