@@ -14,7 +14,8 @@ import pytest
 
 from accord.cli import main
 from accord.index._limits import METADATA_BYTES
-from accord.index.sdist import Unreadable, read_sdist
+from accord.index.sdist import SdistMetadata, Unreadable, read_sdist
+from accord.init.static import render_static
 
 from .indexserver import Release, TestIndex, index_fixture
 from .wheelhouse import canary_files
@@ -303,3 +304,12 @@ def test_a_zip_sdist_is_read_with_the_same_caps() -> None:
         read_sdist(buffer.getvalue(), "x-1.zip", "x", "1")
     with pytest.raises(Unreadable, match=r"x-1\.zip: not a readable archive"):
         read_sdist(b"PK\x03\x04 broken", "x-1.zip", "x", "1")
+
+
+def test_a_file_name_cannot_add_lines_to_accord_toml() -> None:
+    entry = SdistMetadata(
+        "x", "1", ("a",), None, 'x-1\n[index]\nurl = "http://evil"\n.tar.gz', True
+    )
+    text = render_static([entry])
+    assert "\n[index]" not in text
+    assert text.startswith("# Drafted by `accord init` from x-1?[index]?url")

@@ -115,7 +115,7 @@ def render_static(entries: Sequence[SdistMetadata]) -> str:
     for entry in entries:
         trust = "static by PEP 643" if entry.reliable else "check it"
         lines = [
-            f"# Drafted by `accord init` from {entry.source}: {trust}",
+            f"# Drafted by `accord init` from {_printable(entry.source)}: {trust}",
             "[[static-metadata]]",
             f"name = {json.dumps(entry.name)}",
             f"version = {json.dumps(entry.version)}",
@@ -127,6 +127,12 @@ def render_static(entries: Sequence[SdistMetadata]) -> str:
             lines.append(f"requires-python = {json.dumps(entry.requires_python)}")
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
+
+
+def _printable(text: str) -> str:
+    """``text`` fit for one comment line: a file name from an index could
+    hold a line break that would start a table of its own."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def newest_sdist(files: Sequence[DistFile], wanted: Wanted) -> DistFile | None:
