@@ -18,7 +18,7 @@ from accord.index.sdist import SdistMetadata, Unreadable, read_sdist
 from accord.init.static import render_static
 
 from .indexserver import Release, TestIndex, index_fixture
-from .wheelhouse import canary_files
+from .wheelhouse import canary_files, make_wheel
 
 __all__ = ["index_fixture"]  # the test_index fixture
 
@@ -313,3 +313,34 @@ def test_a_file_name_cannot_add_lines_to_accord_toml() -> None:
     text = render_static([entry])
     assert "\n[index]" not in text
     assert text.startswith("# Drafted by `accord init` from x-1?[index]?url")
+
+
+def test_with_no_index_the_sdists_in_find_links_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    canary = tmp_path / "CANARY"
+    house = tmp_path / "house"
+    house.mkdir()
+    make_wheel(house, "six", "1.16.0", headers=["License: MIT"])
+    for version in ("1.0", "1.1", "2.0rc1"):  # a pre-release is not the newest
+        body = pkg_info("local", version, "2.2", "Requires-Dist: six")
+        (house / f"local-{version}.tar.gz").write_bytes(
+            sdist("local", version, canary, PKG_INFO=body)
+        )
+    (house / "local-9.0.tar.gz").write_bytes(b"not an archive, and never chosen")
+    workspace = tmp_path / "workspace"
+    make_app(workspace, "six\nlocal<9\n")
+    repo = workspace / "requirements"
+    code = main(
+        ["init", str(repo), "--workspace", str(workspace), "--no-index",
+         "--find-links", str(house), "--format", "json"]
+    )  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report["needs_review"]
+    assert [(e["name"], e["version"]) for e in report["static_metadata"]] == [
+        ("local", "1.1")
+    ]
+    assert "local===1.1\n" in (repo / "upper-constraints.txt").read_text()
+    assert not canary.exists()
