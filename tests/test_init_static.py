@@ -344,3 +344,22 @@ def test_with_no_index_the_sdists_in_find_links_are_read(
     ]
     assert "local===1.1\n" in (repo / "upper-constraints.txt").read_text()
     assert not canary.exists()
+
+
+def test_the_versions_allowed_are_those_of_the_lines_for_the_failed_pythons(
+    tmp_path: Path,
+) -> None:
+    from packaging.specifiers import SpecifierSet
+
+    from accord.central import load_central_repo
+    from accord.init.static import allowed
+
+    (tmp_path / "global-requirements.txt").write_text(
+        "local<2;python_version<'3.11'  # MIT\n"
+        "local!=3.1;python_version>='3.11'  # MIT\n"
+    )
+    central = load_central_repo(tmp_path)
+    assert allowed(central, "local", ["3.12"]) == SpecifierSet("!=3.1")
+    assert allowed(central, "local", ["3.10"]) == SpecifierSet("<2")
+    assert allowed(central, "local", ["3.10", "3.12"]) == SpecifierSet("<2,!=3.1")
+    assert allowed(central, "local", ["2.7"]) == SpecifierSet("<2")

@@ -17,6 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from packaging.markers import (
+    InvalidMarker,
+    Marker,
+    UndefinedComparison,
+    UndefinedEnvironmentName,
+)
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name, parse_sdist_filename
 from packaging.version import InvalidVersion, Version
@@ -59,12 +65,29 @@ class Drafted:
     notes: tuple[Note, ...]
 
 
-def allowed(central: CentralRepo, name: str) -> SpecifierSet:
-    """What the global list's entries for ``name`` allow together."""
+def allowed(
+    central: CentralRepo, name: str, pythons: Sequence[str] = ()
+) -> SpecifierSet:
+    """What the global list's entries for ``name`` allow together: those
+    whose marker holds on one of ``pythons`` (all, if none does)."""
+    entries = central.global_list.entries_for(canonicalize_name(name))
+    applying = [e for e in entries if _applies(e.requirement.marker, pythons)]
     specifier = SpecifierSet()
-    for entry in central.global_list.entries_for(canonicalize_name(name)):
+    for entry in applying or entries:
         specifier &= entry.requirement.specifier
     return specifier
+
+
+def _applies(marker: Marker | None, pythons: Sequence[str]) -> bool:
+    if marker is None or not pythons:
+        return True
+    try:
+        return any(
+            marker.evaluate({"python_version": p, "python_full_version": f"{p}.0"})
+            for p in pythons
+        )
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
+        return True
 
 
 def draft_static(
@@ -76,7 +99,8 @@ def draft_static(
     entries: list[SdistMetadata] = []
     notes: list[Note] = []
     for name in sorted(failed, key=canonicalize_name):
-        wanted = Wanted(name, allowed(central, name), tuple(failed[name]))
+        pythons = tuple(failed[name])
+        wanted = Wanted(name, allowed(central, name, pythons), pythons)
         try:
             data, filename, version = source(wanted)
             found = read_sdist(data, filename, name, version)
