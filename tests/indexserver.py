@@ -69,6 +69,7 @@ class Release:
     wheel: bool = True
     metadata: bool = True  # serve the wheel's PEP 658 .metadata
     vulnerabilities: list[dict[str, Any]] = field(default_factory=list)
+    sdist: bytes | None = None  # the sdist's bytes, else one with PKG-INFO only
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,8 @@ class TestIndex:
                 (self.root / "files" / f"{wheel}.metadata").write_text(metadata)
             built.append(self._file_entry(wheel, release, release.metadata))
         sdist = f"{stem}.tar.gz"
-        (self.root / "files" / sdist).write_bytes(_sdist(stem, metadata))
+        body = _sdist(stem, metadata) if release.sdist is None else release.sdist
+        (self.root / "files" / sdist).write_bytes(body)
         built.append(self._file_entry(sdist, release, False))
         return built
 

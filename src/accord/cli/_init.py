@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,8 @@ from accord.cli._app import EXIT_FINDINGS, EXIT_OK, UsageError, check_pythons
 from accord.errors import InputError
 
 if TYPE_CHECKING:
-    from accord.init.notes import Note
+    from accord.index.sdist import SdistMetadata
+    from accord.init.notes import Note, Pins
     from accord.init.run import InitResult, PinMaker
     from accord.init.survey import Fleet
 
@@ -75,20 +76,40 @@ def _fleet(
 
 def _pin_maker(jobs: int | None) -> PinMaker:
     """Pins by ``constraints generate``'s code, with the index settings
-    init recorded in the new accord.toml."""
+    init recorded in the new accord.toml; when only libraries with no wheel
+    stop them, once more with [[static-metadata]] drafted from their sdists."""
 
-    def make_pins(repo: Path) -> tuple[str | None, list[Note]]:
-        from accord.central import UPPER_CONSTRAINTS, load_central_repo
+    def make_pins(repo: Path, add_config: Callable[[str], None]) -> Pins:
+        from accord.central import UPPER_CONSTRAINTS, CentralRepo, load_central_repo
         from accord.cli._app import resolver_for
-        from accord.init.notes import Note
-        from accord.resolve.generate import generate
+        from accord.index._limits import SDIST_BYTES
+        from accord.init.notes import Note, Pins
+        from accord.init.static import (
+            Drafted,
+            draft_static,
+            no_wheel_names,
+            render_static,
+            sdist_source,
+        )
+        from accord.resolve.generate import Generated, generate
+
+        def attempt(central: CentralRepo) -> Generated:
+            pythons = central.config.python_versions
+            check_pythons(pythons)
+            resolver = resolver_for(central, repo, None, (), (), None, pythons)
+            with resolver:
+                return generate(central, pythons, resolver, jobs or len(pythons))
 
         central = load_central_repo(repo)
-        pythons = central.config.python_versions
-        check_pythons(pythons)
-        resolver = resolver_for(central, repo, None, (), (), None, pythons)
-        with resolver:
-            result = generate(central, pythons, resolver, jobs or len(pythons))
+        result = attempt(central)
+        drafted = Drafted((), ())
+        names = no_wheel_names(result.failures)
+        if result.text is None and names:
+            source = sdist_source(central, SDIST_BYTES)
+            drafted = draft_static(central, names, source)
+            if drafted.entries:
+                add_config(render_static(drafted.entries))
+                result = attempt(load_central_repo(repo))
         failures = [
             Note(
                 "pins",
@@ -98,7 +119,7 @@ def _pin_maker(jobs: int | None) -> PinMaker:
             )
             for failure in result.failures
         ]
-        return result.text, failures
+        return Pins(result.text, (*drafted.notes, *failures), drafted.entries)
 
     return make_pins
 
@@ -116,6 +137,9 @@ def _report(result: InitResult, output_format: str) -> None:
                     "files": list(result.files),
                     "decisions": [_note(n) for n in result.decisions],
                     "needs_review": [_note(n) for n in result.needs_review],
+                    "static_metadata": [
+                        _static(entry) for entry in result.static_metadata
+                    ],
                 },
                 indent=2,
             )
@@ -136,6 +160,17 @@ def _report(result: InitResult, output_format: str) -> None:
             print(f"  - [{note.kind}] {note.message}", file=out)
     else:
         print("\nNothing needs a human.", file=out)
+
+
+def _static(entry: SdistMetadata) -> dict[str, object]:
+    return {
+        "name": entry.name,
+        "version": entry.version,
+        "requires_dist": list(entry.requires_dist),
+        "requires_python": entry.requires_python,
+        "source": entry.source,
+        "verify": not entry.reliable,
+    }
 
 
 def _note(note: Note) -> dict[str, object]:

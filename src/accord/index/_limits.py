@@ -31,6 +31,7 @@ from accord.index._errors import (
 PAGE_BYTES = 128 << 20  # PyPI's largest project pages are a few tens of MB
 FILE_BYTES = 1 << 30  # a distribution the relay passes to uv
 METADATA_BYTES = 8 << 20  # core metadata (with its long description)
+SDIST_BYTES = 64 << 20  # an sdist init reads PKG-INFO from (never builds)
 JSON_DEPTH = 32  # simple-API and JSON-API documents nest five deep
 REQUEST_SECONDS = 300.0  # one request, from connecting to its last byte
 TIMEOUT_VARIABLE = "ACCORD_INDEX_TIMEOUT"  # REQUEST_SECONDS, set otherwise

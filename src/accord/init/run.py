@@ -25,17 +25,19 @@ from accord.config import CONFIG_FILE, DEFAULT_CONFIG
 from accord.errors import AccordError
 from accord.init.draft import draft
 from accord.init.licences import UNKNOWN, MetadataSource, read_licences
-from accord.init.notes import Note
+from accord.init.notes import Note, Pins
 from accord.init.render import DENYLIST, IndexChoice, render_files
 from accord.init.survey import Fleet, survey
 from accord.init.write import refuse_existing, write_files
 
 if TYPE_CHECKING:
     from accord.findings import Finding
+    from accord.index.sdist import SdistMetadata
 
 _LICENCE_RULES = frozenset({"G004", "G005"})
-# (repo) -> (pins text or None, failures as notes)
-PinMaker = Callable[[Path], tuple[str | None, Sequence[Note]]]
+# (repo, add_config) -> the pins; add_config(text) appends text to the
+# drafted accord.toml (the [[static-metadata]] drafted for a retry)
+PinMaker = Callable[[Path, Callable[[str], None]], Pins]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class InitResult:
     decisions: tuple[Note, ...]
     needs_review: tuple[Note, ...]
     pins_failed: bool
+    static_metadata: tuple[SdistMetadata, ...] = ()
 
 
 def file_names(pins: bool) -> tuple[str, ...]:
@@ -90,14 +93,20 @@ def run_init(
     files = render_files(drafted, licences, fleet.entries, index)
     done = write_files(repo, files)
     pins_failed = False
+    static: tuple[SdistMetadata, ...] = ()
     if make_pins is not None:
+
+        def add_config(text: str) -> None:
+            done.write(CONFIG_FILE, files[CONFIG_FILE] + "\n" + text)
+
         try:
-            text, failures = make_pins(repo)
-            if text is None:
+            pins = make_pins(repo, add_config)
+            static = pins.drafted
+            review.extend(pins.notes)
+            if pins.text is None:
                 pins_failed = True
-                review.extend(failures)
             else:
-                done.write(UPPER_CONSTRAINTS, text)
+                done.write(UPPER_CONSTRAINTS, pins.text)
         except BaseException:  # a failed write (or an interrupt): take all back
             done.undo()
             raise
@@ -123,6 +132,7 @@ def run_init(
         tuple(decisions),
         tuple(_unique(review)),
         pins_failed,
+        static,
     )
 
 

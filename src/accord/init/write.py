@@ -64,9 +64,11 @@ class Written:
 
     def write(self, name: str, text: str) -> None:
         path = self.repo / name
-        self._before[name] = path.read_bytes() if path.is_file() else None
+        if name not in self._before:  # written again: undo restores the first
+            self._before[name] = path.read_bytes() if path.is_file() else None
         write_atomic(path, text)
-        self.names.append(name)
+        if name not in self.names:
+            self.names.append(name)
 
     def undo(self) -> None:
         with signals_deferred():

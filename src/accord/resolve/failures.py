@@ -23,6 +23,7 @@ class FailureGroup:
     reason: str  # uv's, on the first of the Pythons
     entry: GlobalEntry | None  # the global-list line of the library at fault
     path: str | None  # the global list's path, with an entry
+    no_wheel: tuple[str, ...] = ()  # the libraries with no usable wheel
 
     @property
     def line(self) -> int | None:
@@ -88,6 +89,7 @@ def group_failures(
                 members[0].reason,
                 entry,
                 central.global_list.path if entry is not None else None,
+                tuple(dict.fromkeys(n for f in members for n in f.no_wheel)),
             )
         )
     return tuple(groups)
