@@ -173,3 +173,26 @@ def test_real_central_files_round_trip(
     file = parse_requirements_file(text, name)
     assert file.text == text
     assert not list(file.invalid_lines())
+
+
+# What pip's own parser (pip._internal.req.req_file.preprocess: join_lines,
+# then ignore_comments) reads from each text: it joins a line ending in a
+# backslash to the next one unless the line *starts* with a comment, and
+# strips comments after joining, so a backslash at the end of a comment that
+# follows a requirement swallows the next line into that comment.
+PIP_READS = [
+    pytest.param("six  # pinned \\\nrequests>=2\n", ["six"], id="comment-swallows"),
+    pytest.param("# note \\\nrequests>=2\n", ["requests"], id="comment-line"),
+    pytest.param("   # note \\\nrequests>=2\n", ["requests"], id="indented-comment"),
+    pytest.param("requests>=2 \\\n# c \\\nidna\n", ["requests", "idna"], id="inner"),
+    pytest.param("requests \\\n>=2\n", ["requests"], id="plain-continuation"),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), PIP_READS)
+def test_continuations_and_comments_read_as_pip_reads_them(
+    text: str, names: list[str]
+) -> None:
+    file = parse_requirements_file(text, "r.txt")
+    assert [line.name for line in file.requirements()] == names
+    assert file.text == text
