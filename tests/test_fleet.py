@@ -202,6 +202,10 @@ WHOLE_NAMES = [
     pytest.param("requests-mock\nrequests>=2\n", True, id="after-a-longer-one"),
     pytest.param("requests_\n", False, id="trailing-separator-is-not-a-name"),
     pytest.param("pbr\nrequests.x>=1\n", False, id="dotted-longer-name"),
+    # pip joins a line ending in a backslash unless the line starts with a
+    # comment, then strips comments: the next line is part of the comment.
+    pytest.param("six  # note \\\nrequests>=2\n", False, id="in-a-comment-joined"),
+    pytest.param("# note \\\nrequests>=2\n", True, id="after-a-comment-line"),
 ]
 
 
