@@ -222,6 +222,24 @@ def test_who_uses_matches_whole_names_only(
     assert ("legacy-reports" in found) is uses
 
 
+def test_who_uses_lists_a_requirement_pip_reads_after_a_form_feed(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pip ends a line at a form feed (str.splitlines): the requirement after
+    one in a comment is installed, so who-uses shows its line, unreadable,
+    the same from its cache."""
+    (workspace / "legacy-reports" / "requirements.txt").write_text(
+        "six\n# page two\x0crequests>=2\n"
+    )
+    args = ["who-uses", "requests", "--requirements", str(workspace / "requirements")]
+    for _ in range(2):
+        _, document = run_json(args, capsys)
+        unreadable = document["unreadable"]
+        assert isinstance(unreadable, list)
+        where = "legacy-reports: requirements.txt:2:"
+        assert any(line.startswith(where) for line in unreadable)
+
+
 def test_who_uses_still_reports_a_project_it_cannot_read(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

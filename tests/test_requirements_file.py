@@ -196,3 +196,28 @@ def test_continuations_and_comments_read_as_pip_reads_them(
     file = parse_requirements_file(text, "r.txt")
     assert [line.name for line in file.requirements()] == names
     assert file.text == text
+
+
+# pip splits a file with str.splitlines: a form feed, vertical tab or
+# Unicode line separator ends a line there too, so what follows is a line
+# pip installs; accord numbers lines by "\n" and "\r", so such a line is one
+# it cannot read, not a comment it passes over.
+HIDDEN_LINES = [
+    pytest.param("# page\x0crequests>=2\n", id="form-feed-after-a-comment"),
+    pytest.param("six  # x\u2028idna\n", id="line-separator-in-a-comment"),
+    pytest.param("six\x0b-r more.txt\n", id="vertical-tab-before-an-option"),
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_LINES)
+def test_a_line_pip_splits_is_not_read_as_one(text: str) -> None:
+    file = parse_requirements_file(text, "r.txt")
+    (invalid,) = file.invalid_lines()
+    assert "line break" in invalid.complaint
+    assert file.text == text
+
+
+def test_a_page_break_alone_is_still_nothing() -> None:
+    file = parse_requirements_file("six\x0c\n\x0c# next page\n", "r.txt")
+    assert not list(file.invalid_lines())
+    assert [line.name for line in file.requirements()] == ["six"]
