@@ -156,10 +156,11 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
     text = text[len(bom) :]
     parsed: dict[str, Line] = {}
     lines: list[Line] = []
+    breaks = has_other_breaks(text)
     for lineno, raw, ending in logical_lines(text):
         known = parsed.get(raw)
         if known is None:
-            known = parsed[raw] = parse_line(lineno, raw, ending)
+            known = parsed[raw] = parse_line(lineno, raw, ending, breaks)
             lines.append(known)
         else:
             lines.append(_moved(known, lineno, ending))
@@ -170,10 +171,11 @@ def requirements_readable(text: str) -> bool:
     """Whether every line of requirements-format ``text`` reads (no
     :class:`InvalidLine`), each distinct line parsed once."""
     seen: set[str] = set()
+    breaks = has_other_breaks(text)
     for lineno, raw, _ in logical_lines(text.removeprefix(BOM)):
         if raw not in seen:
             seen.add(raw)
-            if isinstance(parse_line(lineno, raw), InvalidLine):
+            if isinstance(parse_line(lineno, raw, "", breaks), InvalidLine):
                 return False
     return True
 
@@ -189,8 +191,16 @@ def line_content(text: str) -> tuple[str, str | None]:
     return content.strip(), comment
 
 
-def parse_line(lineno: int, text: str, ending: str = "") -> Line:
-    if _OTHER_BREAKS.search(text) is not None:
+def has_other_breaks(text: str) -> bool:
+    """Whether ``text`` has a character pip ends a line at that accord does
+    not (one scan of a whole file spares its lines the search)."""
+    return _OTHER_BREAKS.search(text) is not None
+
+
+def parse_line(lineno: int, text: str, ending: str = "", breaks: bool = True) -> Line:
+    """One logical line read; ``breaks``: False when its file is known to
+    have no character pip ends a line at besides accord's."""
+    if breaks and _OTHER_BREAKS.search(text) is not None:
         hidden = _hidden_line(text)
         if hidden is not None:
             return InvalidLine(lineno, text, ending, hidden)
