@@ -202,6 +202,10 @@ WHOLE_NAMES = [
     pytest.param("requests-mock\nrequests>=2\n", True, id="after-a-longer-one"),
     pytest.param("requests_\n", False, id="trailing-separator-is-not-a-name"),
     pytest.param("pbr\nrequests.x>=1\n", False, id="dotted-longer-name"),
+    # pip joins a line ending in a backslash unless the line starts with a
+    # comment, then strips comments: the next line is part of the comment.
+    pytest.param("six  # note \\\nrequests>=2\n", False, id="in-a-comment-joined"),
+    pytest.param("# note \\\nrequests>=2\n", True, id="after-a-comment-line"),
 ]
 
 
@@ -216,6 +220,24 @@ def test_who_uses_matches_whole_names_only(
     )
     found = {u["project"] for u in document["uses"]}  # type: ignore[attr-defined]
     assert ("legacy-reports" in found) is uses
+
+
+def test_who_uses_lists_a_requirement_pip_reads_after_a_form_feed(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pip ends a line at a form feed (str.splitlines): the requirement after
+    one in a comment is installed, so who-uses shows its line, unreadable,
+    the same from its cache."""
+    (workspace / "legacy-reports" / "requirements.txt").write_text(
+        "six\n# page two\x0crequests>=2\n"
+    )
+    args = ["who-uses", "requests", "--requirements", str(workspace / "requirements")]
+    for _ in range(2):
+        _, document = run_json(args, capsys)
+        unreadable = document["unreadable"]
+        assert isinstance(unreadable, list)
+        where = "legacy-reports: requirements.txt:2:"
+        assert any(line.startswith(where) for line in unreadable)
 
 
 def test_who_uses_still_reports_a_project_it_cannot_read(

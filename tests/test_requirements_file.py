@@ -173,3 +173,51 @@ def test_real_central_files_round_trip(
     file = parse_requirements_file(text, name)
     assert file.text == text
     assert not list(file.invalid_lines())
+
+
+# What pip's own parser (pip._internal.req.req_file.preprocess: join_lines,
+# then ignore_comments) reads from each text: it joins a line ending in a
+# backslash to the next one unless the line *starts* with a comment, and
+# strips comments after joining, so a backslash at the end of a comment that
+# follows a requirement swallows the next line into that comment.
+PIP_READS = [
+    pytest.param("six  # pinned \\\nrequests>=2\n", ["six"], id="comment-swallows"),
+    pytest.param("# note \\\nrequests>=2\n", ["requests"], id="comment-line"),
+    pytest.param("   # note \\\nrequests>=2\n", ["requests"], id="indented-comment"),
+    pytest.param("requests>=2 \\\n# c \\\nidna\n", ["requests", "idna"], id="inner"),
+    pytest.param("requests \\\n>=2\n", ["requests"], id="plain-continuation"),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), PIP_READS)
+def test_continuations_and_comments_read_as_pip_reads_them(
+    text: str, names: list[str]
+) -> None:
+    file = parse_requirements_file(text, "r.txt")
+    assert [line.name for line in file.requirements()] == names
+    assert file.text == text
+
+
+# pip splits a file with str.splitlines: a form feed, vertical tab or
+# Unicode line separator ends a line there too, so what follows is a line
+# pip installs; accord numbers lines by "\n" and "\r", so such a line is one
+# it cannot read, not a comment it passes over.
+HIDDEN_LINES = [
+    pytest.param("# page\x0crequests>=2\n", id="form-feed-after-a-comment"),
+    pytest.param("six  # x\u2028idna\n", id="line-separator-in-a-comment"),
+    pytest.param("six\x0b-r more.txt\n", id="vertical-tab-before-an-option"),
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_LINES)
+def test_a_line_pip_splits_is_not_read_as_one(text: str) -> None:
+    file = parse_requirements_file(text, "r.txt")
+    (invalid,) = file.invalid_lines()
+    assert "line break" in invalid.complaint
+    assert file.text == text
+
+
+def test_a_page_break_alone_is_still_nothing() -> None:
+    file = parse_requirements_file("six\x0c\n\x0c# next page\n", "r.txt")
+    assert not list(file.invalid_lines())
+    assert [line.name for line in file.requirements()] == ["six"]

@@ -546,6 +546,9 @@ def test_an_editable_checkout_is_a_use_of_its_egg_name(
     ("path", "text", "line"),
     [
         ("alpha/requirements.txt", "pbr\nrequests>=2.0,,\n", 2),
+        # lines ended by "\r" alone (old Mac), as pip and accord number them
+        ("alpha/requirements.txt", "pbr\rsix\rrequests>=2.0,,\r", 3),
+        ("alpha/requirements.txt", "pbr\r\nrequests>=2.0,,\r\n", 2),
         (
             "beta/pyproject.toml",
             '[project]\nname = "beta"\nversion = "1"\n'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -128,7 +129,8 @@ def _unreadable_mentions(
     for problem in problems:
         if problem.line is None:
             continue
-        lines = texts.get(problem.path, "").split("\n")  # as lines are numbered
+        # numbered as the readers number them: "\r" alone ends a line too
+        lines = re.split(r"\r\n|\n|\r", texts.get(problem.path, ""))
         if problem.line <= len(lines) and may_name(lines[problem.line - 1]):
             found.append(f"{problem.path}:{problem.line}: {problem.message}")
     return list(dict.fromkeys(found))

@@ -50,8 +50,11 @@ TYPE_CHECKING = False  # typing's, without importing typing (~12 M instructions)
 # Bumped whenever what an entry means changes: an older file is ignored.
 # 5: words and uses in marshal's format; words that may hide any name are
 # an entry's "any", not among the words. 6: -rFILE includes followed, a -r
-# of a URL and a setup.cfg line configparser refuses are problems.
-FORMAT = 6
+# of a URL and a setup.cfg line configparser refuses are problems. 7: a
+# backslash ending a comment after a requirement continues the line (pip's
+# join_lines), and a line pip splits at a form feed or a Unicode line
+# separator is a problem.
+FORMAT = 7
 # The files load_central_repo reads (accord.central's names; a test keeps
 # the two lists equal): a change to any of them is a change to the answer.
 CENTRAL_FILES = (

@@ -21,6 +21,7 @@ from accord.model.requirements_file import (
     Line,
     RequirementLine,
     RequirementsFile,
+    has_other_breaks,
     line_content,
     parse_line,
 )
@@ -56,7 +57,8 @@ class IndexedFile:
     """The lines of one file, found by name at once and parsed one by one."""
 
     __slots__ = (
-        "_by_name", "_file", "_kinds", "_parsed", "body", "bom", "path", "raw", "text",
+        "_breaks", "_by_name", "_file", "_kinds", "_parsed", "body", "bom", "path",
+        "raw", "text",
     )  # fmt: skip
 
     def __init__(self, text: str, path: str) -> None:
@@ -70,6 +72,7 @@ class IndexedFile:
         self.raw: Sequence[tuple[int, str, str]] = logical_lines(self.body)
         self._kinds: list[Kind] | None = None
         self._parsed: dict[int, Line] = {}
+        self._breaks = has_other_breaks(self.body)
         self._file: RequirementsFile | None = None
         self._by_name = self._index_names()
 
@@ -131,7 +134,7 @@ class IndexedFile:
         """Line ``index`` (0-based) parsed, the same object every time."""
         line = self._parsed.get(index)
         if line is None:
-            line = self._parsed[index] = parse_line(*self.raw[index])
+            line = self._parsed[index] = parse_line(*self.raw[index], self._breaks)
         return line
 
     def requirements_named(

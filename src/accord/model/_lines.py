@@ -14,6 +14,11 @@ BOM = "\ufeff"
 # Compiled by re when first used: only a file with a "\r" needs it.
 _PHYSICAL_LINE = r"([^\r\n]*)(\r\n|\n|\r|$)"
 _COMMENT = re.compile(r"(^|\s)#")
+# pip's join_lines: a physical line that starts with a comment never
+# continues; any other one ending in a backslash does, even when that
+# backslash ends a comment (pip strips comments after joining, so
+# ``six  # note \`` swallows the next line into its comment).
+_COMMENT_LINE = re.compile(r"\s*#")
 
 
 class RawLine(NamedTuple):
@@ -37,8 +42,8 @@ def split_logical_lines(text: str) -> list[RawLine]:
     while index < len(physical):
         start = index
         parts = [physical[index][0]]
-        # A continuation joins the next physical line, unless the backslash
-        # sits inside a comment (pip strips comments first).
+        # A continuation joins the next physical line, unless the line
+        # starts with a comment (pip's join_lines).
         while (
             _continues(physical[index][0])
             and physical[index][1]
@@ -79,7 +84,7 @@ def _physical_lines(text: str) -> list[tuple[str, str]]:
 
 
 def _continues(body: str) -> bool:
-    return body.endswith("\\") and _COMMENT.search(body) is None
+    return body.endswith("\\") and _COMMENT_LINE.match(body) is None
 
 
 def continued_until(lines: Sequence[str], line: int) -> int:

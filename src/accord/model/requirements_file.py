@@ -31,6 +31,10 @@ from accord.model._lines import (
 # Parentheses in a marker, nested deeper than this, are refused (see below).
 MAX_NESTING = 32
 _TRAILING_OPTION = re.compile(r"\s--?[A-Za-z]")
+# What str.splitlines, and so pip, ends a line at besides "\n" and "\r":
+# accord numbers lines as editors and grep do, so text after one of these
+# is a line pip reads that accord would not (see _hidden_line).
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 class BlankLine(NamedTuple):
@@ -152,10 +156,11 @@ def parse_requirements_file(text: str, path: str) -> RequirementsFile:
     text = text[len(bom) :]
     parsed: dict[str, Line] = {}
     lines: list[Line] = []
+    breaks = has_other_breaks(text)
     for lineno, raw, ending in logical_lines(text):
         known = parsed.get(raw)
         if known is None:
-            known = parsed[raw] = parse_line(lineno, raw, ending)
+            known = parsed[raw] = parse_line(lineno, raw, ending, breaks)
             lines.append(known)
         else:
             lines.append(_moved(known, lineno, ending))
@@ -166,10 +171,11 @@ def requirements_readable(text: str) -> bool:
     """Whether every line of requirements-format ``text`` reads (no
     :class:`InvalidLine`), each distinct line parsed once."""
     seen: set[str] = set()
+    breaks = has_other_breaks(text)
     for lineno, raw, _ in logical_lines(text.removeprefix(BOM)):
         if raw not in seen:
             seen.add(raw)
-            if isinstance(parse_line(lineno, raw), InvalidLine):
+            if isinstance(parse_line(lineno, raw, "", breaks), InvalidLine):
                 return False
     return True
 
@@ -185,7 +191,19 @@ def line_content(text: str) -> tuple[str, str | None]:
     return content.strip(), comment
 
 
-def parse_line(lineno: int, text: str, ending: str = "") -> Line:
+def has_other_breaks(text: str) -> bool:
+    """Whether ``text`` has a character pip ends a line at that accord does
+    not (one scan of a whole file spares its lines the search)."""
+    return _OTHER_BREAKS.search(text) is not None
+
+
+def parse_line(lineno: int, text: str, ending: str = "", breaks: bool = True) -> Line:
+    """One logical line read; ``breaks``: False when its file is known to
+    have no character pip ends a line at besides accord's."""
+    if breaks and _OTHER_BREAKS.search(text) is not None:
+        hidden = _hidden_line(text)
+        if hidden is not None:
+            return InvalidLine(lineno, text, ending, hidden)
     stripped, comment = line_content(text)
     if not stripped:
         if comment is None:
@@ -209,6 +227,23 @@ def parse_line(lineno: int, text: str, ending: str = "") -> Line:
     except (InvalidRequirement, InvalidSpecifier) as error:
         return InvalidLine(lineno, text, ending, _first_line(str(error)))
     return RequirementLine(lineno, text, ending, requirement, comment, options)
+
+
+def _hidden_line(text: str) -> str | None:
+    """Why pip reads more than one line from ``text``: a form feed, vertical
+    tab or Unicode line separator ends a line for pip (it splits the file
+    with str.splitlines), so what follows it is a requirement or option of
+    its own that accord's numbering would put in this line (its comment,
+    say). None when only blanks or comments follow."""
+    parts = _OTHER_BREAKS.split(text)
+    for part in parts[1:]:
+        rest = part.strip()
+        if rest and not rest.startswith("#"):
+            return (
+                f"pip reads {text[len(parts[0])]!r} as a line break, so"
+                f" {rest!r} is a line of its own (put it on a line of its own)"
+            )
+    return None
 
 
 # What pip installs from a file rather than by name (its ARCHIVE_EXTENSIONS),
