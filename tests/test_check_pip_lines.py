@@ -403,3 +403,45 @@ def test_the_options_accord_follows_are_not_c023(
     code, report = check(capsys, project, central)
     # x, installed from a checkout, is not listed: that is all.
     assert (code, found(report)) == (1, {("C002", "requirements.txt", 2)})
+
+
+# -- a comment ending in a backslash swallows the next line (pip joins first) --
+
+
+def test_a_line_swallowed_by_a_comment_is_named_where_it_is_written(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pip joins 'alembic ... # MIT \\' and the next line, then strips the
+    comment: PyYAML is never installed, and check says so at its line."""
+    (project / "requirements.txt").write_text(
+        "alembic>=1.0,!=1.2.0  # MIT \\\nPyYAML>=6.0 \\\n  --hash=sha256:00\n"
+        "oslo.config>=9.0\n"
+    )
+    code, report = check(capsys, project, central)
+    assert code == 0
+    assert found(report) == {
+        ("C024", "requirements.txt", 2),
+        ("C024", "requirements.txt", 3),
+    }
+    first = next(f for f in report["findings"] if f["line"] == 2)
+    assert "'PyYAML>=6.0 \\\\'" in first["message"]
+    assert "line 1's comment" in first["message"]
+    assert first["severity"] == "warning"
+    assert "line 1" in first["fix"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("# a note \\\nPyYAML>=6.0\n", id="a-comment-line-stops-it"),
+        pytest.param("PyYAML>=6.0  # MIT \\\n\n", id="only-a-blank-line-after"),
+        pytest.param("PyYAML>=6.0 \\\n  # MIT\n", id="continued-into-a-comment"),
+        pytest.param("PyYAML>=6.0  # MIT \\\n# more words\n", id="a-comment-after"),
+    ],
+)
+def test_what_pip_reads_as_written_is_not_said_to_be_swallowed(
+    project: Path, central: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    (project / "requirements.txt").write_text(text)
+    _, report = check(capsys, project, central)
+    assert "C024" not in {f["rule"] for f in report["findings"]}

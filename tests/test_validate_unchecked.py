@@ -293,3 +293,25 @@ def test_generate_for_a_python_outside_the_list_says_its_lines_are_dead(
     (note,) = json.loads(capsys.readouterr().out)["notes"]
     assert "3.8 is not in python-versions" in note and "G027" in note
     assert [(f.rule, f.line) for f in findings(repo)] == [("G027", 3)]
+
+
+# --- G028: a central line swallowed by the comment before it ---------------
+
+
+def test_a_pin_swallowed_by_a_comment_is_named_at_its_line(tmp_path: Path) -> None:
+    """pip reads 'six===1.17.0  # keep \\' and the next line as one, then
+    strips the comment: torch is not pinned, which G009 says; G028 says why."""
+    repo = write_repo(
+        tmp_path,
+        **{
+            "global-requirements.txt": "six  # MIT\ntorch  # BSD\n",
+            "upper-constraints.txt": "six===1.17.0  # keep \\\ntorch===2.5.1\n",
+        },
+    )
+    by_rule = {(f.rule, f.path, f.line) for f in findings(repo)}
+    assert ("G028", "upper-constraints.txt", 2) in by_rule
+    assert ("G009", "global-requirements.txt", 2) in by_rule
+    (swallowed,) = [f for f in findings(repo) if f.rule == "G028"]
+    assert swallowed.severity == "warning"
+    assert "'torch===2.5.1'" in swallowed.message
+    assert "line 1" in swallowed.fix

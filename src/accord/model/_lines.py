@@ -87,6 +87,27 @@ def _continues(body: str) -> bool:
     return body.endswith("\\") and _COMMENT_LINE.match(body) is None
 
 
+def swallowed_lines(text: str) -> list[tuple[int, int, str]]:
+    """Each physical line pip reads as part of a comment: after a line with
+    a comment that ends in a backslash (``six  # note \\``), pip joins the
+    next line on and then strips the comment, so a requirement written there
+    is never installed. As (that line's number, the commented line's
+    number, its text)."""
+    if "\\" not in text:
+        return []
+    found: list[tuple[int, int, str]] = []
+    commented = 0  # the line whose comment swallows the ones after it
+    for number, (body, ending) in enumerate(_physical_lines(text), 1):
+        if commented and body.strip() and _COMMENT_LINE.match(body) is None:
+            found.append((number, commented, body.strip()))
+        if _continues(body) and ending:
+            if not commented and _COMMENT.search(body) is not None:
+                commented = number
+        else:
+            commented = 0
+    return found
+
+
 def continued_until(lines: Sequence[str], line: int) -> int:
     """The last physical line (1-based) of the logical line that starts at
     ``line`` of ``lines`` (physical lines, each with its ending; an empty

@@ -35,6 +35,7 @@ RULES: dict[str, str] = {
     "G025": "A local version (+label) no public index serves, pinned or named",
     "G026": "A denylist line with a version, marker or option, which is not read",
     "G027": "A pin line whose marker no supported Python meets",
+    "G028": "A line pip reads as part of the comment before it",
     # check: a project against the central files
     "C001": "A requirement entry or file that cannot be read",
     "C002": "A library not in the global list",
@@ -59,6 +60,7 @@ RULES: dict[str, str] = {
     "C021": "A line whose extras match none of the global list's for its library",
     "C022": "A central line for the library cannot be read",
     "C023": "A pip option in a requirements file: other pins or another index",
+    "C024": "A line pip reads as part of the comment before it",
     # the resolving commands
     "V001": "No upper-constraints.txt to verify",
     "V002": "The pins do not install together",

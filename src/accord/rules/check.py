@@ -37,6 +37,7 @@ from accord.rules.edits import (
     render_requirement_text,
 )
 from accord.rules.pip_options import check_pip_options
+from accord.rules.swallowed import check_swallowed_project
 from accord.rules.tox_constraints import check_tox_constraints
 from accord.rules.unlisted import unlisted, unreadable_pins
 from accord.rules.verdict_findings import verdict_findings
@@ -100,6 +101,7 @@ def check_whole_project(project: Project, central: CentralRepo) -> Iterator[Find
     yield from check_build_backend(project, central.config.required_build_backend)
     yield from check_tox_constraints(project)
     yield from check_pip_options(project)
+    yield from check_swallowed_project(project)
     if not project.sources:
         yield no_sources_finding()
 

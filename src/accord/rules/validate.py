@@ -38,6 +38,7 @@ from accord.rules.pins_file import (
     check_pins_file_present,
     check_unread_denylist,
 )
+from accord.rules.swallowed import check_swallowed_central
 from accord.rules.unmatched import (
     check_dead_pins,
     check_denylist_lines,
@@ -308,6 +309,7 @@ RULES: tuple[Rule, ...] = (
     check_local_versions,
     check_denylist_lines,
     check_dead_pins,
+    check_swallowed_central,
 )
 
 
