@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -682,3 +683,15 @@ def test_a_local_wheel_is_read_no_further_than_an_index_would_serve(
         names = zipfile.ZipFile(LocalFile(file, str(path))).namelist()
     assert len(names) == 3000
     assert LocalFile(io.BytesIO(b"abc"), "x").read() == b"abc"
+
+
+def test_a_fifo_named_like_a_wheel_is_a_note_not_a_hang(tmp_path: Path) -> None:
+    """A named pipe in --find-links named like a wheel is refused at once:
+    opening it would wait for a writer forever."""
+    from accord.errors import InputError
+    from accord.init.licences import read_wheel_metadata
+
+    path = tmp_path / "six-1.0-py3-none-any.whl"
+    os.mkfifo(path)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_wheel_metadata(path)

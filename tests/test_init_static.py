@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tarfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.specifiers import SpecifierSet
 
 from accord.cli import main
 from accord.index._limits import METADATA_BYTES
@@ -363,3 +365,16 @@ def test_the_versions_allowed_are_those_of_the_lines_for_the_failed_pythons(
     assert allowed(central, "local", ["3.10"]) == SpecifierSet("<2")
     assert allowed(central, "local", ["3.10", "3.12"]) == SpecifierSet("<2,!=3.1")
     assert allowed(central, "local", ["2.7"]) == SpecifierSet("<2")
+
+
+def test_a_fifo_in_find_links_is_a_reason_not_a_hang(tmp_path: Path) -> None:
+    """A named pipe that looks like the newest sdist is refused at once (a
+    read of it would wait for a writer forever)."""
+    from accord.init.static import Wanted, links_source
+
+    house = tmp_path / "house"
+    house.mkdir()
+    os.mkfifo(house / "local-1.0.tar.gz")
+    fetch = links_source([house], 1 << 20)
+    with pytest.raises(Unreadable, match=r"local-1\.0\.tar\.gz.*not a regular file"):
+        fetch(Wanted("local", SpecifierSet()))

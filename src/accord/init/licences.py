@@ -11,6 +11,7 @@ metadata has none), which validate flags (G005), and listed for review.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -172,6 +173,9 @@ def read_wheel_metadata(path: Path) -> CoreMetadata:
     from accord.index.model import CoreMetadata
 
     try:
+        # Only a regular file: opening a FIFO would wait for a writer.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise InputError("is not a regular file", path=str(path))
         with path.open("rb") as file:
             data = wheel_metadata(LocalFile(file, str(path)), str(path))
     except OSError as error:

@@ -28,7 +28,8 @@ from packaging.utils import canonicalize_name, parse_sdist_filename
 from packaging.version import InvalidVersion, Version
 
 from accord.central import CentralRepo
-from accord.errors import AccordError
+from accord.errors import AccordError, InputError
+from accord.files import read_bytes
 from accord.index.model import DistFile
 from accord.index.sdist import SdistMetadata, Unreadable, read_sdist
 from accord.init.notes import Note
@@ -226,12 +227,10 @@ def links_source(directories: Sequence[Path], limit: int) -> SdistSource:
         if not found:
             raise Unreadable(f"no sdist in --find-links{wanted.describe()}")
         version, path = max(finals or found)
-        try:
-            if path.stat().st_size > limit:
-                raise Unreadable(_too_large(path.name, limit))
-            return path.read_bytes(), path.name, str(version)
-        except OSError as error:
-            raise Unreadable(f"{path}: cannot read it: {error.strerror}") from None
+        try:  # a regular file only (a FIFO would wait for a writer), capped
+            return read_bytes(path, str(path), limit), path.name, str(version)
+        except InputError as error:
+            raise Unreadable(str(error)) from None
 
     return fetch
 
